@@ -1,0 +1,146 @@
+"""Shared vocabulary of the build: sources, indicators, tidy-extract schema and read helpers.
+
+Each module in `indicators.build.extract` declares:
+    SOURCES: list[Source]         one provenance row per official release it reads
+    INDICATORS: list[Indicator]   catalogue entries for every indicator_id it writes
+    TABLES: dict[str, tuple]      extract name -> key columns (for non-observation tables)
+    def extract(raw_dir: Path) -> dict[str, pandas.DataFrame]
+Extract names starting with ``obs_`` use OBSERVATION_COLUMNS and are unioned into the `observations` table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+OBSERVATION_COLUMNS = ["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"]
+OBSERVATION_KEY = ("area_code", "indicator_id", "period")
+POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+PERIOD_TYPES = ("calendar_year", "financial_year", "tax_year", "snapshot")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One official release the project reads (one provenance row in the warehouse)."""
+
+    source_id: str
+    publisher: str
+    title: str
+    release: str  # as the publisher names it, e.g. "Regional economic activity by GDP, April 2025"
+    release_date: str  # ISO date of publication
+    vintage: str  # e.g. "Apr 2025"; series from different vintages never share an indicator_id
+    raw_files: str  # file(s) under ../shared/data/raw, ';'-separated
+    licence: str = "Open Government Licence v3.0"
+    url: str = ""
+    notes: str = ""
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Catalogue entry: what an indicator_id means."""
+
+    indicator_id: str
+    name: str
+    unit: str  # e.g. "£ million", "£", "persons", "%", "index (UK=100)"
+    polarity: str  # one of POLARITIES
+    definition: str
+    source_id: str
+    period_type: str  # one of PERIOD_TYPES
+    caveats: str = ""
+    topic: str = ""
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+class ExtractError(ValueError):
+    """Malformed official input; the message names the file, sheet and row."""
+
+    def __init__(self, file: Path | str, message: str, sheet: str | None = None, row: int | None = None):
+        where = str(file)
+        if sheet is not None:
+            where += f", sheet '{sheet}'"
+        if row is not None:
+            where += f", row {row}"
+        super().__init__(f"{where}: {message}")
+
+
+def read_sheet(path: Path, sheet: str, header_row: int, **kwargs) -> pd.DataFrame:
+    """Read one sheet with its header on 1-based Excel row `header_row`; errors name the file and sheet."""
+    if not path.exists():
+        raise ExtractError(path, "file not found")
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, **kwargs)
+    except ValueError as exc:  # missing sheet, unreadable workbook
+        raise ExtractError(path, str(exc), sheet=sheet) from exc
+    frame.columns = [_clean_header(c) for c in frame.columns]
+    return frame
+
+
+def _clean_header(column) -> str:
+    """Year headers arrive as 1998.0 or '2023'; make them '1998'. Strip stray whitespace elsewhere."""
+    if isinstance(column, float) and column.is_integer():
+        return str(int(column))
+    return str(column).strip()
+
+
+def require_columns(frame: pd.DataFrame, columns, path: Path, sheet: str | None = None) -> None:
+    """Fail with the file and sheet named when expected columns are missing."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ExtractError(path, f"missing columns {missing}; found {list(frame.columns)[:12]}", sheet=sheet)
+
+
+def to_number(value, path: Path, sheet: str | None, row: int, allow_missing: tuple[str, ...] = ()) -> float | None:
+    """Parse a cell as a number; suppressed markers in `allow_missing` become None, anything else fails loudly."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().replace(",", "")
+    if text in allow_missing or text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ExtractError(path, f"expected a number, found {value!r}", sheet=sheet, row=row) from None
+
+
+def wide_years_to_long(
+    frame: pd.DataFrame,
+    code_col: str,
+    name_col: str,
+    indicator_id: str,
+    unit: str,
+    source_id: str,
+    path: Path,
+    sheet: str,
+    header_row: int,
+    years: list[str] | None = None,
+    allow_missing: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Turn a table with one column per year into tidy observations.
+
+    Rows without an area code (notes, footers) are dropped; a non-numeric value in a year column
+    raises an ExtractError naming its Excel row.
+    """
+    year_cols = years or [c for c in frame.columns if c.isdigit() and len(c) == 4]
+    records = []
+    for offset, values in enumerate(frame.to_dict("records")):
+        excel_row = header_row + 1 + offset
+        code = values[code_col]
+        if not isinstance(code, str) or not code.strip():
+            continue
+        for year in year_cols:
+            number = to_number(values[year], path, sheet, excel_row, allow_missing)
+            if number is None:
+                continue
+            records.append((code.strip(), str(values[name_col]).strip(), indicator_id, year, number, unit, source_id))
+    return pd.DataFrame.from_records(records, columns=OBSERVATION_COLUMNS)

@@ -1,0 +1,32 @@
+"""Indicator metadata and provenance, read from the warehouse."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.db import query
+
+
+def catalog() -> pd.DataFrame:
+    """Every indicator with its definition, unit, polarity, source release and caveats."""
+    return query(
+        """SELECT c.indicator_id, c.name, c.unit, c.polarity, c.definition, c.period_type, c.caveats, c.topic,
+                  s.source_id, s.publisher, s.title AS source_title, s.release, s.release_date, s.vintage, s.licence
+           FROM catalog c JOIN sources s USING (source_id) ORDER BY c.topic, c.indicator_id"""
+    )
+
+
+def sources() -> pd.DataFrame:
+    """One provenance row per official release read."""
+    return query("SELECT * FROM sources ORDER BY publisher, source_id")
+
+
+def warehouse_summary() -> dict:
+    """Counts that show the warehouse loaded: indicators, sources, observations, areas and when it was built."""
+    row = query(
+        """SELECT (SELECT count(*) FROM catalog) AS indicators, (SELECT count(*) FROM sources) AS sources,
+                  (SELECT count(*) FROM observations) AS observations,
+                  (SELECT count(DISTINCT area_code) FROM observations) AS areas,
+                  (SELECT built_at FROM build_info) AS built_at"""
+    )
+    return row.iloc[0].to_dict()

@@ -1,0 +1,57 @@
+"""The one path into SQL: a read-only, hardened DuckDB connection per process and `query(sql, params)`."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from indicators.paths import WAREHOUSE_PATH
+
+# Serving configuration: read-only, no files/URLs, no extensions, and the settings locked against change.
+SERVING_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+_lock = threading.Lock()
+_connections: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
+def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The process-wide read-only connection to the warehouse (built first if missing or stale).
+
+    Kept in a module-level dict rather than a Streamlit cache, so no client can clear it.
+    """
+    from indicators.build.load import ensure_warehouse  # local import: build imports db for its checks
+
+    path = Path(path or WAREHOUSE_PATH)
+    with _lock:
+        if path not in _connections:
+            ensure_warehouse(path)
+            _connections[path] = duckdb.connect(str(path), read_only=True, config=SERVING_CONFIG)
+        return _connections[path]
+
+
+def query(sql: str, params: list | tuple = (), path: Path | None = None) -> pd.DataFrame:
+    """Run one parameterised statement on its own cursor and return a DataFrame.
+
+    Values always travel as `?` parameters; identifiers come only from allow-lists in the calling module.
+    """
+    cursor = connection(path).cursor()
+    try:
+        return cursor.execute(sql, list(params)).df()
+    finally:
+        cursor.close()
+
+
+def close_all() -> None:
+    """Close every open connection (tests and the rebuild path use this)."""
+    with _lock:
+        for con in _connections.values():
+            con.close()
+        _connections.clear()
