@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,7 @@ SERVING_CONFIG = {
 
 _lock = threading.Lock()
 _connections: dict[Path, duckdb.DuckDBPyConnection] = {}
+_active_path: Path | None = None  # set by `using()` so tests can point every query at a small fixture database
 
 
 def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -29,10 +31,11 @@ def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """
     from indicators.build.load import ensure_warehouse  # local import: build imports db for its checks
 
-    path = Path(path or WAREHOUSE_PATH)
+    path = Path(path or _active_path or WAREHOUSE_PATH)
     with _lock:
         if path not in _connections:
-            ensure_warehouse(path)
+            if path == WAREHOUSE_PATH:
+                ensure_warehouse(path)
             _connections[path] = duckdb.connect(str(path), read_only=True, config=SERVING_CONFIG)
         return _connections[path]
 
@@ -47,6 +50,17 @@ def query(sql: str, params: list | tuple = (), path: Path | None = None) -> pd.D
         return cursor.execute(sql, list(params)).df()
     finally:
         cursor.close()
+
+
+@contextmanager
+def using(path: Path):
+    """Send every query inside the block to the database at `path` (a test fixture), not the warehouse."""
+    global _active_path
+    previous, _active_path = _active_path, Path(path)
+    try:
+        yield
+    finally:
+        _active_path = previous
 
 
 def close_all() -> None:

@@ -16,3 +16,15 @@ def reference_dir():
     if not REFERENCE_DIR.is_dir():
         pytest.skip(f"reference files not present at {REFERENCE_DIR}")
     return REFERENCE_DIR
+
+
+@pytest.fixture()
+def tiny(tmp_path):
+    """Point every indicators query at the hand-checkable four-council warehouse (tests/tiny_warehouse.py)."""
+    from indicators import db
+    from tests import tiny_warehouse
+
+    path = tiny_warehouse.build(tmp_path / "tiny.duckdb")
+    with db.using(path):
+        yield path
+    db.close_all()

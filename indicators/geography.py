@@ -1,0 +1,82 @@
+"""Areas, Core Cities, city-region membership and boundaries."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pandas as pd
+
+from indicators.db import query
+from indicators.paths import BOUNDARIES_DIR
+
+GEOGRAPHIES = {"council": "Council area (local authority)", "city-region": "City region (combined authority or equivalent)"}
+BOUNDARY_LEVELS = {"lad": "lad.geojson", "itl1": "itl1.geojson", "city_region": "city_regions.geojson"}
+
+
+def core_cities() -> pd.DataFrame:
+    """The ten Core Cities with their council code and city region (code and name), in alphabetical order."""
+    return query(
+        """SELECT c.city, c.lad_code, c.lad_name, c.itl1_code, m.city_region_code, m.city_region_name
+           FROM core_cities c
+           LEFT JOIN (SELECT DISTINCT city, city_region_code, city_region_name FROM city_region_members) m USING (city)
+           ORDER BY c.city"""
+    )
+
+
+def local_authorities() -> pd.DataFrame:
+    """All 361 local authorities with their ITL1 region and combined authority."""
+    return query("SELECT * FROM lad_lookup ORDER BY lad_name")
+
+
+def area_names() -> dict[str, str]:
+    """Name for every area code the project knows (LADs, regions, city regions, UK)."""
+    frame = query(
+        """SELECT area_code, area_name FROM areas
+           UNION SELECT DISTINCT city_region_code, city_region_name FROM city_region_members"""
+    )
+    return dict(zip(frame["area_code"], frame["area_name"]))
+
+
+def member_lads(area_code: str) -> list[str]:
+    """LAD codes making up an area: a LAD itself, a Core City region, a combined authority or an ITL1 region.
+
+    Raises ValueError for an unknown code.
+    """
+    frame = query(
+        """SELECT lad_code FROM lad_lookup WHERE lad_code = ?
+           UNION SELECT lad_code FROM city_region_members WHERE city_region_code = ?
+           UNION SELECT lad_code FROM lad_lookup WHERE ca_code = ?
+           UNION SELECT lad_code FROM lad_lookup WHERE itl1_code = ?
+           UNION SELECT lad_code FROM lad_lookup WHERE ? IN ('K02000001', 'UKX')
+           ORDER BY lad_code""",
+        [area_code] * 5,
+    )
+    if frame.empty:
+        raise ValueError(f"unknown area code {area_code!r}: use a local authority, city region, combined authority or ITL1 code")
+    return frame["lad_code"].tolist()
+
+
+def london_lads() -> list[str]:
+    """The 33 London boroughs (ITL1 TLI)."""
+    return member_lads("TLI")
+
+
+def city_region_of(lad_code: str) -> str:
+    """The city region a council sits in: its Core City region, else its combined authority."""
+    frame = query(
+        """SELECT city_region_code AS code FROM city_region_members WHERE lad_code = ?
+           UNION ALL SELECT ca_code FROM lad_lookup WHERE lad_code = ? AND coalesce(ca_code, '') <> ''""",
+        [lad_code, lad_code],
+    )
+    if frame.empty:
+        raise ValueError(f"{lad_code} is not in a Core City region or combined authority; choose the council geography")
+    return frame["code"].iloc[0]
+
+
+@cache
+def boundaries(level: str) -> dict:
+    """Simplified GeoJSON for 'lad', 'itl1' or 'city_region' (loaded once per process, never mutated)."""
+    if level not in BOUNDARY_LEVELS:
+        raise ValueError(f"unknown boundary level {level!r}; valid: {', '.join(BOUNDARY_LEVELS)}")
+    return json.loads((BOUNDARIES_DIR / BOUNDARY_LEVELS[level]).read_text())

@@ -1,0 +1,25 @@
+"""Which official releases stand behind a set of indicators (for "how was this calculated?")."""
+
+from __future__ import annotations
+
+from indicators.db import query
+
+
+def releases_for(indicator_ids: list[str]) -> list[dict]:
+    """One row per indicator: its name, unit and the release it comes from (publisher, title, release, date)."""
+    frame = query(
+        """SELECT c.indicator_id, c.name, c.unit, s.publisher, s.title, s.release, s.release_date, s.vintage
+           FROM catalog c JOIN sources s USING (source_id) WHERE list_contains(?, c.indicator_id) ORDER BY c.indicator_id""",
+        [list(indicator_ids)],
+    )
+    return frame.to_dict("records")
+
+
+def source_line(indicator_ids: list[str]) -> str:
+    """A chart source line: 'Source: ONS, <title> (<release>); …'."""
+    seen = []
+    for row in releases_for(indicator_ids):
+        text = f"{row['publisher']}, {row['title']} ({row['release']})"
+        if text not in seen:
+            seen.append(text)
+    return "Source: " + "; ".join(seen) if seen else ""
