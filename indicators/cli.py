@@ -29,6 +29,40 @@ def _extract(args) -> int:
     return 0
 
 
+def _gap(args) -> int:
+    from indicators import productivity
+
+    result = productivity.gap(args.area, args.basis, args.geography, args.benchmark, args.year)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(
+            f"{result.area_name} ({result.area_code}), {productivity.BASES[result.basis].label} {result.year}: "
+            f"{result.value:,.2f} vs {result.benchmark_name} {result.benchmark_value:,.2f} "
+            f"({result.gap_pct:+.1f}%; £{result.gap_gbp / 1e9:,.2f}bn a year)"
+        )
+    return 0
+
+
+def _claims(args) -> int:
+    from indicators.claims import claims_check
+
+    results = claims_check(eur_per_gbp=args.eur_per_gbp)
+    if args.json:
+        print_json(results)
+    else:
+        for row in results:
+            recomputed = "—" if row["recomputed"] is None else f"{row['recomputed']:,.2f}"
+            print(f"{row['claim_id']}: claimed {row['claimed']:g} {row['unit']}; recomputed {recomputed}; {row['verdict']}")
+    return 0
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"invalid year {text!r}: use four digits, e.g. 2022")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="python -m indicators", description="Core Cities indicators")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -36,6 +70,20 @@ def parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="re-extract data/extracts from ../shared/data/raw")
     extract.add_argument("--only", help="one extract module")
     extract.set_defaults(run=_extract)
+
+    gap = commands.add_parser("gap", help="an area's productivity gap on a stated definition")
+    gap.add_argument("--area", required=True, help="ONS area code: local authority, city region or ITL1")
+    gap.add_argument("--basis", choices=["head", "job", "hour"], default="hour")
+    gap.add_argument("--geography", choices=["council", "city-region"], default="council")
+    gap.add_argument("--benchmark", default="uk", help="uk, uk-ex-london, core-cities or an area code")
+    gap.add_argument("--year", type=_year, help="data year (default: latest with data)")
+    gap.add_argument("--json", action="store_true")
+    gap.set_defaults(run=_gap)
+
+    claims = commands.add_parser("claims", help="each published claim beside its recomputation")
+    claims.add_argument("--eur-per-gbp", type=float, help="exchange rate to state for the European comparisons")
+    claims.add_argument("--json", action="store_true")
+    claims.set_defaults(run=_claims)
     return root
 
 

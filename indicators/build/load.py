@@ -130,12 +130,14 @@ def stored_fingerprint(path: Path) -> str | None:
         return None
 
 
-def ensure_warehouse(path: Path = WAREHOUSE_PATH, log=lambda message: print(message, file=sys.stderr)) -> bool:
+def ensure_warehouse(
+    path: Path = WAREHOUSE_PATH, extracts_dir: Path = EXTRACTS_DIR, log=lambda message: print(message, file=sys.stderr)
+) -> bool:
     """Build the warehouse if it is missing or stale; returns True when a build ran."""
-    if stored_fingerprint(path) == fingerprint():
+    if stored_fingerprint(path) == fingerprint(extracts_dir):
         return False
-    log(f"building {path} from {EXTRACTS_DIR} ...")
-    build_warehouse(out_path=path, log=log)
+    log(f"building {path} from {extracts_dir} ...")
+    build_warehouse(extracts_dir, path, log=log)
     return True
 
 
