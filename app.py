@@ -1,16 +1,45 @@
-"""Core Cities indicators dashboard: the frame around every page."""
+"""Core Cities indicators dashboard: the frame around every page (navigation, shared controls, footer)."""
 
 import streamlit as st
 
 from indicators.catalog import warehouse_summary
+from ui import state
 
 st.set_page_config(page_title="Core Cities indicators", page_icon="🏙️", layout="wide")
 
-with st.spinner("Loading the indicator warehouse (first start builds it from data/extracts)…"):
-    summary = warehouse_summary()
+PAGES = {
+    "Explore": [
+        st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+        st.Page("pages/map.py", title="Map", icon="🗺️", url_path="map"),
+        st.Page("pages/compare.py", title="Compare", icon="📊", url_path="compare"),
+        st.Page("pages/city_profile.py", title="City profile", icon="🏙️", url_path="profile"),
+    ],
+    "Gaps": [
+        st.Page("pages/productivity_gap.py", title="Productivity gap", icon="📉", url_path="productivity"),
+        st.Page("pages/tax_and_spend.py", title="Tax and spend", icon="💷", url_path="tax-and-spend"),
+        st.Page("pages/european_peers.py", title="European peers", icon="🇪🇺", url_path="european-peers"),
+        st.Page("pages/claims_check.py", title="Claims check", icon="🔎", url_path="claims"),
+    ],
+    "Reference": [
+        st.Page("pages/case_studies.py", title="Case studies", icon="📚", url_path="case-studies"),
+        st.Page("pages/data_and_methods.py", title="Data and methods", icon="🧾", url_path="data"),
+    ],
+}
 
-st.title("Core Cities indicators")
-st.write(
-    f"Warehouse loaded: {summary['indicators']} indicators from {summary['sources']} official releases, "
-    f"{summary['observations']:,} observations for {summary['areas']:,} areas (built {summary['built_at']})."
+navigation = st.navigation(PAGES)
+with st.spinner("Loading the indicator warehouse (the first start builds it from data/extracts)…"):
+    summary = warehouse_summary()
+state.sidebar_controls()
+state.show_notices()
+try:
+    navigation.run()
+except ValueError as problem:  # bad combinations of definitions: say what, never a traceback
+    st.warning(f"That combination can't be shown: {problem}")
+
+st.divider()
+st.caption(
+    "Sources: ONS (regional GDP and GVA, April 2025; subregional productivity, June 2024; ASHE; subnational indicators; "
+    "country and regional public sector finances, May 2026), HM Treasury CRA, HMRC SPI 2023-24, DLUHC, Eurostat. "
+    f"Warehouse built {summary['built_at']} from {summary['sources']} releases. Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right 2023. Estimates are labelled as such; see Data and methods."
 )

@@ -49,7 +49,8 @@ def _population(claim) -> list[dict]:
 
 def _productivity_gap(claim) -> list[dict]:
     rows = []
-    for basis_key, chosen in productivity.BASES.items():
+    for basis_key in ("hour", "job", "head"):  # per hour first: ONS's headline productivity measure
+        chosen = productivity.BASES[basis_key]
         for geography_key in geography.GEOGRAPHIES:
             result = productivity.core_cities_gap(basis_key, geography_key, "uk")
             label = f"{chosen.label}, {geography_key} areas vs UK, {result['year']}"

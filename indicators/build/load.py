@@ -50,8 +50,10 @@ def declarations() -> tuple[list[Source], list[Indicator], dict[str, tuple[str, 
 
 def read_extract(path: Path) -> pd.DataFrame:
     """Read one committed extract; observation values must be numbers (errors name the file and row)."""
+    # observations are read as text and validated below; other tables get inferred types (numbers stay numbers)
+    dtype = str if path.stem.startswith("obs_") else None
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise BuildError(f"{path}: unreadable CSV: {exc}") from exc
     if path.stem.startswith("obs_"):

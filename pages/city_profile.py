@@ -1,0 +1,6 @@
+"""City profile page (being built)."""
+
+import streamlit as st
+
+st.title("City profile")
+st.info("This page is being built.")

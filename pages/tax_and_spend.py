@@ -1,0 +1,6 @@
+"""Tax and spend page (being built)."""
+
+import streamlit as st
+
+st.title("Tax and spend")
+st.info("This page is being built.")

@@ -1,0 +1,75 @@
+"""Render a chart the same way everywhere: title, units, source line, table alternative, downloads."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+HIGHLIGHT, MUTED = "#D55E00", "#8A9BA8"
+DIVERGING = "RdBu"  # blue = better, red = worse once polarity is applied
+
+
+def sync_param(param: str, value) -> None:
+    """Write a page's own choice into the URL so the link reproduces the view."""
+    st.query_params[param] = str(value)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "data"
+
+
+def style(fig: go.Figure, title: str, subtitle: str, source: str, y_title: str | None = None) -> go.Figure:
+    """Bake title, subtitle (the definition) and source line into the figure itself (they travel with exports)."""
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0, "xanchor": "left"},
+        colorway=PALETTE, template="plotly_white", margin={"t": 80, "b": 90, "l": 10, "r": 10},
+        font={"family": "Arial, sans-serif", "size": 13},
+    )
+    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False,
+                       xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
+    if y_title:
+        fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def downloads(table: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX downloads of exactly the data shown."""
+    left, right = st.columns(2)
+    left.download_button("Download CSV", table.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
+                         key=f"{key}-csv", width="stretch")
+    buffer = io.BytesIO()
+    table.to_excel(buffer, index=False, sheet_name="data")
+    right.download_button("Download XLSX", buffer.getvalue(), f"{name}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", width="stretch")
+
+
+def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.DataFrame, key: str,
+          y_title: str | None = None) -> None:
+    """Show a styled Plotly chart with its source line, a table alternative and downloads."""
+    st.plotly_chart(style(fig, title, subtitle, source, y_title), width="stretch", key=key,
+                    config={"displaylogo": False, "toImageButtonOptions": {"filename": slug(title), "scale": 2}})
+    st.caption(source)
+    with st.expander(f"Table: {title}"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        downloads(table, slug(title), key)
+
+
+def how_calculated(provenance: dict, key: str) -> None:
+    """The "How was this calculated?" panel: formula, inputs and the releases they come from."""
+    with st.expander("How was this calculated?"):
+        if provenance.get("formula"):
+            st.markdown(f"**Formula.** {provenance['formula']}")
+        for label in ("method", "assumptions", "limits", "note"):
+            if provenance.get(label):
+                st.markdown(f"**{label.capitalize()}.** {provenance[label]}")
+        releases = provenance.get("releases")
+        if releases:
+            st.markdown("**Official releases used**")
+            st.dataframe(pd.DataFrame(releases), hide_index=True, width="stretch", key=f"{key}-releases")
