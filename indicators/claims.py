@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import geography, international, productivity
+from indicators import fiscal, geography, international, productivity
 from indicators.db import query
 from indicators.observations import latest_period, wide
 
@@ -76,8 +76,34 @@ def _peer_premium(metro_code: str, eur_per_gbp: float | None) -> Callable:
     return recompute
 
 
+def _tax_spend_gap(claim) -> list[dict]:
+    """Estimated net fiscal balance (spending − taxes) of the ten councils and ten city regions: latest year, then c.2016."""
+    rows = []
+    for year in (None, "2016-17"):
+        result = fiscal.core_cities_gap(year)
+        for label in ("councils", "city_regions"):
+            part = result[label]
+            rows.append({"definition": f"{label.replace('_', ' ')}, {result['year']}: estimated spending − taxes, £bn "
+                         f"(default keys; range £{part['sensitivity']['min_gbp_bn']:.1f}bn to "
+                         f"£{part['sensitivity']['max_gbp_bn']:.1f}bn across apportionment keys)",
+                         "value": part["net_balance_gbp_bn"]})
+    return rows
+
+
+def _total_place(claim) -> list[dict]:
+    """Birmingham's Total Place count beside identifiable (CRA) and total (CRPSF) spending apportioned by population."""
+    place = fiscal.total_place_comparison("E08000025", claim["claim_id"])
+    return [
+        {"definition": f"Birmingham, HMT CRA identifiable spending {place['cra_year']} (earliest CRA year) apportioned by "
+         "population, £bn", "value": place["identifiable_total_gbp_bn"]},
+        {"definition": f"Birmingham, ONS CRPSF total managed expenditure {place['crpsf_year']} apportioned by population, £bn",
+         "value": place["crpsf_total_expenditure_gbp_bn"]},
+    ]
+
+
 def _recomputers(eur_per_gbp: float | None) -> dict[str, Callable]:
-    recomputers = {"cc_gva_share": _gva_share, "cc_population": _population, "cc_productivity_gap": _productivity_gap}
+    recomputers = {"cc_gva_share": _gva_share, "cc_population": _population, "cc_productivity_gap": _productivity_gap,
+                   "cc_tax_spend_gap": _tax_spend_gap, "tp_birmingham_total": _total_place}
     for claim_id, code in {"intl_munich": "DE003M", "intl_frankfurt": "DE005M", "intl_rotterdam": "NL003M",
                            "intl_barcelona": "ES002M"}.items():
         recomputers[claim_id] = _peer_premium(code, eur_per_gbp)

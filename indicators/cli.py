@@ -57,6 +57,19 @@ def _claims(args) -> int:
     return 0
 
 
+def _fiscal(args) -> int:
+    from indicators import fiscal
+
+    options = {group: getattr(args, group) for group in fiscal.KEY_OPTIONS if getattr(args, group)}
+    rows = fiscal.fiscal_cli_rows(args.year, **options)
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['area_code']:<26} {row['area_name'][:34]:<34} net £{row['net_balance_gbp_bn']:.1f}bn")
+    return 0
+
+
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"invalid year {text!r}: use four digits, e.g. 2022")
@@ -84,6 +97,15 @@ def parser() -> argparse.ArgumentParser:
     claims.add_argument("--eur-per-gbp", type=float, help="exchange rate to state for the European comparisons")
     claims.add_argument("--json", action="store_true")
     claims.set_defaults(run=_claims)
+
+    from indicators.fiscal import KEY_OPTIONS
+
+    fiscal = commands.add_parser("fiscal", help="estimated taxes, spending and net fiscal balance by area")
+    fiscal.add_argument("--year", help="financial year, e.g. 2024-25 (default: latest)")
+    fiscal.add_argument("--json", action="store_true")
+    for group, keys in KEY_OPTIONS.items():
+        fiscal.add_argument(f"--{group.replace('_', '-')}", dest=group, choices=keys, help=f"apportionment key (default {keys[0]})")
+    fiscal.set_defaults(run=_fiscal)
     return root
 
 
