@@ -1,6 +1,116 @@
-"""City profile page (being built)."""
+"""City profile: every measure for the chosen area against the benchmark, with trends, sentences, the gap
+decomposition and the city's case studies."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
-st.title("City profile")
-st.info("This page is being built.")
+from indicators import measures, productivity
+from ui import render, state
+
+d = state.current()
+name = measures.city_name(d.area)
+bench_label = state.benchmark_label(d.benchmark)
+st.title(f"{name} ({d.area})")
+st.caption(f"Definition: {d.label}. Choose another area, geography or benchmark in the sidebar.")
+
+try:
+    table = measures.profile(d.area, d.benchmark, d.year, d.geography)
+except ValueError as problem:
+    st.warning(f"This profile can't be shown: {problem}")
+    st.stop()
+if table.empty:
+    st.warning("No measures are available for this area on this definition.")
+    st.stop()
+
+st.subheader("In a sentence")
+for text in measures.sentences(d.area, d.geography, d.benchmark, d.year):
+    st.markdown(f"- {text}")
+
+headline = table[table["measure"].isin(measures.HEADLINE)]
+columns = st.columns(len(headline))
+for column, row in zip(columns, headline.itertuples()):
+    column.metric(f"{row.name} ({row.period})", f"{row.value:,.1f} {row.unit}",
+                  delta=f"{row.gap_pct:+.1f}% vs {row.benchmark_name}", border=True,
+                  delta_color="normal" if row.polarity == "higher_is_better" else "off")
+
+sw = measures.strengths_and_weaknesses(table)
+left, right = st.columns(2)
+left.markdown("**Strengths** (furthest better than the benchmark)")
+for item in sw["strengths"] or [{"name": "none on this definition", "gap_pct": None}]:
+    left.markdown(f"- ▲ {item['name']}" + (f": {item['gap_pct']:+.1f}% ({item['period']})" if item["gap_pct"] is not None else ""))
+right.markdown("**Weaknesses** (furthest worse than the benchmark)")
+for item in sw["weaknesses"] or [{"name": "none on this definition", "gap_pct": None}]:
+    right.markdown(f"- ▼ {item['name']}" + (f": {item['gap_pct']:+.1f}% ({item['period']})" if item["gap_pct"] is not None else ""))
+
+st.subheader(f"Every measure against {bench_label}")
+shown = table.assign(
+    trend=[t["gap_pct"].tolist() if row_kind != "sum" else t["value"].tolist() for t, row_kind in zip(table["trend"], table["kind"])],
+    verdict=[{True: "better", False: "worse", None: "—"}[b] for b in table["better"]],
+)[["name", "unit", "period", "value", "benchmark_name", "benchmark_value", "gap_pct", "share_pct", "verdict", "trend", "method"]]
+st.dataframe(
+    shown, hide_index=True, width="stretch",
+    column_config={
+        "name": "Measure", "unit": "Unit", "period": "Period",
+        "value": st.column_config.NumberColumn(name, format="%,.1f"),
+        "benchmark_name": "Benchmark", "benchmark_value": st.column_config.NumberColumn("Benchmark value", format="%,.1f"),
+        "gap_pct": st.column_config.NumberColumn("Gap (%)", format="%+.1f", help="(value ÷ benchmark − 1) × 100"),
+        "share_pct": st.column_config.NumberColumn("Share of benchmark (%)", format="%.2f", help="For totals"),
+        "verdict": st.column_config.TextColumn("Better or worse", help="By the measure's polarity"),
+        "trend": st.column_config.LineChartColumn("Trend (gap %, or total)", help="Every year with data"),
+        "method": "Benchmark method",
+    },
+)
+render.downloads(shown.drop(columns="trend"), render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")
+
+st.subheader("Where the GVA-per-head gap comes from")
+hour_years = productivity.available_years("hour")
+decomposition_year = d.year if d.year in hour_years else hour_years[-1]
+try:
+    parts = productivity.decomposition(d.area, d.geography, d.benchmark, decomposition_year)
+    factors = parts[parts["component"] != "GVA per head (total)"]
+    total = parts[parts["component"] == "GVA per head (total)"]
+    fig = go.Figure(go.Waterfall(
+        x=list(factors["component"]) + ["GVA per head gap"], y=list(factors["log_points"]) + [float(total["log_points"].iloc[0])],
+        measure=["relative"] * len(factors) + ["total"], text=[f"{v:+.1f}" for v in list(factors["log_points"]) + [float(total["log_points"].iloc[0])]],
+        textposition="outside", increasing={"marker": {"color": render.PALETTE[0]}},
+        decreasing={"marker": {"color": render.PALETTE[5]}}, totals={"marker": {"color": render.PALETTE[7]}},
+    ))
+    render.chart(fig, title=f"{name}: GVA per head gap against {bench_label}, split into three factors",
+                 subtitle=f"log points (100 × ln ratio; they add up exactly) · {d.geography.replace('-', ' ')} areas · "
+                 f"{decomposition_year}",
+                 source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_head").removeprefix("Source: "),
+                 key="profile-waterfall", y_title="log points", table=parts)
+except (ValueError, KeyError, IndexError) as problem:
+    st.info(f"No decomposition for this area: {problem}")
+
+st.subheader(f"{name}: Whole Place Leadership case studies")
+city = name if d.area in measures.core_city_codes("lad") else None
+cases = measures.case_studies(city=city) if city else None
+if cases is None or cases.empty:
+    st.caption("Case studies exist for the ten Core Cities only.")
+else:
+    st.dataframe(cases[["project", "policy_area", "featured_figures"]], hide_index=True, width="stretch",
+                 column_config={"project": "Project", "policy_area": "Policy area", "featured_figures": "Figures quoted"})
+    st.caption("Source: Core Cities UK, Whole Place Leadership (2016).")
+
+st.subheader("Briefing pack")
+try:
+    from indicators import briefing
+except ImportError:
+    briefing = None
+if briefing is None or not hasattr(briefing, "build_pack"):
+    st.caption("The downloadable briefing pack (PowerPoint and PDF) is not available yet.")
+else:
+    left, right = st.columns(2)
+    for column, fmt, mime in ((left, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+                              (right, "pdf", "application/pdf")):
+        if column.button(f"Prepare {fmt.upper()} briefing pack", key=f"pack-{fmt}"):
+            with st.spinner("Building the pack…"):
+                try:
+                    data = briefing.build_pack(d.area, None, fmt)
+                except (ValueError, RuntimeError) as problem:
+                    column.warning(f"The pack could not be built: {problem}")
+                else:
+                    column.download_button(f"Download {fmt.upper()}", data, f"{render.slug(name)}-briefing.{fmt}", mime,
+                                           key=f"pack-{fmt}-download")
+render.how_calculated(measures.provenance(measures.HEADLINE[0]), "profile-how")

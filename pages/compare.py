@@ -1,6 +1,109 @@
-"""Compare page (being built)."""
+"""Compare: up to ten areas on any measure — ranking, time series, scatter of two measures, distribution of all LAs."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
-st.title("Compare")
-st.info("This page is being built.")
+from indicators import measures
+from ui import render, state
+
+d = state.current()
+st.title("Compare areas")
+OPTIONS = measures.available("lad")
+AREAS = state.area_options()
+PRESETS = {**measures.PEER_PRESETS, "custom": "Custom selection"}
+
+c1, c2, c3 = st.columns(3)
+state.page_param("measure", list(OPTIONS), "gva_per_hour", widget_key="cmp_measure")
+state.page_param("xmeasure", list(OPTIONS), "gva_per_head", widget_key="cmp_xmeasure")
+state.page_param("preset", list(PRESETS), "core", widget_key="cmp_preset")
+measure_id = c1.selectbox("Measure", list(OPTIONS), format_func=OPTIONS.get, key="cmp_measure")
+x_measure = c2.selectbox("Scatter: compare with", list(OPTIONS), format_func=OPTIONS.get, key="cmp_xmeasure")
+preset = c3.selectbox("Peer group", list(PRESETS), format_func=PRESETS.get, key="cmp_preset",
+                      help=f"Built around the area chosen in the sidebar ({AREAS.get(d.area, d.area)}).")
+try:
+    preset_areas = measures.peers(d.area, preset) if preset != "custom" else []
+except ValueError as problem:
+    st.warning(str(problem))
+    preset_areas = measures.peers(d.area, "core")
+if st.session_state.get("_cmp_last_preset") not in (None, preset) and preset != "custom":
+    st.session_state["cmp_areas"] = preset_areas  # a new preset replaces the selection
+st.session_state["_cmp_last_preset"] = preset
+state.page_list_param("areas", list(AREAS), preset_areas or measures.peers(d.area, "core"), "cmp_areas")
+areas = st.multiselect("Areas (up to 10)", list(AREAS), format_func=lambda c: f"{AREAS[c]} ({c})", key="cmp_areas",
+                       max_selections=10)
+for param, value in (("measure", measure_id), ("xmeasure", x_measure), ("preset", preset), ("areas", ",".join(areas))):
+    render.sync_param(param, value)
+if not areas:
+    st.info("Choose at least one area.")
+    st.stop()
+
+m, mx = measures.measure(measure_id), measures.measure(x_measure)
+names = {code: measures.city_name(code) for code in areas}
+source = measures.source(measure_id)
+
+# 1. ranking
+ranked = measures.ranking(measure_id, d.year, "lad", areas)
+period = ranked["period"].iloc[0] if len(ranked) else d.year
+labels = [names[c] for c in ranked["area_code"]]
+fig = go.Figure(go.Bar(
+    y=labels, x=ranked["value"], orientation="h",
+    marker={"color": [render.HIGHLIGHT if c else render.PALETTE[0] for c in ranked["is_core_city"]],
+            "pattern": {"shape": ["/" if c else "" for c in ranked["is_core_city"]]}},
+    text=[f"{v:,.1f} · rank {r} of {n}" for v, r, n in zip(ranked["value"], ranked["rank"], ranked["out_of"])],
+    textposition="auto", hovertemplate="%{y}: %{x:,.2f} " + m.unit + "<extra></extra>",
+))
+fig.update_layout(yaxis={"autorange": "reversed"}, height=120 + 40 * len(ranked))
+fig.update_xaxes(title_text=m.unit)
+render.chart(fig, title=f"{m.name}: ranking of the chosen areas", subtitle=f"{period} · rank among all UK local authorities, "
+             "best first · Core Cities hatched", source=source, key="cmp-rank",
+             table=ranked[["rank", "out_of", "area_code", "area_name", "is_core_city", "period", "value"]])
+
+# 2. time series
+history = measures.series(measure_id, areas, "lad")
+if history["year"].nunique() > 1:
+    fig = go.Figure()
+    for i, (code, group) in enumerate(history.groupby("area_code", sort=False)):
+        fig.add_trace(go.Scatter(x=group["year"], y=group["value"], mode="lines+markers", name=names.get(code, code),
+                                 line={"color": render.PALETTE[i % len(render.PALETTE)],
+                                       "dash": ["solid", "dash", "dot", "dashdot"][i % 4]},
+                                 marker={"symbol": ["circle", "square", "diamond", "triangle-up", "x"][i % 5]}))
+    fig.update_xaxes(title_text="Year")
+    render.chart(fig, title=f"{m.name} over time", subtitle="each line one area (line style and marker differ)",
+                 source=source, key="cmp-series", y_title=m.unit, table=history)
+else:
+    st.info(f"{m.name} has a single period ({history['period'].iloc[0] if len(history) else 'none'}): no time series.")
+
+# 3. scatter
+both = measures.pair(x_measure, measure_id, d.year, "lad")
+chosen = both["area_code"].isin(areas)
+fig = go.Figure()
+fig.add_trace(go.Scatter(x=both.loc[~chosen, "x"], y=both.loc[~chosen, "y"], mode="markers", name="Other local authorities",
+                         text=both.loc[~chosen, "area_name"], marker={"color": render.MUTED, "size": 6, "opacity": 0.6},
+                         hovertemplate="%{text}<br>x %{x:,.2f}<br>y %{y:,.2f}<extra></extra>"))
+fig.add_trace(go.Scatter(x=both.loc[chosen, "x"], y=both.loc[chosen, "y"], mode="markers+text", name="Chosen areas",
+                         text=[names.get(c, c) for c in both.loc[chosen, "area_code"]], textposition="top center",
+                         marker={"color": render.HIGHLIGHT, "size": 11, "symbol": "diamond"},
+                         hovertemplate="%{text}<br>x %{x:,.2f}<br>y %{y:,.2f}<extra></extra>"))
+fig.update_xaxes(title_text=f"{mx.name} ({mx.unit})")
+periods = f"{both['x_period'].iloc[0]} and {both['y_period'].iloc[0]}" if len(both) else ""
+render.chart(fig, title=f"{m.name} against {mx.name}", subtitle=f"every UK local authority · {periods}", source=
+             measures.source(x_measure) + "; " + source.removeprefix("Source: "), key="cmp-scatter",
+             y_title=f"{m.name} ({m.unit})", table=both)
+
+# 4. distribution
+dist = measures.distribution(measure_id, d.year, "lad")
+table = dist["table"]
+marked = table[table["area_code"].isin(areas)]
+fig = go.Figure()
+fig.add_trace(go.Box(x=table["value"], name="All LAs", boxpoints="all", jitter=0.4, pointpos=0, text=table["area_name"],
+                     marker={"color": render.MUTED, "size": 4}, line={"color": render.PALETTE[0]},
+                     hovertemplate="%{text}: %{x:,.2f}<extra></extra>"))
+fig.add_trace(go.Scatter(x=marked["value"], y=["All LAs"] * len(marked), mode="markers+text", name="Chosen areas",
+                         text=[names.get(c, c) for c in marked["area_code"]], textposition="top center",
+                         marker={"color": render.HIGHLIGHT, "size": 12, "symbol": "diamond"}))
+fig.update_xaxes(title_text=m.unit)
+fig.update_layout(height=360)
+render.chart(fig, title=f"{m.name}: where the chosen areas sit among all {dist['count']} local authorities",
+             subtitle=f"{period} · median {dist['median']:,.1f}; middle half {dist['q1']:,.1f} to {dist['q3']:,.1f}",
+             source=source, key="cmp-dist", table=table)
+render.how_calculated(measures.provenance(measure_id), "cmp-how")

@@ -1,6 +1,71 @@
-"""Map page (being built)."""
+"""Map: any measure for every local authority, the ten Core City regions or the ITL1 regions; click an area for its profile."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
+from indicators import geography, measures
+from ui import render, state
+
+d = state.current()
 st.title("Map")
-st.info("This page is being built.")
+
+LEVEL_BOUNDARIES = {"lad": "lad", "city_region": "city_region", "itl1": "itl1"}
+left, right = st.columns([1, 2])
+level = state.page_param("level", list(measures.LEVELS), "lad", widget_key="map_level")
+level = left.radio("Areas", list(measures.LEVELS), format_func=measures.LEVELS.get, key="map_level", horizontal=False)
+options = measures.available(level)
+state.page_param("measure", list(options), "gva_per_hour", widget_key="map_measure")
+if st.session_state["map_measure"] not in options:
+    st.info(f"{measures.measure(st.session_state['map_measure']).name} is published for local authorities only; "
+            "showing GVA per hour worked.")
+    st.session_state["map_measure"] = "gva_per_hour"
+measure_id = right.selectbox("Measure", list(options), format_func=options.get, key="map_measure")
+render.sync_param("level", level)
+render.sync_param("measure", measure_id)
+
+m = measures.measure(measure_id)
+try:
+    values = measures.values(measure_id, d.year, level)
+except ValueError as problem:
+    st.warning(str(problem))
+    st.stop()
+period = values["period"].iloc[0]
+if str(period) != str(d.year):
+    st.info(f"{m.name} has no figure for {d.year}; showing {period}, the nearest available.")
+cores = measures.core_city_codes(level)
+geojson = geography.boundaries(LEVEL_BOUNDARIES[level])
+scale = {"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity, "viridis")
+fig = go.Figure(go.Choroplethmap(
+    geojson=geojson, featureidkey="properties.area_code", locations=values["area_code"], z=values["value"],
+    text=values["area_name"], colorscale=scale, marker={"line": {"width": 0.3, "color": "#ffffff"}},
+    colorbar={"title": {"text": m.unit}},
+    hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.2f} " + m.unit + "<extra></extra>", name=m.name,
+))
+outlined = values[values["area_code"].isin(cores)]
+if level != "itl1":
+    fig.add_trace(go.Choroplethmap(
+        geojson=geojson, featureidkey="properties.area_code", locations=outlined["area_code"], z=[0] * len(outlined),
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
+        marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, name="Core Cities (outlined)",
+    ))
+fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=680,
+                  showlegend=False, clickmode="event+select")
+polarity_note = {"higher_is_better": "lighter (yellow) is better", "lower_is_better": "lighter (yellow) is better (lower)",
+                 "neutral": "no better or worse"}[m.polarity]
+event = render.chart(
+    fig, title=f"{m.name}: {measures.LEVELS[level].lower()}", subtitle=f"{m.unit} · {period} · Core Cities outlined",
+    source=measures.source(measure_id), key="map-choropleth", on_select="rerun",
+    table=measures.ranking(measure_id, d.year, level)[["rank", "area_code", "area_name", "is_core_city", "period", "value"]]
+    .rename(columns={"value": f"{m.name} ({m.unit})", "is_core_city": "Core City"}),
+    note=f"Colour: {polarity_note}; Core Cities outlined in orange. Click an area to open its profile.",
+)
+points = (event or {}).get("selection", {}).get("points", []) if event else []
+if points:
+    clicked = points[0].get("location")
+    target = measures.city_region_lad(clicked) if clicked else None
+    if target:
+        state.open_profile(target)
+    else:
+        st.info(f"{clicked} is a region; profiles are for councils and Core City regions.")
+
+render.how_calculated(measures.provenance(measure_id), "map-how")

@@ -1,6 +1,86 @@
-"""Overview page (being built)."""
+"""Overview: the headline gaps on the current definitions beside what was claimed, a UK map and a sentence per city."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
-st.title("Overview")
-st.info("This page is being built.")
+from indicators import geography, measures, productivity
+from ui import render, state
+
+d = state.current()
+st.title("Core Cities at a glance")
+st.caption(f"Definition: {d.label}. Change it in the sidebar; every figure below follows.")
+
+MEASURE = measures.BASIS_MEASURE[d.basis]
+try:
+    headline = measures.headline_productivity(d.basis, d.geography, d.benchmark, d.year)
+except ValueError as problem:
+    st.warning(f"The productivity gap can't be shown on this definition: {problem}")
+    headline = None
+claim_productivity = measures.claimed("cc_productivity_gap")
+claim_fiscal = measures.claimed("cc_tax_spend_gap")
+
+left, middle, right = st.columns(3)
+if headline:
+    left.metric(f"Productivity gap, net (£bn a year, {headline['year']})", f"£{headline['gap_gbp_bn']:,.1f}bn",
+                help=headline["net_gap_gbp_note"], border=True)
+    middle.metric("Sum of shortfalls of cities below the benchmark (£bn a year)",
+                  f"£{headline['sum_of_shortfalls_gbp_bn']:,.1f}bn", help=headline["sum_of_shortfalls_note"], border=True)
+    if claim_productivity:
+        left.caption(f"As claimed: £{claim_productivity['value']:g}bn a year ({claim_productivity['publication']}). "
+                     f"Here: {productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas vs "
+                     f"{headline['benchmark_name']}; positive = below the benchmark.")
+fiscal = measures.headline_fiscal()
+geo_key = "councils" if d.geography == "council" else "city_regions"
+if fiscal and geo_key in fiscal:
+    right.metric(f"Tax-spend gap: net fiscal balance (£bn, {fiscal['year']}, estimate)",
+                 f"£{fiscal[geo_key]['net_balance_gbp_bn']:,.1f}bn",
+                 help=fiscal.get("sign_convention", ""), border=True)
+    sens = fiscal[geo_key].get("sensitivity", {})
+    if sens:
+        right.caption(f"Range over apportionment choices: £{sens['min_gbp_bn']:,.1f}bn to £{sens['max_gbp_bn']:,.1f}bn.")
+else:
+    right.metric("Tax-spend gap (£bn)", "estimate not available yet", border=True)
+if claim_fiscal:
+    right.caption(f"As claimed: £{claim_fiscal['value']:g}bn a year ({claim_fiscal['publication']}).")
+if headline:
+    render.how_calculated(headline["provenance"], "overview-gap")
+
+st.subheader("Where the ten cities are")
+values = measures.values(MEASURE, d.year, "lad")
+m = measures.measure(MEASURE)
+cores = measures.core_city_codes("lad")
+labels = measures.label_points("lad")
+labels = labels[labels["area_code"].isin(cores)].merge(values[["area_code", "value"]], on="area_code", how="left")
+names = {code: measures.city_name(code) for code in cores}
+fig = go.Figure()
+fig.add_trace(go.Choroplethmap(
+    geojson=geography.boundaries("lad"), featureidkey="properties.area_code", locations=values["area_code"],
+    z=values["value"], text=values["area_name"], colorscale="cividis" if m.polarity != "lower_is_better" else "cividis_r",
+    marker={"line": {"width": 0.3, "color": "#ffffff"}}, colorbar={"title": {"text": m.unit}},
+    hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.1f} " + m.unit + "<extra></extra>", name=m.name,
+))
+core_values = values[values["area_code"].isin(cores)]
+fig.add_trace(go.Choroplethmap(
+    geojson=geography.boundaries("lad"), featureidkey="properties.area_code", locations=core_values["area_code"],
+    z=[0] * len(core_values), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+    marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, hoverinfo="skip", name="Core Cities (outlined)",
+))
+fig.add_trace(go.Scattermap(
+    lon=labels["lon"], lat=labels["lat"], mode="markers+text", text=[names[c] for c in labels["area_code"]],
+    textposition="middle right", marker={"size": 9, "color": render.HIGHLIGHT, "symbol": "circle"},
+    textfont={"size": 12, "color": "#000000"}, customdata=labels["value"], name="Core City",
+    hovertemplate="%{text}<br>" + m.name + ": %{customdata:,.1f} " + m.unit + "<extra></extra>",
+))
+fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=640,
+                  showlegend=False)
+period = values["period"].iloc[0] if len(values) else d.year
+table = values.assign(core_city=values["area_code"].isin(cores))[["area_code", "area_name", "core_city", "period", "value"]]
+render.chart(fig, title=f"{m.name} by local authority, Core Cities outlined", subtitle=f"{m.unit} · {period}",
+             source=measures.source(MEASURE), table=table.rename(columns={"value": f"{m.name} ({m.unit})"}),
+             key="overview-map")
+
+st.subheader("One sentence per city")
+st.caption(f"{productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "
+           f"{state.benchmark_label(d.benchmark)}; change since seven years earlier.")
+for row in measures.city_sentences(d.geography, d.benchmark, d.basis, d.year).itertuples():
+    st.markdown(f"- {row.sentence}")

@@ -1,6 +1,105 @@
-"""Productivity gap page (being built)."""
+"""Productivity gap: the chosen area's gap on every definition, its decomposition, scenarios and history."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
-st.title("Productivity gap")
-st.info("This page is being built.")
+from indicators import measures, productivity
+from ui import render, state
+
+d = state.current()
+name = measures.city_name(d.area)
+chosen = productivity.BASES[d.basis]
+st.title(f"Productivity gap: {name}")
+st.caption(f"Definition: {d.label}.")
+
+try:
+    result = measures.gap(d.area, d.basis, d.geography, d.benchmark, d.year)
+except ValueError as problem:
+    st.warning(f"The gap can't be computed on this definition: {problem}")
+    st.stop()
+
+a, b, c = st.columns(3)
+a.metric(f"{chosen.label}, {result['area_name']} ({result['year']})", f"£{result['value']:,.2f}", border=True)
+b.metric(result["benchmark_name"], f"£{result['benchmark_value']:,.2f}", delta=f"{result['gap_pct']:+.1f}% gap",
+         border=True)
+c.metric("£ gap a year (positive = shortfall)", f"£{result['gap_gbp_bn']:,.2f}bn", border=True)
+render.how_calculated(result["provenance"], "gap-how")
+
+st.subheader("The gap on every definition")
+grid = measures.definitions_grid(d.area, d.year)
+if not grid.empty:
+    pivot = grid.pivot_table(index="basis_label", columns=["geography", "benchmark_label"], values="gap_pct")
+    x_labels = [f"{g.replace('-', ' ')} · {bm}" for g, bm in pivot.columns]
+    fig = go.Figure(go.Heatmap(
+        z=pivot.values, x=x_labels, y=list(pivot.index), colorscale="RdBu", zmid=0,
+        text=[[f"{v:+.1f}%" for v in row] for row in pivot.values], texttemplate="%{text}",
+        colorbar={"title": {"text": "gap %"}}, hovertemplate="%{y}<br>%{x}<br>gap %{z:+.1f}%<extra></extra>",
+    ))
+    fig.update_layout(height=380)
+    render.chart(fig, title=f"{name}: productivity gap (%) on 3 bases × 2 geographies × 3 benchmarks",
+                 subtitle="negative (red) = below the benchmark; each basis in its chosen year or latest",
+                 source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_job").removeprefix("Source: ")
+                 + "; " + measures.source("gva_per_head").removeprefix("Source: "),
+                 key="gap-grid", table=grid)
+
+st.subheader("Where the GVA-per-head gap comes from")
+hour_years = productivity.available_years("hour")
+decomposition_year = d.year if d.year in hour_years else hour_years[-1]
+try:
+    parts = productivity.decomposition(d.area, d.geography, d.benchmark, decomposition_year)
+    factors = parts[parts["component"] != "GVA per head (total)"]
+    total = float(parts.loc[parts["component"] == "GVA per head (total)", "log_points"].iloc[0])
+    fig = go.Figure(go.Waterfall(
+        x=list(factors["component"]) + ["GVA per head gap"], y=list(factors["log_points"]) + [total],
+        measure=["relative"] * len(factors) + ["total"],
+        text=[f"{v:+.1f}" for v in list(factors["log_points"]) + [total]], textposition="outside",
+        increasing={"marker": {"color": render.PALETTE[0]}}, decreasing={"marker": {"color": render.PALETTE[5]}},
+        totals={"marker": {"color": render.PALETTE[7]}},
+    ))
+    render.chart(fig, title=f"{name}: GVA per head gap split into productivity, hours and jobs",
+                 subtitle=f"log points vs {state.benchmark_label(d.benchmark)} · {decomposition_year}",
+                 source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_head").removeprefix("Source: "),
+                 key="gap-waterfall", y_title="log points", table=parts)
+except (ValueError, IndexError) as problem:
+    st.info(f"No decomposition for this area: {problem}")
+
+st.subheader("What if the gap closed?")
+left, right = st.columns(2)
+years_allowed = list(range(result['year'] + 1, 2051))
+state.page_param("target", years_allowed, 2035 if 2035 in years_allowed else years_allowed[-1], widget_key="gap_target")
+state.page_param("window", [3, 5, 7, 10, 15], 10, widget_key="gap_window")
+target = left.slider("Target year", min_value=years_allowed[0], max_value=years_allowed[-1], key="gap_target")
+window = right.select_slider("Trend window (years)", options=[3, 5, 7, 10, 15], key="gap_window")
+render.sync_param("target", target)
+render.sync_param("window", window)
+try:
+    plan = productivity.scenario(d.area, d.basis, d.geography, d.benchmark, d.year, target, window)
+except ValueError as problem:
+    st.warning(str(problem))
+else:
+    a, b, c = st.columns(3)
+    a.metric("£bn a year added if the gap closed", f"£{plan['gbp_bn_added_per_year']:,.2f}bn", border=True)
+    b.metric(f"Extra growth needed a year to close by {target}", f"{plan['growth_premium_pct_points']:.2f} points",
+             border=True)
+    c.metric(f"Trend {plan['trend_window']}", f"{plan['annual_change_pct']:+.2f}% a year", border=True)
+    st.markdown(f"At the {plan['trend_window']} trend the gap {plan['verdict']}.")
+    st.caption(plan["assumptions"])
+
+st.subheader("The gap over time")
+history = productivity.gap_series(d.area, d.basis, d.geography, d.benchmark)
+fig = go.Figure()
+fig.add_trace(go.Scatter(x=history["year"], y=history["value"], name=result['area_name'], mode="lines+markers",
+                         line={"color": render.PALETTE[0]}))
+fig.add_trace(go.Scatter(x=history["year"], y=history["benchmark_value"], name=result['benchmark_name'], mode="lines+markers",
+                         line={"color": render.PALETTE[1], "dash": "dash"}, marker={"symbol": "square"}))
+fig.update_xaxes(title_text="Year")
+render.chart(fig, title=f"{chosen.label}: {result['area_name']} and {result['benchmark_name']}",
+             subtitle=f"{chosen.unit}, current prices · {d.geography.replace('-', ' ')} areas", y_title=chosen.unit,
+             source=measures.source(measures.BASIS_MEASURE[d.basis]),
+             key="gap-series", table=history)
+fig = go.Figure(go.Bar(x=history["year"], y=history["gap_pct"], text=[f"{v:+.1f}%" for v in history["gap_pct"]],
+                       marker={"color": [render.PALETTE[5] if v < 0 else render.PALETTE[0] for v in history["gap_pct"]]}))
+fig.update_xaxes(title_text="Year")
+render.chart(fig, title=f"{result['area_name']}: gap (%) against {result['benchmark_name']}", subtitle=d.label,
+             y_title="% (negative = below)", source=measures.source(measures.BASIS_MEASURE[d.basis]),
+             key="gap-pct-series", table=history)

@@ -51,14 +51,21 @@ def downloads(table: pd.DataFrame, name: str, key: str) -> None:
 
 
 def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.DataFrame, key: str,
-          y_title: str | None = None) -> None:
-    """Show a styled Plotly chart with its source line, a table alternative and downloads."""
-    st.plotly_chart(style(fig, title, subtitle, source, y_title), width="stretch", key=key,
-                    config={"displaylogo": False, "toImageButtonOptions": {"filename": slug(title), "scale": 2}})
-    st.caption(source)
+          y_title: str | None = None, on_select: str | None = None, note: str | None = None):
+    """Show a styled Plotly chart with its source line, a table alternative and downloads.
+
+    on_select="rerun" makes points selectable and returns Streamlit's selection event (else None);
+    `note` is a caption under the chart (e.g. how to read the colours).
+    """
+    options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    event = st.plotly_chart(style(fig, title, subtitle, source, y_title), width="stretch", key=key,
+                            config={"displaylogo": False, "toImageButtonOptions": {"filename": slug(title), "scale": 2}},
+                            **options)
+    st.caption(f"{note} {source}" if note else source)
     with st.expander(f"Table: {title}"):
         st.dataframe(table, hide_index=True, width="stretch")
         downloads(table, slug(title), key)
+    return event if on_select else None
 
 
 def how_calculated(provenance: dict, key: str) -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 from indicators import geography, productivity
 
 NOTICES_KEY = "_url_notices"
+PENDING_AREA_KEY = "_pending_area"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ def sidebar_controls() -> Definition:
     _seed("basis", "basis", bases, "hour")
     _seed("benchmark", "bench", list(benchmarks), "uk")
     _seed("area", "area", list(areas), "E08000025")
+    pending = st.session_state.pop(PENDING_AREA_KEY, None)
+    if pending in areas:  # set by open_profile() on the previous run (a widget's value can't change once drawn)
+        st.session_state["area"] = pending
     with st.sidebar:
         st.header("Definitions")
         area = st.selectbox("Area", list(areas), format_func=areas.get, key="area",
@@ -104,8 +108,23 @@ def sidebar_controls() -> Definition:
     return definition
 
 
+def ensure_frame() -> None:
+    """Rerun through app.py if Streamlit ran a page on its own.
+
+    On a fresh server process, a deep link (e.g. /map) is served by Streamlit's legacy `pages/` folder discovery,
+    which runs the page file without the frame, until some run calls st.navigation. The frame's st.navigation
+    clears PagesManager.uses_pages_directory, so a page that sees it still set was run without the frame.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory or "geography" not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current() -> Definition:
     """The definition chosen in the frame (pages call this; the frame must have run sidebar_controls)."""
+    ensure_frame()
     s = st.session_state
     return Definition(s["geography"], s["basis"], s["benchmark"], int(s["year"]), s["area"])
 
@@ -114,8 +133,37 @@ def page_param(param: str, allowed, default, widget_key: str | None = None):
     """A page-specific URL value (validated), also seeding the page widget with `widget_key` if given."""
     if widget_key:
         _seed(widget_key, param, allowed, default)
+        show_notices()  # the frame has already shown its notices on this run: show the page's own now
         return st.session_state[widget_key]
-    return url_value(param, allowed, default)
+    value = url_value(param, allowed, default)
+    show_notices()
+    return value
+
+
+def page_list_param(param: str, allowed, default: list, widget_key: str, limit: int = 10) -> list:
+    """A comma-separated page URL value (each item validated; unknown ones dropped with a notice), seeding a
+    multiselect widget `widget_key` on first run; at most `limit` items."""
+    if widget_key not in st.session_state:
+        raw = st.query_params.get(param)
+        chosen = list(default)
+        if raw is not None:
+            allowed_set = {str(a): a for a in allowed}
+            items = [i for i in raw.split(",") if i]
+            chosen = [allowed_set[i] for i in items if i in allowed_set][:limit]
+            if len(chosen) != len(items):
+                _notice(f"Ignored part of the link's {param}: only known codes (at most {limit}) are used.")
+            if not chosen:
+                chosen = list(default)
+        st.session_state[widget_key] = chosen
+        show_notices()
+    return st.session_state[widget_key]
+
+
+def open_profile(area_code: str) -> None:
+    """Make `area_code` the chosen area and go to the City profile page (e.g. after a click on the map)."""
+    st.session_state[PENDING_AREA_KEY] = area_code
+    st.query_params["area"] = area_code
+    st.switch_page("pages/city_profile.py")
 
 
 def show_notices() -> None:

@@ -1,0 +1,709 @@
+"""Mappable, comparable measures for any area level: a small registry over the local-authority (LA) indicators.
+
+A *measure* is one of three kinds:
+
+- ``sum``: a summable LA indicator (population, GVA, jobs, income tax …); an area's value is the sum over its member LAs.
+- ``ratio``: a ratio of summables, aggregated as Σ numerator ÷ Σ denominator over member LAs (never an average of
+  ratios). The three productivity bases reuse :mod:`indicators.productivity` (``components_from_wide``), so their
+  arithmetic lives in one place.
+- ``published``: an indicator ONS publishes for LAs only (median pay, employment rate, GDHI per head …); it cannot be
+  aggregated, so its only level is ``lad``.
+
+Levels: ``lad`` (every LA), ``city_region`` (the ten Core City regions, members from :func:`geography.member_lads`) and
+``itl1`` (the twelve ITL1 regions and nations, members from ``lad_lookup``).
+
+Everything here is pure Python over the warehouse (no Streamlit). Expensive, immutable results are memoised per
+database file, so tests that point the queries at a fixture never see the warehouse's answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators import db, geography, productivity
+from indicators.db import query
+from indicators.observations import observations, wide
+from indicators.provenance import releases_for, source_line
+
+LEVELS = {"lad": "Local authorities", "city_region": "Core City regions", "itl1": "ITL1 regions and nations"}
+UK_PUBLISHED_CODES = ("K02000001", "UKX")  # where ONS publishes a UK figure for an LA-only indicator
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One mappable measure.
+
+    Attributes:
+        id, name, unit: identifier, display name and unit (British English, £).
+        polarity: 'higher_is_better', 'lower_is_better' or 'neutral' (sets colour scales and strengths/weaknesses).
+        kind: 'sum', 'ratio' or 'published' (see the module docstring).
+        numerator: (indicator_id, scale) summed over members (the value itself for 'sum' and 'published').
+        denominator: (indicator_id, scale) for 'ratio' measures; the denominator's period is matched to the numerator's
+            (a financial or tax year 'YYYY-YY' takes the calendar year YYYY).
+        basis: a productivity basis key ('head', 'job', 'hour') whose components come from indicators.productivity.
+        definition: one plain-English line shown under charts.
+    """
+
+    id: str
+    name: str
+    unit: str
+    polarity: str
+    kind: str
+    numerator: tuple[str, float]
+    denominator: tuple[str, float] | None = None
+    basis: str | None = None
+    definition: str = ""
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        if self.basis:
+            return productivity.BASES[self.basis].indicator_ids
+        return tuple(part[0] for part in (self.numerator, self.denominator) if part)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return ("lad",) if self.kind == "published" else tuple(LEVELS)
+
+    @property
+    def intensive(self) -> bool:
+        """True for per-something measures (comparable between areas of different size)."""
+        return self.kind != "sum"
+
+
+def _published(id_: str, name: str, unit: str, polarity: str, definition: str) -> Measure:
+    return Measure(id_, name, unit, polarity, "published", (id_, 1.0), definition=definition)
+
+
+REGISTRY: dict[str, Measure] = {m.id: m for m in [
+    Measure("gva_per_hour", "GVA per hour worked", "£ per hour", "higher_is_better", "ratio", ("gva_per_hour", 1.0),
+            basis="hour", definition=productivity.BASES["hour"].formula),
+    Measure("gva_per_job", "GVA per filled job", "£ per filled job", "higher_is_better", "ratio", ("gva_per_job", 1.0),
+            basis="job", definition=productivity.BASES["job"].formula),
+    Measure("gva_per_head", "GVA per head", "£ per resident", "higher_is_better", "ratio", ("gva_current", 1e6),
+            ("population", 1.0), basis="head", definition=productivity.BASES["head"].formula),
+    Measure("gdp_per_head", "GDP per head", "£ per resident", "higher_is_better", "ratio", ("gdp_current", 1e6),
+            ("population", 1.0), definition="GDP (current prices, £m × 1,000,000) ÷ resident population, same year"),
+    Measure("jobs_per_resident", "Filled jobs per resident", "jobs per resident", "higher_is_better", "ratio",
+            ("filled_jobs", 1.0), ("population", 1.0), definition="Filled jobs ÷ resident population, same year"),
+    Measure("income_tax_per_head", "Income tax per head", "£ per resident", "higher_is_better", "ratio",
+            ("income_tax", 1e6), ("population", 1.0),
+            definition="HMRC income tax liabilities of residents (£m × 1,000,000) ÷ resident population of the tax "
+            "year's first calendar year"),
+    Measure("council_tax_per_head", "Council tax receipts per head", "£ per resident", "neutral", "ratio",
+            ("council_tax_receipts", 1e6), ("population", 1.0),
+            definition="Council tax collected (£m × 1,000,000) ÷ resident population of the financial year's first "
+            "calendar year"),
+    Measure("population", "Resident population", "persons", "neutral", "sum", ("population", 1.0),
+            definition="ONS mid-year resident population, summed over member councils"),
+    Measure("gva_current", "GVA (current prices)", "£ million", "higher_is_better", "sum", ("gva_current", 1.0),
+            definition="Balanced GVA at current basic prices, summed over member councils"),
+    Measure("gdp_current", "GDP (current prices)", "£ million", "higher_is_better", "sum", ("gdp_current", 1.0),
+            definition="GDP at current market prices, summed over member councils"),
+    Measure("filled_jobs", "Filled jobs", "filled jobs", "neutral", "sum", ("filled_jobs", 1.0),
+            definition="Filled jobs (workplace), summed over member councils"),
+    Measure("income_tax", "Income tax liabilities", "£ million", "neutral", "sum", ("income_tax", 1.0),
+            definition="HMRC Survey of Personal Incomes: income tax liabilities of residents, summed"),
+    Measure("council_tax_receipts", "Council tax receipts", "£ million", "neutral", "sum", ("council_tax_receipts", 1.0),
+            definition="Council tax collected by billing authorities, summed"),
+    _published("median_annual_pay_workplace", "Median annual pay (workplace)", "£", "higher_is_better",
+               "ASHE median gross annual pay of full-time employees working in the area (published for LAs only)"),
+    _published("median_annual_pay_residence", "Median annual pay (residence)", "£", "higher_is_better",
+               "ASHE median gross annual pay of full-time employees living in the area (published for LAs only)"),
+    _published("employment_rate", "Employment rate, 16–64", "%", "higher_is_better",
+               "Annual Population Survey employment rate, aged 16 to 64 (published for LAs only)"),
+    _published("unemployment_rate", "Unemployment rate (modelled)", "%", "lower_is_better",
+               "Modelled unemployment rate, aged 16 and over (published for LAs only)"),
+    _published("gdhi_per_head", "GDHI per head", "£", "higher_is_better",
+               "Gross disposable household income per head (published for LAs only)"),
+    _published("level3_qualifications", "Qualified to level 3 or above", "%", "higher_is_better",
+               "Share of people aged 16 to 64 qualified to NVQ level 3 or above (published for LAs only)"),
+]}
+HEADLINE = ("gva_per_hour", "gva_per_job", "gva_per_head")  # the measures the generated sentences lead with
+BASIS_MEASURE = {"head": "gva_per_head", "job": "gva_per_job", "hour": "gva_per_hour"}  # productivity basis -> measure
+
+
+# ---------------------------------------------------------------- memoising per database file
+
+
+def _per_database(function):
+    """functools.cache keyed on the active database as well as the arguments (fixture tests never share answers)."""
+    cached = functools.cache(lambda path, *args: function(*args))
+
+    @functools.wraps(function)
+    def wrapper(*args):
+        return cached(str(db._active_path), *args)
+
+    wrapper.cache_clear = cached.cache_clear
+    return wrapper
+
+
+def measure(measure_id: str) -> Measure:
+    """The measure with this id; ValueError naming the valid ids otherwise."""
+    if measure_id not in REGISTRY:
+        raise ValueError(f"unknown measure {measure_id!r}; valid: {', '.join(REGISTRY)}")
+    return REGISTRY[measure_id]
+
+
+def check_level(level: str) -> str:
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; valid: {', '.join(LEVELS)}")
+    return level
+
+
+# ---------------------------------------------------------------- periods
+
+
+def start_year(period: str) -> int:
+    """Calendar year a period starts in: '2022' → 2022, '2023-24' → 2023, 'Oct 2022-Sep 2023' → 2022."""
+    for token in str(period).replace("-", " ").split():
+        if token.isdigit() and len(token) == 4:
+            return int(token)
+    raise ValueError(f"period {period!r} has no year")
+
+
+def pick_period(periods: list[str], year: int | str | None) -> str:
+    """The period to show for a requested year: that year's period if there is one, else the latest that starts on or
+    before it, else the earliest; None asks for the latest."""
+    if not periods:
+        raise ValueError("no periods with data")
+    ordered = sorted(periods, key=start_year)
+    if year is None:
+        return ordered[-1]
+    if str(year) in ordered:
+        return str(year)
+    earlier = [p for p in ordered if start_year(p) <= int(str(year)[:4])]
+    return earlier[-1] if earlier else ordered[0]
+
+
+# ---------------------------------------------------------------- LA panels (one per measure, memoised)
+
+
+def lad_codes() -> list[str]:
+    return _lads()["lad_code"].tolist()
+
+
+@_per_database
+def _lads() -> pd.DataFrame:
+    return geography.local_authorities()
+
+
+@_per_database
+def _panel(measure_id: str) -> pd.DataFrame:
+    """Every LA and period for a measure: area_code, period, numerator, denominator (denominator 1 for sum/published)."""
+    m = measure(measure_id)
+    lads = set(lad_codes())
+    if m.basis:
+        frame = wide(list(m.indicator_ids))
+        parts = []
+        for period, group in frame.groupby("period"):
+            comp = productivity.components_from_wide(group, m.basis)  # the productivity module's own arithmetic
+            parts.append(comp.assign(period=period).rename(columns={"gva_gbp": "numerator"}))
+        panel = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["area_code", "numerator", "denominator", "period"])
+    else:
+        num_id, num_scale = m.numerator
+        num = observations([num_id])[["area_code", "period", "value"]].rename(columns={"value": "numerator"})
+        num["numerator"] = num["numerator"] * num_scale
+        if m.denominator:
+            den_id, den_scale = m.denominator
+            den = observations([den_id])[["area_code", "period", "value"]].rename(columns={"value": "denominator",
+                                                                                          "period": "den_period"})
+            den["denominator"] = den["denominator"] * den_scale
+            num["den_period"] = num["period"].map(lambda p: str(start_year(p)))
+            panel = num.merge(den, on=["area_code", "den_period"]).drop(columns="den_period")
+        else:
+            panel = num.assign(denominator=1.0)
+    panel = panel[panel["area_code"].isin(lads)].dropna()
+    return panel[["area_code", "period", "numerator", "denominator"]].reset_index(drop=True)
+
+
+@_per_database
+def _published_benchmarks(measure_id: str) -> pd.DataFrame:
+    """UK figures ONS publishes beside an LA-only indicator (area_code, period, value)."""
+    frame = observations([measure(measure_id).numerator[0]], area_codes=list(UK_PUBLISHED_CODES))
+    return frame[["area_code", "period", "value"]]
+
+
+def years(measure_id: str) -> list[str]:
+    """Periods with data for a measure, oldest first."""
+    return sorted(_panel(measure_id)["period"].unique().tolist(), key=start_year)
+
+
+# ---------------------------------------------------------------- groups of LAs for each level
+
+
+@_per_database
+def groups(level: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Areas of a level: {area_code: (area_name, member LAD codes)}."""
+    check_level(level)
+    lads = _lads()
+    if level == "lad":
+        return {c: (n, (c,)) for c, n in zip(lads["lad_code"], lads["lad_name"])}
+    if level == "itl1":
+        return {code: (str(g["itl1_name"].iloc[0]), tuple(g["lad_code"])) for code, g in lads.groupby("itl1_code")}
+    cities = geography.core_cities()
+    return {code: (name, tuple(geography.member_lads(code)))
+            for code, name in zip(cities["city_region_code"], cities["city_region_name"])}
+
+
+def aggregate(panel: pd.DataFrame, members: dict[str, tuple[str, ...]], summed: bool = False) -> pd.DataFrame:
+    """Σ numerator ÷ Σ denominator of member LAs for each area and period (just Σ numerator when `summed`).
+
+    Args:
+        panel: area_code (LAD), period, numerator, denominator.
+        members: {area_code: LAD codes}.
+        summed: True for 'sum' measures (the value is the total, not a ratio).
+    Returns:
+        area_code, period, numerator, denominator, value, members_found.
+    """
+    link = pd.DataFrame([(area, lad) for area, lads in members.items() for lad in lads], columns=["group", "area_code"])
+    joined = panel.merge(link, on="area_code")
+    out = joined.groupby(["group", "period"], as_index=False).agg(
+        numerator=("numerator", "sum"), denominator=("denominator", "sum"), members_found=("area_code", "nunique"))
+    out["value"] = out["numerator"] if summed else out["numerator"] / out["denominator"]
+    return out.rename(columns={"group": "area_code"})
+
+
+@_per_database
+def _level_table(measure_id: str, level: str) -> pd.DataFrame:
+    m = measure(measure_id)
+    if level not in m.levels:
+        raise ValueError(f"{m.name} is published for local authorities only and cannot be aggregated to "
+                         f"{LEVELS[check_level(level)].lower()}")
+    found = groups(level)
+    table = aggregate(_panel(measure_id), {code: lads for code, (_, lads) in found.items()}, m.kind == "sum")
+    table.insert(1, "area_name", table["area_code"].map(lambda c: found[c][0]))
+    return table
+
+
+def values(measure_id: str, year: int | str | None = None, level: str = "lad") -> pd.DataFrame:
+    """A measure for every area of a level in one period (the requested year, or the nearest earlier one).
+
+    Returns:
+        area_code, area_name, period, value, members_found; one row per area with data.
+    """
+    table = _level_table(measure_id, check_level(level))
+    period = pick_period(years(measure_id), year)
+    out = table[table["period"] == period]
+    return out[["area_code", "area_name", "period", "value", "members_found"]].reset_index(drop=True)
+
+
+def series(measure_id: str, area_codes: list[str], level: str = "lad") -> pd.DataFrame:
+    """Every period of a measure for some areas: area_code, area_name, period, year, value."""
+    table = _level_table(measure_id, check_level(level))
+    out = table[table["area_code"].isin(area_codes)].copy()
+    out["year"] = out["period"].map(start_year)
+    return out.sort_values(["area_code", "year"])[["area_code", "area_name", "period", "year", "value"]].reset_index(drop=True)
+
+
+def ranking(measure_id: str, year: int | str | None = None, level: str = "lad", area_codes: list[str] | None = None) -> pd.DataFrame:
+    """Areas ranked best first (by polarity; largest first when neutral), rank over all areas of the level.
+
+    Returns values() columns plus rank, out_of and is_core_city; restricted to `area_codes` if given.
+    """
+    m = measure(measure_id)
+    frame = values(measure_id, year, level)
+    ascending = m.polarity == "lower_is_better"
+    frame = frame.sort_values("value", ascending=ascending).reset_index(drop=True)
+    frame["rank"] = frame["value"].rank(ascending=ascending, method="min").astype(int)
+    frame["out_of"] = len(frame)
+    frame["is_core_city"] = frame["area_code"].isin(core_city_codes(level))
+    if area_codes is not None:
+        frame = frame[frame["area_code"].isin(area_codes)].reset_index(drop=True)
+    return frame
+
+
+def distribution(measure_id: str, year: int | str | None = None, level: str = "lad") -> dict:
+    """All areas' values with the Core Cities marked, and summary statistics (median, quartiles).
+
+    Returns:
+        dict with 'table' (ranking() of every area) and 'median', 'q1', 'q3', 'count'.
+    """
+    table = ranking(measure_id, year, level)
+    return {"table": table, "median": float(table["value"].median()), "q1": float(table["value"].quantile(0.25)),
+            "q3": float(table["value"].quantile(0.75)), "count": len(table)}
+
+
+def pair(x_measure: str, y_measure: str, year: int | str | None = None, level: str = "lad") -> pd.DataFrame:
+    """Two measures side by side for every area that has both (for a scatter): area_code, area_name, x, y, periods."""
+    x = values(x_measure, year, level).rename(columns={"value": "x", "period": "x_period"})
+    y = values(y_measure, year, level).rename(columns={"value": "y", "period": "y_period"})
+    out = x.merge(y[["area_code", "y", "y_period"]], on="area_code")
+    out["is_core_city"] = out["area_code"].isin(core_city_codes(level))
+    return out[["area_code", "area_name", "x", "y", "x_period", "y_period", "is_core_city"]]
+
+
+def measures() -> pd.DataFrame:
+    """The registry as a table: id, name, unit, polarity, kind, levels, years, indicator_ids, definition."""
+    rows = []
+    for m in REGISTRY.values():
+        rows.append({"id": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
+                     "levels": list(m.levels), "years": years(m.id), "indicator_ids": list(m.indicator_ids),
+                     "definition": m.definition})
+    return pd.DataFrame(rows)
+
+
+def available(level: str = "lad") -> dict[str, str]:
+    """{measure id: name} of measures with data at a level (for a page's selector)."""
+    return {m.id: m.name for m in REGISTRY.values() if level in m.levels and years(m.id)}
+
+
+def source(measure_id: str) -> str:
+    """The chart source line for a measure."""
+    return source_line(list(measure(measure_id).indicator_ids))
+
+
+def provenance(measure_id: str) -> dict:
+    """How a measure is calculated, for a "How was this calculated?" panel."""
+    m = measure(measure_id)
+    method = {"sum": "Summed over the member local authorities.",
+              "ratio": "Σ numerator ÷ Σ denominator over the member local authorities (not an average of their ratios).",
+              "published": "As published for each local authority; not aggregated."}[m.kind]
+    return {"formula": m.definition, "method": method, "releases": releases_for(list(m.indicator_ids))}
+
+
+# ---------------------------------------------------------------- areas, peers and similarity
+
+
+def core_city_codes(level: str = "lad") -> list[str]:
+    """The ten Core Cities' codes at a level (council codes, city-region codes, or their ITL1 regions)."""
+    cities = geography.core_cities()
+    column = {"lad": "lad_code", "city_region": "city_region_code", "itl1": "itl1_code"}[check_level(level)]
+    return list(dict.fromkeys(cities[column]))
+
+
+def city_name(area_code: str) -> str:
+    """A short name for an area: the Core City's name for its council or city region, else the area's name."""
+    cities = geography.core_cities()
+    for city, lad, region in zip(cities["city"], cities["lad_code"], cities["city_region_code"]):
+        if area_code == lad:
+            return city
+        if area_code == region:
+            return f"{city} city region"
+    return geography.area_names().get(area_code, area_code)
+
+
+def similar_areas(area_code: str, n: int = 9, year: int | str | None = None) -> pd.DataFrame:
+    """The n local authorities closest in resident population (smallest |ln(population ratio)|), the area excluded.
+
+    Returns:
+        area_code, area_name, value (population), distance (|ln ratio|), nearest first.
+    """
+    pop = values("population", year, "lad")
+    own = pop[pop["area_code"] == area_code]
+    if own.empty:
+        raise ValueError(f"no population for {area_code!r}; choose a local authority")
+    target = float(own["value"].iloc[0])
+    others = pop[pop["area_code"] != area_code].copy()
+    others["distance"] = (others["value"] / target).map(math.log).abs()
+    return others.nsmallest(n, "distance")[["area_code", "area_name", "value", "distance"]].reset_index(drop=True)
+
+
+PEER_PRESETS = {"core": "Core Cities", "english-core": "English Core Cities", "region": "Same ITL1 region",
+                "similar": "Most similar by size"}
+
+
+def peers(area_code: str, preset: str, limit: int = 10) -> list[str]:
+    """LA codes for a peer preset (the area itself first where it belongs), at most `limit`.
+
+    'core': the ten Core Cities; 'english-core': the eight in England; 'region': the area and the LAs of its ITL1
+    region closest to it in population; 'similar': the area and the LAs closest to it in population.
+    """
+    if preset not in PEER_PRESETS:
+        raise ValueError(f"unknown peer preset {preset!r}; valid: {', '.join(PEER_PRESETS)}")
+    cities = core_city_codes("lad")
+    if preset == "core":
+        return cities[:limit]
+    if preset == "english-core":
+        return [c for c in cities if c.startswith("E")][:limit]
+    if preset == "similar":
+        return [area_code] + similar_areas(area_code, limit - 1)["area_code"].tolist()
+    lads = _lads()
+    region = lads.loc[lads["lad_code"] == area_code, "itl1_code"]
+    if region.empty:
+        raise ValueError(f"{area_code!r} is not a local authority")
+    same = set(lads.loc[lads["itl1_code"] == region.iloc[0], "lad_code"])
+    near = similar_areas(area_code, len(lads))
+    return [area_code] + near[near["area_code"].isin(same)]["area_code"].head(limit - 1).tolist()
+
+
+# ---------------------------------------------------------------- an area against a benchmark
+
+
+def _members(area_code: str, geography_key: str) -> tuple[str, str, list[str]]:
+    return productivity.resolve_area(area_code, geography_key)
+
+
+def _totals(measure_id: str, lads: list[str]) -> pd.DataFrame:
+    """Σ numerator, Σ denominator and value for a set of LAs in every period: period, value, members_found."""
+    out = aggregate(_panel(measure_id), {"x": tuple(lads)}, measure(measure_id).kind == "sum")
+    return out.set_index("period")[["value", "numerator", "denominator", "members_found"]]
+
+
+def _benchmark_series(measure_id: str, benchmark: str, geography_key: str) -> tuple[str, pd.Series, str]:
+    """Benchmark name, values by period and how they were obtained."""
+    m = measure(measure_id)
+    name, lads = productivity.benchmark_members(benchmark, geography_key)
+    if m.kind != "published":
+        return name, _totals(measure_id, lads)["value"], "same aggregation over the benchmark's member councils"
+    if benchmark == "uk":
+        published = _published_benchmarks(measure_id)
+        if not published.empty:
+            return "UK (published)", published.groupby("period")["value"].first(), "the UK figure as published by ONS"
+    panel = _panel(measure_id)
+    members = panel[panel["area_code"].isin(lads)]
+    if len(lads) == 1:
+        return name, members.groupby("period")["numerator"].first(), "the peer's published figure"
+    return (f"{name} (median council)", members.groupby("period")["numerator"].median(),
+            "median of the member councils' published figures (ONS publishes no aggregate)")
+
+
+def gap_pct(value: float, benchmark_value: float) -> float:
+    """(value ÷ benchmark − 1) × 100: negative when below the benchmark."""
+    return (value / benchmark_value - 1) * 100
+
+
+def better(gap: float, polarity: str) -> bool | None:
+    """Whether a gap (% vs benchmark) is good news under a polarity (None when neutral or level)."""
+    if polarity == "neutral" or abs(gap) < 0.5:
+        return None
+    return (gap > 0) == (polarity == "higher_is_better")
+
+
+def comparison(measure_id: str, area_code: str, geography_key: str = "council", benchmark: str = "uk",
+               year: int | str | None = None) -> dict:
+    """One measure for an area against a benchmark: value, benchmark value, gap and its trend.
+
+    Returns:
+        dict: measure, name, unit, polarity, area_code, area_name, period, value, benchmark_name, benchmark_value,
+        gap_pct (intensive measures; None for sums), share_pct (sums: area ÷ benchmark × 100), better,
+        trend (DataFrame year, value, benchmark_value, gap_pct) and method.
+    Raises:
+        ValueError when the measure has no value for the area (e.g. an LA-only indicator for a city region).
+    """
+    m = measure(measure_id)
+    code, name, lads = _members(area_code, geography_key)
+    if m.kind == "published" and len(lads) > 1:
+        raise ValueError(f"{m.name} is published for local authorities only, not for {name}")
+    own = _totals(measure_id, lads)
+    own = own[own["members_found"] > 0]
+    if own.empty:
+        raise ValueError(f"no {m.name} data for {name}")
+    bench_name, bench, method = _benchmark_series(measure_id, benchmark, geography_key)
+    trend = pd.DataFrame({"value": own["value"], "benchmark_value": bench}).dropna()
+    trend = trend.assign(year=[start_year(p) for p in trend.index]).sort_values("year")
+    trend.index.name = "period"
+    trend["gap_pct"] = [gap_pct(v, b) for v, b in zip(trend["value"], trend["benchmark_value"])]
+    if trend.empty:
+        raise ValueError(f"no {bench_name} figure for {m.name}")
+    period = pick_period(trend.index.tolist(), year)
+    row = trend.loc[period]
+    gap = float(row["gap_pct"]) if m.intensive else None
+    return {
+        "measure": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
+        "area_code": code, "area_name": name, "period": period, "value": float(row["value"]),
+        "benchmark_name": bench_name, "benchmark_value": float(row["benchmark_value"]), "gap_pct": gap,
+        "share_pct": None if m.intensive else float(row["value"] / row["benchmark_value"] * 100),
+        "better": better(gap, m.polarity) if gap is not None else None,
+        "trend": trend.reset_index()[["period", "year", "value", "benchmark_value", "gap_pct"]], "method": method,
+    }
+
+
+@_per_database
+def profile(area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council") -> pd.DataFrame:
+    """Every measure available for the area against the benchmark, one row each (see comparison()).
+
+    Measures with no figure for the area (e.g. LA-only indicators on a city region) are left out.
+    The 'trend' column holds each measure's yearly gap table (for sparklines).
+    """
+    rows = []
+    for measure_id in REGISTRY:
+        try:
+            rows.append(comparison(measure_id, area_code, geography_key, benchmark, year))
+        except ValueError:
+            continue
+    return pd.DataFrame(rows)
+
+
+def strengths_and_weaknesses(table: pd.DataFrame, n: int = 3) -> dict[str, list[dict]]:
+    """From a profile(): the n intensive measures furthest above (strengths) and below (weaknesses) the benchmark,
+    judged by polarity ('lower is better' measures count below the benchmark as a strength)."""
+    judged = table[table["better"].notna() & table["gap_pct"].notna()].copy()
+    judged["merit"] = [g if p == "higher_is_better" else -g for g, p in zip(judged["gap_pct"], judged["polarity"])]
+    cols = ["name", "value", "unit", "benchmark_value", "gap_pct", "period"]
+    return {"strengths": judged[judged["merit"] > 0].nlargest(n, "merit")[cols].to_dict("records"),
+            "weaknesses": judged[judged["merit"] < 0].nsmallest(n, "merit")[cols].to_dict("records")}
+
+
+def _position(gap: float) -> str:
+    if abs(gap) < 0.5:
+        return "level with"
+    return f"{abs(gap):.0f}% {'below' if gap < 0 else 'above'}"
+
+
+def sentence(name: str, measure_name: str, benchmark_name: str, gap_now: float, gap_then: float | None = None,
+             since: int | None = None) -> str:
+    """Plain English for a gap and its change, e.g.
+    'Leeds is 9% below the UK on GVA per hour worked; the gap narrowed 2 points since 2015.'
+
+    Gaps are percentages (negative = below). 'Narrowed' and 'widened' refer to the distance from the benchmark.
+    """
+    text = f"{name} is {_position(gap_now)} {benchmark_name} on {measure_name}"
+    if gap_then is None or since is None:
+        return text + "."
+    if (gap_now < 0) != (gap_then < 0) and abs(gap_then) >= 0.5 and abs(gap_now) >= 0.5:
+        return text + f"; in {since} it was {_position(gap_then)}."
+    change = abs(gap_now) - abs(gap_then)
+    if abs(change) < 0.5:
+        return text + f"; the gap is about the same as in {since}."
+    return text + f"; the gap {'widened' if change > 0 else 'narrowed'} {abs(change):.0f} point{'s' if round(abs(change)) != 1 else ''} since {since}."
+
+
+def _the(benchmark_name: str) -> str:
+    return benchmark_name if benchmark_name.startswith(("the ", "Peer")) or benchmark_name[:1].islower() or \
+        not benchmark_name.startswith(("UK", "Core Cities")) else f"the {benchmark_name}"
+
+
+def sentences(area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | str | None = None,
+              since: int | None = None, measure_ids: tuple[str, ...] = HEADLINE) -> list[str]:
+    """Generated sentences for an area's headline measures against a benchmark, with the change since `since`
+    (default: seven years before the year shown, or the earliest year with data)."""
+    out = []
+    for measure_id in measure_ids:
+        try:
+            c = comparison(measure_id, area_code, geography_key, benchmark, year)
+        except ValueError:
+            continue
+        trend = c["trend"].set_index("year")
+        now = start_year(c["period"])
+        base = since if since is not None else now - 7
+        earlier = trend[trend.index <= base]
+        then_year = int(earlier.index[-1]) if not earlier.empty else int(trend.index[0])
+        gap_then = float(trend.loc[then_year, "gap_pct"]) if then_year < now else None
+        name = city_name(c["area_code"])
+        out.append(sentence(name, c["name"], _the(c["benchmark_name"]), c["gap_pct"], gap_then,
+                            then_year if gap_then is not None else None))
+    return out
+
+
+# ---------------------------------------------------------------- productivity definitions side by side
+
+
+@_per_database
+def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
+    """An area's productivity gap on every definition: 3 bases × 2 geographies × 3 standard benchmarks.
+
+    Each basis uses `year` if it has data then, else its latest year. Returns basis, basis_label, geography,
+    benchmark, benchmark_label, year, value, benchmark_value, gap_pct, gap_gbp_bn (£bn a year, positive = shortfall).
+    Definitions that cannot be computed (e.g. a council with no city region) are left out.
+    """
+    rows = []
+    for basis_key, chosen in productivity.BASES.items():
+        available_years = productivity.available_years(basis_key)
+        basis_year = year if year in available_years else available_years[-1]
+        for geography_key in geography.GEOGRAPHIES:
+            for benchmark, label in productivity.BENCHMARKS.items():
+                try:
+                    result = productivity.gap(area_code, basis_key, geography_key, benchmark, basis_year)
+                except ValueError:
+                    continue
+                rows.append({"basis": basis_key, "basis_label": chosen.label, "geography": geography_key,
+                             "benchmark": benchmark, "benchmark_label": label, "year": basis_year,
+                             "area_name": result.area_name, "value": result.value,
+                             "benchmark_value": result.benchmark_value, "gap_pct": result.gap_pct,
+                             "gap_gbp_bn": result.gap_gbp / 1e9})
+    return pd.DataFrame(rows)
+
+
+@_per_database
+def gap(area_code: str, basis_key: str, geography_key: str, benchmark: str, year: int | None) -> dict:
+    """productivity.gap as a dict, with the £ gap also in £bn (gap_gbp_bn); memoised."""
+    result = productivity.gap(area_code, basis_key, geography_key, benchmark, year).to_dict()
+    return {**result, "gap_gbp_bn": result["gap_gbp"] / 1e9}
+
+
+@_per_database
+def headline_productivity(basis_key: str, geography_key: str, benchmark: str, year: int | None) -> dict:
+    """productivity.core_cities_gap with £bn figures added (memoised: the overview reads it on every rerun)."""
+    result = productivity.core_cities_gap(basis_key, geography_key, benchmark, year)
+    return {**result, "gap_gbp_bn": result["gap_gbp"] / 1e9, "sum_of_shortfalls_gbp_bn": result["sum_of_shortfalls_gbp"] / 1e9}
+
+
+@_per_database
+def headline_fiscal() -> dict | None:
+    """The Core Cities' estimated net fiscal balance (indicators.fiscal.core_cities_gap, default keys), or None when
+    the fiscal module is not available."""
+    try:
+        from indicators import fiscal
+        return fiscal.core_cities_gap()
+    except (ImportError, AttributeError):
+        return None
+
+
+def claimed(claim_id: str) -> dict | None:
+    """A published claim (claims table row) or None."""
+    frame = query("SELECT * FROM claims WHERE claim_id = ?", [claim_id])
+    return frame.iloc[0].to_dict() if not frame.empty else None
+
+
+@_per_database
+def city_sentences(geography_key: str = "council", benchmark: str = "uk", basis_key: str = "hour",
+                   year: int | None = None) -> pd.DataFrame:
+    """One generated sentence per Core City on the chosen basis: city, lad_code, sentence."""
+    measure_id = BASIS_MEASURE[productivity.basis(basis_key).key]
+    cities = geography.core_cities()
+    rows = []
+    for city, code in zip(cities["city"], cities["lad_code"]):
+        found = sentences(code, geography_key, benchmark, year, measure_ids=(measure_id,))
+        rows.append({"city": city, "lad_code": code, "sentence": found[0] if found else f"No data for {city}."})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- maps and case studies
+
+
+@_per_database
+def label_points(level: str) -> pd.DataFrame:
+    """A point inside each area's largest polygon (mean of its outer ring's vertices) for map labels:
+    area_code, area_name, lon, lat."""
+    rows = []
+    for feature in geography.boundaries(level)["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        ring = max((p[0] for p in polygons), key=len)
+        rows.append({"area_code": feature["properties"]["area_code"], "area_name": feature["properties"]["area_name"],
+                     "lon": sum(pt[0] for pt in ring) / len(ring), "lat": sum(pt[1] for pt in ring) / len(ring)})
+    return pd.DataFrame(rows)
+
+
+def city_region_lad(area_code: str) -> str | None:
+    """The Core City council for a Core City region code (or the code itself if it is a council), else None."""
+    cities = geography.core_cities()
+    if area_code in set(cities["lad_code"]):
+        return area_code
+    match = cities.loc[cities["city_region_code"] == area_code, "lad_code"]
+    if not match.empty:
+        return str(match.iloc[0])
+    return area_code if area_code in set(lad_codes()) else None
+
+
+def case_studies(city: str | None = None, policy_area: str | None = None) -> pd.DataFrame:
+    """Whole Place Leadership case studies, optionally for one city and/or policy area."""
+    sql, params = "SELECT * FROM case_studies WHERE 1 = 1", []
+    if city:
+        sql += " AND city = ?"
+        params.append(city)
+    if policy_area:
+        sql += " AND policy_area = ?"
+        params.append(policy_area)
+    return query(sql + " ORDER BY city, project", params)
+
+
+def clear_caches() -> None:
+    """Forget every memoised result (after a warehouse rebuild)."""
+    for function in (_lads, _panel, gap, _published_benchmarks, groups, _level_table, profile, definitions_grid,
+                     headline_productivity, headline_fiscal, city_sentences, label_points):
+        function.cache_clear()

@@ -1,0 +1,164 @@
+"""The exploration pages (Overview, Map, Compare, City profile, Productivity gap) run inside the frame (app.py).
+
+Expected numbers come from `indicators` functions, never typed in.
+"""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from indicators import measures, productivity
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def frame(monkeypatch):
+    """Clear Streamlit caches, and stop AppTest treating the `pages/` folder as an old-style multipage app
+    (which runs a switched-to page without the frame): the real app always calls st.navigation."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def run(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.first_notices = " ".join(i.value for i in at.info)  # the frame shows link notices once, on the first run
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(c.value.startswith("Sources:") for c in at.caption), "the frame's footer is missing"
+    return at
+
+
+def spec(at: AppTest, i: int) -> dict:
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def arr(value) -> list:
+    """A Plotly JSON array: plain list, or a typed array {'dtype', 'bdata', 'shape'} (flattened)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
+    if value and isinstance(value[0], list):
+        return [v for row in value for v in row]
+    return list(value)
+
+
+def metrics(at: AppTest) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overview_headline_tiles_map_and_sentences():
+    at = run("pages/overview.py")
+    year = productivity.available_years("hour")[-1]
+    expected = productivity.core_cities_gap("hour", "council", "uk", year)
+    shown = metrics(at)
+    assert shown[f"Productivity gap, net (£bn a year, {year})"] == f"£{expected['gap_gbp'] / 1e9:,.1f}bn"
+    assert shown["Sum of shortfalls of cities below the benchmark (£bn a year)"] == \
+        f"£{expected['sum_of_shortfalls_gbp'] / 1e9:,.1f}bn"
+    assert any("As claimed: £66bn" in c.value for c in at.caption)
+    assert any("As claimed: £53bn" in c.value for c in at.caption)
+    tax_tile = [label for label in shown if label.startswith("Tax-spend gap")]
+    assert tax_tile  # a figure, or "estimate not available yet"
+    figure = spec(at, 0)
+    assert len(figure["data"][0]["locations"]) == len(measures.values("gva_per_hour", year, "lad"))
+    assert sorted(figure["data"][1]["locations"]) == sorted(measures.core_city_codes("lad"))
+    assert set(figure["data"][2]["text"]) >= {"Leeds", "Manchester", "Glasgow"}
+    text = markdown(at)
+    for sentence in measures.city_sentences("council", "uk", "hour", year)["sentence"]:
+        assert sentence in text
+
+
+def test_profile_manchester_per_head_council_uk():
+    at = run("pages/city_profile.py", area="E08000003", basis="head", geo="council", bench="uk", year="2022")
+    result = productivity.gap("E08000003", "head", "council", "uk", 2022)
+    assert metrics(at)["GVA per head (2022)"] == f"{result.value:,.1f} £ per resident"
+    text = markdown(at)
+    for sentence in measures.sentences("E08000003", "council", "uk", 2022):
+        assert sentence in text
+    waterfall = spec(at, 0)["data"][0]
+    parts = productivity.decomposition("E08000003", "council", "uk", 2022)
+    assert waterfall["type"] == "waterfall"
+    assert arr(waterfall["y"]) == pytest.approx(parts["log_points"].tolist())
+    projects = set(measures.case_studies(city="Manchester")["project"])
+    assert any(projects <= set(df.value["project"]) for df in at.dataframe if "project" in df.value.columns)
+
+
+def test_productivity_gap_leeds_per_hour_city_region_uk_ex_london():
+    at = run("pages/productivity_gap.py", area="E08000035", basis="hour", geo="city-region", bench="uk-ex-london",
+             year="2022")
+    result = productivity.gap("E08000035", "hour", "city-region", "uk-ex-london", 2022)
+    shown = metrics(at)
+    assert shown[f"GVA per hour worked, {result.area_name} (2022)"] == f"£{result.value:,.2f}"
+    assert shown["£ gap a year (positive = shortfall)"] == f"£{result.gap_gbp / 1e9:,.2f}bn"
+    heatmap = spec(at, 0)["data"][0]
+    grid = measures.definitions_grid("E08000035", 2022)
+    assert heatmap["type"] == "heatmap"
+    assert sorted(arr(heatmap["z"])) == pytest.approx(sorted(grid["gap_pct"]))
+    plan = productivity.scenario("E08000035", "hour", "city-region", "uk-ex-london", 2022, 2035, 10)
+    assert shown["Extra growth needed a year to close by 2035"] == f"{plan['growth_premium_pct_points']:.2f} points"
+
+
+def test_profile_of_a_non_core_council():
+    at = run("pages/city_profile.py", area="E06000001", basis="job", geo="council", bench="core-cities")
+    assert at.title[0].value.startswith("Hartlepool (E06000001)")
+    assert any("Case studies exist for the ten Core Cities only" in c.value for c in at.caption)
+
+
+def test_map_city_regions_values_and_outlines():
+    at = run("pages/map.py", level="city_region", measure="gva_per_head", year="2022")
+    figure = spec(at, 0)
+    expected = measures.values("gva_per_head", 2022, "city_region")
+    assert dict(zip(arr(figure["data"][0]["locations"]), arr(figure["data"][0]["z"]))) == pytest.approx(
+        dict(zip(expected["area_code"], expected["value"])))
+    assert figure["layout"]["map"]["style"] == "white-bg"
+    assert len(figure["data"][1]["locations"]) == 10  # Core City regions outlined
+    assert at.query_params["level"] == "city_region"
+
+
+def test_compare_english_core_cities_preset():
+    at = run("pages/compare.py", area="E08000035", preset="english-core", measure="gva_per_hour", year="2022")
+    bars = spec(at, 0)["data"][0]
+    expected = measures.ranking("gva_per_hour", 2022, "lad", measures.peers("E08000035", "english-core"))
+    assert arr(bars["x"]) == pytest.approx(expected["value"].tolist())
+    assert len(bars["y"]) == 8
+    assert len(at.get("plotly_chart")) == 4  # ranking, time series, scatter, distribution
+
+
+def test_deep_link_reproduces_the_definition():
+    params = {"area": "E08000021", "basis": "job", "geo": "city-region", "bench": "core-cities", "year": "2019"}
+    at = run("pages/productivity_gap.py", **params)
+    for key, value in params.items():
+        assert at.query_params[key] == value
+    result = productivity.gap("E08000021", "job", "city-region", "core-cities", 2019)
+    assert metrics(at)[f"GVA per filled job, {result.area_name} (2019)"] == f"£{result.value:,.2f}"
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/compare.py", "pages/city_profile.py",
+                                  "pages/productivity_gap.py"])
+def test_invalid_parameters_fall_back_with_a_notice(page):
+    at = run(page, basis="xyz", year="1066", area="<script>alert(1)</script>", measure="'; DROP TABLE x", level="moon")
+    notices = at.first_notices
+    assert "basis" in notices and "area" in notices and "year" in notices
+    assert at.session_state["basis"] == "hour" and at.session_state["area"] == "E08000025"
+    assert at.query_params["basis"] == "hour" and "script" not in at.query_params["area"]
+    if page == "pages/map.py":
+        assert "measure" in " ".join(i.value for i in at.info) and at.query_params["measure"] == "gva_per_hour"
