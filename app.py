@@ -5,27 +5,29 @@ import streamlit as st
 from indicators.catalog import warehouse_summary
 from ui import state
 
-st.set_page_config(page_title="Core Cities indicators", page_icon="🏙️", layout="wide")
+st.set_page_config(page_title="Core Cities indicators", page_icon=":material/location_city:", layout="wide")
 
 PAGES = {
     "Explore": [
-        st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
-        st.Page("pages/map.py", title="Map", icon="🗺️", url_path="map"),
-        st.Page("pages/compare.py", title="Compare", icon="📊", url_path="compare"),
-        st.Page("pages/city_profile.py", title="City profile", icon="🏙️", url_path="profile"),
+        st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+        st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
+        st.Page("pages/city_profile.py", title="City profile", icon=":material/location_city:", url_path="city_profile"),
     ],
     "Gaps": [
-        st.Page("pages/productivity_gap.py", title="Productivity gap", icon="📉", url_path="productivity"),
-        st.Page("pages/tax_and_spend.py", title="Tax and spend", icon="💷", url_path="tax-and-spend"),
-        st.Page("pages/european_peers.py", title="European peers", icon="🇪🇺", url_path="european-peers"),
-        st.Page("pages/claims_check.py", title="Claims check", icon="🔎", url_path="claims"),
+        st.Page("pages/productivity_gap.py", title="Productivity gap", icon=":material/trending_down:", url_path="productivity_gap"),
+        st.Page("pages/tax_and_spend.py", title="Tax and spend", icon=":material/account_balance:", url_path="tax_and_spend"),
+        st.Page("pages/european_peers.py", title="European peers", icon=":material/public:", url_path="european_peers"),
+        st.Page("pages/claims_check.py", title="Claims check", icon=":material/fact_check:", url_path="claims_check"),
     ],
     "Reference": [
-        st.Page("pages/case_studies.py", title="Case studies", icon="📚", url_path="case-studies"),
-        st.Page("pages/data_and_methods.py", title="Data and methods", icon="🧾", url_path="data"),
+        st.Page("pages/case_studies.py", title="Case studies", icon=":material/menu_book:", url_path="case_studies"),
+        st.Page("pages/data_and_methods.py", title="Data and methods", icon=":material/dataset:", url_path="data_and_methods"),
     ],
 }
 
+# url_path = file stem: a first visit straight to a page URL then matches the file Streamlit discovers in pages/,
+# and ui.state.ensure_frame() reruns it inside this frame (no "page not found" dialog).
 navigation = st.navigation(PAGES)
 with st.spinner("Loading the indicator warehouse (the first start builds it from data/extracts)…"):
     summary = warehouse_summary()

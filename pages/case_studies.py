@@ -1,6 +1,57 @@
-"""Case studies page (being built)."""
+"""Case studies: the Core Cities' Whole Place Leadership examples, filtered by city and policy area."""
 
 import streamlit as st
 
+from indicators import case_studies as cases
+from indicators import reference_views as views
+from ui import render, state
+
+state.ensure_frame()  # a deep link on a fresh server can run this file without app.py: rerun through the frame
 st.title("Case studies")
-st.info("This page is being built.")
+publication = cases.source()
+st.markdown(
+    f"Examples of place-based working from **{publication.get('title', 'Whole Place Leadership')}** "
+    f"({publication.get('publisher', 'Core Cities UK')}, {publication.get('release_date', '2016')}). These are quoted "
+    "from the publication with attribution; they are not official statistics and the project has not verified them."
+)
+
+all_cities, all_areas = cases.cities_with_case_studies(), cases.policy_areas_list()
+for widget, param, allowed, label in (("case_cities", "cities", all_cities, "cities"),
+                                      ("case_areas", "policy", all_areas, "policy areas")):
+    if widget not in st.session_state:
+        chosen, rejected = views.parse_codes(st.query_params.get(param), allowed)
+        if rejected:
+            st.info(f"Ignored the link's unknown {label}: {', '.join(rejected)}.", icon="ℹ️")
+        st.session_state[widget] = chosen
+
+left, right = st.columns(2)
+cities = left.multiselect("City", all_cities, key="case_cities", placeholder="All cities")
+areas = right.multiselect("Policy area", all_areas, key="case_areas", placeholder="All policy areas")
+render.sync_param("cities", ",".join(cities))
+render.sync_param("policy", ",".join(areas))
+
+try:
+    found = cases.case_studies(cities, areas)
+except ValueError as problem:
+    st.warning(f"Those filters can't be applied: {problem}")
+    st.stop()
+
+st.markdown(f"**{len(found)} case stud{'y' if len(found) == 1 else 'ies'}** "
+            f"({', '.join(cities) if cities else 'all cities'}; {', '.join(areas) if areas else 'all policy areas'}).")
+if found.empty:
+    st.info("No case study matches both filters; remove one to see more.", icon="ℹ️")
+for row in found.to_dict("records"):
+    with st.container(border=True):
+        st.markdown(f"#### {row['project']}")
+        st.caption(f"{row['city']} · {row['policy_area']}")
+        figures = cases.featured_figures(row["featured_figures"])
+        if figures:
+            st.markdown("**Featured figures (as published):**\n" + "\n".join(f"- {f}" for f in figures))
+        else:
+            st.markdown("*The publication gives no figures for this example.*")
+
+with st.expander("Table: case studies shown"):
+    st.dataframe(found, hide_index=True, width="stretch", key="case-table")
+    render.downloads(found, "case-studies", "case-table")
+st.caption(f"Source: {publication.get('publisher', '')}, {publication.get('title', '')} "
+           f"({publication.get('release', '')}). Licence: {publication.get('licence', '')}.")
