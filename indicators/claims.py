@@ -8,6 +8,7 @@ import pandas as pd
 
 from indicators import fiscal, geography, international, productivity
 from indicators.db import query
+from indicators.memo import per_database
 from indicators.observations import latest_period, wide
 
 
@@ -126,12 +127,13 @@ def verdict(claimed: float, alternatives: list[dict]) -> dict:
     }
 
 
-def claims_check(eur_per_gbp: float | None = None, extra: dict[str, Callable] | None = None) -> list[dict]:
+@per_database
+def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
     """Every claim with claimed value, recomputed value, definitions tried and a verdict.
 
-    Claims the warehouse cannot test (e.g. Scandinavian tax shares) say so.
+    Claims the warehouse cannot test (e.g. Scandinavian tax shares) say so. The result is shared: don't mutate it.
     """
-    recomputers = _recomputers(eur_per_gbp) | (extra or {})
+    recomputers = _recomputers(eur_per_gbp)
     results = []
     for claim in claims().to_dict("records"):
         claimed = float(claim["value"])

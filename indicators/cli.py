@@ -70,6 +70,23 @@ def _fiscal(args) -> int:
     return 0
 
 
+def _briefing(args) -> int:
+    from pathlib import Path
+
+    from indicators import briefing
+
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in briefing.FORMATS:
+        raise ValueError(f"--out must end in .pptx or .pdf, not {out.name!r}")
+    sections = [s.strip() for s in args.sections.split(",") if s.strip()] if args.sections else briefing.SECTIONS
+    definition = {"geography": args.geography, "basis": args.basis, "benchmark": args.benchmark, "year": args.year}
+    data = briefing.build_pack(args.area, sections, fmt, definition)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data):,} bytes)")
+    return 0
+
+
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"invalid year {text!r}: use four digits, e.g. 2022")
@@ -92,6 +109,16 @@ def parser() -> argparse.ArgumentParser:
     gap.add_argument("--year", type=_year, help="data year (default: latest with data)")
     gap.add_argument("--json", action="store_true")
     gap.set_defaults(run=_gap)
+
+    briefing = commands.add_parser("briefing", help="a briefing pack (PowerPoint or PDF) for an area")
+    briefing.add_argument("--area", required=True, help="ONS code of a local authority or Core City region")
+    briefing.add_argument("--out", required=True, help="output file; .pptx or .pdf decides the format")
+    briefing.add_argument("--sections", help="comma-separated: headline,productivity,tax_spend,peers,claims,case_studies")
+    briefing.add_argument("--basis", choices=["head", "job", "hour"], default="hour")
+    briefing.add_argument("--geography", choices=["council", "city-region"], default="council")
+    briefing.add_argument("--benchmark", default="uk", help="uk, uk-ex-london, core-cities or an area code")
+    briefing.add_argument("--year", type=_year, help="data year (default: latest with data)")
+    briefing.set_defaults(run=_briefing)
 
     claims = commands.add_parser("claims", help="each published claim beside its recomputation")
     claims.add_argument("--eur-per-gbp", type=float, help="exchange rate to state for the European comparisons")

@@ -17,6 +17,7 @@ import re
 import pandas as pd
 
 from indicators.db import query
+from indicators.memo import per_database
 from indicators.observations import observations
 
 # ------------------------------------------------------------------------------------------- options and groups
@@ -298,10 +299,18 @@ def regional_only(regional: pd.DataFrame) -> pd.DataFrame:
 def build(year: str | None = None, lads: pd.DataFrame | None = None, inputs: pd.DataFrame | None = None) -> tuple[str, dict, pd.DataFrame]:
     """Year, allocations and the full regional CRPSF frame (inputs may be passed in to avoid reloading)."""
     year = resolve_year(year)
+    if lads is None and inputs is None:
+        return _warehouse_build(year)
     regional = load_regional(year)
     lads = load_lads() if lads is None else lads
     inputs = load_inputs() if inputs is None else inputs
     return year, allocations(regional_only(regional), lads, inputs, year), regional
+
+
+@per_database
+def _warehouse_build(year: str) -> tuple[str, dict, pd.DataFrame]:
+    """build() on the warehouse's own inputs, once per year per process (the result is shared: don't mutate it)."""
+    return build(year, load_lads(), load_inputs())
 
 
 def la_estimates(year: str | None = None, **options: str) -> pd.DataFrame:
@@ -350,6 +359,7 @@ def official_rows(regional: pd.DataFrame, year: str) -> list[dict]:
     return sorted(rows, key=lambda r: order.get(r["area_code"], 99))
 
 
+@per_database
 def fiscal_cli_rows(year: str | None = None, **options: str) -> list[dict]:
     """One dict per LA, per Core City region, the two Core Cities totals and the official regions/UK (for --json)."""
     options = check_options(**options)
@@ -374,6 +384,7 @@ def claim(claim_id: str) -> dict:
     return frame.iloc[0].to_dict() if not frame.empty else {}
 
 
+@per_database
 def core_cities_gap(year: str | None = None, **options: str) -> dict:
     """The Core Cities' estimated net fiscal balance (councils and city regions) beside the £53bn claim, with ranges."""
     options = check_options(**options)

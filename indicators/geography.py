@@ -8,12 +8,14 @@ from functools import cache
 import pandas as pd
 
 from indicators.db import query
+from indicators.memo import per_database
 from indicators.paths import BOUNDARIES_DIR
 
 GEOGRAPHIES = {"council": "Council area (local authority)", "city-region": "City region (combined authority or equivalent)"}
 BOUNDARY_LEVELS = {"lad": "lad.geojson", "itl1": "itl1.geojson", "city_region": "city_regions.geojson"}
 
 
+@per_database
 def core_cities() -> pd.DataFrame:
     """The ten Core Cities with their council code and city region (code and name), in alphabetical order."""
     return query(
@@ -24,11 +26,13 @@ def core_cities() -> pd.DataFrame:
     )
 
 
+@per_database
 def local_authorities() -> pd.DataFrame:
     """All 361 local authorities with their ITL1 region and combined authority."""
     return query("SELECT * FROM lad_lookup ORDER BY lad_name")
 
 
+@per_database
 def area_names() -> dict[str, str]:
     """Name for every area code the project knows (LADs, regions, city regions, UK)."""
     frame = query(
@@ -38,6 +42,7 @@ def area_names() -> dict[str, str]:
     return dict(zip(frame["area_code"], frame["area_name"]))
 
 
+@per_database
 def member_lads(area_code: str) -> list[str]:
     """LAD codes making up an area: a LAD itself, a Core City region, a combined authority or an ITL1 region.
 

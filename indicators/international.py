@@ -11,6 +11,7 @@ import pandas as pd
 
 from indicators import geography
 from indicators.db import query
+from indicators.memo import per_database
 from indicators.observations import wide
 from indicators.provenance import releases_for
 
@@ -24,6 +25,7 @@ LIMITS = (
 )
 
 
+@per_database
 def metros() -> pd.DataFrame:
     """All Eurostat metro regions with GDP per resident in euros (2021)."""
     frame = query("SELECT * FROM eurostat_metros ORDER BY metro_name")
@@ -31,6 +33,7 @@ def metros() -> pd.DataFrame:
     return frame
 
 
+@per_database
 def city_regions_gdp_per_head(year: int = PEER_YEAR) -> pd.DataFrame:
     """GDP per resident (£) of each Core City region and of the ten together: Σ GDP ÷ Σ population of member councils."""
     values = wide(["gdp_current", "population"], periods=[str(year)])

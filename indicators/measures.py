@@ -26,6 +26,7 @@ import pandas as pd
 
 from indicators import db, geography, productivity
 from indicators.db import query
+from indicators.memo import per_database
 from indicators.observations import observations, wide
 from indicators.provenance import releases_for, source_line
 
@@ -126,19 +127,6 @@ HEADLINE = ("gva_per_hour", "gva_per_job", "gva_per_head")  # the measures the g
 BASIS_MEASURE = {"head": "gva_per_head", "job": "gva_per_job", "hour": "gva_per_hour"}  # productivity basis -> measure
 
 
-# ---------------------------------------------------------------- memoising per database file
-
-
-def _per_database(function):
-    """functools.cache keyed on the active database as well as the arguments (fixture tests never share answers)."""
-    cached = functools.cache(lambda path, *args: function(*args))
-
-    @functools.wraps(function)
-    def wrapper(*args):
-        return cached(str(db._active_path), *args)
-
-    wrapper.cache_clear = cached.cache_clear
-    return wrapper
 
 
 def measure(measure_id: str) -> Measure:
@@ -186,12 +174,12 @@ def lad_codes() -> list[str]:
     return _lads()["lad_code"].tolist()
 
 
-@_per_database
+@per_database
 def _lads() -> pd.DataFrame:
     return geography.local_authorities()
 
 
-@_per_database
+@per_database
 def _panel(measure_id: str) -> pd.DataFrame:
     """Every LA and period for a measure: area_code, period, numerator, denominator (denominator 1 for sum/published)."""
     m = measure(measure_id)
@@ -220,7 +208,7 @@ def _panel(measure_id: str) -> pd.DataFrame:
     return panel[["area_code", "period", "numerator", "denominator"]].reset_index(drop=True)
 
 
-@_per_database
+@per_database
 def _published_benchmarks(measure_id: str) -> pd.DataFrame:
     """UK figures ONS publishes beside an LA-only indicator (area_code, period, value)."""
     frame = observations([measure(measure_id).numerator[0]], area_codes=list(UK_PUBLISHED_CODES))
@@ -235,7 +223,7 @@ def years(measure_id: str) -> list[str]:
 # ---------------------------------------------------------------- groups of LAs for each level
 
 
-@_per_database
+@per_database
 def groups(level: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Areas of a level: {area_code: (area_name, member LAD codes)}."""
     check_level(level)
@@ -267,7 +255,7 @@ def aggregate(panel: pd.DataFrame, members: dict[str, tuple[str, ...]], summed: 
     return out.rename(columns={"group": "area_code"})
 
 
-@_per_database
+@per_database
 def _level_table(measure_id: str, level: str) -> pd.DataFrame:
     m = measure(measure_id)
     if level not in m.levels:
@@ -512,7 +500,7 @@ def comparison(measure_id: str, area_code: str, geography_key: str = "council", 
     }
 
 
-@_per_database
+@per_database
 def profile(area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council") -> pd.DataFrame:
     """Every measure available for the area against the benchmark, one row each (see comparison()).
 
@@ -592,7 +580,7 @@ def sentences(area_code: str, geography_key: str = "council", benchmark: str = "
 # ---------------------------------------------------------------- productivity definitions side by side
 
 
-@_per_database
+@per_database
 def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
     """An area's productivity gap on every definition: 3 bases × 2 geographies × 3 standard benchmarks.
 
@@ -618,21 +606,21 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@_per_database
+@per_database
 def gap(area_code: str, basis_key: str, geography_key: str, benchmark: str, year: int | None) -> dict:
     """productivity.gap as a dict, with the £ gap also in £bn (gap_gbp_bn); memoised."""
     result = productivity.gap(area_code, basis_key, geography_key, benchmark, year).to_dict()
     return {**result, "gap_gbp_bn": result["gap_gbp"] / 1e9}
 
 
-@_per_database
+@per_database
 def headline_productivity(basis_key: str, geography_key: str, benchmark: str, year: int | None) -> dict:
     """productivity.core_cities_gap with £bn figures added (memoised: the overview reads it on every rerun)."""
     result = productivity.core_cities_gap(basis_key, geography_key, benchmark, year)
     return {**result, "gap_gbp_bn": result["gap_gbp"] / 1e9, "sum_of_shortfalls_gbp_bn": result["sum_of_shortfalls_gbp"] / 1e9}
 
 
-@_per_database
+@per_database
 def headline_fiscal() -> dict | None:
     """The Core Cities' estimated net fiscal balance (indicators.fiscal.core_cities_gap, default keys), or None when
     the fiscal module is not available."""
@@ -649,7 +637,7 @@ def claimed(claim_id: str) -> dict | None:
     return frame.iloc[0].to_dict() if not frame.empty else None
 
 
-@_per_database
+@per_database
 def city_sentences(geography_key: str = "council", benchmark: str = "uk", basis_key: str = "hour",
                    year: int | None = None) -> pd.DataFrame:
     """One generated sentence per Core City on the chosen basis: city, lad_code, sentence."""
@@ -665,7 +653,7 @@ def city_sentences(geography_key: str = "council", benchmark: str = "uk", basis_
 # ---------------------------------------------------------------- maps and case studies
 
 
-@_per_database
+@per_database
 def label_points(level: str) -> pd.DataFrame:
     """A point inside each area's largest polygon (mean of its outer ring's vertices) for map labels:
     area_code, area_name, lon, lat."""
@@ -700,10 +688,3 @@ def case_studies(city: str | None = None, policy_area: str | None = None) -> pd.
         sql += " AND policy_area = ?"
         params.append(policy_area)
     return query(sql + " ORDER BY city, project", params)
-
-
-def clear_caches() -> None:
-    """Forget every memoised result (after a warehouse rebuild)."""
-    for function in (_lads, _panel, gap, _published_benchmarks, groups, _level_table, profile, definitions_grid,
-                     headline_productivity, headline_fiscal, city_sentences, label_points):
-        function.cache_clear()

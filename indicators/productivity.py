@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from indicators import geography
+from indicators.memo import per_database
 from indicators.observations import observations, wide
 from indicators.provenance import releases_for
 
@@ -172,6 +173,7 @@ def required_growth_premium(ratio: float, years: int) -> float:
 # ---------------------------------------------------------------- warehouse-backed functions
 
 
+@per_database
 def lad_components(basis_key: str, year: int) -> pd.DataFrame:
     """Numerator and denominator for every local authority (and UKX) on a basis in a year."""
     frame = wide(list(basis(basis_key).indicator_ids), periods=[str(year)])
@@ -181,6 +183,7 @@ def lad_components(basis_key: str, year: int) -> pd.DataFrame:
     return components_from_wide(frame, basis_key)
 
 
+@per_database
 def available_years(basis_key: str) -> list[int]:
     """Years in which every input of a basis has data."""
     ids = list(basis(basis_key).indicator_ids)
@@ -290,6 +293,7 @@ def gap_table(basis_key: str = "hour", geography_key: str = "council", benchmark
     return frame
 
 
+@per_database
 def core_cities_gap(basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> dict:
     """The Core Cities together: the net gap (combined average vs benchmark) and the sum of shortfalls of cities below it."""
     chosen = basis(basis_key)

@@ -1,0 +1,357 @@
+"""Briefing exports: chart images (kaleido and the browser-free fallback), the PPTX/PDF pack and the CLI.
+
+Expected numbers come from the `indicators` functions themselves, never typed in. Uses the real warehouse.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+from indicators import briefing, claims, figures, geography, international, memo, productivity
+from indicators.db import query
+from indicators.provenance import releases_for
+
+ROOT = Path(__file__).resolve().parents[1]
+AREA = "E08000003"  # Manchester
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+# ------------------------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def claims_results(pack):
+    """The published claims (reference table) and claims_check() as used by the pack (computed once: it is slow)."""
+    return claims.claims().to_dict("records"), briefing.claims_rows()
+
+
+@pytest.fixture(scope="module")
+def progress_log():
+    return []
+
+
+@pytest.fixture(scope="module")
+def pack(progress_log):
+    return briefing.pack_content(AREA, progress=lambda f, m: progress_log.append((f, m)))
+
+
+@pytest.fixture(scope="module")
+def pptx_bytes(pack):
+    return briefing.render_pptx(pack)
+
+
+@pytest.fixture(scope="module")
+def prs(pptx_bytes):
+    return Presentation(io.BytesIO(pptx_bytes))
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(pack):
+    return briefing.render_pdf(pack)
+
+
+def _slides(prs, pack, section):
+    return [(s, c) for s, c in zip(prs.slides, pack.slides) if c.section == section]
+
+
+def _chart(slide):
+    charts = [shape.chart for shape in slide.shapes if shape.has_chart]
+    assert len(charts) == 1, "each chart slide carries exactly one native chart"
+    return charts[0]
+
+
+def _values(chart, index=0):
+    return list(chart.plots[0].series[index].values)
+
+
+def _shape_text(slide, name):
+    return next(shape.text_frame.text for shape in slide.shapes if shape.name == name)
+
+
+def _close(actual, expected):
+    assert len(actual) == len(expected)
+    for a, e in zip(actual, expected):
+        assert math.isclose(a, e, rel_tol=1e-9, abs_tol=1e-9), (a, e)
+
+
+# ------------------------------------------------------------------------------------------------ PPTX
+
+
+def test_slide_count_and_sections(prs, pack, claims_results):
+    claims_slides = -(-len(claims_results[0]) // briefing.CLAIM_ROWS_PER_SLIDE)
+    # title + headline + productivity (trend, decomposition, Core Cities) + tax and spend (2) + peers + claims + cases
+    assert len(prs.slides) == 1 + 1 + 3 + 2 + 1 + claims_slides + 1
+    assert [s.section for s in pack.slides][:2] == ["title", "headline"]
+    assert not [s for s in pack.slides if s.title.endswith("not included")], "no section should be skipped for Manchester"
+
+
+def test_headline_chart_is_native_with_the_gap_on_each_basis(prs, pack):
+    slide, content = _slides(prs, pack, "headline")[0]
+    chart = _chart(slide)
+    assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
+    expected = [productivity.gap(AREA, key, "council", "uk").gap_pct for key in productivity.BASES]
+    _close(_values(chart), expected)
+    main = productivity.gap(AREA, "hour", "council", "uk")
+    assert f"{abs(main.gap_pct):.1f}%" in _shape_text(slide, "Headline")
+
+
+def test_productivity_charts_match_indicators(prs, pack):
+    (trend, _), (dec, _), (cities, _) = _slides(prs, pack, "productivity")
+    series = productivity.gap_series(AREA, "hour", "council", "uk")
+    chart = _chart(trend)
+    assert chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
+    assert list(chart.plots[0].categories) == [str(y) for y in series["year"]]
+    _close(_values(chart, 0), series["value"].tolist())
+    _close(_values(chart, 1), series["benchmark_value"].tolist())
+
+    chart = _chart(dec)
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    _close(_values(chart), productivity.decomposition(AREA, "council", "uk")["log_points"].tolist())
+
+    chart = _chart(cities)
+    expected = productivity.core_cities_gap("hour", "council", "uk")["cities"]
+    assert list(chart.plots[0].categories) == [c["city"] for c in expected]
+    _close(_values(chart), [c["gap_pct"] for c in expected])
+
+
+def test_tax_spend_chart_matches_fiscal(prs, pack):
+    from indicators import fiscal
+
+    row = next(r for r in fiscal.fiscal_cli_rows() if r["area_code"] == AREA)
+    slide, _ = _slides(prs, pack, "tax_spend")[0]
+    _close(_values(_chart(slide)), [row["revenue_gbp_bn"], row["expenditure_gbp_bn"], row["net_balance_gbp_bn"]])
+    assert "Estimate" in _shape_text(slide, "Headline")
+
+
+def test_peers_chart_matches_international(prs, pack):
+    slide, _ = _slides(prs, pack, "peers")[0]
+    peers = international.peer_comparison()
+    chart = _chart(slide)
+    assert list(chart.plots[0].categories) == peers["metro_name"].tolist()
+    _close(_values(chart), peers["break_even_eur_per_gbp"].tolist())
+
+
+def test_claims_and_case_studies_are_native_tables(prs, pack, claims_results):
+    published, checked = claims_results
+    rows = []
+    for slide, _ in _slides(prs, pack, "claims"):
+        table = next(shape.table for shape in slide.shapes if shape.has_table)
+        rows += [[table.cell(r, c).text for c in range(4)] for r in range(1, len(table.rows))]
+    assert [r[0] for r in rows] == [c["claim"] for c in published] == [c["claim"] for c in checked]
+    assert [r[1] for r in rows] == [f"{c['value']:g} {c['unit']}" for c in published]
+    assert [r[2] for r in rows] == ["—" if c["recomputed"] is None else f"{c['recomputed']:,.2f}" for c in checked]
+    assert [r[3] for r in rows] == [c["verdict"] for c in checked]
+    slide, _ = _slides(prs, pack, "case_studies")[0]
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    count = query("SELECT count(*) AS n FROM case_studies WHERE city = 'Manchester'")["n"].iloc[0]
+    assert len(table.rows) - 1 == count == len(briefing.case_studies(AREA))
+
+
+def test_every_slide_has_footer_with_source_and_vintage_and_notes(prs, pack):
+    for slide, content in zip(prs.slides, pack.slides):
+        footer = _shape_text(slide, "Footer")
+        assert footer == content.footer and footer.startswith("Source: ")
+        notes = slide.notes_slide.notes_text_frame.text
+        assert notes == content.notes and len(notes) > 40
+        assert slide.shapes.title.text == content.title
+    slide, _ = _slides(prs, pack, "headline")[0]
+    footer = _shape_text(slide, "Footer")
+    for row in releases_for(["gva_per_hour", "hours_worked", "gva_current", "population"]):
+        assert f"{row['publisher']}, {row['title']} ({row['release']})" in footer
+        assert str(row["vintage"]) in footer
+    assert "Definition: GVA per hour worked" in slide.notes_slide.notes_text_frame.text
+    assert productivity.BASES["hour"].formula in slide.notes_slide.notes_text_frame.text
+
+
+def test_title_slide_has_map_and_fixed_dates(prs, pack):
+    pictures = [shape for shape in prs.slides[0].shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    assert len(pictures) == 1 and pictures[0].image.blob.startswith(PNG_MAGIC)
+    props = prs.core_properties
+    assert props.created.strftime("%Y-%m-%d") == pack.vintage_date == props.modified.strftime("%Y-%m-%d")
+    latest = max(d for d in query("SELECT release_date FROM sources")["release_date"] if d)
+    assert pack.vintage_date.startswith(latest[:7])
+
+
+def test_progress_reports_rise_to_one(progress_log):
+    fractions = [f for f, _ in progress_log]
+    assert fractions == sorted(fractions) and len(fractions) >= len(briefing.SECTIONS)
+    seen = []
+    briefing.build_pack(AREA, ("case_studies",), "pptx", progress=lambda f, m: seen.append(f))
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_same_inputs_give_identical_bytes():
+    sections = ("headline", "peers", "case_studies")
+    definition = {"basis": "job", "geography": "city-region", "benchmark": "uk-ex-london"}
+    first = briefing.build_pack(AREA, sections, "pptx", definition)
+    assert first == briefing.build_pack(AREA, sections, "pptx", definition)
+    pdf = briefing.build_pack(AREA, sections, "pdf", definition)
+    assert pdf == briefing.build_pack(AREA, sections, "pdf", definition)
+    # the definition reaches the numbers: city-region per-job gap against the UK excluding London
+    prs = Presentation(io.BytesIO(first))
+    expected = productivity.gap(AREA, "job", "city-region", "uk-ex-london").gap_pct
+    assert math.isclose(_values(_chart(prs.slides[1]))[1], expected, rel_tol=1e-9)
+
+
+def test_missing_section_becomes_a_note_slide(monkeypatch):
+    from indicators import fiscal
+
+    def broken(*args, **kwargs):
+        raise AttributeError("fiscal_cli_rows is not available")
+
+    monkeypatch.setattr(fiscal, "fiscal_cli_rows", broken)
+    memo.clear()
+    prs = Presentation(io.BytesIO(briefing.build_pack(AREA, ("tax_spend", "case_studies"), "pptx")))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[1] == "Tax and spend: not included"
+    assert "fiscal_cli_rows is not available" in prs.slides[1].notes_slide.notes_text_frame.text
+    assert titles[2].startswith("Manchester: Whole Place Leadership")
+    monkeypatch.undo()
+    memo.clear()
+
+
+def test_any_local_authority_without_case_studies():
+    code = next(c for c in geography.local_authorities()["lad_code"] if c not in set(geography.core_cities()["lad_code"]))
+    assert briefing.case_studies(code) == []
+    prs = Presentation(io.BytesIO(briefing.build_pack(code, ("case_studies",), "pptx")))
+    assert len(prs.slides) == 2 and prs.slides[1].shapes.title.text == "Case studies: not included"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"sections": ("headline", "gossip")}, "unknown sections"),
+    ({"fmt": "docx"}, "unknown briefing format"),
+    ({"definition": {"basis": "per-cat"}}, "unknown basis"),
+    ({"definition": {"colour": "red"}}, "unknown definition keys"),
+])
+def test_bad_arguments_raise_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        briefing.build_pack(AREA, **kwargs)
+
+
+# ------------------------------------------------------------------------------------------------ PDF
+
+
+def test_pdf_pages_render_and_are_not_blank(pdf_bytes, pack, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm not installed (apt-get install poppler-utils): PDF page rendering not checked")
+    from PIL import Image
+
+    assert pdf_bytes.startswith(b"%PDF") and briefing.render_pdf(pack) == pdf_bytes
+    (tmp_path / "pack.pdf").write_bytes(pdf_bytes)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(tmp_path / "pack.pdf"), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == len(pack.slides)
+    for page in pages:
+        image = Image.open(page).convert("L")
+        dark = sum(1 for v in image.tobytes() if v < 200)
+        assert dark > 0.005 * image.width * image.height, f"{page.name} looks blank"
+
+
+# ------------------------------------------------------------------------------------------------ chart images
+
+
+def _figure():
+    fig = go.Figure([go.Bar(x=["Leeds", "Manchester"], y=[-9.0, 2.2], name="Gap, %"),
+                     go.Scatter(x=["Leeds", "Manchester"], y=[0, 0], name="Benchmark", mode="lines")])
+    fig.update_layout(yaxis_title="% vs UK")
+    return fig
+
+
+LABELS = {"title": "Productivity gap", "subtitle": "GVA per hour worked · council areas · vs UK · 2022",
+          "source": "Source: ONS, Subregional productivity (June 2024)", "date": "26 May 2026"}
+
+
+@pytest.mark.parametrize("fmt", figures.FORMATS)
+def test_fallback_renderer_bakes_in_labels(fmt):
+    data, engine = figures.render(_figure(), fmt, engine="matplotlib", **LABELS)
+    assert engine == "matplotlib"
+    if fmt == "png":
+        assert data.startswith(PNG_MAGIC)
+    else:
+        text = data.decode("utf-8")
+        for label in LABELS.values():
+            assert label in text
+    assert figures.render(_figure(), fmt, engine="matplotlib", **LABELS)[0] == data  # deterministic
+
+
+def test_auto_falls_back_without_a_browser(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-browser"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(figures.ENGINE_ENV, raising=False)
+    figures.kaleido_available.cache_clear()
+    try:
+        assert figures.image_engine("auto") == "matplotlib"
+        data, engine = figures.render(_figure(), "png", **LABELS)
+        assert engine == "matplotlib" and data.startswith(PNG_MAGIC)
+    finally:
+        figures.kaleido_available.cache_clear()
+
+
+def test_failing_kaleido_falls_back_in_auto_and_raises_when_explicit(monkeypatch):
+    def broken(*args):
+        raise RuntimeError("browser crashed")
+
+    monkeypatch.setattr(figures, "_kaleido", broken)
+    monkeypatch.setattr(figures, "kaleido_available", lambda: True)
+    monkeypatch.delenv(figures.ENGINE_ENV, raising=False)
+    assert figures.render(_figure(), "svg", **LABELS)[1] == "matplotlib"
+    with pytest.raises(RuntimeError, match="kaleido image export failed"):
+        figures.render(_figure(), "svg", engine="kaleido", **LABELS)
+    monkeypatch.setenv(figures.ENGINE_ENV, "matplotlib")
+    assert figures.image_engine("auto") == "matplotlib"
+
+
+def test_kaleido_renderer_bakes_in_labels():
+    figures.kaleido_available.cache_clear()
+    if not figures.kaleido_available():
+        pytest.skip("no Chromium for kaleido (the matplotlib fallback is tested above)")
+    data, engine = figures.render(_figure(), "svg", engine="kaleido", **LABELS)
+    text = data.decode("utf-8")
+    assert engine == "kaleido" and "<svg" in text
+    for label in ("Productivity gap", "GVA per hour worked", "Subregional productivity", "26 May 2026"):
+        assert label in text
+
+
+def test_baked_figure_keeps_the_original_untouched():
+    original = _figure()
+    styled = figures.baked(original, **LABELS)
+    assert original.layout.title.text is None
+    assert styled.layout.title.subtitle.text == LABELS["subtitle"]
+    assert LABELS["source"] in styled.layout.annotations[-1].text
+
+
+def test_map_image_is_browser_free_png():
+    data = figures.lad_map_image(geography.member_lads(AREA), label="Manchester (E08000003)")
+    assert data.startswith(PNG_MAGIC)
+
+
+# ------------------------------------------------------------------------------------------------ command line
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "indicators", "briefing", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_writes_a_pack(tmp_path):
+    out = tmp_path / "manchester.pdf"
+    result = _cli("--area", AREA, "--out", str(out), "--sections", "headline,case_studies")
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF") and str(out) in result.stdout
+
+
+def test_cli_bad_suffix_is_one_line_error(tmp_path):
+    result = _cli("--area", AREA, "--out", str(tmp_path / "pack.docx"))
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0 and ".pptx or .pdf" in result.stderr
+    assert not (tmp_path / "pack.docx").exists()
