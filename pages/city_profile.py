@@ -4,7 +4,7 @@ decomposition and the city's case studies."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import measures, productivity
+from indicators import briefing, measures, productivity
 from ui import render, state
 
 d = state.current()
@@ -94,23 +94,19 @@ else:
     st.caption("Source: Core Cities UK, Whole Place Leadership (2016).")
 
 st.subheader("Briefing pack")
-try:
-    from indicators import briefing
-except ImportError:
-    briefing = None
-if briefing is None or not hasattr(briefing, "build_pack"):
-    st.caption("The downloadable briefing pack (PowerPoint and PDF) is not available yet.")
-else:
-    left, right = st.columns(2)
-    for column, fmt, mime in ((left, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-                              (right, "pdf", "application/pdf")):
-        if column.button(f"Prepare {fmt.upper()} briefing pack", key=f"pack-{fmt}"):
-            with st.spinner("Building the pack…"):
-                try:
-                    data = briefing.build_pack(d.area, None, fmt)
-                except (ValueError, RuntimeError) as problem:
-                    column.warning(f"The pack could not be built: {problem}")
-                else:
-                    column.download_button(f"Download {fmt.upper()}", data, f"{render.slug(name)}-briefing.{fmt}", mime,
-                                           key=f"pack-{fmt}-download")
+st.caption("Slides with native, editable PowerPoint charts, sources and speaker notes, on the definitions chosen in the "
+           "sidebar; or the same pack as PDF.")
+sections = st.multiselect("Sections", list(briefing.SECTIONS), default=list(briefing.SECTIONS),
+                          format_func=briefing.SECTION_TITLES.get, key="pack-sections")
+fmt = st.radio("Format", list(briefing.FORMATS), format_func=str.upper, horizontal=True, key="pack-format")
+if st.button("Prepare briefing pack", key="pack-build", disabled=not sections):
+    bar = st.progress(0.0, text="Starting")
+    definition = {"geography": d.geography, "basis": d.basis, "benchmark": d.benchmark, "year": d.year}
+    try:
+        data = briefing.build_pack(d.area, tuple(sections), fmt, definition, progress=lambda f, m: bar.progress(f, text=m))
+    except ValueError as problem:
+        st.warning(f"The pack could not be built: {problem}")
+    else:
+        st.download_button(f"Download briefing pack ({fmt.upper()})", data, briefing.filename(d.area, fmt),
+                           briefing.MIME[fmt], key="pack-download")
 render.how_calculated(measures.provenance(measures.HEADLINE[0]), "profile-how")

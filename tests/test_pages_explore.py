@@ -162,3 +162,12 @@ def test_invalid_parameters_fall_back_with_a_notice(page):
     assert at.query_params["basis"] == "hour" and "script" not in at.query_params["area"]
     if page == "pages/map.py":
         assert "measure" in " ".join(i.value for i in at.info) and at.query_params["measure"] == "gva_per_hour"
+
+
+def test_profile_offers_the_briefing_pack():
+    at = run("pages/city_profile.py", area="E08000003", basis="head", year="2023")
+    at.multiselect(key="pack-sections").set_value(["headline"])
+    at.radio(key="pack-format").set_value("pptx")
+    at.button(key="pack-build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Download briefing pack (PPTX)" in [b.label for b in at.get("download_button")]

@@ -9,6 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from indicators import figures
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 HIGHLIGHT, MUTED = "#D55E00", "#8A9BA8"
@@ -58,6 +60,7 @@ def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.D
     `note` is a caption under the chart (e.g. how to read the colours).
     """
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    plain = go.Figure(fig)  # unstyled copy: the image export bakes in its own title, definition, source and date
     event = st.plotly_chart(style(fig, title, subtitle, source, y_title), width="stretch", key=key,
                             config={"displaylogo": False, "toImageButtonOptions": {"filename": slug(title), "scale": 2}},
                             **options)
@@ -65,7 +68,18 @@ def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.D
     with st.expander(f"Table: {title}"):
         st.dataframe(table, hide_index=True, width="stretch")
         downloads(table, slug(title), key)
+        image_downloads(plain, title=title, subtitle=subtitle, source=source, key=key)
     return event if on_select else None
+
+
+def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, key: str) -> None:
+    """PNG and SVG of a chart with title, definition, source line and date baked in (built on request: it takes seconds)."""
+    if st.button("Prepare PNG and SVG images", key=f"{key}-images"):
+        with st.spinner("Drawing the images…"):
+            images = figures.chart_images(fig, title=title, subtitle=subtitle, source=source)
+        for column, fmt in zip(st.columns(len(figures.FORMATS)), figures.FORMATS):
+            column.download_button(f"Download {fmt.upper()}", images[fmt], f"{slug(title)}.{fmt}", figures.MIME[fmt],
+                                   key=f"{key}-{fmt}", width="stretch")
 
 
 def how_calculated(provenance: dict, key: str) -> None:
