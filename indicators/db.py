@@ -47,9 +47,22 @@ def query(sql: str, params: list | tuple = (), path: Path | None = None) -> pd.D
     """
     cursor = connection(path).cursor()
     try:
+        _check_single_select(cursor, sql)
         return cursor.execute(sql, list(params)).df()
     finally:
-        cursor.close()
+        cursor.close()  # also drops anything a statement put in the cursor's own temp catalogue
+
+
+def _check_single_select(cursor: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse anything but exactly one read statement (SELECT/WITH/FROM/SHOW/DESCRIBE).
+
+    Defence in depth: the read-only, locked connection already refuses writes, files, extensions and SET, but a
+    read-only database still accepts CREATE TEMP TABLE/VIEW/MACRO, CHECKPOINT and stacked statements.
+    """
+    statements = cursor.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        kinds = ", ".join(s.type.name for s in statements) or "none"
+        raise duckdb.InvalidInputException(f"indicators.db.query runs exactly one SELECT statement (got: {kinds})")
 
 
 @contextmanager

@@ -1,0 +1,379 @@
+"""Benchmark of what users feel (issue 7). Prints figures; not part of the test suite (pytest collects tests/ only).
+
+    .venv/bin/python benchmarks/run.py                 # everything (about 5-8 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick         # smaller loops (about 2 minutes)
+    .venv/bin/python benchmarks/run.py --only cold,warm,concurrency,payload,proxy,memory,browser
+
+Loopback only. Starts its own app (port 8619), nginx with deploy/nginx.conf (port 8089; skipped if nginx is absent)
+and a static file server (port 8088); stops them at the end. Pages are addressed by their url_path ("" = Overview,
+"map", "productivity"), so the script keeps working while the pages change; a page without a chart reports "n/a".
+
+Targets (issue 7, 2-core machine): first chart <= 2.5 s; warm p95 <= 150 ms; 50 sessions p95 <= 1 s with 0 errors;
+map update <= 150 KB; first visit <= 3 MB; RSS growth < 5 %; time-to-chart <= 1.5 x a static Plotly page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import gzip
+import http.server
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks import proxy, serve  # noqa: E402
+from benchmarks.ws_client import Session, discover_pages, find_page  # noqa: E402
+
+APP_PORT, PROXY_PORT, STATIC_PORT = 8619, 8089, 8088
+APP = f"http://127.0.0.1:{APP_PORT}"
+PAGES = {"overview": "", "map": "map", "productivity": "productivity"}  # label -> url_path, resolved at start
+RESULTS: dict[str, object] = {}
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def ms(seconds: float | None) -> str:
+    return "n/a" if seconds is None or seconds != seconds else f"{seconds * 1000:.0f} ms"
+
+
+def report(name: str, value: str, target: str = "") -> None:
+    RESULTS[name] = value
+    print(f"  {name:<52} {value:>16}   {target}", flush=True)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+# ---- interactions: change a widget the page (or the frame) renders, cycling through its options
+
+def resolve_pages() -> None:
+    """Find the Map and Productivity gap pages by title/path in the running app (url_paths are still changing)."""
+    pages = asyncio.run(discover_pages(APP))
+    for label, words in (("map", ("map",)), ("productivity", ("productivity", "gap"))):
+        PAGES[label] = find_page(pages, *words) or ""
+    print(f"  pages: {PAGES}", flush=True)
+
+
+def interactions(session: Session, page: str) -> list[tuple[str, str]]:
+    """(widget key, value) pairs to cycle through on `page`: the page's own selector first, else the frame's basis."""
+    preferred = {PAGES["map"]: ["map_measure", "map_level"], PAGES["productivity"]: ["gap_window", "basis"],
+                 "": ["basis"]}
+    for key in preferred.get(page, []) + ["basis", "benchmark"]:
+        widget = session.widgets.get(key)
+        if widget and widget["options"] and widget["type"] in ("radio", "selectbox"):
+            return [(key, option) for option in widget["options"][:4]]
+    widget = session.widgets.get("basis")
+    return [("basis", option) for option in widget["options"]] if widget else []
+
+
+async def warm_latencies(page: str, count: int) -> tuple[list[float], list[int], int]:
+    """Latency of `count` widget changes on one warm session; returns (latencies, chart sizes, errors)."""
+    latencies, sizes, errors = [], [], 0
+    async with Session(APP, page=page) as session:
+        await session.rerun()
+        await session.rerun()  # warm
+        steps = interactions(session, page)
+        for i in range(count):
+            key, value = steps[i % len(steps)] if steps else (None, None)
+            run = await session.rerun({key: value} if key else None)
+            latencies.append(run.seconds)
+            sizes += run.chart_bytes
+            errors += 0 if run.ok else 1
+    return latencies, sizes, errors
+
+
+async def concurrent(sessions: int, steps: int) -> tuple[list[float], int, float]:
+    """`sessions` concurrent users on Map/Productivity/Overview, each loading the page then changing `steps` things."""
+    latencies: list[float] = []
+    errors = 0
+    pages = list(PAGES.values())
+
+    async def user(n: int) -> None:
+        nonlocal errors
+        page = pages[n % len(pages)]
+        try:
+            async with Session(APP, page=page, timeout=120) as session:
+                first = await session.rerun()
+                latencies.append(first.seconds)
+                errors += 0 if first.ok else 1
+                options = interactions(session, page)
+                for i in range(steps):
+                    key, value = options[(i + 1) % len(options)] if options else (None, None)
+                    run = await session.rerun({key: value} if key else None)
+                    latencies.append(run.seconds)
+                    errors += 0 if run.ok else 1
+        except Exception as exc:  # noqa: BLE001 - counted as an error, reported
+            errors += 1
+            print(f"    session {n}: {type(exc).__name__}: {exc}", flush=True)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user(n) for n in range(sessions)))
+    return latencies, errors, time.perf_counter() - started
+
+
+# ---- sections
+
+def section_cold(args) -> None:
+    print("\nCold start (fresh process, warehouse already built) -> first chart over the websocket")
+    for label, page in (("overview, root URL", ""), ("productivity, deep link", PAGES["productivity"])):
+        log = Path(tempfile.mkdtemp()) / "cold.log"
+        started = time.perf_counter()
+        process = serve.start(APP_PORT, log)
+        try:
+            healthy = serve.wait_healthy(APP, process, timeout=120)
+            sent_at = time.perf_counter()
+            run = asyncio.run(_first_chart(page))
+            first_chart = None if run.first_chart_seconds is None else sent_at - started + run.first_chart_seconds
+            report(f"cold ({label}): start -> healthy", ms(healthy))
+            report(f"cold ({label}): start -> first chart", ms(first_chart), "target <= 2500 ms")
+            report(f"cold ({label}): first script run, ok={run.ok}", ms(run.seconds))
+        finally:
+            serve.stop(process)
+
+
+async def _first_chart(page: str):
+    async with Session(APP, page=page) as session:
+        return await session.rerun()
+
+
+def section_warm(args) -> None:
+    print(f"\nWarm interaction latency (one session, {args.warm} widget changes per page; rerun -> script_finished)")
+    for label, page in PAGES.items():
+        latencies, sizes, errors = asyncio.run(warm_latencies(page, args.warm))
+        report(f"warm {label}: p50", ms(pct(latencies, 50)))
+        report(f"warm {label}: p95 (errors {errors})", ms(pct(latencies, 95)), "target <= 150 ms")
+
+
+def section_concurrency(args) -> None:
+    print(f"\nConcurrent sessions (each: load a page, then {args.steps} widget changes; all at once)")
+    for users in args.users:
+        latencies, errors, wall = asyncio.run(concurrent(users, args.steps))
+        report(f"{users} sessions: p50 / p95", f"{ms(pct(latencies, 50))} / {ms(pct(latencies, 95))}",
+               "target p95 <= 1000 ms")
+        report(f"{users} sessions: errors, reruns, wall", f"{errors}, {len(latencies)}, {wall:.1f} s")
+
+
+def section_payload(args) -> None:
+    print("\nPayloads over the websocket (uncompressed protobuf; gzip -6 as an estimate of the deflated frame)")
+    for label, page in PAGES.items():
+        run = asyncio.run(_first_chart(page))
+        charts = run.chart_bytes
+        biggest = max(charts) if charts else 0
+        compressed = len(gzip.compress(max(run.charts, key=len), 6)) if run.charts else 0
+        report(f"{label}: whole page render", f"{run.bytes / 1024:.0f} KB")
+        report(f"{label}: largest chart message / gzip", f"{biggest / 1024:.0f} / {compressed / 1024:.0f} KB",
+               "target map <= 150 KB" if label == "map" else "")
+    latencies, sizes, _ = asyncio.run(warm_latencies(PAGES["map"], 4))
+    if sizes:
+        report("map: chart bytes per map update (median)", f"{statistics.median(sizes) / 1024:.0f} KB",
+               "target <= 150 KB")
+
+
+def section_proxy(args) -> None:
+    print("\nFirst visit through deploy/nginx.conf (Chromium, cold cache; encoded bytes on the wire)")
+    if proxy.nginx_binary() is None:
+        report("first visit bytes through proxy", "skipped (no nginx)")
+        return
+    prefix = Path(tempfile.mkdtemp()) / "nginx"
+    nginx = proxy.start(PROXY_PORT, APP_PORT, prefix)
+    try:
+        for label, path in (("overview", "/"), ("map", "/" + PAGES["map"])):
+            total, direct = first_visit_bytes(f"http://127.0.0.1:{PROXY_PORT}{path}"), \
+                first_visit_bytes(f"{APP}{path}")
+            report(f"first visit {label}: via proxy (gzip)", f"{total / 1e6:.2f} MB", "target <= 3 MB")
+            report(f"first visit {label}: direct to Streamlit", f"{direct / 1e6:.2f} MB")
+    finally:
+        proxy.stop(nginx)
+
+
+def _browser(playwright):
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+
+def first_visit_bytes(url: str) -> int:
+    """Sum of HTTP response sizes (headers + encoded body) for a cold-cache load until the footer is shown."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            page = browser.new_page()
+            requests = []
+            page.on("requestfinished", lambda request: requests.append(request))
+            page.goto(url)
+            page.wait_for_selector("text=Sources:", timeout=60_000)
+            page.wait_for_timeout(1000)
+            total = 0
+            for request in requests:
+                sizes = request.sizes()
+                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            return total
+        finally:
+            browser.close()
+
+
+def section_memory(args) -> None:
+    print(f"\nResident memory of the app process (after warm-up, after {args.cycles} connect/render/disconnect cycles)")
+    pid = APP_PROCESS.pid
+    asyncio.run(concurrent(6, 2))
+    warm = rss_kb(pid)
+    report("RSS after warm-up", f"{warm / 1024:.0f} MB")
+
+    async def cycles(total: int, parallel: int = 8) -> int:
+        failures = 0
+        queue = list(range(total))
+
+        async def worker() -> None:
+            nonlocal failures
+            while queue:
+                n = queue.pop()
+                try:
+                    async with Session(APP, page=args.cycle_page, timeout=60) as session:
+                        if n % args.render_every == 0:
+                            failures += 0 if (await session.rerun()).ok else 1
+                except Exception:  # noqa: BLE001
+                    failures += 1
+
+        await asyncio.gather(*(worker() for _ in range(parallel)))
+        return failures
+
+    started = time.perf_counter()
+    failures = asyncio.run(cycles(args.cycles))
+    time.sleep(3)  # let the runtime reap disconnected sessions
+    after = rss_kb(pid)
+    report(f"RSS after {args.cycles} cycles ({time.perf_counter() - started:.0f} s, {failures} failures)",
+           f"{after / 1024:.0f} MB")
+    report("RSS growth", f"{(after - warm) / warm * 100:+.1f} %", "target < 5 %")
+
+
+def section_browser(args) -> None:
+    print("\nTime to chart in Chromium: the app page vs a static HTML page of the same Plotly figure (cold cache)")
+    from playwright.sync_api import sync_playwright
+
+    run = asyncio.run(_first_chart(PAGES["productivity"]))
+    if not run.charts:
+        run = asyncio.run(_first_chart(""))
+    if not run.charts:
+        report("time to chart", "n/a (no chart)")
+        return
+    folder = Path(tempfile.mkdtemp())
+    write_static_page(run.charts[0].decode(), folder)
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", STATIC_PORT), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app_times, static_times = [], []
+    try:
+        with sync_playwright() as playwright:
+            browser = _browser(playwright)
+            try:
+                for _ in range(args.browser_repeats):
+                    app_times.append(time_to_chart(browser, f"{APP}/{PAGES['productivity']}"))
+                    static_times.append(time_to_chart(browser, f"http://127.0.0.1:{STATIC_PORT}/figure.html"))
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    app_median, static_median = statistics.median(app_times), statistics.median(static_times)
+    report("time to chart: app (productivity), median", ms(app_median))
+    report("time to chart: static Plotly page, median", ms(static_median))
+    report("time to chart: ratio app / static", f"{app_median / static_median:.2f} x", "target <= 1.5 x")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def write_static_page(spec: str, folder: Path) -> None:
+    """figure.html + plotly.min.js (same plotly.js major as the app's bundle is not guaranteed; noted in output)."""
+    import plotly.io as pio
+    from plotly.offline import get_plotlyjs
+
+    figure = pio.from_json(json.dumps(json.loads(spec)), skip_invalid=True)
+    (folder / "plotly.min.js").write_text(get_plotlyjs())
+    figure.write_html(folder / "figure.html", include_plotlyjs="plotly.min.js", full_html=True)
+
+
+def time_to_chart(browser, url: str) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        return time.perf_counter() - started
+    finally:
+        context.close()
+
+
+SECTIONS = {"cold": section_cold, "warm": section_warm, "concurrency": section_concurrency,
+            "payload": section_payload, "proxy": section_proxy, "memory": section_memory,
+            "browser": section_browser}
+APP_PROCESS = None
+
+
+def main() -> None:
+    global APP_PROCESS
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(SECTIONS))
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+    args.warm = 12 if args.quick else 40
+    args.steps = 3 if args.quick else 5
+    args.users = [10, 30] if args.quick else [10, 30, 50]
+    args.cycles = 200 if args.quick else 1000
+    args.render_every = 5          # every 5th cycle renders the page; the others connect and disconnect only
+    args.cycle_page = "map"  # replaced by the resolved Map url_path below
+    args.browser_repeats = 3 if args.quick else 5
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    print(f"Core Cities dashboard benchmark ({', '.join(chosen)}); loopback, app on :{APP_PORT}")
+    if "cold" in chosen:
+        process = serve.start(APP_PORT, Path(tempfile.mkdtemp()) / "discover.log")
+        try:
+            serve.wait_healthy(APP, process, timeout=120)
+            resolve_pages()
+        finally:
+            serve.stop(process)
+        section_cold(args)
+    rest = [s for s in chosen if s != "cold"]
+    if rest:
+        log = Path(tempfile.mkdtemp()) / "app.log"
+        APP_PROCESS = serve.start(APP_PORT, log)
+        try:
+            serve.wait_healthy(APP, APP_PROCESS)
+            resolve_pages()  # also makes the first run of the process a root-page run (see MPA-v1 note)
+            args.cycle_page = PAGES["map"]
+            for name in rest:
+                try:
+                    SECTIONS[name](args)
+                except Exception as exc:  # noqa: BLE001 - one failing section must not hide the others
+                    report(f"{name}: FAILED", f"{type(exc).__name__}: {exc}"[:200])
+        finally:
+            serve.stop(APP_PROCESS)
+    if args.json:
+        args.json.write_text(json.dumps(RESULTS, indent=2))
+
+
+if __name__ == "__main__":
+    main()
