@@ -9,7 +9,7 @@ st.set_page_config(page_title="Core Cities indicators", page_icon=":material/loc
 
 PAGES = {
     "Explore": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+        st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="home", default=True),
         st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page("pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
         st.Page("pages/city_profile.py", title="City profile", icon=":material/location_city:", url_path="city_profile"),
@@ -26,7 +26,11 @@ PAGES = {
     ],
 }
 
-# url_path = file stem: a first visit straight to a page URL then matches the file Streamlit discovers in pages/,
+# The default page is served at "/" (its pathname is ""), so /overview needs a hidden alias to keep working.
+PAGES["Explore"].append(st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview",
+                                visibility="hidden"))
+
+# Other url_paths = file stems: a first visit straight to a page URL then matches the file Streamlit discovers in pages/,
 # and ui.state.ensure_frame() reruns it inside this frame (no "page not found" dialog).
 navigation = st.navigation(PAGES)
 with st.spinner("Loading the indicator warehouse (the first start builds it from data/extracts)…"):

@@ -9,7 +9,7 @@ installs observers that change nothing in the app and print one line each to std
 - `PROBE open <path>` for every Python-level open of a boundary file (*.geojson), via a `sys.addaudithook` "open"
   audit event (indicators.geography.boundaries reads them with Path.read_text);
 - `PROBE clear_cache` when the runtime handles a client's clear_cache BackMsg (proves the message was processed);
-- `PROBE config {json}` once the runtime exists: the effective client/browser/runner/server options.
+- `PROBE config {json}` once the runtime exists: the effective client/browser/runner/server/theme options.
 
 Counting these lines is the robust way to show that expensive module-level state (the DuckDB connection, the
 boundaries) is built once per process and survives a client's clear_cache: no debug endpoint in the app, no timing
@@ -71,7 +71,7 @@ def install_probe() -> None:
         while not Runtime.exists():
             time.sleep(0.05)
         options = {key: opt.value for key, opt in config.get_config_options().items()
-                   if key.split(".")[0] in {"client", "browser", "runner", "server"}}
+                   if key.split(".")[0] in {"client", "browser", "runner", "server", "theme"}}
         _say("config " + json.dumps(options, default=str))
 
     threading.Thread(target=report_config, daemon=True).start()

@@ -256,6 +256,7 @@ class GapResult:
         return asdict(self)
 
 
+@per_database
 def gap(area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> GapResult:
     """An area's value on a basis against a benchmark in a year, with the £ gap a year and provenance."""
     chosen = basis(basis_key)
@@ -320,6 +321,7 @@ def core_cities_gap(basis_key: str = "hour", geography_key: str = "council", ben
     }
 
 
+@per_database
 def gap_series(area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk") -> pd.DataFrame:
     """The area's value, the benchmark and the gap for every year with data."""
     chosen = basis(basis_key)
@@ -338,6 +340,7 @@ def gap_series(area_code: str, basis_key: str = "hour", geography_key: str = "co
     return pd.DataFrame(rows)
 
 
+@per_database
 def decomposition(area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> pd.DataFrame:
     """GVA per head = GVA per hour × hours per job × jobs per resident, split against a benchmark (log points).
 
@@ -356,6 +359,7 @@ def decomposition(area_code: str, geography_key: str = "council", benchmark: str
     return decompose(totals(lads), totals(benchmark_lads))
 
 
+@per_database
 def scenario(
     area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk",
     year: int | None = None, target_year: int = 2035, trend_window: int = 10,

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from indicators.db import query
+from indicators.memo import per_database
 
 
 def releases_for(indicator_ids: list[str]) -> list[dict]:
     """One row per indicator: its name, unit and the release it comes from (publisher, title, release, date)."""
+    return _releases(tuple(indicator_ids))
+
+
+@per_database
+def _releases(indicator_ids: tuple[str, ...]) -> list[dict]:
     frame = query(
         """SELECT c.indicator_id, c.name, c.unit, s.publisher, s.title, s.release, s.release_date, s.vintage
            FROM catalog c JOIN sources s USING (source_id) WHERE list_contains(?, c.indicator_id) ORDER BY c.indicator_id""",

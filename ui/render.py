@@ -43,13 +43,19 @@ def style(fig: go.Figure, title: str, subtitle: str, source: str, y_title: str |
 def downloads(table: pd.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX downloads of exactly the data shown."""
     left, right = st.columns(2)
-    left.download_button("Download CSV", table.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
-                         key=f"{key}-csv", width="stretch")
+    # files are generated only when clicked (deferred), so reruns don't pay for writing every table as XLSX
+    left.download_button("Download CSV", lambda: table.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
+                         key=f"{key}-csv", width="stretch", on_click="ignore")
+    right.download_button("Download XLSX", lambda: xlsx_bytes(table), f"{name}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", width="stretch", on_click="ignore")
+
+
+def xlsx_bytes(table: pd.DataFrame) -> bytes:
+    """The table as an Excel workbook."""
     buffer = io.BytesIO()
     table.to_excel(buffer, index=False, sheet_name="data")
-    right.download_button("Download XLSX", buffer.getvalue(), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}-xlsx", width="stretch")
+    return buffer.getvalue()
 
 
 def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.DataFrame, key: str,
