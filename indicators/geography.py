@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 
@@ -85,3 +86,17 @@ def boundaries(level: str) -> dict:
     if level not in BOUNDARY_LEVELS:
         raise ValueError(f"unknown boundary level {level!r}; valid: {', '.join(BOUNDARY_LEVELS)}")
     return json.loads((BOUNDARIES_DIR / BOUNDARY_LEVELS[level]).read_text())
+
+
+@cache
+def boundaries_url(level: str) -> str:
+    """Relative URL of a boundary file served by Streamlit's static serving (static/ -> data/boundaries).
+
+    Charts reference the file instead of embedding it, so the browser fetches it once and caches it, and each map
+    update carries only the values. The content hash in the query string makes a rebuilt file a new URL.
+    """
+    if level not in BOUNDARY_LEVELS:
+        raise ValueError(f"unknown boundary level {level!r}; valid: {', '.join(BOUNDARY_LEVELS)}")
+    name = BOUNDARY_LEVELS[level]
+    digest = hashlib.sha256((BOUNDARIES_DIR / name).read_bytes()).hexdigest()[:12]
+    return f"app/static/{name}?v={digest}"

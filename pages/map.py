@@ -33,7 +33,7 @@ period = values["period"].iloc[0]
 if str(period) != str(d.year):
     st.info(f"{m.name} has no figure for {d.year}; showing {period}, the nearest available.")
 cores = measures.core_city_codes(level)
-geojson = geography.boundaries(LEVEL_BOUNDARIES[level])
+geojson = geography.boundaries_url(LEVEL_BOUNDARIES[level])
 scale = {"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity, "viridis")
 fig = go.Figure(go.Choroplethmap(
     geojson=geojson, featureidkey="properties.area_code", locations=values["area_code"], z=values["value"],
@@ -48,7 +48,7 @@ if level != "itl1":
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
         marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, name="Core Cities (outlined)",
     ))
-fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=680,
+fig.update_layout(map={"style": "white-bg", "center": {"lat": 55.0, "lon": -3.4}, "zoom": 4.5}, height=720,
                   showlegend=False, clickmode="event+select")
 polarity_note = {"higher_is_better": "lighter (yellow) is better", "lower_is_better": "lighter (yellow) is better (lower)",
                  "neutral": "no better or worse"}[m.polarity]

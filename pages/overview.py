@@ -54,14 +54,14 @@ labels = labels[labels["area_code"].isin(cores)].merge(values[["area_code", "val
 names = {code: measures.city_name(code) for code in cores}
 fig = go.Figure()
 fig.add_trace(go.Choroplethmap(
-    geojson=geography.boundaries("lad"), featureidkey="properties.area_code", locations=values["area_code"],
+    geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=values["area_code"],
     z=values["value"], text=values["area_name"], colorscale="cividis" if m.polarity != "lower_is_better" else "cividis_r",
     marker={"line": {"width": 0.3, "color": "#ffffff"}}, colorbar={"title": {"text": m.unit}},
     hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.1f} " + m.unit + "<extra></extra>", name=m.name,
 ))
 core_values = values[values["area_code"].isin(cores)]
 fig.add_trace(go.Choroplethmap(
-    geojson=geography.boundaries("lad"), featureidkey="properties.area_code", locations=core_values["area_code"],
+    geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=core_values["area_code"],
     z=[0] * len(core_values), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
     marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, hoverinfo="skip", name="Core Cities (outlined)",
 ))

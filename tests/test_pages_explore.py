@@ -171,3 +171,15 @@ def test_profile_offers_the_briefing_pack():
     at.button(key="pack-build").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Download briefing pack (PPTX)" in [b.label for b in at.get("download_button")]
+
+
+@pytest.mark.parametrize("level", ["lad", "city_region", "itl1"])
+def test_map_update_stays_small_by_referencing_boundaries(level):
+    """The map references its boundary file by URL (served from static/), so an update carries values only."""
+    at = run("pages/map.py", level=level)
+    chart = at.get("plotly_chart")[0].proto.spec
+    assert len(chart.encode()) <= 150_000
+    trace = json.loads(chart)["data"][0]
+    assert trace["geojson"].startswith("app/static/") and "?v=" in trace["geojson"]
+    served = Path(__file__).resolve().parents[1] / "static" / trace["geojson"].removeprefix("app/static/").split("?")[0]
+    assert json.loads(served.read_text())["features"]
