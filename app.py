@@ -1,7 +1,9 @@
 """Core Cities indicators dashboard: the frame around every page (navigation, shared controls, footer)."""
 
 import streamlit as st
+from streamlit import runtime
 
+from indicators import warmup
 from indicators.catalog import warehouse_summary
 from ui import state
 
@@ -49,3 +51,7 @@ st.caption(
     f"Warehouse built {summary['built_at']} from {summary['sources']} releases. Open Government Licence v3.0. "
     "Contains OS data © Crown copyright and database right 2023. Estimates are labelled as such; see Data and methods."
 )
+# Once per served process, after the first visitor's page is drawn (so it doesn't compete with it): memoise the
+# default views in the background and take long-lived state out of the per-run garbage collection (not under AppTest).
+if runtime.exists() and type(runtime.get_instance()) is runtime.Runtime:
+    warmup.start()

@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/run.py --only cold,warm,concurrency,payload,proxy,memory,browser
 
 Loopback only. Starts its own app (port 8619), nginx with deploy/nginx.conf (port 8089; skipped if nginx is absent)
-and a static file server (port 8088); stops them at the end. Pages are addressed by their url_path ("" = Overview,
+and a static file server (port 8088); stops them at the end (`--ports APP,PROXY,STATIC` to move them).
+Pages are addressed by their url_path ("" = Overview,
 "map", "productivity"), so the script keeps working while the pages change; a page without a chart reports "n/a".
 
 Targets (issue 7, 2-core machine): first chart <= 2.5 s; warm p95 <= 150 ms; 50 sessions p95 <= 1 s with 0 errors;
@@ -332,13 +333,22 @@ SECTIONS = {"cold": section_cold, "warm": section_warm, "concurrency": section_c
 APP_PROCESS = None
 
 
+def set_ports(app: int, proxy_port: int, static: int) -> None:
+    global APP_PORT, PROXY_PORT, STATIC_PORT, APP
+    APP_PORT, PROXY_PORT, STATIC_PORT = app, proxy_port, static
+    APP = f"http://127.0.0.1:{APP_PORT}"
+
+
 def main() -> None:
     global APP_PROCESS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(SECTIONS))
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--ports", default=f"{APP_PORT},{PROXY_PORT},{STATIC_PORT}",
+                        help="app,proxy,static loopback ports (default %(default)s)")
     args = parser.parse_args()
+    set_ports(*(int(p) for p in args.ports.split(",")))
     args.warm = 12 if args.quick else 40
     args.steps = 3 if args.quick else 5
     args.users = [10, 30] if args.quick else [10, 30, 50]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.db import query
+from indicators.memo import per_database
 
 
 def catalog() -> pd.DataFrame:
@@ -21,8 +22,10 @@ def sources() -> pd.DataFrame:
     return query("SELECT * FROM sources ORDER BY publisher, source_id")
 
 
+@per_database
 def warehouse_summary() -> dict:
-    """Counts that show the warehouse loaded: indicators, sources, observations, areas and when it was built."""
+    """Counts that show the warehouse loaded: indicators, sources, observations, areas and when it was built
+    (memoised: the frame's footer reads it on every rerun; callers must not mutate it)."""
     row = query(
         """SELECT (SELECT count(*) FROM catalog) AS indicators, (SELECT count(*) FROM sources) AS sources,
                   (SELECT count(*) FROM observations) AS observations,

@@ -631,8 +631,9 @@ def headline_fiscal() -> dict | None:
         return None
 
 
+@per_database
 def claimed(claim_id: str) -> dict | None:
-    """A published claim (claims table row) or None."""
+    """A published claim (claims table row) or None (memoised; callers must not mutate it)."""
     frame = query("SELECT * FROM claims WHERE claim_id = ?", [claim_id])
     return frame.iloc[0].to_dict() if not frame.empty else None
 

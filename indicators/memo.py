@@ -8,6 +8,7 @@ must not mutate them.
 from __future__ import annotations
 
 import functools
+import threading
 
 from indicators import db
 
@@ -15,14 +16,35 @@ _MEMOISED = []
 
 
 def per_database(function):
-    """functools.cache keyed on the active database as well as the (hashable) arguments."""
-    cached = functools.cache(lambda path, *args, **kwargs: function(*args, **kwargs))
+    """Memoise `function` on the active database as well as its (hashable) arguments.
+
+    Concurrent callers of the same uncomputed key wait for the one computing it instead of repeating the work (many
+    sessions opening the same page at once, or the warm-up thread racing the first visitor). Exceptions are not kept.
+    """
+    store: dict = {}
+    locks: dict = {}
+    guard = threading.Lock()
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        return cached(str(db._active_path), *args, **kwargs)
+        key = (str(db._active_path), args, frozenset(kwargs.items()) if kwargs else None)
+        try:
+            return store[key]
+        except KeyError:
+            pass
+        with guard:
+            lock = locks.setdefault(key, threading.RLock())
+        with lock:
+            if key not in store:
+                store[key] = function(*args, **kwargs)
+            return store[key]
 
-    wrapper.cache_clear = cached.cache_clear
+    def cache_clear() -> None:
+        with guard:
+            store.clear()
+            locks.clear()
+
+    wrapper.cache_clear = cache_clear
     _MEMOISED.append(wrapper)
     return wrapper
 

@@ -1,10 +1,9 @@
 """City profile: every measure for the chosen area against the benchmark, with trends, sentences, the gap
 decomposition and the city's case studies."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import briefing, measures, productivity
+from indicators import briefing, measures
 from ui import render, state
 
 d = state.current()
@@ -63,25 +62,8 @@ st.dataframe(
 render.downloads(shown.drop(columns="trend"), render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")
 
 st.subheader("Where the GVA-per-head gap comes from")
-hour_years = productivity.available_years("hour")
-decomposition_year = d.year if d.year in hour_years else hour_years[-1]
-try:
-    parts = productivity.decomposition(d.area, d.geography, d.benchmark, decomposition_year)
-    factors = parts[parts["component"] != "GVA per head (total)"]
-    total = parts[parts["component"] == "GVA per head (total)"]
-    fig = go.Figure(go.Waterfall(
-        x=list(factors["component"]) + ["GVA per head gap"], y=list(factors["log_points"]) + [float(total["log_points"].iloc[0])],
-        measure=["relative"] * len(factors) + ["total"], text=[f"{v:+.1f}" for v in list(factors["log_points"]) + [float(total["log_points"].iloc[0])]],
-        textposition="outside", increasing={"marker": {"color": render.PALETTE[0]}},
-        decreasing={"marker": {"color": render.PALETTE[5]}}, totals={"marker": {"color": render.PALETTE[7]}},
-    ))
-    render.chart(fig, title=f"{name}: GVA per head gap against {bench_label}, split into three factors",
-                 subtitle=f"log points (100 × ln ratio; they add up exactly) · {d.geography.replace('-', ' ')} areas · "
-                 f"{decomposition_year}",
-                 source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_head").removeprefix("Source: "),
-                 key="profile-waterfall", y_title="log points", table=parts)
-except (ValueError, KeyError, IndexError) as problem:
-    st.info(f"No decomposition for this area: {problem}")
+render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label,
+                             key="profile-waterfall")
 
 st.subheader(f"{name}: Whole Place Leadership case studies")
 city = name if d.area in measures.core_city_codes("lad") else None

@@ -43,25 +43,8 @@ if not grid.empty:
                  key="gap-grid", table=grid)
 
 st.subheader("Where the GVA-per-head gap comes from")
-hour_years = productivity.available_years("hour")
-decomposition_year = d.year if d.year in hour_years else hour_years[-1]
-try:
-    parts = productivity.decomposition(d.area, d.geography, d.benchmark, decomposition_year)
-    factors = parts[parts["component"] != "GVA per head (total)"]
-    total = float(parts.loc[parts["component"] == "GVA per head (total)", "log_points"].iloc[0])
-    fig = go.Figure(go.Waterfall(
-        x=list(factors["component"]) + ["GVA per head gap"], y=list(factors["log_points"]) + [total],
-        measure=["relative"] * len(factors) + ["total"],
-        text=[f"{v:+.1f}" for v in list(factors["log_points"]) + [total]], textposition="outside",
-        increasing={"marker": {"color": render.PALETTE[0]}}, decreasing={"marker": {"color": render.PALETTE[5]}},
-        totals={"marker": {"color": render.PALETTE[7]}},
-    ))
-    render.chart(fig, title=f"{name}: GVA per head gap split into productivity, hours and jobs",
-                 subtitle=f"log points vs {state.benchmark_label(d.benchmark)} · {decomposition_year}",
-                 source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_head").removeprefix("Source: "),
-                 key="gap-waterfall", y_title="log points", table=parts)
-except (ValueError, IndexError) as problem:
-    st.info(f"No decomposition for this area: {problem}")
+render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=state.benchmark_label(d.benchmark),
+                             key="gap-waterfall")
 
 st.subheader("What if the gap closed?")
 left, right = st.columns(2)

@@ -100,3 +100,32 @@ def how_calculated(provenance: dict, key: str) -> None:
         if releases:
             st.markdown("**Official releases used**")
             st.dataframe(pd.DataFrame(releases), hide_index=True, width="stretch", key=f"{key}-releases")
+
+
+def decomposition_section(area_code: str, geography_key: str, benchmark: str, year: int, *, name: str,
+                          benchmark_label: str, key: str) -> None:
+    """The GVA-per-head gap split into productivity, hours and jobs, as a waterfall (log points add up exactly)."""
+    from indicators import measures, productivity  # local: keeps ui.render importable without the warehouse
+
+    hour_years = productivity.available_years("hour")
+    decomposition_year = year if year in hour_years else hour_years[-1]
+    try:
+        parts = productivity.decomposition(area_code, geography_key, benchmark, decomposition_year)
+    except (ValueError, KeyError, IndexError) as problem:
+        st.info(f"No decomposition for this area: {problem}")
+        return
+    factors = parts[parts["component"] != "GVA per head (total)"]
+    total = float(parts.loc[parts["component"] == "GVA per head (total)", "log_points"].iloc[0])
+    steps = list(factors["log_points"]) + [total]
+    fig = go.Figure(go.Waterfall(
+        x=list(factors["component"]) + ["GVA per head gap"], y=steps, measure=["relative"] * len(factors) + ["total"],
+        text=[f"{v:+.1f}" for v in steps], textposition="outside",
+        increasing={"marker": {"color": PALETTE[0]}}, decreasing={"marker": {"color": PALETTE[5]}},
+        totals={"marker": {"color": PALETTE[7]}},
+    ))
+    chart(fig, title=f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs",
+          subtitle=f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
+          f"{decomposition_year}",
+          source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_head").removeprefix("Source: "),
+          key=key, y_title="log points", table=parts)
+

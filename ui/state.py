@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from indicators import geography, productivity
+from indicators.memo import per_database
 
 NOTICES_KEY = "_url_notices"
 PENDING_AREA_KEY = "_pending_area"
@@ -33,6 +34,7 @@ class Definition:
                 f"vs {benchmark_label(self.benchmark)} · {self.year}")
 
 
+@per_database
 def benchmark_options() -> dict[str, str]:
     """Benchmark keys and labels: the three standard ones, then each Core City as a peer."""
     options = dict(productivity.BENCHMARKS)
@@ -45,6 +47,7 @@ def benchmark_label(key: str) -> str:
     return benchmark_options().get(key, key)
 
 
+@per_database
 def area_options() -> dict[str, str]:
     """Core Cities first, then every other local authority (code -> label)."""
     cities = geography.core_cities()

@@ -1,0 +1,78 @@
+"""Warm the process-wide memo once per process, so visitors after the first don't pay for the expensive tables.
+
+`start()` is idempotent and cheap: the first call starts one background thread that computes what the pages read on
+their default views (the memoised functions in measures, productivity, fiscal, geography), then freezes the objects
+that exist by then out of the garbage collector's sight (`gc.freeze()`), so the full collection Streamlit runs after
+every script run no longer walks the memoised tables, plotly's validators and the imported modules each time.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+_started = False
+_lock = threading.Lock()
+done = threading.Event()
+
+
+def warm() -> None:
+    """Compute the default views' memoised results (errors are ignored: a page reports its own)."""
+    from indicators import catalog, geography, measures, productivity
+
+    steps = [
+        catalog.warehouse_summary,
+        measures.headline_fiscal,
+        lambda: measures.claimed("cc_productivity_gap"),
+        lambda: measures.claimed("cc_tax_spend_gap"),
+        lambda: geography.boundaries_url("lad"),
+        lambda: measures.label_points("lad"),
+    ]
+    for basis in productivity.BASES:
+        year = productivity.available_years(basis)[-1]
+        steps += [
+            lambda b=basis, y=year: measures.headline_productivity(b, "council", "uk", y),
+            lambda b=basis, y=year: measures.values(measures.BASIS_MEASURE[b], y, "lad"),
+            lambda b=basis, y=year: measures.city_sentences("council", "uk", b, y),
+            lambda b=basis, y=year: measures.gap("E08000025", b, "council", "uk", y),
+            lambda b=basis: productivity.gap_series("E08000025", b, "council", "uk"),
+        ]
+    year = productivity.available_years("hour")[-1]
+    steps += [
+        lambda: measures.definitions_grid("E08000025", year),
+        lambda: productivity.decomposition("E08000025", "council", "uk", year),
+        lambda: productivity.scenario("E08000025", "hour", "council", "uk", year, 2035, 10),
+    ]
+    for level in measures.LEVELS:
+        steps.append(lambda lv=level: measures.available(lv))
+        steps.append(lambda lv=level: measures.ranking("gva_per_hour", year, lv))
+    for step in steps:
+        try:
+            step()
+        except (ValueError, KeyError, IndexError):
+            pass
+
+
+def _run() -> None:
+    try:
+        warm()
+    finally:
+        gc.collect()
+        gc.freeze()  # long-lived state from here on: keep it out of every later full collection
+        done.set()
+
+
+def start() -> bool:
+    """Start warming the warehouse's memo in the background once per process; True on the call that started it.
+
+    Does nothing while queries point at a fixture database (tests).
+    """
+    global _started
+    from indicators import db
+
+    with _lock:
+        if _started or db._active_path is not None:
+            return False
+        _started = True
+    threading.Thread(target=_run, name="indicators-warmup", daemon=True).start()
+    return True
