@@ -234,11 +234,17 @@ def combine(alloc: dict, options: dict[str, str]) -> pd.DataFrame:
 
 def sensitivity_range(alloc: dict, lad_codes: list[str]) -> dict:
     """Min and max of the summed net balance (£m) of some LAs across every combination of key options."""
+    # net balance = Σ chosen expenditure columns − Σ chosen revenue columns (as in combine), so sum each (column, key)
+    # over the LAs once and add scalars per combination
+    signed = {}
+    for (column, key), series in alloc["values"].items():
+        sign = -1.0 if column.startswith("rev_") else 1.0
+        signed[(column, key)] = sign * float(series[series.index.isin(lad_codes)].sum())
     results = []
     for combo in itertools.product(*KEY_OPTIONS.values()):
         options = dict(zip(KEY_OPTIONS, combo))
-        frame = combine(alloc, options)
-        results.append((float(frame.loc[frame.index.isin(lad_codes), "net_balance"].sum()), options))
+        net = sum(v for (column, key), v in signed.items() if options.get(column.split("_", 1)[1], "population") == key)
+        results.append((net, options))
     low, high = min(results, key=lambda r: r[0]), max(results, key=lambda r: r[0])
     return {"min_gbp_m": low[0], "min_options": low[1], "max_gbp_m": high[0], "max_options": high[1],
             "combinations": len(results)}
