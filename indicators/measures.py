@@ -339,9 +339,9 @@ def available(level: str = "lad") -> dict[str, str]:
     return {m.id: m.name for m in REGISTRY.values() if level in m.levels and years(m.id)}
 
 
-def source(measure_id: str) -> str:
-    """The chart source line for a measure."""
-    return source_line(list(measure(measure_id).indicator_ids))
+def source(*measure_ids: str) -> str:
+    """The chart source line for one or more measures (each release named once)."""
+    return source_line([i for measure_id in measure_ids for i in measure(measure_id).indicator_ids])
 
 
 def provenance(measure_id: str) -> dict:

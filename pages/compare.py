@@ -87,7 +87,7 @@ fig.add_trace(go.Scatter(x=both.loc[chosen, "x"], y=both.loc[chosen, "y"], mode=
 fig.update_xaxes(title_text=f"{mx.name} ({mx.unit})")
 periods = f"{both['x_period'].iloc[0]} and {both['y_period'].iloc[0]}" if len(both) else ""
 render.chart(fig, title=f"{m.name} against {mx.name}", subtitle=f"every UK local authority · {periods}", source=
-             measures.source(x_measure) + "; " + source.removeprefix("Source: "), key="cmp-scatter",
+             measures.source(x_measure, measure_id), key="cmp-scatter",
              y_title=f"{m.name} ({m.unit})", table=both)
 
 # 4. distribution

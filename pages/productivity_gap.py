@@ -29,17 +29,17 @@ st.subheader("The gap on every definition")
 grid = measures.definitions_grid(d.area, d.year)
 if not grid.empty:
     pivot = grid.pivot_table(index="basis_label", columns=["geography", "benchmark_label"], values="gap_pct")
-    x_labels = [f"{g.replace('-', ' ')} · {bm}" for g, bm in pivot.columns]
+    x_labels = [f"{g.replace('-', ' ')}<br>{bm}" for g, bm in pivot.columns]
     fig = go.Figure(go.Heatmap(
         z=pivot.values, x=x_labels, y=list(pivot.index), colorscale="RdBu", zmid=0,
         text=[[f"{v:+.1f}%" for v in row] for row in pivot.values], texttemplate="%{text}",
         colorbar={"title": {"text": "gap %"}}, hovertemplate="%{y}<br>%{x}<br>gap %{z:+.1f}%<extra></extra>",
     ))
     fig.update_layout(height=380)
+    fig.update_xaxes(tickangle=0)
     render.chart(fig, title=f"{name}: productivity gap (%) on 3 bases × 2 geographies × 3 benchmarks",
                  subtitle="negative (red) = below the benchmark; each basis in its chosen year or latest",
-                 source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_job").removeprefix("Source: ")
-                 + "; " + measures.source("gva_per_head").removeprefix("Source: "),
+                 source=measures.source("gva_per_hour", "gva_per_job", "gva_per_head"),
                  key="gap-grid", table=grid)
 
 st.subheader("Where the GVA-per-head gap comes from")

@@ -26,15 +26,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "data"
 
 
-def style(fig: go.Figure, title: str, subtitle: str, source: str, y_title: str | None = None) -> go.Figure:
-    """Bake title, subtitle (the definition) and source line into the figure itself (they travel with exports)."""
+def style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None) -> go.Figure:
+    """Title and subtitle (the definition) on the figure; the source line is the caption right under it on screen and
+    is baked into the PNG/SVG exports (indicators.figures)."""
     fig.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0, "xanchor": "left"},
-        colorway=PALETTE, template="plotly_white", margin={"t": 80, "b": 90, "l": 10, "r": 10},
+        colorway=PALETTE, template="plotly_white", margin={"t": 80, "b": 40, "l": 10, "r": 10},
         font={"family": "Arial, sans-serif", "size": 13},
     )
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False,
-                       xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
     if y_title:
         fig.update_yaxes(title_text=y_title)
     return fig
@@ -67,8 +66,9 @@ def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.D
     """
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     plain = go.Figure(fig)  # unstyled copy: the image export bakes in its own title, definition, source and date
-    event = st.plotly_chart(style(fig, title, subtitle, source, y_title), width="stretch", key=key,
-                            config={"displaylogo": False, "toImageButtonOptions": {"filename": slug(title), "scale": 2}},
+    # Plotly's own camera button is removed: its PNG would lack the source; the image buttons below bake it in
+    event = st.plotly_chart(style(fig, title, subtitle, y_title), width="stretch", key=key,
+                            config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
                             **options)
     st.caption(f"{note} {source}" if note else source)
     with st.expander(f"Table: {title}"):
@@ -126,6 +126,6 @@ def decomposition_section(area_code: str, geography_key: str, benchmark: str, ye
     chart(fig, title=f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs",
           subtitle=f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
           f"{decomposition_year}",
-          source=measures.source("gva_per_hour") + "; " + measures.source("gva_per_head").removeprefix("Source: "),
+          source=measures.source("gva_per_hour", "gva_per_head"),
           key=key, y_title="log points", table=parts)
 
