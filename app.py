@@ -42,7 +42,7 @@ state.show_notices()
 try:
     navigation.run()
 except ValueError as problem:  # bad combinations of definitions: say what, never a traceback
-    st.warning(f"That combination can't be shown: {problem}")
+    st.warning(f"That combination can't be shown: {state.shown(problem, 300)}")
 
 st.divider()
 st.caption(

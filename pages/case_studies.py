@@ -21,7 +21,7 @@ for widget, param, allowed, label in (("case_cities", "cities", all_cities, "cit
     if widget not in st.session_state:
         chosen, rejected = views.parse_codes(st.query_params.get(param), allowed)
         if rejected:
-            st.info(f"Ignored the link's unknown {label}: {', '.join(rejected)}.", icon="ℹ️")
+            st.info(f"Ignored the link's unknown {label}: {state.shown_list(rejected)}.", icon="ℹ️")
         st.session_state[widget] = chosen
 
 left, right = st.columns(2)

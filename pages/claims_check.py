@@ -25,8 +25,9 @@ def _check(eur_per_gbp):
 if "claims_eur" not in st.session_state:
     try:
         st.session_state["claims_eur"] = views.parse_rate(st.query_params.get("eur"))
-    except ValueError as problem:
-        st.info(f"Ignored the link's exchange rate: {problem}. No rate is assumed.", icon="ℹ️")
+    except ValueError:
+        st.info(f"Ignored the link's exchange rate {state.shown(st.query_params.get('eur'))}: not a number between "
+                f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. No rate is assumed.", icon="ℹ️")
         st.session_state["claims_eur"] = None
 rate = st.number_input("Your exchange rate, € per £ (optional, for the European claims)", min_value=views.RATE_MIN,
                        max_value=views.RATE_MAX, step=0.01, format="%.4f", key="claims_eur",
@@ -65,7 +66,7 @@ default = numeric[0] if numeric else ids[0]
 if "claims_pick" not in st.session_state:
     raw = st.query_params.get("claim")
     if raw is not None and raw not in by_id:
-        st.info(f"Ignored the link's claim={raw[:40]!r}: not a known claim, so {default} is shown.", icon="ℹ️")
+        st.info(f"Ignored the link's claim={state.shown(raw)}: not a known claim, so {default} is shown.", icon="ℹ️")
     st.session_state["claims_pick"] = raw if raw in by_id else default
 claim_id = st.selectbox("Claim", ids, key="claims_pick",
                         format_func=lambda c: f"{by_id[c]['claim']} ({by_id[c]['claimed']:g} {by_id[c]['unit']})")

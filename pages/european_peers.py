@@ -23,13 +23,15 @@ options = views.peer_options()
 if "peers_select" not in st.session_state:
     chosen, rejected = views.parse_codes(st.query_params.get("peers"), list(options))
     if rejected:
-        st.info(f"Ignored the link's unknown Eurostat metro codes {', '.join(rejected)}; they are not in the data.", icon="ℹ️")
+        st.info(f"Ignored the link's unknown Eurostat metro codes {state.shown_list(rejected)}; they are not in the data.",
+                icon="ℹ️")
     st.session_state["peers_select"] = chosen or list(international.HEADLINE_PEERS)
 if "peers_eur" not in st.session_state:
     try:
         st.session_state["peers_eur"] = views.parse_rate(st.query_params.get("eur"))
-    except ValueError as problem:
-        st.info(f"Ignored the link's exchange rate: {problem}. No rate is assumed.", icon="ℹ️")
+    except ValueError:
+        st.info(f"Ignored the link's exchange rate {state.shown(st.query_params.get('eur'))}: not a number between "
+                f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. No rate is assumed.", icon="ℹ️")
         st.session_state["peers_eur"] = None
 
 left, right = st.columns([3, 2])

@@ -16,8 +16,10 @@ level = left.radio("Areas", list(measures.LEVELS), format_func=measures.LEVELS.g
 options = measures.available(level)
 state.page_param("measure", list(options), "gva_per_hour", widget_key="map_measure")
 if st.session_state["map_measure"] not in options:
-    st.info(f"{measures.measure(st.session_state['map_measure']).name} is published for local authorities only; "
-            "showing GVA per hour worked.")
+    known = measures.available("lad").get(st.session_state["map_measure"])  # None for a value no option offers
+    st.info(f"{known} is published for local authorities only; showing GVA per hour worked." if known else
+            f"Ignored the measure {state.shown(st.session_state['map_measure'])}: not a valid choice; showing GVA per "
+            "hour worked.")
     st.session_state["map_measure"] = "gva_per_hour"
 measure_id = right.selectbox("Measure", list(options), format_func=options.get, key="map_measure")
 render.sync_param("level", level)

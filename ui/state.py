@@ -57,6 +57,18 @@ def area_options() -> dict[str, str]:
     return options
 
 
+def shown(raw, limit: int = 40) -> str:
+    """A value from the link or a client, safe to echo in a notice: cut to `limit` characters, control characters
+    escaped (repr), and set as inline code so markdown links, images and HTML in it are shown literally."""
+    return "`" + repr(str(raw)[:limit]).replace("`", "'") + "`"
+
+
+def shown_list(values: list, most: int = 5) -> str:
+    """Up to `most` rejected values, each made safe by `shown`, then how many more there were."""
+    more = f" and {len(values) - most} more" if len(values) > most else ""
+    return ", ".join(map(shown, values[:most])) + more
+
+
 def _notice(message: str) -> None:
     st.session_state.setdefault(NOTICES_KEY, []).append(message)
 
@@ -69,7 +81,7 @@ def url_value(param: str, allowed, default):
     for option in allowed:
         if str(option) == raw:
             return option
-    _notice(f"Ignored the link's {param}={raw[:40]!r}: not a valid choice, so the default is shown.")
+    _notice(f"Ignored the link's {param}={shown(raw)}: not a valid choice, so the default is shown.")
     return default
 
 
@@ -103,7 +115,7 @@ def sidebar_controls() -> Definition:
         years = productivity.available_years(basis)
         _seed("year", "year", years, years[-1])
         if st.session_state["year"] not in years:
-            _notice(f"{st.session_state['year']} has no {productivity.BASES[basis].label} data; showing {years[-1]}.")
+            _notice(f"{shown(st.session_state['year'])} has no {productivity.BASES[basis].label} data; showing {years[-1]}.")
             st.session_state["year"] = years[-1]
         year = st.selectbox("Year", years[::-1], key="year")
     definition = Definition(geo, basis, benchmark, int(year), area)
