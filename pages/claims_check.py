@@ -22,13 +22,7 @@ def _check(eur_per_gbp):
     return claims.claims_check(eur_per_gbp)
 
 
-if "claims_eur" not in st.session_state:
-    try:
-        st.session_state["claims_eur"] = views.parse_rate(st.query_params.get("eur"))
-    except ValueError:
-        st.info(f"Ignored the link's exchange rate {state.shown(st.query_params.get('eur'))}: not a number between "
-                f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. No rate is assumed.", icon="ℹ️")
-        st.session_state["claims_eur"] = None
+state.seed_rate("claims_eur")
 rate = st.number_input("Your exchange rate, € per £ (optional, for the European claims)", min_value=views.RATE_MIN,
                        max_value=views.RATE_MAX, step=0.01, format="%.4f", key="claims_eur",
                        placeholder="none stated: break-even rates only",

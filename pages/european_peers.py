@@ -26,13 +26,7 @@ if "peers_select" not in st.session_state:
         st.info(f"Ignored the link's unknown Eurostat metro codes {state.shown_list(rejected)}; they are not in the data.",
                 icon="ℹ️")
     st.session_state["peers_select"] = chosen or list(international.HEADLINE_PEERS)
-if "peers_eur" not in st.session_state:
-    try:
-        st.session_state["peers_eur"] = views.parse_rate(st.query_params.get("eur"))
-    except ValueError:
-        st.info(f"Ignored the link's exchange rate {state.shown(st.query_params.get('eur'))}: not a number between "
-                f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. No rate is assumed.", icon="ℹ️")
-        st.session_state["peers_eur"] = None
+state.seed_rate("peers_eur")
 
 left, right = st.columns([3, 2])
 codes = left.multiselect("European peers (Eurostat metro regions)", list(options), format_func=options.get,
