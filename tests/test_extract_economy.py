@@ -15,7 +15,7 @@ import pytest
 
 from indicators.build.extract import ons_gdp_lad, ons_gva_itl, ons_productivity
 from indicators.build.extracts import validate_extract
-from indicators.build.spec import ExtractError
+from indicators.build.spec import ExtractError, project_area_code
 
 CORE_CITIES = {
     "E08000025", "E06000023", "W06000015", "S12000049", "E08000035",
@@ -381,8 +381,8 @@ def test_northern_ireland_2023_jobs_zeros_are_dropped(prod):
 
 
 def test_project_code_rule():
-    assert ons_productivity.project_code("Glasgow City Region") == "CR_GLASGOW_CITY_REGION"
-    assert ons_productivity.project_code("Derry-Londonderry City Region") == "CR_DERRY_LONDONDERRY_CITY_REGION"
+    assert project_area_code("Glasgow City Region") == "CR_GLASGOW_CITY_REGION"
+    assert project_area_code("Derry-Londonderry City Region") == "CR_DERRY_LONDONDERRY_CITY_REGION"
 
 
 # --- malformed input ------------------------------------------------------------------------------------------------

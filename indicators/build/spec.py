@@ -10,6 +10,7 @@ Extract names starting with ``obs_`` use OBSERVATION_COLUMNS and are unioned int
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -58,6 +59,15 @@ class Indicator:
     @classmethod
     def columns(cls) -> list[str]:
         return [f.name for f in fields(cls)]
+
+
+# One code set so every series joins: LAD 2025 and pre-2018 codes map to the 2023/24 codes the ONS statistics use.
+LAD_CODE_REMAP = {"E08000039": "E08000019", "E08000038": "E08000016", "S12000046": "S12000049"}
+
+
+def project_area_code(name: str) -> str:
+    """Code for an area with no GSS code ("Not available" in ONS files): "CR_" + upper-case name, non-alphanumerics "_"."""
+    return "CR_" + re.sub(r"[^A-Z0-9]", "_", name.strip().upper())
 
 
 class ExtractError(ValueError):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.build.spec import ExtractError, Source, read_sheet, require_columns
+from indicators.build.spec import ExtractError, Source, project_area_code, read_sheet, require_columns
 from indicators.paths import REFERENCE_DIR
 
 ITL_LOOKUP = "ons_geography_lookups/LAD24_LAU125_ITL325_ITL225_ITL125_UK_LU.csv"
@@ -115,10 +115,6 @@ SIMPLIFY_TOLERANCE_M = 3000
 MIN_PART_AREA_M2 = 10_000_000
 COORD_DP = 3
 
-
-def project_area_code(name: str) -> str:
-    """Project code for an area without a GSS code: "CR_" + upper-case name, non-alphanumerics as "_"."""
-    return "CR_" + re.sub(r"[^A-Z0-9]", "_", name.strip().upper())
 
 
 # --- readers ---------------------------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.build.spec import ExtractError, Indicator, Source, require_columns, wide_years_to_long
+from indicators.build.spec import (
+    LAD_CODE_REMAP, ExtractError, Indicator, Source, require_columns, wide_years_to_long,
+)
 
 RAW_FILE = "ons_gdp_lad/regionalgrossdomesticproductgdplocalauthorities_1998to2023_apr2025.xlsx"
 SOURCE_ID = "ons_gdp_lad_apr2025"
@@ -28,7 +30,6 @@ SUPPRESSED = ("[u]",)  # low-reliability marker (Northern Ireland 2023 populatio
 CORRECTION_SHEET, CORRECTION_DATE = "Correction", "2025-10-10"
 
 # One code set so everything joins (LAD 2023/2024 codes; the 2025 Sheffield/Barnsley codes and the old Glasgow code map back).
-LAD_REMAP = {"E08000039": "E08000019", "E08000038": "E08000016", "S12000046": "S12000049"}
 LAD_PATTERN = re.compile(r"^[ENSW]\d{8}$")
 UKX_NAME = "United Kingdom less Extra-Regio"
 
@@ -180,7 +181,7 @@ def check_title(frame: pd.DataFrame, path: Path, sheet: str, expected: str, row:
 
 def lad_code(code: str) -> str:
     """Local authority code on the project's LAD 2023/2024 code set."""
-    return LAD_REMAP.get(code, code)
+    return LAD_CODE_REMAP.get(code, code)
 
 
 # --- extract -------------------------------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.build.spec import OBSERVATION_COLUMNS, ExtractError, Indicator, Source, to_number
+from indicators.build.spec import (
+    LAD_CODE_REMAP, OBSERVATION_COLUMNS, ExtractError, Indicator, Source, project_area_code, to_number,
+)
 
 ASHE_DIR = "ons_ashe"
 SNI_DIR = "ons_subnational_indicators"
@@ -22,9 +24,7 @@ SNI_FILE = f"{SNI_DIR}/subnatindicators_9th_release_mar2024.xlsx"
 
 # One code set so everything joins (see the project's area-code conventions).
 CODE_REMAP = {
-    "S12000046": "S12000049",  # Glasgow City before 2018/19
-    "E08000039": "E08000019",  # Sheffield from LAD25
-    "E08000038": "E08000016",  # Barnsley from LAD25
+    **LAD_CODE_REMAP,
     "K99000002": "UKX",  # UK less Extra-Regio
     "TLB": "E92000001",  # England in ITL-coded tables
 }
@@ -335,10 +335,6 @@ def area_code(code, path: Path, sheet: str, row: int) -> str | None:
     return CODE_REMAP.get(code, code)
 
 
-def project_code(name: str) -> str:
-    """Project code for an area without a GSS code, e.g. 'CR_GLASGOW_CITY_REGION'."""
-    return "CR_" + re.sub(r"[^A-Z0-9]", "_", name.strip().upper())
-
 
 def clean_number(value: float) -> float:
     """Strip binary float noise (75.60000000000001 -> 75.6) without changing published precision."""
@@ -423,7 +419,7 @@ def read_sni_sheet(path: Path, spec: SniSheet) -> pd.DataFrame:
         if name is None:
             raise ExtractError(path, f"area {code} has no name", sheet=spec.sheet, row=excel_row)
         if code.lower() == "not available":
-            code = project_code(name)
+            code = project_area_code(name)
         for indicator_id, at in series:
             value = to_number(row[at], path, spec.sheet, excel_row, allow_missing=("na", "x", ":"))
             if value is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.build.extract.ons_gdp_lad import UKX_NAME, check_title, lad_code, read_workbook, table_body
-from indicators.build.spec import ExtractError, Indicator, Source, wide_years_to_long
+from indicators.build.spec import ExtractError, Indicator, Source, project_area_code, wide_years_to_long
 
 DIR = "ons_subregional_productivity"
 LAD_FILE = f"{DIR}/labourproductivitylocalauthorities_jun2024.xls"
@@ -204,10 +204,6 @@ INDICATORS = _indicators("", SOURCE_2024, "Jun 2024", "2019=100") + _indicators(
 TABLES = {LOOKUP: ("lad_code", "city_region_code")}
 
 
-def project_code(name: str) -> str:
-    """Project code for an area with no GSS code: 'CR_' + upper-case name, non-alphanumerics as '_'."""
-    return "CR_" + re.sub(r"[^A-Z0-9]", "_", name.strip().upper())
-
 
 def area_code(code, name, lad_file: bool, path: Path, sheet: str, row: int) -> str | None:
     """The project code of a data row, or None for notes and blank rows below the table."""
@@ -220,7 +216,7 @@ def area_code(code, name, lad_file: bool, path: Path, sheet: str, row: int) -> s
     if not lad_file and code and GROUP_PATTERN.match(code):
         return code
     if not lad_file and code == NOT_AVAILABLE and has_name:
-        return project_code(name)
+        return project_area_code(name)
     if not has_name and (code is None or code.startswith(("Note", "Source"))):
         return None
     raise ExtractError(path, f"unexpected area code {code!r} (name {name!r})", sheet=sheet, row=row)
@@ -272,7 +268,7 @@ def read_lookup(raw_dir: Path) -> pd.DataFrame:
             raise ExtractError(path, f"expected a LAD code and city-region name, found {lad!r}, {cr_name!r}", sheet=LOOKUP_SHEET, row=row)
         cr = str(cr).strip()
         if cr == NOT_AVAILABLE:
-            cr = project_code(cr_name)
+            cr = project_area_code(cr_name)
         elif not GROUP_PATTERN.match(cr):
             raise ExtractError(path, f"unexpected city-region code {cr!r}", sheet=LOOKUP_SHEET, row=row)
         rows.append((lad_code(lad.strip()), str(lad_name).strip(), cr, cr_name.strip()))

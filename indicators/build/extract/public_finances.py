@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.build.spec import (
+    LAD_CODE_REMAP,
     OBSERVATION_COLUMNS,
     ExtractError,
     Indicator,
@@ -107,7 +108,6 @@ RGN_TO_ITL1 = {
 }
 
 # Local authority codes re-issued without a boundary change -> the project's 2023/2024 codes.
-LAD_CODE_REMAP = {"E08000039": "E08000019", "E08000038": "E08000016", "S12000046": "S12000049"}
 
 
 def region_code(label, path: Path | str, sheet: str | None = None, row: int | None = None) -> str:
