@@ -677,15 +677,3 @@ def city_region_lad(area_code: str) -> str | None:
     if not match.empty:
         return str(match.iloc[0])
     return area_code if area_code in set(lad_codes()) else None
-
-
-def case_studies(city: str | None = None, policy_area: str | None = None) -> pd.DataFrame:
-    """Whole Place Leadership case studies, optionally for one city and/or policy area."""
-    sql, params = "SELECT * FROM case_studies WHERE 1 = 1", []
-    if city:
-        sql += " AND city = ?"
-        params.append(city)
-    if policy_area:
-        sql += " AND policy_area = ?"
-        params.append(policy_area)
-    return query(sql + " ORDER BY city, project", params)

@@ -3,7 +3,7 @@ decomposition and the city's case studies."""
 
 import streamlit as st
 
-from indicators import briefing, measures
+from indicators import briefing, case_studies, measures
 from ui import render, state
 
 d = state.current()
@@ -67,7 +67,7 @@ render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name
 
 st.subheader(f"{name}: Whole Place Leadership case studies")
 city = name if d.area in measures.core_city_codes("lad") else None
-cases = measures.case_studies(city=city) if city else None
+cases = case_studies.case_studies([city]) if city else None
 if cases is None or cases.empty:
     st.caption("Case studies exist for the ten Core Cities only.")
 else:

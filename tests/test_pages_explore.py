@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from indicators import measures, productivity
+from indicators import case_studies, measures, productivity
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -98,7 +98,7 @@ def test_profile_manchester_per_head_council_uk():
     parts = productivity.decomposition("E08000003", "council", "uk", 2022)
     assert waterfall["type"] == "waterfall"
     assert arr(waterfall["y"]) == pytest.approx(parts["log_points"].tolist())
-    projects = set(measures.case_studies(city="Manchester")["project"])
+    projects = set(case_studies.case_studies(["Manchester"])["project"])
     assert any(projects <= set(df.value["project"]) for df in at.dataframe if "project" in df.value.columns)
 
 
