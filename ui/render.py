@@ -12,8 +12,7 @@ import streamlit as st
 from indicators import figures
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-HIGHLIGHT, MUTED = "#D55E00", "#8A9BA8"
+PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
 DIVERGING = "RdBu"  # blue = better, red = worse once polarity is applied
 
 
