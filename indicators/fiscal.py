@@ -121,19 +121,37 @@ def _wanted_period(key: str, year: str) -> str:
     return calendar_year(year)
 
 
-def _values(inputs: pd.DataFrame, indicator_id: str, lad_codes: list[str]) -> pd.DataFrame:
-    frame = inputs[(inputs["indicator_id"] == indicator_id) & inputs["area_code"].isin(lad_codes)]
-    return frame[["area_code", "period", "value"]]
+Lookup = dict[str, dict[str, dict[str, float]]]  # indicator_id -> period -> area_code -> value
 
 
-def region_shares(key: str, lad_codes: list[str], inputs: pd.DataFrame, year: str) -> tuple[pd.Series, dict]:
+def lookup(inputs: pd.DataFrame) -> Lookup:
+    """The key inputs as nested dicts, so the 12 regions × 6 keys read them without filtering a frame each time."""
+    out: Lookup = {}
+    columns = (inputs[name].tolist() for name in ("indicator_id", "period", "area_code", "value"))
+    for indicator, period, area, value in zip(*columns):
+        out.setdefault(indicator, {}).setdefault(period, {})[area] = value
+    return out
+
+
+def _series(found: Lookup, indicator_id: str, period: str | None, lad_codes: list[str]) -> pd.Series:
+    by_area = found.get(indicator_id, {}).get(period, {})
+    return pd.Series([by_area.get(code, float("nan")) for code in lad_codes], index=lad_codes, dtype=float)
+
+
+def _periods(found: Lookup, indicator_id: str, lad_codes: list[str]) -> list[str]:
+    """Periods in which any of the LAs has a value."""
+    return [period for period, by_area in found.get(indicator_id, {}).items()
+            if any(code in by_area for code in lad_codes)]
+
+
+def region_shares(key: str, lad_codes: list[str], found: Lookup, year: str) -> tuple[pd.Series, dict]:
     """Each LA's share of one region's figure under a key (shares sum to 1), and a note of what was used.
 
     LAs with no key data take their population share; the others split the rest in proportion to the key.
     """
-    population = _values(inputs, "population", lad_codes)
-    pop_period = pick_period(population["period"].unique().tolist(), calendar_year(year))
-    pop = population[population["period"] == pop_period].set_index("area_code")["value"].reindex(lad_codes)
+    population_periods = _periods(found, "population", lad_codes)
+    pop_period = pick_period(population_periods, calendar_year(year))
+    pop = _series(found, "population", pop_period, lad_codes)
     if pop.isna().any():
         raise ValueError(f"no population for {sorted(pop[pop.isna()].index)} in {pop_period}")
     pop_share = pop / pop.sum()
@@ -141,34 +159,27 @@ def region_shares(key: str, lad_codes: list[str], inputs: pd.DataFrame, year: st
     if key == "population":
         return pop_share, note
     indicator = KEYS[key][0][0]
-    found = _values(inputs, indicator, lad_codes)
-    period = pick_period(found["period"].unique().tolist(), _wanted_period(key, year))
+    period = pick_period(_periods(found, indicator, lad_codes), _wanted_period(key, year))
     note["key_period"] = period
-    values = found[found["period"] == period].set_index("area_code")["value"].reindex(lad_codes)
+    values = _series(found, indicator, period, lad_codes)
     if key == "gdhi":
-        gdhi_pop = population[population["period"] == pick_period(population["period"].unique().tolist(), period or "")]
-        values = values * gdhi_pop.set_index("area_code")["value"].reindex(lad_codes)
+        values = values * _series(found, "population", pick_period(population_periods, period or ""), lad_codes)
     covered = values.notna()
     note["fallback_to_population"] = sorted(values[~covered].index)
     if not covered.any() or values[covered].sum() <= 0:
         note["fallback_to_population"] = list(lad_codes)
         return pop_share, note
-    shares = pop_share.copy()
-    shares[covered] = pop_share[covered].sum() * values[covered] / values[covered].sum()
-    return shares, note
+    return pop_share.where(~covered, pop_share[covered].sum() * values / values[covered].sum()), note
 
 
 def key_shares(key: str, lads: pd.DataFrame, inputs: pd.DataFrame, year: str) -> tuple[pd.Series, list[dict]]:
     """Shares for every LA (indexed by lad_code) under a key, region by region, with one note per region."""
     if key not in KEYS:
         raise ValueError(f"unknown key {key!r}; valid: {', '.join(KEYS)}")
-    needed = {"population", *KEYS[key][0]}
-    inputs = inputs[inputs["indicator_id"].isin(needed)]
-    by_region = dict(tuple(inputs.groupby(inputs["area_code"].map(lads.set_index("lad_code")["itl1_code"]))))
+    found = lookup(inputs[inputs["indicator_id"].isin({"population", *KEYS[key][0]})])
     parts, notes = [], []
     for region, members in lads.groupby("itl1_code"):
-        region_inputs = by_region.get(region, inputs.iloc[0:0])
-        shares, note = region_shares(key, members["lad_code"].tolist(), region_inputs, year)
+        shares, note = region_shares(key, members["lad_code"].tolist(), found, year)
         parts.append(shares)
         notes.append({"region": region, **note})
     return pd.concat(parts), notes

@@ -29,7 +29,8 @@ st.subheader("The gap on every definition")
 grid = measures.definitions_grid(d.area, d.year)
 if not grid.empty:
     pivot = grid.pivot_table(index="basis_label", columns=["geography", "benchmark_label"], values="gap_pct")
-    x_labels = [f"{g.replace('-', ' ')}<br>{bm}" for g, bm in pivot.columns]
+    # two-line labels so the six columns' labels never overlap at laptop widths
+    x_labels = [f"{g.replace('-', ' ')}<br>{bm.replace(' (', '<br>(')}" for g, bm in pivot.columns]
     fig = go.Figure(go.Heatmap(
         z=pivot.values, x=x_labels, y=list(pivot.index), colorscale="RdBu", zmid=0,
         text=[[f"{v:+.1f}%" for v in row] for row in pivot.values], texttemplate="%{text}",
