@@ -215,6 +215,7 @@ def _published_benchmarks(measure_id: str) -> pd.DataFrame:
     return frame[["area_code", "period", "value"]]
 
 
+@per_database
 def years(measure_id: str) -> list[str]:
     """Periods with data for a measure, oldest first."""
     return sorted(_panel(measure_id)["period"].unique().tolist(), key=start_year)
@@ -267,6 +268,7 @@ def _level_table(measure_id: str, level: str) -> pd.DataFrame:
     return table
 
 
+@per_database
 def values(measure_id: str, year: int | str | None = None, level: str = "lad") -> pd.DataFrame:
     """A measure for every area of a level in one period (the requested year, or the nearest earlier one).
 
@@ -292,15 +294,19 @@ def ranking(measure_id: str, year: int | str | None = None, level: str = "lad", 
 
     Returns values() columns plus rank, out_of and is_core_city; restricted to `area_codes` if given.
     """
-    m = measure(measure_id)
-    frame = values(measure_id, year, level)
-    ascending = m.polarity == "lower_is_better"
-    frame = frame.sort_values("value", ascending=ascending).reset_index(drop=True)
+    frame = _ranking(measure_id, year, level)
+    if area_codes is not None:
+        frame = frame[frame["area_code"].isin(area_codes)].reset_index(drop=True)
+    return frame
+
+
+@per_database
+def _ranking(measure_id: str, year: int | str | None, level: str) -> pd.DataFrame:
+    ascending = measure(measure_id).polarity == "lower_is_better"
+    frame = values(measure_id, year, level).sort_values("value", ascending=ascending).reset_index(drop=True)
     frame["rank"] = frame["value"].rank(ascending=ascending, method="min").astype(int)
     frame["out_of"] = len(frame)
     frame["is_core_city"] = frame["area_code"].isin(core_city_codes(level))
-    if area_codes is not None:
-        frame = frame[frame["area_code"].isin(area_codes)].reset_index(drop=True)
     return frame
 
 
@@ -334,6 +340,7 @@ def measures() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@per_database
 def available(level: str = "lad") -> dict[str, str]:
     """{measure id: name} of measures with data at a level (for a page's selector)."""
     return {m.id: m.name for m in REGISTRY.values() if level in m.levels and years(m.id)}
@@ -604,6 +611,15 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
                              "benchmark_value": result.benchmark_value, "gap_pct": result.gap_pct,
                              "gap_gbp_bn": result.gap_gbp / 1e9})
     return pd.DataFrame(rows)
+
+
+@per_database
+def definitions_matrix(area_code: str, year: int | None = None) -> pd.DataFrame:
+    """definitions_grid's gap_pct as a matrix for a heatmap: rows basis_label, columns (geography, benchmark_label)."""
+    grid = definitions_grid(area_code, year)
+    if grid.empty:
+        return grid
+    return grid.pivot_table(index="basis_label", columns=["geography", "benchmark_label"], values="gap_pct")
 
 
 @per_database

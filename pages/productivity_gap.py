@@ -28,7 +28,7 @@ render.how_calculated(result["provenance"], "gap-how")
 st.subheader("The gap on every definition")
 grid = measures.definitions_grid(d.area, d.year)
 if not grid.empty:
-    pivot = grid.pivot_table(index="basis_label", columns=["geography", "benchmark_label"], values="gap_pct")
+    pivot = measures.definitions_matrix(d.area, d.year)
     # two-line labels so the six columns' labels never overlap at laptop widths
     x_labels = [f"{g.replace('-', ' ')}<br>{bm.replace(' (', '<br>(')}" for g, bm in pivot.columns]
     fig = go.Figure(go.Heatmap(

@@ -137,6 +137,14 @@ def test_definitions_grid_matches_productivity_gap(tiny):
     assert row["gap_pct"] == pytest.approx(expected.gap_pct) and row["gap_gbp_bn"] == pytest.approx(expected.gap_gbp / 1e9)
 
 
+def test_definitions_matrix_places_each_gap_in_its_cell(tiny):
+    matrix = measures.definitions_matrix(ALPHA, 2022)
+    assert matrix.shape == (3, 6)
+    expected = productivity.gap(ALPHA, "job", "city-region", "uk-ex-london", 2022).gap_pct
+    label = productivity.BENCHMARKS["uk-ex-london"]
+    assert matrix.loc[productivity.BASES["job"].label, ("city-region", label)] == pytest.approx(expected)
+
+
 def test_helpers(tiny):
     assert measures.start_year("2023-24") == 2023 and measures.start_year("Oct 2022-Sep 2023") == 2022
     assert measures.pick_period(["2021", "2022"], 2025) == "2022" and measures.pick_period(["2023-24"], 2022) == "2023-24"

@@ -99,8 +99,16 @@ def how_calculated(provenance: dict, key: str) -> None:
                 st.markdown(f"**{label.capitalize()}.** {provenance[label]}")
         releases = provenance.get("releases")
         if releases:
-            st.markdown("**Official releases used**")
-            st.dataframe(pd.DataFrame(releases), hide_index=True, width="stretch", key=f"{key}-releases")
+            # a list, not a dataframe: as readable, and it spares every rerun an Arrow conversion
+            st.markdown("**Official releases used**\n\n" + "\n".join(release_line(r) for r in releases))
+
+
+def release_line(release: dict) -> str:
+    """One markdown bullet for a release row (indicator rows carry name and unit, source rows a title)."""
+    what = release.get("name") or release.get("title", "")
+    unit = f" ({release['unit']})" if release.get("unit") else ""
+    return (f"- {what}{unit}: {release.get('publisher', '')}, *{release.get('release', '')}*, "
+            f"released {release.get('release_date', '')}")
 
 
 def decomposition_section(area_code: str, geography_key: str, benchmark: str, year: int, *, name: str,
