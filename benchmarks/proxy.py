@@ -21,14 +21,15 @@ def nginx_binary() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 
 
-def render(listen_port: int, upstream_port: int, prefix: Path) -> Path:
-    """Write a loopback copy of deploy/nginx.conf under `prefix` and return its path."""
+def render(listen_port: int, upstream_port: int | list[int], prefix: Path) -> Path:
+    """Write a loopback copy of deploy/nginx.conf under `prefix` (one upstream server per port) and return its path."""
     prefix.mkdir(parents=True, exist_ok=True)
+    ports = [upstream_port] if isinstance(upstream_port, int) else list(upstream_port)
     replacements = {
         "pid": f"pid {prefix}/nginx.pid;",
         "error_log": f"error_log {prefix}/error.log warn;",
         "access_log": f"access_log {prefix}/access.log;",
-        "upstream": f"server 127.0.0.1:{upstream_port} max_fails=3 fail_timeout=10s;",
+        "upstream": " ".join(f"server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in ports),
         "listen": f"listen 127.0.0.1:{listen_port};",
     }
     lines = []
@@ -47,7 +48,7 @@ def render(listen_port: int, upstream_port: int, prefix: Path) -> Path:
     return path
 
 
-def start(listen_port: int, upstream_port: int, prefix: Path) -> subprocess.Popen:
+def start(listen_port: int, upstream_port: int | list[int], prefix: Path) -> subprocess.Popen:
     binary = nginx_binary()
     if binary is None:
         raise FileNotFoundError("nginx is not installed (apt-get install nginx-light)")

@@ -59,7 +59,7 @@ class Session:
     """One browser-like session: a websocket, the current page, query string and widget values."""
 
     def __init__(self, base: str, page: str = "", query: str = "", origin: bool = False, timeout: float = 60.0,
-                 compression: bool = True):
+                 compression: bool = True, cookie: str | None = None):
         self.url = base.rstrip("/").replace("http://", "ws://") + "/_stcore/stream"
         self.page_name = page            # url_path of the st.Page ("" = default page)
         self.page_script_hash = ""
@@ -69,6 +69,7 @@ class Session:
         self._values: dict[str, object] = {}  # widget id -> value set by this client (persisted like the browser)
         self._origin = origin
         self._compression = compression
+        self._cookie = cookie                 # e.g. the proxy's affinity cookie, as one browser would send it
         self.ws = None
         self.new_session = None               # the last NewSession message (carries the client-side config)
         self.pages: dict[str, str] = {}       # url_pathname -> page title, from the navigation message
@@ -82,7 +83,9 @@ class Session:
 
     async def open(self) -> None:
         host = self.url.split("/")[2]
-        headers = {"Origin": f"http://{host}"} if self._origin else None
+        headers = {"Origin": f"http://{host}"} if self._origin else {}
+        if self._cookie:
+            headers["Cookie"] = self._cookie
         self.ws = await connect(self.url, subprotocols=["streamlit"], additional_headers=headers,
                                 max_size=None, open_timeout=self.timeout,
                                 compression="deflate" if self._compression else None)

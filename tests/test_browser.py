@@ -203,3 +203,17 @@ def test_overview_at_phone_width(open_page):
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1, box
     assert "Productivity gap" in tile.inner_text()
     page.screenshot(path=str(bs.ARTIFACTS / "screenshots" / "overview-phone.png"), animations="disabled")
+
+
+def test_table_alternative_opens_with_the_data_and_downloads(open_page):
+    page = open_page("/map")
+    _no_errors(page)
+    bs.wait_for_charts(page)
+    main = page.get_by_test_id("stMain")
+    assert main.get_by_test_id("stDataFrame").count() == 0  # closed: not built
+    main.get_by_test_id("stExpander").filter(has_text="Table: GVA per hour worked").locator("summary").first.click()
+    grid = main.get_by_test_id("stDataFrame").first
+    grid.wait_for(timeout=30_000)
+    assert grid.is_visible()
+    assert main.get_by_role("button", name="Download CSV").is_visible()
+    _no_errors(page)

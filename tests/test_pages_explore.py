@@ -117,6 +117,20 @@ def test_productivity_gap_leeds_per_hour_city_region_uk_ex_london():
     assert shown["Extra growth needed a year to close by 2035"] == f"{plan['growth_premium_pct_points']:.2f} points"
 
 
+def test_chart_table_alternative_is_built_when_opened_and_equals_the_chart_data():
+    at = run("pages/productivity_gap.py", area="E08000035", basis="hour", geo="council", bench="uk", year="2022")
+    assert len(at.dataframe) == 0 and not at.download_button  # closed tables cost nothing on a rerun
+    labels = [e.label for e in at.expander]
+    assert "Table: Leeds: productivity gap (%) on 3 bases × 2 geographies × 3 benchmarks" in labels
+    at.session_state["gap-grid-table"] = True  # what opening the expander in the browser sends
+    at.run()
+    shown = at.dataframe[0].value
+    grid = measures.definitions_grid("E08000035", 2022)
+    assert shown["gap_pct"].tolist() == pytest.approx(grid["gap_pct"].tolist())
+    assert [b.label for b in at.download_button] == ["Download CSV", "Download XLSX"]
+    assert len(at.get("plotly_chart")) == 4  # the page is otherwise unchanged
+
+
 def test_profile_of_a_non_core_council():
     at = run("pages/city_profile.py", area="E06000001", basis="job", geo="council", bench="core-cities")
     assert at.title[0].value.startswith("Hartlepool (E06000001)")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import http.server
 import re
+import threading
 import urllib.error
 import urllib.request
 
@@ -189,3 +191,58 @@ def test_pages_render_in_chromium_under_the_csp(stack):
         finally:
             browser.close()
     assert violations == [] and errors == []
+
+
+# ---- session affinity across replicas: two stub upstreams that answer with their own port
+
+class _Replica(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        body = str(self.server.server_address[1]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory):
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", port), _Replica) for port in REPLICA_PORTS]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    nginx = proxy.start(AFFINITY_PORT, REPLICA_PORTS, tmp_path_factory.mktemp("affinity") / "nginx")
+    try:
+        yield f"http://127.0.0.1:{AFFINITY_PORT}"
+    finally:
+        proxy.stop(nginx)
+        for server in servers:
+            server.shutdown()
+
+
+REPLICA_PORTS, AFFINITY_PORT = [8631, 8632], 8633
+
+
+def _replica_for(base: str, cookie: str | None = None) -> tuple[str, str | None]:
+    request = urllib.request.Request(base + "/", headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read().decode(), response.headers.get("Set-Cookie")
+
+
+def test_first_response_sets_the_affinity_cookie_and_later_ones_do_not(replicas):
+    _, set_cookie = _replica_for(replicas)
+    assert re.fullmatch(r"cc_affinity=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax", set_cookie)
+    _, again = _replica_for(replicas, set_cookie.split(";")[0])
+    assert again is None
+
+
+def test_one_browser_always_reaches_one_replica_and_browsers_spread(replicas):
+    chosen = {}
+    for n in range(40):
+        cookie = f"cc_affinity={n:032x}"
+        seen = {_replica_for(replicas, cookie)[0] for _ in range(5)}
+        assert len(seen) == 1, f"{cookie} reached {seen}"
+        chosen[cookie] = seen.pop()
+    assert set(chosen.values()) == {str(port) for port in REPLICA_PORTS}

@@ -72,10 +72,14 @@ def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.D
                             config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
                             **options)
     st.caption(f"{note} {source}" if note else source)
-    with st.expander(f"Table: {title}"):
-        st.dataframe(table, hide_index=True, width="stretch")
-        downloads(table, slug(title), key)
-        image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key)
+    # The table alternative is built only once opened: a closed one costs neither an Arrow conversion on every rerun
+    # nor, on a first visit, the browser's data-grid bundle (about 1.4 MB) competing with the chart for the main thread.
+    table_section = st.expander(f"Table: {title}", key=f"{key}-table", on_change="rerun")
+    if table_section.open:
+        with table_section:
+            st.dataframe(table, hide_index=True, width="stretch")
+            downloads(table, slug(title), key)
+            image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key)
     return event if on_select else None
 
 
