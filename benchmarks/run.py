@@ -21,6 +21,8 @@ import functools
 import gzip
 import http.server
 import json
+import os
+import random
 import statistics
 import sys
 import tempfile
@@ -102,8 +104,15 @@ async def warm_latencies(page: str, count: int) -> tuple[list[float], list[int],
     return latencies, sizes, errors
 
 
-async def concurrent(sessions: int, steps: int) -> tuple[list[float], int, float]:
-    """`sessions` concurrent users on Map/Productivity/Overview, each loading the page then changing `steps` things."""
+async def concurrent(sessions: int, steps: int, base: str | None = None, think: tuple[float, float] | None = None,
+                     ramp: float = 0.0) -> tuple[list[float], int, float]:
+    """`sessions` users on Map/Productivity/Overview, each loading the page then changing `steps` things.
+
+    Burst (the defaults): every user starts at once and clicks again the moment a run finishes. Paced: users arrive
+    evenly over `ramp` seconds and wait `think` = (min, max) seconds between changes, as a person reading the chart
+    would. Each user connects from its own loopback address with its own affinity cookie, as distinct visitors would
+    (the proxy caps websockets per address and hashes replicas on the cookie).
+    """
     latencies: list[float] = []
     errors = 0
     pages = list(PAGES.values())
@@ -111,13 +120,18 @@ async def concurrent(sessions: int, steps: int) -> tuple[list[float], int, float
     async def user(n: int) -> None:
         nonlocal errors
         page = pages[n % len(pages)]
+        pause = random.Random(n)
+        await asyncio.sleep(ramp * n / sessions)
         try:
-            async with Session(APP, page=page, timeout=120) as session:
+            async with Session(base or APP, page=page, timeout=120, cookie=f"cc_affinity={n:032x}",
+                               local_address=f"127.0.{n // 250}.{n % 250 + 2}") as session:
                 first = await session.rerun()
                 latencies.append(first.seconds)
                 errors += 0 if first.ok else 1
                 options = interactions(session, page)
                 for i in range(steps):
+                    if think:
+                        await asyncio.sleep(pause.uniform(*think))
                     key, value = options[(i + 1) % len(options)] if options else (None, None)
                     run = await session.rerun({key: value} if key else None)
                     latencies.append(run.seconds)
@@ -151,8 +165,8 @@ def section_cold(args) -> None:
             serve.stop(process)
 
 
-async def _first_chart(page: str):
-    async with Session(APP, page=page) as session:
+async def _first_chart(page: str, base: str | None = None):
+    async with Session(base or APP, page=page) as session:
         return await session.rerun()
 
 
@@ -165,12 +179,40 @@ def section_warm(args) -> None:
 
 
 def section_concurrency(args) -> None:
-    print(f"\nConcurrent sessions (each: load a page, then {args.steps} widget changes; all at once)")
-    for users in args.users:
-        latencies, errors, wall = asyncio.run(concurrent(users, args.steps))
-        report(f"{users} sessions: p50 / p95", f"{ms(pct(latencies, 50))} / {ms(pct(latencies, 95))}",
-               "target p95 <= 1000 ms")
-        report(f"{users} sessions: errors, reruns, wall", f"{errors}, {len(latencies)}, {wall:.1f} s")
+    think, ramp = (1.0, 5.0), 10.0
+    runs = [("1 process, direct", None)]
+    replicas, nginx = [], None
+    if args.replicas > 1 and proxy.nginx_binary() is not None:
+        replicas, nginx = start_replicas(args.replicas)
+        runs.append((f"{args.replicas} replicas via proxy", f"http://127.0.0.1:{PROXY_PORT}"))
+    try:
+        for model, paced in (("burst: all at once, no think time", False),
+                             (f"paced: arrive over {ramp:.0f} s, think {think[0]:.0f}-{think[1]:.0f} s", True)):
+            print(f"\nConcurrent sessions, {model} (each: load a page, then {args.steps} widget changes)")
+            for label, base in runs:
+                for users in args.users:
+                    latencies, errors, wall = asyncio.run(concurrent(
+                        users, args.steps, base, think if paced else None, ramp if paced else 0.0))
+                    report(f"{users} sessions, {label}: p50 / p95", f"{ms(pct(latencies, 50))} / "
+                           f"{ms(pct(latencies, 95))}", "target p95 <= 1000 ms" if users == 50 else "")
+                    report(f"{users} sessions, {label}: errors, reruns, wall",
+                           f"{errors}, {len(latencies)}, {wall:.1f} s")
+    finally:
+        if nginx is not None:
+            proxy.stop(nginx)
+        for process in replicas:
+            serve.stop(process)
+
+
+def start_replicas(count: int) -> tuple[list, object]:
+    """`count` identical app processes (ports after the app's) behind deploy/nginx.conf, each warmed on every page."""
+    ports = [APP_PORT + 1 + i for i in range(count)]
+    processes = [serve.start(port, Path(tempfile.mkdtemp()) / "replica.log") for port in ports]
+    for port, process in zip(ports, processes):
+        serve.wait_healthy(f"http://127.0.0.1:{port}", process)
+        for page in PAGES.values():
+            asyncio.run(_first_chart(page, f"http://127.0.0.1:{port}"))
+    return processes, proxy.start(PROXY_PORT, ports, Path(tempfile.mkdtemp()) / "nginx")
 
 
 def section_payload(args) -> None:
@@ -345,6 +387,8 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(SECTIONS))
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--replicas", type=int, default=os.cpu_count() or 1,
+                        help="app processes behind the proxy for the concurrency runs (default: one per core)")
     parser.add_argument("--ports", default=f"{APP_PORT},{PROXY_PORT},{STATIC_PORT}",
                         help="app,proxy,static loopback ports (default %(default)s)")
     args = parser.parse_args()

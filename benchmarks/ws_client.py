@@ -59,7 +59,7 @@ class Session:
     """One browser-like session: a websocket, the current page, query string and widget values."""
 
     def __init__(self, base: str, page: str = "", query: str = "", origin: bool = False, timeout: float = 60.0,
-                 compression: bool = True, cookie: str | None = None):
+                 compression: bool = True, cookie: str | None = None, local_address: str | None = None):
         self.url = base.rstrip("/").replace("http://", "ws://") + "/_stcore/stream"
         self.page_name = page            # url_path of the st.Page ("" = default page)
         self.page_script_hash = ""
@@ -70,6 +70,7 @@ class Session:
         self._origin = origin
         self._compression = compression
         self._cookie = cookie                 # e.g. the proxy's affinity cookie, as one browser would send it
+        self._local = local_address           # e.g. 127.0.0.7: another visitor's address on loopback
         self.ws = None
         self.new_session = None               # the last NewSession message (carries the client-side config)
         self.pages: dict[str, str] = {}       # url_pathname -> page title, from the navigation message
@@ -88,7 +89,8 @@ class Session:
             headers["Cookie"] = self._cookie
         self.ws = await connect(self.url, subprotocols=["streamlit"], additional_headers=headers,
                                 max_size=None, open_timeout=self.timeout,
-                                compression="deflate" if self._compression else None)
+                                compression="deflate" if self._compression else None,
+                                **({"local_addr": (self._local, 0)} if self._local else {}))
 
     async def close(self) -> None:
         if self.ws is not None:
