@@ -684,6 +684,22 @@ def label_points(level: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@per_database
+def marked_values(measure_id: str, year: int | str | None, level: str) -> pd.DataFrame:
+    """values() with a core_city column (True for the Core Cities' councils or city regions at that level)."""
+    frame = values(measure_id, year, level)
+    return frame.assign(core_city=frame["area_code"].isin(core_city_codes(level)))
+
+
+@per_database
+def core_city_points(measure_id: str, year: int | str | None) -> pd.DataFrame:
+    """The ten Core City councils' label points with the measure: area_code, city, lon, lat, value."""
+    points = label_points("lad")
+    points = points[points["area_code"].isin(core_city_codes("lad"))]
+    points = points.merge(values(measure_id, year, "lad")[["area_code", "value"]], on="area_code", how="left")
+    return points.assign(city=points["area_code"].map(city_name))
+
+
 def city_region_lad(area_code: str) -> str | None:
     """The Core City council for a Core City region code (or the code itself if it is a council), else None."""
     cities = geography.core_cities()

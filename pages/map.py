@@ -27,14 +27,13 @@ render.sync_param("measure", measure_id)
 
 m = measures.measure(measure_id)
 try:
-    values = measures.values(measure_id, d.year, level)
+    values = measures.marked_values(measure_id, d.year, level)
 except ValueError as problem:
     st.warning(str(problem))
     st.stop()
 period = values["period"].iloc[0]
 if str(period) != str(d.year):
     st.info(f"{m.name} has no figure for {d.year}; showing {period}, the nearest available.")
-cores = measures.core_city_codes(level)
 geojson = geography.boundaries_url(LEVEL_BOUNDARIES[level])
 scale = {"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity, "viridis")
 fig = go.Figure(go.Choroplethmap(
@@ -43,7 +42,7 @@ fig = go.Figure(go.Choroplethmap(
     colorbar={"title": {"text": m.unit}},
     hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.2f} " + m.unit + "<extra></extra>", name=m.name,
 ))
-outlined = values[values["area_code"].isin(cores)]
+outlined = values[values["core_city"]]
 if level != "itl1":
     fig.add_trace(go.Choroplethmap(
         geojson=geojson, featureidkey="properties.area_code", locations=outlined["area_code"], z=[0] * len(outlined),

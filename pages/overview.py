@@ -46,12 +46,9 @@ if headline:
     render.how_calculated(headline["provenance"], "overview-gap")
 
 st.subheader("Where the ten cities are")
-values = measures.values(MEASURE, d.year, "lad")
+values = measures.marked_values(MEASURE, d.year, "lad")
 m = measures.measure(MEASURE)
-cores = measures.core_city_codes("lad")
-labels = measures.label_points("lad")
-labels = labels[labels["area_code"].isin(cores)].merge(values[["area_code", "value"]], on="area_code", how="left")
-names = {code: measures.city_name(code) for code in cores}
+labels = measures.core_city_points(MEASURE, d.year)
 fig = go.Figure()
 fig.add_trace(go.Choroplethmap(
     geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=values["area_code"],
@@ -59,14 +56,14 @@ fig.add_trace(go.Choroplethmap(
     marker={"line": {"width": 0.3, "color": "#ffffff"}}, colorbar={"title": {"text": m.unit}},
     hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.1f} " + m.unit + "<extra></extra>", name=m.name,
 ))
-core_values = values[values["area_code"].isin(cores)]
+core_values = values[values["core_city"]]
 fig.add_trace(go.Choroplethmap(
     geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=core_values["area_code"],
     z=[0] * len(core_values), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
     marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, hoverinfo="skip", name="Core Cities (outlined)",
 ))
 fig.add_trace(go.Scattermap(
-    lon=labels["lon"], lat=labels["lat"], mode="markers+text", text=[names[c] for c in labels["area_code"]],
+    lon=labels["lon"], lat=labels["lat"], mode="markers+text", text=labels["city"],
     textposition="middle right", marker={"size": 9, "color": render.HIGHLIGHT, "symbol": "circle"},
     textfont={"size": 12, "color": "#000000"}, customdata=labels["value"], name="Core City",
     hovertemplate="%{text}<br>" + m.name + ": %{customdata:,.1f} " + m.unit + "<extra></extra>",
@@ -74,7 +71,7 @@ fig.add_trace(go.Scattermap(
 fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=640,
                   showlegend=False)
 period = values["period"].iloc[0] if len(values) else d.year
-table = values.assign(core_city=values["area_code"].isin(cores))[["area_code", "area_name", "core_city", "period", "value"]]
+table = values[["area_code", "area_name", "core_city", "period", "value"]]
 render.chart(fig, title=f"{m.name} by local authority, Core Cities outlined", subtitle=f"{m.unit} · {period}",
              source=measures.source(MEASURE), table=table.rename(columns={"value": f"{m.name} ({m.unit})"}),
              key="overview-map")

@@ -145,6 +145,14 @@ def test_definitions_matrix_places_each_gap_in_its_cell(tiny):
     assert matrix.loc[productivity.BASES["job"].label, ("city-region", label)] == pytest.approx(expected)
 
 
+def test_marked_values_flag_exactly_the_core_cities(tiny):
+    for level in measures.LEVELS:
+        marked = measures.marked_values("population", 2022, level)
+        assert marked.drop(columns="core_city").equals(measures.values("population", 2022, level))
+        assert set(marked.loc[marked["core_city"], "area_code"]) == \
+            set(measures.core_city_codes(level)) & set(marked["area_code"])
+
+
 def test_helpers(tiny):
     assert measures.start_year("2023-24") == 2023 and measures.start_year("Oct 2022-Sep 2023") == 2022
     assert measures.pick_period(["2021", "2022"], 2025) == "2022" and measures.pick_period(["2023-24"], 2022) == "2023-24"
