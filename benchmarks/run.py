@@ -24,6 +24,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -310,12 +311,11 @@ def section_memory(args) -> None:
 
 
 def section_browser(args) -> None:
-    print("\nTime to chart in Chromium: the app page vs a static HTML page of the same Plotly figure (cold cache)")
+    print("\nTime to chart in Chromium: the app page vs a static HTML page of the same Plotly figure (cold cache);"
+          "\na bare Streamlit app drawing only that figure shows the framework's own floor")
     from playwright.sync_api import sync_playwright
 
     run = asyncio.run(_first_chart(PAGES["productivity"]))
-    if not run.charts:
-        run = asyncio.run(_first_chart(""))
     if not run.charts:
         report("time to chart", "n/a (no chart)")
         return
@@ -324,22 +324,55 @@ def section_browser(args) -> None:
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", STATIC_PORT), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    app_times, static_times = [], []
+    bare_port = STATIC_PORT + 1
+    bare = start_bare_app(run.charts[0].decode(), folder, bare_port)
+    urls = {"app (productivity)": f"{APP}/{PAGES['productivity']}",
+            "static Plotly page": f"http://127.0.0.1:{STATIC_PORT}/figure.html",
+            "bare Streamlit app, same figure": f"http://127.0.0.1:{bare_port}/"}
+    if proxy.nginx_binary() is not None:
+        nginx = proxy.start(PROXY_PORT, APP_PORT, Path(tempfile.mkdtemp()) / "nginx")
+        urls["app via the proxy"] = f"http://127.0.0.1:{PROXY_PORT}/{PAGES['productivity']}"
+    else:
+        nginx = None
+    times: dict[str, list[float]] = {label: [] for label in urls}
     try:
         with sync_playwright() as playwright:
             browser = _browser(playwright)
             try:
                 for _ in range(args.browser_repeats):
-                    app_times.append(time_to_chart(browser, f"{APP}/{PAGES['productivity']}"))
-                    static_times.append(time_to_chart(browser, f"http://127.0.0.1:{STATIC_PORT}/figure.html"))
+                    for label, url in urls.items():
+                        times[label].append(time_to_chart(browser, url))
             finally:
                 browser.close()
     finally:
         server.shutdown()
-    app_median, static_median = statistics.median(app_times), statistics.median(static_times)
-    report("time to chart: app (productivity), median", ms(app_median))
-    report("time to chart: static Plotly page, median", ms(static_median))
-    report("time to chart: ratio app / static", f"{app_median / static_median:.2f} x", "target <= 1.5 x")
+        serve.stop(bare)
+        if nginx is not None:
+            proxy.stop(nginx)
+    medians = {label: statistics.median(values) for label, values in times.items()}
+    for label, median in medians.items():
+        report(f"time to chart: {label}, median", ms(median))
+    static = medians["static Plotly page"]
+    report("time to chart: ratio app / static", f"{medians['app (productivity)'] / static:.2f} x", "target <= 1.5 x")
+    if "app via the proxy" in medians:
+        report("time to chart: ratio app via the proxy / static", f"{medians['app via the proxy'] / static:.2f} x")
+    report("time to chart: ratio bare Streamlit / static (the floor)",
+           f"{medians['bare Streamlit app, same figure'] / static:.2f} x")
+
+
+def start_bare_app(spec: str, folder: Path, port: int):
+    """`streamlit run` of a one-line app that draws `spec` (default settings, no proxy)."""
+    (folder / "figure.json").write_text(spec)
+    (folder / "bare_app.py").write_text(
+        "import pathlib\nimport plotly.io as pio\nimport streamlit as st\n\n"
+        "spec = (pathlib.Path(__file__).parent / 'figure.json').read_text()\n"
+        "st.plotly_chart(pio.from_json(spec, skip_invalid=True))\n")
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(folder / "bare_app.py"),
+                                "--server.port", str(port), "--server.address", "127.0.0.1",
+                                "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serve.wait_healthy(f"http://127.0.0.1:{port}", process)
+    return process
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
