@@ -22,8 +22,7 @@ if table.empty:
     st.stop()
 
 st.subheader("In a sentence")
-for text in measures.sentences(d.area, d.geography, d.benchmark, d.year):
-    st.markdown(f"- {text}")
+st.markdown("\n".join(f"- {text}" for text in measures.sentences(d.area, d.geography, d.benchmark, d.year)))
 
 headline = table[table["measure"].isin(measures.HEADLINE)]
 columns = st.columns(len(headline))

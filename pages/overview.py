@@ -79,5 +79,5 @@ render.chart(fig, title=f"{m.name} by local authority, Core Cities outlined", su
 st.subheader("One sentence per city")
 st.caption(f"{productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "
            f"{state.benchmark_label(d.benchmark)}; change since seven years earlier.")
-for row in measures.city_sentences(d.geography, d.benchmark, d.basis, d.year).itertuples():
-    st.markdown(f"- {row.sentence}")
+st.markdown("\n".join(f"- {sentence}" for sentence in
+                       measures.city_sentences(d.geography, d.benchmark, d.basis, d.year)["sentence"]))

@@ -108,8 +108,7 @@ render.chart(fig, title=f"Net fiscal balance per resident, {gap['year']} (£)", 
              key="fiscal-per-head")
 
 with st.expander("Notes on the data years and fallbacks used"):
-    for note in gap["notes"]:
-        st.markdown(f"- {note}")
+    st.markdown("\n".join(f"- {note}" for note in gap["notes"]))
 
 st.subheader("Total Place view: Birmingham")
 with st.spinner("Apportioning HM Treasury CRA spending…"):

@@ -29,15 +29,17 @@ def style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None)
     """Title and subtitle (the definition) on the figure; the source line is the caption right under it on screen and
     is baked into the PNG/SVG exports (indicators.figures).
 
-    No named template here: Streamlit's theme styles the chart on screen, and assigning a template such as
-    "plotly_white" deep-copies it on every call (~15 ms a chart) and adds ~6 KB to every chart message."""
-    fig.update_layout(
-        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0, "xanchor": "left"},
-        colorway=PALETTE, margin={"t": 80, "b": 40, "l": 10, "r": 10},
-        font={"family": "Arial, sans-serif", "size": 13},
-    )
+    Plain attribute assignments: `update_layout` parses every keyword as a property path (~5 ms a chart, against
+    ~1 ms). No named template: Streamlit's theme styles the chart on screen, and assigning one such as "plotly_white"
+    deep-copies it on every call (~15 ms a chart) and adds ~6 KB to every chart message. Pages use no subplots, so
+    the y axis title goes on the one y axis."""
+    layout = fig.layout
+    layout.title = {"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0, "xanchor": "left"}
+    layout.colorway = PALETTE
+    layout.margin = {"t": 80, "b": 40, "l": 10, "r": 10}
+    layout.font = {"family": "Arial, sans-serif", "size": 13}
     if y_title:
-        fig.update_yaxes(title_text=y_title)
+        layout.yaxis.title.text = y_title
     return fig
 
 
