@@ -614,6 +614,15 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
 
 
 @per_database
+def waterfall_steps(area_code: str, geography_key: str, benchmark: str, year: int) -> tuple[list[str], list[float]]:
+    """productivity.decomposition as waterfall bars: the factors' log points, then the total gap as the last bar."""
+    parts = productivity.decomposition(area_code, geography_key, benchmark, year)
+    is_total = parts["component"] == "GVA per head (total)"
+    return ([*parts.loc[~is_total, "component"], "GVA per head gap"],
+            [*parts.loc[~is_total, "log_points"], float(parts.loc[is_total, "log_points"].iloc[0])])
+
+
+@per_database
 def definitions_matrix(area_code: str, year: int | None = None) -> pd.DataFrame:
     """definitions_grid's gap_pct as a matrix for a heatmap: rows basis_label, columns (geography, benchmark_label)."""
     grid = definitions_grid(area_code, year)
@@ -689,6 +698,13 @@ def marked_values(measure_id: str, year: int | str | None, level: str) -> pd.Dat
     """values() with a core_city column (True for the Core Cities' councils or city regions at that level)."""
     frame = values(measure_id, year, level)
     return frame.assign(core_city=frame["area_code"].isin(core_city_codes(level)))
+
+
+@per_database
+def core_city_values(measure_id: str, year: int | str | None, level: str) -> pd.DataFrame:
+    """marked_values() of the Core Cities only."""
+    frame = marked_values(measure_id, year, level)
+    return frame[frame["core_city"]].reset_index(drop=True)
 
 
 @per_database

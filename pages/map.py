@@ -42,7 +42,7 @@ fig = go.Figure(go.Choroplethmap(
     colorbar={"title": {"text": m.unit}},
     hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.2f} " + m.unit + "<extra></extra>", name=m.name,
 ))
-outlined = values[values["core_city"]]
+outlined = measures.core_city_values(measure_id, d.year, level)
 if level != "itl1":
     fig.add_trace(go.Choroplethmap(
         geojson=geojson, featureidkey="properties.area_code", locations=outlined["area_code"], z=[0] * len(outlined),
@@ -56,8 +56,9 @@ polarity_note = {"higher_is_better": "lighter (yellow) is better", "lower_is_bet
 event = render.chart(
     fig, title=f"{m.name}: {measures.LEVELS[level].lower()}", subtitle=f"{m.unit} · {period} · Core Cities outlined",
     source=measures.source(measure_id), key="map-choropleth", on_select="rerun",
-    table=measures.ranking(measure_id, d.year, level)[["rank", "area_code", "area_name", "is_core_city", "period", "value"]]
-    .rename(columns={"value": f"{m.name} ({m.unit})", "is_core_city": "Core City"}),
+    table=lambda: measures.ranking(measure_id, d.year, level)[
+        ["rank", "area_code", "area_name", "is_core_city", "period", "value"]
+    ].rename(columns={"value": f"{m.name} ({m.unit})", "is_core_city": "Core City"}),
     note=f"Colour: {polarity_note}; Core Cities outlined in orange. Click an area to open its profile.",
 )
 points = (event or {}).get("selection", {}).get("points", []) if event else []

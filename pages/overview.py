@@ -56,7 +56,7 @@ fig.add_trace(go.Choroplethmap(
     marker={"line": {"width": 0.3, "color": "#ffffff"}}, colorbar={"title": {"text": m.unit}},
     hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.1f} " + m.unit + "<extra></extra>", name=m.name,
 ))
-core_values = values[values["core_city"]]
+core_values = measures.core_city_values(MEASURE, d.year, "lad")
 fig.add_trace(go.Choroplethmap(
     geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=core_values["area_code"],
     z=[0] * len(core_values), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
@@ -71,10 +71,10 @@ fig.add_trace(go.Scattermap(
 fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=640,
                   showlegend=False)
 period = values["period"].iloc[0] if len(values) else d.year
-table = values[["area_code", "area_name", "core_city", "period", "value"]]
 render.chart(fig, title=f"{m.name} by local authority, Core Cities outlined", subtitle=f"{m.unit} · {period}",
-             source=measures.source(MEASURE), table=table.rename(columns={"value": f"{m.name} ({m.unit})"}),
-             key="overview-map")
+             source=measures.source(MEASURE), key="overview-map",
+             table=lambda: values[["area_code", "area_name", "core_city", "period", "value"]].rename(
+                 columns={"value": f"{m.name} ({m.unit})"}))
 
 st.subheader("One sentence per city")
 st.caption(f"{productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "

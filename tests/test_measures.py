@@ -153,6 +153,17 @@ def test_marked_values_flag_exactly_the_core_cities(tiny):
             set(measures.core_city_codes(level)) & set(marked["area_code"])
 
 
+def test_core_city_values_and_waterfall_steps(tiny):
+    marked = measures.marked_values("population", 2022, "lad")
+    assert measures.core_city_values("population", 2022, "lad")["area_code"].tolist() == \
+        marked.loc[marked["core_city"], "area_code"].tolist()
+    components, steps = measures.waterfall_steps(ALPHA, "council", "uk", 2022)
+    parts = productivity.decomposition(ALPHA, "council", "uk", 2022)
+    assert components[-1] == "GVA per head gap" and len(components) == len(steps) == len(parts)
+    assert sum(steps[:-1]) == pytest.approx(steps[-1])  # the factors' log points add up to the total bar
+    assert steps[-1] == pytest.approx(parts.loc[parts["component"] == "GVA per head (total)", "log_points"].iloc[0])
+
+
 def test_helpers(tiny):
     assert measures.start_year("2023-24") == 2023 and measures.start_year("Oct 2022-Sep 2023") == 2022
     assert measures.pick_period(["2021", "2022"], 2025) == "2022" and measures.pick_period(["2023-24"], 2022) == "2023-24"

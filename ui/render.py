@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -61,10 +62,11 @@ def xlsx_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.DataFrame, key: str,
-          y_title: str | None = None, on_select: str | None = None, note: str | None = None):
+def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.DataFrame | Callable[[], pd.DataFrame],
+          key: str, y_title: str | None = None, on_select: str | None = None, note: str | None = None):
     """Show a styled Plotly chart with its source line, a table alternative and downloads.
 
+    `table` may be a function returning the table, called only when the table is opened;
     on_select="rerun" makes points selectable and returns Streamlit's selection event (else None);
     `note` is a caption under the chart (e.g. how to read the colours).
     """
@@ -79,6 +81,7 @@ def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.D
     table_section = st.expander(f"Table: {title}", key=f"{key}-table", on_change="rerun")
     if table_section.open:
         with table_section:
+            table = table() if callable(table) else table
             st.dataframe(table, hide_index=True, width="stretch")
             downloads(table, slug(title), key)
             image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key)
@@ -129,11 +132,9 @@ def decomposition_section(area_code: str, geography_key: str, benchmark: str, ye
     except (ValueError, KeyError, IndexError) as problem:
         st.info(f"No decomposition for this area: {problem}")
         return
-    factors = parts[parts["component"] != "GVA per head (total)"]
-    total = float(parts.loc[parts["component"] == "GVA per head (total)", "log_points"].iloc[0])
-    steps = list(factors["log_points"]) + [total]
+    components, steps = measures.waterfall_steps(area_code, geography_key, benchmark, decomposition_year)
     fig = go.Figure(go.Waterfall(
-        x=list(factors["component"]) + ["GVA per head gap"], y=steps, measure=["relative"] * len(factors) + ["total"],
+        x=components, y=steps, measure=["relative"] * (len(steps) - 1) + ["total"],
         text=[f"{v:+.1f}" for v in steps], textposition="outside",
         increasing={"marker": {"color": PALETTE[0]}}, decreasing={"marker": {"color": PALETTE[5]}},
         totals={"marker": {"color": PALETTE[7]}},
