@@ -62,7 +62,11 @@ def start(listen_port: int, upstream_port: int | list[int], prefix: Path) -> sub
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{listen_port}/healthz", timeout=2):
-                return process
+                pass
+            time.sleep(0.2)  # something else on the port also answers: make sure it is this nginx
+            if process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {(prefix / 'stderr.log').read_text()}")
+            return process
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError((prefix / "stderr.log").read_text())

@@ -4,8 +4,11 @@
     .venv/bin/python benchmarks/run.py --quick         # smaller loops (about 2 minutes)
     .venv/bin/python benchmarks/run.py --only cold,warm,concurrency,payload,proxy,memory,browser
 
-Loopback only. Starts its own app (port 8619), nginx with deploy/nginx.conf (port 8089; skipped if nginx is absent)
-and a static file server (port 8088); stops them at the end (`--ports APP,PROXY,STATIC` to move them).
+Loopback only. Starts its own app (port 8619), nginx with deploy/nginx.conf (port 8089; skipped if nginx is absent),
+a static file server (port 8088) and a bare Streamlit app (STATIC - 1, 8087); for the concurrency runs also
+`--replicas N` app processes (ports after the app's) behind nginx; stops them all at the end (`--ports APP,PROXY,STATIC`
+to move them). Concurrency is measured twice: a burst (every user clicks again the moment a run ends) and a paced
+load (users arrive over 10 s and pause 1-5 s between clicks, as people reading charts do).
 Pages are addressed by their url_path ("" = Overview,
 "map", "productivity"), so the script keeps working while the pages change; a page without a chart reports "n/a".
 
@@ -324,7 +327,7 @@ def section_browser(args) -> None:
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", STATIC_PORT), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    bare_port = STATIC_PORT + 1
+    bare_port = STATIC_PORT - 1
     bare = start_bare_app(run.charts[0].decode(), folder, bare_port)
     urls = {"app (productivity)": f"{APP}/{PAGES['productivity']}",
             "static Plotly page": f"http://127.0.0.1:{STATIC_PORT}/figure.html",

@@ -163,21 +163,6 @@ def test_csp_allows_every_inline_script_of_the_served_page(stack):
         assert f"'sha256-{digest}'" in csp, f"add 'sha256-{digest}' to script-src in deploy/nginx.conf"
 
 
-def test_documents_preload_the_installed_plotly_chunk(stack):
-    """The preload names Streamlit's hashed Plotly chunk: it must exist in this Streamlit and be served (not 404)."""
-    from pathlib import Path
-
-    import streamlit
-
-    _, headers, _ = get("/")
-    preload = re.fullmatch(r"<(/static/js/PlotlyChart\.[\w-]+\.js)>; rel=modulepreload", headers.get("Link", ""))
-    installed = sorted(p.name for p in (Path(streamlit.__file__).parent / "static/static/js").glob("PlotlyChart.*.js"))
-    assert preload, f"no preload Link header on the document: {headers.get('Link')!r}"
-    assert preload.group(1).rsplit("/", 1)[1] in installed, f"update the preload in deploy/nginx.conf to {installed}"
-    status, chunk_headers, _ = get(preload.group(1))
-    assert status == 200 and "Link" not in chunk_headers  # assets don't carry the document's header
-
-
 @pytest.mark.browser
 def test_pages_render_in_chromium_under_the_csp(stack):
     """Chromium through the proxy: the frame and a chart render and no CSP violation is reported."""
