@@ -491,3 +491,19 @@ def test_productivity_tiny_workbook_and_bad_input(tmp_path):
         ons_productivity.read_file(tmp_path, ons_productivity.CA_FILE, (table,), ons_productivity.SOURCE_2025)
     with pytest.raises(ExtractError, match=r"sheet 'A1': sheet not found"):
         ons_productivity.read_file(tmp_path, ons_productivity.CA_FILE, ons_productivity.CURRENT_2025, ons_productivity.SOURCE_2025)
+
+
+def test_every_sheet_reader_keeps_markers_as_text_and_only_empty_cells_missing(tmp_path):
+    """One missing-value rule for all extracts: 'n/a', 'NA' and '-' must reach the number parser and fail loudly."""
+    from indicators.build.spec import read_grid, read_grids, read_sheet
+
+    path = tmp_path / "book.xlsx"
+    pd.DataFrame([["code", "2022"], ["E1", "n/a"], ["E2", "NA"], ["E3", "-"], ["E4", None]]).to_excel(
+        path, sheet_name="T1", header=False, index=False)
+    grid = read_grid(path, "T1")
+    assert grid.iloc[1:4, 1].tolist() == ["n/a", "NA", "-"] and pd.isna(grid.iloc[4, 1])
+    assert read_grids(path, ["T1"])["T1"].equals(grid)
+    sheet = read_sheet(path, "T1", header_row=1)
+    assert sheet["2022"].iloc[:3].tolist() == ["n/a", "NA", "-"] and pd.isna(sheet["2022"].iloc[3])
+    with pytest.raises(ExtractError, match=r"book\.xlsx.*sheet 'T9'"):
+        read_grid(path, "T9")

@@ -7,7 +7,7 @@ import pytest
 
 from indicators.build.extract import public_finances as pf
 from indicators.build.extracts import validate_extract
-from indicators.build.spec import ExtractError
+from indicators.build.spec import ExtractError, read_grid
 
 CORE_CITIES_ENGLAND = ["E08000025", "E06000023", "E08000035", "E08000012", "E08000003", "E08000021", "E06000018",
                        "E08000019"]
@@ -240,11 +240,11 @@ def test_crpsf_block_bad_number(tmp_path):
     rows += [[pf.AREA_NAMES[c], 100, 200] for c in pf.CRPSF_AREAS]
     rows[4][2] = "oops"
     pd.DataFrame(rows).to_excel(path, sheet_name="Table S6", header=False, index=False)
-    grid = pf._read_grid(path, "Table S6")
+    grid = read_grid(path, "Table S6")
     with pytest.raises(ExtractError, match=r"supp\.xlsx, sheet 'Table S6', row 5: expected a number"):
         pf._crpsf_block(grid, "£", path, "Table S6")
     with pytest.raises(ExtractError, match=r"sheet 'Table S9'"):
-        pf._read_grid(path, "Table S9")
+        read_grid(path, "Table S9")
 
 
 def test_hmrc_bad_value(tmp_path):

@@ -11,6 +11,7 @@ Extract names starting with ``obs_`` use OBSERVATION_COLUMNS and are unioned int
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -82,12 +83,43 @@ class ExtractError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+# Only truly empty cells are missing: markers such as "n/a", "NA" or "-" stay text, so they reach to_number and fail
+# loudly (or are handled by name) instead of vanishing as missing values.
+MISSING_CELLS = {"keep_default_na": False, "na_values": [""]}
+
+
+def read_grids(path: Path, sheets) -> dict[str, pd.DataFrame]:
+    """Named sheets as headerless grids of cells as published, in one pass over the workbook.
+
+    A missing file or sheet, or an unreadable workbook, raises an ExtractError naming the file (and sheet).
+    """
+    if not path.exists():
+        raise ExtractError(path, "file not found")
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*xlrd engine is deprecated.*")
+            book = pd.ExcelFile(path)
+            missing = [s for s in sheets if s not in book.sheet_names]
+            if missing:
+                raise ExtractError(path, f"sheet not found; the workbook has {book.sheet_names}", sheet=missing[0])
+            return {sheet: pd.read_excel(book, sheet_name=sheet, header=None, **MISSING_CELLS) for sheet in sheets}
+    except ExtractError:
+        raise
+    except Exception as exc:  # unreadable or corrupt workbook
+        raise ExtractError(path, f"cannot read workbook: {exc}") from exc
+
+
+def read_grid(path: Path, sheet: str) -> pd.DataFrame:
+    """One sheet as a headerless grid (see read_grids)."""
+    return read_grids(path, [sheet])[sheet]
+
+
 def read_sheet(path: Path, sheet: str, header_row: int, **kwargs) -> pd.DataFrame:
     """Read one sheet with its header on 1-based Excel row `header_row`; errors name the file and sheet."""
     if not path.exists():
         raise ExtractError(path, "file not found")
     try:
-        frame = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, **kwargs)
+        frame = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, **MISSING_CELLS, **kwargs)
     except ValueError as exc:  # missing sheet, unreadable workbook
         raise ExtractError(path, str(exc), sheet=sheet) from exc
     frame.columns = [_clean_header(c) for c in frame.columns]

@@ -4,21 +4,20 @@ Reads ``ons_gdp_lad/…_apr2025.xlsx`` (Tables 1, 5, 6, 7, 8, 9 and 10; header o
 ``ITL1 Region, LA code, LA name, 1998 … 2023``) and writes ``obs_ons_gdp_lad``. The workbook has no UK row:
 its local authorities add up to "UK less Extra-Regio" (see ``ons_gva_itl`` for UK and regional totals).
 
-The small workbook helpers at the top (``read_workbook``, ``table_body``, ``check_title``, ``lad_code``) are
+The small workbook helpers at the top (``table_body``, ``check_title``, ``lad_code``) are
 shared with the ``ons_gva_itl`` and ``ons_productivity`` modules.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.build.spec import (
-    LAD_CODE_REMAP, ExtractError, Indicator, Source, require_columns, wide_years_to_long,
+    LAD_CODE_REMAP, ExtractError, Indicator, Source, read_grids, require_columns, wide_years_to_long,
 )
 
 RAW_FILE = "ons_gdp_lad/regionalgrossdomesticproductgdplocalauthorities_1998to2023_apr2025.xlsx"
@@ -131,28 +130,6 @@ TABLES: dict[str, tuple[str, ...]] = {}
 # --- workbook helpers (also used by ons_gva_itl and ons_productivity) -------------------------------------------------
 
 
-def read_workbook(path: Path, sheets) -> dict[str, pd.DataFrame]:
-    """Read the named sheets in one pass with no header row; a missing file or sheet raises an ExtractError."""
-    if not path.exists():
-        raise ExtractError(path, "file not found")
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
-            book = pd.ExcelFile(path)
-            missing = [s for s in sheets if s not in book.sheet_names]
-            if missing:
-                raise ExtractError(path, f"sheet not found; the workbook has {book.sheet_names}", sheet=missing[0])
-            # only truly empty cells are missing: markers such as "n/a" or "-" must reach to_number and fail loudly
-            return {
-                sheet: pd.read_excel(book, sheet_name=sheet, header=None, keep_default_na=False, na_values=[""])
-                for sheet in sheets
-            }
-    except ExtractError:
-        raise
-    except Exception as exc:  # unreadable or corrupt workbook
-        raise ExtractError(path, f"cannot read workbook: {exc}") from exc
-
-
 def header_name(value, position: int) -> str:
     """A header cell as text: 1998.0 -> '1998'; blank cells get a unique placeholder."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -216,7 +193,7 @@ def read_table(frames: dict[str, pd.DataFrame], path: Path, sheet: str) -> pd.Da
 def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
     """Tidy observations for every local authority, table and year."""
     path = raw_dir / RAW_FILE
-    frames = read_workbook(path, [CORRECTION_SHEET, *TABLES_READ])
+    frames = read_grids(path, [CORRECTION_SHEET, *TABLES_READ])
     check_correction(frames[CORRECTION_SHEET], path)
     observations = pd.concat([read_table(frames, path, sheet) for sheet in TABLES_READ], ignore_index=True)
     return {EXTRACT: observations}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.build.extract.ons_gdp_lad import check_title, read_workbook, table_body
-from indicators.build.spec import ExtractError, Indicator, Source, wide_years_to_long
+from indicators.build.extract.ons_gdp_lad import check_title, table_body
+from indicators.build.spec import ExtractError, Indicator, Source, read_grids, wide_years_to_long
 
 RAW_FILE = "ons_gva_itl/regionalgrossvalueaddedbalancedperheadandincomecomponents_apr2025.xlsx"
 SOURCE_ID = "ons_gva_itl_apr2025"
@@ -139,7 +139,7 @@ def read_table(frame: pd.DataFrame, path: Path, sheet: str) -> tuple[pd.DataFram
 def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
     """Tidy GVA, GVA per head, per-head index and population for every ITL area, and the area list."""
     path = raw_dir / RAW_FILE
-    frames = read_workbook(path, list(TABLES_READ))
+    frames = read_grids(path, list(TABLES_READ))
     parts = [read_table(frames[sheet], path, sheet) for sheet in TABLES_READ]
     observations = pd.concat([obs for obs, _ in parts], ignore_index=True)
     areas = pd.concat([a for _, a in parts], ignore_index=True).drop_duplicates()

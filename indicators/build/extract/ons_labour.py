@@ -8,14 +8,13 @@ GVA per hour worked). Writes two observation extracts: ``obs_ashe`` and ``obs_su
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.build.spec import (
-    LAD_CODE_REMAP, OBSERVATION_COLUMNS, ExtractError, Indicator, Source, project_area_code, to_number,
+    LAD_CODE_REMAP, OBSERVATION_COLUMNS, ExtractError, Indicator, Source, project_area_code, read_grid, to_number,
 )
 
 ASHE_DIR = "ons_ashe"
@@ -284,19 +283,6 @@ def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------- reading helpers
-
-
-def read_grid(path: Path, sheet: str) -> pd.DataFrame:
-    """A whole sheet as a headerless grid; errors name the file and sheet."""
-    if not path.exists():
-        raise ExtractError(path, "file not found")
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*xlrd engine is deprecated.*")
-            # keep_default_na=False: a stray 'n/a' or 'NA' must fail loudly, not vanish as a missing value
-            return pd.read_excel(path, sheet_name=sheet, header=None, keep_default_na=False)
-    except ValueError as exc:  # missing sheet, unreadable workbook
-        raise ExtractError(path, str(exc), sheet=sheet) from exc
 
 
 def find_header_row(grid: pd.DataFrame, label: str, path: Path, sheet: str, column: int = 0) -> int:

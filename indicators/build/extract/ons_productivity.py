@@ -22,8 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.build.extract.ons_gdp_lad import UKX_NAME, check_title, lad_code, read_workbook, table_body
-from indicators.build.spec import ExtractError, Indicator, Source, project_area_code, wide_years_to_long
+from indicators.build.extract.ons_gdp_lad import UKX_NAME, check_title, lad_code, table_body
+from indicators.build.spec import (
+    ExtractError, Indicator, Source, project_area_code, read_grids, wide_years_to_long,
+)
 
 DIR = "ons_subregional_productivity"
 LAD_FILE = f"{DIR}/labourproductivitylocalauthorities_jun2024.xls"
@@ -247,7 +249,7 @@ def read_table(frame: pd.DataFrame, path: Path, table: Table, source_id: str, re
 def read_file(raw_dir: Path, relative: str, tables, source_id: str) -> pd.DataFrame:
     """All the listed sheets of one workbook as tidy observations, with one name per area."""
     path = raw_dir / relative
-    frames = read_workbook(path, [t.sheet for t in tables])
+    frames = read_grids(path, [t.sheet for t in tables])
     obs = pd.concat([read_table(frames[t.sheet], path, t, source_id, relative) for t in tables], ignore_index=True)
     names = obs.drop_duplicates("area_code").set_index("area_code")["area_name"]
     names["UKX"] = UKX_NAME  # published as both "UK less Extra-Regio" and "United Kingdom less Extra-Regio"
@@ -257,7 +259,7 @@ def read_file(raw_dir: Path, relative: str, tables, source_id: str) -> pd.DataFr
 def read_lookup(raw_dir: Path) -> pd.DataFrame:
     """The city-region file's LAD -> city-region membership (LAD 2023 codes)."""
     path = raw_dir / CR_FILE
-    frame = read_workbook(path, [LOOKUP_SHEET])[LOOKUP_SHEET]
+    frame = read_grids(path, [LOOKUP_SHEET])[LOOKUP_SHEET]
     body = table_body(frame, path, LOOKUP_SHEET, 1, ["LAD23CD", "LAD23NM", "CRCD", "CRNM"])
     rows = []
     for offset, (lad, lad_name, cr, cr_name) in enumerate(body[["LAD23CD", "LAD23NM", "CRCD", "CRNM"]].itertuples(index=False)):

@@ -22,6 +22,7 @@ from indicators.build.spec import (
     ExtractError,
     Indicator,
     Source,
+    read_grid,
     read_sheet,
     require_columns,
     to_number,
@@ -477,16 +478,6 @@ CRA_COLUMNS = ["edition", "region_code", "region_name", "cofog_function", "hmt_f
 # ------------------------------------------------------------------------------------------------- helpers
 
 
-def _read_grid(path: Path, sheet: str) -> pd.DataFrame:
-    """A whole sheet without a header row (cells as published); errors name the file and sheet."""
-    if not path.exists():
-        raise ExtractError(path, "file not found")
-    try:
-        return pd.read_excel(path, sheet_name=sheet, header=None)
-    except ValueError as exc:
-        raise ExtractError(path, str(exc), sheet=sheet) from exc
-
-
 def _obs(code: str, indicator_id: str, period: str, value: float, unit: str, source_id: str, name: str | None = None):
     return (code, name or AREA_NAMES[code], indicator_id, period, value, unit, source_id)
 
@@ -553,7 +544,7 @@ def _per_head(raw_dir: Path) -> pd.DataFrame:
     ]
     grids, records, values = {}, [], {}
     for sheet, header, indicator_id, unit, decimals in specs:
-        grid = grids.setdefault(sheet, _read_grid(path, sheet))
+        grid = grids.setdefault(sheet, read_grid(path, sheet))
         block = _crpsf_block(grid, header, path, sheet)
         for code, period, value in block:
             values[(indicator_id, code, period)] = value
@@ -577,7 +568,7 @@ def _check_nfb_sign(values: dict, path: Path) -> None:
 def _uk_gdp(path: Path) -> list[tuple]:
     """Table S11: one row of UK GDP (£ million) by financial year."""
     sheet = "Table S11"
-    grid = _read_grid(path, sheet)
+    grid = read_grid(path, sheet)
     for idx in range(len(grid)):
         cell = grid.iloc[idx, 0]
         if isinstance(cell, str) and cell.strip().startswith("GDP"):
