@@ -20,6 +20,7 @@ from datetime import datetime
 
 import plotly.graph_objects as go
 
+from indicators import case_studies as case_study_list
 from indicators import figures, geography, productivity
 from indicators.db import query
 from indicators.provenance import releases_for
@@ -195,8 +196,10 @@ def case_studies(area_code: str) -> list[dict]:
     match = cities[(cities["lad_code"] == area_code) | (cities["city_region_code"] == area_code)]
     if match.empty:
         return []
-    frame = query("SELECT case_id, city, project, policy_area, coalesce(featured_figures, '') AS featured_figures, "
-                  "source_id FROM case_studies WHERE city = ? ORDER BY policy_area, project", [match["city"].iloc[0]])
+    city = match["city"].iloc[0]
+    if city not in case_study_list.cities_with_case_studies():
+        return []
+    frame = case_study_list.case_studies([city]).sort_values(["policy_area", "project"], kind="stable")
     return frame.to_dict("records")
 
 
