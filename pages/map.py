@@ -34,27 +34,34 @@ except ValueError as problem:
 period = values["period"].iloc[0]
 if str(period) != str(d.year):
     st.info(f"{m.name} has no figure for {d.year}; showing {period}, the nearest available.")
-geojson = geography.boundaries_url(LEVEL_BOUNDARIES[level])
-scale = {"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity, "viridis")
-fig = go.Figure(go.Choroplethmap(
-    geojson=geojson, featureidkey="properties.area_code", locations=values["area_code"], z=values["value"],
-    text=values["area_name"], colorscale=scale, marker={"line": {"width": 0.3, "color": "#ffffff"}},
-    colorbar={"title": {"text": m.unit}},
-    hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.2f} " + m.unit + "<extra></extra>", name=m.name,
-))
-outlined = measures.core_city_values(measure_id, d.year, level)
-if level != "itl1":
-    fig.add_trace(go.Choroplethmap(
-        geojson=geojson, featureidkey="properties.area_code", locations=outlined["area_code"], z=[0] * len(outlined),
-        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
-        marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, name="Core Cities (outlined)",
+
+
+def map_figure() -> go.Figure:
+    geojson = geography.boundaries_url(LEVEL_BOUNDARIES[level])
+    scale = {"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity, "viridis")
+    fig = go.Figure(go.Choroplethmap(
+        geojson=geojson, featureidkey="properties.area_code", locations=values["area_code"], z=values["value"],
+        text=values["area_name"], colorscale=scale, marker={"line": {"width": 0.3, "color": "#ffffff"}},
+        colorbar={"title": {"text": m.unit}},
+        hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.2f} " + m.unit + "<extra></extra>", name=m.name,
     ))
-fig.update_layout(map={"style": "white-bg", "center": {"lat": 55.0, "lon": -3.4}, "zoom": 4.5}, height=720,
-                  showlegend=False, clickmode="event+select")
+    outlined = measures.core_city_values(measure_id, d.year, level)
+    if level != "itl1":
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, featureidkey="properties.area_code", locations=outlined["area_code"], z=[0] * len(outlined),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
+            marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, name="Core Cities (outlined)",
+        ))
+    fig.update_layout(map={"style": "white-bg", "center": {"lat": 55.0, "lon": -3.4}, "zoom": 4.5}, height=720,
+                      showlegend=False, clickmode="event+select")
+    return fig
+
+
 polarity_note = {"higher_is_better": "lighter (yellow) is better", "lower_is_better": "lighter (yellow) is better (lower)",
                  "neutral": "no better or worse"}[m.polarity]
 event = render.chart(
-    fig, title=f"{m.name}: {measures.LEVELS[level].lower()}", subtitle=f"{m.unit} · {period} · Core Cities outlined",
+    map_figure, cache=(measure_id, d.year, level), title=f"{m.name}: {measures.LEVELS[level].lower()}",
+    subtitle=f"{m.unit} · {period} · Core Cities outlined",
     source=measures.source(measure_id), key="map-choropleth", on_select="rerun",
     table=lambda: measures.ranking(measure_id, d.year, level)[
         ["rank", "area_code", "area_name", "is_core_city", "period", "value"]

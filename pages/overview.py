@@ -35,31 +35,35 @@ if headline:
 st.subheader("Where the ten cities are")
 values = measures.marked_values(MEASURE, d.year, "lad")
 m = measures.measure(MEASURE)
-labels = measures.core_city_points(MEASURE, d.year)
-fig = go.Figure()
-fig.add_trace(go.Choroplethmap(
-    geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=values["area_code"],
-    z=values["value"], text=values["area_name"], colorscale="cividis" if m.polarity != "lower_is_better" else "cividis_r",
-    marker={"line": {"width": 0.3, "color": "#ffffff"}}, colorbar={"title": {"text": m.unit}},
-    hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.1f} " + m.unit + "<extra></extra>", name=m.name,
-))
-core_values = measures.core_city_values(MEASURE, d.year, "lad")
-fig.add_trace(go.Choroplethmap(
-    geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=core_values["area_code"],
-    z=[0] * len(core_values), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-    marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, hoverinfo="skip", name="Core Cities (outlined)",
-))
-fig.add_trace(go.Scattermap(
-    lon=labels["lon"], lat=labels["lat"], mode="markers+text", text=labels["city"],
-    textposition="middle right", marker={"size": 9, "color": render.HIGHLIGHT, "symbol": "circle"},
-    textfont={"size": 12, "color": "#000000"}, customdata=labels["value"], name="Core City",
-    hovertemplate="%{text}<br>" + m.name + ": %{customdata:,.1f} " + m.unit + "<extra></extra>",
-))
-fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=640,
-                  showlegend=False)
+def map_figure() -> go.Figure:
+    labels = measures.core_city_points(MEASURE, d.year)
+    fig = go.Figure()
+    fig.add_trace(go.Choroplethmap(
+        geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=values["area_code"],
+        z=values["value"], text=values["area_name"], colorscale="cividis" if m.polarity != "lower_is_better" else "cividis_r",
+        marker={"line": {"width": 0.3, "color": "#ffffff"}}, colorbar={"title": {"text": m.unit}},
+        hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.1f} " + m.unit + "<extra></extra>", name=m.name,
+    ))
+    core_values = measures.core_city_values(MEASURE, d.year, "lad")
+    fig.add_trace(go.Choroplethmap(
+        geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code", locations=core_values["area_code"],
+        z=[0] * len(core_values), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+        marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, hoverinfo="skip", name="Core Cities (outlined)",
+    ))
+    fig.add_trace(go.Scattermap(
+        lon=labels["lon"], lat=labels["lat"], mode="markers+text", text=labels["city"],
+        textposition="middle right", marker={"size": 9, "color": render.HIGHLIGHT, "symbol": "circle"},
+        textfont={"size": 12, "color": "#000000"}, customdata=labels["value"], name="Core City",
+        hovertemplate="%{text}<br>" + m.name + ": %{customdata:,.1f} " + m.unit + "<extra></extra>",
+    ))
+    fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=640,
+                      showlegend=False)
+    return fig
+
+
 period = values["period"].iloc[0] if len(values) else d.year
-render.chart(fig, title=f"{m.name} by local authority, Core Cities outlined", subtitle=f"{m.unit} · {period}",
-             source=measures.source(MEASURE), key="overview-map",
+render.chart(map_figure, cache=(MEASURE, d.year), title=f"{m.name} by local authority, Core Cities outlined",
+             subtitle=f"{m.unit} · {period}", source=measures.source(MEASURE), key="overview-map",
              table=lambda: values[["area_code", "area_name", "core_city", "period", "value"]].rename(
                  columns={"value": f"{m.name} ({m.unit})"}))
 

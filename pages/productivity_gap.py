@@ -28,17 +28,21 @@ render.how_calculated(result["provenance"], "gap-how")
 st.subheader("The gap on every definition")
 grid = measures.definitions_grid(d.area, d.year)
 if not grid.empty:
-    pivot = measures.definitions_matrix(d.area, d.year)
-    # two-line labels so the six columns' labels never overlap at laptop widths
-    x_labels = [f"{g.replace('-', ' ')}<br>{bm.replace(' (', '<br>(')}" for g, bm in pivot.columns]
-    fig = go.Figure(go.Heatmap(
-        z=pivot.values, x=x_labels, y=list(pivot.index), colorscale="RdBu", zmid=0,
-        text=[[f"{v:+.1f}%" for v in row] for row in pivot.values], texttemplate="%{text}",
-        colorbar={"title": {"text": "gap %"}}, hovertemplate="%{y}<br>%{x}<br>gap %{z:+.1f}%<extra></extra>",
-    ))
-    fig.update_layout(height=380)
-    fig.update_xaxes(tickangle=0)
-    render.chart(fig, title=f"{name}: productivity gap (%) on 3 bases × 2 geographies × 3 benchmarks",
+    def grid_figure() -> go.Figure:
+        pivot = measures.definitions_matrix(d.area, d.year)
+        # two-line labels so the six columns' labels never overlap at laptop widths
+        x_labels = [f"{g.replace('-', ' ')}<br>{bm.replace(' (', '<br>(')}" for g, bm in pivot.columns]
+        fig = go.Figure(go.Heatmap(
+            z=pivot.values, x=x_labels, y=list(pivot.index), colorscale="RdBu", zmid=0,
+            text=[[f"{v:+.1f}%" for v in row] for row in pivot.values], texttemplate="%{text}",
+            colorbar={"title": {"text": "gap %"}}, hovertemplate="%{y}<br>%{x}<br>gap %{z:+.1f}%<extra></extra>",
+        ))
+        fig.update_layout(height=380)
+        fig.update_xaxes(tickangle=0)
+        return fig
+
+    render.chart(grid_figure, cache=(d.area, d.year),
+                 title=f"{name}: productivity gap (%) on 3 bases × 2 geographies × 3 benchmarks",
                  subtitle="negative (red) = below the benchmark; each basis in its chosen year or latest",
                  source=measures.source("gva_per_hour", "gva_per_job", "gva_per_head"),
                  key="gap-grid", table=grid)
@@ -71,19 +75,34 @@ else:
 
 st.subheader("The gap over time")
 history = productivity.gap_series(d.area, d.basis, d.geography, d.benchmark)
-fig = go.Figure()
-fig.add_trace(go.Scatter(x=history["year"], y=history["value"], name=result['area_name'], mode="lines+markers",
-                         line={"color": render.PALETTE[0]}))
-fig.add_trace(go.Scatter(x=history["year"], y=history["benchmark_value"], name=result['benchmark_name'], mode="lines+markers",
-                         line={"color": render.PALETTE[1], "dash": "dash"}, marker={"symbol": "square"}))
-fig.update_xaxes(title_text="Year")
-render.chart(fig, title=f"{chosen.label}: {result['area_name']} and {result['benchmark_name']}",
+series_definition = (d.area, d.basis, d.geography, d.benchmark)
+
+
+def series_figure() -> go.Figure:
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=history["year"], y=history["value"], name=result['area_name'], mode="lines+markers",
+                             line={"color": render.PALETTE[0]}))
+    fig.add_trace(go.Scatter(x=history["year"], y=history["benchmark_value"], name=result['benchmark_name'],
+                             mode="lines+markers", line={"color": render.PALETTE[1], "dash": "dash"},
+                             marker={"symbol": "square"}))
+    fig.update_xaxes(title_text="Year")
+    return fig
+
+
+def gap_bars_figure() -> go.Figure:
+    fig = go.Figure(go.Bar(x=history["year"], y=history["gap_pct"], text=[f"{v:+.1f}%" for v in history["gap_pct"]],
+                           marker={"color": [render.PALETTE[5] if v < 0 else render.PALETTE[0]
+                                             for v in history["gap_pct"]]}))
+    fig.update_xaxes(title_text="Year")
+    return fig
+
+
+render.chart(series_figure, cache=series_definition,
+             title=f"{chosen.label}: {result['area_name']} and {result['benchmark_name']}",
              subtitle=f"{chosen.unit}, current prices · {d.geography.replace('-', ' ')} areas", y_title=chosen.unit,
              source=measures.source(measures.BASIS_MEASURE[d.basis]),
              key="gap-series", table=history)
-fig = go.Figure(go.Bar(x=history["year"], y=history["gap_pct"], text=[f"{v:+.1f}%" for v in history["gap_pct"]],
-                       marker={"color": [render.PALETTE[5] if v < 0 else render.PALETTE[0] for v in history["gap_pct"]]}))
-fig.update_xaxes(title_text="Year")
-render.chart(fig, title=f"{result['area_name']}: gap (%) against {result['benchmark_name']}", subtitle=d.label,
+render.chart(gap_bars_figure, cache=series_definition,
+             title=f"{result['area_name']}: gap (%) against {result['benchmark_name']}", subtitle=d.label,
              y_title="% (negative = below)", source=measures.source(measures.BASIS_MEASURE[d.basis]),
              key="gap-pct-series", table=history)

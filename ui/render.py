@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import pandas as pd
@@ -11,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators import figures
+from indicators.memo import per_database
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
@@ -62,17 +65,49 @@ def xlsx_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def chart(fig: go.Figure, *, title: str, subtitle: str, source: str, table: pd.DataFrame | Callable[[], pd.DataFrame],
-          key: str, y_title: str | None = None, on_select: str | None = None, note: str | None = None):
+FIGURES_KEPT = 256  # styled figures kept per database (least recently used dropped first)
+_figures_lock = threading.Lock()
+
+
+@per_database
+def _figure_store() -> OrderedDict:
+    return OrderedDict()
+
+
+def styled_figure(fig: go.Figure | Callable[[], go.Figure], title: str, subtitle: str, y_title: str | None,
+                  cache: tuple | None) -> go.Figure:
+    """`fig` styled. With `cache` (a tuple of everything the figure depends on), `fig` is a function that builds the
+    figure, called once per process and database for each cache tuple and title; the styled figure is then reused by
+    every session (building and validating Plotly figures was a third of a rerun). Shared: never mutate it."""
+    if cache is None:
+        return style(fig, title, subtitle, y_title)
+    store, key = _figure_store(), (cache, title, subtitle, y_title)
+    with _figures_lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    built = style(fig(), title, subtitle, y_title)
+    with _figures_lock:
+        store[key] = built
+        while len(store) > FIGURES_KEPT:
+            store.popitem(last=False)
+    return built
+
+
+def chart(fig: go.Figure | Callable[[], go.Figure], *, title: str, subtitle: str, source: str,
+          table: pd.DataFrame | Callable[[], pd.DataFrame], key: str, y_title: str | None = None,
+          on_select: str | None = None, note: str | None = None, cache: tuple | None = None):
     """Show a styled Plotly chart with its source line, a table alternative and downloads.
 
     `table` may be a function returning the table, called only when the table is opened;
+    `cache`: everything the figure depends on, with `fig` a function building it (see styled_figure);
     on_select="rerun" makes points selectable and returns Streamlit's selection event (else None);
     `note` is a caption under the chart (e.g. how to read the colours).
     """
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    fig = styled_figure(fig, title, subtitle, y_title, None if cache is None else (key, *cache))
     # Plotly's own camera button is removed: its PNG would lack the source; the image buttons below bake it in
-    event = st.plotly_chart(style(fig, title, subtitle, y_title), width="stretch", key=key,
+    event = st.plotly_chart(fig, width="stretch", key=key,
                             config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
                             **options)
     st.caption(f"{note} {source}" if note else source)
@@ -132,14 +167,18 @@ def decomposition_section(area_code: str, geography_key: str, benchmark: str, ye
     except (ValueError, KeyError, IndexError) as problem:
         st.info(f"No decomposition for this area: {problem}")
         return
-    components, steps = measures.waterfall_steps(area_code, geography_key, benchmark, decomposition_year)
-    fig = go.Figure(go.Waterfall(
-        x=components, y=steps, measure=["relative"] * (len(steps) - 1) + ["total"],
-        text=[f"{v:+.1f}" for v in steps], textposition="outside",
-        increasing={"marker": {"color": PALETTE[0]}}, decreasing={"marker": {"color": PALETTE[5]}},
-        totals={"marker": {"color": PALETTE[7]}},
-    ))
-    chart(fig, title=f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs",
+
+    def waterfall() -> go.Figure:
+        components, steps = measures.waterfall_steps(area_code, geography_key, benchmark, decomposition_year)
+        return go.Figure(go.Waterfall(
+            x=components, y=steps, measure=["relative"] * (len(steps) - 1) + ["total"],
+            text=[f"{v:+.1f}" for v in steps], textposition="outside",
+            increasing={"marker": {"color": PALETTE[0]}}, decreasing={"marker": {"color": PALETTE[5]}},
+            totals={"marker": {"color": PALETTE[7]}},
+        ))
+
+    chart(waterfall, cache=(area_code, geography_key, benchmark, decomposition_year),
+          title=f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs",
           subtitle=f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
           f"{decomposition_year}",
           source=measures.source("gva_per_hour", "gva_per_head"),
