@@ -102,7 +102,17 @@ def _radio(page, name: str):
 
 
 def _key_values(page) -> list[str]:
-    return [t.strip() for t in page.get_by_test_id("stMetricValue").all_inner_texts()]
+    """The metric values shown, once they have settled: Streamlit draws metric components lazily, after the run has
+    finished and not all in one go, so read until two reads half a second apart agree."""
+    page.get_by_test_id("stMetricValue").first.wait_for(timeout=30_000)
+    previous = None
+    for _ in range(40):
+        values = [t.strip() for t in page.get_by_test_id("stMetricValue").all_inner_texts()]
+        if values == previous:
+            return values
+        previous = values
+        page.wait_for_timeout(500)
+    return values
 
 
 def _definition_caption(page) -> str:
