@@ -1,7 +1,7 @@
 """Benchmark of what users feel (issue 7). Prints figures; not part of the test suite (pytest collects tests/ only).
 
-    .venv/bin/python benchmarks/run.py                 # everything (about 5-8 minutes on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick         # smaller loops (about 2 minutes)
+    .venv/bin/python benchmarks/run.py                 # everything (about 15 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick         # smaller loops (about 6 minutes)
     .venv/bin/python benchmarks/run.py --only cold,warm,concurrency,payload,proxy,memory,browser
 
 Loopback only. Starts its own app (port 8619), nginx with deploy/nginx.conf (port 8089; skipped if nginx is absent),

@@ -225,5 +225,7 @@ def test_table_alternative_opens_with_the_data_and_downloads(open_page):
     grid = main.get_by_test_id("stDataFrame").first
     grid.wait_for(timeout=30_000)
     assert grid.is_visible()
-    assert main.get_by_role("button", name="Download CSV").is_visible()
+    download = main.get_by_role("button", name="Download CSV")
+    download.wait_for(timeout=30_000)  # drawn lazily, possibly after the grid
+    assert download.is_visible()
     _no_errors(page)
