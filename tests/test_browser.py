@@ -189,6 +189,7 @@ def test_invalid_deep_link_falls_back_with_a_notice(open_page):
 
     page = open_page("/productivity_gap?basis=xyz&year=1066")
     _no_errors(page)
+    page.get_by_test_id("stAlert").first.wait_for(timeout=30_000)
     alerts = " ".join(page.get_by_test_id("stAlert").all_inner_texts())
     assert "basis='xyz'" in alerts and "year='1066'" in alerts, alerts
     latest = productivity.available_years("hour")[-1]
