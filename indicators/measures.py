@@ -18,13 +18,12 @@ database file, so tests that point the queries at a fixture never see the wareho
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import db, geography, productivity
+from indicators import geography, productivity
 from indicators.db import query
 from indicators.memo import per_database
 from indicators.observations import observations, wide

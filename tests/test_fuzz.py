@@ -25,7 +25,6 @@ import os
 import random
 import re
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 import pytest

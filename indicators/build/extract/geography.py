@@ -12,7 +12,6 @@ write_files() also writes simplified map boundaries to data/boundaries (lad, itl
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -114,7 +113,6 @@ CRS_OUTPUT = "EPSG:4326"
 SIMPLIFY_TOLERANCE_M = 3000
 MIN_PART_AREA_M2 = 10_000_000
 COORD_DP = 3
-
 
 
 # --- readers ---------------------------------------------------------------------------------------------------

@@ -321,7 +321,6 @@ def area_code(code, path: Path, sheet: str, row: int) -> str | None:
     return CODE_REMAP.get(code, code)
 
 
-
 def clean_number(value: float) -> float:
     """Strip binary float noise (75.60000000000001 -> 75.6) without changing published precision."""
     return float(f"{value:.12g}")

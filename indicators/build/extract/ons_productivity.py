@@ -206,7 +206,6 @@ INDICATORS = _indicators("", SOURCE_2024, "Jun 2024", "2019=100") + _indicators(
 TABLES = {LOOKUP: ("lad_code", "city_region_code")}
 
 
-
 def area_code(code, name, lad_file: bool, path: Path, sheet: str, row: int) -> str | None:
     """The project code of a data row, or None for notes and blank rows below the table."""
     code = code.strip() if isinstance(code, str) else None

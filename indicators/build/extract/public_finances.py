@@ -108,8 +108,6 @@ RGN_TO_ITL1 = {
     "E12000009": "TLK",
 }
 
-# Local authority codes re-issued without a boundary change -> the project's 2023/2024 codes.
-
 
 def region_code(label, path: Path | str, sheet: str | None = None, row: int | None = None) -> str:
     """Map a region label (any case/spacing; CRA 'ENGLAND_North East' style) to its code; fail on unknown names."""
