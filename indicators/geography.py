@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -80,12 +81,17 @@ def city_region_of(lad_code: str) -> str:
     return frame["code"].iloc[0]
 
 
+def boundary_file(level: str) -> Path:
+    """The simplified GeoJSON file for 'lad', 'itl1' or 'city_region'."""
+    if level not in BOUNDARY_LEVELS:
+        raise ValueError(f"unknown boundary level {level!r}; valid: {', '.join(BOUNDARY_LEVELS)}")
+    return BOUNDARIES_DIR / BOUNDARY_LEVELS[level]
+
+
 @cache
 def boundaries(level: str) -> dict:
     """Simplified GeoJSON for 'lad', 'itl1' or 'city_region' (loaded once per process, never mutated)."""
-    if level not in BOUNDARY_LEVELS:
-        raise ValueError(f"unknown boundary level {level!r}; valid: {', '.join(BOUNDARY_LEVELS)}")
-    return json.loads((BOUNDARIES_DIR / BOUNDARY_LEVELS[level]).read_text())
+    return json.loads(boundary_file(level).read_text())
 
 
 @cache
@@ -95,8 +101,6 @@ def boundaries_url(level: str) -> str:
     Charts reference the file instead of embedding it, so the browser fetches it once and caches it, and each map
     update carries only the values. The content hash in the query string makes a rebuilt file a new URL.
     """
-    if level not in BOUNDARY_LEVELS:
-        raise ValueError(f"unknown boundary level {level!r}; valid: {', '.join(BOUNDARY_LEVELS)}")
-    name = BOUNDARY_LEVELS[level]
-    digest = hashlib.sha256((BOUNDARIES_DIR / name).read_bytes()).hexdigest()[:12]
-    return f"app/static/{name}?v={digest}"
+    path = boundary_file(level)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return f"app/static/{path.name}?v={digest}"
