@@ -172,11 +172,13 @@ def region_shares(key: str, lad_codes: list[str], found: Lookup, year: str) -> t
     return pop_share.where(~covered, pop_share[covered].sum() * values / values[covered].sum()), note
 
 
-def key_shares(key: str, lads: pd.DataFrame, inputs: pd.DataFrame, year: str) -> tuple[pd.Series, list[dict]]:
-    """Shares for every LA (indexed by lad_code) under a key, region by region, with one note per region."""
+def key_shares(key: str, lads: pd.DataFrame, found: Lookup, year: str) -> tuple[pd.Series, list[dict]]:
+    """Shares for every LA (indexed by lad_code) under a key, region by region, with one note per region.
+
+    found: lookup() of the key inputs (built once for all keys).
+    """
     if key not in KEYS:
         raise ValueError(f"unknown key {key!r}; valid: {', '.join(KEYS)}")
-    found = lookup(inputs[inputs["indicator_id"].isin({"population", *KEYS[key][0]})])
     parts, notes = [], []
     for region, members in lads.groupby("itl1_code"):
         shares, note = region_shares(key, members["lad_code"].tolist(), found, year)
@@ -209,9 +211,9 @@ def allocations(regional: pd.DataFrame, lads: pd.DataFrame, inputs: pd.DataFrame
     groups = regional_groups(regional)
     lads = lads[lads["itl1_code"].isin(groups.index)]
     region_of = lads.set_index("lad_code")["itl1_code"]
-    shares, notes = {}, {}
+    shares, notes, found = {}, {}, lookup(inputs)
     for key in KEYS:
-        shares[key], notes[key] = key_shares(key, lads, inputs, year)
+        shares[key], notes[key] = key_shares(key, lads, found, year)
     out: dict = {}
     columns = [f"rev_{g}" for g in REVENUE_GROUPS] + ["rev_other"] + [f"exp_{g}" for g in EXPENDITURE_GROUPS] + ["exp_other"]
     for column in columns:
@@ -471,7 +473,7 @@ def total_place(area_code: str, year: str | None = None) -> dict:
                 "FROM cra_identifiable_spending WHERE period = ?", [used])
     lads, inputs = load_lads(), load_inputs()
     lads = lads[lads["itl1_code"].isin(REGIONS)]
-    shares, notes = key_shares("population", lads, inputs, used)
+    shares, notes = key_shares("population", lads, lookup(inputs), used)
     region_of = lads.set_index("lad_code")["itl1_code"]
     functions = total_place_frame(cra, shares, region_of, lad_codes)
     crpsf_year = pick_period(fiscal_years(), wanted)

@@ -100,7 +100,7 @@ TLD_SHARES = {"population": (0.25, 0.75), "hmrc_income_tax": (0.75, 0.25), "work
 @pytest.mark.parametrize("key", list(fiscal.KEYS))
 def test_every_key_by_hand(key):
     inputs = observations_frame()
-    shares, notes = fiscal.key_shares(key, lads_frame(), inputs, YEAR)
+    shares, notes = fiscal.key_shares(key, lads_frame(), fiscal.lookup(inputs), YEAR)
     assert shares[[C, D, E]].tolist() == pytest.approx(TLK_SHARES[key])
     assert shares[[A, B]].tolist() == pytest.approx(TLD_SHARES[key])
     for region in ("TLD", "TLK"):
@@ -112,11 +112,11 @@ def test_every_key_by_hand(key):
 
 def test_periods_substituted_and_recorded():
     inputs = observations_frame()
-    _, notes = fiscal.key_shares("receipts", lads_frame(), inputs, YEAR)
+    _, notes = fiscal.key_shares("receipts", lads_frame(), fiscal.lookup(inputs), YEAR)
     assert {n["key_period"] for n in notes} == {"2021-22"}  # 2022-23 beyond the data: latest year used
-    _, notes = fiscal.key_shares("population", lads_frame(), inputs, "2024-25")
+    _, notes = fiscal.key_shares("population", lads_frame(), fiscal.lookup(inputs), "2024-25")
     assert {n["population_period"] for n in notes} == {"2022"}  # 2024 not published: latest year
-    _, notes = fiscal.key_shares("hmrc_income_tax", lads_frame(), inputs, "2010-11")
+    _, notes = fiscal.key_shares("hmrc_income_tax", lads_frame(), fiscal.lookup(inputs), "2010-11")
     assert {n["key_period"] for n in notes} == {"2023-24"}  # one year only, used for every year
     assert fiscal.pick_period(["2010-11", "2011-12"], "2008-09") == "2010-11"
 
@@ -181,7 +181,7 @@ def test_bad_options_name_the_valid_ones():
     with pytest.raises(ValueError, match="valid: income_tax, nics, consumption, business, council_tax, economic_affairs"):
         fiscal.check_options(vat="population")
     with pytest.raises(ValueError, match="valid: population, hmrc_income_tax"):
-        fiscal.key_shares("widgets", lads_frame(), observations_frame(), YEAR)
+        fiscal.key_shares("widgets", lads_frame(), fiscal.lookup(observations_frame()), YEAR)
     with pytest.raises(ValueError, match="2024-25"):
         fiscal.check_year("2024/25")
 
