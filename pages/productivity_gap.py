@@ -33,7 +33,7 @@ if not grid.empty:
         # two-line labels so the six columns' labels never overlap at laptop widths
         x_labels = [f"{g.replace('-', ' ')}<br>{bm.replace(' (', '<br>(')}" for g, bm in pivot.columns]
         fig = go.Figure(go.Heatmap(
-            z=pivot.values, x=x_labels, y=list(pivot.index), colorscale="RdBu", zmid=0,
+            z=pivot.values, x=x_labels, y=list(pivot.index), colorscale=render.DIVERGING, zmid=0,
             text=[[f"{v:+.1f}%" for v in row] for row in pivot.values], texttemplate="%{text}",
             colorbar={"title": {"text": "gap %"}}, hovertemplate="%{y}<br>%{x}<br>gap %{z:+.1f}%<extra></extra>",
         ))
