@@ -2,8 +2,8 @@
 
 `start()` is idempotent and cheap: the first call starts one background thread that computes what the pages read on
 their default views (the memoised functions in measures, productivity, fiscal, geography), then freezes the objects
-that exist by then out of the garbage collector's sight (`gc.freeze()`), so the full collection Streamlit runs after
-every script run no longer walks the memoised tables, plotly's validators and the imported modules each time.
+that exist by then out of the garbage collector's sight (`gc.freeze()`), so Python's full collections no longer walk
+the memoised tables, plotly's validators and the imported modules each time.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def warm() -> None:
         year = productivity.available_years(basis)[-1]
         steps += [
             lambda b=basis, y=year: measures.headline_productivity(b, "council", "uk", y),
-            lambda b=basis, y=year: measures.values(measures.BASIS_MEASURE[b], y, "lad"),
+            lambda b=basis, y=year: measures.core_city_values(measures.BASIS_MEASURE[b], y, "lad"),
+            lambda b=basis, y=year: measures.core_city_points(measures.BASIS_MEASURE[b], y),
             lambda b=basis, y=year: measures.city_sentences("council", "uk", b, y),
             lambda b=basis, y=year: measures.gap("E08000025", b, "council", "uk", y),
             lambda b=basis: productivity.gap_series("E08000025", b, "council", "uk"),
