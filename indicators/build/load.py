@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from indicators.build import extract as extract_package
+from indicators.build import marts
 from indicators.build.checks import run_checks
 from indicators.build.spec import OBSERVATION_COLUMNS, OBSERVATION_KEY, Indicator, Source
 from indicators.paths import EXTRACTS_DIR, REPO_ROOT, WAREHOUSE_PATH
@@ -104,7 +105,8 @@ def build_warehouse(extracts_dir: Path = EXTRACTS_DIR, out_path: Path = WAREHOUS
         _create_table(con, "observations", pd.concat(observations, ignore_index=True), OBSERVATION_KEY)
         _create_table(con, "catalog", pd.DataFrame([vars(i) for i in indicators], columns=Indicator.columns()), ("indicator_id",))
         _create_table(con, "sources", pd.DataFrame([vars(s) for s in sources], columns=Source.columns()), ("source_id",))
-        failures = run_checks(con)
+        marts.build_all(con, log=log)
+        failures = run_checks(con) + marts.check_all(con)
         if failures:
             raise BuildError("warehouse checks failed:\n  " + "\n  ".join(failures))
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
