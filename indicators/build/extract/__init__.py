@@ -14,6 +14,7 @@ MODULE_NAMES = (
     "ons_labour",
     "public_finances",
     "eurostat_metro",
+    "ecb_fx",
 )
 
 
