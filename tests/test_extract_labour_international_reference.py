@@ -398,6 +398,19 @@ def test_claims(ref):
     assert claims.at["tp_birmingham_total", "source_id"] == "rsa_2020pst_localist_future_2010"
 
 
+def test_claims_carry_their_declared_methods(ref):
+    claims = ref["claims"].set_index("claim_id")
+    assert list(ref["claims"].columns[-4:]) == reference.METHOD_COLUMNS
+    for claim_id, method in reference.CLAIM_METHODS.items():
+        assert claims.loc[claim_id, reference.METHOD_COLUMNS].tolist() == [method[c] for c in reference.METHOD_COLUMNS]
+    assert (claims["period_described"] != "").all() and (claims["primary_reason"] != "").all()
+    # the 2016 claims describe the data then available, not the publication year
+    assert claims.at["cc_productivity_gap", "period_described"] == "2014"
+    assert claims.at["cc_tax_spend_gap", "period_described"] == "2015-16"
+    assert claims.at["scandi_local_income_tax", "primary_definition"] == ""  # untestable, and says why
+    assert claims.at["scandi_local_income_tax", "primary_reason"].startswith("Cannot be tested")
+
+
 def test_case_studies_count_and_ids(reference_dir, ref):
     with open(reference_dir / "case_studies.csv", newline="", encoding="utf-8") as handle:
         published = list(csv.DictReader(handle))
@@ -435,6 +448,21 @@ def test_reference_malformed_claims(tmp_path, reference_dir):
     write_reference(tmp_path / "pub", [claim[:6] + ["Some blog"]])
     with pytest.raises(ExtractError, match=r"claims\.csv, row 2: unknown publication"):
         reference.extract_reference(tmp_path / "pub")
+    write_reference(tmp_path / "method", [claim])
+    with pytest.raises(ExtractError, match=r"claims\.csv, row 2: claim 'cc_x' has no declared method"):
+        reference.extract_reference(tmp_path / "method")
+
+
+def test_reference_methods_must_match_the_claims(tmp_path):
+    path = tmp_path / "claims.csv"
+    frame = pd.DataFrame({"claim_id": ["a", "b"]}, index=[2, 3])
+    method = {"period_described": "2014", "period_reason": "r", "primary_definition": "", "primary_reason": "why"}
+    merged = reference.with_methods(frame.copy(), path, {"a": method, "b": {**method, "primary_definition": "x/y"}})
+    assert merged["primary_definition"].tolist() == ["", "x/y"]
+    with pytest.raises(ExtractError, match=r"claims\.csv, row 3: claim 'b': declared method lacks \['period_reason'\]"):
+        reference.with_methods(frame.copy(), path, {"a": method, "b": {**method, "period_reason": ""}})
+    with pytest.raises(ExtractError, match=r"methods declared for claims not in the file: \['c'\]"):
+        reference.with_methods(frame.copy(), path, {"a": method, "b": method, "c": method})
 
 
 def test_reference_malformed_core_cities(tmp_path):
