@@ -13,6 +13,7 @@ MODULE_NAMES = (
     "ons_productivity",
     "ons_labour",
     "public_finances",
+    "mhclg_revenue_outturn",
     "eurostat_metro",
     "ecb_fx",
 )
