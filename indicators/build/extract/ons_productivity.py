@@ -4,9 +4,11 @@ Reads ``ons_subregional_productivity/``:
 - ``labourproductivitylocalauthorities_jun2024.xls``: 361 LADs + UKX  -> ``obs_productivity_lad_jun2024``
 - ``labourproductivitycityregions_jun2024.xls``: city regions + UKX -> ``obs_productivity_cr_jun2024`` and its
   "Geography Lookup" sheet -> ``productivity_cr_lookup_jun2024`` (official LAD -> city-region membership)
+- ``labourproductivityitls_jun2024.xls``: England and the twelve ITL1 regions (the published regional figures)
+  -> ``obs_productivity_itl_jun2024``; its ITL2/ITL3 rows use ITL 2021 codes, whose boundaries differ from the ITL 2025
+  codes used everywhere else in the project, so they are not read
 - ``labourproductivitycaeer_jun2025.xlsx``: 2025 combined authorities / economic enterprise regions + UKX
-  -> ``obs_productivity_ca_jun2025`` (indicator ids suffixed ``_jun2025``: a different vintage never shares an id)
-The ITL file of the same folder is not read. Sheets have title rows and their header on Excel row 5
+  -> ``obs_productivity_ca_jun2025`` (indicator ids suffixed ``_jun2025``: a different vintage never shares an id) Sheets have title rows and their header on Excel row 5
 (``<code>, <name>, Pounds_2004 …``); notes follow the data. Areas without a GSS code ("Not available") get the
 project code "CR_" + upper-case name with non-alphanumerics as "_".
 
@@ -30,9 +32,13 @@ from indicators.build.spec import (
 DIR = "ons_subregional_productivity"
 LAD_FILE = f"{DIR}/labourproductivitylocalauthorities_jun2024.xls"
 CR_FILE = f"{DIR}/labourproductivitycityregions_jun2024.xls"
+ITL_FILE = f"{DIR}/labourproductivityitls_jun2024.xls"
 CA_FILE = f"{DIR}/labourproductivitycaeer_jun2025.xlsx"
 SOURCE_2024, SOURCE_2025 = "ons_productivity_jun2024", "ons_productivity_jun2025"
 LAD_EXTRACT, CR_EXTRACT, CA_EXTRACT = "obs_productivity_lad_jun2024", "obs_productivity_cr_jun2024", "obs_productivity_ca_jun2025"
+ITL_EXTRACT = "obs_productivity_itl_jun2024"
+ITL_LEVELS = {"Other": "England", "ITL1": "ITL1"}  # ITL_level values read from the ITL file; "Other" is England only
+ITL_ENGLAND, ENGLAND_CODE = "TLB", "E92000001"
 LOOKUP = "productivity_cr_lookup_jun2024"
 LOOKUP_SHEET = "Geography Lookup"
 HEADER_ROW = 5
@@ -80,7 +86,8 @@ CURRENT_2024, CVM_2024 = _tables("", "2019=100")
 CURRENT_2025, CVM_2025 = _tables("_jun2025", "2022=100")
 
 # file -> (code column, name column)
-COLUMNS = {LAD_FILE: ("LAD_Code", "LAD_Name"), CR_FILE: ("Area_Code", "City_Region"), CA_FILE: ("area_code", "area_name")}
+COLUMNS = {LAD_FILE: ("LAD_Code", "LAD_Name"), CR_FILE: ("Area_Code", "City_Region"), CA_FILE: ("area_code", "area_name"),
+           ITL_FILE: ("ITL_code", "Region_name")}
 
 _URL_2024 = (
     "https://www.ons.gov.uk/economy/economicoutputandproductivity/productivitymeasures/bulletins/"
@@ -96,11 +103,13 @@ SOURCES = [
         release="Regional and subregional labour productivity, UK: 2022 (Subregional Productivity June 2024 reference tables)",
         release_date="2024-06-17",
         vintage="Jun 2024",
-        raw_files=f"{LAD_FILE};{CR_FILE}",
+        raw_files=f"{LAD_FILE};{CR_FILE};{ITL_FILE}",
         url=_URL_2024,
         notes=(
-            "Two workbooks of the same release: local authority districts (A1, A3, B1, B3, hours, jobs) and city regions "
-            "(the same tables plus unsmoothed A2/A4/B2/B4, not extracted, and chained-volume A5/B5, 2019=100). GVA is the "
+            "Three workbooks of the same release: local authority districts (A1, A3, B1, B3, hours, jobs), city regions "
+            "(the same tables plus unsmoothed A2/A4/B2/B4, not extracted, and chained-volume A5/B5, 2019=100) and ITL "
+            "regions (England and ITL1 rows of A1, A3, B1, B3, hours, jobs; ITL2/ITL3 rows use ITL 2021 codes and are not "
+            "read). GVA is the "
             "April 2024 regional accounts vintage. LAD estimates are official statistics in development. City-region "
             "membership is the workbook's 'Geography Lookup' (LAD 2023 codes); city regions without a GSS code use project "
             "codes CR_<NAME>."
@@ -223,6 +232,19 @@ def area_code(code, name, lad_file: bool, path: Path, sheet: str, row: int) -> s
     raise ExtractError(path, f"unexpected area code {code!r} (name {name!r})", sheet=sheet, row=row)
 
 
+def itl_rows(body: pd.DataFrame, path: Path, sheet: str) -> pd.DataFrame:
+    """England and the ITL1 rows of an ITL-file table, England under its GSS code (the file calls it TLB)."""
+    if "ITL_level" not in body.columns:
+        raise ExtractError(path, "missing column 'ITL_level'", sheet=sheet, row=HEADER_ROW)
+    kept = body[body["ITL_level"].isin(ITL_LEVELS)].copy()
+    england = kept["ITL_code"] == ITL_ENGLAND
+    if england.sum() != 1 or (kept["ITL_level"] == "ITL1").sum() != 12:
+        raise ExtractError(path, f"expected England ({ITL_ENGLAND}) and 12 ITL1 rows, found {kept['ITL_code'].tolist()}",
+                           sheet=sheet)
+    kept.loc[england, "ITL_code"] = ENGLAND_CODE
+    return kept
+
+
 def read_table(frame: pd.DataFrame, path: Path, table: Table, source_id: str, relative: str) -> pd.DataFrame:
     """One productivity sheet as tidy observations."""
     code_col, name_col = COLUMNS[relative]
@@ -232,6 +254,10 @@ def read_table(frame: pd.DataFrame, path: Path, table: Table, source_id: str, re
         raise ExtractError(path, f"expected the index base {table.base!r} under the title", sheet=table.sheet, row=2)
     body = table_body(frame, path, table.sheet, HEADER_ROW, [code_col, name_col])
     body = body.rename(columns=lambda c: YEAR_HEADER.sub(r"\1", c))
+    if relative == ITL_FILE:
+        obs = wide_years_to_long(itl_rows(body, path, table.sheet), code_col, name_col, table.indicator_id, table.unit,
+                                 source_id, path, table.sheet, HEADER_ROW)
+        return obs.assign(value=obs["value"].round(2))
     if not any(c.isdigit() for c in body.columns):
         raise ExtractError(path, "no year columns (expected e.g. Pounds_2004)", sheet=table.sheet, row=HEADER_ROW)
     codes = [
@@ -277,7 +303,7 @@ def read_lookup(raw_dir: Path) -> pd.DataFrame:
 
 
 def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
-    """LAD and city-region productivity (June 2024), CA productivity (June 2025) and the city-region lookup."""
+    """LAD, city-region and regional productivity (June 2024), CA productivity (June 2025) and the city-region lookup."""
     lad = read_file(raw_dir, LAD_FILE, CURRENT_2024, SOURCE_2024)
     cr = read_file(raw_dir, CR_FILE, CURRENT_2024 + CVM_2024, SOURCE_2024)
     shared_ids = {t.indicator_id for t in CURRENT_2024}
@@ -286,6 +312,7 @@ def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
     return {
         LAD_EXTRACT: lad,
         CR_EXTRACT: cr.reset_index(drop=True),
+        ITL_EXTRACT: read_file(raw_dir, ITL_FILE, CURRENT_2024, SOURCE_2024),
         CA_EXTRACT: ca,
         LOOKUP: read_lookup(raw_dir),
     }
