@@ -204,7 +204,7 @@ def case_studies(area_code: str) -> list[dict]:
 
 
 def claims_rows() -> list[dict]:
-    """The claims check results (memoised per warehouse for the process)."""
+    """The claims check results: each claim tested on the period it describes (memoised per warehouse)."""
     from indicators.claims import claims_check
 
     return claims_check()
@@ -356,51 +356,60 @@ def _cra_sources() -> list[str]:
 def _peers(area_code: str, d: dict) -> list[Slide]:
     from indicators import international
 
-    peers = international.peer_comparison()
+    peers = international.peer_comparison()  # at the ECB annual average for the data year
+    rate = international.ecb_rate(international.PEER_YEAR)
     home = float(peers["core_cities_gdp_per_head_gbp"].iloc[0])
-    highest = peers.loc[peers["break_even_eur_per_gbp"].idxmax()]
+    top = peers.loc[peers["premium_pct"].idxmax()]
     regions = international.city_regions_gdp_per_head().set_index("area_code")
-    bullets = [f"Core Cities city regions combined: £{home:,.0f} GDP per resident ({international.PEER_YEAR})"]
+    bullets = [f"Core Cities city regions combined: £{home:,.0f} GDP per resident ({international.PEER_YEAR})",
+               f"Exchange rate: ECB {rate['year']} annual average, £1 = €{rate['eur_per_gbp']:.4f} "
+               f"(mean of {rate['days']} daily reference rates)"]
     try:
         own = regions.loc[geography.city_region_of(area_code)]
         bullets.append(f"{own['area_name']}: £{own['gdp_per_head_gbp']:,.0f} GDP per resident")
     except (ValueError, KeyError):
         pass
-    bullets += [f"{r['metro_name']}: €{r['gdp_per_head_eur']:,.0f} per resident" for _, r in peers.iterrows()]
+    bullets += [f"{r['metro_name']}: €{r['gdp_per_head_eur']:,.0f} per resident = £{r['gdp_per_head_gbp']:,.0f}, "
+                f"{_pct(r['premium_pct'])} the Core Cities (break-even €{r['break_even_eur_per_gbp']:.2f} per £)"
+                for _, r in peers.iterrows()]
     return [Slide(
         "peers", f"European peers: GDP per resident, {international.PEER_YEAR}",
-        f"{highest['metro_name']} would match the Core Cities' GDP per resident only if £1 bought "
-        f"€{highest['break_even_eur_per_gbp']:.2f}; at any weaker pound it is ahead.",
+        f"At the ECB's {rate['year']} average rate (£1 = €{rate['eur_per_gbp']:.4f}), {top['metro_name']}'s GDP per "
+        f"resident is {_pct(top['premium_pct'])} the Core Cities' city regions combined. GDP per resident, not "
+        "productivity.",
         footer_for(international.provenance()["releases"]),
-        international.provenance()["formula"] + ". " + international.LIMITS,
+        international.provenance()["formula"] + ". The chart is the sensitivity: the € per £ at which each peer would "
+        "equal the Core Cities; at any weaker pound the peer is further ahead. " + international.LIMITS,
         chart=Chart("column", peers["metro_name"].tolist(), [("Break-even € per £", peers["break_even_eur_per_gbp"].tolist())],
-                    value_title="€ per £ at which the peer equals the Core Cities", number_format="0.00",
-                    label_format="€{:.2f}"),
+                    value_title=f"€ per £ at which the peer equals the Core Cities (ECB {rate['year']}: "
+                    f"€{rate['eur_per_gbp']:.2f})", number_format="0.00", label_format="€{:.2f}"),
         bullets=bullets,
     )]
 
 
 def _claims(area_code: str, d: dict) -> list[Slide]:
+    from indicators.claims import TOLERANCE_PCT, method
+
     results = claims_rows()
-    count = lambda prefix: sum(1 for r in results if r["verdict"].startswith(prefix))
-    held, missed, assumption = count("holds"), count("not reproduced"), count("not recomputable")
-    outside = len(results) - held - missed - assumption
-    header = ["Claim", "Claimed", "Recomputed", "Verdict"]
+    count = lambda *codes: sum(1 for r in results if r["verdict_code"] in codes)
+    held, missed = count("holds"), count("not_reproduced")
+    later, untestable = count("holds_other_period", "not_reproduced_other_period"), count("untestable", "not_recomputable")
+    header = ["Claim", "Claimed", "Primary definition, period described", "Verdict"]
     table = [[r["claim"], f"{r['claimed']:g} {r['unit']}",
               "—" if r["recomputed"] is None else f"{r['recomputed']:,.2f}", r["verdict"]] for r in results]
-    sources = source_releases(sorted({s for s in query("SELECT DISTINCT source_id FROM claims")["source_id"]}))
+    sources = source_releases(sorted({s for s in query("SELECT DISTINCT source_id FROM claims")["source_id"]}
+                                     | {r["fx"]["source_id"] for r in results if r["fx"]}))
     footer = footer_for(sources + releases_for(["gva_current", "population", "gva_per_hour", "hours_worked"]))
-    headline = (f"Of {len(results)} published claims, {held} hold within 10% on some stated definition, {missed} "
-                f"{'is' if missed == 1 else 'are'} not reproduced, {assumption} need an exchange-rate assumption and "
-                f"{outside} lie outside the official data held here.")
+    headline = (f"Of {len(results)} published claims, tested on the periods they describe: {held} hold within "
+                f"±{TOLERANCE_PCT:g}% on their primary definition, {missed} {'is' if missed == 1 else 'are'} not "
+                f"reproduced, {later} can only be tested on later data and {untestable} cannot be tested with the "
+                "official data held here.")
+    notes = method()["method"] + " The third column is the primary definition's value, in the claim's unit."
     slides = []
     for start in range(0, len(table), CLAIM_ROWS_PER_SLIDE):
         part = start // CLAIM_ROWS_PER_SLIDE + 1
         slides.append(Slide(
-            "claims", f"Claims check ({part} of {-(-len(table) // CLAIM_ROWS_PER_SLIDE)})", headline, footer,
-            "Each claim as published beside the project's recomputation on the first definition tried; the verdict "
-            "names the definition closest to the claim and 'holds' means within 10% of it. Claims that need an "
-            "exchange rate or data outside the official releases held here are marked as such.",
+            "claims", f"Claims check ({part} of {-(-len(table) // CLAIM_ROWS_PER_SLIDE)})", headline, footer, notes,
             table=[header] + table[start:start + CLAIM_ROWS_PER_SLIDE],
         ))
     return slides

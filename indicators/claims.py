@@ -1,4 +1,12 @@
-"""Claims check: each published claim beside what official data give under stated definitions."""
+"""Claims check: each published claim tested, vintage-true, against official data on declared definitions.
+
+For every claim the reference table (the claims extract; methods declared in indicators.build.extract.reference)
+records the period the claim describes (a 2016 publication describes the latest data then available) and a primary
+definition chosen, with its reason, before the verdicts were computed. The verdict compares the claim with the
+primary definition on that period, within ±TOLERANCE_PCT % of the claimed value. Beside it: the range over every
+definition tried for the same period, and on how many of them the claim holds ("holds on k of n"). Definitions for
+other periods (the latest data, or the only year a source has) are shown for context and never counted.
+"""
 
 from __future__ import annotations
 
@@ -6,142 +14,347 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import fiscal, geography, international, productivity
+from indicators import fiscal, international, productivity
 from indicators.db import query
 from indicators.memo import per_database
-from indicators.observations import latest_period, wide
+
+TOLERANCE_PCT = 10.0  # a claim holds on a definition when the recomputation is within ±10 % of the claimed value
+CORE_AREAS = {"city-region": "CORE_CITIES_CITY_REGIONS", "council": "CORE_CITIES_COUNCILS"}
+GEOGRAPHY_LABELS = {"city-region": "the ten city regions", "council": "the ten councils"}
+UK_AREA = "UKX"
+PEER_CODES = {"intl_munich": "DE003M", "intl_frankfurt": "DE005M", "intl_rotterdam": "NL003M", "intl_barcelona": "ES002M"}
+TOTAL_PLACE_AREAS = {"tp_birmingham_total": ["E08000025"], "tp_bdp_total": ["E06000058", "E06000059"]}
+VERDICT_LABELS = {
+    "holds": "holds", "not_reproduced": "not reproduced",
+    "holds_other_period": "holds on a later period only (the claim's period is not in the data)",
+    "not_reproduced_other_period": "not reproduced on a later period (the claim's period is not in the data)",
+    "not_recomputable": "not recomputable", "untestable": "cannot be tested with the data held here",
+}
 
 
 def claims() -> pd.DataFrame:
-    """The claims as published (reference table)."""
+    """The claims as published, with the declared period and primary definition of each (reference table)."""
     return query("SELECT * FROM claims ORDER BY claim_id")
 
 
-def _members(geography_key: str) -> list[str]:
-    return productivity.core_cities_members(geography_key)
+# ----------------------------------------------------------------------------------------------- formatting
 
 
-def _share_of_uk(indicator_id: str, scale: float) -> list[dict]:
-    """Core Cities' total of an LA indicator (councils; city regions) and its share of the UK (all LAs)."""
-    year = latest_period(indicator_id)
-    values = wide([indicator_id], periods=[year]).set_index("area_code")[indicator_id]
-    uk = values[values.index.isin(geography.local_authorities()["lad_code"])].sum()
+def format_value(value: float | None, unit: str) -> str:
+    """A recomputed value as a briefing prints it, in the claim's unit: £53.0bn, 25.0%, 19.00 million."""
+    if value is None:
+        return "—"
+    sign = "−" if value < 0 else ""
+    if unit.startswith("GBP bn"):
+        return f"{sign}£{abs(value):,.1f}bn"
+    if unit.startswith("percent"):
+        return f"{sign}{abs(value):,.1f}%"
+    if unit.startswith("million"):
+        return f"{sign}{abs(value):,.2f} million"
+    return f"{sign}{abs(value):,.2f} {unit}"
+
+
+# -------------------------------------------------------------------------------------------- the verdict
+
+
+def definition(definition_id: str, label: str, period: str, value: float | None, context: bool = False, **extra) -> dict:
+    """One definition tried: a stable id (the reference table names the primary one), wording, period and value.
+
+    context=True marks a figure shown for comparison only (the latest data, a stated exchange rate): never counted.
+    """
+    return {"definition_id": definition_id, "definition": label, "period": str(period),
+            "value": None if value is None else float(value), "context": context, **extra}
+
+
+def within(value: float, claimed: float, tolerance_pct: float = TOLERANCE_PCT) -> bool:
+    """True when `value` is within ±tolerance_pct % of `claimed` (the boundary counts as within)."""
+    return abs(value - claimed) <= abs(claimed) * tolerance_pct / 100 * (1 + 1e-12)
+
+
+def difference_pct(value: float | None, claimed: float) -> float | None:
+    """(value ÷ claimed − 1) × 100, or None when either is missing or the claim is 0."""
+    if value is None or not claimed:
+        return None
+    return (value / claimed - 1) * 100
+
+
+def assess(claimed: float, unit: str, alternatives: list[dict], primary_id: str | None, period_described: str,
+           untestable_reason: str = "", tolerance_pct: float = TOLERANCE_PCT) -> dict:
+    """The verdict on the primary definition, and the range and 'holds on k of n' over the definitions counted.
+
+    Counted: definitions with a value for the period the primary definition is computed on (the period the claim
+    describes, unless the data hold no such period), except those marked context. Each alternative gains 'counted',
+    'difference_pct' and 'holds'.
+
+    Returns primary_definition_id, primary_definition, primary_value, primary_period, difference_pct, verdict_code
+    (a key of VERDICT_LABELS), verdict (a sentence), tolerance_pct, range {min, max, period} and holds_on_k_of_n
+    {k, n, period} (None where nothing is counted), alternatives. Raises ValueError if the declared primary
+    definition is not among the alternatives (the reference table and the code disagree).
+    """
+    out = {"primary_definition_id": primary_id or None, "primary_definition": None, "primary_value": None,
+           "primary_period": None, "difference_pct": None, "tolerance_pct": tolerance_pct, "range": None,
+           "holds_on_k_of_n": None, "alternatives": alternatives}
+    if not primary_id:
+        return {**out, "verdict_code": "untestable", "verdict": untestable_reason or VERDICT_LABELS["untestable"]}
+    primary = next((a for a in alternatives if a["definition_id"] == primary_id), None)
+    if primary is None:
+        tried = ", ".join(a["definition_id"] for a in alternatives)
+        raise ValueError(f"primary definition {primary_id!r} is not among the definitions tried ({tried})")
+    tested = primary["period"]
+    for alternative in alternatives:
+        value = alternative.get("value")
+        alternative["counted"] = alternative["period"] == tested and value is not None and not alternative.get("context")
+        alternative["difference_pct"] = difference_pct(value, claimed)
+        alternative["holds"] = None if value is None else within(value, claimed, tolerance_pct)
+    counted = [a for a in alternatives if a["counted"]]
+    value = primary["value"]
+    out.update(primary_definition=primary["definition"], primary_value=value, primary_period=tested,
+               difference_pct=difference_pct(value, claimed))
+    if counted:
+        values = [a["value"] for a in counted]
+        out["range"] = {"min": min(values), "max": max(values), "period": tested}
+        out["holds_on_k_of_n"] = {"k": sum(1 for a in counted if a["holds"]), "n": len(counted), "period": tested}
+    if value is None:
+        return {**out, "verdict_code": "not_recomputable",
+                "verdict": f"Not recomputable: the primary definition has no value for {tested}."}
+    holds = within(value, claimed, tolerance_pct)
+    code = ("holds" if holds else "not_reproduced") + ("" if tested == period_described else "_other_period")
+    return {**out, "verdict_code": code, "verdict": verdict_text(code, value, claimed, unit, out, period_described)}
+
+
+def signed(number: float, decimals: int = 1) -> str:
+    """+2.3 / −2.3 with a true minus sign, as a briefing prints it."""
+    return f"{number:+.{decimals}f}".replace("-", "−")
+
+
+def difference_text(value: float, claimed: float, unit: str, tolerance_pct: float = TOLERANCE_PCT) -> str:
+    """How far a value is from the claim, and the tolerance, in words suited to the claim's unit.
+
+    Claims in percent read in percentage points (the tolerance is still ±tolerance_pct % of the claimed value).
+    """
+    if unit.startswith("percent"):
+        return (f"{signed(value - claimed)} percentage points from the claimed {claimed:g}%; tolerance ±{tolerance_pct:g}% "
+                f"of the claim, ±{abs(claimed) * tolerance_pct / 100:.1f} points")
+    return f"{signed(difference_pct(value, claimed))}% against the claim; tolerance ±{tolerance_pct:g}%"
+
+
+def verdict_text(code: str, value: float, claimed: float, unit: str, assessed: dict, period_described: str) -> str:
+    """The verdict as a sentence: primary value and period, difference, tolerance, and holds on k of n."""
+    tested, counts = assessed["primary_period"], assessed["holds_on_k_of_n"]
+    k_of_n = f"holds on {counts['k']} of {counts['n']} definition{'s' if counts['n'] != 1 else ''} tried for {tested}"
+    shown = f"{format_value(value, unit)} ({difference_text(value, claimed, unit, assessed['tolerance_pct'])})"
+    if code == "holds":
+        return f"Holds: the primary definition gives {shown} for {tested}, the period the claim describes; {k_of_n}."
+    if code == "not_reproduced":
+        return f"Not reproduced: the primary definition gives {shown} for {tested}, the period the claim describes; {k_of_n}."
+    outcome = "it would hold on that later period" if code == "holds_other_period" else "not reproduced"
+    return (f"Not testable on {period_described}, the period the claim describes (no data for it here). On {tested} "
+            f"data the primary definition gives {shown}: {outcome}; {k_of_n}.")
+
+
+# ------------------------------------------------------------------------------------------- recomputations
+
+
+def _aggregate(measure_id: str, area_code: str, period: str | None = None) -> dict:
+    """One row of the warehouse's aggregates mart (the published figure where a release publishes it, else derived)."""
+    try:
+        from indicators import aggregates
+    except ImportError as exc:  # a checkout whose build predates the aggregates mart
+        raise ValueError("the aggregates mart reader (indicators.aggregates) is missing: update and rebuild") from exc
+    return aggregates.row(measure_id, area_code, period)
+
+
+def _coverage(*rows: dict) -> str:
+    """' (coverage: …)' for any aggregate resting on fewer members than its definition names, else ''."""
+    notes = [r.get("coverage_note") for r in rows if not r.get("coverage_complete", True) and r.get("coverage_note")]
+    return f" (coverage: {'; '.join(notes)})" if notes else ""
+
+
+def _share(measure_id: str, geography_key: str, period: str | None) -> tuple[float, str, str]:
+    """The Core Cities' share (%) of the UK less Extra-Regio for a sum measure, its period and a coverage note."""
+    core = _aggregate(measure_id, CORE_AREAS[geography_key], period)
+    uk = _aggregate(measure_id, UK_AREA, core["period"])
+    return core["value"] / uk["value"] * 100, str(core["period"]), _coverage(core, uk)
+
+
+def _gva_share(claim: dict) -> list[dict]:
     rows = []
-    for key in geography.GEOGRAPHIES:
-        total = values[values.index.isin(_members(key))].sum()
-        rows.append({"geography": key, "year": year, "total": total * scale, "share_pct": total / uk * 100})
+    for measure_id, measure in (("gva_current", "GVA at current basic prices"), ("gdp_current", "GDP at current market prices")):
+        for geography_key in CORE_AREAS:
+            value, period, note = _share(measure_id, geography_key, claim["period_described"])
+            rows.append(definition(f"{measure_id.split('_')[0]}/{geography_key}", f"{measure} {period}, "
+                                   f"{GEOGRAPHY_LABELS[geography_key]} as % of the UK less Extra-Regio{note}", period, value))
+    value, period, note = _share("gva_current", "city-region", None)
+    rows.append(definition("gva/city-region/latest", f"Latest data, for context: GVA at current basic prices {period}, "
+                           f"the ten city regions as % of the UK less Extra-Regio{note}", period, value, context=True))
     return rows
 
 
-def _gva_share(claim) -> list[dict]:
-    return [
-        {"definition": f"{r['geography']} areas, GVA {r['year']} as % of UK (sum of all local authorities, UK less Extra-Regio)",
-         "value": r["share_pct"]}
-        for r in _share_of_uk("gva_current", 1)
-    ]
-
-
-def _population(claim) -> list[dict]:
-    return [
-        {"definition": f"{r['geography']} areas, mid-{r['year']} resident population, millions", "value": r["total"] / 1e6}
-        for r in _share_of_uk("population", 1)
-    ]
-
-
-def _productivity_gap(claim) -> list[dict]:
+def _population(claim: dict) -> list[dict]:
     rows = []
-    for basis_key in ("hour", "job", "head"):  # per hour first: ONS's headline productivity measure
-        chosen = productivity.BASES[basis_key]
-        for geography_key in geography.GEOGRAPHIES:
-            result = productivity.core_cities_gap(basis_key, geography_key, "uk")
-            label = f"{chosen.label}, {geography_key} areas vs UK, {result['year']}"
-            rows.append({"definition": f"{label}: net gap, £bn a year", "value": result["gap_gbp"] / 1e9})
-            rows.append({"definition": f"{label}: sum of shortfalls of cities below the UK, £bn a year",
-                         "value": result["sum_of_shortfalls_gbp"] / 1e9})
+    for geography_key in CORE_AREAS:
+        row = _aggregate("population", CORE_AREAS[geography_key], claim["period_described"])
+        rows.append(definition(geography_key, f"Mid-{row['period']} resident population of "
+                               f"{GEOGRAPHY_LABELS[geography_key]}, millions{_coverage(row)}", row["period"], row["value"] / 1e6))
+    row = _aggregate("population", CORE_AREAS["city-region"])
+    rows.append(definition("city-region/latest", f"Latest data, for context: mid-{row['period']} resident population of "
+                           f"the ten city regions, millions{_coverage(row)}", row["period"], row["value"] / 1e6, context=True))
+    return rows
+
+
+def _productivity_gap(claim: dict) -> list[dict]:
+    year = int(claim["period_described"])
+    rows = []
+    for basis_key in ("hour", "job", "head"):
+        label = productivity.BASES[basis_key].label
+        for geography_key in CORE_AREAS:
+            result = productivity.core_cities_gap(basis_key, geography_key, "uk", year)
+            stem = f"{label}, {GEOGRAPHY_LABELS[geography_key]} vs the UK, {result['year']}"
+            rows.append(definition(f"{basis_key}/{geography_key}/uk/net", f"{stem}: net gap, £bn a year",
+                                   result["year"], result["gap_gbp"] / 1e9))
+            rows.append(definition(f"{basis_key}/{geography_key}/uk/shortfalls",
+                                   f"{stem}: sum of the shortfalls of areas below the UK, £bn a year",
+                                   result["year"], result["sum_of_shortfalls_gbp"] / 1e9))
+    latest = productivity.core_cities_gap("hour", "city-region", "uk")
+    rows.append(definition("hour/city-region/uk/net/latest", f"Latest data, for context: GVA per hour worked, the ten "
+                           f"city regions vs the UK, {latest['year']}: net gap, £bn a year (in {latest['year']} pounds)",
+                           latest["year"], latest["gap_gbp"] / 1e9, context=True))
+    return rows
+
+
+def _tax_spend_gap(claim: dict) -> list[dict]:
+    """Estimated net fiscal balance (spending − taxes): default keys and the lowest and highest key combinations."""
+    rows = []
+    result = fiscal.core_cities_gap(claim["period_described"])
+    for label, geography_key in (("city_regions", "city-region"), ("councils", "council")):
+        part, where = result[label], GEOGRAPHY_LABELS[geography_key]
+        stem = f"{where}, {result['year']}: estimated spending − taxes, £bn"
+        rows.append(definition(f"{geography_key}/default", f"{stem} (default apportionment keys)", result["year"],
+                               part["net_balance_gbp_bn"]))
+        rows.append(definition(f"{geography_key}/lowest-keys", f"{stem} (the key combination giving the lowest)",
+                               result["year"], part["sensitivity"]["min_gbp_bn"]))
+        rows.append(definition(f"{geography_key}/highest-keys", f"{stem} (the key combination giving the highest)",
+                               result["year"], part["sensitivity"]["max_gbp_bn"]))
+    latest = fiscal.core_cities_gap(None)
+    rows.append(definition("city-region/default/latest", f"Latest data, for context: the ten city regions, "
+                           f"{latest['year']}: estimated spending − taxes, £bn (default apportionment keys)",
+                           latest["year"], latest["city_regions"]["net_balance_gbp_bn"], context=True))
     return rows
 
 
 def _peer_premium(metro_code: str, eur_per_gbp: float | None) -> Callable:
-    def recompute(claim) -> list[dict]:
-        row = international.peer_comparison([metro_code], eur_per_gbp).iloc[0]
-        claimed = float(claim["value"])
-        rate = international.break_even_rate(row["gdp_per_head_eur"], row["core_cities_gdp_per_head_gbp"], claimed)
-        rows = [{"definition": f"GDP per resident 2021, {row['metro_name']} vs Core Cities city regions combined: the claimed "
-                 f"+{claimed:g}% holds only if £1 = €{rate:.2f} (break-even rate, no exchange rate assumed)",
-                 "value": None, "break_even_eur_per_gbp": rate}]
+    def recompute(claim: dict) -> list[dict]:
+        claimed, rows = float(claim["value"]), []
+        for home in CORE_AREAS:
+            peer = international.peer_premium(metro_code, claimed, home)
+            rows.append(definition(
+                f"{home}/ecb", f"GDP per resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} "
+                f"combined, at the {peer['rate_label']}; % above"
+                + (f" (coverage: {peer['home_coverage_note']})" if peer["home_coverage_note"] else ""), peer["year"],
+                peer["premium_pct"],
+                eur_per_gbp=peer["eur_per_gbp"], rate_basis="ecb", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"]))
         if eur_per_gbp is not None:
-            rows.insert(0, {"definition": f"GDP per resident 2021, {row['metro_name']} vs Core Cities city regions combined, "
-                            f"at the stated £1 = €{eur_per_gbp:g}", "value": row["premium_pct"]})
+            for home in CORE_AREAS:
+                peer = international.peer_premium(metro_code, claimed, home, eur_per_gbp)
+                rows.append(definition(
+                    f"{home}/stated-rate", f"Your stated rate, for comparison (an override, not counted): GDP per "
+                    f"resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} combined, at "
+                    f"£1 = €{eur_per_gbp:g}; % above", peer["year"], peer["premium_pct"], context=True,
+                    eur_per_gbp=eur_per_gbp, rate_basis="stated", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"]))
         return rows
 
     return recompute
 
 
-def _tax_spend_gap(claim) -> list[dict]:
-    """Estimated net fiscal balance (spending − taxes) of the ten councils and ten city regions: latest year, then c.2016."""
-    rows = []
-    for year in (None, "2016-17"):
-        result = fiscal.core_cities_gap(year)
-        for label in ("councils", "city_regions"):
-            part = result[label]
-            rows.append({"definition": f"{label.replace('_', ' ')}, {result['year']}: estimated spending − taxes, £bn "
-                         f"(default keys; range £{part['sensitivity']['min_gbp_bn']:.1f}bn to "
-                         f"£{part['sensitivity']['max_gbp_bn']:.1f}bn across apportionment keys)",
-                         "value": part["net_balance_gbp_bn"]})
-    return rows
-
-
-def _total_place(claim) -> list[dict]:
-    """Birmingham's Total Place count beside identifiable (CRA) and total (CRPSF) spending apportioned by population."""
-    place = fiscal.total_place_comparison("E08000025", claim["claim_id"])
+def _total_place(claim: dict) -> list[dict]:
+    """Total Place counts beside the region's CRPSF total managed expenditure (claim year) and CRA identifiable
+    spending (its earliest year), each shared to the place's councils by population."""
+    codes = TOTAL_PLACE_AREAS[claim["claim_id"]]
+    if codes == ["E08000025"]:
+        places = [fiscal.total_place_comparison(codes[0], claim["claim_id"])]
+    else:
+        places = [fiscal.total_place(code, claim["period_described"]) for code in codes]
+    names = " + ".join(p["area_name"] for p in places)
+    crpsf_year, cra_year = places[0]["crpsf_year"], places[0]["cra_year"]
     return [
-        {"definition": f"Birmingham, HMT CRA identifiable spending {place['cra_year']} (earliest CRA year) apportioned by "
-         "population, £bn", "value": place["identifiable_total_gbp_bn"]},
-        {"definition": f"Birmingham, ONS CRPSF total managed expenditure {place['crpsf_year']} apportioned by population, £bn",
-         "value": place["crpsf_total_expenditure_gbp_bn"]},
+        definition("crpsf-tme/population", f"{names}: ONS CRPSF total managed expenditure of the region, "
+                   f"{crpsf_year}, shared by population, £bn", crpsf_year,
+                   sum(p["crpsf_total_expenditure_gbp_bn"] for p in places)),
+        definition("cra-identifiable/population", f"{names}: HM Treasury CRA identifiable spending of the region, "
+                   f"{cra_year} (the earliest CRA year held), shared by population, £bn", cra_year,
+                   sum(p["identifiable_total_gbp_bn"] for p in places)),
     ]
 
 
 def _recomputers(eur_per_gbp: float | None) -> dict[str, Callable]:
     recomputers = {"cc_gva_share": _gva_share, "cc_population": _population, "cc_productivity_gap": _productivity_gap,
-                   "cc_tax_spend_gap": _tax_spend_gap, "tp_birmingham_total": _total_place}
-    for claim_id, code in {"intl_munich": "DE003M", "intl_frankfurt": "DE005M", "intl_rotterdam": "NL003M",
-                           "intl_barcelona": "ES002M"}.items():
+                   "cc_tax_spend_gap": _tax_spend_gap, **{claim_id: _total_place for claim_id in TOTAL_PLACE_AREAS}}
+    for claim_id, code in PEER_CODES.items():
         recomputers[claim_id] = _peer_premium(code, eur_per_gbp)
     return recomputers
 
 
-def verdict(claimed: float, alternatives: list[dict]) -> dict:
-    """The headline recomputation (first alternative with a value) and the definition closest to the claim."""
-    valued = [a for a in alternatives if a.get("value") is not None]
-    if not valued:
-        return {"recomputed": None, "definition": alternatives[0]["definition"] if alternatives else None,
-                "closest_definition": None, "closest_value": None, "verdict": "not recomputable without an assumption"}
-    closest = min(valued, key=lambda a: abs(a["value"] - claimed))
-    gap_pct = (closest["value"] / claimed - 1) * 100 if claimed else None
-    holds = gap_pct is not None and abs(gap_pct) <= 10
-    return {
-        "recomputed": valued[0]["value"], "definition": valued[0]["definition"],
-        "closest_definition": closest["definition"], "closest_value": closest["value"],
-        "verdict": ("holds (within 10%) only on: " if holds else "not reproduced; nearest: ") + closest["definition"],
-    }
+def _fx(claim_id: str, alternatives: list[dict], eur_per_gbp: float | None) -> dict | None:
+    """For a European claim: the rate used for the verdict (ECB), its source, the break-even rate and any stated rate."""
+    if claim_id not in PEER_CODES:
+        return None
+    rate = international.ecb_rate(international.PEER_YEAR)
+    primary = next(a for a in alternatives if a["definition_id"] == "city-region/ecb")
+    return {"eur_per_gbp": rate["eur_per_gbp"], "gbp_per_eur": rate["gbp_per_eur"], "year": rate["year"],
+            "days": rate["days"], "basis": "ECB annual average of daily reference rates", "source": rate["source"],
+            "source_id": rate["source_id"], "break_even_eur_per_gbp": primary["break_even_eur_per_gbp"],
+            "break_even_note": "the € per £ at which the claimed premium would hold exactly on the primary definition "
+            "(a sensitivity: a pound buying more euros than this makes the peer's lead smaller than claimed)",
+            "stated_eur_per_gbp": eur_per_gbp,
+            "measure_note": "Eurostat gives GDP per resident for metro regions, not productivity (GVA per worker or "
+            "per hour): the claim speaks of productivity, so this tests the nearest measure published."}
 
 
 @per_database
 def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
-    """Every claim with claimed value, recomputed value, definitions tried and a verdict.
+    """Every claim with its period described, primary definition, verdict, range and 'holds on k of n'.
 
-    Claims the warehouse cannot test (e.g. Scandinavian tax shares) say so. The result is shared: don't mutate it.
+    Args:
+        eur_per_gbp: a stated € per £ for the European claims, shown beside (never instead of) the ECB-rate verdict.
+    The result is shared: don't mutate it.
     """
+    if eur_per_gbp is not None:
+        international.check_rate(eur_per_gbp)
     recomputers = _recomputers(eur_per_gbp)
     results = []
     for claim in claims().to_dict("records"):
-        claimed = float(claim["value"])
+        claim = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in claim.items()}
+        claimed, primary_id = float(claim["value"]), claim["primary_definition"] or None
         recompute = recomputers.get(claim["claim_id"])
-        alternatives = recompute(claim) if recompute else []
-        outcome = verdict(claimed, alternatives) if recompute else {
-            "recomputed": None, "definition": None, "closest_definition": None, "closest_value": None,
-            "verdict": "outside the scope of the official data held here"}
-        results.append({"claim_id": claim["claim_id"], "claim": claim["claim"], "claimed": claimed, "unit": claim["unit"],
-                        "source": claim["publication"], **outcome, "alternatives": alternatives})
+        if primary_id and recompute is None:
+            raise ValueError(f"claim {claim['claim_id']!r} names primary definition {primary_id!r} but has no recomputation")
+        alternatives = recompute(claim) if recompute and primary_id else []
+        assessed = assess(claimed, claim["unit"], alternatives, primary_id, str(claim["period_described"]),
+                          claim["primary_reason"] or "")
+        results.append({
+            "claim_id": claim["claim_id"], "claim": claim["claim"], "claimed": claimed, "unit": claim["unit"],
+            "source": claim["publication"], "period_as_stated": claim["period_as_stated"],
+            "period_described": str(claim["period_described"]), "period_reason": claim["period_reason"],
+            "primary_reason": claim["primary_reason"], **assessed,
+            "recomputed": assessed["primary_value"], "definition": assessed["primary_definition"],
+            "fx": _fx(claim["claim_id"], alternatives, eur_per_gbp),
+        })
     return results
+
+
+def method() -> dict:
+    """How the claims are tested, for 'How was this calculated?' and the CLI."""
+    return {
+        "method": "Each claim is tested on the period it describes: a publication describes the latest data available "
+        "when it was written (e.g. Whole Place Leadership, second half of 2016: regional GVA and subregional "
+        "productivity to 2014, mid-2015 population, public finances for 2015-16). Its primary definition was chosen, "
+        "with the reason recorded, before the results were computed; the verdict compares the claim with that "
+        f"definition on that period, within ±{TOLERANCE_PCT:g}% of the claimed value. Beside it: the range over every "
+        "definition tried for the same period and on how many the claim holds ('holds on k of n'). Figures for later "
+        "periods are shown for context and never counted.",
+        "limits": "The publications do not state their methods. Recomputations use today's vintages of the official "
+        "series for the periods described, which ONS has revised since 2016; city regions are today's (e.g. the 2025 "
+        "combined authorities), not those of 2016. The European claims are tested on Eurostat's 2021 metro figures, "
+        "the only year held: GDP per resident, not productivity, converted at the ECB's 2021 annual average rate. "
+        "Tax and spend figures below region level are estimates (see Tax and spend).",
+    }

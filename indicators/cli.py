@@ -45,15 +45,20 @@ def _gap(args) -> int:
 
 
 def _claims(args) -> int:
-    from indicators.claims import claims_check
+    from indicators.claims import claims_check, format_value
 
     results = claims_check(eur_per_gbp=args.eur_per_gbp)
     if args.json:
         print_json(results)
     else:
         for row in results:
-            recomputed = "—" if row["recomputed"] is None else f"{row['recomputed']:,.2f}"
-            print(f"{row['claim_id']}: claimed {row['claimed']:g} {row['unit']}; recomputed {recomputed}; {row['verdict']}")
+            counts = row["holds_on_k_of_n"]
+            extra = "" if counts is None else (
+                f"; holds on {counts['k']} of {counts['n']}, range {format_value(row['range']['min'], row['unit'])} to "
+                f"{format_value(row['range']['max'], row['unit'])} ({counts['period']})")
+            rate = "" if row["fx"] is None else f"; £1 = €{row['fx']['eur_per_gbp']:.4f} (ECB {row['fx']['year']} average)"
+            print(f"{row['claim_id']}: claimed {row['claimed']:g} {row['unit']} (describes {row['period_described']}); "
+                  f"primary {format_value(row['primary_value'], row['unit'])} [{row['verdict_code']}]{extra}{rate}")
     return 0
 
 
@@ -120,8 +125,10 @@ def parser() -> argparse.ArgumentParser:
     briefing.add_argument("--year", type=_year, help="data year (default: latest with data)")
     briefing.set_defaults(run=_briefing)
 
-    claims = commands.add_parser("claims", help="each published claim beside its recomputation")
-    claims.add_argument("--eur-per-gbp", type=float, help="exchange rate to state for the European comparisons")
+    claims = commands.add_parser("claims", help="each published claim tested on the period it describes")
+    claims.add_argument("--eur-per-gbp", type=float, metavar="RATE",
+                        help="your own € per £ (0.1 to 10), shown beside the European verdicts, which use the ECB's "
+                        "annual average for the data year; an override, never the verdict")
     claims.add_argument("--json", action="store_true")
     claims.set_defaults(run=_claims)
 

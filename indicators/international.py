@@ -1,27 +1,35 @@
-"""European peers: Eurostat metro-region GDP per resident (2021) against the Core Cities' city regions.
+"""European peers: Eurostat metro-region GDP per resident (2021) against the Core Cities, converted at the ECB rate.
 
-No official EUR/GBP rate is among the project's sources, so the comparison never assumes one: it reports the
-break-even rate (the € per £ at which a Core City region would match a peer) and converts only at a rate the
-user states.
+Eurostat publishes GDP per resident for metropolitan regions, not productivity (GVA per worker or per hour), so this is
+the only comparison the data allow. Euros are converted to pounds at the European Central Bank's annual average
+reference rate for the data year (the mean of that year's daily rates, from the ``fx_rates`` table); the break-even
+rate (the € per £ at which a peer would be exactly level, or exactly a claimed premium ahead) is kept as a
+sensitivity. A rate the user states replaces the ECB rate only where asked, and is labelled as an override.
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
 from indicators import geography
 from indicators.db import query
 from indicators.memo import per_database
-from indicators.observations import wide
 from indicators.provenance import releases_for
 
-PEER_YEAR = 2021
+PEER_YEAR = 2021  # the Eurostat metro extract's only year; checked against the data in peer_year()
 HEADLINE_PEERS = {"DE003M": "Munich", "DE005M": "Frankfurt", "NL003M": "Rotterdam", "ES002M": "Barcelona"}
+RATE_MIN, RATE_MAX = 0.1, 10.0  # a stated € per £ outside this range is refused
+HOMES = {"city-region": "Core Cities city regions (combined)", "council": "Core Cities councils (combined)"}
+HOME_CODES = {"city-region": "core-cities", "council": "core-cities-councils"}
 LIMITS = (
-    "GDP at current market prices per resident, 2021 — not GVA per worker or per hour, so commuting and employment rates "
-    "move it; Eurostat metro regions (NUTS3-based) and UK city regions (council-based) are drawn differently; Eurostat "
-    "figures come from a third-party extract of met_10r_3gdp / met_pjanaggr3; no PPS series is available here, so price "
-    "levels are not adjusted; the exchange rate is the user's stated assumption, not data. The project's own calculation."
+    "GDP at current market prices per resident, 2021: not productivity (GVA per worker or per hour), so commuting and "
+    "employment rates move it; Eurostat metro regions (NUTS3-based) and UK city regions (council-based) are drawn "
+    "differently; Eurostat figures come from a third-party extract of met_10r_3gdp / met_pjanaggr3. Euros are "
+    "converted at the European Central Bank's annual average reference rate for 2021 (the mean of the year's daily "
+    "rates): a market exchange rate, not a purchasing-power parity, so price levels are not adjusted. The claims of "
+    "2016 describe 2014 or earlier; no Eurostat metro data for those years is held here. The project's own calculation."
 )
 
 
@@ -33,22 +41,92 @@ def metros() -> pd.DataFrame:
     return frame
 
 
+def peer_year() -> int:
+    """The year of the Eurostat metro figures (one year only); raises ValueError if the data disagree with PEER_YEAR."""
+    years = sorted({str(p) for p in metros()["period"]})
+    if years != [str(PEER_YEAR)]:
+        raise ValueError(f"expected Eurostat metro figures for {PEER_YEAR} only, found {years}")
+    return PEER_YEAR
+
+
+@per_database
+def ecb_rate(year: int = PEER_YEAR) -> dict:
+    """The ECB's annual average £ per € for `year` and its inverse, € per £, with the release it comes from.
+
+    Raises ValueError when the fx_rates table has no complete year `year`.
+    """
+    frame = query(
+        """SELECT f.year, f.currency_per_eur, f.eur_per_currency, f.days, f.first_date, f.last_date, f.source_id,
+                  s.publisher, s.title, s.release
+           FROM fx_rates f JOIN sources s USING (source_id) WHERE f.currency = ? AND f.year = ?""",
+        ["GBP", int(year)],
+    )
+    if frame.empty:
+        raise ValueError(f"no ECB annual average £ rate for {year} in the warehouse (extract ecb_fx and rebuild)")
+    row = frame.iloc[0]
+    return {
+        "year": int(row["year"]), "eur_per_gbp": float(row["eur_per_currency"]),
+        "gbp_per_eur": float(row["currency_per_eur"]), "days": int(row["days"]), "basis": "ecb",
+        "source_id": row["source_id"],
+        "label": f"ECB annual average {int(row['year'])}: £1 = €{float(row['eur_per_currency']):.4f} "
+        f"(mean of {int(row['days'])} daily reference rates, £{float(row['currency_per_eur']):.5f} per €)",
+        "source": f"{row['publisher']}, {row['title']} ({row['release']})",
+    }
+
+
+def check_rate(eur_per_gbp: float) -> float:
+    """A stated € per £, checked: a finite number from RATE_MIN to RATE_MAX (ValueError naming the parameter)."""
+    if isinstance(eur_per_gbp, bool) or not isinstance(eur_per_gbp, (int, float)) or not math.isfinite(eur_per_gbp) \
+            or not RATE_MIN <= eur_per_gbp <= RATE_MAX:
+        raise ValueError(f"eur_per_gbp must be between {RATE_MIN:g} and {RATE_MAX:g} euros per pound, got {eur_per_gbp!r}")
+    return float(eur_per_gbp)
+
+
+def exchange_rate(eur_per_gbp: float | None = None, year: int = PEER_YEAR) -> dict:
+    """The rate to convert at: the ECB annual average for `year`, or a stated rate (an override, labelled as such).
+
+    Returns eur_per_gbp, basis ('ecb' or 'stated'), label, source, and 'ecb' (the ECB rate, always, for reference).
+    """
+    ecb = ecb_rate(year)
+    if eur_per_gbp is None:
+        return {**ecb, "ecb": ecb}
+    rate = check_rate(eur_per_gbp)
+    return {"year": year, "eur_per_gbp": rate, "basis": "stated", "ecb": ecb,
+            "label": f"your stated rate: £1 = €{rate:g} (an override of the ECB's {year} average, €{ecb['eur_per_gbp']:.4f})",
+            "source": "rate stated by the user (an assumption, not data)"}
+
+
 @per_database
 def city_regions_gdp_per_head(year: int = PEER_YEAR) -> pd.DataFrame:
-    """GDP per resident (£) of each Core City region and of the ten together: Σ GDP ÷ Σ population of member councils."""
-    values = wide(["gdp_current", "population"], periods=[str(year)])
-    rows = []
+    """GDP per resident (£) of each Core City region, the ten together and the ten councils together.
+
+    Read from the aggregates mart (GDP per head: the figure a release publishes for the area, else Σ GDP ÷ Σ residents
+    of its member councils, with its coverage). Rows: the ten city regions, then area_code 'core-cities' (the ten city
+    regions combined) and 'core-cities-councils' (the ten councils combined). Columns: city, area_code, area_name,
+    gdp_gbp, population, gdp_per_head_gbp, method, coverage_note.
+    """
+    from indicators import aggregates
+
     cities = geography.core_cities()
-    for city, code, name in zip(cities["city"], cities["city_region_code"], cities["city_region_name"]):
-        members = values[values["area_code"].isin(geography.member_lads(code))]
-        rows.append({"city": city, "area_code": code, "area_name": name,
-                     "gdp_gbp": members["gdp_current"].sum() * 1e6, "population": members["population"].sum()})
-    frame = pd.DataFrame(rows)
-    total = {"city": "Core Cities", "area_code": "core-cities", "area_name": "Core Cities city regions (combined)",
-             "gdp_gbp": frame["gdp_gbp"].sum(), "population": frame["population"].sum()}
-    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    frame["gdp_per_head_gbp"] = frame["gdp_gbp"] / frame["population"]
-    return frame
+    areas = [(city, code, name) for city, code, name in
+             zip(cities["city"], cities["city_region_code"], cities["city_region_name"])]
+    areas += [("Core Cities", aggregates.CORE_CITY_REGIONS, HOMES["city-region"]),
+              ("Core Cities", aggregates.CORE_COUNCILS, HOMES["council"])]
+    codes = {aggregates.CORE_CITY_REGIONS: HOME_CODES["city-region"], aggregates.CORE_COUNCILS: HOME_CODES["council"]}
+    rows = []
+    for city, code, name in areas:
+        row = aggregates.row("gdp_per_head", code, str(year))
+        rows.append({"city": city, "area_code": codes.get(code, code), "area_name": name, "gdp_gbp": row["numerator"],
+                     "population": row["denominator"], "gdp_per_head_gbp": row["value"], "method": row["method"],
+                     "coverage_note": row["coverage_note"]})
+    return pd.DataFrame(rows)
+
+
+def home_gdp_per_head(home: str = "city-region", year: int = PEER_YEAR) -> float:
+    """GDP per resident (£) of the Core Cities combined: 'city-region' (ten city regions) or 'council' (ten councils)."""
+    if home not in HOMES:
+        raise ValueError(f"unknown home {home!r}; valid: {', '.join(HOMES)}")
+    return float(city_regions_gdp_per_head(year).set_index("area_code").at[HOME_CODES[home], "gdp_per_head_gbp"])
 
 
 def premium_pct(peer_eur: float, home_gbp: float, eur_per_gbp: float) -> float:
@@ -61,36 +139,60 @@ def break_even_rate(peer_eur: float, home_gbp: float, premium: float = 0.0) -> f
     return peer_eur / (home_gbp * (1 + premium / 100))
 
 
-def peer_comparison(metro_codes: list[str] | None = None, eur_per_gbp: float | None = None) -> pd.DataFrame:
-    """Each chosen peer against the Core Cities' combined city regions: break-even rate and, given a rate, the premium.
+def peer_comparison(metro_codes: list[str] | None = None, eur_per_gbp: float | None = None,
+                    home: str = "city-region") -> pd.DataFrame:
+    """Each chosen peer against the Core Cities combined, converted at the ECB 2021 average (or a stated rate).
 
     Args:
         metro_codes: Eurostat metro codes (default: Munich, Frankfurt, Rotterdam, Barcelona).
-        eur_per_gbp: the user's stated exchange rate; None reports break-even rates only.
+        eur_per_gbp: a stated € per £ that overrides the ECB rate; None converts at the ECB annual average.
+        home: 'city-region' (the ten city regions combined, default) or 'council' (the ten councils combined).
+    Returns one row per peer: metro_code, metro_name, country, gdp_per_head_eur, core_cities_gdp_per_head_gbp,
+    eur_per_gbp, rate_basis ('ecb' or 'stated'), rate_label, gdp_per_head_gbp (the peer in £), premium_pct,
+    break_even_eur_per_gbp (the rate at which the peer equals the Core Cities: the sensitivity), ...
     """
-    if eur_per_gbp is not None and not 0.1 <= eur_per_gbp <= 10:
-        raise ValueError(f"eur_per_gbp must be between 0.1 and 10 euros per pound, got {eur_per_gbp}")
+    rate = exchange_rate(eur_per_gbp, peer_year())
     codes = metro_codes or list(HEADLINE_PEERS)
     peers = metros()
     unknown = sorted(set(codes) - set(peers["metro_code"]))
     if unknown:
         raise ValueError(f"unknown Eurostat metro codes {unknown}")
-    home = city_regions_gdp_per_head().set_index("area_code").loc["core-cities", "gdp_per_head_gbp"]
+    value = home_gdp_per_head(home)
     chosen = peers.set_index("metro_code").loc[codes].reset_index()
-    chosen["core_cities_gdp_per_head_gbp"] = home
-    chosen["break_even_eur_per_gbp"] = [break_even_rate(v, home) for v in chosen["gdp_per_head_eur"]]
-    if eur_per_gbp is not None:
-        chosen["eur_per_gbp"] = eur_per_gbp
-        chosen["premium_pct"] = [premium_pct(v, home, eur_per_gbp) for v in chosen["gdp_per_head_eur"]]
+    chosen["core_cities_gdp_per_head_gbp"] = value
+    chosen["eur_per_gbp"] = rate["eur_per_gbp"]
+    chosen["rate_basis"] = rate["basis"]
+    chosen["rate_label"] = rate["label"]
+    chosen["gdp_per_head_gbp"] = chosen["gdp_per_head_eur"] / rate["eur_per_gbp"]
+    chosen["premium_pct"] = [premium_pct(v, value, rate["eur_per_gbp"]) for v in chosen["gdp_per_head_eur"]]
+    chosen["break_even_eur_per_gbp"] = [break_even_rate(v, value) for v in chosen["gdp_per_head_eur"]]
     return chosen
+
+
+def peer_premium(metro_code: str, claimed_pct: float, home: str = "city-region", eur_per_gbp: float | None = None) -> dict:
+    """One peer's premium over the Core Cities combined at the ECB rate (or a stated one), and the rate at which a
+    claimed premium would hold exactly (the break-even sensitivity)."""
+    row = peer_comparison([metro_code], eur_per_gbp, home).iloc[0]
+    homes = city_regions_gdp_per_head(peer_year()).set_index("area_code")
+    return {
+        "metro_code": metro_code, "metro_name": row["metro_name"], "year": peer_year(), "home": home,
+        "home_name": HOMES[home], "home_coverage_note": homes.at[HOME_CODES[home], "coverage_note"] or "",
+        "gdp_per_head_eur": float(row["gdp_per_head_eur"]),
+        "core_cities_gdp_per_head_gbp": float(row["core_cities_gdp_per_head_gbp"]),
+        "eur_per_gbp": float(row["eur_per_gbp"]), "rate_basis": row["rate_basis"], "rate_label": row["rate_label"],
+        "premium_pct": float(row["premium_pct"]),
+        "break_even_eur_per_gbp": break_even_rate(float(row["gdp_per_head_eur"]),
+                                                  float(row["core_cities_gdp_per_head_gbp"]), claimed_pct),
+    }
 
 
 def provenance() -> dict:
     """Inputs, releases and limits of the European comparison."""
     eurostat = query("SELECT * FROM sources WHERE source_id IN (SELECT DISTINCT source_id FROM eurostat_metros)")
+    ecb = query("SELECT * FROM sources WHERE source_id IN (SELECT DISTINCT source_id FROM fx_rates)")
     return {
-        "formula": "peer GDP per head (€) ÷ (Core Cities city-region GDP per head (£) × € per £) − 1; "
-        "break-even € per £ = peer € per head ÷ Core Cities £ per head",
-        "releases": releases_for(["gdp_current", "population"]) + eurostat.to_dict("records"),
+        "formula": "peer GDP per head (€) ÷ (Core Cities GDP per head (£) × € per £) − 1, with € per £ = 1 ÷ the ECB's "
+        "annual average £ per € for the data year; break-even € per £ = peer € per head ÷ Core Cities £ per head",
+        "releases": releases_for(["gdp_current", "population"]) + eurostat.to_dict("records") + ecb.to_dict("records"),
         "limits": LIMITS,
     }

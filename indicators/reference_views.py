@@ -10,11 +10,11 @@ import math
 
 import pandas as pd
 
-from indicators import catalog, fiscal, international
+from indicators import catalog, claims, fiscal, international
 from indicators.observations import observations
 from indicators.provenance import releases_for
 
-RATE_MIN, RATE_MAX = 0.1, 10.0  # the range international.peer_comparison accepts (€ per £)
+RATE_MIN, RATE_MAX = international.RATE_MIN, international.RATE_MAX  # a stated € per £ outside this is refused
 FISCAL_INDICATORS = ["rev_total", "exp_total", "crpsf_population", "population", "income_tax", "filled_jobs",
                      "gdhi_per_head", "gva_current", "council_tax_receipts"]
 
@@ -64,67 +64,127 @@ def peer_options() -> dict[str, str]:
     return {code: labels[code] for code in international.HEADLINE_PEERS if code in labels} | labels
 
 
-def peer_bars(metro_codes: list[str], eur_per_gbp: float | None) -> pd.DataFrame:
+def peer_rate(eur_per_gbp: float | None) -> dict:
+    """The rate the peers page converts at: the ECB's 2021 annual average, or the user's stated override.
+
+    Keys as international.exchange_rate (eur_per_gbp, basis 'ecb' | 'stated', label, source, ecb), plus
+    chart_label: the short wording for chart titles.
+    """
+    rate = international.exchange_rate(eur_per_gbp, international.PEER_YEAR)
+    if rate["basis"] == "ecb":
+        chart_label = f"peers at the ECB {rate['year']} average, £1 = €{rate['eur_per_gbp']:.4f}"
+    else:
+        chart_label = f"peers at your stated rate, £1 = €{rate['eur_per_gbp']:g} (override)"
+    return {**rate, "chart_label": chart_label}
+
+
+def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.DataFrame:
     """GDP per resident 2021 of each Core City region, the ten combined and the chosen peers, one row each.
 
+    Peers are converted at the ECB's 2021 annual average (or at `eur_per_gbp`, a stated override).
     Columns: area_code, area_name, group ('Core City region', 'Core Cities combined', 'European peer'),
-    gdp_per_head_gbp (peers converted at `eur_per_gbp`; None for peers when no rate is stated),
-    gdp_per_head_eur (Eurostat, peers only), break_even_eur_per_gbp (peers: the rate at which the peer equals
-    the Core Cities combined), population.
+    gdp_per_head_gbp, gdp_per_head_eur (Eurostat, peers only), eur_per_gbp and rate_basis (peers: the rate used),
+    premium_pct (peers: % above the Core Cities combined), break_even_eur_per_gbp (peers: the rate at which the
+    peer equals the Core Cities combined), population.
     """
     home = international.city_regions_gdp_per_head()
+    home = home[home["area_code"] != international.HOME_CODES["council"]]
     peers = international.peer_comparison(metro_codes, eur_per_gbp)
-    rows = [{"area_code": r["area_code"], "area_name": r["area_name"] if r["area_code"] == "core-cities" else f"{r['city']}: {r['area_name']}",
+    rows = [{"area_code": r["area_code"],
+             "area_name": r["area_name"] if r["area_code"] == "core-cities" else f"{r['city']}: {r['area_name']}",
              "group": "Core Cities combined" if r["area_code"] == "core-cities" else "Core City region",
-             "gdp_per_head_gbp": r["gdp_per_head_gbp"], "gdp_per_head_eur": None, "break_even_eur_per_gbp": None,
+             "gdp_per_head_gbp": r["gdp_per_head_gbp"], "gdp_per_head_eur": None, "eur_per_gbp": None,
+             "rate_basis": None, "premium_pct": None, "break_even_eur_per_gbp": None,
              "population": r["population"]} for r in home.to_dict("records")]
     for r in peers.to_dict("records"):
-        rows.append({"area_code": r["metro_code"], "area_name": f"{r['metro_name']} ({r['country']})", "group": "European peer",
-                     "gdp_per_head_gbp": r["gdp_per_head_eur"] / eur_per_gbp if eur_per_gbp else None,
-                     "gdp_per_head_eur": r["gdp_per_head_eur"], "break_even_eur_per_gbp": r["break_even_eur_per_gbp"],
-                     "population": r["population"]})
+        rows.append({"area_code": r["metro_code"], "area_name": f"{r['metro_name']} ({r['country']})",
+                     "group": "European peer", "gdp_per_head_gbp": r["gdp_per_head_gbp"],
+                     "gdp_per_head_eur": r["gdp_per_head_eur"], "eur_per_gbp": r["eur_per_gbp"],
+                     "rate_basis": r["rate_basis"], "premium_pct": r["premium_pct"],
+                     "break_even_eur_per_gbp": r["break_even_eur_per_gbp"], "population": r["population"]})
     return pd.DataFrame(rows)
 
 
 def break_even_table(metro_codes: list[str]) -> pd.DataFrame:
-    """For each chosen peer: its € per head, the Core Cities' £ per head and the break-even € per £ (no rate assumed)."""
+    """The sensitivity: for each chosen peer, its € per head, the Core Cities' £ per head, the break-even € per £
+    and the ECB 2021 average beside it (the peer is ahead whenever £1 buys fewer euros than the break-even rate)."""
     frame = international.peer_comparison(metro_codes, None)
+    frame = frame.rename(columns={"eur_per_gbp": "ecb_eur_per_gbp"})
     return frame[["metro_code", "metro_name", "country", "gdp_per_head_eur", "core_cities_gdp_per_head_gbp",
-                  "break_even_eur_per_gbp"]].reset_index(drop=True)
+                  "break_even_eur_per_gbp", "ecb_eur_per_gbp"]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------- Claims check
 
 
 def claims_table(results: list[dict]) -> pd.DataFrame:
-    """One row per claim from claims.claims_check(): claimed, recomputed, definitions, verdict (no alternatives)."""
-    columns = ["claim", "claimed", "unit", "closest_value", "verdict", "recomputed", "definition", "closest_definition",
-               "source", "claim_id"]
-    return pd.DataFrame([{c: r.get(c) for c in columns} for r in results], columns=columns)
+    """One row per claim from claims.claims_check(): the verdict on the primary definition for the period described,
+    the range over the definitions counted and on how many the claim holds (no alternatives).
+
+    Columns: claim, claimed, unit, period_described, primary_value, primary_period, verdict, holds_on (e.g. '1 of 2',
+    '' if untestable), range_min, range_max, primary_definition, verdict_code, period_reason, primary_reason,
+    fx_eur_per_gbp and fx_source (European claims), source, claim_id.
+    """
+    rows = []
+    for r in results:
+        counts, spread, fx = r.get("holds_on_k_of_n"), r.get("range"), r.get("fx") or {}
+        rows.append({
+            "claim": r["claim"], "claimed": r["claimed"], "unit": r["unit"], "period_described": r["period_described"],
+            "primary_value": r["primary_value"], "primary_period": r["primary_period"], "verdict": r["verdict"],
+            "holds_on": f"{counts['k']} of {counts['n']}" if counts else "",
+            "range_min": spread["min"] if spread else None, "range_max": spread["max"] if spread else None,
+            "primary_definition": r["primary_definition"], "verdict_code": r["verdict_code"],
+            "period_reason": r["period_reason"], "primary_reason": r["primary_reason"],
+            "fx_eur_per_gbp": fx.get("eur_per_gbp"), "fx_source": fx.get("source"),
+            "source": r["source"], "claim_id": r["claim_id"],
+        })
+    return pd.DataFrame(rows)
 
 
 def claim_comparison(result: dict) -> pd.DataFrame:
-    """The claimed value first, then every alternative definition, with its difference from the claim (%).
+    """The claimed value first, then every definition tried (the primary one marked), with its difference from the
+    claim (%), whether it is counted in 'holds on k of n' and whether the claim holds on it.
 
-    Columns: label, definition, value, difference_pct (None where either value is missing or the claim is 0).
+    Columns: label ('As claimed', 'Primary definition', 'Definition n', 'Context'), definition, period, value,
+    difference_pct (None where either value is missing or the claim is 0), counted, holds, then any extra keys the
+    definitions carry (e.g. eur_per_gbp, break_even_eur_per_gbp).
     """
-    claimed = result["claimed"]
-    rows = [{"label": "As claimed", "definition": f"{result['claim']} ({result['source']})", "value": claimed,
-             "difference_pct": 0.0}]
-    for number, alternative in enumerate(result.get("alternatives", []), start=1):
+    claimed, primary = result["claimed"], result.get("primary_definition_id")
+    rows = [{"label": "As claimed", "definition": f"{result['claim']} ({result['source']})",
+             "period": result.get("period_described"), "value": claimed, "difference_pct": 0.0, "counted": None,
+             "holds": None}]
+    number = 0
+    for alternative in result.get("alternatives", []):
+        if alternative["definition_id"] == primary:
+            label = "Primary definition"
+        elif alternative.get("context"):
+            label = "Context"
+        else:
+            number += 1
+            label = f"Definition {number}"
         value = alternative.get("value")
-        rows.append({"label": f"Definition {number}", "definition": alternative["definition"], "value": value,
-                     "difference_pct": (value / claimed - 1) * 100 if value is not None and claimed else None})
+        rows.append({"label": label, "definition": alternative["definition"], "period": alternative["period"],
+                     "value": value, "difference_pct": claims.difference_pct(value, claimed),
+                     "counted": alternative.get("counted"), "holds": alternative.get("holds")})
     frame = pd.DataFrame(rows)
-    extra = [k for a in result.get("alternatives", []) for k in a if k not in ("definition", "value")]
+    skip = {"definition_id", "definition", "period", "value", "context", "counted", "holds", "difference_pct"}
+    extra = [k for a in result.get("alternatives", []) for k in a if k not in skip]
     for key in dict.fromkeys(extra):
         frame[key] = [None] + [a.get(key) for a in result["alternatives"]]
     return frame
 
 
 def numeric_claims(results: list[dict]) -> list[str]:
-    """Claim ids with at least one recomputed number (these get a claimed-vs-alternatives chart)."""
-    return [r["claim_id"] for r in results if any(a.get("value") is not None for a in r.get("alternatives", []))]
+    """Claim ids with a recomputed primary value (these get a claimed-vs-definitions chart)."""
+    return [r["claim_id"] for r in results if r.get("primary_value") is not None]
+
+
+def claim_summary(results: list[dict]) -> dict[str, int]:
+    """How many claims fall under each verdict code (in claims.VERDICT_LABELS order, zeros included)."""
+    counts = {code: 0 for code in claims.VERDICT_LABELS}
+    for r in results:
+        counts[r["verdict_code"]] += 1
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------- Tax and spend

@@ -1,4 +1,4 @@
-"""Claims check: each published claim beside what official data give under stated definitions."""
+"""Claims check: each published claim tested on the period it describes, on a primary definition declared in advance."""
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -10,9 +10,11 @@ from ui import render, state
 state.ensure_frame()  # a deep link on a fresh server can run this file without app.py: rerun through the frame
 st.title("Claims check")
 st.markdown(
-    "Headline figures from Core Cities UK's *Whole Place Leadership* (2016) and related publications, each beside what "
-    "the official releases held here give on stated definitions. The publications do not state their methods, so every "
-    "definition tried is shown, with the one closest to the claim."
+    "Headline figures from Core Cities UK's *Whole Place Leadership* (2016) and related publications, each tested "
+    "**on the period it describes** — a 2016 publication describes the latest data then available, not today's — and "
+    "on a **primary definition chosen, with its reason, before the result was computed**. A claim *holds* when the "
+    f"primary definition is within ±{claims.TOLERANCE_PCT:g}% of the claimed value. Beside each verdict: the range over "
+    "every definition tried for that period, and on how many of them the claim would hold."
 )
 
 
@@ -22,12 +24,20 @@ def _check(eur_per_gbp):
     return claims.claims_check(eur_per_gbp)
 
 
-state.seed_rate("claims_eur")
-rate = st.number_input("Your exchange rate, € per £ (optional, for the European claims)", min_value=views.RATE_MIN,
-                       max_value=views.RATE_MAX, step=0.01, format="%.4f", key="claims_eur",
-                       placeholder="none stated: break-even rates only",
-                       help="No official EUR/GBP rate is among the project's sources. Without one, the European claims are "
-                       "reported as the exchange rate at which they would hold.")
+if "claims_eur" not in st.session_state:  # seeded once per session from the link's eur=, validated
+    try:
+        st.session_state["claims_eur"] = views.parse_rate(st.query_params.get("eur"))
+    except ValueError:
+        st.info(f"Ignored the link's exchange rate {state.shown(st.query_params.get('eur'))}: not a number between "
+                f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. The European claims use the ECB rate.",
+                icon="ℹ️")
+        st.session_state["claims_eur"] = None
+rate = st.number_input("Your own exchange rate, € per £ (optional, shown beside the European verdicts)",
+                       min_value=views.RATE_MIN, max_value=views.RATE_MAX, step=0.01, format="%.4f", key="claims_eur",
+                       placeholder="none: the ECB rate only",
+                       help="The European claims are converted at the European Central Bank's annual average rate for "
+                       "the data year. A rate you state is shown beside that verdict, labelled as yours; it never "
+                       "changes the verdict.")
 render.sync_param("eur", "" if rate is None else f"{rate:g}")
 
 with st.spinner("Recomputing every claim from the warehouse…"):
@@ -37,17 +47,25 @@ with st.spinner("Recomputing every claim from the warehouse…"):
         st.warning(f"The claims can't be recomputed: {problem}")
         st.stop()
 
+summary = views.claim_summary(results)
+st.markdown(" · ".join(f"**{count}** {claims.VERDICT_LABELS[code]}" for code, count in summary.items() if count))
+
 table = views.claims_table(results)
 st.subheader("All claims")
 st.dataframe(
     table, hide_index=True, width="stretch", key="claims-table",
     column_config={
         "claimed": st.column_config.NumberColumn("Claimed", format="%.1f"),
-        "recomputed": st.column_config.NumberColumn("Recomputed (first definition)", format="%.1f"),
-        "closest_value": st.column_config.NumberColumn("Closest recomputation", format="%.1f"),
-        "definition": st.column_config.TextColumn("Definition of the recomputation", width="large"),
-        "closest_definition": st.column_config.TextColumn("Closest definition", width="large"),
+        "period_described": st.column_config.TextColumn("Period the claim describes"),
+        "primary_value": st.column_config.NumberColumn("Primary definition", format="%.1f"),
+        "primary_period": st.column_config.TextColumn("Data period"),
         "verdict": st.column_config.TextColumn("Verdict", width="large"),
+        "holds_on": st.column_config.TextColumn("Holds on k of n", help="Definitions tried for the data period on "
+                                                f"which the claim is within ±{claims.TOLERANCE_PCT:g}%"),
+        "range_min": st.column_config.NumberColumn("Range: lowest", format="%.1f"),
+        "range_max": st.column_config.NumberColumn("Range: highest", format="%.1f"),
+        "primary_definition": st.column_config.TextColumn("Primary definition", width="large"),
+        "fx_eur_per_gbp": st.column_config.NumberColumn("€ per £ used", format="%.4f"),
     },
 )
 render.downloads(table, "claims-check", "claims-table")
@@ -66,43 +84,58 @@ claim_id = st.selectbox("Claim", ids, key="claims_pick",
                         format_func=lambda c: f"{by_id[c]['claim']} ({by_id[c]['claimed']:g} {by_id[c]['unit']})")
 render.sync_param("claim", claim_id)
 result = by_id[claim_id]
+row = table[table["claim_id"] == claim_id].iloc[0]
 
 st.markdown(f"**{result['claim']}** — {result['claimed']:g} {result['unit']} · *{result['source']}*")
-cols = st.columns(3)
-cols[0].metric("As claimed", f"{result['claimed']:g}", help=result["unit"])
-cols[1].metric("Recomputed (first definition)", "—" if result["recomputed"] is None else f"{result['recomputed']:,.1f}",
-               help=result["definition"] or "no recomputation")
-cols[2].metric("Closest definition", "—" if result["closest_value"] is None else f"{result['closest_value']:,.1f}",
-               help=result["closest_definition"] or "no recomputation")
+cols = st.columns(4)
+cols[0].metric("As claimed", claims.format_value(result["claimed"], result["unit"]), help=result["unit"])
+cols[1].metric(f"Primary definition ({result['primary_period'] or '—'})",
+               claims.format_value(result["primary_value"], result["unit"]),
+               help=result["primary_definition"] or "no recomputation")
+cols[2].metric("Holds on", row["holds_on"] or "—", help=f"Definitions tried for {result['primary_period']} on which the "
+               f"claim is within ±{claims.TOLERANCE_PCT:g}%" if result["holds_on_k_of_n"] else "nothing to count")
+cols[3].metric("Range over those definitions",
+               "—" if result["range"] is None else f"{claims.format_value(result['range']['min'], result['unit'])} to "
+               f"{claims.format_value(result['range']['max'], result['unit'])}")
 st.markdown(f"**Verdict:** {result['verdict']}")
+st.markdown(f"**Period the claim describes: {result['period_described']}.** {result['period_reason']}")
+st.markdown(f"**Primary definition{'' if result['primary_definition'] is None else ': ' + result['primary_definition']}.** "
+            f"{result['primary_reason']}")
+if result["fx"]:
+    fx = result["fx"]
+    st.info(f"**Exchange rate.** Converted at the European Central Bank's {fx['year']} annual average, £1 = "
+            f"€{fx['eur_per_gbp']:.4f} (mean of {fx['days']} daily reference rates; {fx['source']}). "
+            f"**Sensitivity:** the claimed premium would hold exactly at £1 = €{fx['break_even_eur_per_gbp']:.3f}"
+            + (f"; at your stated rate of €{fx['stated_eur_per_gbp']:g} see the rows marked 'Your stated rate'."
+               if fx["stated_eur_per_gbp"] is not None else ".") + f" {fx['measure_note']}", icon="💱")
 
 comparison = views.claim_comparison(result)
 if claim_id in numeric:
     shown = comparison[comparison["value"].notna()]
+    patterns = {"As claimed": "/", "Primary definition": "x", "Context": "."}
+    colours = [render.HIGHLIGHT if label == "As claimed" else render.PALETTE[2] if label == "Primary definition"
+               else render.MUTED if label == "Context" else render.PALETTE[0] for label in shown["label"]]
     fig = go.Figure(go.Bar(
-        y=shown["label"], x=shown["value"], orientation="h", customdata=shown["definition"],
-        marker_color=[render.HIGHLIGHT if label == "As claimed" else render.PALETTE[0] for label in shown["label"]],
-        marker_pattern_shape=["/" if label == "As claimed" else "" for label in shown["label"]],
-        text=[f"{v:,.1f}" + (" (claimed)" if label == "As claimed" else "") for v, label in zip(shown["value"], shown["label"])],
+        y=[f"{label} ({period})" for label, period in zip(shown["label"], shown["period"])], x=shown["value"],
+        orientation="h", customdata=shown["definition"], marker_color=colours,
+        marker_pattern_shape=[patterns.get(label, "") for label in shown["label"]],
+        text=[claims.format_value(v, result["unit"]) for v in shown["value"]],
         textposition="auto", hovertemplate="%{customdata}: %{x:,.2f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=result["unit"])
     fig.update_layout(height=max(380, 40 * len(shown) + 200))
-    render.chart(fig, title=f"Claimed vs recomputed: {result['claim']}", subtitle="Each bar is one definition (see the table "
-                 "for the full wording); the hatched bar is the published claim", source="Source: " + result["source"] +
-                 "; recomputations from the official releases listed under Data and methods. Project's own calculation.",
-                 table=comparison, key="claims-chart")
-    st.markdown("\n".join(f"- **{label}:** {text}" + ("" if value != value or value is None else f" — {value:,.2f}")
-                          for label, text, value in zip(comparison["label"], comparison["definition"], comparison["value"])))
-elif len(comparison) > 1:
-    st.dataframe(comparison, hide_index=True, width="stretch", key="claims-alternatives")
+    render.chart(fig, title=f"Claimed vs recomputed: {result['claim']}",
+                 subtitle=f"Period described: {result['period_described']}; hatched: the claim; crossed: the primary "
+                 "definition; dotted: context (other periods or your stated rate, never counted)",
+                 source="Source: " + result["source"] + "; recomputations from the official releases listed under "
+                 "Data and methods" + (f" and {result['fx']['source']}" if result["fx"] else "") +
+                 ". Project's own calculation.", table=comparison, key="claims-chart")
+    st.markdown("\n".join(f"- **{label} ({period}):** {text}" + ("" if value != value or value is None
+                                                                 else f" — {claims.format_value(value, result['unit'])}")
+                          for label, period, text, value in zip(comparison["label"], comparison["period"],
+                                                                comparison["definition"], comparison["value"])))
 else:
-    st.info("The official data held here can't test this claim.", icon="ℹ️")
+    st.info("The official data held here can't test this claim (see the reason above).", icon="ℹ️")
 
-render.how_calculated({
-    "method": "Each claim is recomputed on every definition the official releases allow (geography, basis, year, "
-    "benchmark). The first definition listed is the headline recomputation; the closest is the one nearest the claim. "
-    "A claim 'holds' if the closest definition is within 10% of it.",
-    "limits": "The publications do not state their methods or years (mostly 'c.2016'); recomputations use the latest "
-    "data unless a year is named. Tax and spend figures below region level are estimates (see Tax and spend).",
-}, key="claims-how")
+method = claims.method()
+render.how_calculated({"method": method["method"], "limits": method["limits"]}, key="claims-how")

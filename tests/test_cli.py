@@ -4,9 +4,11 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from indicators import productivity
+from indicators.paths import EXTRACTS_DIR
 
 
 def run(*args):
@@ -46,11 +48,33 @@ def test_claims_json_lists_every_claim():
     assert done.returncode == 0, done.stderr
     claims = json.loads(done.stdout)
     assert len(claims) == 17
+    fields = {"claim_id", "claimed", "period_described", "period_reason", "primary_definition", "primary_definition_id",
+              "primary_reason", "primary_value", "primary_period", "verdict", "verdict_code", "tolerance_pct", "range",
+              "holds_on_k_of_n", "fx", "alternatives"}
     for claim in claims:
-        assert {"claim_id", "claimed", "recomputed", "definition"} <= set(claim)
+        assert fields <= set(claim), fields - set(claim)
     by_id = {c["claim_id"]: c for c in claims}
-    assert by_id["cc_productivity_gap"]["claimed"] == 66
-    assert by_id["cc_productivity_gap"]["recomputed"] > 0
+    gap = by_id["cc_productivity_gap"]
+    assert gap["claimed"] == 66 and gap["period_described"] == "2014" and gap["primary_period"] == "2014"
+    assert gap["primary_definition_id"] == "hour/city-region/uk/net" and gap["tolerance_pct"] == 10
+    assert gap["holds_on_k_of_n"]["n"] == 12 and gap["range"]["min"] <= gap["primary_value"] <= gap["range"]["max"]
+    munich = by_id["intl_munich"]
+    assert munich["fx"]["source"].startswith("European Central Bank") and munich["fx"]["year"] == 2021
+    fx = pd.read_csv(EXTRACTS_DIR / "fx_rates.csv").set_index(["currency", "year"])
+    assert munich["fx"]["eur_per_gbp"] == pytest.approx(fx.at[("GBP", 2021), "eur_per_currency"])
+    assert munich["primary_value"] is not None
+    assert by_id["scandi_local_income_tax"]["verdict_code"] == "untestable"
+
+
+def test_claims_text_and_a_stated_rate():
+    done = run("claims", "--eur-per-gbp", "1.5")
+    assert done.returncode == 0, done.stderr
+    lines = {line.split(":")[0]: line for line in done.stdout.splitlines()}
+    assert "(describes 2014)" in lines["cc_productivity_gap"] and "holds on" in lines["cc_productivity_gap"]
+    assert "ECB 2021 average" in lines["intl_munich"]
+    for bad in ("20", "nan"):
+        done = run("claims", "--eur-per-gbp", bad)
+        assert done.returncode == 1 and "eur_per_gbp must be between" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_fiscal_json_rows():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -79,26 +78,40 @@ def test_parse_codes_keeps_allowed_in_order_without_repeats():
     assert views.parse_codes(None, ["A"]) == ([], [])
 
 
-def test_claim_comparison_puts_the_claim_first_with_differences():
-    result = {"claim": "x", "source": "s", "claimed": 20.0,
-              "alternatives": [{"definition": "a", "value": 25.0}, {"definition": "b", "value": None, "rate": 2.0}]}
+def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context():
+    d = claims.definition
+    alternatives = [d("a", "a", "2014", 25.0), d("p", "p", "2014", 21.0, rate=2.0), d("late", "latest", "2022", 19.0, context=True),
+                    d("b", "b", "2014", None)]
+    result = {"claim": "x", "source": "s", "claimed": 20.0, "period_described": "2014", "primary_definition_id": "p",
+              **claims.assess(20.0, "percent", alternatives, "p", "2014")}
     frame = views.claim_comparison(result)
-    assert frame["label"].tolist() == ["As claimed", "Definition 1", "Definition 2"]
-    assert frame["value"].tolist()[:2] == [20.0, 25.0]
-    assert frame["difference_pct"].tolist()[:2] == [0.0, 25.0]  # 25 / 20 - 1 = 25%
+    assert frame["label"].tolist() == ["As claimed", "Definition 1", "Primary definition", "Context", "Definition 2"]
+    assert frame["value"].tolist()[:4] == [20.0, 25.0, 21.0, 19.0]
+    assert frame["difference_pct"].tolist()[:3] == pytest.approx([0.0, 25.0, 5.0])  # 25 / 20 - 1 = 25%
+    assert frame["counted"].tolist()[1:] == [True, True, False, False]
+    assert frame["holds"].tolist()[1:4] == [False, True, True]
     assert frame["rate"].tolist()[2] == 2.0
-    assert views.numeric_claims([{"claim_id": "n", **result}, {"claim_id": "e", "alternatives": []}]) == ["n"]
+    assert views.numeric_claims([{"claim_id": "n", **result}, {"claim_id": "e", "primary_value": None}]) == ["n"]
+    table = views.claims_table([{"claim_id": "n", "unit": "percent", "period_reason": "r", "primary_reason": "w",
+                                 "fx": None, **result}])
+    row = table.iloc[0]
+    assert row["holds_on"] == "1 of 2" and (row["range_min"], row["range_max"]) == (21.0, 25.0)
+    assert row["primary_value"] == 21.0 and row["verdict_code"] == "holds"
 
 
-def test_peer_bars_convert_only_at_a_stated_rate():
-    without = views.peer_bars(["DE003M"], None)
-    peer = without[without["group"] == "European peer"].iloc[0]
-    assert peer["gdp_per_head_gbp"] is None or math.isnan(peer["gdp_per_head_gbp"])
+def test_peer_bars_convert_at_the_ecb_rate_unless_overridden():
+    ecb = international.ecb_rate(2021)["eur_per_gbp"]
+    default = views.peer_bars(["DE003M"])
+    peer = default[default["group"] == "European peer"].iloc[0]
+    assert peer["gdp_per_head_gbp"] == pytest.approx(peer["gdp_per_head_eur"] / ecb)
+    assert peer["rate_basis"] == "ecb" and peer["eur_per_gbp"] == ecb
     with_rate = views.peer_bars(["DE003M"], 2.0)
     peer = with_rate[with_rate["group"] == "European peer"].iloc[0]
-    assert peer["gdp_per_head_gbp"] == pytest.approx(peer["gdp_per_head_eur"] / 2.0)
+    assert peer["gdp_per_head_gbp"] == pytest.approx(peer["gdp_per_head_eur"] / 2.0) and peer["rate_basis"] == "stated"
     assert with_rate["group"].value_counts().to_dict() == {"Core City region": 10, "Core Cities combined": 1,
                                                             "European peer": 1}
+    assert views.peer_rate(None)["chart_label"].startswith("peers at the ECB 2021 average")
+    assert "override" in views.peer_rate(2.0)["chart_label"]
 
 
 def test_case_studies_filters_and_rejects_unknown_values():
@@ -120,36 +133,46 @@ def test_full_observations_only_for_catalogue_ids():
 # ------------------------------------------------------------------------------------------- European peers
 
 
-def test_peers_default_shows_break_even_rates_without_assuming_a_rate():
+def test_peers_default_converts_at_the_ecb_rate_with_break_even_as_sensitivity():
     at = run_page("pages/european_peers.py")
     assert at.number_input[0].value is None
-    expected = international.peer_comparison(HEADLINE).set_index("metro_code")["break_even_eur_per_gbp"]
+    ecb = international.ecb_rate(2021)["eur_per_gbp"]
+    expected = international.peer_comparison(HEADLINE).set_index("metro_code")
     specs = chart_specs(at)
-    break_even = next(s for s in specs if "Break-even" in s["layout"]["title"]["text"])
-    assert bar_values(break_even, "München")[0] == pytest.approx(expected["DE003M"])
+    converted = next(s for s in specs if "peers at the ECB 2021 average" in s["layout"]["title"]["text"])
+    assert bar_values(converted, "München")[0] == pytest.approx(expected.at["DE003M", "gdp_per_head_eur"] / ecb)
+    break_even = next(s for s in specs if "break-even" in s["layout"]["title"]["text"])
+    assert bar_values(break_even, "München")[0] == pytest.approx(expected.at["DE003M", "break_even_eur_per_gbp"])
     assert len(values(break_even["data"][0]["x"])) == len(HEADLINE)
-    assert not any("peers at £1" in s["layout"]["title"]["text"] for s in specs)  # nothing converted
     home = international.city_regions_gdp_per_head().set_index("area_code")["gdp_per_head_gbp"]
-    assert any(m.value == f"£{home['core-cities']:,.0f}" for m in at.metric)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Core Cities' city regions combined, GDP per resident 2021"] == f"£{home['core-cities']:,.0f}"
+    assert metrics["Exchange rate used"] == f"£1 = €{ecb:.4f}"
+    munich = expected.loc["DE003M"]
+    assert metrics[f"München ({munich['country']}) vs Core Cities"] == f"{munich['premium_pct']:+.1f}%".replace("-", "−")
+    assert not at.warning  # no override
     assert at.query_params["eur"] == [""] or at.query_params["eur"] == ""
 
 
-def test_peers_rate_and_codes_from_the_url():
+def test_peers_rate_and_codes_from_the_url_override_the_ecb_rate():
     at = run_page("pages/european_peers.py", eur="1.25", peers="DE003M,FR001MC,NOPE")
     assert "NOPE" in infos(at)
     assert at.number_input[0].value == 1.25
     comparison = international.peer_comparison(["DE003M", "FR001MC"], 1.25).set_index("metro_code")
     metrics = {m.label: m.value for m in at.metric}
     munich = comparison.loc["DE003M"]
-    assert metrics[f"{munich['metro_name']} vs Core Cities"] == f"{munich['premium_pct']:+.1f}%"
-    converted = next(s for s in chart_specs(at) if "peers at £1 = €1.25" in s["layout"]["title"]["text"])
+    assert metrics[f"München ({munich['country']}) vs Core Cities"] == f"{munich['premium_pct']:+.1f}%".replace("-", "−")
+    assert metrics["Exchange rate used"] == "£1 = €1.25 (your override)"
+    assert any("your stated rate" in w.value for w in at.warning)
+    converted = next(s for s in chart_specs(at) if "your stated rate, £1 = €1.25 (override)" in s["layout"]["title"]["text"])
     assert bar_values(converted, "München")[0] == pytest.approx(munich["gdp_per_head_eur"] / 1.25)
 
 
-def test_peers_invalid_rate_falls_back_with_a_notice():
+def test_peers_invalid_rate_falls_back_to_the_ecb_rate_with_a_notice():
     at = run_page("pages/european_peers.py", eur="lots")
-    assert "exchange rate" in infos(at)
+    assert "link's exchange rate" in infos(at) and "ECB rate is used" in infos(at)
     assert at.number_input[0].value is None
+    assert any("peers at the ECB 2021 average" in s["layout"]["title"]["text"] for s in chart_specs(at))
 
 
 # --------------------------------------------------------------------------------------------- Claims check
@@ -161,21 +184,40 @@ def expected_claims():
 
 
 def test_claims_table_matches_claims_check(expected_claims):
-    at = run_page("pages/claims_check.py", claim="cc_gva_share")
+    at = run_page("pages/claims_check.py", claim="cc_productivity_gap")
     shown = at.dataframe[0].value
     expected = views.claims_table(expected_claims)
-    assert shown["claim_id"].tolist() == expected["claim_id"].tolist()
-    assert shown["claimed"].tolist() == expected["claimed"].tolist()
-    assert shown["verdict"].tolist() == expected["verdict"].tolist()
-    assert shown["closest_value"].fillna(-1).tolist() == pytest.approx(expected["closest_value"].fillna(-1).tolist())
-    # the detail chart: the claim, then every alternative's value
-    share = next(r for r in expected_claims if r["claim_id"] == "cc_gva_share")
+    for column in ("claim_id", "claimed", "verdict", "holds_on", "period_described", "primary_period"):
+        assert shown[column].tolist() == expected[column].tolist(), column
+    assert shown["primary_value"].fillna(-1).tolist() == pytest.approx(expected["primary_value"].fillna(-1).tolist())
+    # the detail: the primary definition on the period described, its k of n and range, and the chart of every value
+    gap = next(r for r in expected_claims if r["claim_id"] == "cc_productivity_gap")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Primary definition (2014)"] == claims.format_value(gap["primary_value"], gap["unit"])
+    assert metrics["Holds on"] == f"{gap['holds_on_k_of_n']['k']} of {gap['holds_on_k_of_n']['n']}"
+    assert any(gap["verdict"] in m.value for m in at.markdown)
+    assert any("Period the claim describes: 2014" in m.value for m in at.markdown)
     chart = chart_specs(at)[0]
-    assert values(chart["data"][0]["x"]) == pytest.approx([share["claimed"]] + [a["value"] for a in share["alternatives"]])
+    assert values(chart["data"][0]["x"]) == pytest.approx([gap["claimed"]] + [a["value"] for a in gap["alternatives"]])
     # an invalid claim id falls back to the first numeric claim, with a notice (same process: cache hit)
     at = run_page("pages/claims_check.py", claim="made-up")
     assert "made-up" in infos(at)
     assert at.selectbox(key="claims_pick").value == views.numeric_claims(expected_claims)[0]
+
+
+def test_claims_european_detail_shows_the_ecb_rate_and_a_stated_rate_beside_it():
+    at = run_page("pages/claims_check.py", claim="intl_munich", eur="1.5")
+    assert at.number_input(key="claims_eur").value == 1.5
+    munich = next(r for r in claims.claims_check(1.5) if r["claim_id"] == "intl_munich")
+    text = infos(at)
+    assert f"£1 = €{munich['fx']['eur_per_gbp']:.4f}" in text and "European Central Bank" in text
+    assert f"£1 = €{munich['fx']['break_even_eur_per_gbp']:.3f}" in text and "not productivity" in text
+    assert any(munich["verdict"] in m.value for m in at.markdown)
+    stated = [a["value"] for a in munich["alternatives"] if a["definition_id"].endswith("/stated-rate")]
+    chart = chart_specs(at)[0]
+    assert values(chart["data"][0]["x"])[-2:] == pytest.approx(stated)
+    at = run_page("pages/claims_check.py", claim="scandi_local_income_tax", eur="0")
+    assert "link's exchange rate" in infos(at) and "can't test this claim" in infos(at)
 
 
 # -------------------------------------------------------------------------------------------- Tax and spend

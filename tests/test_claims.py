@@ -1,0 +1,173 @@
+"""Claims check: the verdict logic on hand-made definitions, then the real warehouse (vintage-true periods, the
+declared primary definitions, the ECB conversion of the European claims and the stated-rate override)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators import claims, fiscal, international, productivity
+from indicators.build.extract import reference
+from indicators.db import query
+from indicators.paths import EXTRACTS_DIR
+
+d = claims.definition
+
+
+# --------------------------------------------------------------------------------------- hand-made inputs
+
+
+def test_within_counts_the_boundary_and_difference_needs_both_values():
+    assert claims.within(55, 50) and claims.within(45, 50) and claims.within(-45, -50)
+    assert not claims.within(55.01, 50) and not claims.within(44.99, 50)
+    assert claims.difference_pct(60, 50) == pytest.approx(20.0)
+    assert claims.difference_pct(None, 50) is None and claims.difference_pct(5, 0) is None
+
+
+def test_format_value_prints_as_a_briefing_does():
+    assert claims.format_value(-26.86, "GBP bn per year") == "−£26.9bn"
+    assert claims.format_value(53, "GBP bn per year (spending exceeds taxes)") == "£53.0bn"
+    assert claims.format_value(24.06, "percent") == "24.1%"
+    assert claims.format_value(19.0486, "million people") == "19.05 million"
+    assert claims.format_value(None, "percent") == "—"
+
+
+def alternatives() -> list[dict]:
+    return [d("a", "A", "2014", 70), d("b", "B", "2014", 20), d("c", "C", "2014", 80), d("none", "no value", "2014", None),
+            d("later", "latest, context", "2022", 66, context=True), d("other", "another year", "2015", 66)]
+
+
+def test_verdict_on_the_primary_definition_for_the_period_described():
+    out = claims.assess(66, "GBP bn per year", alternatives(), "a", "2014")
+    assert out["verdict_code"] == "holds"  # 70 is +6.1 % from 66
+    assert out["primary_value"] == 70 and out["primary_period"] == "2014"
+    assert out["difference_pct"] == pytest.approx((70 / 66 - 1) * 100)
+    # counted: the 2014 definitions with a value (a, b, c), never the context or other-period ones (66 would hold)
+    assert out["holds_on_k_of_n"] == {"k": 1, "n": 3, "period": "2014"}
+    assert out["range"] == {"min": 20, "max": 80, "period": "2014"}
+    counted = {a["definition_id"]: a["counted"] for a in out["alternatives"]}
+    assert counted == {"a": True, "b": True, "c": True, "none": False, "later": False, "other": False}
+    assert "£70.0bn (+6.1% against the claim; tolerance ±10%) for 2014" in out["verdict"]
+    assert "holds on 1 of 3 definitions tried for 2014" in out["verdict"]
+
+
+def test_primary_decides_even_when_another_definition_holds():
+    out = claims.assess(66, "GBP bn per year", alternatives(), "c", "2014")
+    assert out["verdict_code"] == "not_reproduced"  # 80 is +21.2 %; 'a' holds but is not the primary
+    assert out["holds_on_k_of_n"]["k"] == 1 and out["verdict"].startswith("Not reproduced")
+
+
+def test_primary_on_another_period_says_the_claims_period_is_not_testable():
+    rows = [d("cr", "city regions", "2021", 77.7), d("co", "councils", "2021", 37.2)]
+    out = claims.assess(80.7, "percent", rows, "cr", "2014")
+    assert out["verdict_code"] == "holds_other_period"
+    assert out["verdict"].startswith("Not testable on 2014")
+    assert "−3.0 percentage points from the claimed 80.7%" in out["verdict"]
+    assert "±8.1 points" in out["verdict"]  # 10 % of 80.7
+    assert out["holds_on_k_of_n"] == {"k": 1, "n": 2, "period": "2021"}
+    out = claims.assess(26.7, "percent", [d("cr", "city regions", "2021", -6.9)], "cr", "2014")
+    assert out["verdict_code"] == "not_reproduced_other_period"
+    assert "holds on 0 of 1 definition tried for 2021" in out["verdict"]
+
+
+def test_untestable_missing_and_valueless_primaries():
+    out = claims.assess(30, "percent", [], None, "c.2016", "Cannot be tested: no data.")
+    assert out["verdict_code"] == "untestable" and out["verdict"] == "Cannot be tested: no data."
+    assert out["range"] is None and out["holds_on_k_of_n"] is None and out["primary_value"] is None
+    with pytest.raises(ValueError, match=r"primary definition 'zz' is not among the definitions tried \(a, b"):
+        claims.assess(66, "GBP bn", alternatives(), "zz", "2014")
+    out = claims.assess(66, "GBP bn", alternatives(), "none", "2014")
+    assert out["verdict_code"] == "not_recomputable"
+
+
+def test_premium_and_break_even_by_hand():
+    # €60,000 a head against £30,000 at €1.25 per £: 60,000 ÷ 37,500 − 1 = 60 %
+    assert international.premium_pct(60_000, 30_000, 1.25) == pytest.approx(60.0)
+    assert international.break_even_rate(60_000, 30_000, 60) == pytest.approx(1.25)
+    assert international.break_even_rate(60_000, 30_000) == pytest.approx(2.0)
+    for bad in (0.05, 11, float("nan"), True, "1.2"):
+        with pytest.raises(ValueError, match="eur_per_gbp"):
+            international.check_rate(bad)
+
+
+# ---------------------------------------------------------------------------------------- the warehouse
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return {r["claim_id"]: r for r in claims.claims_check()}
+
+
+def test_every_claim_has_its_declared_period_and_primary(checked):
+    assert set(checked) == set(reference.CLAIM_METHODS)
+    for claim_id, method in reference.CLAIM_METHODS.items():
+        result = checked[claim_id]
+        assert result["period_described"] == method["period_described"]
+        assert result["primary_definition_id"] == (method["primary_definition"] or None)
+        if not method["primary_definition"]:
+            assert result["verdict_code"] == "untestable" and result["verdict"] == method["primary_reason"]
+            assert result["alternatives"] == []
+        else:
+            assert result["verdict_code"] in claims.VERDICT_LABELS and result["primary_value"] is not None
+            assert result["recomputed"] == result["primary_value"]
+
+
+def test_verdicts_are_vintage_true(checked):
+    """Nothing after the period a claim describes is counted; where the period exists in the data, it is used."""
+    for result in checked.values():
+        if result["verdict_code"] == "untestable":
+            continue
+        counted = [a for a in result["alternatives"] if a["counted"]]
+        assert counted and {a["period"] for a in counted} == {result["primary_period"]}
+        assert not any(a["context"] for a in counted)
+        assert result["holds_on_k_of_n"]["n"] == len(counted)
+        assert result["holds_on_k_of_n"]["k"] == sum(1 for a in counted if a["holds"])
+        assert result["range"]["min"] == min(a["value"] for a in counted)
+        if not result["claim_id"].startswith("intl_"):
+            assert result["primary_period"] == result["period_described"], result["claim_id"]
+            assert not result["verdict_code"].endswith("other_period")
+    for claim_id in ("cc_gva_share", "cc_population", "cc_productivity_gap", "cc_tax_spend_gap"):
+        assert any(a["context"] and a["period"] > checked[claim_id]["period_described"]
+                   for a in checked[claim_id]["alternatives"]), "the latest data is shown for context"
+
+
+def test_primary_values_come_from_the_declared_definitions(checked):
+    gap = productivity.core_cities_gap("hour", "city-region", "uk", 2014)
+    assert checked["cc_productivity_gap"]["primary_value"] == pytest.approx(gap["gap_gbp"] / 1e9)
+    tax = fiscal.core_cities_gap("2015-16")["city_regions"]["net_balance_gbp_bn"]
+    assert checked["cc_tax_spend_gap"]["primary_value"] == pytest.approx(tax)
+    shares = {a["definition_id"]: a["value"] for a in checked["cc_gva_share"]["alternatives"]}
+    assert checked["cc_gva_share"]["primary_value"] == shares["gva/city-region"]
+    assert shares["gva/council"] < shares["gva/city-region"] < 100  # the councils lie inside their city regions
+    population = {a["definition_id"]: a for a in checked["cc_population"]["alternatives"]}
+    assert population["city-region"]["period"] == "2015" and population["council"]["value"] < population["city-region"]["value"]
+
+
+def test_european_claims_convert_at_the_ecb_rate_for_the_data_year(checked):
+    fx = pd.read_csv(EXTRACTS_DIR / "fx_rates.csv").set_index(["currency", "year"])
+    ecb = float(fx.loc[("GBP", 2021), "eur_per_currency"])
+    metros = query("SELECT metro_code, gdp_eur, population FROM eurostat_metros").set_index("metro_code")
+    home = international.home_gdp_per_head("city-region", 2021)
+    for claim_id, code in claims.PEER_CODES.items():
+        result = checked[claim_id]
+        assert result["fx"]["eur_per_gbp"] == pytest.approx(ecb) and result["fx"]["year"] == 2021
+        assert "European Central Bank" in result["fx"]["source"]
+        peer_eur = metros.at[code, "gdp_eur"] / metros.at[code, "population"]
+        assert result["primary_value"] == pytest.approx((peer_eur / (home * ecb) - 1) * 100)
+        assert result["primary_period"] == "2021" and result["period_described"] == "2014"
+        assert result["verdict_code"].endswith("other_period") and result["verdict"].startswith("Not testable on 2014")
+        # the break-even sensitivity: at that rate the claimed premium holds exactly
+        rate = result["fx"]["break_even_eur_per_gbp"]
+        assert international.premium_pct(peer_eur, home, rate) == pytest.approx(result["claimed"])
+        assert "not productivity" in result["fx"]["measure_note"]
+
+
+def test_a_stated_rate_is_shown_beside_the_ecb_verdict_never_instead(checked):
+    stated = {r["claim_id"]: r for r in claims.claims_check(1.5)}
+    for claim_id in claims.PEER_CODES:
+        assert stated[claim_id]["verdict"] == checked[claim_id]["verdict"]
+        extra = [a for a in stated[claim_id]["alternatives"] if a["definition_id"].endswith("/stated-rate")]
+        assert len(extra) == 2 and all(a["context"] and not a["counted"] and a["eur_per_gbp"] == 1.5 for a in extra)
+        assert stated[claim_id]["fx"]["stated_eur_per_gbp"] == 1.5
+    with pytest.raises(ValueError, match="eur_per_gbp must be between 0.1 and 10"):
+        claims.claims_check(20)
