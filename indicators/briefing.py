@@ -211,7 +211,7 @@ def claims_rows() -> list[dict]:
 
 
 def fiscal_rows() -> list[dict]:
-    """Tax and spend estimates for every area on the default keys (memoised per warehouse for the process)."""
+    """Tax and spend estimates for every area on the default keys (read from the warehouse's fiscal mart)."""
     from indicators import fiscal
 
     return fiscal.fiscal_cli_rows()
@@ -325,14 +325,16 @@ def _tax_spend(area_code: str, d: dict) -> list[Slide]:
         f"Estimate: public spending in {row['area_name']} " + (f"exceeded taxes raised there by £{balance:,.2f}bn"
         if balance >= 0 else f"fell short of taxes raised there by £{-balance:,.2f}bn") + f" in {row['year']} "
         f"(£{abs(row['net_balance_per_head_gbp']):,.0f} per resident).",
-        footer, f"{method['summary']} {method['sign_convention']} Keys used: "
-        + ", ".join(f"{g} by {k}" for g, k in row["key_options"].items()) + f". {method['caveats']}",
+        footer, f"{method['summary']} {method['sign_convention']} {method['population']} Keys used: "
+        + ", ".join(f"{g.replace('_', ' ')} by {k.replace('_', ' ')}" for g, k in row["key_options"].items())
+        + f". {fiscal.spending_note(row['key_options'])} {method['north_sea']} {method['caveats']}",
         chart=Chart("column", ["Revenue (taxes raised)", "Expenditure", "Net balance (spending − revenue)"],
                     [(f"{row['area_name']}, £bn", [row["revenue_gbp_bn"], row["expenditure_gbp_bn"], balance])],
                     value_title="£ billion a year (estimate)", number_format="#,##0.00", label_format="£{:,.2f}bn"),
         bullets=[f"Revenue: £{row['revenue_per_head_gbp']:,.0f} per resident",
                  f"Expenditure: £{row['expenditure_per_head_gbp']:,.0f} per resident",
-                 "ESTIMATE: shared out from official ITL1 regional figures"],
+                 "ESTIMATE: shared out from official ITL1 regional figures"]
+        + ([f"Rests on {row['coverage']}"] if row.get("coverage") else []),
     )]
     place = fiscal.total_place(code)
     functions = place["functions"]

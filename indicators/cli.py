@@ -71,7 +71,8 @@ def _fiscal(args) -> int:
         print_json(rows)
     else:
         for row in rows:
-            print(f"{row['area_code']:<26} {row['area_name'][:34]:<34} net £{row['net_balance_gbp_bn']:.1f}bn")
+            members = f" ({row['coverage']})" if row.get("coverage") else ""
+            print(f"{row['area_code']:<26} {row['area_name'][:34]:<34} net £{row['net_balance_gbp_bn']:.1f}bn{members}")
     return 0
 
 
@@ -138,7 +139,9 @@ def parser() -> argparse.ArgumentParser:
     fiscal.add_argument("--year", help="financial year, e.g. 2024-25 (default: latest)")
     fiscal.add_argument("--json", action="store_true")
     for group, keys in KEY_OPTIONS.items():
-        fiscal.add_argument(f"--{group.replace('_', '-')}", dest=group, choices=keys, help=f"apportionment key (default {keys[0]})")
+        held = "; held = kept at region/nation level, in no council" if "held" in keys else ""
+        fiscal.add_argument(f"--{group.replace('_', '-')}", dest=group, choices=keys,
+                            help=f"key for {group.replace('_', ' ')} (default {keys[0]}{held})")
     fiscal.set_defaults(run=_fiscal)
     return root
 

@@ -1,9 +1,9 @@
 """Tax-versus-spend estimates for councils, city regions and the Core Cities (all figures are ESTIMATES).
 
-No official source publishes public revenue or spending below region (ITL1) level. ONS country and regional public
-sector finances (CRPSF) give revenue by tax and expenditure by function for each ITL1 region; this module shares each
-regional figure out to the region's local authorities with a stated, switchable key, so the council estimates always
-add back to the official regional figure.
+No official source publishes public revenue or spending below region (ITL1) level. The build's fiscal mart
+(indicators/build/marts/fiscal.py) shares each region's official ONS CRPSF revenue and spending out to its councils
+under every valid key, once. Here a set of key options picks one key per group and the mart's rows are added up; no
+apportionment happens per request.
 
 Sign convention (CRPSF's own): net fiscal balance = expenditure − revenue; positive = a deficit (spending in the
 area exceeds the taxes raised there), which is how the Core Cities' "£53bn" claim is framed.
@@ -11,67 +11,36 @@ area exceeds the taxes raised there), which is how the Core Cities' "£53bn" cla
 
 from __future__ import annotations
 
-import itertools
+import json
 import re
 
 import pandas as pd
 
+from indicators.build.extract import mhclg_revenue_outturn as revenue_outturn
+from indicators.build.marts import fiscal as mart
 from indicators.db import query
-from indicators.memo import per_database
-from indicators.observations import observations
 
 # ------------------------------------------------------------------------------------------- options and groups
 
-# group -> valid keys, default first
-KEY_OPTIONS: dict[str, tuple[str, ...]] = {
-    "income_tax": ("hmrc_income_tax", "population"),
-    "nics": ("hmrc_income_tax", "workplace_jobs", "population"),
-    "consumption": ("population", "gdhi"),
-    "business": ("gva", "population"),
-    "council_tax": ("receipts", "population"),
-    "economic_affairs": ("population", "gva"),
-}
+GROUPS = mart.GROUPS  # group -> Group(item, CRPSF indicators, keys (default first), why)
+KEY_OPTIONS: dict[str, tuple[str, ...]] = mart.KEY_OPTIONS  # switchable groups -> valid keys, default first
 DEFAULT_OPTIONS = {group: keys[0] for group, keys in KEY_OPTIONS.items()}
-
-KEYS = {  # key -> (indicators it reads, what it means)
-    "population": (("population",), "resident population (ONS mid-year estimates), calendar year Y for financial year Y-(Y+1)"),
-    "hmrc_income_tax": (("income_tax",), "income tax liabilities of residents (HMRC Survey of Personal Incomes, 2023-24 only: "
-                        "its within-region shares are used for every year)"),
-    "workplace_jobs": (("filled_jobs",), "filled jobs at workplaces (ONS subregional productivity), calendar year Y"),
-    "gdhi": (("gdhi_per_head", "population"), "gross disposable household income = GDHI per head × population "
-             "(ONS, one year only: its within-region shares are used for every year)"),
-    "gva": (("gva_current",), "gross value added at current prices (ONS GDP by local authority), calendar year Y"),
-    "receipts": (("council_tax_receipts",), "council tax actually collected by each billing authority (DLUHC, England "
-                 "only; the latest year available is used for later years and the earliest for earlier years)"),
+KEYS = mart.KEYS  # key -> what it means
+REVENUE_GROUPS, EXPENDITURE_GROUPS = tuple(mart.REVENUE), tuple(mart.EXPENDITURE)
+KEY_LABELS = {  # short names for widgets and tables
+    "population": "population", "hmrc_income_tax": "residents' income tax (HMRC)", "workplace_jobs": "workplace jobs",
+    "gdhi": "household income (GDHI)", "gva": "GVA (output)", "receipts": "council tax receipts",
+    "rs_education": "council education spending (RS)", "rs_social_care": "council social care spending (RS)",
+    "rs_culture": "council cultural spending (RS)", "rs_housing": "council housing spending (RS)",
+    "held": "held at region/nation level",
 }
-
-# Revenue items (CRPSF indicator ids) in each switchable group; every other item goes to "other" (population).
-REVENUE_GROUPS: dict[str, tuple[str, ...]] = {
-    "income_tax": ("rev_income_tax",),
-    "nics": ("rev_social_contributions",),
-    "consumption": (
-        "rev_value_added_tax", "rev_fuel_duties", "rev_tobacco_duties", "rev_alcohol_duties",
-        "rev_betting_gaming_and_gambling_duty", "rev_insurance_premium_tax", "rev_air_passenger_duty",
-        "rev_soft_drinks_industry_levy", "rev_vehicle_excise_duties_paid_by_households", "rev_custom_duties",
-    ),
-    "business": (
-        "rev_corporation_tax", "rev_business_rates_paid_by_market_sector_bodies",
-        "rev_business_rates_paid_by_private_sector_non_profit_institutions",
-        "rev_northern_ireland_regional_non_domestic_rates", "rev_northern_ireland_district_non_domestic_rates",
-        "rev_bank_levy", "rev_bank_of_england_tax_levy", "rev_apprenticeship_levy",
-        "rev_vehicle_excise_duties_paid_by_businesses", "rev_climate_change_levy", "rev_digital_services_tax",
-        "rev_petroleum_revenue_tax", "rev_offshore_corporation_tax", "rev_north_sea_oil_royalties_and_license_fees",
-        "rev_energy_profits_levy",
-    ),
-    "council_tax": ("rev_council_tax",),
-}
-EXPENDITURE_GROUPS: dict[str, tuple[str, ...]] = {"economic_affairs": ("exp_economic_affairs",)}
 REVENUE_TOTAL, EXPENDITURE_TOTAL, CRPSF_POPULATION = "rev_total", "exp_total", "crpsf_population"
-REGIONS = ("TLC", "TLD", "TLE", "TLF", "TLG", "TLH", "TLI", "TLJ", "TLK", "TLL", "TLM", "TLN")
+REGIONS = mart.REGIONS
 OFFICIAL_AREAS = ("K02000001", "E92000001", *REGIONS)
-CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"
+CORE_COUNCILS, CORE_CITY_REGIONS = mart.CORE_COUNCILS, mart.CORE_CITY_REGIONS
 CLAIM_GAP, CLAIM_TOTAL_PLACE = "cc_tax_spend_gap", "tp_birmingham_total"
 FY_PATTERN = re.compile(r"(\d{4})-(\d{2})")
+SIGN_CONVENTION = "net balance = expenditure − revenue; positive = spending exceeds taxes (deficit)"
 
 
 def check_options(**chosen: str) -> dict[str, str]:
@@ -92,193 +61,42 @@ def check_year(year: str) -> str:
     return str(year)
 
 
-def calendar_year(year: str) -> str:
-    """Financial year Y-(Y+1) is matched with calendar year Y (population, GVA, jobs)."""
-    return check_year(year)[:4]
-
-
 def pick_period(available: list[str], wanted: str) -> str | None:
-    """`wanted` if present, else the latest earlier period, else the earliest later one (None if nothing)."""
-    available = sorted(available)
-    if not available:
-        return None
-    if wanted in available:
-        return wanted
-    earlier = [p for p in available if p < wanted]
-    return earlier[-1] if earlier else available[0]
+    """The available period nearest `wanted` by start year (ties go to the earlier); None if nothing is available."""
+    return mart.nearest_period(available, mart.start_year(wanted))
 
 
-# ------------------------------------------------------------------------------------------------ apportionment
+def choices(options: dict[str, str]) -> list[str]:
+    """'item|key' for every group: the chosen key of each switchable group, population for the fixed ones.
 
-
-def _wanted_period(key: str, year: str) -> str:
-    if key == "hmrc_income_tax":
-        return "2023-24"
-    if key == "receipts":
-        return year
-    if key == "gdhi":
-        return "9999"  # one year only: take the latest
-    return calendar_year(year)
-
-
-Lookup = dict[str, dict[str, dict[str, float]]]  # indicator_id -> period -> area_code -> value
-
-
-def lookup(inputs: pd.DataFrame) -> Lookup:
-    """The key inputs as nested dicts, so the 12 regions × 6 keys read them without filtering a frame each time."""
-    out: Lookup = {}
-    columns = (inputs[name].tolist() for name in ("indicator_id", "period", "area_code", "value"))
-    for indicator, period, area, value in zip(*columns):
-        out.setdefault(indicator, {}).setdefault(period, {})[area] = value
-    return out
-
-
-def _series(found: Lookup, indicator_id: str, period: str | None, lad_codes: list[str]) -> pd.Series:
-    by_area = found.get(indicator_id, {}).get(period, {})
-    return pd.Series([by_area.get(code, float("nan")) for code in lad_codes], index=lad_codes, dtype=float)
-
-
-def _periods(found: Lookup, indicator_id: str, lad_codes: list[str]) -> list[str]:
-    """Periods in which any of the LAs has a value."""
-    return [period for period, by_area in found.get(indicator_id, {}).items()
-            if any(code in by_area for code in lad_codes)]
-
-
-def region_shares(key: str, lad_codes: list[str], found: Lookup, year: str) -> tuple[pd.Series, dict]:
-    """Each LA's share of one region's figure under a key (shares sum to 1), and a note of what was used.
-
-    LAs with no key data take their population share; the others split the rest in proportion to the key.
+    Args: a full set of options (check_options()).
+    Returns: one 'item|key' string per group, in GROUPS order (the filter the mart tables are read with).
     """
-    population_periods = _periods(found, "population", lad_codes)
-    pop_period = pick_period(population_periods, calendar_year(year))
-    pop = _series(found, "population", pop_period, lad_codes)
-    if pop.isna().any():
-        raise ValueError(f"no population for {sorted(pop[pop.isna()].index)} in {pop_period}")
-    pop_share = pop / pop.sum()
-    note = {"key": key, "population_period": pop_period, "key_period": pop_period, "fallback_to_population": []}
-    if key == "population":
-        return pop_share, note
-    indicator = KEYS[key][0][0]
-    period = pick_period(_periods(found, indicator, lad_codes), _wanted_period(key, year))
-    note["key_period"] = period
-    values = _series(found, indicator, period, lad_codes)
-    if key == "gdhi":
-        values = values * _series(found, "population", pick_period(population_periods, period or ""), lad_codes)
-    covered = values.notna()
-    note["fallback_to_population"] = sorted(values[~covered].index)
-    if not covered.any() or values[covered].sum() <= 0:
-        note["fallback_to_population"] = list(lad_codes)
-        return pop_share, note
-    return pop_share.where(~covered, pop_share[covered].sum() * values / values[covered].sum()), note
+    return [f"{g.item}|{options.get(name, g.keys[0])}" for name, g in GROUPS.items()]
 
 
-def key_shares(key: str, lads: pd.DataFrame, found: Lookup, year: str) -> tuple[pd.Series, list[dict]]:
-    """Shares for every LA (indexed by lad_code) under a key, region by region, with one note per region.
-
-    found: lookup() of the key inputs (built once for all keys).
-    """
-    if key not in KEYS:
-        raise ValueError(f"unknown key {key!r}; valid: {', '.join(KEYS)}")
-    parts, notes = [], []
-    for region, members in lads.groupby("itl1_code"):
-        shares, note = region_shares(key, members["lad_code"].tolist(), found, year)
-        parts.append(shares)
-        notes.append({"region": region, **note})
-    return pd.concat(parts), notes
+def keyed_spending(options: dict[str, str]) -> dict[str, str]:
+    """Spending groups shared by something other than population under these options (group -> key)."""
+    return {g: options[g] for g in EXPENDITURE_GROUPS if options.get(g, "population") != "population"}
 
 
-def regional_groups(regional: pd.DataFrame) -> pd.DataFrame:
-    """Official regional totals (£m) for each revenue and expenditure group, one row per region.
-
-    regional: columns area_code, indicator_id, value for one financial year. 'rev_other' and 'exp_other' are the
-    official totals less the grouped items, so the groups always add up to rev_total and exp_total.
-    """
-    table = regional.pivot_table(index="area_code", columns="indicator_id", values="value", aggfunc="first")
-    out = pd.DataFrame(index=table.index)
-    for group, items in REVENUE_GROUPS.items():
-        out[f"rev_{group}"] = table.reindex(columns=list(items)).fillna(0).sum(axis=1)
-    out["rev_other"] = table[REVENUE_TOTAL] - out[[f"rev_{g}" for g in REVENUE_GROUPS]].sum(axis=1)
-    for group, items in EXPENDITURE_GROUPS.items():
-        out[f"exp_{group}"] = table.reindex(columns=list(items)).fillna(0).sum(axis=1)
-    out["exp_other"] = table[EXPENDITURE_TOTAL] - out[[f"exp_{g}" for g in EXPENDITURE_GROUPS]].sum(axis=1)
-    out["rev_total"], out["exp_total"] = table[REVENUE_TOTAL], table[EXPENDITURE_TOTAL]
-    out["population"] = table.get(CRPSF_POPULATION)
-    return out
+def spending_note(options: dict[str, str]) -> str:
+    """Plain-English note on whether councils' spending per head can differ within a region under these options."""
+    keyed = keyed_spending(options)
+    if not keyed:
+        return ("Spending is shared by population for every function under these keys, so every council's "
+                "spending per head equals its region's (CRPSF); only taxes differ between councils of a region.")
+    listed = ", ".join(f"{g.replace('_', ' ')} by {k.replace('_', ' ')}" for g, k in keyed.items())
+    return (f"Spending per head differs between councils of a region only through {listed}; every other function "
+            "is shared by population.")
 
 
-def allocations(regional: pd.DataFrame, lads: pd.DataFrame, inputs: pd.DataFrame, year: str) -> dict:
-    """Every group's £m per LA under every valid key: {(column, key): Series by lad_code}, plus notes and population."""
-    groups = regional_groups(regional)
-    lads = lads[lads["itl1_code"].isin(groups.index)]
-    region_of = lads.set_index("lad_code")["itl1_code"]
-    shares, notes, found = {}, {}, lookup(inputs)
-    for key in KEYS:
-        shares[key], notes[key] = key_shares(key, lads, found, year)
-    out: dict = {}
-    columns = [f"rev_{g}" for g in REVENUE_GROUPS] + ["rev_other"] + [f"exp_{g}" for g in EXPENDITURE_GROUPS] + ["exp_other"]
-    for column in columns:
-        group = column.split("_", 1)[1]
-        keys = KEY_OPTIONS.get(group, ("population",))
-        totals = region_of.map(groups[column])
-        for key in keys:
-            out[(column, key)] = totals * shares[key].reindex(region_of.index)
-    population_period = {n["region"]: n["population_period"] for n in notes["population"]}
-    inputs_pop = inputs[inputs["indicator_id"] == "population"].set_index(["area_code", "period"])["value"]
-    population = pd.Series({lad: inputs_pop.get((lad, population_period[r])) for lad, r in region_of.items()}, dtype=float)
-    return {"values": out, "notes": notes, "region_of": region_of, "population": population, "groups": groups}
-
-
-def combine(alloc: dict, options: dict[str, str]) -> pd.DataFrame:
-    """Per-LA estimates (£m) for one set of key options: each group, revenue, income tax, expenditure, net balance."""
-    frame = pd.DataFrame(index=alloc["region_of"].index)
-    frame["itl1_code"] = alloc["region_of"]
-    for (column, key), series in alloc["values"].items():
-        group = column.split("_", 1)[1]
-        if options.get(group, "population") == key:
-            frame[column] = series
-    rev_cols = [c for c in frame if c.startswith("rev_")]
-    exp_cols = [c for c in frame if c.startswith("exp_")]
-    frame["revenue"] = frame[rev_cols].sum(axis=1)
-    frame["expenditure"] = frame[exp_cols].sum(axis=1)
-    frame["net_balance"] = frame["expenditure"] - frame["revenue"]
-    frame["population"] = alloc["population"]
-    return frame
-
-
-def sensitivity_range(alloc: dict, lad_codes: list[str]) -> dict:
-    """Min and max of the summed net balance (£m) of some LAs across every combination of key options."""
-    # net balance = Σ chosen expenditure columns − Σ chosen revenue columns (as in combine), so sum each (column, key)
-    # over the LAs once and add scalars per combination
-    signed = {}
-    for (column, key), series in alloc["values"].items():
-        sign = -1.0 if column.startswith("rev_") else 1.0
-        signed[(column, key)] = sign * float(series[series.index.isin(lad_codes)].sum())
-    results = []
-    for combo in itertools.product(*KEY_OPTIONS.values()):
-        options = dict(zip(KEY_OPTIONS, combo))
-        net = sum(v for (column, key), v in signed.items() if options.get(column.split("_", 1)[1], "population") == key)
-        results.append((net, options))
-    low, high = min(results, key=lambda r: r[0]), max(results, key=lambda r: r[0])
-    return {"min_gbp_m": low[0], "min_options": low[1], "max_gbp_m": high[0], "max_options": high[1],
-            "combinations": len(results)}
-
-
-def summarise(frame: pd.DataFrame, lad_codes: list[str]) -> dict:
-    """Totals (£m) and per-head (£) figures over a set of LAs."""
-    part = frame[frame.index.isin(lad_codes)]
-    totals = {c: float(part[c].sum()) for c in ("revenue", "rev_income_tax", "expenditure", "net_balance", "population")}
-    totals["members"] = len(part)
-    return totals
-
-
-# ------------------------------------------------------------------------------------------ warehouse wrappers
-
-INPUT_INDICATORS = sorted({i for ids, _ in KEYS.values() for i in ids})
+# ------------------------------------------------------------------------------------------ warehouse reads
 
 
 def fiscal_years() -> list[str]:
-    """Financial years with CRPSF revenue and expenditure, oldest first."""
-    return query("SELECT DISTINCT period FROM observations WHERE indicator_id = ? ORDER BY period", [REVENUE_TOTAL])["period"].tolist()
+    """Financial years with estimates (CRPSF years), oldest first."""
+    return query("SELECT DISTINCT period FROM fiscal_areas ORDER BY period")["period"].tolist()
 
 
 def resolve_year(year: str | None) -> str:
@@ -293,66 +111,106 @@ def resolve_year(year: str | None) -> str:
     return year
 
 
+def estimates(year: str, options: dict[str, str], area_codes: list[str] | None = None) -> pd.DataFrame:
+    """£m revenue, income tax and expenditure of every area (or `area_codes`) under one set of options, indexed by
+    area code, with name, type, population (CRPSF base), members expected and present, and net balance."""
+    sql = """SELECT a.area_code, any_value(a.area_name) AS area_name, any_value(a.area_type) AS area_type,
+                    any_value(a.population) AS population, any_value(a.members_expected) AS members_expected,
+                    any_value(a.members_present) AS members_present, any_value(a.members_missing) AS members_missing,
+                    sum(i.value_gbp_m) FILTER (WHERE i.item LIKE 'rev%') AS revenue,
+                    sum(i.value_gbp_m) FILTER (WHERE i.item = 'rev_income_tax') AS rev_income_tax,
+                    sum(i.value_gbp_m) FILTER (WHERE i.item LIKE 'exp%') AS expenditure
+             FROM fiscal_items i JOIN fiscal_areas a ON a.period = i.period AND a.area_code = i.area_code
+             WHERE i.period = ? AND list_contains(?, i.item || '|' || i.key)"""
+    params = [year, choices(options)]
+    if area_codes is not None:
+        sql += " AND list_contains(?, i.area_code)"
+        params.append(list(area_codes))
+    frame = query(sql + " GROUP BY a.area_code ORDER BY a.area_code", params).set_index("area_code")
+    frame["net_balance"] = frame["expenditure"] - frame["revenue"]
+    return frame
+
+
+def ranges(year: str, area_codes: list[str]) -> dict[str, dict]:
+    """Lowest and highest net balance (£m) over every combination of keys, with the keys that give them, by area."""
+    frame = query("SELECT area_code, min_gbp_m, max_gbp_m, min_options, max_options, combinations FROM fiscal_ranges "
+                  "WHERE period = ? AND list_contains(?, area_code)", [year, list(area_codes)])
+    return {row["area_code"]: {"min_gbp_m": row["min_gbp_m"], "max_gbp_m": row["max_gbp_m"],
+                               "min_options": json.loads(row["min_options"]),
+                               "max_options": json.loads(row["max_options"]), "combinations": int(row["combinations"])}
+            for row in frame.to_dict("records")}
+
+
+def held_north_sea(year: str) -> pd.DataFrame:
+    """North Sea oil and gas revenue (£m) held at region/nation level, by region and item."""
+    return query("SELECT region_code, item, value_gbp_m FROM fiscal_held WHERE period = ? ORDER BY region_code, item",
+                 [year])
+
+
 def load_regional(year: str) -> pd.DataFrame:
-    """CRPSF figures for the UK, England and the 12 ITL1 regions in one financial year."""
+    """CRPSF figures (£m; population) for the UK, England and the 12 ITL1 regions in one financial year."""
     return query(
         "SELECT area_code, area_name, indicator_id, value FROM observations WHERE period = ? AND list_contains(?, area_code) "
-        "AND (indicator_id LIKE 'rev%' OR indicator_id LIKE 'exp%' OR indicator_id = ?)",
-        [year, list(OFFICIAL_AREAS), CRPSF_POPULATION],
+        "AND list_contains(?, indicator_id)",
+        [year, list(OFFICIAL_AREAS), [REVENUE_TOTAL, EXPENDITURE_TOTAL, "rev_income_tax", CRPSF_POPULATION]],
     )
 
 
-def load_lads() -> pd.DataFrame:
-    return query("SELECT lad_code, lad_name, itl1_code FROM lad_lookup ORDER BY lad_code")
+def key_notes(year: str) -> pd.DataFrame:
+    """The mart's notes for one year: per key and region, the data period used and the councils that fell back."""
+    return query("SELECT key, region_code, key_period, population_period, lads, fallback_lads FROM fiscal_key_notes "
+                 "WHERE period = ? ORDER BY key, region_code", [year])
 
 
-def load_inputs() -> pd.DataFrame:
-    """Every observation the keys read (all years, LAs only)."""
-    return observations(INPUT_INDICATORS)
+def key_releases() -> list[dict]:
+    """The releases behind the councils' spending keys that are tables, not catalogue indicators (MHCLG RS)."""
+    frame = query("SELECT publisher, title, release, release_date, vintage FROM sources WHERE list_contains(?, source_id) "
+                  "ORDER BY source_id", [[s.source_id for s in revenue_outturn.SOURCES]])
+    return frame.to_dict("records")
 
 
-def regional_only(regional: pd.DataFrame) -> pd.DataFrame:
-    return regional[regional["area_code"].isin(REGIONS)]
+def claim(claim_id: str) -> dict:
+    frame = query("SELECT * FROM claims WHERE claim_id = ?", [claim_id])
+    return frame.iloc[0].to_dict() if not frame.empty else {}
 
 
-def build(year: str | None = None, lads: pd.DataFrame | None = None, inputs: pd.DataFrame | None = None) -> tuple[str, dict, pd.DataFrame]:
-    """Year, allocations and the full regional CRPSF frame (inputs may be passed in to avoid reloading)."""
-    year = resolve_year(year)
-    if lads is None and inputs is None:
-        return _warehouse_build(year)
-    regional = load_regional(year)
-    lads = load_lads() if lads is None else lads
-    inputs = load_inputs() if inputs is None else inputs
-    return year, allocations(regional_only(regional), lads, inputs, year), regional
+# ------------------------------------------------------------------------------------------------ shaping
 
 
-@per_database
-def _warehouse_build(year: str) -> tuple[str, dict, pd.DataFrame]:
-    """build() on the warehouse's own inputs, once per year per process (the result is shared: don't mutate it)."""
-    return build(year, load_lads(), load_inputs())
+def notes_lines(notes: pd.DataFrame, options: dict[str, str]) -> list[str]:
+    """Plain-English notes on the data periods and population fallbacks of the keys in use.
+
+    Args: key_notes() rows; a full set of options.
+    Returns: one line per substituted population year, per key in use with fallbacks, and per key's periods used.
+    """
+    used = {"population"} | set(options.values()) - {"held"}
+    lines = []
+    pop = notes[notes["key"] == "population"]
+    for region, period in zip(pop["region_code"], pop["population_period"]):
+        lines.append(f"population base {region}: CRPSF's population shared by mid-year estimates for {period}")
+    for key, part in notes[notes["key"].isin(sorted(used - {"population"}))].groupby("key"):
+        for row in part.to_dict("records"):
+            missing = [c for c in str(row["fallback_lads"] or "").split(";") if c]
+            if missing and (row["key_period"] is None or pd.isna(row["key_period"])):
+                lines.append(f"{key}: no data for {row['region_code']}; all its {len(missing)} councils shared by population")
+            elif missing:
+                lines.append(f"{key}: {len(missing)} council(s) in {row['region_code']} have no {key} data for "
+                             f"{row['key_period']} and take their population share: {', '.join(missing)}")
+        periods = sorted({p for p in part["key_period"] if isinstance(p, str)})
+        lines.append(f"{key}: data period(s) used {', '.join(periods)}")
+    return lines
 
 
-def la_estimates(year: str | None = None, **options: str) -> pd.DataFrame:
-    """Per-LA estimates (£m) for a financial year under the chosen keys."""
-    options = check_options(**options)
-    _, alloc, _ = build(year)
-    return combine(alloc, options)
-
-
-def core_city_groups() -> dict[str, tuple[str, list[str]]]:
-    """Council and city-region members: {code: (name, lad_codes)} for each city region and the two Core Cities totals."""
-    members = query("SELECT city_region_code, city_region_name, lad_code FROM city_region_members ORDER BY city_region_code, lad_code")
-    cities = query("SELECT lad_code FROM core_cities ORDER BY lad_code")["lad_code"].tolist()
-    out = {code: (g["city_region_name"].iloc[0], g["lad_code"].tolist()) for code, g in members.groupby("city_region_code")}
-    out[CORE_COUNCILS] = ("Core Cities (ten councils)", cities)
-    out[CORE_CITY_REGIONS] = ("Core Cities (ten city regions)", sorted(set(members["lad_code"])))
-    return out
+def coverage(members_present: int, members_expected: int, missing: str = "") -> str:
+    """'10 of 10 councils' (and which are missing, if any)."""
+    text = f"{members_present} of {members_expected} council{'s' if members_expected != 1 else ''}"
+    return text + (f" (missing: {missing.replace(';', ', ')})" if members_present < members_expected else "")
 
 
 def _row(code, name, area_type, year, totals: dict, options, estimate=True) -> dict:
     pop = totals.get("population") or 0
     per_head = (lambda v: round(v * 1e6 / pop, 0)) if pop else (lambda v: None)
-    return {
+    row = {
         "area_code": code, "area_name": name, "area_type": area_type, "year": year, "estimate": estimate,
         "revenue_gbp": round(totals["revenue"] * 1e6), "income_tax_gbp": round(totals["rev_income_tax"] * 1e6),
         "expenditure_gbp": round(totals["expenditure"] * 1e6), "net_balance_gbp": round(totals["net_balance"] * 1e6),
@@ -360,9 +218,14 @@ def _row(code, name, area_type, year, totals: dict, options, estimate=True) -> d
         "net_balance_gbp_bn": round(totals["net_balance"] / 1e3, 3), "population": round(pop) if pop else None,
         "revenue_per_head_gbp": per_head(totals["revenue"]), "expenditure_per_head_gbp": per_head(totals["expenditure"]),
         "net_balance_per_head_gbp": per_head(totals["net_balance"]),
-        "sign_convention": "net balance = expenditure − revenue; positive = spending exceeds taxes (deficit)",
+        "sign_convention": SIGN_CONVENTION,
         "key_options": dict(options) if estimate else "official CRPSF figures",
     }
+    if "members_expected" in totals:
+        row["members"] = int(totals["members_present"])
+        row["members_expected"] = int(totals["members_expected"])
+        row["coverage"] = coverage(row["members"], row["members_expected"], totals.get("members_missing") or "")
+    return row
 
 
 def official_rows(regional: pd.DataFrame, year: str) -> list[dict]:
@@ -378,71 +241,102 @@ def official_rows(regional: pd.DataFrame, year: str) -> list[dict]:
     return sorted(rows, key=lambda r: order.get(r["area_code"], 99))
 
 
-@per_database
-def fiscal_cli_rows(year: str | None = None, **options: str) -> list[dict]:
-    """One dict per LA, per Core City region, the two Core Cities totals and the official regions/UK (for --json)."""
-    options = check_options(**options)
-    year, alloc, regional = build(year)
-    frame = combine(alloc, options)
-    names = load_lads().set_index("lad_code")["lad_name"]
-    rows = [_row(code, names.get(code, code), "lad", year, summarise(frame, [code]), options) for code in frame.index]
-    for code, (name, members) in core_city_groups().items():
-        area_type = "core_cities_total" if code in (CORE_COUNCILS, CORE_CITY_REGIONS) else "city_region"
-        row = _row(code, name, area_type, year, summarise(frame, members), options)
-        if area_type == "core_cities_total":
-            result = sensitivity_range(alloc, members)
-            row["sensitivity_net_balance_gbp"] = {"min": round(result["min_gbp_m"] * 1e6), "min_options": result["min_options"],
-                                                  "max": round(result["max_gbp_m"] * 1e6), "max_options": result["max_options"],
-                                                  "combinations": result["combinations"]}
+def held_rows(held: pd.DataFrame, names: dict[str, str], year: str, options: dict[str, str]) -> list[dict]:
+    """One unallocated line per region with North Sea revenue held at region/nation level (option north_sea=held)."""
+    if options.get("north_sea") != "held" or held.empty:
+        return []
+    rows = []
+    for region, part in held.groupby("region_code"):
+        total = float(part["value_gbp_m"].sum())
+        if total == 0:
+            continue  # no North Sea revenue allocated to this region
+        totals = {"revenue": total, "rev_income_tax": 0.0, "expenditure": 0.0, "net_balance": -total, "population": None}
+        row = _row(f"NORTH_SEA_{region}", f"{names.get(region, region)}: North Sea oil and gas revenue held at "
+                   "region/nation level (not in any council)", "north_sea_held", year, totals, options)
+        row["items_gbp"] = {item: round(v * 1e6) for item, v in zip(part["item"], part["value_gbp_m"])}
         rows.append(row)
-    return rows + official_rows(regional, year)
-
-
-def claim(claim_id: str) -> dict:
-    frame = query("SELECT * FROM claims WHERE claim_id = ?", [claim_id])
-    return frame.iloc[0].to_dict() if not frame.empty else {}
-
-
-@per_database
-def core_cities_gap(year: str | None = None, **options: str) -> dict:
-    """The Core Cities' estimated net fiscal balance (councils and city regions) beside the £53bn claim, with ranges."""
-    options = check_options(**options)
-    year, alloc, _ = build(year)
-    frame = combine(alloc, options)
-    groups = core_city_groups()
-    out = {"year": year, "key_options": options, "claim": claim(CLAIM_GAP), "sign_convention": method()["sign_convention"]}
-    for label, code in (("councils", CORE_COUNCILS), ("city_regions", CORE_CITY_REGIONS)):
-        members = groups[code][1]
-        totals = summarise(frame, members)
-        out[label] = {**{f"{k}_gbp_bn": v / 1e3 for k, v in totals.items() if k not in ("population", "members")},
-                      "population": totals["population"], "members": totals["members"],
-                      "sensitivity": _in_bn(sensitivity_range(alloc, members))}
-    out["notes"] = period_notes(alloc, options)
-    return out
+    return rows
 
 
 def _in_bn(result: dict) -> dict:
-    """A sensitivity_range result with £m converted to £bn."""
+    """A ranges() entry with £m converted to £bn."""
     return {"min_gbp_bn": result["min_gbp_m"] / 1e3, "min_options": result["min_options"],
             "max_gbp_bn": result["max_gbp_m"] / 1e3, "max_options": result["max_options"],
             "combinations": result["combinations"]}
 
 
-def period_notes(alloc: dict, options: dict[str, str]) -> list[str]:
-    """Plain-English notes on substituted years and population fallbacks for the keys in use."""
-    used = {"population"} | set(options.values())
-    lines = []
-    for key in sorted(used):
-        for note in alloc["notes"][key]:
-            missing = note["fallback_to_population"]
-            if missing and note["key_period"] is None:
-                lines.append(f"{key}: no data for {note['region']}; all its {len(missing)} LAs shared by population")
-            elif missing:
-                lines.append(f"{key}: {len(missing)} LA(s) in {note['region']} have no {key} data for "
-                             f"{note['key_period']} and take their population share: {', '.join(missing)}")
-        periods = sorted({n["key_period"] for n in alloc["notes"][key] if n["key_period"]})
-        lines.append(f"{key}: data period(s) used {', '.join(periods)}")
-    return lines
+# ------------------------------------------------------------------------------------------------ outputs
+
+
+def fiscal_rows(year: str | None = None, area_codes: list[str] | None = None, **options: str) -> list[dict]:
+    """Rows for councils, Core City regions and the two Core Cities totals (or just `area_codes`), then each held
+    North Sea line and the official regions/UK. Aggregates carry their members and a sensitivity range over every key
+    combination."""
+    options = check_options(**options)
+    year = resolve_year(year)
+    frame = estimates(year, options, area_codes)
+    spread = ranges(year, frame.index[frame["area_type"] != "lad"].tolist())
+    rows = []
+    for record in frame.reset_index().to_dict("records"):
+        code = record["area_code"]
+        out = _row(code, record["area_name"], record["area_type"], year, record, options)
+        if record["area_type"] == "lad":
+            for field in ("members", "members_expected", "coverage"):
+                out.pop(field)
+        if code in spread:
+            result = spread[code]
+            out["sensitivity_net_balance_gbp"] = {
+                "min": round(result["min_gbp_m"] * 1e6), "min_options": result["min_options"],
+                "max": round(result["max_gbp_m"] * 1e6), "max_options": result["max_options"],
+                "combinations": result["combinations"]}
+        rows.append(out)
+    order = {"lad": 0, "city_region": 1, "core_cities_total": 2}
+    rows.sort(key=lambda r: (order.get(r["area_type"], 3), r["area_code"]))
+    regional = load_regional(year)
+    names = dict(zip(regional["area_code"], regional["area_name"]))
+    return rows + held_rows(held_north_sea(year), names, year, options) + official_rows(regional, year)
+
+
+def fiscal_cli_rows(year: str | None = None, **options: str) -> list[dict]:
+    """One dict per council, Core City region, the two Core Cities totals, each held North Sea line and the official
+    regions/UK (for --json)."""
+    return fiscal_rows(year, None, **options)
+
+
+def notes(year: str, options: dict[str, str]) -> list[str]:
+    """Notes on the population base, key periods, fallbacks and North Sea treatment for a year and set of options."""
+    north_sea = north_sea_note(year, options)
+    return [spending_note(options)] + ([north_sea] if north_sea else []) + notes_lines(key_notes(year), options)
+
+
+def north_sea_note(year: str, options: dict[str, str]) -> str:
+    """What happens to North Sea revenue under these options ('' when it is shared to councils)."""
+    if options.get("north_sea") != "held":
+        return ""
+    held = held_north_sea(year).groupby("region_code")["value_gbp_m"].sum()
+    shown = ", ".join(f"{r} £{v:,.0f}m" for r, v in held.items() if v != 0)
+    return ("North Sea oil and gas revenue is held at region/nation level and is in no council's revenue"
+            + (f" ({year}: {shown})." if shown else f" (none allocated in {year})."))
+
+
+def core_cities_gap(year: str | None = None, **options: str) -> dict:
+    """The Core Cities' estimated net fiscal balance (councils and city regions) beside the £53bn claim, with ranges."""
+    options = check_options(**options)
+    year = resolve_year(year)
+    frame = estimates(year, options, [CORE_COUNCILS, CORE_CITY_REGIONS])
+    spread = ranges(year, [CORE_COUNCILS, CORE_CITY_REGIONS])
+    out = {"year": year, "key_options": options, "claim": claim(CLAIM_GAP), "sign_convention": method()["sign_convention"]}
+    for label, code in (("councils", CORE_COUNCILS), ("city_regions", CORE_CITY_REGIONS)):
+        row = frame.loc[code]
+        out[label] = {"net_balance_gbp_bn": row["net_balance"] / 1e3, "revenue_gbp_bn": row["revenue"] / 1e3,
+                      "rev_income_tax_gbp_bn": row["rev_income_tax"] / 1e3, "expenditure_gbp_bn": row["expenditure"] / 1e3,
+                      "population": float(row["population"]), "members": int(row["members_present"]),
+                      "members_expected": int(row["members_expected"]),
+                      "coverage": coverage(int(row["members_present"]), int(row["members_expected"]), row["members_missing"]),
+                      "sensitivity": _in_bn(spread[code])}
+    out["spending_note"] = spending_note(options)
+    out["notes"] = notes(year, options)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------- Total Place
@@ -460,6 +354,13 @@ def total_place_frame(cra: pd.DataFrame, shares: pd.Series, region_of: pd.Series
     return frame.sort_values("order").drop(columns="order").reset_index(drop=True)
 
 
+def population_shares(year: str, lad_codes: list[str]) -> pd.DataFrame:
+    """Councils' shares of their region's population in the fiscal population base for a year (lad_code index)."""
+    return query("SELECT lad_code, itl1_code, population / crpsf_population AS share, mye_period FROM fiscal_population "
+                 "WHERE period = ? AND list_contains(?, lad_code) ORDER BY lad_code", [year, list(lad_codes)]
+                 ).set_index("lad_code")
+
+
 def total_place(area_code: str, year: str | None = None) -> dict:
     """Public spending in one place by function: HMT CRA identifiable spending by COFOG function, apportioned by
     population from the region, for `year` (or the nearest year with CRA data), beside CRPSF total spending."""
@@ -471,21 +372,17 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     used = pick_period(cra_years, wanted)
     cra = query("SELECT edition, region_code, cofog_function, CAST(value_gbp_m AS DOUBLE) AS value_gbp_m "
                 "FROM cra_identifiable_spending WHERE period = ?", [used])
-    lads, inputs = load_lads(), load_inputs()
-    lads = lads[lads["itl1_code"].isin(REGIONS)]
-    shares, notes = key_shares("population", lads, lookup(inputs), used)
-    region_of = lads.set_index("lad_code")["itl1_code"]
-    functions = total_place_frame(cra, shares, region_of, lad_codes)
+    shares = population_shares(used, lad_codes)
+    functions = total_place_frame(cra, shares["share"], shares["itl1_code"], lad_codes)
     crpsf_year = pick_period(fiscal_years(), wanted)
-    _, alloc, _ = build(crpsf_year, lads, inputs)
-    frame = combine(alloc, {g: "population" for g in KEY_OPTIONS})
-    crpsf_total = summarise(frame, lad_codes)["expenditure"]
+    population_keys = check_options(**{g: "population" for g, keys in KEY_OPTIONS.items() if "population" in keys})
+    crpsf_total = float(estimates(crpsf_year, population_keys, lad_codes)["expenditure"].sum())
     out = {
         "area_code": area_code, "area_name": geography.area_names().get(area_code, area_code), "estimate": True,
         "requested_year": wanted, "cra_year": used, "edition": ", ".join(sorted(cra["edition"].unique())),
         "functions": functions.to_dict("records"), "identifiable_total_gbp_bn": float(functions["value_gbp_m"].sum()) / 1e3,
         "crpsf_year": crpsf_year, "crpsf_total_expenditure_gbp_bn": crpsf_total / 1e3,
-        "population_period": sorted({n["population_period"] for n in notes}),
+        "population_period": sorted(set(shares["mye_period"])),
     }
     if used != wanted:
         out["year_note"] = (f"HMT CRA data start in {cra_years[0]}; {used} is the year nearest to {wanted} "
@@ -517,37 +414,60 @@ def total_place_comparison(area_code: str = "E08000025", claim_id: str = CLAIM_T
 # ------------------------------------------------------------------------------------------------------ method
 
 
+def function_keys() -> list[dict]:
+    """Every revenue and spending group with its items, valid keys (default first) and the reason for them."""
+    return [{"group": name, "side": "revenue" if name in mart.REVENUE else "spending", "item": g.item,
+             "crpsf_items": list(g.indicators) or "the rest of the CRPSF total", "keys": list(g.keys),
+             "default": g.keys[0], "switchable": len(g.keys) > 1, "why": g.why} for name, g in GROUPS.items()]
+
+
 def method() -> dict:
     """Assumptions and formulas behind every output, for the app's 'how was this calculated?' panel."""
     return {
         "label": "Estimate",
         "summary": "No official figures exist below region level. Each ITL1 region's official revenue and spending (ONS "
-        "country and regional public sector finances, CRPSF) is shared out to its local authorities with a stated key; "
-        "council estimates therefore add back exactly to the official regional figures.",
+        "country and regional public sector finances, CRPSF) is shared out to its local authorities with a stated key "
+        "for each group of taxes and each spending function; council estimates plus North Sea revenue held at "
+        "region/nation level add back exactly (to £1m) to the official regional figures.",
         "sign_convention": "Net fiscal balance = expenditure − revenue (CRPSF convention): positive means spending in the "
         "area exceeds the taxes raised there (a deficit); negative means a surplus.",
-        "formula": "LA estimate of item i = regional CRPSF item i (£m) × LA share of the key for i within the region. "
+        "formula": "LA estimate of group g = regional CRPSF group g (£m) × LA share of g's key within the region. "
         "Shares sum to 1 in every region. LAs with no key data take their population share and the others split the "
-        "remainder in proportion to the key.",
-        "revenue_groups": {g: list(items) for g, items in REVENUE_GROUPS.items()}
-        | {"other": "every other CRPSF revenue item (rev_total less the groups above), shared by population"},
-        "expenditure": "Total managed expenditure (CRPSF exp_total, incl. non-identifiable spending, accounting "
-        "adjustments) shared by population; economic affairs may instead be shared by GVA (option economic_affairs).",
-        "keys": {k: desc for k, (_, desc) in KEYS.items()},
+        "remainder in proportion to the key. Computed once when the warehouse is built (fiscal mart).",
+        "population": "One population base per year: CRPSF's own population of the region for the financial year, "
+        "shared to its councils in proportion to their ONS mid-year estimates (calendar year Y for FY Y-(Y+1); the "
+        "nearest year published where Y is missing, e.g. mid-2023 for 2024-25, and mid-2022 for Northern Ireland's "
+        "councils, which have no mid-2023 figure in the release). Council populations add back to CRPSF's regional "
+        "population, so a group shared by population gives every council exactly its region's per-head figure.",
+        "revenue_groups": {name: list(GROUPS[name].indicators) or GROUPS[name].why for name in REVENUE_GROUPS},
+        "expenditure": "Total managed expenditure (CRPSF exp_total) is shared function by function (COFOG divisions; "
+        "EU transactions and accounting adjustments together as 'other'), each with its own key; population is the "
+        "default for every function, and where councils' own spending (MHCLG Revenue Outturn) gives a defensible "
+        "alternative it is a switchable option (education, social protection, housing, recreation and culture); "
+        "economic affairs may be shared by GVA.",
+        "functions": function_keys(),
+        "keys": dict(KEYS),
         "options": {g: {"valid": list(keys), "default": keys[0]} for g, keys in KEY_OPTIONS.items()},
-        "years": "Financial year Y-(Y+1) uses calendar-year Y population, GVA and filled jobs; where Y is not yet "
-        "published the latest available year is used (and the earliest for years before the series starts). HMRC "
-        "income tax (2023-24) and GDHI (one year) shares are used for every year. Council tax receipts: same year "
-        "where available (2010-11 to 2022-23), otherwise the nearest year.",
-        "aggregates": "City regions and the Core Cities totals are sums of member councils' estimates; per-head values "
-        "divide by the same members' mid-year population. Regions, England and the UK are CRPSF's own figures "
-        "(per head using CRPSF's population).",
-        "north_sea": "Revenue includes North Sea oil and gas allocated by geographic share (CRPSF rev_total), shared "
-        "within Scotland by the business key.",
-        "sensitivity": "The range is the minimum and maximum Core Cities net balance across every combination of key "
-        f"options ({len(list(itertools.product(*KEY_OPTIONS.values())))} combinations).",
+        "years": "Each key uses the year nearest the financial year's start among those it has data for: calendar "
+        "year Y for population, GVA and filled jobs; the same financial year for council tax receipts (2010-11 to "
+        "2022-23) and Revenue Outturn (2010-11 to 2014-15, 2017-18); HMRC income tax (2023-24) and GDHI (one year) "
+        "shares are used for every year. Every substitution is listed in the notes.",
+        "aggregates": "City regions and the Core Cities totals are sums of member councils' estimates, and say how many "
+        "members they rest on; per-head values divide by the same members' share of the CRPSF population. Regions, "
+        "England and the UK are CRPSF's own figures (per head using CRPSF's population).",
+        "north_sea": "North Sea oil and gas revenue — CRPSF's four items petroleum revenue tax, offshore corporation "
+        "tax, North Sea royalties and licence fees, and the energy profits levy, which CRPSF counts with them (its "
+        "'excluding North Sea' total leaves all four out, and it gives a geographic and a population version of each) "
+        "— is allocated by ONS to regions by the location of the fields, almost all to Scotland. No council's "
+        "residents or businesses raise it, so by default it is held at region/nation level as an unallocated line "
+        "and is in no council's revenue; option north_sea shares it to councils by population or by GVA instead.",
+        "sensitivity": "The range is the lowest and highest net balance over every combination of key options "
+        f"({mart.combinations():,} combinations, North Sea and spending keys included). Net balance is a sum over "
+        "groups, so its extremes are the sums of each group's extremes (computed at build time).",
         "total_place": "Total Place view: HM Treasury CRA identifiable spending by COFOG function for the region, "
         "shared by population; identifiable spending excludes defence, debt interest and other non-identifiable items.",
         "caveats": "Allocation keys are proxies: e.g. corporation tax is paid where profits are booked, not where GVA "
-        "is produced; council tax receipts include precepts; HMRC income tax is a survey-based 2023-24 estimate.",
+        "is produced; council tax receipts include precepts; HMRC income tax is a survey-based 2023-24 estimate; "
+        "councils' spending in Revenue Outturn is net current expenditure of 2010-11 to 2017-18 (England only) and "
+        "leaves out academies, so the education key understates councils with many academies.",
     }

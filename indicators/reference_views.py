@@ -193,58 +193,77 @@ FISCAL_LEVELS = {"council": "CORE_CITIES_COUNCILS", "city-region": "CORE_CITIES_
 
 
 def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]) -> dict:
-    """Everything the Tax and spend page shows for one year, geography and set of keys, from one apportionment.
+    """Everything the Tax and spend page shows for one year, geography and set of keys, read from the fiscal mart.
 
-    Returns {"table": DataFrame, "gap": dict}. The table holds the ten Core Cities (councils or city regions, with a
-    'city' column), their total, then the official CRPSF UK, England and ITL1 rows, with 'basis' = 'estimate' or
-    'official CRPSF' (columns as fiscal.fiscal_cli_rows). The gap dict: year, estimate_gbp_bn (net balance = spending −
-    taxes), min_gbp_bn / max_gbp_bn (range over every key combination), below_gbp_bn / above_gbp_bn (distances from
-    the estimate to the range ends, for error bars), combinations, min_options, max_options, revenue_gbp_bn,
-    expenditure_gbp_bn, population, claimed_gbp_bn and claim (the £53bn claim), notes, sign_convention.
+    Returns {"table": DataFrame, "gap": dict, "keys": DataFrame}. The table holds the ten Core Cities (councils or city
+    regions, with a 'city' column), their total, then the official CRPSF UK, England and ITL1 rows and any North Sea
+    revenue held at region/nation level, with 'basis' = 'estimate', 'official CRPSF' or 'held at region/nation level'
+    (columns as fiscal.fiscal_cli_rows). The gap dict: year, estimate_gbp_bn (net balance = spending − taxes),
+    min_gbp_bn / max_gbp_bn (range over every key combination), below_gbp_bn / above_gbp_bn (distances from the
+    estimate to the range ends, for error bars), combinations, min_options, max_options, revenue_gbp_bn,
+    expenditure_gbp_bn, population, members, members_expected, coverage, claimed_gbp_bn and claim (the £53bn claim),
+    spending_note, north_sea_note, notes, sign_convention. keys: key_table(options).
     """
     if geography_key not in FISCAL_LEVELS:
         raise ValueError(f"unknown geography {geography_key!r}; valid: {', '.join(FISCAL_LEVELS)}")
     options = fiscal.check_options(**options)
-    rows = pd.DataFrame(fiscal.fiscal_cli_rows(year, **options))
     from indicators import geography
 
     cities = geography.core_cities()
     column = "lad_code" if geography_key == "council" else "city_region_code"
     city_of = dict(zip(cities[column], cities["city"]))
+    rows = pd.DataFrame(fiscal.fiscal_rows(year, [*city_of, FISCAL_LEVELS[geography_key]], **options))
     chosen = rows[rows["area_code"].isin(list(city_of))].copy()
     chosen["city"] = chosen["area_code"].map(city_of)
     total = rows[rows["area_code"] == FISCAL_LEVELS[geography_key]].assign(city="Core Cities")
     official = rows[rows["area_type"].isin(["region", "country"])].assign(city="")
-    table = pd.concat([chosen.sort_values("city"), total, official], ignore_index=True)
-    table["basis"] = ["estimate" if e else "official CRPSF" for e in table["estimate"]]
+    held = rows[rows["area_type"] == "north_sea_held"].assign(city="")
+    table = pd.concat([chosen.sort_values("city"), total, official, held], ignore_index=True)
+    table["basis"] = ["held at region/nation level" if t == "north_sea_held" else "estimate" if e else "official CRPSF"
+                      for t, e in zip(table["area_type"], table["estimate"])]
     table["key_options"] = table["key_options"].astype(str)
     row = total.iloc[0]
     sensitivity = row["sensitivity_net_balance_gbp"]
-    table = table.drop(columns=["sensitivity_net_balance_gbp"])
-    used_year, alloc, _ = fiscal.build(row["year"])
+    table = table.drop(columns=[c for c in ("sensitivity_net_balance_gbp", "items_gbp") if c in table])
     stated = fiscal.claim(fiscal.CLAIM_GAP)
     estimate = row["net_balance_gbp_bn"]
     gap = {
-        "year": used_year, "estimate_gbp_bn": estimate, "min_gbp_bn": sensitivity["min"] / 1e9,
+        "year": row["year"], "estimate_gbp_bn": estimate, "min_gbp_bn": sensitivity["min"] / 1e9,
         "max_gbp_bn": sensitivity["max"] / 1e9, "below_gbp_bn": estimate - sensitivity["min"] / 1e9,
         "above_gbp_bn": sensitivity["max"] / 1e9 - estimate, "combinations": sensitivity["combinations"],
         "min_options": sensitivity["min_options"], "max_options": sensitivity["max_options"],
         "revenue_gbp_bn": row["revenue_gbp_bn"], "expenditure_gbp_bn": row["expenditure_gbp_bn"],
-        "population": row["population"], "claim": stated,
+        "population": row["population"], "members": int(row["members"]), "members_expected": int(row["members_expected"]),
+        "coverage": row["coverage"], "claim": stated,
         "claimed_gbp_bn": float(stated["value"]) if stated.get("value") is not None else None,
-        "notes": fiscal.period_notes(alloc, options), "sign_convention": fiscal.method()["sign_convention"],
+        "spending_note": fiscal.spending_note(options), "north_sea_note": fiscal.north_sea_note(row["year"], options),
+        "notes": fiscal.notes(row["year"], options),
+        "sign_convention": fiscal.method()["sign_convention"],
     }
-    return {"table": table, "gap": gap}
+    return {"table": table, "gap": gap, "keys": key_table(options)}
+
+
+def key_table(options: dict[str, str]) -> pd.DataFrame:
+    """Every revenue group and spending function with the key in use, the alternatives and the reason (one row each)."""
+    options = fiscal.check_options(**options)
+    rows = []
+    for entry in fiscal.function_keys():
+        used = options.get(entry["group"], entry["default"])
+        rows.append({"side": entry["side"], "group": entry["group"].replace("_", " "), "key_used": used.replace("_", " "),
+                     "default": "yes" if used == entry["default"] else "no",
+                     "alternatives": ", ".join(k.replace("_", " ") for k in entry["keys"] if k != used) or "none (fixed)",
+                     "why": entry["why"]})
+    return pd.DataFrame(rows)
 
 
 def gap_table(gap: dict) -> pd.DataFrame:
     """The gap chart's data as a table: the estimate with its range, and the claim (from tax_spend_view()["gap"])."""
     rows = [{"figure": f"Estimate {gap['year']} (chosen keys)", "net_balance_gbp_bn": gap["estimate_gbp_bn"],
              "range_min_gbp_bn": gap["min_gbp_bn"], "range_max_gbp_bn": gap["max_gbp_bn"],
-             "combinations": gap["combinations"], "basis": "estimate"}]
+             "combinations": gap["combinations"], "members": gap.get("coverage"), "basis": "estimate"}]
     if gap.get("claimed_gbp_bn") is not None:
         rows.append({"figure": "As claimed (c.2016)", "net_balance_gbp_bn": gap["claimed_gbp_bn"], "range_min_gbp_bn": None,
-                     "range_max_gbp_bn": None, "combinations": None, "basis": "claim, method not stated"})
+                     "range_max_gbp_bn": None, "combinations": None, "members": None, "basis": "claim, method not stated"})
     return pd.DataFrame(rows)
 
 
@@ -260,10 +279,10 @@ def fiscal_provenance() -> dict:
     method = fiscal.method()
     return {
         "formula": method["formula"],
-        "method": method["summary"] + " " + method["aggregates"],
+        "method": " ".join([method["summary"], method["population"], method["aggregates"]]),
         "assumptions": " ".join([method["sign_convention"], method["expenditure"], method["years"], method["north_sea"]]),
         "limits": method["caveats"] + " " + method["sensitivity"],
-        "releases": releases_for(FISCAL_INDICATORS),
+        "releases": releases_for(FISCAL_INDICATORS) + fiscal.key_releases(),
     }
 
 

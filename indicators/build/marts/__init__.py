@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULE_NAMES = ("aggregates",)
+MODULE_NAMES = ("aggregates", "fiscal")
 
 
 def modules(names: tuple[str, ...] = MODULE_NAMES):
