@@ -297,3 +297,18 @@ def test_cra_unknown_region(tmp_path):
     frame.to_excel(folder / "CRA_2025_database.xlsx", sheet_name="CRA 2025 database", index=False)
     with pytest.raises(ExtractError, match=r"sheet 'CRA 2025 database', row 3: unknown region name 'ENGLAND_Wessex'"):
         pf._cra_edition(tmp_path, "CRA 2025")
+
+
+def test_north_sea_items_are_the_four_crpsf_leaves_out_of_its_excluding_total(frames):
+    """CRPSF's own North Sea revenue is petroleum revenue tax, offshore corporation tax, royalties and licence fees and
+    the energy profits levy: its 'excluding North Sea' total is the total less exactly these four (geographic version),
+    in every area and year. This is why the fiscal estimates hold the energy profits levy with the other three."""
+    obs = frames["obs_crpsf"]
+    wide = obs.pivot_table(index=["area_code", "period"], columns="indicator_id", values="value")
+    north_sea = [pf.revenue_id(f"{i} - Geographic") for i in pf.NORTH_SEA_ITEMS]
+    assert "rev_energy_profits_levy" in north_sea and len(north_sea) == 4
+    gap = wide["rev_total"] - wide["rev_total_excl_north_sea"] - wide[north_sea].sum(axis=1)
+    assert gap.abs().max() <= 0.5 * len(north_sea)
+    # the levy has values from 2022-23 only, and ONS allocates most of it to Scotland
+    levy = wide["rev_energy_profits_levy"].unstack("area_code")
+    assert levy.loc[:"2021-22"].abs().sum().sum() == 0 and levy.loc["2022-23", "TLM"] > 0.5 * levy.loc["2022-23", "K02000001"]
