@@ -86,7 +86,7 @@ def spending_note(options: dict[str, str]) -> str:
     if not keyed:
         return ("Spending is shared by population for every function under these keys, so every council's "
                 "spending per head equals its region's (CRPSF); only taxes differ between councils of a region.")
-    listed = ", ".join(f"{g.replace('_', ' ')} by {k.replace('_', ' ')}" for g, k in keyed.items())
+    listed = ", ".join(f"{g.replace('_', ' ')} by {KEY_LABELS[k]}" for g, k in keyed.items())
     return (f"Spending per head differs between councils of a region only through {listed}; every other function "
             "is shared by population.")
 

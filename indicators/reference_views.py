@@ -249,11 +249,19 @@ def key_table(options: dict[str, str]) -> pd.DataFrame:
     rows = []
     for entry in fiscal.function_keys():
         used = options.get(entry["group"], entry["default"])
-        rows.append({"side": entry["side"], "group": entry["group"].replace("_", " "), "key_used": used.replace("_", " "),
+        rows.append({"side": entry["side"], "group": entry["group"].replace("_", " "), "key_used": fiscal.KEY_LABELS[used],
                      "default": "yes" if used == entry["default"] else "no",
-                     "alternatives": ", ".join(k.replace("_", " ") for k in entry["keys"] if k != used) or "none (fixed)",
+                     "alternatives": ", ".join(fiscal.KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
                      "why": entry["why"]})
     return pd.DataFrame(rows)
+
+
+def key_table_markdown(table: pd.DataFrame) -> str:
+    """key_table() as a Markdown table (drawn as text: no data-grid component for the browser to load)."""
+    header = "| Taxes or spending | Group | Key used | Default? | Alternatives | Why |\n|---|---|---|---|---|---|"
+    lines = [f"| {r['side']} | {r['group']} | {r['key_used']} | {r['default']} | {r['alternatives']} | {r['why']} |"
+             for r in table.to_dict("records")]
+    return "\n".join([header, *lines])
 
 
 def gap_table(gap: dict) -> pd.DataFrame:

@@ -114,7 +114,7 @@ render.chart(fig, title=f"Net fiscal balance per resident, {gap['year']} (£)", 
              key="fiscal-per-head", note=gap["spending_note"])
 
 st.markdown("**The key for each group of taxes and each spending function**")
-st.dataframe(keys_table, hide_index=True, width="stretch")
+st.markdown(views.key_table_markdown(keys_table))
 
 with st.expander("Notes on the population base, data years, fallbacks and North Sea revenue"):
     st.markdown("\n".join(f"- {note}" for note in gap["notes"]))

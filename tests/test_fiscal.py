@@ -42,7 +42,7 @@ def test_choices_pick_one_key_per_group():
 def test_spending_note_says_when_every_council_spends_the_regions_per_head():
     assert "equals its region's" in fiscal.spending_note(fiscal.check_options())
     note = fiscal.spending_note(fiscal.check_options(social_protection="rs_social_care"))
-    assert "only through social protection by rs social care" in note
+    assert "only through social protection by council social care spending (RS)" in note
 
 
 def test_coverage_text():
@@ -159,12 +159,13 @@ def test_tax_spend_view_on_fixture(fixture_db, monkeypatch):
     view = views.tax_spend_view(YEAR, "council", {"education": "rs_education"})
     gap, table = view["gap"], view["table"]
     assert gap["estimate_gbp_bn"] == pytest.approx((-1.75 + 30 + 50 * 20 / 110 - 12.5) / 1e3, abs=1e-3)
-    assert gap["coverage"] == "2 of 2 councils" and "education by rs education" in gap["spending_note"]
+    assert gap["coverage"] == "2 of 2 councils" and "education by council education spending (RS)" in gap["spending_note"]
     assert gap["north_sea_note"].startswith("North Sea oil and gas revenue is held")
     assert set(table["basis"]) == {"estimate", "official CRPSF", "held at region/nation level"}
     assert table.loc[table["basis"] == "estimate", "city"].tolist() == ["Alpha", "Gamma", "Core Cities"]
     keys = view["keys"].set_index("group")
-    assert keys.loc["education", "key_used"] == "rs education" and keys.loc["education", "default"] == "no"
+    assert keys.loc["education", "key_used"] == "council education spending (RS)" and keys.loc["education", "default"] == "no"
+    assert views.key_table_markdown(view["keys"]).count("\n") == len(fiscal.GROUPS) + 1
     assert keys.loc["health", "alternatives"] == "none (fixed)"
     with pytest.raises(ValueError, match="unknown geography"):
         views.tax_spend_view(YEAR, "ward", {})

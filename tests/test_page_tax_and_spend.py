@@ -48,8 +48,11 @@ def test_default_keys_say_spending_per_head_is_the_regions_and_north_sea_is_held
     # one selectbox per switchable group, each seeded with its default
     for group, keys in fiscal.KEY_OPTIONS.items():
         assert at.selectbox(key=f"fiscal_{group}").value == keys[0]
-    table = next(d.value for d in at.dataframe if "key_used" in d.value.columns)
-    assert len(table) == len(fiscal.GROUPS) and set(table["default"]) == {"yes"}
+    table = next(m.value for m in at.markdown if m.value.startswith("| Taxes or spending | Group | Key used"))
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(fiscal.GROUPS) and all("| yes |" in row for row in rows)
+    assert "| spending | education | population | yes | council education spending (RS) |" in table
+    assert "| spending | health | population | yes | none (fixed) |" in table
 
 
 def test_a_spending_key_and_north_sea_from_the_url():
@@ -59,7 +62,7 @@ def test_a_spending_key_and_north_sea_from_the_url():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Estimated spending − taxes"] == f"£{gap['net_balance_gbp_bn']:,.1f}bn"
     assert metrics["Range across all keys"] == f"£{gap['sensitivity']['min_gbp_bn']:,.1f}–{gap['sensitivity']['max_gbp_bn']:,.1f}bn"
-    assert "only through social protection by rs social care" in captions(at)
+    assert "only through social protection by council social care spending (RS)" in captions(at)
     assert "North Sea oil and gas revenue is held" not in captions(at)
     assert at.query_params["k_north_sea"] in ("gva", ["gva"])
 
