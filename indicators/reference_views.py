@@ -179,12 +179,25 @@ def numeric_claims(results: list[dict]) -> list[str]:
     return [r["claim_id"] for r in results if r.get("primary_value") is not None]
 
 
+SUMMARY_LABELS = {  # verdict code -> how a count of claims reads ('2 hold', '1 not reproduced', …)
+    "holds": "hold on the period they describe", "not_reproduced": "not reproduced on the period they describe",
+    "holds_other_period": "would hold only on later data (their period is not in the data)",
+    "not_reproduced_other_period": "not reproduced on later data (their period is not in the data)",
+    "not_recomputable": "not recomputable", "untestable": "cannot be tested with the data held here",
+}
+
+
 def claim_summary(results: list[dict]) -> dict[str, int]:
     """How many claims fall under each verdict code (in claims.VERDICT_LABELS order, zeros included)."""
     counts = {code: 0 for code in claims.VERDICT_LABELS}
     for r in results:
         counts[r["verdict_code"]] += 1
     return counts
+
+
+def claim_summary_text(results: list[dict]) -> str:
+    """One line: '**2** hold on the period they describe · **4** not reproduced … ' (codes with no claims left out)."""
+    return " · ".join(f"**{count}** {SUMMARY_LABELS[code]}" for code, count in claim_summary(results).items() if count)
 
 
 # ---------------------------------------------------------------------------------------------- Tax and spend

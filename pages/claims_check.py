@@ -47,8 +47,7 @@ with st.spinner("Recomputing every claim from the warehouse…"):
         st.warning(f"The claims can't be recomputed: {problem}")
         st.stop()
 
-summary = views.claim_summary(results)
-st.markdown(" · ".join(f"**{count}** {claims.VERDICT_LABELS[code]}" for code, count in summary.items() if count))
+st.markdown(views.claim_summary_text(results))
 
 table = views.claims_table(results)
 st.subheader("All claims")

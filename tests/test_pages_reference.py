@@ -97,6 +97,10 @@ def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context
     row = table.iloc[0]
     assert row["holds_on"] == "1 of 2" and (row["range_min"], row["range_max"]) == (21.0, 25.0)
     assert row["primary_value"] == 21.0 and row["verdict_code"] == "holds"
+    codes = [{"verdict_code": c} for c in ("holds", "untestable", "holds")]
+    assert views.claim_summary(codes)["holds"] == 2 and views.claim_summary(codes)["not_reproduced"] == 0
+    assert views.claim_summary_text(codes) == ("**2** hold on the period they describe · **1** cannot be tested with the "
+                                               "data held here")
 
 
 def test_peer_bars_convert_at_the_ecb_rate_unless_overridden():
