@@ -386,40 +386,54 @@ def availability(lad_codes: list[str], found: Lookup) -> dict[str, tuple[str, ..
     return out
 
 
+def region_shares(lad_codes: list[str], pop_share: np.ndarray, found: Lookup, year: str,
+                  available: dict[str, tuple[str, ...]]) -> tuple[dict, list[tuple]]:
+    """Every key's shares for one region's councils in one year, and per key the period used and the fallbacks.
+
+    Args: the region's councils; their population shares; the key inputs; the financial year; availability().
+    Returns: ({key: (shares, fell-back mask)}, [(key, key period, ';'-joined councils that took their population share)]).
+    """
+    shares = {"population": (pop_share, np.zeros(len(lad_codes), dtype=bool))}
+    notes = []
+    for key in SHARED_KEYS:
+        values, period = key_values(key, lad_codes, found, year, available[key])
+        shares[key] = shares_with_fallback(pop_share, values)
+        notes.append((key, period, ";".join(c for c, f in zip(lad_codes, shares[key][1]) if f)))
+    return shares, notes
+
+
+def item_columns(year: str, lad_codes: list[str], totals: dict[str, float], shares: dict) -> dict[str, np.ndarray]:
+    """Columns of (period, area_code, item, key, value_gbp_m): each group's regional £m × each key's shares ('held':
+    zero for every council)."""
+    values, labels = [], []
+    for group in GROUPS.values():
+        for key in group.keys:
+            values.append(np.zeros(len(lad_codes)) if key == "held" else totals[group.item] * shares[key][0])
+            labels.append((group.item, key))
+    n = len(lad_codes)
+    return {"period": np.full(n * len(labels), year, dtype=object),
+            "area_code": np.tile(np.array(lad_codes, dtype=object), len(labels)),
+            "item": np.repeat(np.array([i for i, _ in labels], dtype=object), n),
+            "key": np.repeat(np.array([k for _, k in labels], dtype=object), n), "value_gbp_m": np.concatenate(values)}
+
+
 def region_year(region: str, lad_codes: list[str], items: dict[str, float], found: Lookup, year: str,
                 available: dict[str, tuple[str, ...]]) -> dict:
     """Every group's £m per council under every key, for one region and year, with notes and the population base.
 
     items: the region's CRPSF figures for the year; available: availability() for the region.
-    Returns {"population", "held", "notes", "regional": lists of tuples; "items": [column name -> array]}.
+    Returns {"population", "held", "notes", "regional": lists of tuples; "items": [item_columns()]}.
     """
     mye, mye_period = mye_for_region(lad_codes, found, year, available["population"])
     population = population_base(mye, items[CRPSF_POPULATION])
-    pop_share = mye / mye.sum()
-    shares, notes = {"population": (pop_share, np.zeros(len(lad_codes), dtype=bool))}, []
-    notes.append((year, "population", region, mye_period, mye_period, len(lad_codes), ""))
-    for key in SHARED_KEYS:
-        values, period = key_values(key, lad_codes, found, year, available[key])
-        shares[key] = shares_with_fallback(pop_share, values)
-        fallback = ";".join(c for c, f in zip(lad_codes, shares[key][1]) if f)
-        notes.append((year, key, region, period, mye_period, len(lad_codes), fallback))
+    shares, key_notes = region_shares(lad_codes, mye / mye.sum(), found, year, available)
+    notes = [(year, "population", region, mye_period, mye_period, len(lad_codes), "")]
+    notes += [(year, key, region, period, mye_period, len(lad_codes), fallback) for key, period, fallback in key_notes]
     totals = group_values(items)
-    values, labels, held = [], [], []
-    for group in GROUPS.values():
-        for key in group.keys:
-            if key == "held":
-                values.append(np.zeros(len(lad_codes)))
-                held += [(year, region, i, items.get(i, 0.0)) for i in group.indicators]
-            else:
-                values.append(totals[group.item] * shares[key][0])
-            labels.append((group.item, key))
-    n = len(lad_codes)
-    frame = {"period": np.full(n * len(labels), year, dtype=object), "area_code": np.tile(np.array(lad_codes, dtype=object), len(labels)),
-             "item": np.repeat(np.array([i for i, _ in labels], dtype=object), n),
-             "key": np.repeat(np.array([k for _, k in labels], dtype=object), n), "value_gbp_m": np.concatenate(values)}
+    held = [(year, region, i, items.get(i, 0.0)) for i in REVENUE["north_sea"].indicators]
     base = [(year, c, region, mye_period, float(m), float(p), items[CRPSF_POPULATION])
             for c, m, p in zip(lad_codes, mye, population)]
-    return {"population": base, "items": [frame], "held": held, "notes": notes,
+    return {"population": base, "items": [item_columns(year, lad_codes, totals, shares)], "held": held, "notes": notes,
             "regional": [(year, region, item, value) for item, value in totals.items()]}
 
 
@@ -548,10 +562,9 @@ def _failures(con, sql: str, params, message) -> list[str]:
     return [message(*row) for row in rows[:10]] + ([f"… and {len(rows) - 10} more"] if len(rows) > 10 else [])
 
 
-def checks(con) -> list[str]:
-    """Add-back to £1m, population base, North Sea items, coverage and ranges (an empty list when sound)."""
-    tol = TOLERANCE_GBP_M
-    regions = list(REGIONS)
+def check_add_back(con) -> list[str]:
+    """For every region x year x group x key: councils (+ North Sea held, for 'held') = the official group, to £1m;
+    and the groups add up to CRPSF's revenue and spending totals. Together: every combination of keys adds back."""
     failures = _failures(con, """
         WITH la AS (SELECT p.period, p.itl1_code AS region_code, i.item, i.key, sum(i.value_gbp_m) AS councils
                     FROM fiscal_items i JOIN fiscal_population p ON p.period = i.period AND p.lad_code = i.area_code
@@ -562,46 +575,68 @@ def checks(con) -> list[str]:
                    THEN coalesce(h.held, 0) ELSE 0 END AS estimate, r.value_gbp_m AS official
             FROM la JOIN fiscal_regional_items r USING (period, region_code, item)
             LEFT JOIN held h USING (period, region_code))
-        WHERE abs(estimate - official) >= ?""", [tol],
+        WHERE abs(estimate - official) >= ?""", [TOLERANCE_GBP_M],
         lambda p, r, i, k, e, o: f"fiscal: {r} {p} {i} by {k}: councils (+ held) £{e:,.1f}m, official £{o:,.1f}m")
-    failures += _failures(con, """
+    return failures + _failures(con, """
         SELECT r.period, r.region_code, sum(r.value_gbp_m) FILTER (WHERE item LIKE 'rev%') AS rev,
                sum(r.value_gbp_m) FILTER (WHERE item LIKE 'exp%') AS exp, t.value AS rev_total, e.value AS exp_total
         FROM fiscal_regional_items r
         JOIN observations t ON t.area_code = r.region_code AND t.period = r.period AND t.indicator_id = ?
         JOIN observations e ON e.area_code = r.region_code AND e.period = r.period AND e.indicator_id = ?
         GROUP BY r.period, r.region_code, t.value, e.value
-        HAVING abs(rev - rev_total) >= ? OR abs(exp - exp_total) >= ?""", [REVENUE_TOTAL, EXPENDITURE_TOTAL, tol, tol],
+        HAVING abs(rev - rev_total) >= ? OR abs(exp - exp_total) >= ?""",
+        [REVENUE_TOTAL, EXPENDITURE_TOTAL, TOLERANCE_GBP_M, TOLERANCE_GBP_M],
         lambda p, r, rv, ex, rt, et: f"fiscal: {r} {p} groups £{rv:,.1f}m / £{ex:,.1f}m vs totals £{rt:,.1f}m / £{et:,.1f}m")
-    failures += _failures(con, """
+
+
+def check_population(con) -> list[str]:
+    """Council populations add back to CRPSF's regional population (to one person) in every year."""
+    return _failures(con, """
         SELECT p.period, p.itl1_code, sum(p.population) AS councils, any_value(p.crpsf_population) AS crpsf
         FROM fiscal_population p GROUP BY ALL HAVING abs(councils - crpsf) >= 1""", [],
         lambda p, r, c, o: f"fiscal: {r} {p} council populations add to {c:,.1f}, CRPSF {o:,.1f}")
-    failures += _failures(con, """
+
+
+def check_north_sea(con) -> list[str]:
+    """The North Sea items held are CRPSF's total less its total excluding North Sea, in every region and year."""
+    return _failures(con, """
         SELECT t.period, t.area_code, coalesce(h.held, 0) AS held, t.value - x.value AS official
         FROM observations t JOIN observations x ON x.area_code = t.area_code AND x.period = t.period AND x.indicator_id = ?
         LEFT JOIN (SELECT period, region_code, sum(value_gbp_m) AS held FROM fiscal_held GROUP BY ALL) h
                ON h.period = t.period AND h.region_code = t.area_code
         WHERE t.indicator_id = ? AND list_contains(?, t.area_code) AND abs(coalesce(h.held, 0) - (t.value - x.value)) >= ?""",
-        [REVENUE_EXCL_NORTH_SEA, REVENUE_TOTAL, regions, tol],
+        [REVENUE_EXCL_NORTH_SEA, REVENUE_TOTAL, list(REGIONS), TOLERANCE_GBP_M],
         lambda p, r, h, o: f"fiscal: {r} {p} North Sea items £{h:,.1f}m, CRPSF total less excl. North Sea £{o:,.1f}m")
-    failures += _failures(con, """
+
+
+def check_coverage(con) -> list[str]:
+    """Every council has an estimate in every year, and every aggregate rests on all its members."""
+    failures = _failures(con, """
         SELECT y.period, l.lad_code FROM (SELECT DISTINCT period FROM fiscal_regional_items) y
         CROSS JOIN lad_lookup l WHERE list_contains(?, l.itl1_code)
           AND NOT EXISTS (SELECT 1 FROM fiscal_population p WHERE p.period = y.period AND p.lad_code = l.lad_code)""",
-        [regions], lambda p, c: f"fiscal: council {c} has no estimate for {p}")
-    failures += _failures(con, """
+        [list(REGIONS)], lambda p, c: f"fiscal: council {c} has no estimate for {p}")
+    return failures + _failures(con, """
         SELECT period, area_code, members_present, members_expected, members_missing FROM fiscal_areas
         WHERE members_present <> members_expected""", [],
         lambda p, a, n, m, missing: f"fiscal: {a} {p} rests on {n} of {m} councils (missing {missing})")
-    failures += _failures(con, """
+
+
+def check_ranges_and_signs(con) -> list[str]:
+    """Each range holds its default, and no council's share of a group has the opposite sign to the region's."""
+    failures = _failures(con, """
         SELECT period, area_code, min_gbp_m, default_gbp_m, max_gbp_m FROM fiscal_ranges
         WHERE NOT (min_gbp_m - 1e-6 <= default_gbp_m AND default_gbp_m <= max_gbp_m + 1e-6)""", [],
         lambda p, a, lo, d, hi: f"fiscal: {a} {p} default £{d:,.1f}m outside its range £{lo:,.1f}m to £{hi:,.1f}m")
-    failures += _failures(con, """
+    return failures + _failures(con, """
         SELECT i.period, i.area_code, i.item, i.key, i.value_gbp_m, r.value_gbp_m FROM fiscal_items i
         JOIN fiscal_population p ON p.period = i.period AND p.lad_code = i.area_code
         JOIN fiscal_regional_items r ON r.period = i.period AND r.region_code = p.itl1_code AND r.item = i.item
         WHERE i.value_gbp_m * r.value_gbp_m < 0""", [],
         lambda p, a, i, k, v, r: f"fiscal: {a} {p} {i} by {k} is £{v:,.2f}m against the region's £{r:,.1f}m (opposite sign)")
-    return failures
+
+
+def checks(con) -> list[str]:
+    """Add-back to £1m, population base, North Sea items, coverage, ranges and signs (an empty list when sound)."""
+    return (check_add_back(con) + check_population(con) + check_north_sea(con) + check_coverage(con)
+            + check_ranges_and_signs(con))
