@@ -21,7 +21,7 @@ from datetime import datetime
 import plotly.graph_objects as go
 
 from indicators import case_studies as case_study_list
-from indicators import figures, geography, productivity
+from indicators import aggregates, figures, geography, productivity
 from indicators.db import query
 from indicators.provenance import releases_for
 
@@ -109,7 +109,7 @@ def check_definition(definition: dict | None) -> dict:
     out.update({k: v for k, v in (definition or {}).items() if v is not None})
     productivity.basis(out["basis"])
     productivity.check_geography(out["geography"])
-    productivity.benchmark_members(out["benchmark"], out["geography"])
+    productivity.benchmark_area(out["benchmark"], out["geography"])
     if out["year"] is not None:
         out["year"] = int(out["year"])
     return out
@@ -129,8 +129,9 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def footer_for(releases: list[dict]) -> str:
-    """'Source: <publisher>, <title> (<release>); … · Vintage: <vintage>; …' from provenance rows."""
+def footer_for(releases: list[dict], *results) -> str:
+    """'Source: <publisher>, <title> (<release>); … · Vintage: <vintage>; …' from provenance rows, then how any derived
+    figure among `results` (GapResults or dicts with method and coverage_note) was obtained."""
     sources, vintages = [], []
     for row in releases:
         text = f"{row['publisher']}, {row['title']} ({row['release']})"
@@ -139,7 +140,19 @@ def footer_for(releases: list[dict]) -> str:
         if row.get("vintage") and row["vintage"] not in vintages:
             vintages.append(str(row["vintage"]))
     line = "Source: " + "; ".join(sources) if sources else "Source: project calculation"
-    return f"{line} · Vintage: {'; '.join(vintages)}" if vintages else line
+    line = f"{line} · Vintage: {'; '.join(vintages)}" if vintages else line
+    derived = list(dict.fromkeys(note for r in results for note in derivation_notes(r)))
+    return f"{line} · {'; '.join(derived)}" if derived else line
+
+
+def derivation_notes(result) -> list[str]:
+    """'<area>: derived from N of M councils' for each figure of a result not published as such ([] if all were)."""
+    found = result if isinstance(result, dict) else result.to_dict()
+    notes = []
+    for name, how in ((found.get("area_name"), found.get("method")), (found.get("benchmark_name"), found.get("benchmark_method"))):
+        if how and how != "as published":
+            notes.append(f"{name}: {how}")
+    return notes
 
 
 def source_releases(source_ids: list[str]) -> list[dict]:
@@ -173,17 +186,21 @@ def _year_for(basis_key: str, wanted: int | None) -> int:
 
 def definition_label(d: dict, year: int) -> str:
     """E.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio) · 2022' (as on the dashboard)."""
-    bench = productivity.benchmark_members(d["benchmark"], d["geography"])[0]
+    bench = productivity.benchmark_area(d["benchmark"], d["geography"])[1]
     return f"{productivity.BASES[d['basis']].label} · {d['geography'].replace('-', ' ')} areas · vs {bench} · {year}"
 
 
-def definition_notes(d: dict, year: int) -> str:
+def definition_notes(d: dict, year: int, result=None) -> str:
+    """The definition in words, with how the area's and the benchmark's figures were obtained when `result` is given."""
     chosen = productivity.BASES[d["basis"]]
-    bench_name, bench_lads = productivity.benchmark_members(d["benchmark"], d["geography"])
+    bench_name = productivity.benchmark_area(d["benchmark"], d["geography"])[1]
+    how = ""
+    if result is not None:
+        how = (f" {result.area_name}'s figure: {result.method}; {result.benchmark_name}'s: {result.benchmark_method}."
+               + (f" Coverage: {result.coverage_note}." if result.coverage_note else ""))
     return (f"Definition: {chosen.label} ({chosen.unit}) = {chosen.formula}. Geography: "
-            f"{geography.GEOGRAPHIES[d['geography']]}. Benchmark: {bench_name} ({len(bench_lads)} local authorities, "
-            f"aggregated as total GVA ÷ total {chosen.denominator_label}). Year: {year}. Gap % = (value ÷ benchmark − 1) "
-            f"× 100; £ gap a year = (benchmark − value) × the area's {chosen.denominator_label}.")
+            f"{geography.GEOGRAPHIES[d['geography']]}. Benchmark: {bench_name}. Year: {year}.{how} Gap % = (value ÷ "
+            f"benchmark − 1) × 100; £ gap a year = (benchmark − value) × the area's {chosen.denominator_label}.")
 
 
 def case_studies(area_code: str) -> list[dict]:
@@ -221,7 +238,7 @@ def fiscal_rows() -> list[dict]:
 
 
 def _title_slide(area_code: str, name: str, d: dict, year: int, map_png: bytes | None, sections) -> Slide:
-    lads = geography.member_lads(area_code)
+    lads = aggregates.members(area_code) or [area_code]
     return Slide(
         section="title", title=f"Briefing: {name} ({area_code})",
         headline=f"{name}: productivity, tax and spend, European peers and the Core Cities' claims, on one stated "
@@ -251,18 +268,18 @@ def _headline(area_code: str, d: dict) -> list[Slide]:
                                     f", worth {_bn(-main.gap_gbp)} a year more than at the benchmark's level."))
     bullets = [f"{c.label}, {r.year}: {_gbp(r.value, c.key)} vs {_gbp(r.benchmark_value, c.key)} "
                f"{c.unit.removeprefix('£ ')} ({r.gap_pct:+.1f}%)" for c, r in rows]
-    notes = ("The same area and benchmark on three bases. " + definition_notes(d, main.year) +
+    notes = ("The same area and benchmark on three bases. " + definition_notes(d, main.year, main) +
              " Per head counts residents, so commuting into the city raises it; per hour worked is ONS's headline "
              "productivity measure. Bases may have different latest years.")
-    return [Slide("headline", "Headline gaps on three definitions", headline, footer_for(releases), notes,
-                  chart=chart, bullets=bullets)]
+    return [Slide("headline", "Headline gaps on three definitions", headline,
+                  footer_for(releases, *(r for _, r in rows)), notes, chart=chart, bullets=bullets)]
 
 
 def _productivity(area_code: str, d: dict) -> list[Slide]:
     chosen = productivity.BASES[d["basis"]]
     year = _year_for(d["basis"], d["year"])
     result = productivity.gap(area_code, d["basis"], d["geography"], d["benchmark"], year)
-    footer = footer_for(result.provenance["releases"])
+    footer = footer_for(result.provenance["releases"], result)
     series = productivity.gap_series(area_code, d["basis"], d["geography"], d["benchmark"])
     first, last = series.iloc[0], series.iloc[-1]
     change = last["gap_pct"] - first["gap_pct"]
@@ -271,7 +288,7 @@ def _productivity(area_code: str, d: dict) -> list[Slide]:
         f"{result.area_name} was {_pct(last['gap_pct'])} {result.benchmark_name} in {int(last['year'])}, "
         f"{'up' if change >= 0 else 'down'} {abs(change):.1f} percentage points on {int(first['year'])} "
         f"({first['gap_pct']:+.1f}%).",
-        footer, definition_notes(d, year) + " Each year is computed within the same release (no mixing of vintages).",
+        footer, definition_notes(d, year, result) + " Each year is computed within the same release (no mixing of vintages).",
         chart=Chart("line", [str(int(y)) for y in series["year"]],
                     [(result.area_name, series["value"].tolist()), (result.benchmark_name, series["benchmark_value"].tolist())],
                     value_title=chosen.unit, category_title="Year", number_format="#,##0.00", label_format="{:,.2f}"),
@@ -299,7 +316,7 @@ def _productivity(area_code: str, d: dict) -> list[Slide]:
         "productivity", f"The ten Core Cities on {chosen.label} ({cc['year']})",
         f"Together the Core Cities are {_pct(cc['gap_pct'])} {cc['benchmark_name']}: a net gap of {_bn(cc['gap_gbp'])} a "
         f"year, or {_bn(cc['sum_of_shortfalls_gbp'])} counting only the cities below it.",
-        footer_for(cc["provenance"]["releases"]),
+        footer_for(cc["provenance"]["releases"], {"area_name": "Core Cities", **cc}),
         f"Net gap: {cc['net_gap_gbp_note']}. Sum of shortfalls: "
         f"{cc['sum_of_shortfalls_note']}. " + definition_notes(d, cc["year"]),
         chart=Chart("bar", [c["city"] for c in cc["cities"]], [(f"Gap vs {cc['benchmark_name']}, %",

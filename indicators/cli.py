@@ -36,10 +36,13 @@ def _gap(args) -> int:
     if args.json:
         print_json(result.to_dict())
     else:
+        shortfall = "shortfall" if result.gap_gbp >= 0 else "surplus"
         print(
             f"{result.area_name} ({result.area_code}), {productivity.BASES[result.basis].label} {result.year}: "
             f"{result.value:,.2f} vs {result.benchmark_name} {result.benchmark_value:,.2f} "
-            f"({result.gap_pct:+.1f}%; £{result.gap_gbp / 1e9:,.2f}bn a year)"
+            f"({result.gap_pct:+.1f}%; £{abs(result.gap_gbp) / 1e9:,.2f}bn a year {shortfall})\n"
+            f"  {result.area_name}: {result.method}; {result.benchmark_name}: {result.benchmark_method}"
+            + (f"\n  coverage: {result.coverage_note}" if result.coverage_note else "")
         )
     return 0
 

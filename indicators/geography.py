@@ -36,11 +36,9 @@ def local_authorities() -> pd.DataFrame:
 
 @per_database
 def area_names() -> dict[str, str]:
-    """Name for every area code the project knows (LADs, regions, city regions, UK)."""
-    frame = query(
-        """SELECT area_code, area_name FROM areas
-           UNION SELECT DISTINCT city_region_code, city_region_name FROM city_region_members"""
-    )
+    """Name for every area code the project knows (councils, regions, city regions, combined authorities, the UK,
+    the UK excluding London and the Core Cities together)."""
+    frame = query("SELECT area_code, area_name FROM mart_areas")
     return dict(zip(frame["area_code"], frame["area_name"]))
 
 

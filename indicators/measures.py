@@ -1,131 +1,31 @@
-"""Mappable, comparable measures for any area level: a small registry over the local-authority (LA) indicators.
+"""Mappable, comparable measures for councils, the Core City regions and the ITL1 regions, read from the aggregates
+mart (indicators.aggregates): ONS's published figure wherever a release publishes one, otherwise the figure derived
+once at build time from the area's member councils, each labelled with its method and coverage.
 
-A *measure* is one of three kinds:
+Measures (indicators.measure_spec) are of three kinds: ``sum`` (a total), ``ratio`` (Σ numerator ÷ Σ denominator,
+never an average of ratios) and ``rate`` (published per area and not aggregatable; a benchmark with no published
+figure is the median of its councils, and says so).
 
-- ``sum``: a summable LA indicator (population, GVA, jobs, income tax …); an area's value is the sum over its member LAs.
-- ``ratio``: a ratio of summables, aggregated as Σ numerator ÷ Σ denominator over member LAs (never an average of
-  ratios). The three productivity bases reuse :mod:`indicators.productivity` (``components_from_wide``), so their
-  arithmetic lives in one place.
-- ``published``: an indicator ONS publishes for LAs only (median pay, employment rate, GDHI per head …); it cannot be
-  aggregated, so its only level is ``lad``.
-
-Levels: ``lad`` (every LA), ``city_region`` (the ten Core City regions, members from :func:`geography.member_lads`) and
-``itl1`` (the twelve ITL1 regions and nations, members from ``lad_lookup``).
-
-Everything here is pure Python over the warehouse (no Streamlit). Expensive, immutable results are memoised per
-database file, so tests that point the queries at a fixture never see the warehouse's answers.
+Everything here is pure Python over the warehouse (no Streamlit). Results that depend only on the measure, level and
+period are memoised per database (a bounded set); callers must not mutate them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import geography, productivity
+from indicators import aggregates, geography, productivity
 from indicators.db import query
+from indicators.measure_spec import BASIS_MEASURE, MEASURES, Measure, start_year
 from indicators.memo import per_database
-from indicators.observations import observations, wide
 from indicators.provenance import releases_for, source_line
 
 LEVELS = {"lad": "Local authorities", "city_region": "Core City regions", "itl1": "ITL1 regions and nations"}
-UK_PUBLISHED_CODES = ("K02000001", "UKX")  # where ONS publishes a UK figure for an LA-only indicator
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One mappable measure.
-
-    Attributes:
-        id, name, unit: identifier, display name and unit (British English, £).
-        polarity: 'higher_is_better', 'lower_is_better' or 'neutral' (sets colour scales and strengths/weaknesses).
-        kind: 'sum', 'ratio' or 'published' (see the module docstring).
-        numerator: (indicator_id, scale) summed over members (the value itself for 'sum' and 'published').
-        denominator: (indicator_id, scale) for 'ratio' measures; the denominator's period is matched to the numerator's
-            (a financial or tax year 'YYYY-YY' takes the calendar year YYYY).
-        basis: a productivity basis key ('head', 'job', 'hour') whose components come from indicators.productivity.
-        definition: one plain-English line shown under charts.
-    """
-
-    id: str
-    name: str
-    unit: str
-    polarity: str
-    kind: str
-    numerator: tuple[str, float]
-    denominator: tuple[str, float] | None = None
-    basis: str | None = None
-    definition: str = ""
-
-    @property
-    def indicator_ids(self) -> tuple[str, ...]:
-        if self.basis:
-            return productivity.BASES[self.basis].indicator_ids
-        return tuple(part[0] for part in (self.numerator, self.denominator) if part)
-
-    @property
-    def levels(self) -> tuple[str, ...]:
-        return ("lad",) if self.kind == "published" else tuple(LEVELS)
-
-    @property
-    def intensive(self) -> bool:
-        """True for per-something measures (comparable between areas of different size)."""
-        return self.kind != "sum"
-
-
-def _published(id_: str, name: str, unit: str, polarity: str, definition: str) -> Measure:
-    return Measure(id_, name, unit, polarity, "published", (id_, 1.0), definition=definition)
-
-
-REGISTRY: dict[str, Measure] = {m.id: m for m in [
-    Measure("gva_per_hour", "GVA per hour worked", "£ per hour", "higher_is_better", "ratio", ("gva_per_hour", 1.0),
-            basis="hour", definition=productivity.BASES["hour"].formula),
-    Measure("gva_per_job", "GVA per filled job", "£ per filled job", "higher_is_better", "ratio", ("gva_per_job", 1.0),
-            basis="job", definition=productivity.BASES["job"].formula),
-    Measure("gva_per_head", "GVA per head", "£ per resident", "higher_is_better", "ratio", ("gva_current", 1e6),
-            ("population", 1.0), basis="head", definition=productivity.BASES["head"].formula),
-    Measure("gdp_per_head", "GDP per head", "£ per resident", "higher_is_better", "ratio", ("gdp_current", 1e6),
-            ("population", 1.0), definition="GDP (current prices, £m × 1,000,000) ÷ resident population, same year"),
-    Measure("jobs_per_resident", "Filled jobs per resident", "jobs per resident", "higher_is_better", "ratio",
-            ("filled_jobs", 1.0), ("population", 1.0), definition="Filled jobs ÷ resident population, same year"),
-    Measure("income_tax_per_head", "Income tax per head", "£ per resident", "higher_is_better", "ratio",
-            ("income_tax", 1e6), ("population", 1.0),
-            definition="HMRC income tax liabilities of residents (£m × 1,000,000) ÷ resident population of the tax "
-            "year's first calendar year"),
-    Measure("council_tax_per_head", "Council tax receipts per head", "£ per resident", "neutral", "ratio",
-            ("council_tax_receipts", 1e6), ("population", 1.0),
-            definition="Council tax collected (£m × 1,000,000) ÷ resident population of the financial year's first "
-            "calendar year"),
-    Measure("population", "Resident population", "persons", "neutral", "sum", ("population", 1.0),
-            definition="ONS mid-year resident population, summed over member councils"),
-    Measure("gva_current", "GVA (current prices)", "£ million", "higher_is_better", "sum", ("gva_current", 1.0),
-            definition="Balanced GVA at current basic prices, summed over member councils"),
-    Measure("gdp_current", "GDP (current prices)", "£ million", "higher_is_better", "sum", ("gdp_current", 1.0),
-            definition="GDP at current market prices, summed over member councils"),
-    Measure("filled_jobs", "Filled jobs", "filled jobs", "neutral", "sum", ("filled_jobs", 1.0),
-            definition="Filled jobs (workplace), summed over member councils"),
-    Measure("income_tax", "Income tax liabilities", "£ million", "neutral", "sum", ("income_tax", 1.0),
-            definition="HMRC Survey of Personal Incomes: income tax liabilities of residents, summed"),
-    Measure("council_tax_receipts", "Council tax receipts", "£ million", "neutral", "sum", ("council_tax_receipts", 1.0),
-            definition="Council tax collected by billing authorities, summed"),
-    _published("median_annual_pay_workplace", "Median annual pay (workplace)", "£", "higher_is_better",
-               "ASHE median gross annual pay of full-time employees working in the area (published for LAs only)"),
-    _published("median_annual_pay_residence", "Median annual pay (residence)", "£", "higher_is_better",
-               "ASHE median gross annual pay of full-time employees living in the area (published for LAs only)"),
-    _published("employment_rate", "Employment rate, 16–64", "%", "higher_is_better",
-               "Annual Population Survey employment rate, aged 16 to 64 (published for LAs only)"),
-    _published("unemployment_rate", "Unemployment rate (modelled)", "%", "lower_is_better",
-               "Modelled unemployment rate, aged 16 and over (published for LAs only)"),
-    _published("gdhi_per_head", "GDHI per head", "£", "higher_is_better",
-               "Gross disposable household income per head (published for LAs only)"),
-    _published("level3_qualifications", "Qualified to level 3 or above", "%", "higher_is_better",
-               "Share of people aged 16 to 64 qualified to NVQ level 3 or above (published for LAs only)"),
-]}
+# The measures offered in selectors (the June 2025 combined-authority vintage is read only beside June 2024 figures).
+REGISTRY: dict[str, Measure] = {key: m for key, m in MEASURES.items() if not key.endswith("_jun2025")}
 HEADLINE = ("gva_per_hour", "gva_per_job", "gva_per_head")  # the measures the generated sentences lead with
-BASIS_MEASURE = {"head": "gva_per_head", "job": "gva_per_job", "hour": "gva_per_hour"}  # productivity basis -> measure
-
-
 
 
 def measure(measure_id: str) -> Measure:
@@ -144,14 +44,6 @@ def check_level(level: str) -> str:
 # ---------------------------------------------------------------- periods
 
 
-def start_year(period: str) -> int:
-    """Calendar year a period starts in: '2022' → 2022, '2023-24' → 2023, 'Oct 2022-Sep 2023' → 2022."""
-    for token in str(period).replace("-", " ").split():
-        if token.isdigit() and len(token) == 4:
-            return int(token)
-    raise ValueError(f"period {period!r} has no year")
-
-
 def pick_period(periods: list[str], year: int | str | None) -> str:
     """The period to show for a requested year: that year's period if there is one, else the latest that starts on or
     before it, else the earliest; None asks for the latest."""
@@ -166,105 +58,19 @@ def pick_period(periods: list[str], year: int | str | None) -> str:
     return earlier[-1] if earlier else ordered[0]
 
 
-# ---------------------------------------------------------------- LA panels (one per measure, memoised)
-
-
 def lad_codes() -> list[str]:
-    return _lads()["lad_code"].tolist()
+    return geography.local_authorities()["lad_code"].tolist()
 
 
-@per_database
-def _lads() -> pd.DataFrame:
-    return geography.local_authorities()
+def years(measure_id: str, level: str = "lad") -> list[str]:
+    """Periods with data for a measure at a level, oldest first."""
+    return aggregates.level_periods(measure(measure_id).id, check_level(level))
 
 
-@per_database
-def _panel(measure_id: str) -> pd.DataFrame:
-    """Every LA and period for a measure: area_code, period, numerator, denominator (denominator 1 for sum/published)."""
-    m = measure(measure_id)
-    lads = set(lad_codes())
-    if m.basis:
-        frame = wide(list(m.indicator_ids))
-        parts = []
-        for period, group in frame.groupby("period"):
-            comp = productivity.components_from_wide(group, m.basis)  # the productivity module's own arithmetic
-            parts.append(comp.assign(period=period).rename(columns={"gva_gbp": "numerator"}))
-        panel = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["area_code", "numerator", "denominator", "period"])
-    else:
-        num_id, num_scale = m.numerator
-        num = observations([num_id])[["area_code", "period", "value"]].rename(columns={"value": "numerator"})
-        num["numerator"] = num["numerator"] * num_scale
-        if m.denominator:
-            den_id, den_scale = m.denominator
-            den = observations([den_id])[["area_code", "period", "value"]].rename(columns={"value": "denominator",
-                                                                                          "period": "den_period"})
-            den["denominator"] = den["denominator"] * den_scale
-            num["den_period"] = num["period"].map(lambda p: str(start_year(p)))
-            panel = num.merge(den, on=["area_code", "den_period"]).drop(columns="den_period")
-        else:
-            panel = num.assign(denominator=1.0)
-    panel = panel[panel["area_code"].isin(lads)].dropna()
-    return panel[["area_code", "period", "numerator", "denominator"]].reset_index(drop=True)
+# ---------------------------------------------------------------- values by level
 
-
-@per_database
-def _published_benchmarks(measure_id: str) -> pd.DataFrame:
-    """UK figures ONS publishes beside an LA-only indicator (area_code, period, value)."""
-    frame = observations([measure(measure_id).numerator[0]], area_codes=list(UK_PUBLISHED_CODES))
-    return frame[["area_code", "period", "value"]]
-
-
-@per_database
-def years(measure_id: str) -> list[str]:
-    """Periods with data for a measure, oldest first."""
-    return sorted(_panel(measure_id)["period"].unique().tolist(), key=start_year)
-
-
-# ---------------------------------------------------------------- groups of LAs for each level
-
-
-@per_database
-def groups(level: str) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Areas of a level: {area_code: (area_name, member LAD codes)}."""
-    check_level(level)
-    lads = _lads()
-    if level == "lad":
-        return {c: (n, (c,)) for c, n in zip(lads["lad_code"], lads["lad_name"])}
-    if level == "itl1":
-        return {code: (str(g["itl1_name"].iloc[0]), tuple(g["lad_code"])) for code, g in lads.groupby("itl1_code")}
-    cities = geography.core_cities()
-    return {code: (name, tuple(geography.member_lads(code)))
-            for code, name in zip(cities["city_region_code"], cities["city_region_name"])}
-
-
-def aggregate(panel: pd.DataFrame, members: dict[str, tuple[str, ...]], summed: bool = False) -> pd.DataFrame:
-    """Σ numerator ÷ Σ denominator of member LAs for each area and period (just Σ numerator when `summed`).
-
-    Args:
-        panel: area_code (LAD), period, numerator, denominator.
-        members: {area_code: LAD codes}.
-        summed: True for 'sum' measures (the value is the total, not a ratio).
-    Returns:
-        area_code, period, numerator, denominator, value, members_found.
-    """
-    link = pd.DataFrame([(area, lad) for area, lads in members.items() for lad in lads], columns=["group", "area_code"])
-    joined = panel.merge(link, on="area_code")
-    out = joined.groupby(["group", "period"], as_index=False).agg(
-        numerator=("numerator", "sum"), denominator=("denominator", "sum"), members_found=("area_code", "nunique"))
-    out["value"] = out["numerator"] if summed else out["numerator"] / out["denominator"]
-    return out.rename(columns={"group": "area_code"})
-
-
-@per_database
-def _level_table(measure_id: str, level: str) -> pd.DataFrame:
-    m = measure(measure_id)
-    if level not in m.levels:
-        raise ValueError(f"{m.name} is published for local authorities only and cannot be aggregated to "
-                         f"{LEVELS[check_level(level)].lower()}")
-    found = groups(level)
-    table = aggregate(_panel(measure_id), {code: lads for code, (_, lads) in found.items()}, m.kind == "sum")
-    table.insert(1, "area_name", table["area_code"].map(lambda c: found[c][0]))
-    return table
+VALUE_COLUMNS = ["area_code", "area_name", "period", "value", "method", "published_as", "members_present",
+                 "members_expected", "coverage_note"]
 
 
 @per_database
@@ -272,20 +78,22 @@ def values(measure_id: str, year: int | str | None = None, level: str = "lad") -
     """A measure for every area of a level in one period (the requested year, or the nearest earlier one).
 
     Returns:
-        area_code, area_name, period, value, members_found; one row per area with data.
+        VALUE_COLUMNS, one row per area with a figure: method is 'published', 'derived' or 'median'; coverage_note
+        says what a derived figure lacks ('' when complete).
     """
-    table = _level_table(measure_id, check_level(level))
-    period = pick_period(years(measure_id), year)
-    out = table[table["period"] == period]
-    return out[["area_code", "area_name", "period", "value", "members_found"]].reset_index(drop=True)
+    found = years(measure_id, level)
+    if not found:
+        raise ValueError(f"{measure(measure_id).name} has no figures for {LEVELS[level].lower()}")
+    frame = aggregates.level_values(measure_id, level, pick_period(found, year))
+    return frame[VALUE_COLUMNS]
 
 
 def series(measure_id: str, area_codes: list[str], level: str = "lad") -> pd.DataFrame:
-    """Every period of a measure for some areas: area_code, area_name, period, year, value."""
-    table = _level_table(measure_id, check_level(level))
-    out = table[table["area_code"].isin(area_codes)].copy()
-    out["year"] = out["period"].map(start_year)
-    return out.sort_values(["area_code", "year"])[["area_code", "area_name", "period", "year", "value"]].reset_index(drop=True)
+    """Every period of a measure for some areas: area_code, area_name, period, year, value, method, coverage_note."""
+    check_level(level)
+    parts = [aggregates.series(measure(measure_id).id, code) for code in area_codes]
+    frame = pd.concat(parts, ignore_index=True) if parts else aggregates.series(measure_id, "").iloc[0:0]
+    return frame[["area_code", "area_name", "period", "year", "value", "method", "coverage_note"]].reset_index(drop=True)
 
 
 def ranking(measure_id: str, year: int | str | None = None, level: str = "lad", area_codes: list[str] | None = None) -> pd.DataFrame:
@@ -334,15 +142,15 @@ def measures() -> pd.DataFrame:
     rows = []
     for m in REGISTRY.values():
         rows.append({"id": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
-                     "levels": list(m.levels), "years": years(m.id), "indicator_ids": list(m.indicator_ids),
-                     "definition": m.definition})
+                     "levels": [level for level in LEVELS if years(m.id, level)], "years": years(m.id),
+                     "indicator_ids": list(m.indicator_ids), "definition": m.definition})
     return pd.DataFrame(rows)
 
 
 @per_database
 def available(level: str = "lad") -> dict[str, str]:
-    """{measure id: name} of measures with data at a level (for a page's selector)."""
-    return {m.id: m.name for m in REGISTRY.values() if level in m.levels and years(m.id)}
+    """{measure id: name} of measures with figures at a level (for a page's selector)."""
+    return {m.id: m.name for m in REGISTRY.values() if years(m.id, check_level(level))}
 
 
 def source(*measure_ids: str) -> str:
@@ -350,13 +158,20 @@ def source(*measure_ids: str) -> str:
     return source_line([i for measure_id in measure_ids for i in measure(measure_id).indicator_ids])
 
 
+METHODS = {
+    "sum": "ONS's published total wherever a release publishes one (the UK, nations, regions, areas made of whole "
+           "councils); otherwise the sum over the member councils, with the number of councils it rests on.",
+    "ratio": "ONS's published figure wherever a release publishes one; otherwise Σ numerator ÷ Σ denominator over the "
+             "member councils (never an average of their ratios), with the number of councils it rests on.",
+    "rate": "As published for each area; not aggregatable. Where no figure is published for a benchmark, the median "
+            "of its councils' figures is shown and labelled as such.",
+}
+
+
 def provenance(measure_id: str) -> dict:
     """How a measure is calculated, for a "How was this calculated?" panel."""
     m = measure(measure_id)
-    method = {"sum": "Summed over the member local authorities.",
-              "ratio": "Σ numerator ÷ Σ denominator over the member local authorities (not an average of their ratios).",
-              "published": "As published for each local authority; not aggregated."}[m.kind]
-    return {"formula": m.definition, "method": method, "releases": releases_for(list(m.indicator_ids))}
+    return {"formula": m.definition, "method": METHODS[m.kind], "releases": releases_for(list(m.indicator_ids))}
 
 
 # ---------------------------------------------------------------- areas, peers and similarity
@@ -415,7 +230,7 @@ def peers(area_code: str, preset: str, limit: int = 10) -> list[str]:
         return [c for c in cities if c.startswith("E")][:limit]
     if preset == "similar":
         return [area_code] + similar_areas(area_code, limit - 1)["area_code"].tolist()
-    lads = _lads()
+    lads = geography.local_authorities()
     region = lads.loc[lads["lad_code"] == area_code, "itl1_code"]
     if region.empty:
         raise ValueError(f"{area_code!r} is not a local authority")
@@ -427,32 +242,13 @@ def peers(area_code: str, preset: str, limit: int = 10) -> list[str]:
 # ---------------------------------------------------------------- an area against a benchmark
 
 
-def _members(area_code: str, geography_key: str) -> tuple[str, str, list[str]]:
-    return productivity.resolve_area(area_code, geography_key)
-
-
-def _totals(measure_id: str, lads: list[str]) -> pd.DataFrame:
-    """Σ numerator, Σ denominator and value for a set of LAs in every period: period, value, members_found."""
-    out = aggregate(_panel(measure_id), {"x": tuple(lads)}, measure(measure_id).kind == "sum")
-    return out.set_index("period")[["value", "numerator", "denominator", "members_found"]]
-
-
-def _benchmark_series(measure_id: str, benchmark: str, geography_key: str) -> tuple[str, pd.Series, str]:
-    """Benchmark name, values by period and how they were obtained."""
-    m = measure(measure_id)
-    name, lads = productivity.benchmark_members(benchmark, geography_key)
-    if m.kind != "published":
-        return name, _totals(measure_id, lads)["value"], "same aggregation over the benchmark's member councils"
-    if benchmark == "uk":
-        published = _published_benchmarks(measure_id)
-        if not published.empty:
-            return "UK (published)", published.groupby("period")["value"].first(), "the UK figure as published by ONS"
-    panel = _panel(measure_id)
-    members = panel[panel["area_code"].isin(lads)]
-    if len(lads) == 1:
-        return name, members.groupby("period")["numerator"].first(), "the peer's published figure"
-    return (f"{name} (median council)", members.groupby("period")["numerator"].median(),
-            "median of the member councils' published figures (ONS publishes no aggregate)")
+def benchmark_code(measure_id: str, benchmark: str, geography_key: str) -> tuple[str, str]:
+    """The area standing for a benchmark on one measure, and its label: the UK as a whole where ONS publishes a UK
+    figure only for the whole UK (rates such as median pay), else productivity.benchmark_area."""
+    code, name = productivity.benchmark_area(benchmark, geography_key)
+    if code == aggregates.UK and not aggregates.periods(measure_id, code) and aggregates.periods(measure_id, aggregates.UK_WHOLE):
+        return aggregates.UK_WHOLE, "the UK"
+    return code, name
 
 
 def gap_pct(value: float, benchmark_value: float) -> float:
@@ -472,37 +268,45 @@ def comparison(measure_id: str, area_code: str, geography_key: str = "council", 
     """One measure for an area against a benchmark: value, benchmark value, gap and its trend.
 
     Returns:
-        dict: measure, name, unit, polarity, area_code, area_name, period, value, benchmark_name, benchmark_value,
-        gap_pct (intensive measures; None for sums), share_pct (sums: area ÷ benchmark × 100), better,
-        trend (DataFrame year, value, benchmark_value, gap_pct) and method.
+        dict: measure, name, unit, polarity, kind, area_code, area_name, period, value, benchmark_name,
+        benchmark_value, gap_pct (intensive measures; None for totals), share_pct (totals: area ÷ benchmark × 100),
+        better, trend (DataFrame period, year, value, benchmark_value, gap_pct), method and benchmark method (how each
+        figure was obtained, in words) and coverage_note ('' when both figures rest on every member).
     Raises:
-        ValueError when the measure has no value for the area (e.g. an LA-only indicator for a city region).
+        ValueError when the area or the benchmark has no figure (e.g. a rate ONS publishes for councils only, asked of
+        a city region).
     """
     m = measure(measure_id)
-    code, name, lads = _members(area_code, geography_key)
-    if m.kind == "published" and len(lads) > 1:
-        raise ValueError(f"{m.name} is published for local authorities only, not for {name}")
-    own = _totals(measure_id, lads)
-    own = own[own["members_found"] > 0]
-    if own.empty:
-        raise ValueError(f"no {m.name} data for {name}")
-    bench_name, bench, method = _benchmark_series(measure_id, benchmark, geography_key)
-    trend = pd.DataFrame({"value": own["value"], "benchmark_value": bench}).dropna()
-    trend = trend.assign(year=[start_year(p) for p in trend.index]).sort_values("year")
-    trend.index.name = "period"
-    trend["gap_pct"] = [gap_pct(v, b) for v, b in zip(trend["value"], trend["benchmark_value"])]
-    if trend.empty:
-        raise ValueError(f"no {bench_name} figure for {m.name}")
-    period = pick_period(trend.index.tolist(), year)
-    row = trend.loc[period]
-    gap = float(row["gap_pct"]) if m.intensive else None
+    code, name = productivity.resolve_area(area_code, geography_key)
+    bench_code, bench_name = benchmark_code(measure_id, benchmark, geography_key)
+    own = aggregates.periods(measure_id, code)
+    if not own:
+        raise ValueError(f"no {m.name} figure for {name}")
+    bench_periods = set(aggregates.periods(measure_id, bench_code))
+    shared = [p for p in own if p in bench_periods]
+    if not shared:
+        raise ValueError(f"no {bench_name} figure for {m.name} in any period {name} has")
+    area_values = dict(zip(own, aggregates.series(measure_id, code)["value"]))
+    bench_series = aggregates.series(measure_id, bench_code)
+    bench_values = dict(zip(bench_series["period"], bench_series["value"]))
+    trend = pd.DataFrame({"period": shared, "year": [start_year(p) for p in shared],
+                          "value": [area_values[p] for p in shared], "benchmark_value": [bench_values[p] for p in shared]})
+    trend["gap_pct"] = (trend["value"] / trend["benchmark_value"] - 1) * 100
+    period = pick_period(trend["period"].tolist(), year)
+    area_row = aggregates.row(measure_id, code, period)
+    bench_row = aggregates.row(measure_id, bench_code, period)
+    row = {"value": area_row["value"], "benchmark_value": bench_row["value"]}
+    gap = gap_pct(row["value"], row["benchmark_value"]) if m.intensive else None
+    notes = [f"{label}: {r['coverage_note']}" for label, r in ((name, area_row), (bench_name, bench_row)) if r["coverage_note"]]
     return {
         "measure": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
         "area_code": code, "area_name": name, "period": period, "value": float(row["value"]),
         "benchmark_name": bench_name, "benchmark_value": float(row["benchmark_value"]), "gap_pct": gap,
         "share_pct": None if m.intensive else float(row["value"] / row["benchmark_value"] * 100),
         "better": better(gap, m.polarity) if gap is not None else None,
-        "trend": trend.reset_index()[["period", "year", "value", "benchmark_value", "gap_pct"]], "method": method,
+        "trend": trend,
+        "area_method": aggregates.method_text(area_row), "method": aggregates.method_text(bench_row),
+        "coverage_note": "; ".join(notes),
     }
 
 

@@ -1,8 +1,9 @@
 """GVA and productivity gaps on explicit, switchable definitions; decomposition; scenarios.
 
-Every aggregate (a city region, the Core Cities, the UK, the UK excluding London) is computed the same way:
-total GVA of its member local authorities divided by their total denominator (residents, filled jobs or hours worked),
-within one release, so vintages never mix.
+Every figure comes from the aggregates mart (indicators.aggregates): the ONS-published figure wherever a release
+publishes one (the UK, nations and regions, ONS city regions, a council), otherwise Σ GVA ÷ Σ denominator over the
+area's member councils, computed once at build time and labelled with its coverage. An area and its benchmark are
+always compared in the same period of the same release.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from indicators import geography
+from indicators import aggregates, geography
+from indicators.measure_spec import BASIS_MEASURE, LATER_VINTAGE, MEASURES, WEEKS_PER_YEAR
 from indicators.memo import per_database
-from indicators.observations import observations, wide
 from indicators.provenance import releases_for
-
-WEEKS_PER_YEAR = 52  # ONS hours are average weekly hours; annual hours = weekly hours x 52
 
 
 @dataclass(frozen=True)
@@ -31,19 +30,26 @@ class Basis:
     indicator_ids: tuple[str, ...]
     formula: str
 
+    @property
+    def measure_id(self) -> str:
+        return BASIS_MEASURE[self.key]
+
 
 BASES = {
     "head": Basis(
         "head", "GVA per head", "£ per resident", "residents", ("gva_current", "population"),
-        "GVA (current basic prices, £m × 1,000,000) ÷ resident population (mid-year)",
+        "GVA (current basic prices, £m × 1,000,000) ÷ resident population (mid-year); ONS's published figure for the UK, "
+        "nations, regions and any area made of whole councils, otherwise Σ GVA ÷ Σ population over member councils",
     ),
     "job": Basis(
         "job", "GVA per filled job", "£ per filled job", "filled jobs", ("gva_per_job", "filled_jobs"),
-        "Σ(GVA per filled job × filled jobs) ÷ Σ filled jobs over member local authorities",
+        "ONS's published GVA per filled job (smoothed) for councils, ONS city regions, regions and the UK; elsewhere "
+        "Σ(GVA per filled job × filled jobs) ÷ Σ filled jobs over member councils",
     ),
     "hour": Basis(
         "hour", "GVA per hour worked", "£ per hour", "hours worked a year", ("gva_per_hour", "hours_worked"),
-        f"Σ(GVA per hour × weekly hours × {WEEKS_PER_YEAR}) ÷ Σ(weekly hours × {WEEKS_PER_YEAR}) over member local authorities",
+        "ONS's published GVA per hour worked (smoothed) for councils, ONS city regions, regions and the UK; elsewhere "
+        f"Σ(GVA per hour × weekly hours × {WEEKS_PER_YEAR}) ÷ Σ(weekly hours × {WEEKS_PER_YEAR}) over member councils",
     ),
 }
 BENCHMARKS = {
@@ -51,7 +57,7 @@ BENCHMARKS = {
     "uk-ex-london": "UK excluding London",
     "core-cities": "Core Cities average",
 }
-UK_CODE = "UKX"
+UK_CODE = aggregates.UK
 
 
 def basis(key: str) -> Basis:
@@ -67,32 +73,6 @@ def check_geography(key: str) -> str:
 
 
 # ---------------------------------------------------------------- pure arithmetic (tested on small fixtures)
-
-
-def components_from_wide(frame: pd.DataFrame, basis_key: str) -> pd.DataFrame:
-    """Numerator (GVA £) and denominator per local authority from one row per area with the basis's indicators.
-
-    Args:
-        frame: columns area_code plus the basis's indicator ids (e.g. gva_per_hour, hours_worked).
-        basis_key: 'head', 'job' or 'hour'.
-    Returns:
-        area_code, gva_gbp, denominator; rows missing either input are dropped.
-    """
-    if basis_key == "head":
-        gva, denominator = frame["gva_current"] * 1_000_000, frame["population"]
-    elif basis_key == "job":
-        gva, denominator = frame["gva_per_job"] * frame["filled_jobs"], frame["filled_jobs"]
-    else:
-        hours = frame["hours_worked"] * WEEKS_PER_YEAR
-        gva, denominator = frame["gva_per_hour"] * hours, hours
-    out = pd.DataFrame({"area_code": frame["area_code"], "gva_gbp": gva, "denominator": denominator})
-    return out.dropna().reset_index(drop=True)
-
-
-def aggregate(components: pd.DataFrame, lad_codes: list[str]) -> tuple[float, float, int]:
-    """Total GVA, total denominator and number of member areas found, for a set of local authorities."""
-    members = components[components["area_code"].isin(lad_codes)]
-    return float(members["gva_gbp"].sum()), float(members["denominator"].sum()), len(members)
 
 
 def gap_figures(value: float, benchmark_value: float, denominator: float) -> dict:
@@ -174,61 +154,70 @@ def required_growth_premium(ratio: float, years: int) -> float:
 
 
 @per_database
-def lad_components(basis_key: str, year: int) -> pd.DataFrame:
-    """Numerator and denominator for every local authority (and UKX) on a basis in a year."""
-    frame = wide(list(basis(basis_key).indicator_ids), periods=[str(year)])
-    missing = [i for i in basis(basis_key).indicator_ids if i not in frame.columns]
-    if frame.empty or missing:
-        raise ValueError(f"no {basis(basis_key).label} data for {year}; available years: {available_years(basis_key)}")
-    return components_from_wide(frame, basis_key)
-
-
-@per_database
 def available_years(basis_key: str) -> list[int]:
-    """Years in which every input of a basis has data."""
-    ids = list(basis(basis_key).indicator_ids)
-    frame = observations(ids, area_codes=[geography.core_cities()["lad_code"].iloc[0]])
-    years = frame.groupby("period")["indicator_id"].nunique()
-    return sorted(int(p) for p, n in years.items() if n == len(ids))
+    """Years with a UK figure on a basis (the years the app offers)."""
+    return [int(p) for p in aggregates.periods(basis(basis_key).measure_id, UK_CODE)]
 
 
-def resolve_area(area_code: str, geography_key: str) -> tuple[str, str, list[str]]:
-    """The area actually measured (a council, or its city region), its name and its member LADs."""
+def resolve_area(area_code: str, geography_key: str) -> tuple[str, str]:
+    """The area actually measured (a council, or the city region it sits in) and its name."""
     check_geography(geography_key)
     names = geography.area_names()
+    if area_code not in names:
+        raise ValueError(f"unknown area code {area_code[:20]!r}: use a local authority, city region, combined authority "
+                         "or ITL region code")
     code = area_code
-    lads = geography.member_lads(area_code)
-    if geography_key == "city-region" and lads == [area_code]:
+    if geography_key == "city-region" and area_code in set(geography.local_authorities()["lad_code"]):
         code = geography.city_region_of(area_code)
-        lads = geography.member_lads(code)
-    return code, names.get(code, code), lads
+    return code, names.get(code, code)
 
 
-def benchmark_members(benchmark: str, geography_key: str) -> tuple[str, list[str]]:
-    """Label and member LADs of a benchmark: 'uk', 'uk-ex-london', 'core-cities' or any area code."""
-    all_lads = geography.local_authorities()["lad_code"].tolist()
+def benchmark_area(benchmark: str, geography_key: str) -> tuple[str, str]:
+    """The area code and label of a benchmark: 'uk', 'uk-ex-london', 'core-cities' (the ten councils or the ten city
+    regions, following the geography) or any area code (a peer)."""
+    check_geography(geography_key)
     if benchmark == "uk":
-        return BENCHMARKS["uk"], all_lads
+        return UK_CODE, BENCHMARKS["uk"]
     if benchmark == "uk-ex-london":
-        london = set(geography.london_lads())
-        return BENCHMARKS["uk-ex-london"], [c for c in all_lads if c not in london]
+        return aggregates.UK_EX_LONDON, BENCHMARKS["uk-ex-london"]
     if benchmark == "core-cities":
-        return f"{BENCHMARKS['core-cities']} ({geography.GEOGRAPHIES[geography_key].split(' (')[0].lower()}s)", core_cities_members(geography_key)
+        if geography_key == "council":
+            return aggregates.CORE_COUNCILS, f"{BENCHMARKS['core-cities']} (councils)"
+        return aggregates.CORE_CITY_REGIONS, f"{BENCHMARKS['core-cities']} (city regions)"
+    names = geography.area_names()
+    if benchmark not in names:
+        raise ValueError(f"unknown benchmark {benchmark!r}; valid: {', '.join(BENCHMARKS)} or an area code "
+                         "(council, city region, combined authority, ITL region)")
+    return benchmark, names[benchmark]
+
+
+def core_cities_code(geography_key: str) -> str:
+    """The Core Cities together on a geography: their ten councils, or their ten city regions."""
+    return aggregates.CORE_COUNCILS if check_geography(geography_key) == "council" else aggregates.CORE_CITY_REGIONS
+
+
+def figure_provenance(found: dict) -> dict:
+    """How one figure was obtained: method in words, members, coverage and releases (for panels, CLI and downloads)."""
+    return {
+        "area_code": found["area_code"], "method": found["method"], "how": aggregates.method_text(found),
+        "published_as": found["published_as"], "members_expected": int(found["members_expected"]),
+        "members_present": int(found["members_present"]), "coverage_complete": bool(found["coverage_complete"]),
+        "coverage_note": found["coverage_note"], "source_ids": found["source_id"].split(";"),
+    }
+
+
+def later_vintage_note(measure_id: str, found: dict) -> str:
+    """Where a derived figure has an ONS-published counterpart only in a later release, say so (never mixed)."""
+    later = LATER_VINTAGE.get(measure_id)
+    if not later or found["method"] == "published":
+        return ""
     try:
-        _, name, lads = resolve_area(benchmark, "council")
+        published = aggregates.row(later, found["area_code"], found["period"])
     except ValueError:
-        raise ValueError(
-            f"unknown benchmark {benchmark!r}; valid: {', '.join(BENCHMARKS)} or an area code (LAD, city region, ITL1)"
-        ) from None
-    return name, lads
-
-
-def core_cities_members(geography_key: str) -> list[str]:
-    """Member LADs of the ten Core Cities on a geography (the ten councils, or their ten city regions)."""
-    cities = geography.core_cities()
-    if check_geography(geography_key) == "council":
-        return cities["lad_code"].tolist()
-    return sorted({lad for code in cities["city_region_code"] for lad in geography.member_lads(code)})
+        return ""
+    return (f"ONS publishes {MEASURES[later].name.split(' (')[0]} for {found['area_name']} only in a later release "
+            f"(June 2025: {published['value']:,.2f} for {found['period']}, on revised GVA); it is not mixed with the June "
+            "2024 figures used here")
 
 
 @dataclass
@@ -250,6 +239,9 @@ class GapResult:
     denominator: float
     unit: str
     denominator_unit: str
+    method: str
+    benchmark_method: str
+    coverage_note: str
     provenance: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -257,33 +249,42 @@ class GapResult:
 
 
 @per_database
-def gap(area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> GapResult:
-    """An area's value on a basis against a benchmark in a year, with the £ gap a year and provenance."""
+def gap(area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk",
+        year: int | None = None) -> GapResult:
+    """An area's value on a basis against a benchmark in a year (None: the latest year both have), with the £ gap a
+    year and provenance. Raises ValueError naming the years available when there is no figure."""
     chosen = basis(basis_key)
-    year = year or available_years(basis_key)[-1]
-    components = lad_components(basis_key, year)
-    code, name, lads = resolve_area(area_code, geography_key)
-    gva, denominator, found = aggregate(components, lads)
-    if not found:
-        raise ValueError(f"no {chosen.label} data for {name} in {year}")
-    benchmark_name, benchmark_lads = benchmark_members(benchmark, geography_key)
-    benchmark_gva, benchmark_denominator, _ = aggregate(components, benchmark_lads)
-    value, benchmark_value = gva / denominator, benchmark_gva / benchmark_denominator
-    figures = gap_figures(value, benchmark_value, denominator)
+    code, name = resolve_area(area_code, geography_key)
+    bench_code, bench_name = benchmark_area(benchmark, geography_key)
+    period = str(year) if year is not None else aggregates.latest_shared_period(chosen.measure_id, [code, bench_code])
+    area = aggregates.row(chosen.measure_id, code, period)
+    bench = aggregates.row(chosen.measure_id, bench_code, period)
+    if pd.isna(area["denominator"]):
+        raise ValueError(f"{name} has a published {chosen.label} for {period} but no {chosen.denominator_label} to "
+                         "weigh a £ gap by")
+    figures = gap_figures(area["value"], bench["value"], area["denominator"])
+    notes = [n for n in (_coverage(area, name), _coverage(bench, bench_name), later_vintage_note(chosen.measure_id, area)) if n]
     return GapResult(
         area_code=code, area_name=name, basis=basis_key, geography=geography_key, benchmark=benchmark,
-        benchmark_name=benchmark_name, year=year, value=value, benchmark_value=benchmark_value,
-        denominator=denominator, unit=chosen.unit, denominator_unit=chosen.denominator_label, **figures,
+        benchmark_name=bench_name, year=int(period), value=float(area["value"]), benchmark_value=float(bench["value"]),
+        denominator=float(area["denominator"]), unit=chosen.unit, denominator_unit=chosen.denominator_label,
+        method=aggregates.method_text(area), benchmark_method=aggregates.method_text(bench),
+        coverage_note="; ".join(notes), **figures,
         provenance={
             "formula": f"value = {chosen.formula}; gap % = (value ÷ benchmark − 1) × 100; "
-            f"£ gap a year = (benchmark − value) × {chosen.denominator_label}",
-            "area_members": lads,
-            "benchmark_members_count": len(benchmark_lads),
-            "indicators": list(chosen.indicator_ids),
-            "period": str(year),
+            f"£ gap a year = (benchmark − value) × the area's {chosen.denominator_label}",
+            "area": figure_provenance(area), "benchmark": figure_provenance(bench),
+            "area_members": aggregates.members(code) or [code],
+            "benchmark_members_count": int(bench["councils_expected"]),
+            "indicators": list(chosen.indicator_ids), "period": period,
+            "note": "; ".join(notes),
             "releases": releases_for(list(chosen.indicator_ids)),
         },
     )
+
+
+def _coverage(found: dict, name: str) -> str:
+    return f"{name}: {found['coverage_note']}" if found["coverage_note"] else ""
 
 
 def gap_table(basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> pd.DataFrame:
@@ -296,67 +297,82 @@ def gap_table(basis_key: str = "hour", geography_key: str = "council", benchmark
 
 @per_database
 def core_cities_gap(basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> dict:
-    """The Core Cities together: the net gap (combined average vs benchmark) and the sum of shortfalls of cities below it."""
+    """The Core Cities together: the net gap (combined figure vs benchmark) and the sum of shortfalls of the cities
+    below it. The combined figure is Σ GVA ÷ Σ denominator over the ten councils or city regions (their published
+    figures where ONS publishes them), so the net gap is exactly the sum of the ten cities' gaps."""
     chosen = basis(basis_key)
-    year = year or available_years(basis_key)[-1]
-    components = lad_components(basis_key, year)
-    benchmark_name, benchmark_lads = benchmark_members(benchmark, geography_key)
-    benchmark_gva, benchmark_denominator, _ = aggregate(components, benchmark_lads)
-    benchmark_value = benchmark_gva / benchmark_denominator
-    gva, denominator, _ = aggregate(components, core_cities_members(geography_key))
-    value = gva / denominator
+    code = core_cities_code(geography_key)
+    bench_code, _ = benchmark_area(benchmark, geography_key)
+    year = year or int(aggregates.latest_shared_period(chosen.measure_id, [code, bench_code]))
+    result = _gap_of(code, chosen, geography_key, benchmark, year)
     table = gap_table(basis_key, geography_key, benchmark, year)
     below = table[table["gap_gbp"] > 0]
     return {
-        "basis": basis_key, "geography": geography_key, "benchmark": benchmark, "benchmark_name": benchmark_name, "year": year,
-        "unit": chosen.unit, "value": value, "benchmark_value": benchmark_value, "denominator": denominator,
-        **gap_figures(value, benchmark_value, denominator),
-        "net_gap_gbp_note": "net: (benchmark − Core Cities combined average) × their combined "
+        "basis": basis_key, "geography": geography_key, "benchmark": benchmark, "year": year, "unit": chosen.unit,
+        **result,
+        "net_gap_gbp_note": "net: (benchmark − Core Cities combined figure) × their combined "
         f"{chosen.denominator_label}; cities above the benchmark offset those below",
         "sum_of_shortfalls_gbp": float(below["gap_gbp"].sum()),
         "sum_of_shortfalls_note": f"sum over the {len(below)} cities below the benchmark of (benchmark − city value) × city "
         f"{chosen.denominator_label}; cities above it count as zero",
         "cities": table.to_dict("records"),
-        "provenance": {"formula": chosen.formula, "releases": releases_for(list(chosen.indicator_ids))},
+    }
+
+
+def _gap_of(code: str, chosen: Basis, geography_key: str, benchmark: str, year: int) -> dict:
+    """value, benchmark_value, denominator, gap figures, coverage and provenance of an aggregate against a benchmark."""
+    bench_code, bench_name = benchmark_area(benchmark, geography_key)
+    area = aggregates.row(chosen.measure_id, code, str(year))
+    bench = aggregates.row(chosen.measure_id, bench_code, str(year))
+    notes = [n for n in (_coverage(area, area["area_name"]), _coverage(bench, bench_name)) if n]
+    return {
+        "benchmark_name": bench_name, "value": float(area["value"]), "benchmark_value": float(bench["value"]),
+        "denominator": float(area["denominator"]), **gap_figures(area["value"], bench["value"], area["denominator"]),
+        "method": aggregates.method_text(area), "benchmark_method": aggregates.method_text(bench),
+        "coverage_note": "; ".join(notes),
+        "provenance": {"formula": chosen.formula, "area": figure_provenance(area), "benchmark": figure_provenance(bench),
+                       "note": "; ".join(notes), "releases": releases_for(list(chosen.indicator_ids))},
     }
 
 
 @per_database
 def gap_series(area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk") -> pd.DataFrame:
-    """The area's value, the benchmark and the gap for every year with data."""
+    """The area's value, the benchmark and the gap for every year both have a figure."""
     chosen = basis(basis_key)
-    code, name, lads = resolve_area(area_code, geography_key)
-    _, benchmark_lads = benchmark_members(benchmark, geography_key)
-    frame = wide(list(chosen.indicator_ids))
-    rows = []
-    for period, group in frame.groupby("period"):
-        components = components_from_wide(group, basis_key)
-        gva, denominator, found = aggregate(components, lads)
-        benchmark_gva, benchmark_denominator, _ = aggregate(components, benchmark_lads)
-        if found and denominator and benchmark_denominator:
-            value, benchmark_value = gva / denominator, benchmark_gva / benchmark_denominator
-            rows.append({"year": int(period), "value": value, "benchmark_value": benchmark_value,
-                         **gap_figures(value, benchmark_value, denominator)})
-    return pd.DataFrame(rows)
+    code, _ = resolve_area(area_code, geography_key)
+    bench_code, _ = benchmark_area(benchmark, geography_key)
+    area = aggregates.series(chosen.measure_id, code)[["period", "value", "denominator", "method", "coverage_note"]]
+    bench = aggregates.series(chosen.measure_id, bench_code)[["period", "value"]].rename(columns={"value": "benchmark_value"})
+    joined = area.merge(bench, on="period").dropna(subset=["denominator"])
+    rows = [{"year": int(r.period), "value": r.value, "benchmark_value": r.benchmark_value,
+             **gap_figures(r.value, r.benchmark_value, r.denominator), "method": r.method, "coverage_note": r.coverage_note}
+            for r in joined.itertuples()]
+    return pd.DataFrame(rows, columns=["year", "value", "benchmark_value", "ratio", "gap_pct", "gap_gbp", "method",
+                                       "coverage_note"])
+
+
+def decomposition_inputs(area_code: str, year: int) -> dict:
+    """GVA, hours, jobs and population of an area in a year, as the decomposition needs them.
+
+    GVA and hours are those behind GVA per hour worked (published GVA per hour × published hours), jobs those behind
+    GVA per filled job, population the mid-year estimate, so the identity GVA per head = GVA per hour × hours per job
+    × jobs per resident holds exactly.
+    """
+    period = str(year)
+    hour = aggregates.row("gva_per_hour", area_code, period)
+    job = aggregates.row("gva_per_job", area_code, period)
+    population = aggregates.row("population", area_code, period)
+    return {"gva_gbp": hour["numerator"], "hours": hour["denominator"], "jobs": job["denominator"],
+            "population": population["value"]}
 
 
 @per_database
 def decomposition(area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> pd.DataFrame:
-    """GVA per head = GVA per hour × hours per job × jobs per resident, split against a benchmark (log points).
-
-    GVA and hours come from the productivity release (GVA per hour × hours) so the identity holds exactly;
-    population is the ONS mid-year estimate of the same year.
-    """
+    """GVA per head = GVA per hour × hours per job × jobs per resident, split against a benchmark (log points)."""
     year = year or available_years("hour")[-1]
-    ids = ["gva_per_hour", "hours_worked", "filled_jobs", "population"]
-    frame = wide(ids, periods=[str(year)])
-    frame["hours"] = frame["hours_worked"] * WEEKS_PER_YEAR
-    frame["gva_gbp"] = frame["gva_per_hour"] * frame["hours"]
-    frame = frame.rename(columns={"filled_jobs": "jobs"}).dropna(subset=["gva_gbp", "jobs", "population"])
-    _, _, lads = resolve_area(area_code, geography_key)
-    _, benchmark_lads = benchmark_members(benchmark, geography_key)
-    totals = lambda codes: frame[frame["area_code"].isin(codes)][["gva_gbp", "hours", "jobs", "population"]].sum().to_dict()
-    return decompose(totals(lads), totals(benchmark_lads))
+    code, _ = resolve_area(area_code, geography_key)
+    bench_code, _ = benchmark_area(benchmark, geography_key)
+    return decompose(decomposition_inputs(code, year), decomposition_inputs(bench_code, year))
 
 
 @per_database

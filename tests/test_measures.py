@@ -17,7 +17,8 @@ def test_registry_lists_every_measure_with_levels_and_sources(tiny):
     table = measures.measures().set_index("id")
     assert {"gva_per_hour", "gva_per_job", "gva_per_head", "population", "median_annual_pay_workplace"} <= set(table.index)
     assert table.loc["gva_per_head", "levels"] == ["lad", "city_region", "itl1"]
-    assert table.loc["employment_rate", "levels"] == ["lad"]
+    # a rate reaches an aggregate level only where an area is one council (Gamma CR, TLK and TLI here)
+    assert table.loc["employment_rate", "levels"] == ["lad", "city_region", "itl1"]
     assert table.loc["gva_per_hour", "years"] == ["2021", "2022"]
     assert table.loc["gva_per_hour", "indicator_ids"] == ["gva_per_hour", "hours_worked"]
     assert set(table["polarity"]) <= {"higher_is_better", "lower_is_better", "neutral"}
@@ -48,9 +49,19 @@ def test_values_for_an_earlier_year_and_latest(tiny):
     assert measures.values("gva_per_hour", 2030, "lad")["period"].iloc[0] == "2022"  # nearest earlier
 
 
-def test_published_measures_are_council_only(tiny):
-    with pytest.raises(ValueError, match="local authorities only"):
-        measures.values("employment_rate", 2022, "city_region")
+def test_rates_are_never_aggregated(tiny):
+    """A rate has no figure for an area ONS publishes none for; a benchmark of several councils is their median."""
+    regions = measures.values("employment_rate", 2022, "city_region")
+    assert as_dict(regions) == {"E47000009": 80.0}  # Gamma CR is Gamma alone; Alpha CR (two councils) has none
+    assert regions["published_as"].tolist() == [GAMMA]
+    versus_uk = measures.comparison("employment_rate", ALPHA, "council", "uk", 2022)
+    assert versus_uk["benchmark_value"] == 74.0 and versus_uk["method"] == "as published"  # the UK's own figure
+    # Core Cities' councils: median of Alpha 70 and Gamma 80; city regions: of Alpha, Beta and Gamma (60, 70, 80)
+    assert measures.comparison("employment_rate", BETA, "council", "core-cities", 2022)["benchmark_value"] == 75.0
+    regions = measures.comparison("employment_rate", BETA, "council", "core-cities", 2022)
+    assert "median" in regions["method"]
+    with pytest.raises(ValueError, match="no Employment rate, 16–64 figure for Alpha CR"):
+        measures.comparison("employment_rate", ALPHA, "city-region", "uk", 2022)
     with pytest.raises(ValueError, match="valid: lad, city_region, itl1"):
         measures.values("gva_per_head", 2022, "ward")
     with pytest.raises(ValueError, match="unknown measure"):
@@ -97,12 +108,12 @@ def test_comparison_gap_and_trend(tiny):
 
 def test_profile_strengths_and_weaknesses(tiny):
     table = measures.profile(GAMMA, "uk", 2022)
-    assert "gva_per_hour" in set(table["measure"]) and "employment_rate" not in set(table["measure"])
+    assert {"gva_per_hour", "employment_rate"} <= set(table["measure"])
     sw = measures.strengths_and_weaknesses(table)
     # Gamma vs UK: per job 60,000 vs 71,429 (-16%); per head 40 vs 46.7 (-14%); per hour 40 vs 42.2 (-5%);
-    # jobs per resident 0.0005 vs 0.000519 (-3.6%): all below, so no strengths
+    # jobs per resident 0.0005 vs 0.000519 (-3.6%); the one strength: employment rate 80% vs the UK's 74% (+8.1%)
     assert [w["name"] for w in sw["weaknesses"]] == ["GVA per filled job", "GVA per head", "GVA per hour worked"]
-    assert sw["strengths"] == []
+    assert [(s["name"], round(s["gap_pct"], 2)) for s in sw["strengths"]] == [("Employment rate, 16–64", 8.11)]
 
 
 @pytest.mark.parametrize("args,expected", [

@@ -81,7 +81,7 @@ def test_bad_definitions_name_the_valid_choices(tiny):
         productivity.gap(ALPHA, "hour", "county")
     with pytest.raises(ValueError, match="unknown benchmark"):
         productivity.gap(ALPHA, "hour", "council", "atlantis")
-    with pytest.raises(ValueError, match="available years"):
+    with pytest.raises(ValueError, match="periods available: 2021 to 2022"):
         productivity.gap(ALPHA, "hour", "council", "uk", 1990)
 
 
