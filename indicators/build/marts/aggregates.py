@@ -144,6 +144,8 @@ def best_fit_areas(obs: dict[str, pd.DataFrame], sets: dict[str, frozenset], pub
 
     Returns {area_code: largest difference (%)}.
     """
+    if published_population not in obs or "population" not in obs:
+        return {}
     council = {(a, p): v for a, p, v in obs["population"][["area_code", "period", "value"]].itertuples(index=False)}
     out = {}
     for code, period, value in obs[published_population][["area_code", "period", "value"]].itertuples(index=False):
@@ -387,6 +389,16 @@ def _reconcile(measure: Measure, published: pd.DataFrame, derived: pd.DataFrame,
     return out
 
 
+EMPTY_RECONCILIATION = pd.DataFrame({
+    **{c: pd.Series(dtype=object) for c in ("area_code", "area_name", "level", "measure_id", "period", "published_as",
+                                           "tolerance_reason", "explained")},
+    **{c: pd.Series(dtype=float) for c in ("published_value", "derived_value", "difference", "difference_pct",
+                                          "tolerance_pct")},
+    **{c: pd.Series(dtype=int) for c in ("members_expected", "members_present")},
+    **{c: pd.Series(dtype=bool) for c in ("coverage_complete", "checked", "within_tolerance")},
+})  # a build whose releases publish nothing that is also derived (e.g. a test fixture)
+
+
 def _explanation(area_code: str, denominator_gap_pct: float, best_fit: dict[str, float]) -> str:
     """A structural reason found in the data for a derived figure to differ from the published one ('' if none)."""
     if area_code in best_fit:
@@ -420,8 +432,9 @@ def tables(con) -> dict[str, pd.DataFrame]:
         table, reconciliation = measure_table(measure, obs, places)
         rows.append(table)
         checks.append(reconciliation)
+    checks = [c for c in checks if len(c)]
     return {"mart_areas": places.areas, "mart_members": places.members, "aggregates": pd.concat(rows, ignore_index=True),
-            "reconciliation": pd.concat([c for c in checks if len(c)], ignore_index=True)}
+            "reconciliation": pd.concat(checks, ignore_index=True) if checks else EMPTY_RECONCILIATION}
 
 
 def build(con) -> None:
