@@ -123,6 +123,27 @@ def reconciliation() -> pd.DataFrame:
                     FROM reconciliation ORDER BY measure_id, level, area_code, period""")
 
 
+def reconciliation_summary() -> pd.DataFrame:
+    """One row per measure and level: how many published figures were compared with their derivation, how many were
+    checked against the tolerance, the largest checked difference, and how many differ for a structural reason."""
+    return query("""SELECT measure_id, level, count(*) AS compared, count(*) FILTER (WHERE checked) AS checked,
+                           max(abs(difference_pct)) FILTER (WHERE checked) AS largest_difference_pct,
+                           any_value(tolerance_pct) AS tolerance_pct,
+                           count(*) FILTER (WHERE checked AND abs(difference_pct) > 0.1) AS above_0_1_pct,
+                           count(*) FILTER (WHERE explained <> '') AS explained,
+                           count(*) FILTER (WHERE NOT coverage_complete) AS partial
+                    FROM reconciliation GROUP BY ALL ORDER BY measure_id, level""")
+
+
+def coverage_summary() -> pd.DataFrame:
+    """One row per measure and level: how many figures rest on fewer members than their definition names."""
+    return query("""SELECT measure_id, level, count(*) AS figures, count(*) FILTER (WHERE NOT coverage_complete) AS partial,
+                           min(members_present) FILTER (WHERE NOT coverage_complete) AS fewest_members,
+                           string_agg(DISTINCT period, ', ' ORDER BY period) FILTER (WHERE NOT coverage_complete) AS periods
+                    FROM aggregates GROUP BY ALL HAVING count(*) FILTER (WHERE NOT coverage_complete) > 0
+                    ORDER BY measure_id, level""")
+
+
 def coverage() -> pd.DataFrame:
     """Every figure resting on fewer members than its definition names, with what is missing."""
     return query("""SELECT area_code, area_name, level, measure_id, period, method, members_present, members_expected,

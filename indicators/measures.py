@@ -88,6 +88,22 @@ def values(measure_id: str, year: int | str | None = None, level: str = "lad") -
     return frame[VALUE_COLUMNS]
 
 
+def coverage_caption(frame: pd.DataFrame, level: str = "lad") -> str:
+    """How the figures in a values() frame were obtained, for a chart caption: e.g. 'All 361 figures as published.' or
+    '8 as published, 2 derived from their member councils; 1 rests on partial coverage (see the table).'"""
+    counts = frame["method"].value_counts()
+    derived = "computed from published totals" if level == "lad" else "derived from their member councils"
+    words = {"published": "as published", "derived": derived, "median": "medians of their councils"}
+    if len(counts) == 1 and "published" in counts:
+        text = f"All {counts['published']:,} figures as published."
+    else:
+        text = ", ".join(f"{counts[m]:,} {words[m]}" for m in words if m in counts) + "."
+    partial = int((frame["coverage_note"] != "").sum())
+    if partial:
+        text = text[:-1] + f"; {partial:,} rest{'s' if partial == 1 else ''} on partial coverage (see the table)."
+    return text
+
+
 def series(measure_id: str, area_codes: list[str], level: str = "lad") -> pd.DataFrame:
     """Every period of a measure for some areas: area_code, area_name, period, year, value, method, coverage_note."""
     check_level(level)

@@ -199,7 +199,8 @@ def core_cities_code(geography_key: str) -> str:
 def figure_provenance(found: dict) -> dict:
     """How one figure was obtained: method in words, members, coverage and releases (for panels, CLI and downloads)."""
     return {
-        "area_code": found["area_code"], "method": found["method"], "how": aggregates.method_text(found),
+        "area_code": found["area_code"], "name": found["area_name"], "method": found["method"],
+        "how": aggregates.method_text(found),
         "published_as": found["published_as"], "members_expected": int(found["members_expected"]),
         "members_present": int(found["members_present"]), "coverage_complete": bool(found["coverage_complete"]),
         "coverage_note": found["coverage_note"], "source_ids": found["source_id"].split(";"),

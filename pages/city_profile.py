@@ -29,7 +29,9 @@ columns = st.columns(len(headline))
 for column, row in zip(columns, headline.itertuples()):
     column.metric(f"{row.name} ({row.period})", f"{row.value:,.1f} {row.unit}",
                   delta=f"{row.gap_pct:+.1f}% vs {row.benchmark_name}", border=True,
-                  delta_color="normal" if row.polarity == "higher_is_better" else "off")
+                  delta_color="normal" if row.polarity == "higher_is_better" else "off",
+                  help=f"{name}: {row.area_method}. {row.benchmark_name}: {row.method}."
+                  + (f" Coverage: {row.coverage_note}." if row.coverage_note else ""))
 
 sw = measures.strengths_and_weaknesses(table)
 left, right = st.columns(2)
@@ -44,7 +46,8 @@ st.subheader(f"Every measure against {bench_label}")
 shown = table.assign(
     trend=[t["gap_pct"].tolist() if row_kind != "sum" else t["value"].tolist() for t, row_kind in zip(table["trend"], table["kind"])],
     verdict=[{True: "better", False: "worse", None: "—"}[b] for b in table["better"]],
-)[["name", "unit", "period", "value", "benchmark_name", "benchmark_value", "gap_pct", "share_pct", "verdict", "trend", "method"]]
+)[["name", "unit", "period", "value", "benchmark_name", "benchmark_value", "gap_pct", "share_pct", "verdict", "trend",
+   "area_method", "method", "coverage_note"]]
 st.dataframe(
     shown, hide_index=True, width="stretch",
     column_config={
@@ -55,7 +58,9 @@ st.dataframe(
         "share_pct": st.column_config.NumberColumn("Share of benchmark (%)", format="%.2f", help="For totals"),
         "verdict": st.column_config.TextColumn("Better or worse", help="By the measure's polarity"),
         "trend": st.column_config.LineChartColumn("Trend (gap %, or total)", help="Every year with data"),
-        "method": "Benchmark method",
+        "area_method": st.column_config.TextColumn(f"How {name}'s figure was obtained"),
+        "method": st.column_config.TextColumn("How the benchmark's figure was obtained"),
+        "coverage_note": st.column_config.TextColumn("Coverage", help="What a derived figure lacks; blank when complete"),
     },
 )
 render.downloads(shown.drop(columns="trend"), render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")

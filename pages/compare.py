@@ -56,7 +56,9 @@ fig.update_layout(yaxis={"autorange": "reversed"}, height=120 + 40 * len(ranked)
 fig.update_xaxes(title_text=m.unit)
 render.chart(fig, title=f"{m.name}: ranking of the chosen areas", subtitle=f"{period} · rank among all UK local authorities, "
              "best first · Core Cities hatched", source=source, key="cmp-rank",
-             table=ranked[["rank", "out_of", "area_code", "area_name", "is_core_city", "period", "value"]])
+             note=measures.coverage_caption(ranked),
+             table=ranked[["rank", "out_of", "area_code", "area_name", "is_core_city", "period", "value", "method",
+                           "coverage_note"]])
 
 # 2. time series
 history = measures.series(measure_id, areas, "lad")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import catalog, fiscal, international, productivity
+from indicators import aggregates, catalog, fiscal, international, productivity
 from indicators import reference_views as views
 from ui import render, state
 
@@ -49,13 +49,55 @@ with st.expander(f"Table: every observation of {chosen}"):
     st.dataframe(full, hide_index=True, width="stretch", key="full-table")
 render.downloads(full, f"{chosen}-all-observations", "full-table")
 
+st.subheader("Published first: where each figure comes from")
+st.markdown(
+    "Wherever a release publishes a figure, that is the figure shown: the UK (less Extra-Regio), England, the nations and "
+    "ITL regions, ONS's city regions, and any area made of exactly the same councils as one of those (an ITL3 region that "
+    "is a single council, an ITL2 region that is a combined authority). Only where no release publishes it is a figure "
+    "derived, once, when the warehouse is built: Σ numerator ÷ Σ denominator over the area's members (a sum for totals), "
+    "and then it says so — *derived from N of M councils* — in tooltips, tables, downloads, the command line and briefing "
+    "footers. An area and its benchmark are always compared in the same period of the same release; a later release "
+    "(e.g. the June 2025 combined-authority productivity file) is noted beside a figure, never mixed into it.")
+st.subheader("Reconciliation: derived beside published")
+st.caption("Every published figure is also derived from its members at build time and the two compared. The build "
+           "fails if a fully covered derivation falls outside its measure's tolerance, unless the data show a structural "
+           "cause: a boundary that splits councils (its published population differs from its councils'), or published "
+           "hours or jobs that include some not allocated to councils (Northern Ireland).")
+summary = aggregates.reconciliation_summary()
+st.dataframe(summary, hide_index=True, width="stretch", key="reconciliation-summary", column_config={
+    "largest_difference_pct": st.column_config.NumberColumn("largest difference (%)", format="%.3f"),
+    "tolerance_pct": st.column_config.NumberColumn("tolerance (±%)", format="%.1f"),
+    "above_0_1_pct": st.column_config.NumberColumn("checked, differing by more than 0.1%")})
+reconciliation_section = st.expander("Table: every published figure beside its derivation", key="reconciliation-table",
+                                     on_change="rerun")
+if reconciliation_section.open:
+    with reconciliation_section:
+        full_reconciliation = aggregates.reconciliation()
+        st.dataframe(full_reconciliation, hide_index=True, width="stretch")
+        render.downloads(full_reconciliation, "reconciliation", "reconciliation-download")
+st.subheader("Coverage: figures resting on fewer members than they name")
+st.caption("A derived figure counts its members; where some have no figure (e.g. Northern Ireland's councils have no "
+           "2023 population in the council file; council tax receipts are for England only) the figure carries a note "
+           "naming them, wherever it is shown.")
+st.dataframe(aggregates.coverage_summary(), hide_index=True, width="stretch", key="coverage-summary")
+coverage_section = st.expander("Table: every figure with partial coverage", key="coverage-table", on_change="rerun")
+if coverage_section.open:
+    with coverage_section:
+        partial = aggregates.coverage()
+        st.dataframe(partial, hide_index=True, width="stretch")
+        render.downloads(partial, "coverage", "coverage-download")
+
 st.subheader("Methods")
-st.markdown("**Productivity bases.** Every aggregate (a city region, the Core Cities, the UK, the UK excluding London) is "
-            "total GVA of its member councils divided by their total denominator, within one release.")
+st.markdown("**Productivity bases.** ONS's published figure wherever one exists; otherwise an aggregate (a city region, "
+            "the Core Cities, the UK excluding London) is total GVA of its members divided by their total denominator, "
+            "within one release.")
 st.markdown("\n".join(f"- **{b.label}** ({b.unit}): {b.formula}" for b in productivity.BASES.values()))
 method = fiscal.method()
 st.markdown(f"**Tax and spend ({method['label'].lower()}s).** {method['summary']} {method['formula']} "
             f"{method['sign_convention']} {method['years']} {method['aggregates']} Caveats: {method['caveats']}")
 st.markdown(f"**European comparison.** {international.LIMITS}")
-st.markdown("**Claims check.** Each published claim is recomputed on every definition the data allow; the closest "
-            "definition is reported and a claim 'holds' if that is within 10% of it.")
+st.markdown("**Claims check.** Each claim is tested on the period it describes (the latest data available when it was "
+            "made) against a primary definition chosen, with its reason, before the result was known; it holds if "
+            "that figure is within ±10% of the claim. The range over every other definition for that period, and on "
+            "how many of them it would hold, are shown beside it; later data are context only. European claims are "
+            "converted at the European Central Bank's annual average rate for the data year.")

@@ -64,9 +64,10 @@ event = render.chart(
     subtitle=f"{m.unit} · {period} · Core Cities outlined",
     source=measures.source(measure_id), key="map-choropleth", on_select="rerun",
     table=lambda: measures.ranking(measure_id, d.year, level)[
-        ["rank", "area_code", "area_name", "is_core_city", "period", "value"]
+        ["rank", "area_code", "area_name", "is_core_city", "period", "value", "method", "coverage_note"]
     ].rename(columns={"value": f"{m.name} ({m.unit})", "is_core_city": "Core City"}),
-    note=f"Colour: {polarity_note}; Core Cities outlined in orange. Click an area to open its profile.",
+    note=f"Colour: {polarity_note}; Core Cities outlined in orange. {measures.coverage_caption(values, level)} "
+         "Click an area to open its profile.",
 )
 points = (event or {}).get("selection", {}).get("points", []) if event else []
 if points:

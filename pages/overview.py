@@ -29,6 +29,8 @@ if headline:
         left.caption(f"As claimed: £{claim_productivity['value']:g}bn a year ({claim_productivity['publication']}). "
                      f"Here: {productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas vs "
                      f"{headline['benchmark_name']}; positive = below the benchmark.")
+    middle.caption(f"Core Cities: {headline['method']}. {headline['benchmark_name']}: {headline['benchmark_method']}."
+                   + (f" {headline['coverage_note']}." if headline["coverage_note"] else ""))
 if headline:
     render.how_calculated(headline["provenance"], "overview-gap")
 
@@ -64,7 +66,8 @@ def map_figure() -> go.Figure:
 period = values["period"].iloc[0] if len(values) else d.year
 render.chart(map_figure, cache=(MEASURE, d.year), title=f"{m.name} by local authority, Core Cities outlined",
              subtitle=f"{m.unit} · {period}", source=measures.source(MEASURE), key="overview-map",
-             table=lambda: values[["area_code", "area_name", "core_city", "period", "value"]].rename(
+             note=measures.coverage_caption(values),
+             table=lambda: values[["area_code", "area_name", "core_city", "period", "value", "method", "coverage_note"]].rename(
                  columns={"value": f"{m.name} ({m.unit})"}))
 
 # The tax-spend tile (top right) is filled once the map is drawn: on a fresh process its estimate takes ~0.4 s to

@@ -19,10 +19,13 @@ except ValueError as problem:
     st.stop()
 
 a, b, c = st.columns(3)
-a.metric(f"{chosen.label}, {result['area_name']} ({result['year']})", f"£{result['value']:,.2f}", border=True)
+a.metric(f"{chosen.label}, {result['area_name']} ({result['year']})", f"£{result['value']:,.2f}", border=True,
+         help=f"{result['area_name']}: {result['method']}.")
 b.metric(result["benchmark_name"], f"£{result['benchmark_value']:,.2f}", delta=f"{result['gap_pct']:+.1f}% gap",
-         border=True)
+         border=True, help=f"{result['benchmark_name']}: {result['benchmark_method']}.")
 c.metric("£ gap a year (positive = shortfall)", f"£{result['gap_gbp_bn']:,.2f}bn", border=True)
+if result["coverage_note"]:
+    st.caption(f"Coverage: {result['coverage_note']}.")
 render.how_calculated(result["provenance"], "gap-how")
 
 st.subheader("The gap on every definition")

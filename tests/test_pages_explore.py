@@ -197,3 +197,34 @@ def test_map_update_stays_small_by_referencing_boundaries(level):
     assert trace["geojson"].startswith("app/static/") and "?v=" in trace["geojson"]
     served = Path(__file__).resolve().parents[1] / "static" / trace["geojson"].removeprefix("app/static/").split("?")[0]
     assert json.loads(served.read_text())["features"]
+
+
+def test_figures_say_how_they_were_obtained():
+    """Published first, on screen: the gap page's tooltips say which figure is ONS's own, a derived city region says
+    from how many councils, and a later release is named beside it, never mixed in."""
+    at = run("pages/productivity_gap.py", area="E06000018", basis="hour", geo="city-region", bench="uk", year="2022")
+    result = productivity.gap("E06000018", "hour", "city-region", "uk", 2022)
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert helps[f"GVA per hour worked, {result.area_name} (2022)"] == f"{result.area_name}: {result.method}."
+    assert helps[result.benchmark_name] == f"{result.benchmark_name}: {result.benchmark_method}."
+    assert result.method == "derived from 17 of 17 councils" and result.benchmark_method == "as published"
+    assert any(c.value == f"Coverage: {result.coverage_note}." for c in at.caption)
+
+
+def test_overview_names_the_method_of_the_headline_and_map():
+    at = run("pages/overview.py", basis="head", year="2023")
+    headline = productivity.core_cities_gap("head", "council", "uk", 2023)
+    captions = [c.value for c in at.caption]
+    assert f"Core Cities: {headline['method']}. {headline['benchmark_name']}: {headline['benchmark_method']}." in captions
+    values = measures.values("gva_per_head", 2023, "lad")
+    assert any(c.startswith(measures.coverage_caption(values)) for c in captions)
+
+
+def test_profile_table_carries_method_and_coverage_columns():
+    at = run("pages/city_profile.py", area="E08000025", basis="head", geo="council", bench="uk", year="2023")
+    table = next(df.value for df in at.dataframe if "area_method" in df.value.columns)
+    expected = measures.profile("E08000025", "uk", 2023, "council").set_index("name")
+    shown = table.set_index("name")
+    assert shown.loc["GDP per head", "coverage_note"] == expected.loc["GDP per head", "coverage_note"]
+    assert "derived from 350 of 361 councils" in shown.loc["GDP per head", "coverage_note"]
+    assert shown.loc["GVA per head", "area_method"] == "as published for TLG31 (made of the same councils)"

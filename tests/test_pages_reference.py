@@ -263,3 +263,17 @@ def test_data_and_methods_catalogue_and_full_download():
     assert any(c.value.startswith(f"{len(full):,} observations") for c in at.caption)
     at = run_page("pages/data_and_methods.py", indicator="nope; drop")
     assert "indicator" in infos(at)
+
+
+def test_data_and_methods_shows_reconciliation_and_coverage():
+    from indicators import aggregates
+
+    at = run_page("pages/data_and_methods.py")
+    frames = [df.value for df in at.dataframe]
+    summary = next(f for f in frames if "largest_difference_pct" in f.columns)
+    assert summary.equals(aggregates.reconciliation_summary())
+    uk_hour = summary[(summary["measure_id"] == "gva_per_hour") & (summary["level"] == "uk")].iloc[0]
+    assert uk_hour["checked"] == 19 and uk_hour["largest_difference_pct"] <= uk_hour["tolerance_pct"]
+    coverage = next(f for f in frames if "fewest_members" in f.columns)
+    assert coverage.equals(aggregates.coverage_summary())
+    assert "Table: every published figure beside its derivation" in [e.label for e in at.expander]

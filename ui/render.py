@@ -138,6 +138,10 @@ def how_calculated(provenance: dict, key: str) -> None:
     with st.expander("How was this calculated?"):
         if provenance.get("formula"):
             st.markdown(f"**Formula.** {provenance['formula']}")
+        figures_used = [provenance[k] for k in ("area", "benchmark") if isinstance(provenance.get(k), dict)]
+        if figures_used:
+            st.markdown("**Figures.** " + " ".join(f"{f.get('name', f['area_code'])} ({f['area_code']}): {f['how']}."
+                                                  for f in figures_used))
         for label in ("method", "assumptions", "limits", "note"):
             if provenance.get(label):
                 st.markdown(f"**{label.capitalize()}.** {provenance[label]}")
