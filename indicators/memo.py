@@ -1,43 +1,56 @@
-"""Process-wide memoisation of warehouse reads and derived tables, keyed by the database in use.
+"""Process-wide memoisation of warehouse reads, keyed by the database in use, with a bound on every store.
 
 Results live in module-level caches (not Streamlit caches, which any client can clear). The key includes the active
-database path, so tests on a fixture database never see the warehouse's answers. Memoised results are shared: callers
-must not mutate them.
+database path, so tests on a fixture database never see the warehouse's answers. Each function keeps at most
+`MAX_ENTRIES` results, least recently used dropped first, so a visitor who walks through every definition cannot
+grow the process without limit. Memoised results are shared: callers must not mutate them.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+from collections import OrderedDict
 
 from indicators import db
 
+MAX_ENTRIES = 512
 _MEMOISED = []
 
 
 def per_database(function):
-    """Memoise `function` on the active database as well as its (hashable) arguments.
+    """Memoise `function` on the active database as well as its (hashable) arguments, keeping the most recent
+    MAX_ENTRIES results.
 
     Concurrent callers of the same uncomputed key wait for the one computing it instead of repeating the work (many
     sessions opening the same page at once, or the warm-up thread racing the first visitor). Exceptions are not kept.
     """
-    store: dict = {}
+    store: OrderedDict = OrderedDict()
     locks: dict = {}
     guard = threading.Lock()
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         key = (str(db._active_path), args, frozenset(kwargs.items()) if kwargs else None)
-        try:
-            return store[key]
-        except KeyError:
-            pass
         with guard:
+            if key in store:
+                store.move_to_end(key)
+                return store[key]
             lock = locks.setdefault(key, threading.RLock())
         with lock:
-            if key not in store:
-                store[key] = function(*args, **kwargs)
-            return store[key]
+            with guard:
+                if key in store:
+                    return store[key]
+            try:
+                result = function(*args, **kwargs)
+                with guard:
+                    store[key] = result
+                    while len(store) > MAX_ENTRIES:
+                        store.popitem(last=False)
+            finally:
+                with guard:
+                    locks.pop(key, None)
+            return result
 
     def cache_clear() -> None:
         with guard:
@@ -45,6 +58,7 @@ def per_database(function):
             locks.clear()
 
     wrapper.cache_clear = cache_clear
+    wrapper.cache_size = lambda: len(store)
     _MEMOISED.append(wrapper)
     return wrapper
 

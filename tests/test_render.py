@@ -41,3 +41,19 @@ def test_the_cache_keeps_only_the_most_recent_figures(monkeypatch):
 def test_without_a_cache_the_figure_is_styled_in_place():
     fig = go.Figure()
     assert render.styled_figure(fig, "T", "s", None, cache=None) is fig and fig.layout.title.text == "T<br><sup>s</sup>"
+
+
+def test_memoised_functions_keep_a_bounded_number_of_results(monkeypatch):
+    """A visitor walking through every definition cannot grow a memo without limit: the least recent go first."""
+    monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
+    calls = []
+
+    @memo.per_database
+    def square(x):
+        calls.append(x)
+        return x * x
+
+    assert [square(x) for x in (1, 2, 3, 1, 4)] == [1, 4, 9, 1, 16]
+    assert square.cache_size() == 3 and calls == [1, 2, 3, 4]
+    square(2)  # 2 was the least recently used when 4 arrived, so it is computed again
+    assert calls == [1, 2, 3, 4, 2]
