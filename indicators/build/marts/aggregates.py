@@ -21,8 +21,10 @@ Tables:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from indicators.measure_spec import MEASURES, Form, Measure, start_year
@@ -211,41 +213,52 @@ def derive(rows: pd.DataFrame, members: pd.DataFrame, kind: str) -> pd.DataFrame
         members: area_code, member_code of the aggregates to derive.
         kind: 'sum' or 'ratio'.
     Returns:
-        area_code, period, value, numerator, denominator, members_present, councils_present, source_id. A member is
-        present when it has what the sum needs (a value for totals, both totals for ratios).
+        area_code, period, value, numerator, denominator, members_present, councils_present, source_id (the releases
+        of the members' figures, each once). A member is present when it has what the sum needs (a value for totals,
+        both totals for ratios).
     """
-    usable = rows.dropna(subset=["value"] if kind == "sum" else ["numerator", "denominator"])
-    joined = members.merge(usable.rename(columns={"area_code": "member_code"}), on="member_code")
     summed = "value" if kind == "sum" else "numerator"
-    out = joined.groupby(["area_code", "period"], as_index=False).agg(
-        numerator=(summed, "sum"), denominator=("denominator", "sum"), members_present=("member_code", "size"),
-        councils_present=("councils_present", "sum"))
-    return out.merge(_sources(joined), on=["area_code", "period"]).assign(
-        value=lambda f: f["numerator"] if kind == "sum" else f["numerator"] / f["denominator"],
-        denominator=lambda f: float("nan") if kind == "sum" else f["denominator"])
+    needed = "value IS NOT NULL" if kind == "sum" else "numerator IS NOT NULL AND denominator IS NOT NULL"
+    usable = rows[["area_code", "period", "value", "numerator", "denominator", "councils_present", "source_id"]]
+    return _sql(
+        f"""SELECT m.area_code, r.period, sum(r.{summed}) AS numerator,
+                   {"NULL::DOUBLE" if kind == "sum" else "sum(r.denominator)"} AS denominator,
+                   count(*) AS members_present, sum(r.councils_present) AS councils_present,
+                   array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';') AS source_id
+            FROM members m JOIN usable r ON r.area_code = m.member_code
+            WHERE {needed} GROUP BY ALL""",
+        members=members, usable=usable,
+    ).assign(value=lambda f: f["numerator"] if kind == "sum" else f["numerator"] / f["denominator"])
 
 
-def _sources(rows: pd.DataFrame) -> pd.DataFrame:
-    """The releases behind each area-period (area_code, period, source_id 'a;b'), each release named once."""
-    parts = rows[["area_code", "period", "source_id"]].drop_duplicates()
-    parts = parts.assign(source_id=parts["source_id"].str.split(";")).explode("source_id").drop_duplicates()
-    releases = sorted(parts["source_id"].unique())
-    # one bit per release: summing the distinct releases of a group gives a number that names them all
-    summed = parts.assign(bits=parts["source_id"].map({r: 1 << i for i, r in enumerate(releases)}))
-    summed = summed.groupby(["area_code", "period"], as_index=False)["bits"].sum()
-    names = {b: ";".join(r for i, r in enumerate(releases) if b >> i & 1) for b in summed["bits"].unique()}
-    return summed.assign(source_id=summed["bits"].map(names)).drop(columns="bits")
+@functools.cache
+def _scratch() -> duckdb.DuckDBPyConnection:
+    """An in-memory database for build-time grouping (many times faster in DuckDB than in pandas)."""
+    return duckdb.connect()
+
+
+def _sql(sql: str, **frames: pd.DataFrame) -> pd.DataFrame:
+    """Run one build-time statement over DataFrames registered under the given names."""
+    con = _scratch().cursor()
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame)
+        out = con.execute(sql).df()
+    finally:
+        con.close()
+    return out.astype({c: object for c in ("area_code", "period", "source_id") if c in out})
 
 
 def median_of_councils(council_rows: pd.DataFrame, codes: list[str], sets: dict[str, frozenset]) -> pd.DataFrame:
     """For a rate no release publishes for an aggregate: the median of its councils' published figures."""
-    parts = []
-    for code in codes:
-        part = council_rows[council_rows["area_code"].isin(sets[code])]
-        medians = part.groupby("period", as_index=False).agg(value=("value", "median"), members_present=("area_code", "size"))
-        parts.append(medians.assign(area_code=code).merge(_sources(part.assign(area_code=code)), on=["area_code", "period"]))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["area_code", "period", "value"])
-    return out.assign(numerator=float("nan"), denominator=float("nan"), councils_present=out.get("members_present"))
+    members = pd.DataFrame([(code, lad) for code in codes for lad in sorted(sets[code])], columns=["area_code", "member_code"])
+    return _sql(
+        """SELECT m.area_code, r.period, median(r.value) AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
+                  count(*) AS members_present, count(*) AS councils_present,
+                  array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';') AS source_id
+           FROM members m JOIN usable r ON r.area_code = m.member_code WHERE r.value IS NOT NULL GROUP BY ALL""",
+        members=members, usable=council_rows[["area_code", "period", "value", "source_id"]],
+    )
 
 
 def coverage_note(expected: list[str], missing: list[str], noun: tuple[str, str], names: dict[str, str]) -> str:
@@ -285,7 +298,7 @@ def published_rows(measure: Measure, obs: dict[str, pd.DataFrame], places: Place
     own["published_as"] = own["area_code"]
     borrowed = places.stand_ins.merge(own.drop(columns="area_code"), on="published_as").sort_values("rank")
     borrowed = borrowed.drop_duplicates(["area_code", "period"]).drop(columns="rank")
-    out = pd.concat([own, borrowed[~_keys(borrowed).isin(_keys(own))]], ignore_index=True)
+    out = pd.concat([own, _without(borrowed, own)], ignore_index=True)
     return out.assign(method="published", councils_present=out["area_code"].map(places.council_counts))
 
 
@@ -315,27 +328,31 @@ def measure_table(measure: Measure, obs: dict[str, pd.DataFrame], places: Places
     return _finish(measure, final, places), _reconcile(measure, published, derived, places)
 
 
-def _keys(frame: pd.DataFrame) -> pd.Series:
-    return frame["area_code"] + "|" + frame["period"]
+def _without(frame: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` whose (area_code, period) is not in `other`."""
+    if frame.empty or other.empty:
+        return frame
+    marked = frame.merge(other[["area_code", "period"]].drop_duplicates(), on=["area_code", "period"], how="left",
+                         indicator=True)
+    return frame[(marked["_merge"] == "left_only").to_numpy()]
 
 
 def _prefer_published(published: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
     """Published rows, plus derived rows for the area-periods with no published figure."""
-    kept = derived[~_keys(derived).isin(_keys(published))] if len(derived) else derived
+    kept = _without(derived, published)
     return pd.concat([published.assign(members_present=0), kept.assign(published_as=None)], ignore_index=True)
 
 
 def _finish(measure: Measure, final: pd.DataFrame, places: Places) -> pd.DataFrame:
     """Names, levels, coverage columns and notes on the chosen rows."""
-    by_code = places.areas.set_index("area_code")
-    out = final.reset_index(drop=True)
+    attributes = places.areas[["area_code", "area_name", "level", "member_level", "members"]].assign(
+        councils_expected=places.areas["area_code"].map(places.council_counts))
+    years = pd.DataFrame({"period": final["period"].unique()})
+    years["year"] = years["period"].map(start_year)
+    out = final.merge(attributes, on="area_code").merge(years, on="period")
     out["measure_id"] = measure.id
-    for column in ("area_name", "level", "member_level"):
-        out[column] = out["area_code"].map(by_code[column])
-    out["year"] = out["period"].map(start_year)
-    out["councils_expected"] = out["area_code"].map(places.council_counts).astype(int)
     published, median = out["method"] == "published", out["method"] == "median"
-    out["members_expected"] = out["area_code"].map(by_code["members"]).astype(int)
+    out["members_expected"] = out["members"].astype(int)
     out["members_present"] = out["members_present"].where(~published, out["members_expected"]).astype(int)
     out["councils_present"] = out["councils_present"].astype(float).round().astype(int)
     out.loc[median, "members_expected"] = out.loc[median, "councils_expected"]
