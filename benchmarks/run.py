@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run.py                 # everything (about 15 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick         # smaller loops (about 6 minutes)
-    .venv/bin/python benchmarks/run.py --only cold,warm,concurrency,payload,proxy,memory,browser
+    .venv/bin/python benchmarks/run.py --only cold,warm,definitions,concurrency,payload,proxy,memory,browser
 
 Loopback only. Starts its own app (port 8619), nginx with deploy/nginx.conf (port 8089; skipped if nginx is absent),
 a static file server (port 8088) and a bare Streamlit app (STATIC - 1, 8087); for the concurrency runs also
@@ -180,6 +180,53 @@ def section_warm(args) -> None:
         latencies, sizes, errors = asyncio.run(warm_latencies(page, args.warm))
         report(f"warm {label}: p50", ms(pct(latencies, 50)))
         report(f"warm {label}: p95 (errors {errors})", ms(pct(latencies, 95)), "target <= 150 ms")
+
+
+DEFINITION_KEYS = ("area", "geography", "basis", "benchmark", "year")  # the sidebar's shared controls
+
+
+async def random_definitions(page: str, count: int, seed: int, base: str | None = None,
+                             think: tuple[float, float] | None = None) -> tuple[list[float], int]:
+    """Latency of `count` reruns of `page`, each after setting every sidebar control to a value drawn at random
+    (any council, geography, basis, benchmark and year), as a visitor exploring definitions would."""
+    rng, latencies, errors = random.Random(seed), [], 0
+    async with Session(base or APP, page=page, timeout=120, cookie=f"cc_affinity={seed:032x}",
+                       local_address=f"127.0.{seed // 250}.{seed % 250 + 2}") as session:
+        first = await session.rerun()
+        errors += 0 if first.ok else 1
+        for _ in range(count):
+            if think:
+                await asyncio.sleep(rng.uniform(*think))
+            changes = {key: rng.choice(session.widgets[key]["options"]) for key in DEFINITION_KEYS
+                       if session.widgets.get(key, {}).get("options")}
+            run = await session.rerun(changes)
+            latencies.append(run.seconds)
+            errors += 0 if run.ok else 1
+    return latencies, errors
+
+
+def section_definitions(args) -> None:
+    """Every page, definitions drawn at random: one visitor, then ten paced visitors at once."""
+    pages = asyncio.run(discover_pages(APP))
+    print(f"\nEvery page, random definitions (one session per page, {args.definitions} reruns each; "
+          "rerun -> script_finished)")
+    everything = []
+    for number, (path, title) in enumerate(pages.items()):
+        latencies, errors = asyncio.run(random_definitions(path, args.definitions, seed=number + 1))
+        everything += latencies
+        report(f"random definitions, {title}: p50 / p95 / max (errors {errors})",
+               f"{ms(pct(latencies, 50))} / {ms(pct(latencies, 95))} / {ms(max(latencies))}", "target p95 <= 150 ms")
+    report("random definitions, all pages: p95", ms(pct(everything, 95)), "target p95 <= 150 ms")
+
+    async def crowd(users: int) -> tuple[list[float], int]:
+        paths = list(pages)
+        results = await asyncio.gather(*(random_definitions(paths[n % len(paths)], args.steps, seed=100 + n,
+                                                            think=(1.0, 5.0)) for n in range(users)))
+        return [x for r in results for x in r[0]], sum(r[1] for r in results)
+
+    latencies, errors = asyncio.run(crowd(10))
+    report("10 visitors at once, random pages and definitions, paced 1-5 s: p50 / p95 (errors)",
+           f"{ms(pct(latencies, 50))} / {ms(pct(latencies, 95))} ({errors})", "target p95 <= 1000 ms")
 
 
 def section_concurrency(args) -> None:
@@ -405,7 +452,8 @@ def time_to_chart(browser, url: str) -> float:
         context.close()
 
 
-SECTIONS = {"cold": section_cold, "warm": section_warm, "concurrency": section_concurrency,
+SECTIONS = {"cold": section_cold, "warm": section_warm, "definitions": section_definitions,
+            "concurrency": section_concurrency,
             "payload": section_payload, "proxy": section_proxy, "memory": section_memory,
             "browser": section_browser}
 APP_PROCESS = None
@@ -430,6 +478,7 @@ def main() -> None:
     args = parser.parse_args()
     set_ports(*(int(p) for p in args.ports.split(",")))
     args.warm = 12 if args.quick else 40
+    args.definitions = 10 if args.quick else 30
     args.steps = 3 if args.quick else 5
     args.users = [10, 30] if args.quick else [10, 30, 50]
     args.cycles = 200 if args.quick else 1000
