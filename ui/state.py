@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import streamlit as st
 
 from indicators import geography, productivity
-from indicators import reference_views as views
 from indicators.memo import per_database
 
 NOTICES_KEY = "_url_notices"
@@ -68,19 +67,6 @@ def shown_list(values: list, most: int = 5) -> str:
     """Up to `most` rejected values, each made safe by `shown`, then how many more there were."""
     more = f" and {len(values) - most} more" if len(values) > most else ""
     return ", ".join(map(shown, values[:most])) + more
-
-
-def seed_rate(widget_key: str) -> None:
-    """On a session's first run, seed an exchange-rate input from the link's eur= (a number from 0.1 to 10 euros per
-    pound), or leave it empty with a notice; no rate is ever assumed."""
-    if widget_key in st.session_state:
-        return
-    try:
-        st.session_state[widget_key] = views.parse_rate(st.query_params.get("eur"))
-    except ValueError:
-        st.info(f"Ignored the link's exchange rate {shown(st.query_params.get('eur'))}: not a number between "
-                f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. No rate is assumed.", icon="ℹ️")
-        st.session_state[widget_key] = None
 
 
 def _notice(message: str) -> None:
