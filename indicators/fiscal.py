@@ -361,6 +361,16 @@ def population_shares(year: str, lad_codes: list[str]) -> pd.DataFrame:
                  ).set_index("lad_code")
 
 
+def area_name(area_code: str) -> str:
+    """An area's name: from the fiscal mart when it has estimates there, else from the geography tables."""
+    frame = query("SELECT area_name FROM fiscal_areas WHERE area_code = ? LIMIT 1", [area_code])
+    if not frame.empty:
+        return str(frame["area_name"].iloc[0])
+    from indicators import geography
+
+    return geography.area_names().get(area_code, area_code)
+
+
 def total_place(area_code: str, year: str | None = None) -> dict:
     """Public spending in one place by function: HMT CRA identifiable spending by COFOG function, apportioned by
     population from the region, for `year` (or the nearest year with CRA data), beside CRPSF total spending."""
@@ -378,7 +388,7 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     population_keys = check_options(**{g: "population" for g, keys in KEY_OPTIONS.items() if "population" in keys})
     crpsf_total = float(estimates(crpsf_year, population_keys, lad_codes)["expenditure"].sum())
     out = {
-        "area_code": area_code, "area_name": geography.area_names().get(area_code, area_code), "estimate": True,
+        "area_code": area_code, "area_name": area_name(area_code), "estimate": True,
         "requested_year": wanted, "cra_year": used, "edition": ", ".join(sorted(cra["edition"].unique())),
         "functions": functions.to_dict("records"), "identifiable_total_gbp_bn": float(functions["value_gbp_m"].sum()) / 1e3,
         "crpsf_year": crpsf_year, "crpsf_total_expenditure_gbp_bn": crpsf_total / 1e3,
