@@ -62,11 +62,6 @@ def member_lads(area_code: str) -> list[str]:
     return frame["lad_code"].tolist()
 
 
-def london_lads() -> list[str]:
-    """The 33 London boroughs (ITL1 TLI)."""
-    return member_lads("TLI")
-
-
 def city_region_of(lad_code: str) -> str:
     """The city region a council sits in: its Core City region, else its combined authority."""
     frame = query(

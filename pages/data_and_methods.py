@@ -68,24 +68,14 @@ st.dataframe(summary, hide_index=True, width="stretch", key="reconciliation-summ
     "largest_difference_pct": st.column_config.NumberColumn("largest difference (%)", format="%.3f"),
     "tolerance_pct": st.column_config.NumberColumn("tolerance (±%)", format="%.1f"),
     "above_0_1_pct": st.column_config.NumberColumn("checked, differing by more than 0.1%")})
-reconciliation_section = st.expander("Table: every published figure beside its derivation", key="reconciliation-table",
-                                     on_change="rerun")
-if reconciliation_section.open:
-    with reconciliation_section:
-        full_reconciliation = aggregates.reconciliation()
-        st.dataframe(full_reconciliation, hide_index=True, width="stretch")
-        render.downloads(full_reconciliation, "reconciliation", "reconciliation-download")
+render.lazy_table("Table: every published figure beside its derivation", "reconciliation", aggregates.reconciliation,
+                  "reconciliation")
 st.subheader("Coverage: figures resting on fewer members than they name")
 st.caption("A derived figure counts its members; where some have no figure (e.g. Northern Ireland's councils have no "
            "2023 population in the council file; council tax receipts are for England only) the figure carries a note "
            "naming them, wherever it is shown.")
 st.dataframe(aggregates.coverage_summary(), hide_index=True, width="stretch", key="coverage-summary")
-coverage_section = st.expander("Table: every figure with partial coverage", key="coverage-table", on_change="rerun")
-if coverage_section.open:
-    with coverage_section:
-        partial = aggregates.coverage()
-        st.dataframe(partial, hide_index=True, width="stretch")
-        render.downloads(partial, "coverage", "coverage-download")
+render.lazy_table("Table: every figure with partial coverage", "coverage", aggregates.coverage, "coverage")
 
 st.subheader("Methods")
 st.markdown("**Productivity bases.** ONS's published figure wherever one exists; otherwise an aggregate (a city region, "
@@ -94,7 +84,8 @@ st.markdown("**Productivity bases.** ONS's published figure wherever one exists;
 st.markdown("\n".join(f"- **{b.label}** ({b.unit}): {b.formula}" for b in productivity.BASES.values()))
 method = fiscal.method()
 st.markdown(f"**Tax and spend ({method['label'].lower()}s).** {method['summary']} {method['formula']} "
-            f"{method['sign_convention']} {method['years']} {method['aggregates']} Caveats: {method['caveats']}")
+            f"{method['sign_convention']} {method['population']} {method['north_sea']} {method['expenditure']} "
+            f"{method['years']} {method['aggregates']} Caveats: {method['caveats']}")
 st.markdown(f"**European comparison.** {international.LIMITS}")
 st.markdown("**Claims check.** Each claim is tested on the period it describes (the latest data available when it was "
             "made) against a primary definition chosen, with its reason, before the result was known; it holds if "

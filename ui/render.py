@@ -113,14 +113,21 @@ def chart(fig: go.Figure | Callable[[], go.Figure], *, title: str, subtitle: str
     st.caption(f"{note} {source}" if note else source)
     # The table alternative is built only once opened: a closed one costs neither an Arrow conversion on every rerun
     # nor, on a first visit, the browser's data-grid bundle (about 1.4 MB) competing with the chart for the main thread.
-    table_section = st.expander(f"Table: {title}", key=f"{key}-table", on_change="rerun")
-    if table_section.open:
-        with table_section:
+    if lazy_table(f"Table: {title}", key, table, slug(title)):
+        image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key)
+    return event if on_select else None
+
+
+def lazy_table(label: str, key: str, table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> bool:
+    """An expander holding a table and its CSV/XLSX downloads, built only once opened (`table` may be a function);
+    returns whether it is open, with its content drawn inside it."""
+    section = st.expander(label, key=f"{key}-table", on_change="rerun")
+    if section.open:
+        with section:
             table = table() if callable(table) else table
             st.dataframe(table, hide_index=True, width="stretch")
-            downloads(table, slug(title), key)
-            image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key)
-    return event if on_select else None
+            downloads(table, name, key)
+    return section.open
 
 
 def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, key: str) -> None:
