@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import fiscal, international, productivity
+from indicators import aggregates, fiscal, international, productivity
 from indicators.db import query
 from indicators.memo import per_database
 
@@ -157,10 +157,6 @@ def verdict_text(code: str, value: float, claimed: float, unit: str, assessed: d
 
 def _aggregate(measure_id: str, area_code: str, period: str | None = None) -> dict:
     """One row of the warehouse's aggregates mart (the published figure where a release publishes it, else derived)."""
-    try:
-        from indicators import aggregates
-    except ImportError as exc:  # a checkout whose build predates the aggregates mart
-        raise ValueError("the aggregates mart reader (indicators.aggregates) is missing: update and rebuild") from exc
     return aggregates.row(measure_id, area_code, period)
 
 

@@ -465,17 +465,6 @@ def headline_productivity(basis_key: str, geography_key: str, benchmark: str, ye
 
 
 @per_database
-def headline_fiscal() -> dict | None:
-    """The Core Cities' estimated net fiscal balance (indicators.fiscal.core_cities_gap, default keys), or None when
-    the fiscal module is not available."""
-    try:
-        from indicators import fiscal
-        return fiscal.core_cities_gap()
-    except (ImportError, AttributeError):
-        return None
-
-
-@per_database
 def claimed(claim_id: str) -> dict | None:
     """A published claim (claims table row) or None (memoised; callers must not mutate it)."""
     frame = query("SELECT * FROM claims WHERE claim_id = ?", [claim_id])

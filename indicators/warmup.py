@@ -18,11 +18,11 @@ done = threading.Event()
 
 def warm() -> None:
     """Compute the default views' memoised results (errors are ignored: a page reports its own)."""
-    from indicators import catalog, geography, measures, productivity
+    from indicators import catalog, fiscal, geography, measures, productivity
 
     steps = [
         catalog.warehouse_summary,
-        measures.headline_fiscal,
+        fiscal.core_cities_gap,
         lambda: measures.claimed("cc_productivity_gap"),
         lambda: measures.claimed("cc_tax_spend_gap"),
         lambda: geography.boundaries_url("lad"),

@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import geography, measures, productivity
+from indicators import fiscal, geography, measures, productivity
 from ui import render, state
 
 d = state.current()
@@ -70,19 +70,13 @@ render.chart(map_figure, cache=(MEASURE, d.year), title=f"{m.name} by local auth
              table=lambda: values[["area_code", "area_name", "core_city", "period", "value", "method", "coverage_note"]].rename(
                  columns={"value": f"{m.name} ({m.unit})"}))
 
-# The tax-spend tile (top right) is filled once the map is drawn: on a fresh process its estimate takes ~0.4 s to
-# compute and the map need not wait for it.
-fiscal = measures.headline_fiscal()
-geo_key = "councils" if d.geography == "council" else "city_regions"
-if fiscal and geo_key in fiscal:
-    right.metric(f"Tax-spend gap: net fiscal balance (£bn, {fiscal['year']}, estimate)",
-                 f"£{fiscal[geo_key]['net_balance_gbp_bn']:,.1f}bn",
-                 help=fiscal.get("sign_convention", ""), border=True)
-    sens = fiscal[geo_key].get("sensitivity", {})
-    if sens:
-        right.caption(f"Range over apportionment choices: £{sens['min_gbp_bn']:,.1f}bn to £{sens['max_gbp_bn']:,.1f}bn.")
-else:
-    right.metric("Tax-spend gap (£bn)", "estimate not available yet", border=True)
+# The tax-spend tile (top right) is filled after the map, so the first chart is never kept waiting for it.
+tax_spend = fiscal.core_cities_gap()
+part = tax_spend["councils" if d.geography == "council" else "city_regions"]
+right.metric(f"Tax-spend gap: net fiscal balance (£bn, {tax_spend['year']}, estimate)",
+             f"£{part['net_balance_gbp_bn']:,.1f}bn", help=tax_spend["sign_convention"], border=True)
+right.caption(f"Range over apportionment choices: £{part['sensitivity']['min_gbp_bn']:,.1f}bn to "
+              f"£{part['sensitivity']['max_gbp_bn']:,.1f}bn.")
 if claim_fiscal:
     right.caption(f"As claimed: £{claim_fiscal['value']:g}bn a year ({claim_fiscal['publication']}).")
 
