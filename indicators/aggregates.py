@@ -10,6 +10,9 @@ CORE_CITIES_CITY_REGIONS.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 from indicators.db import query
@@ -24,25 +27,54 @@ COLUMNS = ("area_code, area_name, level, measure_id, period, year, value, numera
 
 
 CATEGORIES = ["area_code", "area_name", "level", "method", "published_as", "member_level", "missing_members",
-              "coverage_note", "source_id"]
+              "coverage_note", "source_id", "period", "measure_id"]
+
+
+@dataclass(frozen=True)
+class MeasureTable:
+    """Every row of one measure, sorted by area and period, held column by column (repeated text stored once).
+
+    frame: the rows as a DataFrame (for slices by level or area); columns: each column as a NumPy array of values,
+    or of codes into `labels`, so one row is assembled without pandas; where: area -> (first row, its periods).
+    """
+
+    frame: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    labels: dict[str, np.ndarray]
+    where: dict[str, tuple[int, list[str]]]
+
+    def record(self, position: int) -> dict:
+        out = {}
+        for name, values in self.columns.items():
+            value = values[position]
+            if name in self.labels:
+                value = self.labels[name][value] if value >= 0 else None
+            out[name] = value.item() if isinstance(value, np.generic) else value
+        return out
 
 
 @per_database
-def table(measure_id: str) -> tuple[pd.DataFrame, dict[str, tuple[int, list[str]]]]:
-    """Every row of one measure, sorted by area and period, and where each area's rows start with its periods in
-    order (read once per process: ~1 MB a measure with repeated text stored once; shared: don't mutate)."""
+def table(measure_id: str) -> MeasureTable:
+    """One measure's rows (read once per process, ~1 MB a measure; shared: don't mutate)."""
     measure(measure_id)  # unknown ids fail here, naming the valid ones
     frame = query(f"SELECT {COLUMNS} FROM aggregates WHERE measure_id = ? ORDER BY area_code, year, period", [measure_id])
     frame = frame.astype({column: "category" for column in CATEGORIES})
+    columns, labels = {}, {}
+    for name in frame.columns:
+        if name in CATEGORIES:
+            columns[name] = frame[name].cat.codes.to_numpy()
+            labels[name] = np.asarray(frame[name].cat.categories.astype(object), dtype=object)
+        else:
+            columns[name] = frame[name].to_numpy()
     where: dict[str, tuple[int, list[str]]] = {}
     for position, (code, period) in enumerate(zip(frame["area_code"].tolist(), frame["period"].tolist())):
         where.setdefault(code, (position, []))[1].append(period)
-    return frame, where
+    return MeasureTable(frame, columns, labels, where)
 
 
 def periods(measure_id: str, area_code: str) -> list[str]:
     """The periods with a figure for an area, oldest first."""
-    return list(table(measure_id)[1].get(area_code, (0, []))[1])
+    return list(table(measure_id).where.get(area_code, (0, []))[1])
 
 
 def row(measure_id: str, area_code: str, period: str | int | None = None) -> dict:
@@ -51,17 +83,16 @@ def row(measure_id: str, area_code: str, period: str | int | None = None) -> dic
     Raises:
         ValueError naming the periods available when there is no figure.
     """
-    frame, where = table(measure_id)
-    start, found = where.get(area_code, (0, []))
+    found_table = table(measure_id)
+    start, found = found_table.where.get(area_code, (0, []))
     if not found:
         raise ValueError(f"no {measure(measure_id).name} figure for {area_code}")
     chosen = found[-1] if period is None else str(period)
     if chosen not in found:
-        name = frame["area_name"].iloc[start]
+        name = found_table.record(start)["area_name"]
         raise ValueError(f"no {measure(measure_id).name} figure for {name} ({area_code}) in {period}; "
                          f"periods available: {_span(found)}")
-    values = frame.iloc[start + found.index(chosen)].to_dict()
-    return {key: (None if key == "published_as" and pd.isna(value) else value) for key, value in values.items()}
+    return found_table.record(start + found.index(chosen))
 
 
 def latest_shared_period(measure_id: str, area_codes: list[str]) -> str:
@@ -74,28 +105,29 @@ def latest_shared_period(measure_id: str, area_codes: list[str]) -> str:
 
 def series(measure_id: str, area_code: str) -> pd.DataFrame:
     """Every period of an area's figures, oldest first (empty if none)."""
-    frame, where = table(measure_id)
-    start, found = where.get(area_code, (0, []))
-    return frame.iloc[start : start + len(found)].reset_index(drop=True)
+    found_table = table(measure_id)
+    start, found = found_table.where.get(area_code, (0, []))
+    return found_table.frame.iloc[start : start + len(found)].reset_index(drop=True)
 
 
 @per_database
 def level_values(measure_id: str, level: str, period: str) -> pd.DataFrame:
     """Every area of a mart level (lad, city_region, itl1 …) in one period (shared: don't mutate)."""
-    frame = table(measure_id)[0]
+    frame = table(measure_id).frame
     return frame[(frame["level"] == level) & (frame["period"] == period)].reset_index(drop=True)
 
 
 @per_database
 def level_periods(measure_id: str, level: str) -> list[str]:
     """Periods with a figure for any area of a level, oldest first."""
-    frame = table(measure_id)[0]
+    frame = table(measure_id).frame
     found = frame.loc[frame["level"] == level, "period"].unique().tolist()
     return sorted(found, key=lambda p: (start_year(p), p))
 
 
+@per_database
 def members(area_code: str) -> list[str]:
-    """The direct members of an aggregate (councils; regions; city regions), empty for a council."""
+    """The direct members of an aggregate (councils; regions; city regions), empty for a council (shared: don't mutate)."""
     return query("SELECT member_code FROM mart_members WHERE area_code = ? ORDER BY member_code", [area_code])["member_code"].tolist()
 
 

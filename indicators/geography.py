@@ -29,6 +29,12 @@ def core_cities() -> pd.DataFrame:
 
 
 @per_database
+def lad_code_set() -> frozenset[str]:
+    """Every council code (for membership tests)."""
+    return frozenset(local_authorities()["lad_code"])
+
+
+@per_database
 def local_authorities() -> pd.DataFrame:
     """All 361 local authorities with their ITL1 region and combined authority."""
     return query("SELECT * FROM lad_lookup ORDER BY lad_name")
@@ -62,6 +68,7 @@ def member_lads(area_code: str) -> list[str]:
     return frame["lad_code"].tolist()
 
 
+@per_database
 def city_region_of(lad_code: str) -> str:
     """The city region a council sits in: its Core City region, else its combined authority."""
     frame = query(

@@ -9,7 +9,7 @@ always compared in the same period of the same release.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -167,7 +167,7 @@ def resolve_area(area_code: str, geography_key: str) -> tuple[str, str]:
         raise ValueError(f"unknown area code {area_code[:20]!r}: use a local authority, city region, combined authority "
                          "or ITL region code")
     code = area_code
-    if geography_key == "city-region" and area_code in set(geography.local_authorities()["lad_code"]):
+    if geography_key == "city-region" and area_code in geography.lad_code_set():
         code = geography.city_region_of(area_code)
     return code, names.get(code, code)
 
@@ -246,7 +246,8 @@ class GapResult:
     provenance: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict (shallow: the provenance is shared, as the result is)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @per_database
