@@ -8,6 +8,7 @@ import sys
 
 from indicators.build.load import BuildError, build_warehouse
 from indicators.build.spec import ExtractError
+from indicators.measure_spec import MEASURES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +63,25 @@ def _claims(args) -> int:
             rate = "" if row["fx"] is None else f"; £1 = €{row['fx']['eur_per_gbp']:.4f} (ECB {row['fx']['year']} average)"
             print(f"{row['claim_id']}: claimed {row['claimed']:g} {row['unit']} (describes {row['period_described']}); "
                   f"primary {format_value(row['primary_value'], row['unit'])} [{row['verdict_code']}]{extra}{rate}")
+    return 0
+
+
+def _reconcile(args) -> int:
+    from indicators import aggregates
+
+    table = aggregates.reconciliation()
+    shown = table[table["difference_pct"].abs() > args.above]
+    if args.measure:
+        shown = shown[shown["measure_id"] == args.measure]
+    if args.json:
+        print_json(shown.to_dict("records"))
+    else:
+        for row in shown.itertuples():
+            status = "explained: " + row.explained if row.explained else ("within" if row.within_tolerance else "OUTSIDE")
+            print(f"{row.area_code:<24} {row.area_name[:30]:<30} {row.measure_id:<14} {row.period:<8} published "
+                  f"{row.published_value:>14,.2f} derived {row.derived_value:>14,.2f} ({row.difference_pct:+.2f}%; "
+                  f"tolerance ±{row.tolerance_pct:g}%; {status})")
+        print(f"{len(shown):,} of {len(table):,} published figures differ from their derivation by more than {args.above}%")
     return 0
 
 
@@ -135,6 +155,12 @@ def parser() -> argparse.ArgumentParser:
                         "annual average for the data year; an override, never the verdict")
     claims.add_argument("--json", action="store_true")
     claims.set_defaults(run=_claims)
+
+    reconcile = commands.add_parser("reconcile", help="published figures beside the same figures derived from members")
+    reconcile.add_argument("--above", type=float, default=0.1, help="show differences larger than this (%%, default 0.1)")
+    reconcile.add_argument("--measure", choices=sorted(MEASURES), metavar="MEASURE", help="one measure, e.g. gva_per_hour")
+    reconcile.add_argument("--json", action="store_true")
+    reconcile.set_defaults(run=_reconcile)
 
     from indicators.fiscal import KEY_OPTIONS
 

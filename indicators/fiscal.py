@@ -19,6 +19,7 @@ import pandas as pd
 from indicators.build.extract import mhclg_revenue_outturn as revenue_outturn
 from indicators.build.marts import fiscal as mart
 from indicators.db import query
+from indicators.memo import per_database
 
 # ------------------------------------------------------------------------------------------- options and groups
 
@@ -319,6 +320,7 @@ def north_sea_note(year: str, options: dict[str, str]) -> str:
             + (f" ({year}: {shown})." if shown else f" (none allocated in {year})."))
 
 
+@per_database
 def core_cities_gap(year: str | None = None, **options: str) -> dict:
     """The Core Cities' estimated net fiscal balance (councils and city regions) beside the £53bn claim, with ranges."""
     options = check_options(**options)

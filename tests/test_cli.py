@@ -86,3 +86,15 @@ def test_fiscal_json_rows():
     types = {r["area_type"] for r in rows}
     assert {"lad", "city_region"} <= types
     assert sum(r["area_type"] == "lad" for r in rows) == 361
+
+
+def test_reconcile_lists_published_figures_beside_their_derivation():
+    done = run("reconcile", "--measure", "gva_per_hour", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert rows and all(abs(r["difference_pct"]) > 0.1 and r["measure_id"] == "gva_per_hour" for r in rows)
+    uk = next(r for r in rows if r["area_code"] == "UKX" and r["period"] == "2022")
+    assert uk["published_value"] == 39.7 and round(uk["derived_value"], 2) == 39.82 and uk["within_tolerance"]
+    text = run("reconcile", "--above", "1.5")
+    assert "differ from their derivation by more than 1.5%" in text.stdout
+    assert run("reconcile", "--measure", "widgets").returncode == 2

@@ -400,7 +400,8 @@ def _reconcile(measure: Measure, published: pd.DataFrame, derived: pd.DataFrame,
     denominator_gap = (both["denominator_derived"] / both["denominator"] - 1) * 100
     out["coverage_complete"] = out["members_present"] >= out["members_expected"]
     out["tolerance_pct"], out["tolerance_reason"] = measure.tolerance_pct, measure.tolerance_reason
-    out["explained"] = [_explanation(code, gap, places.best_fit) for code, gap in zip(out["area_code"], denominator_gap)]
+    out["explained"] = [_explanation(code, gap, places.best_fit) if complete else ""
+                        for code, gap, complete in zip(out["area_code"], denominator_gap, out["coverage_complete"])]
     out["checked"] = out["coverage_complete"] & (out["explained"] == "")
     out["within_tolerance"] = out["difference_pct"].abs() <= measure.tolerance_pct
     return out
