@@ -52,10 +52,7 @@ with st.spinner("Loading the indicator warehouse (the first start builds it from
     summary = warehouse_summary()
 state.sidebar_controls()
 state.show_notices()
-try:
-    navigation.run()
-except ValueError as problem:  # bad combinations of definitions: say what, never a traceback
-    st.warning(f"That combination can't be shown: {state.shown(problem, 300)}")
+navigation.run()  # a definition that can't be shown is stopped where it is chosen; any other error is a bug
 
 st.divider()
 st.caption(

@@ -21,6 +21,7 @@ import textwrap
 from datetime import date as _date
 from functools import cache
 
+import pandas as pd
 import plotly.graph_objects as go
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,23 @@ def baked(fig: go.Figure, *, title: str, subtitle: str, source: str, date: str |
     return out
 
 
+def with_boundaries(fig: go.Figure) -> go.Figure:
+    """`fig` with any boundary file referenced by URL (maps on screen fetch it from the server) replaced by its
+    content, so an exporter that cannot fetch it still draws the map; the original is untouched."""
+    from indicators import geography
+
+    referenced = [i for i, trace in enumerate(fig.data) if isinstance(getattr(trace, "geojson", None), str)]
+    if not referenced:
+        return fig
+    out = go.Figure(fig)
+    for i in referenced:
+        found = geography.boundaries_for_url(out.data[i].geojson)
+        if found is None:
+            raise ValueError(f"the map references {out.data[i].geojson[:60]!r}, which is not a boundary file here")
+        out.data[i].geojson = found
+    return out
+
+
 def render(fig: go.Figure, fmt: str = "png", *, title: str, subtitle: str, source: str, date: str | None = None,
            engine: str = "auto", width: int = 1100, height: int = 650, scale: float = 2) -> tuple[bytes, str]:
     """Render a chart to PNG or SVG bytes with title, subtitle, source and date baked in.
@@ -116,7 +134,8 @@ def render(fig: go.Figure, fmt: str = "png", *, title: str, subtitle: str, sourc
     """
     check_format(fmt)
     chosen = image_engine(engine)
-    styled = baked(fig, title=title, subtitle=subtitle, source=source, date=date, width=width, height=height)
+    styled = baked(with_boundaries(fig), title=title, subtitle=subtitle, source=source, date=date, width=width,
+                   height=height)
     if chosen == "kaleido":
         try:
             return _kaleido(styled, fmt, width, height, scale), "kaleido"
@@ -186,7 +205,7 @@ def _colour(value, index: int):
 
 
 def _matplotlib(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
-    spec = fig.to_dict()
+    spec = _plain(fig.to_dict())
     layout = spec.get("layout", {})
     meta = layout.get("meta") or {}
     figure = new_figure(width, height)
@@ -203,6 +222,9 @@ def _matplotlib(fig: go.Figure, fmt: str, width: int, height: int, scale: float)
         ax = figure.add_axes((0.02, bottom, 0.96, 1 - bottom - 80 / height))
         for trace in maps:
             _draw_choropleth(ax, trace)
+        for trace in traces:
+            if trace.get("type") in ("scattermap", "scattergeo", "scattermapbox"):
+                _draw_points(ax, trace)
     else:
         ax = figure.add_axes((0.09, bottom + 45 / height, 0.88, 1 - bottom - 135 / height))
         _draw_xy(ax, traces, layout)
@@ -321,7 +343,7 @@ def _draw_choropleth(ax, trace: dict) -> None:
 
     geojson = trace.get("geojson") or {}
     key = (trace.get("featureidkey") or "id").split(".")
-    values = dict(zip(trace.get("locations", []) or [], trace.get("z", []) or []))
+    values = dict(zip(_items(trace.get("locations")), _items(trace.get("z"))))
     finite = [v for v in values.values() if v is not None and not (isinstance(v, float) and math.isnan(v))]
     low, high = (trace.get("zmin", min(finite or [0])), trace.get("zmax", max(finite or [1])))
     polygons, colours, edges, widths = [], [], [], []
@@ -342,6 +364,101 @@ def _draw_choropleth(ax, trace: dict) -> None:
         ax.set_ylim(min(ys), max(ys))
         ax.set_aspect(1 / math.cos(math.radians((min(ys) + max(ys)) / 2)))
     ax.set_axis_off()
+
+
+def _items(value) -> list:
+    return [] if value is None else list(value)
+
+
+def _plain(value):
+    """A figure spec with Plotly's typed arrays ({'dtype', 'bdata'}: how to_dict gives NumPy data) as plain lists."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            import base64
+
+            import numpy as np
+
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+LABEL_SIDES = ("middle right", "middle left", "top center", "bottom center", "top right", "bottom right", "top left",
+               "bottom left")
+
+
+def label_sides(lons: list[float], lats: list[float], labels: list[str], char_deg: float = 0.13,
+                line_deg: float = 0.28) -> list[str]:
+    """Where to put each point's label so labels do not overlap each other or other points (Plotly textposition
+    names): the first side in LABEL_SIDES that is clear, the most crowded points placed first; right if none is.
+
+    Sizes are in degrees at the zoom the UK maps use: a character is about `char_deg` wide, a line `line_deg` high.
+    """
+    taken: list[tuple[float, float, float, float]] = []
+    points = list(zip(lons, lats))
+    sides: dict[int, str] = {}
+    crowding = [sum(abs(x - lon) < 2 and abs(y - lat) < 1 for x, y in points) for lon, lat in points]
+    for i in sorted(range(len(points)), key=lambda i: (-crowding[i], i)):
+        (lon, lat), label = points[i], labels[i]
+        width, height, gap = len(str(label)) * char_deg + 0.1, line_deg, char_deg / 2
+        right, left = (lon + gap, lon + gap + width), (lon - gap - width, lon - gap)
+        centre, up, down = (lon - width / 2, lon + width / 2), (lat + gap, lat + gap + height), (lat - gap - height, lat - gap)
+        middle = (lat - height / 2, lat + height / 2)
+        boxes = {"middle right": (right[0], middle[0], right[1], middle[1]),
+                 "middle left": (left[0], middle[0], left[1], middle[1]),
+                 "top center": (centre[0], up[0], centre[1], up[1]), "bottom center": (centre[0], down[0], centre[1], down[1]),
+                 "top right": (right[0], up[0], right[1], up[1]), "bottom right": (right[0], down[0], right[1], down[1]),
+                 "top left": (left[0], up[0], left[1], up[1]), "bottom left": (left[0], down[0], left[1], down[1])}
+
+        def clear(box):
+            overlaps = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken)
+            covers = any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points if (x, y) != (lon, lat))
+            return not overlaps and not covers
+
+        sides[i] = next((name for name in LABEL_SIDES if clear(boxes[name])), LABEL_SIDES[0])
+        taken.append(boxes[sides[i]])
+    return [sides[i] for i in range(len(points))]
+
+
+def map_label_sides(lons: list[float], lats: list[float], labels: list[str], zoom: float,
+                    font_px: float = 12) -> list[str]:
+    """label_sides for a web map at a zoom level (256-pixel tiles), for a `font_px` font."""
+    degrees_per_px = 360 / (256 * 2 ** zoom)
+    middle = math.cos(math.radians(sum(lats) / len(lats))) if lats else 1
+    return label_sides(lons, lats, labels, char_deg=0.6 * font_px * degrees_per_px,
+                       line_deg=1.4 * font_px * degrees_per_px * middle)
+
+
+def label_groups(points: pd.DataFrame, zoom: float, text: str = "city") -> list[tuple[str, pd.DataFrame]]:
+    """Labelled points (columns lon, lat and `text`) split by where each label goes on a web map (map_label_sides):
+    [(textposition, rows)], one map trace each, since a map trace takes a single text position."""
+    sides = map_label_sides(points["lon"].tolist(), points["lat"].tolist(), points[text].tolist(), zoom)
+    return [(side, points[[s == side for s in sides]]) for side in dict.fromkeys(sides)]
+
+
+def _draw_points(ax, trace: dict) -> None:
+    """A map's labelled points (e.g. the ten Core Cities) over its polygons, each label on a white backing (a bbox,
+    not a stroke effect, so the SVG keeps the labels as text)."""
+    lons, lats, labels = _items(trace.get("lon")), _items(trace.get("lat")), _items(trace.get("text"))
+    colour = (trace.get("marker") or {}).get("color", HIGHLIGHT)
+    ax.scatter(lons, lats, s=30, color=colour, edgecolors="#000000", linewidths=0.6, zorder=3)
+    backing = {"boxstyle": "round,pad=0.15", "facecolor": "#FFFFFF", "edgecolor": "none", "alpha": 0.85}
+    labels = labels or [""] * len(lons)
+    ax.apply_aspect()  # the data-to-pixel scale is final only once the map's aspect is applied
+    inverse = ax.transData.inverted()
+    origin, step = inverse.transform((0, 0)), inverse.transform((7, 16))  # a 9-point character and line, in pixels
+    char_deg, line_deg = abs(step[0] - origin[0]), abs(step[1] - origin[1])
+    placement = {"middle right": ((4, 0), "left", "center"), "middle left": ((-4, 0), "right", "center"),
+                 "top center": ((0, 4), "center", "bottom"), "bottom center": ((0, -4), "center", "top"),
+                 "top right": ((4, 4), "left", "bottom"), "bottom right": ((4, -4), "left", "top"),
+                 "top left": ((-4, 4), "right", "bottom"), "bottom left": ((-4, -4), "right", "top")}
+    for lon, lat, label, side in zip(lons, lats, labels, label_sides(lons, lats, labels, char_deg, line_deg)):
+        offset, horizontal, vertical = placement[side]
+        ax.annotate(_text(label), (lon, lat), xytext=offset, textcoords="offset points", fontsize=9, ha=horizontal,
+                    va=vertical, color="#000000", bbox=backing, zorder=4)
 
 
 def _lookup(feature: dict, key: list[str]):

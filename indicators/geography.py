@@ -81,6 +81,14 @@ def city_region_of(lad_code: str) -> str:
     return frame["code"].iloc[0]
 
 
+def city_region_or_none(area_code: str) -> str | None:
+    """The city region a council sits in, None if it sits in none (or the code is not a council)."""
+    try:
+        return city_region_of(area_code)
+    except ValueError:
+        return None
+
+
 def boundary_file(level: str) -> Path:
     """The simplified GeoJSON file for 'lad', 'itl1' or 'city_region'."""
     if level not in BOUNDARY_LEVELS:
@@ -92,6 +100,14 @@ def boundary_file(level: str) -> Path:
 def boundaries(level: str) -> dict:
     """Simplified GeoJSON for 'lad', 'itl1' or 'city_region' (loaded once per process, never mutated)."""
     return json.loads(boundary_file(level).read_text())
+
+
+def boundaries_for_url(url: str) -> dict | None:
+    """The boundaries a chart references by URL (boundaries_url), for renderers that cannot fetch it; None if `url`
+    names no boundary file of the project."""
+    name = str(url).split("?")[0].rsplit("/", 1)[-1]
+    level = next((level for level, file in BOUNDARY_LEVELS.items() if file == name), None)
+    return boundaries(level) if level else None
 
 
 @cache

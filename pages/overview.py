@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import fiscal, geography, measures, productivity
+from indicators import figures, fiscal, geography, measures, productivity
 from ui import render, state
 
 d = state.current()
@@ -11,6 +11,7 @@ st.title("Core Cities at a glance")
 st.caption(f"Definition: {d.label}. Change it in the sidebar; every figure below follows.")
 
 MEASURE = measures.BASIS_MEASURE[d.basis]
+ZOOM = 4.3
 try:
     headline = measures.headline_productivity(d.basis, d.geography, d.benchmark, d.year)
 except ValueError as problem:
@@ -52,13 +53,14 @@ def map_figure() -> go.Figure:
         z=[0] * len(core_values), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
         marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, hoverinfo="skip", name="Core Cities (outlined)",
     ))
-    fig.add_trace(go.Scattermap(
-        lon=labels["lon"], lat=labels["lat"], mode="markers+text", text=labels["city"],
-        textposition="middle right", marker={"size": 9, "color": render.HIGHLIGHT, "symbol": "circle"},
-        textfont={"size": 12, "color": "#000000"}, customdata=labels["value"], name="Core City",
-        hovertemplate="%{text}<br>" + m.name + ": %{customdata:,.1f} " + m.unit + "<extra></extra>",
-    ))
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": 4.3}, height=640,
+    for side, group in figures.label_groups(labels, ZOOM):  # one trace per label position: none hides another
+        fig.add_trace(go.Scattermap(
+            lon=group["lon"], lat=group["lat"], mode="markers+text", text=group["city"], textposition=side,
+            marker={"size": 9, "color": render.HIGHLIGHT, "symbol": "circle"},
+            textfont={"size": 12, "color": "#000000"}, customdata=group["value"], name="Core City",
+            hovertemplate="%{text}<br>" + m.name + ": %{customdata:,.1f} " + m.unit + "<extra></extra>",
+        ))
+    fig.update_layout(map={"style": "white-bg", "center": {"lat": 54.6, "lon": -3.2}, "zoom": ZOOM}, height=640,
                       showlegend=False)
     return fig
 

@@ -17,7 +17,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from indicators import briefing, claims, figures, geography, international, memo, productivity
+from indicators import briefing, claims, figures, geography, international, measures, memo, productivity
 from indicators.db import query
 from indicators.provenance import releases_for
 
@@ -330,6 +330,36 @@ def test_baked_figure_keeps_the_original_untouched():
     assert LABELS["source"] in styled.layout.annotations[-1].text
 
 
+def _served_map() -> go.Figure:
+    """A map as the pages draw it: boundaries referenced by URL (fetched by the browser), the ten cities labelled."""
+    values = measures.values("gva_per_hour", 2022, "lad")
+    points = measures.core_city_points("gva_per_hour", 2022)
+    fig = go.Figure(go.Choroplethmap(geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code",
+                                     locations=values["area_code"].to_numpy(), z=values["value"].to_numpy()))
+    fig.add_trace(go.Scattermap(lon=points["lon"], lat=points["lat"], text=points["city"], mode="markers+text"))
+    return fig
+
+
+@pytest.mark.parametrize("engine", ["matplotlib", "auto"])
+def test_a_map_drawn_from_served_boundaries_exports(engine):
+    """The export reads the boundary file the chart references by URL (it broke the page before): PNG and SVG, with
+    every Core City named in the SVG."""
+    figures.kaleido_available.cache_clear()
+    images = figures.chart_images(_served_map(), engine=engine, **LABELS)
+    assert images["png"].startswith(PNG_MAGIC)
+    svg = images["svg"].decode("utf-8")
+    if engine == "matplotlib":
+        for city in geography.core_cities()["city"]:
+            assert city in svg, city
+    assert isinstance(_served_map().data[0].geojson, str)  # the figure shown on screen is untouched
+
+
+def test_a_map_naming_an_unknown_boundary_file_says_so():
+    fig = go.Figure(go.Choroplethmap(geojson="app/static/elsewhere.geojson", locations=["E08000003"], z=[1]))
+    with pytest.raises(ValueError, match="not a boundary file here"):
+        figures.render(fig, "png", engine="matplotlib", **LABELS)
+
+
 def test_map_image_is_browser_free_png():
     data = figures.lad_map_image(geography.member_lads(AREA), label="Manchester (E08000003)")
     assert data.startswith(PNG_MAGIC)
@@ -355,3 +385,11 @@ def test_cli_bad_suffix_is_one_line_error(tmp_path):
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0 and ".pptx or .pdf" in result.stderr
     assert not (tmp_path / "pack.docx").exists()
+
+
+def test_labels_go_where_they_cover_no_other_point_or_label():
+    # A's label to the right would cover B's point, so it goes left; B's is clear to the right
+    assert figures.label_sides([0, 1], [0, 0], ["abcdefghij", "k"], char_deg=0.13, line_deg=0.28) == \
+        ["middle left", "middle right"]
+    # boxed in on both sides: above
+    assert figures.label_sides([0, 1, -1], [0, 0, 0], ["abcdefghij", "k", "k"], 0.13, 0.28)[0] == "top center"

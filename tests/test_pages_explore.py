@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from indicators import case_studies, measures, productivity
+from indicators import case_studies, figures, measures, productivity
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -81,7 +81,11 @@ def test_overview_headline_tiles_map_and_sentences():
     figure = spec(at, 0)
     assert len(figure["data"][0]["locations"]) == len(measures.values("gva_per_hour", year, "lad"))
     assert sorted(figure["data"][1]["locations"]) == sorted(measures.core_city_codes("lad"))
-    assert set(figure["data"][2]["text"]) >= {"Leeds", "Manchester", "Glasgow"}
+    labelled = {city: trace["textposition"] for trace in figure["data"][2:] for city in arr(trace["text"])}
+    points = measures.core_city_points("gva_per_hour", year)
+    assert labelled == dict(zip(points["city"], figures.map_label_sides(
+        points["lon"].tolist(), points["lat"].tolist(), points["city"].tolist(), 4.3)))  # all ten, crowded ones apart
+    assert len(set(labelled.values())) > 1
     text = markdown(at)
     for sentence in measures.city_sentences("council", "uk", "hour", year)["sentence"]:
         assert sentence in text
@@ -228,3 +232,23 @@ def test_profile_table_carries_method_and_coverage_columns():
     assert shown.loc["GDP per head", "coverage_note"] == expected.loc["GDP per head", "coverage_note"]
     assert "derived from 350 of 361 councils" in shown.loc["GDP per head", "coverage_note"]
     assert shown.loc["GVA per head", "area_method"] == "as published for TLG31 (made of the same councils)"
+
+
+def test_map_image_export_from_the_overview_works():
+    """'Prepare PNG and SVG images' on a map once broke the page (the boundary file is referenced by URL)."""
+    at = run("pages/overview.py")
+    at.session_state["overview-map-table"] = True
+    at.run()
+    at.button(key="overview-map-images").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert {"Download PNG", "Download SVG"} <= {b.label for b in at.get("download_button")}
+    assert not any("can't be shown" in w.value for w in at.warning)
+
+
+def test_a_council_outside_any_city_region_is_shown_as_a_council_with_a_notice():
+    """Cornwall is in no combined authority: asking for its city region shows the council, and says so."""
+    at = run("pages/productivity_gap.py", area="E06000052", geo="city-region", basis="hour", year="2022")
+    assert any("in no combined authority or city region, so council figures are shown" in i.value for i in at.info)
+    result = productivity.gap("E06000052", "hour", "council", "uk", 2022)
+    assert metrics(at)[f"GVA per hour worked, {result.area_name} (2022)"] == f"£{result.value:,.2f}"
+    assert not at.warning

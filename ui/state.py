@@ -118,7 +118,10 @@ def sidebar_controls() -> Definition:
             _notice(f"{shown(st.session_state['year'])} has no {productivity.BASES[basis].label} data; showing {years[-1]}.")
             st.session_state["year"] = years[-1]
         year = st.selectbox("Year", years[::-1], key="year")
-    definition = Definition(geo, basis, benchmark, int(year), area)
+        if effective_geography(area, geo) != geo:
+            st.info(f"{areas.get(area, area)} is in no combined authority or city region, so council figures are "
+                    "shown.", icon="ℹ️")
+    definition = Definition(effective_geography(area, geo), basis, benchmark, int(year), area)
     st.query_params.update({"geo": geo, "basis": basis, "bench": benchmark, "year": str(year), "area": area})
     return definition
 
@@ -137,11 +140,16 @@ def ensure_frame() -> None:
         st.rerun()
 
 
+def effective_geography(area: str, chosen: str) -> str:
+    """The geography that can be shown for an area: a council outside any city region is shown as a council."""
+    return chosen if chosen != "city-region" or geography.city_region_or_none(area) else "council"
+
+
 def current() -> Definition:
     """The definition chosen in the frame (pages call this; the frame must have run sidebar_controls)."""
     ensure_frame()
     s = st.session_state
-    return Definition(s["geography"], s["basis"], s["benchmark"], int(s["year"]), s["area"])
+    return Definition(effective_geography(s["area"], s["geography"]), s["basis"], s["benchmark"], int(s["year"]), s["area"])
 
 
 def page_param(param: str, allowed, default, widget_key: str | None = None):
