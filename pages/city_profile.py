@@ -21,7 +21,7 @@ if table.empty:
     st.warning("No measures are available for this area on this definition.")
     st.stop()
 
-st.subheader("In a sentence")
+st.header("In a sentence")
 st.markdown("\n".join(f"- {text}" for text in measures.sentences(d.area, d.geography, d.benchmark, d.year)))
 
 headline = table[table["measure"].isin(measures.HEADLINE)]
@@ -42,7 +42,7 @@ right.markdown("**Weaknesses** (furthest worse than the benchmark)")
 for item in sw["weaknesses"] or [{"name": "none on this definition", "gap_pct": None}]:
     right.markdown(f"- ▼ {item['name']}" + (f": {item['gap_pct']:+.1f}% ({item['period']})" if item["gap_pct"] is not None else ""))
 
-st.subheader(f"Every measure against {bench_label}")
+st.header(f"Every measure against {bench_label}")
 shown = table.assign(
     trend=[t["gap_pct"].tolist() if row_kind != "sum" else t["value"].tolist() for t, row_kind in zip(table["trend"], table["kind"])],
     verdict=[{True: "better", False: "worse", None: "—"}[b] for b in table["better"]],
@@ -65,11 +65,11 @@ st.dataframe(
 )
 render.downloads(shown.drop(columns="trend"), render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")
 
-st.subheader("Where the GVA-per-head gap comes from")
+st.header("Where the GVA-per-head gap comes from")
 render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label,
                              key="profile-waterfall")
 
-st.subheader(f"{name}: Whole Place Leadership case studies")
+st.header(f"{name}: Whole Place Leadership case studies")
 city = name if d.area in measures.core_city_codes("lad") else None
 cases = case_studies.case_studies([city]) if city else None
 if cases is None or cases.empty:
@@ -79,7 +79,7 @@ else:
                  column_config={"project": "Project", "policy_area": "Policy area", "featured_figures": "Figures quoted"})
     st.caption("Source: Core Cities UK, Whole Place Leadership (2016).")
 
-st.subheader("Briefing pack")
+st.header("Briefing pack")
 st.caption("Slides with native, editable PowerPoint charts, sources and speaker notes, on the definitions chosen in the "
            "sidebar; or the same pack as PDF.")
 sections = st.multiselect("Sections", list(briefing.SECTIONS), default=list(briefing.SECTIONS),

@@ -50,7 +50,7 @@ with st.spinner("Recomputing every claim from the warehouse…"):
 st.markdown(views.claim_summary_text(results))
 
 table = views.claims_table(results)
-st.subheader("All claims")
+st.header("All claims")
 st.dataframe(
     table, hide_index=True, width="stretch", key="claims-table",
     column_config={
@@ -69,7 +69,7 @@ st.dataframe(
 )
 render.downloads(table, "claims-check", "claims-table")
 
-st.subheader("One claim in detail")
+st.header("One claim in detail")
 by_id = {r["claim_id"]: r for r in results}
 numeric = views.numeric_claims(results)
 ids = list(by_id)

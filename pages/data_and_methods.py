@@ -14,7 +14,7 @@ st.markdown(
     "Decision 2011/833/EU; Contains OS data © Crown copyright and database right 2023."
 )
 
-st.subheader("Indicator catalogue")
+st.header("Indicator catalogue")
 indicators = catalog.catalog()
 st.caption(f"{len(indicators)} indicators: definition, unit, polarity, source release, vintage, caveats and licence.")
 st.dataframe(indicators, hide_index=True, width="stretch", key="catalog-table", column_config={
@@ -22,12 +22,12 @@ st.dataframe(indicators, hide_index=True, width="stretch", key="catalog-table", 
     "caveats": st.column_config.TextColumn("caveats", width="large")})
 render.downloads(indicators, "indicator-catalogue", "catalog-table")
 
-st.subheader("Official releases read (provenance)")
+st.header("Official releases read (provenance)")
 releases = catalog.sources()
 st.dataframe(releases, hide_index=True, width="stretch", key="sources-table")
 render.downloads(releases, "sources", "sources-table")
 
-st.subheader("Full download of one indicator")
+st.header("Full download of one indicator")
 ids = views.indicator_ids()
 names = dict(zip(indicators["indicator_id"], indicators["name"]))
 default = "gva_per_hour" if "gva_per_hour" in ids else ids[0]
@@ -49,7 +49,7 @@ with st.expander(f"Table: every observation of {chosen}"):
     st.dataframe(full, hide_index=True, width="stretch", key="full-table")
 render.downloads(full, f"{chosen}-all-observations", "full-table")
 
-st.subheader("Published first: where each figure comes from")
+st.header("Published first: where each figure comes from")
 st.markdown(
     "Wherever a release publishes a figure, that is the figure shown: the UK (less Extra-Regio), England, the nations and "
     "ITL regions, ONS's city regions, and any area made of exactly the same councils as one of those (an ITL3 region that "
@@ -58,7 +58,7 @@ st.markdown(
     "and then it says so — *derived from N of M councils* — in tooltips, tables, downloads, the command line and briefing "
     "footers. An area and its benchmark are always compared in the same period of the same release; a later release "
     "(e.g. the June 2025 combined-authority productivity file) is noted beside a figure, never mixed into it.")
-st.subheader("Reconciliation: derived beside published")
+st.header("Reconciliation: derived beside published")
 st.caption("Every published figure is also derived from its members at build time and the two compared. The build "
            "fails if a fully covered derivation falls outside its measure's tolerance, unless the data show a structural "
            "cause: a boundary that splits councils (its published population differs from its councils'), or published "
@@ -70,14 +70,14 @@ st.dataframe(summary, hide_index=True, width="stretch", key="reconciliation-summ
     "above_0_1_pct": st.column_config.NumberColumn("checked, differing by more than 0.1%")})
 render.lazy_table("Table: every published figure beside its derivation", "reconciliation", aggregates.reconciliation,
                   "reconciliation")
-st.subheader("Coverage: figures resting on fewer members than they name")
+st.header("Coverage: figures resting on fewer members than they name")
 st.caption("A derived figure counts its members; where some have no figure (e.g. Northern Ireland's councils have no "
            "2023 population in the council file; council tax receipts are for England only) the figure carries a note "
            "naming them, wherever it is shown.")
 st.dataframe(aggregates.coverage_summary(), hide_index=True, width="stretch", key="coverage-summary")
 render.lazy_table("Table: every figure with partial coverage", "coverage", aggregates.coverage, "coverage")
 
-st.subheader("Methods")
+st.header("Methods")
 st.markdown("**Productivity bases.** ONS's published figure wherever one exists; otherwise an aggregate (a city region, "
             "the Core Cities, the UK excluding London) is total GVA of its members divided by their total denominator, "
             "within one release.")

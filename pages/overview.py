@@ -35,7 +35,7 @@ if headline:
 if headline:
     render.how_calculated(headline["provenance"], "overview-gap")
 
-st.subheader("Where the ten cities are")
+st.header("Where the ten cities are")
 values = measures.marked_values(MEASURE, d.year, "lad")
 m = measures.measure(MEASURE)
 def map_figure() -> go.Figure:
@@ -82,7 +82,7 @@ right.caption(f"Range over apportionment choices: £{part['sensitivity']['min_gb
 if claim_fiscal:
     right.caption(f"As claimed: £{claim_fiscal['value']:g}bn a year ({claim_fiscal['publication']}).")
 
-st.subheader("One sentence per city")
+st.header("One sentence per city")
 st.caption(f"{productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "
            f"{state.benchmark_label(d.benchmark)}; change since seven years earlier.")
 st.markdown("\n".join(f"- {sentence}" for sentence in

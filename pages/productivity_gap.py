@@ -28,7 +28,7 @@ if result["coverage_note"]:
     st.caption(f"Coverage: {result['coverage_note']}.")
 render.how_calculated(result["provenance"], "gap-how")
 
-st.subheader("The gap on every definition")
+st.header("The gap on every definition")
 grid = measures.definitions_grid(d.area, d.year)
 if not grid.empty:
     def grid_figure() -> go.Figure:
@@ -50,11 +50,11 @@ if not grid.empty:
                  source=measures.source("gva_per_hour", "gva_per_job", "gva_per_head"),
                  key="gap-grid", table=grid)
 
-st.subheader("Where the GVA-per-head gap comes from")
+st.header("Where the GVA-per-head gap comes from")
 render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=state.benchmark_label(d.benchmark),
                              key="gap-waterfall")
 
-st.subheader("What if the gap closed?")
+st.header("What if the gap closed?")
 left, right = st.columns(2)
 years_allowed = list(range(result['year'] + 1, 2051))
 state.page_param("target", years_allowed, 2035 if 2035 in years_allowed else years_allowed[-1], widget_key="gap_target")
@@ -76,7 +76,7 @@ else:
     st.markdown(f"At the {plan['trend_window']} trend the gap {plan['verdict']}.")
     st.caption(plan["assumptions"])
 
-st.subheader("The gap over time")
+st.header("The gap over time")
 history = productivity.gap_series(d.area, d.basis, d.geography, d.benchmark)
 series_definition = (d.area, d.basis, d.geography, d.benchmark)
 

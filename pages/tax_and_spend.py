@@ -67,7 +67,7 @@ with st.spinner("Reading the estimates…"):
         st.warning(f"That combination can't be estimated: {problem}")
         st.stop()
 
-st.subheader(f"The Core Cities' estimated net fiscal balance, {gap['year']}")
+st.header(f"The Core Cities' estimated net fiscal balance, {gap['year']}")
 st.caption(gap["sign_convention"] + " Geography follows the sidebar: " + level + f", resting on {gap['coverage']}.")
 cols = st.columns(4)
 cols[0].metric("Estimated spending − taxes", f"£{gap['estimate_gbp_bn']:,.1f}bn", help=label)
@@ -95,7 +95,7 @@ fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
 render.chart(fig, title="Core Cities: estimated spending minus taxes (£bn a year)", subtitle=label, source=source,
              table=views.gap_table(gap), key="fiscal-gap", y_title="£bn a year (positive = spending exceeds taxes)")
 
-st.subheader("Per resident, beside the official regional figures")
+st.header("Per resident, beside the official regional figures")
 fig = go.Figure()
 for basis, colour in (("estimate", render.PALETTE[0]), ("official CRPSF", render.PALETTE[4])):
     part = table[table["basis"] == basis]
@@ -119,7 +119,7 @@ st.markdown(views.key_table_markdown(keys_table))
 with st.expander("Notes on the population base, data years, fallbacks and North Sea revenue"):
     st.markdown("\n".join(f"- {note}" for note in gap["notes"]))
 
-st.subheader("Total Place view: Birmingham")
+st.header("Total Place view: Birmingham")
 with st.spinner("Reading HM Treasury CRA spending…"):
     place = _total_place()
 cols = st.columns(3)
@@ -143,7 +143,7 @@ render.chart(fig, title=f"Birmingham: identifiable public spending by function, 
              source="Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
              table=functions, key="fiscal-total-place")
 
-st.subheader("Method and assumptions")
+st.header("Method and assumptions")
 st.markdown(f"**{method['label']}.** {method['summary']}")
 st.markdown(f"**Formula.** {method['formula']}")
 st.markdown(f"**Population.** {method['population']}")
