@@ -18,6 +18,7 @@ import math
 import os
 import shutil
 import textwrap
+from dataclasses import dataclass
 from datetime import date as _date
 from functools import cache
 
@@ -158,6 +159,10 @@ def chart_images(fig: go.Figure, **kwargs) -> dict[str, bytes]:
 
 def _kaleido(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     import plotly.io as pio
+
+    from indicators.paths import BOUNDARIES_DIR
+
+    pio.defaults.topojson = BOUNDARIES_DIR.as_uri() + "/"  # the empty base map beside the boundaries: no CDN fetch
 
     return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale if fmt == "png" else 1)
 
@@ -423,22 +428,6 @@ def label_sides(lons: list[float], lats: list[float], labels: list[str], char_de
     return [sides[i] for i in range(len(points))]
 
 
-def map_label_sides(lons: list[float], lats: list[float], labels: list[str], zoom: float,
-                    font_px: float = 12) -> list[str]:
-    """label_sides for a web map at a zoom level (256-pixel tiles), for a `font_px` font."""
-    degrees_per_px = 360 / (256 * 2 ** zoom)
-    middle = math.cos(math.radians(sum(lats) / len(lats))) if lats else 1
-    return label_sides(lons, lats, labels, char_deg=0.6 * font_px * degrees_per_px,
-                       line_deg=1.4 * font_px * degrees_per_px * middle)
-
-
-def label_groups(points: pd.DataFrame, zoom: float, text: str = "city") -> list[tuple[str, pd.DataFrame]]:
-    """Labelled points (columns lon, lat and `text`) split by where each label goes on a web map (map_label_sides):
-    [(textposition, rows)], one map trace each, since a map trace takes a single text position."""
-    sides = map_label_sides(points["lon"].tolist(), points["lat"].tolist(), points[text].tolist(), zoom)
-    return [(side, points[[s == side for s in sides]]) for side in dict.fromkeys(sides)]
-
-
 def _draw_points(ax, trace: dict) -> None:
     """A map's labelled points (e.g. the ten Core Cities) over its polygons, each label on a white backing (a bbox,
     not a stroke effect, so the SVG keeps the labels as text)."""
@@ -469,6 +458,100 @@ def _lookup(feature: dict, key: list[str]):
 
 
 # ------------------------------------------------------------------------------------------------ maps
+
+# SVG maps (Plotly geo), not web maps: their labels need no glyph server (web-map labels are fetched from a third
+# party), they carry a halo, they fit the UK to any width (fitbounds) and they need no WebGL.
+# A 12-px label on a phone-width UK map (about 33 px a degree of longitude), in degrees: labels placed for a phone
+# stay clear on a laptop too.
+MAP_CHAR_DEG, MAP_LINE_DEG = 0.22, 0.26
+HALO = "-1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff, 1px 1px 2px #fff, 0 0 4px #fff"
+BASE_FILL, BASE_LINE = "#E9ECEF", "#FFFFFF"
+# Plotly's SVG maps load a world base map from its CDN even when hidden: they are pointed at the empty one served
+# beside the boundaries (Streamlit's static serving of data/boundaries), so no request leaves the server.
+BASE_MAP_URL = "app/static/"
+
+
+@dataclass(frozen=True)
+class ColourRange:
+    """The values a map's colour scale spans, and the areas beyond it (drawn in the end colours)."""
+
+    low: float
+    high: float
+    beyond: tuple[tuple[str, float], ...] = ()
+
+
+def colour_range(values, names, k: float = 6.0) -> ColourRange:
+    """A colour scale that one extreme area cannot flatten: it spans the values within k interquartile ranges of the
+    quartiles (k = 6 leaves GVA per hour whole and sets aside the City of London's GVA per resident); the
+    areas outside are listed."""
+    frame = pd.DataFrame({"value": list(values), "name": list(names)}).dropna(subset=["value"])
+    if frame.empty:
+        return ColourRange(0.0, 1.0)
+    q1, q3 = frame["value"].quantile([0.25, 0.75])
+    low_fence, high_fence = q1 - k * (q3 - q1), q3 + k * (q3 - q1)
+    inside = frame["value"].between(low_fence, high_fence)
+    outside = frame[~inside].sort_values("value", ascending=False)
+    return ColourRange(float(frame.loc[inside, "value"].min()), float(frame.loc[inside, "value"].max()),
+                       tuple(zip(outside["name"], outside["value"].astype(float))))
+
+
+def colour_range_note(scale: ColourRange, unit: str) -> str:
+    """The caption naming the areas a colour scale leaves out: '' when there are none."""
+    from indicators import formatting
+
+    if not scale.beyond:
+        return ""
+    named = ", ".join(f"{name} ({formatting.value(value, unit)})" for name, value in scale.beyond)
+    one = len(scale.beyond) == 1
+    return (f"{named} {'lies' if one else 'lie'} far from the other areas, so the colours run from "
+            f"{formatting.value(scale.low, unit)} to {formatting.value(scale.high, unit)} and "
+            f"{'it takes' if one else 'they take'} the end colour.")
+
+
+def map_labels(points: pd.DataFrame, text: str = "city", **trace) -> go.Scattergeo:
+    """Labelled points (columns lon, lat and `text`) with a white halo, each label on a side that covers no other
+    point or label (label_sides, sized for a phone-width UK map)."""
+    sides = label_sides(points["lon"].tolist(), points["lat"].tolist(), points[text].tolist(), MAP_CHAR_DEG,
+                        MAP_LINE_DEG)
+    return go.Scattergeo(lon=points["lon"], lat=points["lat"], text=points[text], mode="markers+text",
+                         textposition=sides, textfont={"size": 12, "color": "#111111", "shadow": HALO},
+                         marker={"size": 8, "color": HIGHLIGHT, "line": {"width": 1, "color": "#000000"}}, **trace)
+
+
+def area_map(values: pd.DataFrame, *, geojson, name: str, unit: str, colorscale, scale: ColourRange,
+             outlined: list[str] = (), chosen: str | None = None, base_geojson=None, base_codes: list[str] = (),
+             height: int = 620) -> go.Figure:
+    """A UK choropleth of `values` (area_code, area_name, value) on an SVG map fitted to the areas drawn.
+
+    scale: the colour range (colour_range); outlined: codes drawn with the highlight outline (the Core Cities);
+    chosen: a code outlined in black (the user's area); base_geojson/base_codes: areas drawn first in grey (the UK
+    outline under a map of a few areas). The colour bar sits under the map, so it never narrows it on a phone.
+    """
+    from indicators import formatting
+
+    fig = go.Figure()
+    if base_geojson is not None:
+        fig.add_trace(go.Choropleth(geojson=base_geojson, featureidkey="properties.area_code", locations=list(base_codes),
+                                    z=[0] * len(base_codes), colorscale=[[0, BASE_FILL], [1, BASE_FILL]], showscale=False,
+                                    marker={"line": {"width": 0.6, "color": BASE_LINE}}, hoverinfo="skip", name="UK"))
+    fig.add_trace(go.Choropleth(
+        geojson=geojson, featureidkey="properties.area_code", locations=values["area_code"], z=values["value"],
+        text=values["area_name"], zmin=scale.low, zmax=scale.high, colorscale=colorscale,
+        marker={"line": {"width": 0.3, "color": "#FFFFFF"}}, name=name,
+        colorbar={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "thickness": 12,
+                  "len": 0.9, "title": {"text": formatting.unit_label(unit), "side": "top"}, **formatting.axis(unit)},
+        hovertemplate="%{text} (%{location})<br>" + name + ": " + formatting.hover(unit, "z") + "<extra></extra>",
+    ))
+    for codes, colour, width, label in ((list(outlined), HIGHLIGHT, 2.5, "Core Cities (outlined)"),
+                                        ([chosen] if chosen else [], "#000000", 3.5, "Chosen area (outlined)")):
+        if codes:
+            fig.add_trace(go.Choropleth(geojson=geojson, featureidkey="properties.area_code", locations=codes,
+                                        z=[0] * len(codes), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                                        showscale=False, marker={"line": {"width": width, "color": colour}},
+                                        hoverinfo="skip", name=label))
+    fig.update_geos(visible=False, fitbounds="locations", projection={"type": "mercator"})
+    fig.update_layout(height=height, showlegend=False, margin={"t": 10, "b": 70, "l": 0, "r": 0})
+    return fig
 
 
 def lad_map_figure(highlight: list[str], context: list[str] = (), *, boundaries: dict | None = None) -> go.Figure:

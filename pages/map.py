@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import geography, measures
+from indicators import figures, geography, measures
 from ui import render, state
 
 d = state.current()
@@ -36,38 +36,36 @@ if str(period) != str(d.year):
     st.info(f"{m.name} has no figure for {d.year}; showing {period}, the nearest available.")
 
 
+scale = figures.colour_range(values["value"], values["area_name"])
+
+
 def map_figure() -> go.Figure:
-    geojson = geography.boundaries_url(LEVEL_BOUNDARIES[level])
-    scale = {"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity, "viridis")
-    fig = go.Figure(go.Choroplethmap(
-        geojson=geojson, featureidkey="properties.area_code", locations=values["area_code"], z=values["value"],
-        text=values["area_name"], colorscale=scale, marker={"line": {"width": 0.3, "color": "#ffffff"}},
-        colorbar={"title": {"text": m.unit}},
-        hovertemplate="%{text} (%{location})<br>" + m.name + ": %{z:,.2f} " + m.unit + "<extra></extra>", name=m.name,
-    ))
-    outlined = measures.core_city_values(measure_id, d.year, level)
+    outlined = measures.core_city_values(measure_id, d.year, level)["area_code"].tolist() if level != "itl1" else []
+    itl1 = level == "city_region"  # ten city regions alone float in the sea: draw the UK's regions under them
+    fig = figures.area_map(values, geojson=geography.boundaries_url(LEVEL_BOUNDARIES[level]), name=m.name, unit=m.unit,
+                           colorscale={"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity,
+                                                                                                          "viridis"),
+                           scale=scale, outlined=outlined, height=700,
+                           base_geojson=geography.boundaries_url("itl1") if itl1 else None,
+                           base_codes=measures.label_points("itl1")["area_code"].tolist() if itl1 else ())
     if level != "itl1":
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, featureidkey="properties.area_code", locations=outlined["area_code"], z=[0] * len(outlined),
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
-            marker={"line": {"width": 2.5, "color": render.HIGHLIGHT}}, name="Core Cities (outlined)",
-        ))
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 55.0, "lon": -3.4}, "zoom": 4.5}, height=720,
-                      showlegend=False, clickmode="event+select")
+        fig.add_trace(figures.map_labels(measures.core_city_points(measure_id, d.year), name="Core City",
+                                         hoverinfo="skip"))
+    fig.update_layout(clickmode="event+select")
     return fig
 
 
 polarity_note = {"higher_is_better": "lighter (yellow) is better", "lower_is_better": "lighter (yellow) is better (lower)",
                  "neutral": "no better or worse"}[m.polarity]
 event = render.chart(
-    map_figure, cache=(measure_id, d.year, level), title=f"{m.name}: {measures.LEVELS[level].lower()}",
+    map_figure, cache=(measure_id, d.year, level), title=f"{m.name}: {measures.LEVELS[level]}",
     subtitle=f"{m.unit} · {period} · Core Cities outlined",
     source=measures.source(measure_id), key="map-choropleth", on_select="rerun",
     table=lambda: measures.ranking(measure_id, d.year, level)[
         ["rank", "area_code", "area_name", "is_core_city", "period", "value", "method", "coverage_note"]
     ].rename(columns={"value": f"{m.name} ({m.unit})", "is_core_city": "Core City"}),
-    note=f"Colour: {polarity_note}; Core Cities outlined in orange. {measures.coverage_caption(values, level)} "
-         "Click an area to open its profile.",
+    note=f"Colour: {polarity_note}; Core Cities outlined in orange. {figures.colour_range_note(scale, m.unit)} "
+         f"{measures.coverage_caption(values, level)} Click an area to open its profile.",
 )
 points = (event or {}).get("selection", {}).get("points", []) if event else []
 if points:

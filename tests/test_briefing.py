@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
@@ -393,3 +394,24 @@ def test_labels_go_where_they_cover_no_other_point_or_label():
         ["middle left", "middle right"]
     # boxed in on both sides: above
     assert figures.label_sides([0, 1, -1], [0, 0, 0], ["abcdefghij", "k", "k"], 0.13, 0.28)[0] == "top center"
+
+
+def test_one_extreme_area_does_not_flatten_a_map_colour_scale_and_is_named():
+    scale = figures.colour_range([1, 2, 3, 4, 100, None], ["a", "b", "c", "d", "e", "f"])  # quartiles 2 and 4
+    assert (scale.low, scale.high, scale.beyond) == (1, 4, (("e", 100.0),))
+    assert figures.colour_range_note(scale, "£ per resident") == (
+        "e (£100 per resident) lies far from the other areas, so the colours run from £1.00 per resident to "
+        "£4.00 per resident and it takes the end colour.")
+    assert figures.colour_range([1, 2, 3, 4, 15], list("abcde")).beyond == ()  # within six interquartile ranges
+    assert figures.colour_range_note(figures.colour_range([1, 2, 3], list("abc")), "%") == ""
+
+
+def test_map_labels_carry_a_halo_and_sit_apart():
+    points = pd.DataFrame({"lon": [-2.24, -2.98, -1.55], "lat": [53.48, 53.41, 53.80],
+                           "city": ["Manchester", "Liverpool", "Leeds"]})
+    trace = figures.map_labels(points)
+    assert list(trace.text) == ["Manchester", "Liverpool", "Leeds"]
+    assert "#fff" in trace.textfont.shadow and trace.mode == "markers+text"
+    assert list(trace.textposition) == figures.label_sides(points["lon"].tolist(), points["lat"].tolist(),
+                                                           points["city"].tolist(), figures.MAP_CHAR_DEG,
+                                                           figures.MAP_LINE_DEG)

@@ -179,6 +179,16 @@ def test_itl1_and_city_region_geojson(boundaries, tables):
         assert inside == set(members.loc[members["city_region_code"] == code, "lad_code"]), code
 
 
+def test_exterior_rings_run_clockwise_and_the_base_map_is_empty(boundaries):
+    for name in ("lad.geojson", "itl1.geojson", "city_regions.geojson"):
+        for feature in _features(boundaries[name]):
+            polygons = shape(feature["geometry"])
+            for polygon in getattr(polygons, "geoms", [polygons]):  # SVG maps fill anticlockwise rings inside-out
+                assert not polygon.exterior.is_ccw, (name, feature["properties"]["area_code"])
+    base = json.loads(boundaries["world_110m.json"].read_text())
+    assert base["type"] == "Topology" and all(not o["geometries"] for o in base["objects"].values())
+
+
 def test_boundaries_are_deterministic(boundaries, raw_dir):
     again = geography.build_boundaries(raw_dir)
     for name, path in boundaries.items():

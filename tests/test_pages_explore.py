@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from indicators import case_studies, figures, measures, productivity
+from indicators import case_studies, figures, formatting, geography, measures, productivity
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -71,24 +71,30 @@ def test_overview_headline_tiles_map_and_sentences():
     year = productivity.available_years("hour")[-1]
     expected = productivity.core_cities_gap("hour", "council", "uk", year)
     shown = metrics(at)
-    assert shown[f"Productivity gap, net (£bn a year, {year})"] == f"£{expected['gap_gbp'] / 1e9:,.1f}bn"
-    assert shown["Sum of shortfalls of cities below the benchmark (£bn a year)"] == \
-        f"£{expected['sum_of_shortfalls_gbp'] / 1e9:,.1f}bn"
-    assert any("As claimed: £66bn" in c.value for c in at.caption)
-    assert any("As claimed: £53bn" in c.value for c in at.caption)
+    assert shown[f"Productivity gap, {year}"] == formatting.gbp_bn(expected["gap_gbp"] / 1e9) + " a year"
+    assert shown[f"Sum of city shortfalls, {year}"] == formatting.gbp_bn(expected["sum_of_shortfalls_gbp"] / 1e9) + " a year"
+    assert all(len(label) <= 34 for label in shown)  # what a third-width tile shows on a 1366 px laptop
+    assert any("As claimed: £66.0bn a year" in c.value for c in at.caption)
+    assert any("As claimed: £53.0bn a year" in c.value for c in at.caption)
     tax_tile = [label for label in shown if label.startswith("Tax-spend gap")]
     assert tax_tile  # a figure, or "estimate not available yet"
     figure = spec(at, 0)
-    assert len(figure["data"][0]["locations"]) == len(measures.values("gva_per_hour", year, "lad"))
+    assert [t["type"] for t in figure["data"]] == ["choropleth"] * 3 + ["scattergeo"]  # SVG map: no glyph server
+    values = measures.values("gva_per_hour", year, "lad")
+    assert len(figure["data"][0]["locations"]) == len(values)
     assert sorted(figure["data"][1]["locations"]) == sorted(measures.core_city_codes("lad"))
-    labelled = {city: trace["textposition"] for trace in figure["data"][2:] for city in arr(trace["text"])}
+    assert figure["data"][2]["locations"] == ["E08000025"]  # the area chosen in the sidebar, outlined in black
+    labels = figure["data"][3]
     points = measures.core_city_points("gva_per_hour", year)
-    assert labelled == dict(zip(points["city"], figures.map_label_sides(
-        points["lon"].tolist(), points["lat"].tolist(), points["city"].tolist(), 4.3)))  # all ten, crowded ones apart
-    assert len(set(labelled.values())) > 1
+    assert dict(zip(arr(labels["text"]), arr(labels["textposition"]))) == dict(zip(points["city"], figures.label_sides(
+        points["lon"].tolist(), points["lat"].tolist(), points["city"].tolist(), figures.MAP_CHAR_DEG,
+        figures.MAP_LINE_DEG)))  # all ten, crowded ones apart
+    assert len(set(arr(labels["textposition"]))) > 1 and "#fff" in labels["textfont"]["shadow"]  # with a halo
+    assert figure["layout"]["geo"]["fitbounds"] == "locations"  # the whole UK, Shetland included
     text = markdown(at)
     for sentence in measures.city_sentences("council", "uk", "hour", year)["sentence"]:
         assert sentence in text
+    assert f"**{measures.city_sentences('council', 'uk', 'hour', year)['sentence'][0]}**" in text  # Birmingham, chosen
 
 
 def test_profile_manchester_per_head_council_uk():
@@ -145,10 +151,12 @@ def test_map_city_regions_values_and_outlines():
     at = run("pages/map.py", level="city_region", measure="gva_per_head", year="2022")
     figure = spec(at, 0)
     expected = measures.values("gva_per_head", 2022, "city_region")
-    assert dict(zip(arr(figure["data"][0]["locations"]), arr(figure["data"][0]["z"]))) == pytest.approx(
+    base, shaded, outlined, labels = figure["data"]
+    assert sorted(arr(base["locations"])) == sorted(measures.label_points("itl1")["area_code"])  # the UK under them
+    assert dict(zip(arr(shaded["locations"]), arr(shaded["z"]))) == pytest.approx(
         dict(zip(expected["area_code"], expected["value"])))
-    assert figure["layout"]["map"]["style"] == "white-bg"
-    assert len(figure["data"][1]["locations"]) == 10  # Core City regions outlined
+    assert len(outlined["locations"]) == 10  # Core City regions outlined
+    assert sorted(arr(labels["text"])) == sorted(geography.core_cities()["city"])  # and named
     assert at.query_params["level"] == "city_region"
 
 

@@ -387,12 +387,13 @@ def dissolve(lads, groups: pd.DataFrame):
 
 
 def to_output(frame):
-    """WGS84, snapped to a COORD_DP grid, exterior rings anticlockwise (RFC 7946)."""
+    """WGS84, snapped to a COORD_DP grid, exterior rings clockwise: the order D3 and Plotly's SVG maps read as "inside"
+    (anticlockwise rings fill the rest of the globe there). RFC 7946 asks parsers to accept either order."""
     import shapely
 
     out = frame.to_crs(CRS_OUTPUT)
     snapped = shapely.set_precision(out.geometry.values, 10.0 ** -COORD_DP)
-    out["geometry"] = shapely.orient_polygons(snapped, exterior_cw=False)
+    out["geometry"] = shapely.orient_polygons(snapped, exterior_cw=True)
     return out
 
 
@@ -418,8 +419,15 @@ def geojson_text(frame, properties: list[str]) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"), ensure_ascii=False)
 
 
+# Plotly's SVG maps load a world base map (coastlines, land…) from its CDN even when it is hidden; the maps point
+# Plotly at this empty one on our own server instead (our own boundaries are the base map), so no request leaves it.
+BLANK_BASE_MAP = {"type": "Topology", "arcs": [], "objects": {
+    name: {"type": "GeometryCollection", "geometries": []}
+    for name in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}}
+
+
 def build_boundaries(raw_dir: Path, reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
-    """The three simplified boundary files as GeoJSON text, keyed by file name."""
+    """The three simplified boundary files as GeoJSON text and the empty base map, keyed by file name."""
     tables = build_tables(raw_dir, reference_dir)
     lad = tables["lad_lookup"]
     lads = simplify_lads(read_lad_boundaries(raw_dir / LAD_BOUNDARIES, set(lad["lad_code"])))
@@ -434,11 +442,12 @@ def build_boundaries(raw_dir: Path, reference_dir: Path = REFERENCE_DIR) -> dict
         "lad.geojson": geojson_text(to_output(lad_out), ["area_code", "area_name"]),
         "itl1.geojson": geojson_text(to_output(dissolve(lads, itl1_groups)), ["area_code", "area_name"]),
         "city_regions.geojson": geojson_text(to_output(regions), ["area_code", "area_name", "city"]),
+        "world_110m.json": json.dumps(BLANK_BASE_MAP, separators=(",", ":")),
     }
 
 
 def write_files(raw_dir: Path, data_dir: Path) -> list[Path]:
-    """Write simplified LAD, ITL1 and Core City region boundaries to data_dir/boundaries."""
+    """Write simplified LAD, ITL1 and Core City region boundaries and the empty base map to data_dir/boundaries."""
     out_dir = data_dir / "boundaries"
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
