@@ -508,6 +508,20 @@ def colour_range_note(scale: ColourRange, unit: str) -> str:
             f"{'it takes' if one else 'they take'} the end colour.")
 
 
+def padded_range(low: float, high: float, share: float = 0.05) -> list[float]:
+    """An axis range from low to high with `share` of the span added on each side (points are not cut in half)."""
+    pad = (high - low) * share or abs(high) * share or 1.0
+    return [low - pad, high + pad]
+
+
+def strip_label_size(values, width_px: float = 330, height_px: float = 240) -> tuple[float, float]:
+    """(character width, line height) of a 12-px label in data units of a one-row strip plot of `values` on a phone
+    (about `width_px` wide, the row about `height_px` high): for label_sides."""
+    finite = [v for v in values if v is not None and not math.isnan(v)]
+    span = (max(finite) - min(finite)) if finite else 1.0
+    return span * 7 / width_px, 16 / height_px
+
+
 def map_labels(points: pd.DataFrame, text: str = "city", **trace) -> go.Scattergeo:
     """Labelled points (columns lon, lat and `text`) with a white halo, each label on a side that covers no other
     point or label (label_sides, sized for a phone-width UK map)."""

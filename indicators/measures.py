@@ -227,6 +227,8 @@ def similar_areas(area_code: str, n: int = 9, year: int | str | None = None) -> 
     return others.nsmallest(n, "distance")[["area_code", "area_name", "value", "distance"]].reset_index(drop=True)
 
 
+# The Compare scatter's default partner for a measure (never the measure itself)
+SCATTER_PARTNER = {"gva_per_hour": "gva_per_head", "gva_per_head": "gva_per_hour", "gva_per_job": "gva_per_hour"}
 PEER_PRESETS = {"core": "Core Cities", "english-core": "English Core Cities", "region": "Same ITL1 region",
                 "similar": "Most similar by size"}
 

@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import measures
+from indicators import figures, formatting, measures
 from ui import render, state
 
 d = state.current()
@@ -11,10 +11,18 @@ st.title("Compare areas")
 OPTIONS = measures.available("lad")
 AREAS = state.area_options()
 PRESETS = {**measures.PEER_PRESETS, "custom": "Custom selection"}
+BASIS_MEASURE = measures.BASIS_MEASURE[d.basis]
+if d.geography == "city-region":
+    st.caption("Compare ranks council areas against every UK council, so the sidebar's city-region geography does not "
+               "apply here; the Overview, City profile and the gap pages show city regions.")
 
 c1, c2, c3 = st.columns(3)
-state.page_param("measure", list(OPTIONS), "gva_per_hour", widget_key="cmp_measure")
-state.page_param("xmeasure", list(OPTIONS), "gva_per_head", widget_key="cmp_xmeasure")
+if st.session_state.get("_cmp_basis") not in (None, d.basis):
+    st.session_state["cmp_measure"] = BASIS_MEASURE  # the measure follows the sidebar's basis when that changes
+st.session_state["_cmp_basis"] = d.basis
+state.page_param("measure", list(OPTIONS), BASIS_MEASURE, widget_key="cmp_measure")
+state.page_param("xmeasure", list(OPTIONS), measures.SCATTER_PARTNER.get(st.session_state["cmp_measure"], "gva_per_head"),
+                 widget_key="cmp_xmeasure")
 state.page_param("preset", list(PRESETS), "core", widget_key="cmp_preset")
 measure_id = c1.selectbox("Measure", list(OPTIONS), format_func=OPTIONS.get, key="cmp_measure")
 x_measure = c2.selectbox("Scatter: compare with", list(OPTIONS), format_func=OPTIONS.get, key="cmp_xmeasure")
@@ -30,7 +38,8 @@ if st.session_state.get("_cmp_last_preset") not in (None, preset) and preset != 
 st.session_state["_cmp_last_preset"] = preset
 state.page_list_param("areas", list(AREAS), preset_areas or measures.peers(d.area, "core"), "cmp_areas")
 areas = st.multiselect("Areas (up to 10)", list(AREAS), format_func=lambda c: f"{AREAS[c]} ({c})", key="cmp_areas",
-                       max_selections=10)
+                       max_selections=10, filter_mode="contains",
+                       on_change=lambda: st.session_state.update(cmp_preset="custom"))  # a hand-made pick is custom
 for param, value in (("measure", measure_id), ("xmeasure", x_measure), ("preset", preset), ("areas", ",".join(areas))):
     render.sync_param(param, value)
 if not areas:
@@ -49,11 +58,14 @@ fig = go.Figure(go.Bar(
     y=labels, x=ranked["value"], orientation="h",
     marker={"color": [render.HIGHLIGHT if c else render.PALETTE[0] for c in ranked["is_core_city"]],
             "pattern": {"shape": ["/" if c else "" for c in ranked["is_core_city"]]}},
-    text=[f"{v:,.1f} · rank {r} of {n}" for v, r, n in zip(ranked["value"], ranked["rank"], ranked["out_of"])],
-    textposition="auto", hovertemplate="%{y}: %{x:,.2f} " + m.unit + "<extra></extra>",
+    text=[f"{formatting.value(v, m.unit)} · rank {r} of {n}" for v, r, n in
+          zip(ranked["value"], ranked["rank"], ranked["out_of"])],
+    textposition="outside", cliponaxis=False, textfont={"color": "#111111"},
+    hovertemplate="%{y}: " + formatting.hover(m.unit) + "<extra></extra>",
 ))
-fig.update_layout(yaxis={"autorange": "reversed"}, height=120 + 40 * len(ranked))
-fig.update_xaxes(title_text=m.unit)
+fig.update_layout(yaxis={"autorange": "reversed"}, height=120 + 40 * len(ranked), margin={"r": 10})
+fig.update_xaxes(title_text=formatting.unit_label(m.unit), range=[0, ranked["value"].max() * 1.6],  # room for the labels
+                 **formatting.axis(m.unit))
 render.chart(fig, title=f"{m.name}: ranking of the chosen areas", subtitle=f"{period} · rank among all UK local authorities, "
              "best first · Core Cities hatched", source=source, key="cmp-rank",
              note=measures.coverage_caption(ranked),
@@ -76,36 +88,62 @@ else:
     st.info(f"{m.name} has a single period ({history['period'].iloc[0] if len(history) else 'none'}): no time series.")
 
 # 3. scatter
+if x_measure == measure_id:
+    st.info(f"Choose a measure other than {m.name} under 'Scatter: compare with' to see the two against each other.")
+    render.how_calculated(measures.provenance(measure_id), "cmp-how")
+    st.stop()
 both = measures.pair(x_measure, measure_id, d.year, "lad")
 chosen = both["area_code"].isin(areas)
+x_range, y_range = (figures.colour_range(both[axis], both["area_name"]) for axis in ("x", "y"))
+set_aside = sorted({name for scale in (x_range, y_range) for name, _ in scale.beyond})
+scatter_hover = ("%{text}<br>" + mx.name + ": " + formatting.hover(mx.unit, "x") + "<br>" + m.name + ": "
+                 + formatting.hover(m.unit, "y") + "<extra></extra>")
+
+
 fig = go.Figure()
 fig.add_trace(go.Scatter(x=both.loc[~chosen, "x"], y=both.loc[~chosen, "y"], mode="markers", name="Other local authorities",
                          text=both.loc[~chosen, "area_name"], marker={"color": render.MUTED, "size": 6, "opacity": 0.6},
-                         hovertemplate="%{text}<br>x %{x:,.2f}<br>y %{y:,.2f}<extra></extra>"))
+                         hovertemplate=scatter_hover))
 fig.add_trace(go.Scatter(x=both.loc[chosen, "x"], y=both.loc[chosen, "y"], mode="markers+text", name="Chosen areas",
                          text=[names.get(c, c) for c in both.loc[chosen, "area_code"]], textposition="top center",
-                         marker={"color": render.HIGHLIGHT, "size": 11, "symbol": "diamond"},
-                         hovertemplate="%{text}<br>x %{x:,.2f}<br>y %{y:,.2f}<extra></extra>"))
-fig.update_xaxes(title_text=f"{mx.name} ({mx.unit})")
+                         textfont={"color": "#111111", "shadow": figures.HALO},
+                         marker={"color": render.HIGHLIGHT, "size": 11, "symbol": "diamond"}, hovertemplate=scatter_hover))
+fig.update_xaxes(title_text=f"{mx.name} ({formatting.unit_label(mx.unit)})", **formatting.axis(mx.unit))
+fig.update_yaxes(**formatting.axis(m.unit))
+if set_aside:  # one extreme area would squash every other point into a corner
+    fig.update_xaxes(range=figures.padded_range(x_range.low, x_range.high))
+    fig.update_yaxes(range=figures.padded_range(y_range.low, y_range.high))
 periods = f"{both['x_period'].iloc[0]} and {both['y_period'].iloc[0]}" if len(both) else ""
 render.chart(fig, title=f"{m.name} against {mx.name}", subtitle=f"every UK local authority · {periods}", source=
              measures.source(x_measure, measure_id), key="cmp-scatter",
-             y_title=f"{m.name} ({m.unit})", table=both)
+             y_title=f"{m.name} ({formatting.unit_label(m.unit)})", table=both,
+             note=(f"Axes stop short of {', '.join(set_aside)}, far from the other areas (see the table)."
+                   if set_aside else None))
 
 # 4. distribution
 dist = measures.distribution(measure_id, d.year, "lad")
 table = dist["table"]
 marked = table[table["area_code"].isin(areas)]
+spread = figures.colour_range(table["value"], table["area_name"])
 fig = go.Figure()
 fig.add_trace(go.Box(x=table["value"], name="All LAs", boxpoints="all", jitter=0.4, pointpos=0, text=table["area_name"],
                      marker={"color": render.MUTED, "size": 4}, line={"color": render.PALETTE[0]},
-                     hovertemplate="%{text}: %{x:,.2f}<extra></extra>"))
+                     hovertemplate="%{text}: " + formatting.hover(m.unit) + "<extra></extra>"))
 fig.add_trace(go.Scatter(x=marked["value"], y=["All LAs"] * len(marked), mode="markers+text", name="Chosen areas",
-                         text=[names.get(c, c) for c in marked["area_code"]], textposition="top center",
+                         text=[names.get(c, c) for c in marked["area_code"]],
+                         textposition=figures.label_sides(marked["value"].tolist(), [0] * len(marked),
+                                                          [names.get(c, c) for c in marked["area_code"]],
+                                                          *figures.strip_label_size(table["value"])),
+                         textfont={"color": "#111111", "shadow": figures.HALO},
                          marker={"color": render.HIGHLIGHT, "size": 12, "symbol": "diamond"}))
-fig.update_xaxes(title_text=m.unit)
+fig.update_xaxes(title_text=formatting.unit_label(m.unit), **formatting.axis(m.unit))
 fig.update_layout(height=360)
+if spread.beyond:
+    fig.update_xaxes(range=figures.padded_range(spread.low, spread.high))
 render.chart(fig, title=f"{m.name}: where the chosen areas sit among all {dist['count']} local authorities",
-             subtitle=f"{period} · median {dist['median']:,.1f}; middle half {dist['q1']:,.1f} to {dist['q3']:,.1f}",
-             source=source, key="cmp-dist", table=table)
+             subtitle=f"{period} · median {formatting.value(dist['median'], m.unit)}; middle half "
+             f"{formatting.value(dist['q1'], m.unit)} to {formatting.value(dist['q3'], m.unit)}",
+             source=source, key="cmp-dist", table=table,
+             note=(f"The axis stops short of {', '.join(name for name, _ in spread.beyond)}, far from the other areas "
+                   "(see the table)." if spread.beyond else None))
 render.how_calculated(measures.provenance(measure_id), "cmp-how")

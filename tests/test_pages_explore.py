@@ -169,6 +169,41 @@ def test_compare_english_core_cities_preset():
     assert len(at.get("plotly_chart")) == 4  # ranking, time series, scatter, distribution
 
 
+def test_compare_follows_the_sidebar_basis_and_names_a_hand_made_pick_custom():
+    at = run("pages/compare.py", area="E08000035", basis="job", geo="city-region", year="2022")
+    assert at.selectbox(key="cmp_measure").value == "gva_per_job"  # the sidebar's basis
+    assert at.selectbox(key="cmp_xmeasure").value == "gva_per_hour"  # never the same measure twice
+    assert any("city-region geography does not apply here" in c.value for c in at.caption)  # says why not
+    bars = spec(at, 0)["data"][0]
+    ranked = measures.ranking("gva_per_job", 2022, "lad", measures.peers("E08000035", "core"))
+    assert arr(bars["text"])[0] == f"{formatting.value(ranked['value'][0], '£ per filled job')} · rank " \
+        f"{ranked['rank'][0]} of {ranked['out_of'][0]}"
+    assert bars["textposition"] == "outside" and bars["cliponaxis"] is False  # dark labels beside the bars
+    at.multiselect(key="cmp_areas").set_value(["E08000035", "E08000019"]).run()
+    assert at.selectbox(key="cmp_preset").value == "custom"  # the label no longer claims "Core Cities"
+    at.radio(key="basis").set_value("head").run()
+    assert at.selectbox(key="cmp_measure").value == "gva_per_head"
+
+
+def test_compare_scatter_and_strip_are_not_flattened_by_the_city_of_london():
+    at = run("pages/compare.py", measure="gva_per_head", xmeasure="gdhi_per_head", year="2022")
+    scatter, strip = spec(at, 2), spec(at, 3)
+    pair = measures.pair("gdhi_per_head", "gva_per_head", 2022, "lad")
+    y_scale = figures.colour_range(pair["y"], pair["area_name"])
+    assert "City of London" in dict(y_scale.beyond)
+    assert scatter["layout"]["yaxis"]["range"] == pytest.approx(figures.padded_range(y_scale.low, y_scale.high))
+    assert strip["layout"]["xaxis"]["range"][1] < pair["y"].max()
+    assert any("stop short of" in c.value and "City of London" in c.value for c in at.caption)
+
+
+def test_the_sidebar_draws_only_the_definitions_a_page_reads():
+    at = run("pages/map.py", geo="city-region", basis="job")
+    assert [s.key for s in at.sidebar.selectbox] == ["year"] and not at.sidebar.radio
+    assert any("Not used on this page: Area, geography, basis, benchmark." in c.value for c in at.sidebar.caption)
+    at.switch_page("pages/productivity_gap.py").run()  # the hidden choices were kept
+    assert at.radio(key="geography").value == "city-region" and at.radio(key="basis").value == "job"
+
+
 def test_deep_link_reproduces_the_definition():
     params = {"area": "E08000021", "basis": "job", "geo": "city-region", "bench": "core-cities", "year": "2019"}
     at = run("pages/productivity_gap.py", **params)

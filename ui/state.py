@@ -91,8 +91,19 @@ def _seed(widget_key: str, param: str, allowed, default) -> None:
         st.session_state[widget_key] = url_value(param, allowed, default)
 
 
-def sidebar_controls() -> Definition:
-    """Render the shared controls in the sidebar and return the current definition; keeps the URL in step."""
+CONTROLS = ("area", "geography", "basis", "benchmark", "year")
+CONTROL_LABELS = {"area": "Area", "geography": "Geography", "basis": "Basis", "benchmark": "Benchmark", "year": "Year"}
+# The shared controls each page reads (by page title); the others are not drawn there, and the sidebar says so.
+PAGE_CONTROLS = {
+    "Overview": CONTROLS, "City profile": CONTROLS, "Productivity gap": CONTROLS,
+    "Map": ("year",), "Compare": ("area", "basis", "year"), "Tax and spend": ("area", "geography"),
+    "European peers": ("area",), "Claims check": (), "Case studies": (), "Data and methods": (),
+}
+
+
+def sidebar_controls(page: str | None = None) -> Definition:
+    """Render the shared controls the page `page` (its title) reads in the sidebar and return the current definition;
+    keeps the URL in step. Controls a page does not read are not drawn (their values are kept for the next page)."""
     geographies = list(geography.GEOGRAPHIES)
     bases = list(productivity.BASES)
     benchmarks = benchmark_options()
@@ -104,21 +115,37 @@ def sidebar_controls() -> Definition:
     pending = st.session_state.pop(PENDING_AREA_KEY, None)
     if pending in areas:  # set by open_profile() on the previous run (a widget's value can't change once drawn)
         st.session_state["area"] = pending
+    years = productivity.available_years(st.session_state["basis"])
+    _seed("year", "year", years, years[-1])
+    for key in CONTROLS:  # a widget not drawn on a run loses its value; re-assigning keeps it for the next page
+        st.session_state[key] = st.session_state[key]
+    drawn = PAGE_CONTROLS.get(page, CONTROLS)
     with st.sidebar:
         st.header("Definitions")
-        area = st.selectbox("Area", list(areas), format_func=areas.get, key="area",
-                            help="Any Core City or local authority (ONS code).")
-        geo = st.radio("Geography", geographies, format_func=geography.GEOGRAPHIES.get, key="geography",
-                       help="Council area, or the city region the council sits in.")
-        basis = st.radio("Basis", bases, format_func=lambda b: productivity.BASES[b].label, key="basis")
-        benchmark = st.selectbox("Benchmark", list(benchmarks), format_func=benchmarks.get, key="benchmark")
-        years = productivity.available_years(basis)
-        _seed("year", "year", years, years[-1])
+        if "area" in drawn:
+            st.selectbox("Area", list(areas), format_func=areas.get, key="area", filter_mode="contains",
+                         help="Any Core City or local authority (ONS code).")
+        if "geography" in drawn:
+            st.radio("Geography", geographies, format_func=geography.GEOGRAPHIES.get, key="geography",
+                     help="Council area, or the city region the council sits in.")
+        if "basis" in drawn:
+            st.radio("Basis", bases, format_func=lambda b: productivity.BASES[b].label, key="basis")
+        if "benchmark" in drawn:
+            st.selectbox("Benchmark", list(benchmarks), format_func=benchmarks.get, key="benchmark")
+        years = productivity.available_years(st.session_state["basis"])
         if st.session_state["year"] not in years:
-            _notice(f"{shown(st.session_state['year'])} has no {productivity.BASES[basis].label} data; showing {years[-1]}.")
+            _notice(f"{shown(st.session_state['year'])} has no {productivity.BASES[st.session_state['basis']].label} "
+                    f"data; showing {years[-1]}.")
             st.session_state["year"] = years[-1]
-        year = st.selectbox("Year", years[::-1], key="year")
-        if effective_geography(area, geo) != geo:
+        if "year" in drawn:
+            st.selectbox("Year", years[::-1], key="year")
+        unused = [CONTROL_LABELS[key] for key in CONTROLS if key not in drawn]
+        if unused:
+            st.caption(("This page uses none of the shared definitions." if not drawn else
+                        f"Not used on this page: {', '.join(unused).lower().capitalize()}.")
+                       + " Your choices are kept for the other pages.")
+        area, geo, basis, benchmark, year = (st.session_state[key] for key in CONTROLS)
+        if "geography" in drawn and effective_geography(area, geo) != geo:
             st.info(f"{areas.get(area, area)} is in no combined authority or city region, so council figures are "
                     "shown.", icon="ℹ️")
     definition = Definition(effective_geography(area, geo), basis, benchmark, int(year), area)
