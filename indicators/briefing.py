@@ -343,7 +343,7 @@ def _tax_spend(area_code: str, d: dict) -> list[Slide]:
         if balance >= 0 else f"fell short of taxes raised there by £{-balance:,.2f}bn") + f" in {row['year']} "
         f"(£{abs(row['net_balance_per_head_gbp']):,.0f} per resident).",
         footer, f"{method['summary']} {method['sign_convention']} {method['population']} Keys used: "
-        + ", ".join(f"{g.replace('_', ' ')} by {k.replace('_', ' ')}" for g, k in row["key_options"].items())
+        + "; ".join(f"{fiscal.GROUP_LABELS[g]}: {fiscal.KEY_LABELS[k]}" for g, k in row["key_options"].items())
         + f". {fiscal.spending_note(row['key_options'])} {method['north_sea']} {method['caveats']}",
         chart=Chart("column", ["Revenue (taxes raised)", "Expenditure", "Net balance (spending − revenue)"],
                     [(f"{row['area_name']}, £bn", [row["revenue_gbp_bn"], row["expenditure_gbp_bn"], balance])],

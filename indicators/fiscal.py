@@ -16,6 +16,7 @@ import re
 
 import pandas as pd
 
+from indicators import formatting
 from indicators.build.extract import mhclg_revenue_outturn as revenue_outturn
 from indicators.build.marts import fiscal as mart
 from indicators.db import query
@@ -28,19 +29,35 @@ KEY_OPTIONS: dict[str, tuple[str, ...]] = mart.KEY_OPTIONS  # switchable groups 
 DEFAULT_OPTIONS = {group: keys[0] for group, keys in KEY_OPTIONS.items()}
 KEYS = mart.KEYS  # key -> what it means
 REVENUE_GROUPS, EXPENDITURE_GROUPS = tuple(mart.REVENUE), tuple(mart.EXPENDITURE)
-KEY_LABELS = {  # short names for widgets and tables
-    "population": "population", "hmrc_income_tax": "residents' income tax (HMRC)", "workplace_jobs": "workplace jobs",
-    "gdhi": "household income (GDHI)", "gva": "GVA (output)", "receipts": "council tax receipts",
-    "rs_education": "council education spending (RS)", "rs_social_care": "council social care spending (RS)",
-    "rs_culture": "council cultural spending (RS)", "rs_housing": "council housing spending (RS)",
-    "held": "held at region/nation level",
+KEY_LABELS = {  # every apportionment key in plain English, for widgets, tables and sentences ("shared by …")
+    "population": "population", "hmrc_income_tax": "residents' income tax (HMRC)", "workplace_jobs": "jobs at workplaces",
+    "gdhi": "household income (GDHI)", "gva": "economic output (GVA)", "receipts": "council tax collected",
+    "rs_education": "councils' education spending (England)",
+    "rs_social_care": "councils' social care spending (England)",
+    "rs_culture": "councils' cultural spending (England)", "rs_housing": "councils' housing spending (England)",
+    "held": "kept at region/nation level (not shared)",
 }
+GROUP_LABELS = {  # every group of taxes and spending function in plain English (lower case where a sentence allows)
+    "income_tax": "income tax", "nics": "National Insurance contributions", "consumption": "VAT and duties",
+    "business": "business taxes", "council_tax": "council tax", "north_sea": "North Sea oil and gas revenue",
+    "other_revenue": "other taxes and receipts", "general_public_services": "general public services",
+    "defence": "defence", "public_order_and_safety": "public order and safety",
+    "economic_affairs": "economic affairs and transport",
+    "environment_protection": "environmental protection", "housing": "housing and community amenities",
+    "health": "health", "recreation_and_culture": "recreation and culture", "education": "education",
+    "social_protection": "social protection", "other_spending": "other spending (accounting adjustments)",
+}
+GEOGRAPHY_LABELS = {"council": "council area", "city-region": "city region"}
+AREA_TYPE_LABELS = {"lad": "council", "city_region": "city region", "core_cities_total": "Core Cities total",
+                    "region": "region (official)", "country": "country (official)",
+                    "north_sea_held": "North Sea revenue kept at region/nation level"}
 REVENUE_TOTAL, EXPENDITURE_TOTAL, CRPSF_POPULATION = "rev_total", "exp_total", "crpsf_population"
 REGIONS = mart.REGIONS
 OFFICIAL_AREAS = ("K02000001", "E92000001", *REGIONS)
 CORE_COUNCILS, CORE_CITY_REGIONS = mart.CORE_COUNCILS, mart.CORE_CITY_REGIONS
 CLAIM_GAP, CLAIM_TOTAL_PLACE = "cc_tax_spend_gap", "tp_birmingham_total"
 FY_PATTERN = re.compile(r"(\d{4})-(\d{2})")
+SHARED_MARK = "shared by population"  # marks spending per resident that is the region's figure
 SIGN_CONVENTION = "net balance = expenditure − revenue; positive = spending exceeds taxes (deficit)"
 
 
@@ -87,9 +104,22 @@ def spending_note(options: dict[str, str]) -> str:
     if not keyed:
         return ("Spending is shared by population for every function under these keys, so every council's "
                 "spending per head equals its region's (CRPSF); only taxes differ between councils of a region.")
-    listed = ", ".join(f"{g.replace('_', ' ')} by {KEY_LABELS[k]}" for g, k in keyed.items())
+    listed = ", ".join(f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}" for g, k in keyed.items())
     return (f"Spending per head differs between councils of a region only through {listed}; every other function "
             "is shared by population.")
+
+
+def group_title(group: str) -> str:
+    """A group's plain-English name with a capital first letter, for a widget label: 'Income tax', 'VAT and duties'."""
+    label = GROUP_LABELS[group]
+    return label[:1].upper() + label[1:]
+
+
+def keys_text(options: dict[str, str]) -> str:
+    """The keys in use in words: 'default keys', or 'default keys except education by councils' education spending'."""
+    changed = [f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}" for g, k in options.items()
+               if g in DEFAULT_OPTIONS and k != DEFAULT_OPTIONS[g]]  # the default North Sea key ('held') is never 'by'-ed
+    return "default keys" + (" except " + "; ".join(changed) if changed else "")
 
 
 # ------------------------------------------------------------------------------------------ warehouse reads
@@ -178,27 +208,31 @@ def claim(claim_id: str) -> dict:
 # ------------------------------------------------------------------------------------------------ shaping
 
 
-def notes_lines(notes: pd.DataFrame, options: dict[str, str]) -> list[str]:
+def notes_lines(notes: pd.DataFrame, options: dict[str, str], names: dict[str, str] | None = None) -> list[str]:
     """Plain-English notes on the data periods and population fallbacks of the keys in use.
 
-    Args: key_notes() rows; a full set of options.
+    Args: key_notes() rows; a full set of options; region code -> name (codes are shown where a name is missing).
     Returns: one line per substituted population year, per key in use with fallbacks, and per key's periods used.
     """
+    names = names or {}
     used = {"population"} | set(options.values()) - {"held"}
     lines = []
     pop = notes[notes["key"] == "population"]
     for region, period in zip(pop["region_code"], pop["population_period"]):
-        lines.append(f"population base {region}: CRPSF's population shared by mid-year estimates for {period}")
+        lines.append(f"Population base, {names.get(region, region)}: CRPSF's population shared to councils by "
+                     f"mid-year estimates for {period}")
     for key, part in notes[notes["key"].isin(sorted(used - {"population"}))].groupby("key"):
+        label = KEY_LABELS.get(key, key)
         for row in part.to_dict("records"):
+            region = names.get(row["region_code"], row["region_code"])
             missing = [c for c in str(row["fallback_lads"] or "").split(";") if c]
             if missing and (row["key_period"] is None or pd.isna(row["key_period"])):
-                lines.append(f"{key}: no data for {row['region_code']}; all its {len(missing)} councils shared by population")
+                lines.append(f"{label}: no data for {region}; all its {len(missing)} councils shared by population")
             elif missing:
-                lines.append(f"{key}: {len(missing)} council(s) in {row['region_code']} have no {key} data for "
-                             f"{row['key_period']} and take their population share: {', '.join(missing)}")
+                lines.append(f"{label}: {len(missing)} council(s) in {region} have no data for {row['key_period']} "
+                             f"and take their population share: {', '.join(missing)}")
         periods = sorted({p for p in part["key_period"] if isinstance(p, str)})
-        lines.append(f"{key}: data period(s) used {', '.join(periods)}")
+        lines.append(f"{label}: data period(s) used {', '.join(periods)}")
     return lines
 
 
@@ -307,7 +341,10 @@ def fiscal_cli_rows(year: str | None = None, **options: str) -> list[dict]:
 def notes(year: str, options: dict[str, str]) -> list[str]:
     """Notes on the population base, key periods, fallbacks and North Sea treatment for a year and set of options."""
     north_sea = north_sea_note(year, options)
-    return [spending_note(options)] + ([north_sea] if north_sea else []) + notes_lines(key_notes(year), options)
+    regional = load_regional(year)
+    names = dict(zip(regional["area_code"], regional["area_name"]))
+    return ([spending_note(options)] + ([north_sea] if north_sea else [])
+            + notes_lines(key_notes(year), options, names))
 
 
 def north_sea_note(year: str, options: dict[str, str]) -> str:
@@ -315,7 +352,9 @@ def north_sea_note(year: str, options: dict[str, str]) -> str:
     if options.get("north_sea") != "held":
         return ""
     held = held_north_sea(year).groupby("region_code")["value_gbp_m"].sum()
-    shown = ", ".join(f"{r} £{v:,.0f}m" for r, v in held.items() if v != 0)
+    regional = load_regional(year)
+    names = dict(zip(regional["area_code"], regional["area_name"]))
+    shown = ", ".join(f"{names.get(r, r)} {formatting.gbp_millions(v)}" for r, v in held.items() if v != 0)
     return ("North Sea oil and gas revenue is held at region/nation level and is in no council's revenue"
             + (f" ({year}: {shown})." if shown else f" (none allocated in {year})."))
 
@@ -339,6 +378,188 @@ def core_cities_gap(year: str | None = None, **options: str) -> dict:
     out["spending_note"] = spending_note(options)
     out["notes"] = notes(year, options)
     return out
+
+
+# ------------------------------------------------------------------------------------------ the chosen area
+
+
+def fiscal_area(area_code: str, geography_key: str) -> str:
+    """The code the fiscal mart holds for a council on a geography: the council itself, or the city region it sits in.
+
+    Raises ValueError, in words a reader can act on, when the geography is unknown or the council sits in no city region.
+    """
+    from indicators import geography
+
+    if geography_key == "council":
+        return area_code
+    if geography_key != "city-region":
+        raise ValueError(f"unknown geography {geography_key!r}; valid: council, city-region")
+    region = geography.city_region_or_none(area_code)
+    if region is None:
+        raise ValueError(f"{area_name(area_code)} is in no city region or combined authority, so it has council "
+                         "figures only. Choose the council geography")
+    return region
+
+
+def region_of(lad_codes: list[str], year: str) -> pd.Series:
+    """Each council's ITL1 region in the fiscal population base for a year (lad_code index)."""
+    return population_shares(year, lad_codes)["itl1_code"]
+
+
+def keyed_spending_for(year: str, options: dict[str, str], lad_codes: list[str],
+                       notes: pd.DataFrame | None = None, regions: pd.Series | None = None) -> dict[str, str]:
+    """Spending groups whose chosen key gives these councils something other than their population share (group ->
+    key): a council with no data for a key takes its population share (fiscal mart), so a key without data for any
+    of them leaves their spending per head at the region's.
+
+    Args: a financial year; a full set of options; the councils of one area; optionally key_notes(year) and
+        region_of() for (at least) these councils, when the caller has read them already.
+    Returns: the keyed spending groups (keyed_spending) for which at least one of the councils has key data.
+    """
+    keyed = keyed_spending(options)
+    if not keyed:
+        return {}
+    notes = key_notes(year) if notes is None else notes
+    regions = region_of(lad_codes, year) if regions is None else regions
+    fallbacks = {(k, r): set(str(f or "").split(";")) for k, r, f in
+                 zip(notes["key"], notes["region_code"], notes["fallback_lads"])}
+    return {group: key for group, key in keyed.items()
+            if any(lad not in fallbacks.get((key, regions.get(lad)), {lad}) for lad in lad_codes)}
+
+
+def spending_basis_text(keyed: dict[str, str]) -> str:
+    """How an area's spending was shared out, in words, from keyed_spending_for()."""
+    if not keyed:
+        return "its region's per resident: every function shared by population"
+    return ("estimated partly from councils' own data — " + ", ".join(f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}"
+                                                                      for g, k in keyed.items())
+            + " — and otherwise by population")
+
+
+def possessive(name: str) -> str:
+    """'Scotland's', 'West Midlands\''."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def area_estimate(area_code: str, geography_key: str, year: str | None = None, **options: str) -> dict:
+    """The chosen area's estimated taxes raised, public spending and net balance, in total and per resident, with the
+    range over every combination of keys and its region's official per-resident figures.
+
+    Args: a council code (the sidebar's Area); 'council' or 'city-region'; a financial year (None: the latest); key
+        options (defaults filled in).
+    Returns: {"available": False, "area_code", "name", "reason"} when the mart holds no estimate for the area on that
+        geography; else "available": True with name, fiscal_code, area_type, year, population, revenue_gbp_bn,
+        expenditure_gbp_bn, net_balance_gbp_bn, min_gbp_bn, max_gbp_bn, combinations, the same per resident
+        (…_per_head_gbp), coverage (city regions), region_code, region_name, region per-resident figures
+        (region_revenue_per_head_gbp, region_expenditure_per_head_gbp), spending_keyed (keyed_spending_for),
+        spending_shared_by_population, key_options, keys_text and sign_convention.
+    """
+    options = check_options(**options)
+    year = resolve_year(year)
+    name = area_name(area_code)
+    try:
+        code = fiscal_area(area_code, geography_key)
+    except ValueError as problem:
+        return {"available": False, "area_code": area_code, "name": name, "reason": str(problem)}
+    frame = estimates(year, options, [code])
+    if frame.empty:
+        reason = (f"{area_name(code)} is not one of the ten Core City regions, and the estimates are built for every "
+                  "council and for the ten Core City regions only. Choose the council geography for "
+                  f"{possessive(name)} own estimate" if code != area_code else
+                  f"The fiscal estimates hold no figures for {name} in {year}")
+        return {"available": False, "area_code": area_code, "name": name, "fiscal_code": code, "reason": reason}
+    row = frame.iloc[0]
+    spread = ranges(year, [code]).get(code)
+    population = float(row["population"])
+    from indicators import geography
+
+    lads = geography.member_lads(code)
+    regions = sorted(set(region_of(lads, year)))
+    official = {r["area_code"]: r for r in official_rows(load_regional(year), year)}
+    region = official.get(regions[0]) if len(regions) == 1 else None
+    keyed = keyed_spending_for(year, options, lads)
+    out = {
+        "available": True, "area_code": area_code, "fiscal_code": code, "name": str(row["area_name"]),
+        "area_type": str(row["area_type"]), "year": year, "population": population,
+        "revenue_gbp_m": float(row["revenue"]), "expenditure_gbp_m": float(row["expenditure"]),
+        "net_balance_gbp_m": float(row["net_balance"]),
+        "revenue_gbp_bn": row["revenue"] / 1e3, "expenditure_gbp_bn": row["expenditure"] / 1e3,
+        "net_balance_gbp_bn": row["net_balance"] / 1e3,
+        "revenue_per_head_gbp": row["revenue"] * 1e6 / population,
+        "expenditure_per_head_gbp": row["expenditure"] * 1e6 / population,
+        "net_balance_per_head_gbp": row["net_balance"] * 1e6 / population,
+        "min_gbp_m": None if spread is None else spread["min_gbp_m"],
+        "max_gbp_m": None if spread is None else spread["max_gbp_m"],
+        "min_gbp_bn": None if spread is None else spread["min_gbp_m"] / 1e3,
+        "max_gbp_bn": None if spread is None else spread["max_gbp_m"] / 1e3,
+        "min_per_head_gbp": None if spread is None else spread["min_gbp_m"] * 1e6 / population,
+        "max_per_head_gbp": None if spread is None else spread["max_gbp_m"] * 1e6 / population,
+        "combinations": None if spread is None else spread["combinations"],
+        "coverage": None if row["area_type"] == "lad" else coverage(
+            int(row["members_present"]), int(row["members_expected"]), row["members_missing"] or ""),
+        "region_code": region["area_code"] if region else None, "region_name": region["area_name"] if region else None,
+        "region_revenue_per_head_gbp": region["revenue_per_head_gbp"] if region else None,
+        "region_expenditure_per_head_gbp": region["expenditure_per_head_gbp"] if region else None,
+        "spending_keyed": keyed, "spending_shared_by_population": not keyed, "spending_basis": spending_basis_text(keyed),
+        "key_options": options, "keys_text": keys_text(options), "sign_convention": SIGN_CONVENTION,
+    }
+    return out
+
+
+def balance_sentence(estimate: dict) -> str:
+    """One sentence a briefing can quote, from area_estimate(): 'Estimate: public spending in Glasgow City exceeded
+    the taxes raised there by £3.9bn in 2024-25 (£6,179 per resident).'"""
+    balance, name = estimate["net_balance_gbp_m"], estimate["name"]
+    verb = "exceeded the taxes raised there" if balance >= 0 else "fell short of the taxes raised there"
+    return (f"Estimate: public spending in {name} {verb} by {formatting.gbp_millions(abs(balance))} in {estimate['year']} "
+            f"({formatting.gbp(abs(estimate['net_balance_per_head_gbp']))} per resident).")
+
+
+def area_spending_caveat(estimate: dict) -> str:
+    """Beside an area's per-resident figures (area_estimate()): why its spending per resident is, or is close to
+    being, its region's."""
+    region, figure = estimate.get("region_name"), estimate.get("region_expenditure_per_head_gbp")
+    official = f"{possessive(region)} official figure: {formatting.gbp(figure)}, ONS CRPSF" if region else ""
+    if estimate["spending_shared_by_population"]:
+        return ("Spending per resident is the region's: every spending function is shared out from the region by "
+                "population, so every place in the region shows the same spending per resident"
+                + (f" ({official})" if official else "") + ". Only the taxes raised differ between places in a region.")
+    return (f"Spending per resident is {estimate['spending_basis']}" + (f"; {official}" if official else "") + ".")
+
+
+def shared_spending(year: str, options: dict[str, str], places: dict[str, str]) -> dict:
+    """Which places' spending per resident is their region's because it is shared out by population, and the
+    sentence that says so beside per-resident figures.
+
+    Args: a financial year; a full set of options; fiscal area code -> the name to use (e.g. the ten Core Cities).
+    Returns: {"shared": {code: True when every spending function reaches it by population}, "groups": [(region name,
+        [names])] for regions holding two or more such places, "text": the caveat in words (always stated)}.
+    """
+    from indicators import geography
+
+    regional = load_regional(year)
+    names = dict(zip(regional["area_code"], regional["area_name"]))
+    members = {code: geography.member_lads(code) for code in places}
+    regions = region_of(sorted({lad for lads in members.values() for lad in lads}), year)  # one read for all
+    notes = key_notes(year) if keyed_spending(options) else None
+    shared, by_region = {}, {}
+    for code, label in places.items():
+        shared[code] = not keyed_spending_for(year, options, members[code], notes, regions)
+        in_regions = {regions.get(lad) for lad in members[code]}
+        if shared[code] and len(in_regions) == 1:
+            region = in_regions.pop()
+            by_region.setdefault(names.get(region, region), []).append(label)
+    groups = [(region, sorted(labels)) for region, labels in sorted(by_region.items()) if len(labels) > 1]
+    if groups:
+        listed = "; ".join(f"{' and '.join(labels)} ({region})" for region, labels in groups)
+        text = ("Spending per resident is the same for places in the same region — " + listed + " — because public "
+                "spending is shared out from each region by population: each place gets its region's spending per "
+                "resident, and only the taxes raised differ between them.")
+    else:
+        text = spending_note(options)
+    if any(shared.values()):
+        text += f" Figures marked '{SHARED_MARK}' are the region's spending per resident."
+    return {"shared": shared, "groups": groups, "text": text}
 
 
 # ----------------------------------------------------------------------------------------------- Total Place
@@ -385,6 +606,13 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     cra = query("SELECT edition, region_code, cofog_function, CAST(value_gbp_m AS DOUBLE) AS value_gbp_m "
                 "FROM cra_identifiable_spending WHERE period = ?", [used])
     shares = population_shares(used, lad_codes)
+    missing = sorted(set(lad_codes) - set(shares.index))
+    if missing:
+        raise ValueError(f"no population share for {', '.join(missing)} in {used}")
+    regions = sorted(set(shares["itl1_code"]) - set(cra["region_code"]))
+    if regions:
+        raise ValueError(f"HM Treasury CRA in the warehouse holds no identifiable spending for {', '.join(regions)} in "
+                         f"{used}")
     functions = total_place_frame(cra, shares["share"], shares["itl1_code"], lad_codes)
     crpsf_year = pick_period(fiscal_years(), wanted)
     population_keys = check_options(**{g: "population" for g, keys in KEY_OPTIONS.items() if "population" in keys})
@@ -393,12 +621,14 @@ def total_place(area_code: str, year: str | None = None) -> dict:
         "area_code": area_code, "area_name": area_name(area_code), "estimate": True,
         "requested_year": wanted, "cra_year": used, "edition": ", ".join(sorted(cra["edition"].unique())),
         "functions": functions.to_dict("records"), "identifiable_total_gbp_bn": float(functions["value_gbp_m"].sum()) / 1e3,
+        "identifiable_total_gbp_m": float(functions["value_gbp_m"].sum()),
         "crpsf_year": crpsf_year, "crpsf_total_expenditure_gbp_bn": crpsf_total / 1e3,
+        "crpsf_total_expenditure_gbp_m": crpsf_total,
         "population_period": sorted(set(shares["mye_period"])),
     }
     if used != wanted:
-        out["year_note"] = (f"HMT CRA data start in {cra_years[0]}; {used} is the year nearest to {wanted} "
-                            "(CRA covers " + f"{cra_years[0]} to {cra_years[-1]})")
+        out["year_note"] = (f"HM Treasury CRA covers {cra_years[0]} to {cra_years[-1]}; {used} is the year nearest to "
+                            f"{wanted}.")
     return out
 
 
@@ -421,6 +651,212 @@ def total_place_comparison(area_code: str = "E08000025", claim_id: str = CLAIM_T
         "interest, overseas aid) and accounting adjustments that Total Place did not count."
     )
     return place
+
+
+def total_place_view(area_code: str, geography_key: str, year: str | None = None) -> dict:
+    """The Total Place view for the chosen area (council, or its city region), or Birmingham's with the reason.
+
+    Birmingham's council is shown beside its Total Place count (total_place_comparison); any other area with CRA data
+    gets total_place() for `year` (the nearest CRA and CRPSF years) and a note on whether a Total Place count exists
+    for it. Where none can be computed, Birmingham's comparison is returned with follows_area False and the reason.
+
+    Returns total_place()'s dict plus follows_area, requested_name, fallback_reason (or None), claim (the count set
+    against it, {} if none), explanation (how the figures were made and what they leave out) and claim_note (or None).
+    """
+    from indicators.claims import TOTAL_PLACE_AREAS  # imported here: claims imports this module
+
+    birmingham = TOTAL_PLACE_AREAS[CLAIM_TOTAL_PLACE][0]
+    requested = area_name(area_code)
+    try:
+        code = fiscal_area(area_code, geography_key)
+        place = total_place_comparison(code) if code == birmingham else total_place(code, year)
+    except ValueError as problem:
+        place = total_place_comparison(birmingham)
+        place.update(follows_area=False, requested_name=requested, claim_note=None, explanation=place["gap_explained"],
+                     fallback_reason=f"No Total Place view can be computed for {requested}: {problem}. "
+                     f"{place['area_name']}, whose Total Place count is checked on this site, is shown instead.")
+        return place
+    place.update(follows_area=True, requested_name=requested, fallback_reason=None)
+    if code == birmingham:
+        place.update(claim_note=None, explanation=place["gap_explained"])
+        return place
+    name = place["area_name"]
+    place["claim"] = {}
+    place["explanation"] = (
+        f"Identifiable spending is HM Treasury's CRA spending known to benefit the residents of {possessive(name)} "
+        f"region, for "
+        f"{place['cra_year']}, shared out to {name} by population: per resident it is the region's figure, so it "
+        f"ignores that {possessive(name)} needs (e.g. welfare, health) differ from the regional average. Total managed "
+        f"expenditure (ONS CRPSF, {place['crpsf_year']}) is also shared by population and includes non-identifiable "
+        "spending (defence, debt interest, overseas aid) and accounting adjustments.")
+    notes = []
+    for claim_id, codes in TOTAL_PLACE_AREAS.items():
+        stated = claim(claim_id)
+        if area_code not in codes or not stated:
+            continue
+        count = f"{claimed_text(float(stated['value']))} ({stated.get('period_as_stated', '')})"
+        if codes == [area_code] and code != area_code:
+            notes.append(f"The Total Place count of {count} is for {requested} council alone: choose the council "
+                         "geography in the sidebar to set it against the figures here.")
+        elif codes != [area_code]:
+            notes.append(f"The Total Place count of {count} covers {', '.join(area_name(c) for c in codes)} together "
+                         "(see Claims check, which adds their figures up).")
+    place["claim_note"] = " ".join(notes) or (
+        f"No Total Place count for {name} is among the claims checked on this site, so these figures stand "
+        "alone: Total Place (2008-09) counted spending body by body in a few pilot places.")
+    return place
+
+
+# ----------------------------------------------------------------------------------- tables as a briefing reads them
+
+
+def range_text(low: float | None, high: float | None, show) -> str:
+    """A range printed with `show` (formatting.gbp_bn, gbp_millions or gbp): '£20.1–40.2bn', '£523m–1.2bn' or
+    '£2,651–8,009' when both ends are zero or more, else '−£1.2bn to £3.4bn'; 'not available' (with the reason)
+    without a range."""
+    if low is None or high is None:
+        return formatting.not_available("no range for this area")
+    low_text, high_text = show(low), show(high)
+    if low >= 0 and high >= 0:
+        unit = next((u for u in ("bn", "m") if low_text.endswith(u) and high_text.endswith(u)), "")
+        return f"{low_text.removesuffix(unit) if unit else low_text}–{high_text.removeprefix('£')}"
+    return f"{low_text} to {high_text}"
+
+
+def key_rows(options: dict[str, str]) -> pd.DataFrame:
+    """Every group of taxes and spending function with the key in use, whether it is the default, the alternatives
+    and why, in plain English (one row each)."""
+    options = check_options(**options)
+    rows = []
+    for entry in function_keys():
+        used = options.get(entry["group"], entry["default"])
+        rows.append({"Taxes or spending": "taxes" if entry["side"] == "revenue" else "spending",
+                     "Group": GROUP_LABELS[entry["group"]], "Shared out by": KEY_LABELS[used],
+                     "Default?": "yes" if used == entry["default"] else "no",
+                     "Alternatives": ", ".join(KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
+                     "Why": entry["why"].replace("CRPSF exp_total", "CRPSF total spending")})  # no raw ids on screen
+    return pd.DataFrame(rows)
+
+
+def key_table_markdown(options: dict[str, str]) -> str:
+    """key_rows() as a Markdown table (drawn as text: no data-grid component for the browser to load)."""
+    table = key_rows(options)
+    header = "| " + " | ".join(table.columns) + " |\n|" + "---|" * len(table.columns)
+    return "\n".join([header, *("| " + " | ".join(map(str, row)) + " |" for row in table.itertuples(index=False))])
+
+
+def place_names(table: pd.DataFrame) -> dict[str, str]:
+    """The Core Cities' places in the Tax and spend table (reference_views.tax_spend_view()["table"]), code -> name:
+    the city for a council ('Leeds'), the city region's own name for a city region ('West Yorkshire')."""
+    places = table[(table["basis"] == "estimate") & table["area_type"].isin(["lad", "city_region"])]
+    return {code: (city if kind == "lad" else name) for code, city, name, kind
+            in zip(places["area_code"], places["city"], places["area_name"], places["area_type"])}
+
+
+def per_resident_frame(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataFrame:
+    """The per-resident chart's rows: estimates for the places and their total, then the official regions and UK.
+
+    Args: the Tax and spend table (reference_views.tax_spend_view()["table"]); shared_spending()["shared"].
+    Returns: label, area_code, basis ('estimate' or 'official CRPSF'), revenue_, expenditure_ and
+        net_balance_per_head_gbp, spending_mark (SHARED_MARK, 'partly by councils' own data', 'sum of the places'
+        or 'official'), in the table's order; rows without residents (North Sea revenue kept) are left out.
+    """
+    rows = table[table["population"].notna() & table["basis"].isin(["estimate", "official CRPSF"])]
+    out = []
+    for r in rows.to_dict("records"):
+        estimate = r["basis"] == "estimate"
+        if not estimate:
+            label, mark = f"{r['area_name']} (official)", "official"
+        else:
+            place = (f"{r['city']}: {r['area_name']}" if r["area_type"] == "city_region" and r.get("city")
+                     else r.get("city") if r["area_type"] == "lad" and r.get("city") else r["area_name"])
+            label = f"{place} (estimate)"
+            mark = "sum of the places" if r["area_code"] not in shared else (
+                SHARED_MARK if shared[r["area_code"]] else "partly by councils' own data")
+        out.append({"label": label, "area_code": r["area_code"], "basis": r["basis"],
+                    "revenue_per_head_gbp": r["revenue_per_head_gbp"],
+                    "expenditure_per_head_gbp": r["expenditure_per_head_gbp"],
+                    "net_balance_per_head_gbp": r["net_balance_per_head_gbp"], "spending_mark": mark})
+    return pd.DataFrame(out)
+
+
+def per_resident_table(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataFrame:
+    """The Tax and spend table as a briefing prints it: plain-English headers, £ in briefing style, 'not available'
+    with the reason where a figure has none, and which spending figures are the region's (shared by population)."""
+    no_residents = formatting.not_available("revenue kept at region/nation level has no residents")
+    rows = []
+    for r in table.to_dict("records"):
+        estimate, held = r["basis"] == "estimate", r["area_type"] == "north_sea_held"
+        per_head = (lambda v: no_residents) if held else (lambda v: formatting.gbp(v))
+        if held:
+            spending = "no spending (a revenue line)"
+        elif not estimate:
+            spending = "official CRPSF figure"
+        elif r["area_code"] in shared:
+            spending = (f"the region's ({SHARED_MARK})" if shared[r["area_code"]]
+                        else "partly by councils' own data")
+        else:
+            spending = "sum of the places above"
+        options = r.get("key_options")
+        rows.append({
+            "Area": r["area_name"], "Core City": r.get("city") or "—", "Area code": r["area_code"],
+            "Area type": AREA_TYPE_LABELS.get(r["area_type"], r["area_type"]),
+            "Figures are": {"estimate": "estimate", "official CRPSF": "official (ONS CRPSF)"}.get(r["basis"],
+                                                                                              "official, not in any council"),
+            "Financial year": r["year"],
+            "Residents": no_residents if held else formatting.number(r["population"]),
+            "Taxes raised": formatting.gbp_millions(r["revenue_gbp"] / 1e6),
+            "Public spending": formatting.gbp_millions(r["expenditure_gbp"] / 1e6),
+            "Spending − taxes": formatting.gbp_millions(r["net_balance_gbp"] / 1e6),
+            "Taxes per resident": per_head(r["revenue_per_head_gbp"]),
+            "Spending per resident": per_head(r["expenditure_per_head_gbp"]),
+            "Spending per resident is": spending,
+            "Spending − taxes per resident": no_residents if held else formatting.gbp(r["net_balance_per_head_gbp"]),
+            "Keys": keys_text(options) if isinstance(options, dict) else "official figures (no keys)",
+        })
+    return pd.DataFrame(rows)
+
+
+def gap_rows(gap: dict) -> pd.DataFrame:
+    """The Core Cities gap chart's data as a briefing prints it (from reference_views.tax_spend_view()["gap"])."""
+    rows = [{"Figure": f"Estimate {gap['year']} (chosen keys)",
+             "Spending − taxes": formatting.gbp_bn(gap["estimate_gbp_bn"]),
+             "Range over all keys": range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
+             "Key combinations": formatting.number(gap["combinations"]), "Rests on": gap.get("coverage") or "—",
+             "Basis": "estimate"}]
+    if gap.get("claimed_gbp_bn") is not None:
+        rows.append({"Figure": "As claimed", "Spending − taxes": claimed_text(gap["claimed_gbp_bn"]),
+                     "Range over all keys": formatting.not_available("the claim gives no range"),
+                     "Key combinations": formatting.not_available("method not stated"), "Rests on": "—",
+                     "Basis": "claim, method not stated"})
+    return pd.DataFrame(rows)
+
+
+def axis_room(values, share: float = 0.15) -> list[float]:
+    """An axis range from zero (or the lowest value) to the highest value, with `share` of the span added beyond the
+    ends that hold bars, so labels printed outside the bars fit inside the chart."""
+    values = [float(v) for v in values if v is not None and not pd.isna(v)]
+    low, high = min([0.0, *values]), max([0.0, *values])
+    span = (high - low) or 1.0
+    return [low - share * span if low < 0 else 0.0, high + share * span if high > 0 else 0.0]
+
+
+def claimed_text(value_bn: float) -> str:
+    """A claimed £bn figure as stated: '£53bn' (whole), '£7.5bn'."""
+    return formatting.gbp_bn(value_bn, 0 if float(value_bn).is_integer() else 1)
+
+
+def function_label(cofog_function: str) -> str:
+    """A COFOG function without its number: '10. Social protection' -> 'Social protection'."""
+    return re.sub(r"^[0-9.]+\s*", "", str(cofog_function))
+
+
+def total_place_rows(place: dict) -> pd.DataFrame:
+    """The Total Place chart's data as a briefing prints it: function, identifiable spending, how it was shared."""
+    return pd.DataFrame([{"Function": function_label(f["cofog_function"]),
+                          "Identifiable spending (estimate)": formatting.gbp_millions(f["value_gbp_m"]),
+                          "Financial year": place["cra_year"], "Shared out from the region by": "population"}
+                         for f in place["functions"]])
 
 
 # ------------------------------------------------------------------------------------------------------ method
@@ -452,7 +888,7 @@ def method() -> dict:
         "councils, which have no mid-2023 figure in the release). Council populations add back to CRPSF's regional "
         "population, so a group shared by population gives every council exactly its region's per-head figure.",
         "revenue_groups": {name: list(GROUPS[name].indicators) or GROUPS[name].why for name in REVENUE_GROUPS},
-        "expenditure": "Total managed expenditure (CRPSF exp_total) is shared function by function (COFOG divisions; "
+        "expenditure": "Total managed expenditure (CRPSF) is shared function by function (COFOG divisions; "
         "EU transactions and accounting adjustments together as 'other'), each with its own key; population is the "
         "default for every function, and where councils' own spending (MHCLG Revenue Outturn) gives a defensible "
         "alternative it is a switchable option (education, social protection, housing, recreation and culture); "
@@ -472,7 +908,8 @@ def method() -> dict:
         "'excluding North Sea' total leaves all four out, and it gives a geographic and a population version of each) "
         "— is allocated by ONS to regions by the location of the fields, almost all to Scotland. No council's "
         "residents or businesses raise it, so by default it is held at region/nation level as an unallocated line "
-        "and is in no council's revenue; option north_sea shares it to councils by population or by GVA instead.",
+        "and is in no council's revenue; the North Sea option shares it to councils by population or by economic "
+        "output (GVA) instead.",
         "sensitivity": "The range is the lowest and highest net balance over every combination of key options "
         f"({mart.combinations():,} combinations, North Sea and spending keys included). Net balance is a sum over "
         "groups, so its extremes are the sums of each group's extremes (computed at build time).",

@@ -1,9 +1,10 @@
-"""Tax and spend: ESTIMATED revenue, expenditure and net fiscal balance of the Core Cities, apportioned from ONS CRPSF."""
+"""Tax and spend: ESTIMATED revenue, expenditure and net fiscal balance of the chosen area and of the Core Cities,
+apportioned from ONS CRPSF, and the Total Place view of the chosen area."""
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import fiscal
+from indicators import fiscal, formatting
 from indicators import reference_views as views
 from indicators.provenance import source_line
 from ui import render, state
@@ -22,19 +23,31 @@ def _view(year, geography_key, options_items):
     return views.tax_spend_view(year, geography_key, dict(options_items))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _total_place():
-    return fiscal.total_place_comparison()
+@st.cache_data(show_spinner=False, max_entries=64)
+def _area(area_code, geography_key, year, options_items):
+    return fiscal.area_estimate(area_code, geography_key, year, **dict(options_items))
 
 
-definition = state.current()
-geography_key = definition.geography
+@st.cache_data(show_spinner=False, max_entries=32)
+def _shared(year, options_items, places_items):
+    return fiscal.shared_spending(year, dict(options_items), dict(places_items))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _total_place(area_code, geography_key, year):
+    return fiscal.total_place_view(area_code, geography_key, year)
+
+
+d = state.current()
+geography_key = d.geography
+geography_label = fiscal.GEOGRAPHY_LABELS[geography_key]
 years = fiscal.fiscal_years()
 method = fiscal.method()
 if not years:
     st.warning("No public sector finance data in the warehouse.")
     st.stop()
 
+panel = st.container()  # the chosen area leads the page; drawn once the keys below are read
 year = state.page_param("fy", years, years[-1], widget_key="fiscal_year")
 with st.expander("Apportionment options (how each region's official figure is shared out)", expanded=True):
     year = st.selectbox("Financial year", years[::-1], key="fiscal_year")
@@ -47,7 +60,7 @@ with st.expander("Apportionment options (how each region's official figure is sh
             keys = fiscal.KEY_OPTIONS[group]
             state.page_param(f"k_{group}", list(keys), keys[0], widget_key=f"fiscal_{group}")
             options[group] = cols[i % 3].selectbox(
-                f"{group.replace('_', ' ').capitalize()} shared by", list(keys), key=f"fiscal_{group}",
+                f"{fiscal.group_title(group)} shared by", list(keys), key=f"fiscal_{group}",
                 format_func=fiscal.KEY_LABELS.get, help="; ".join(f"{fiscal.KEY_LABELS[k]}: {method['keys'][k]}" for k in keys))
 state.show_notices()
 render.sync_param("fy", year)
@@ -55,93 +68,165 @@ for group, key in options.items():
     render.sync_param(f"k_{group}", key)
 options_items = tuple(sorted(options.items()))
 level = "ten councils" if geography_key == "council" else "ten city regions"
-changed = [f"{g.replace('_', ' ')} by {fiscal.KEY_LABELS[k]}" for g, k in options.items() if k != fiscal.DEFAULT_OPTIONS[g]]
-label = f"Estimate · {level} · {year} · keys: " + ("defaults" if not changed else "defaults except " + ", ".join(changed))
+label = f"Estimate · {level} · {year} · {fiscal.keys_text(options)}"
 source = source_line(views.FISCAL_INDICATORS) + ". Apportionment below region level is the project's own estimate."
 
 with st.spinner("Reading the estimates…"):
-    try:
-        view = _view(year, geography_key, options_items)
-        gap, table, keys_table = view["gap"], view["table"], view["keys"]
-    except ValueError as problem:
-        st.warning(f"That combination can't be estimated: {problem}")
-        st.stop()
+    view = _view(year, geography_key, options_items)
+    gap, table = view["gap"], view["table"]
+    estimate = _area(d.area, geography_key, year, options_items)
+    caveat = _shared(year, options_items, tuple(fiscal.place_names(table).items()))
 
+# ---------------------------------------------------------------------------------------------- the chosen area
+with panel:
+    if not estimate["available"]:
+        st.header(f"{estimate['name']}: estimated taxes and spending")
+        st.info(f"No tax and spend estimate for {estimate['name']} on the {geography_label} geography. "
+                f"{estimate['reason']}.", icon="ℹ️")
+    else:
+        st.header(f"{estimate['name']}: estimated taxes and spending, {estimate['year']}")
+        st.caption(f"Estimate for the area chosen in the sidebar ({estimate['fiscal_code']}, {geography_label}"
+                   + (f", resting on {estimate['coverage']}" if estimate["coverage"] else "") + f") · "
+                   f"{estimate['keys_text']} (change them below). {method['sign_convention']}")
+        combinations = formatting.number(estimate["combinations"]) if estimate["combinations"] else "all"
+        cols = st.columns([1, 1, 1, 1.3])
+        cols[0].metric("Taxes raised", formatting.gbp_millions(estimate["revenue_gbp_m"]), border=True,
+                       help="Every group of taxes shared out from the region's official figure by its key.")
+        cols[1].metric("Public spending", formatting.gbp_millions(estimate["expenditure_gbp_m"]), border=True,
+                       help="Total managed expenditure shared out from the region's official figure, function by "
+                       "function. " + fiscal.area_spending_caveat(estimate))
+        cols[2].metric("Spending − taxes", formatting.gbp_millions(estimate["net_balance_gbp_m"]), border=True,
+                       help=method["sign_convention"])
+        cols[3].metric("Range over all keys", fiscal.range_text(estimate["min_gbp_m"], estimate["max_gbp_m"],
+                                                                formatting.gbp_millions), border=True,
+                       help=f"Lowest and highest spending − taxes over all {combinations} combinations of "
+                       "apportionment keys, North Sea and spending keys included.")
+        cols = st.columns([1, 1, 1, 1.3])
+        cols[0].metric("Taxes per resident", formatting.gbp(estimate["revenue_per_head_gbp"]), border=True)
+        cols[1].metric("Spending per resident", formatting.gbp(estimate["expenditure_per_head_gbp"]), border=True,
+                       help=fiscal.area_spending_caveat(estimate))
+        cols[2].metric("Net per resident", formatting.gbp(estimate["net_balance_per_head_gbp"]), border=True,
+                       help="Spending − taxes per resident. " + method["sign_convention"])
+        cols[3].metric("Range per resident", fiscal.range_text(estimate["min_per_head_gbp"], estimate["max_per_head_gbp"],
+                                                               formatting.gbp), border=True,
+                       help=f"Lowest and highest spending − taxes per resident over all {combinations} combinations "
+                       "of apportionment keys.")
+        st.markdown(fiscal.balance_sentence(estimate))
+        st.caption(fiscal.area_spending_caveat(estimate))
+
+# ------------------------------------------------------------------------------------------------- Core Cities
 st.header(f"The Core Cities' estimated net fiscal balance, {gap['year']}")
 st.caption(gap["sign_convention"] + " Geography follows the sidebar: " + level + f", resting on {gap['coverage']}.")
-cols = st.columns(4)
-cols[0].metric("Estimated spending − taxes", f"£{gap['estimate_gbp_bn']:,.1f}bn", help=label)
-cols[1].metric("Range across all keys", f"£{gap['min_gbp_bn']:,.1f}–{gap['max_gbp_bn']:,.1f}bn",
-               help=f"Minimum and maximum over all {gap['combinations']:,} combinations of apportionment keys, "
-               "North Sea and spending keys included.")
-cols[2].metric("Estimated taxes raised", f"£{gap['revenue_gbp_bn']:,.1f}bn")
-cols[3].metric("Estimated public spending", f"£{gap['expenditure_gbp_bn']:,.1f}bn")
+cols = st.columns([1, 1.5, 1, 1])
+cols[0].metric("Estimated spending − taxes", formatting.gbp_bn(gap["estimate_gbp_bn"]), help=label)
+cols[1].metric("Range across all keys", fiscal.range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
+               help=f"Minimum and maximum over all {formatting.number(gap['combinations'])} combinations of "
+               "apportionment keys, North Sea and spending keys included.")
+cols[2].metric("Estimated taxes raised", formatting.gbp_bn(gap["revenue_gbp_bn"]))
+cols[3].metric("Estimated public spending", formatting.gbp_bn(gap["expenditure_gbp_bn"]))
 st.caption(" ".join(note for note in (gap["spending_note"], gap["north_sea_note"]) if note))
 claimed = gap["claimed_gbp_bn"]
 if claimed is not None:
-    st.markdown(f"**As claimed:** £{claimed:g}bn a year ({gap['claim'].get('publication', '')}, "
+    st.markdown(f"**As claimed:** {fiscal.claimed_text(claimed)} a year ({gap['claim'].get('publication', '')}, "
                 f"{gap['claim'].get('period_as_stated', '')}, method not stated).")
 
 fig = go.Figure()
 fig.add_bar(x=[f"Estimate {gap['year']}"], y=[gap["estimate_gbp_bn"]], name="Estimate (chosen keys)",
             marker_color=render.PALETTE[0], error_y={"type": "data", "symmetric": False, "array": [gap["above_gbp_bn"]],
                                                      "arrayminus": [gap["below_gbp_bn"]], "color": "#333"},
-            text=[f"£{gap['estimate_gbp_bn']:,.1f}bn (range £{gap['min_gbp_bn']:,.1f}–{gap['max_gbp_bn']:,.1f}bn)"],
-            textposition="inside")
+            customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])], cliponaxis=False,
+            hovertemplate="%{x}: %{customdata}<extra>estimate</extra>")
+# the label sits above the range's whisker, outside the bar, so it never sits on the bar or the error bar
+fig.add_annotation(x=f"Estimate {gap['year']}", y=gap["max_gbp_bn"], yanchor="bottom", showarrow=False,
+                   text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
+                   f"{fiscal.range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})")
 if claimed is not None:
     fig.add_bar(x=["As claimed (c.2016)"], y=[claimed], name="As claimed", marker_color=render.HIGHLIGHT,
-                marker_pattern_shape="/", text=[f"£{claimed:g}bn (claimed)"], textposition="inside")
+                marker_pattern_shape="/", text=[f"{fiscal.claimed_text(claimed)} (claimed)"], textposition="outside",
+                cliponaxis=False, customdata=[fiscal.claimed_text(claimed)],
+                hovertemplate="%{x}: %{customdata}<extra>claim</extra>")
+fig.update_yaxes(**formatting.axis("£"), ticksuffix="bn")
 fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
 render.chart(fig, title="Core Cities: estimated spending minus taxes (£bn a year)", subtitle=label, source=source,
-             table=views.gap_table(gap), key="fiscal-gap", y_title="£bn a year (positive = spending exceeds taxes)")
+             table=fiscal.gap_rows(gap), key="fiscal-gap", y_title="£bn a year (positive = spending exceeds taxes)")
 
+# ------------------------------------------------------------------------------------------------ per resident
 st.header("Per resident, beside the official regional figures")
+st.info(caveat["text"], icon="ℹ️")
+frame = fiscal.per_resident_frame(table, caveat["shared"])
+hover = formatting.hover("£ per resident")
 fig = go.Figure()
-for basis, colour in (("estimate", render.PALETTE[0]), ("official CRPSF", render.PALETTE[4])):
-    part = table[table["basis"] == basis]
-    names = [f"{c}: {n} (estimate)" if c and c != n else (f"{n} (estimate)" if c else f"{n} (official)")
-             for c, n in zip(part["city"], part["area_name"])]
-    fig.add_bar(y=names, x=part["net_balance_per_head_gbp"], orientation="h", name=basis, marker_color=colour,
-                customdata=part["area_code"], text=[f"£{v:,.0f}" for v in part["net_balance_per_head_gbp"]],
-                textposition="auto", hovertemplate="%{y} (%{customdata}): £%{x:,.0f} per resident<extra>" + basis + "</extra>")
-fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(title_text="£ per resident (spending − taxes; positive = spending exceeds taxes)")
-fig.update_layout(height=900, legend={"orientation": "h", "y": -0.08})
-shown = table[["basis", "city", "area_code", "area_name", "area_type", "year", "revenue_per_head_gbp",
-               "expenditure_per_head_gbp", "net_balance_per_head_gbp", "revenue_gbp_bn", "expenditure_gbp_bn",
-               "net_balance_gbp_bn", "population", "key_options"]]
-render.chart(fig, title=f"Net fiscal balance per resident, {gap['year']} (£)", subtitle=label, source=source, table=shown,
-             key="fiscal-per-head", note=gap["spending_note"])
+fig.add_bar(y=frame["label"], x=frame["revenue_per_head_gbp"], orientation="h", name="Taxes raised per resident",
+            marker_color=render.PALETTE[0], offsetgroup="taxes", customdata=frame["area_code"],
+            text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]], textposition="outside", cliponaxis=False,
+            hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>")
+spending_series = (
+    (fiscal.SHARED_MARK, "Public spending per resident: the region's (shared by population)", "/"),
+    ("partly by councils' own data", "Public spending per resident: partly from councils' own data", ""),
+    ("sum of the places", "Public spending per resident: the places together (estimate)", ""),
+    ("official", "Public spending per resident: official (ONS CRPSF)", ""),
+)
+for mark, name, pattern in spending_series:
+    part = frame[frame["spending_mark"] == mark]
+    if part.empty:
+        continue
+    fig.add_bar(y=part["label"], x=part["expenditure_per_head_gbp"], orientation="h", name=name,
+                marker={"color": render.PALETTE[4],
+                        "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35}},
+                offsetgroup="spending", customdata=part["area_code"],
+                text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]], textposition="outside",
+                cliponaxis=False, hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>")
+fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
+fig.update_xaxes(title_text="£ per resident a year", **formatting.axis("£ per resident"),
+                 range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]]))
+fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
+render.chart(fig, title=f"Taxes raised and public spending per resident, {gap['year']} (£)", subtitle=label,
+             source=source, table=fiscal.per_resident_table(table, caveat["shared"]), key="fiscal-per-head",
+             note=caveat["text"])
 
 st.markdown("**The key for each group of taxes and each spending function**")
-st.markdown(views.key_table_markdown(keys_table))
+st.markdown(fiscal.key_table_markdown(options))
 
 with st.expander("Notes on the population base, data years, fallbacks and North Sea revenue"):
     st.markdown("\n".join(f"- {note}" for note in gap["notes"]))
 
-st.header("Total Place view: Birmingham")
+# ------------------------------------------------------------------------------------------------- Total Place
 with st.spinner("Reading HM Treasury CRA spending…"):
-    place = _total_place()
-cols = st.columns(3)
+    place = _total_place(d.area, geography_key, year)
+st.header(f"Total Place view: {place['area_name']}")
+if place["fallback_reason"]:
+    st.info(place["fallback_reason"], icon="ℹ️")
 stated = place.get("claim") or {}
-cols[0].metric(f"Total Place count ({stated.get('period_as_stated', '2008-09')})", f"£{stated.get('value', 0):g}bn",
-               help=stated.get("publication"))
-cols[1].metric(f"Identifiable spending, CRA {place['cra_year']} (estimate)", f"£{place['identifiable_total_gbp_bn']:,.1f}bn")
-cols[2].metric(f"Total managed expenditure, CRPSF {place['crpsf_year']} (estimate)",
-               f"£{place['crpsf_total_expenditure_gbp_bn']:,.1f}bn")
-if place.get("year_note"):
-    st.caption(place["year_note"])
-st.markdown(place["gap_explained"])
-functions = views.total_place_table(place)
-fig = go.Figure(go.Bar(y=functions["cofog_function"], x=functions["value_gbp_bn"], orientation="h",
-                       marker_color=render.PALETTE[4], text=[f"£{v:,.2f}bn" for v in functions["value_gbp_bn"]],
-                       textposition="auto"))
+cols = st.columns(3)
+if stated:
+    cols[0].metric(f"Total Place count ({stated.get('period_as_stated', '')})", fiscal.claimed_text(float(stated["value"])),
+                   help=stated.get("publication"), border=True)
+cols[1 if stated else 0].metric("Identifiable spending (CRA)", formatting.gbp_millions(place["identifiable_total_gbp_m"]),
+                                help=f"HM Treasury CRA identifiable spending, {place['cra_year']}, shared out from the "
+                                "region by population (estimate).", border=True)
+cols[2 if stated else 1].metric("Total spending (CRPSF)", formatting.gbp_millions(place["crpsf_total_expenditure_gbp_m"]),
+                                help=f"ONS CRPSF total managed expenditure, {place['crpsf_year']}, shared out from the "
+                                "region by population (estimate).", border=True)
+st.caption(f"Estimates: identifiable spending {place['cra_year']} (HM Treasury CRA), total managed expenditure "
+           f"{place['crpsf_year']} (ONS CRPSF), both shared out from the region by population."
+           + (f" {place['year_note']}" if place.get("year_note") else ""))
+st.markdown(place["explanation"])
+if place.get("claim_note"):
+    st.markdown(place["claim_note"])
+functions = fiscal.total_place_rows(place)
+fig = go.Figure(go.Bar(y=functions["Function"], x=[f["value_gbp_m"] for f in place["functions"]], orientation="h",
+                       marker_color=render.PALETTE[4], text=functions["Identifiable spending (estimate)"],
+                       textposition="outside", cliponaxis=False,
+                       hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(title_text="£bn (estimate)")
-render.chart(fig, title=f"Birmingham: identifiable public spending by function, {place['cra_year']} (estimate, £bn)",
-             subtitle=f"HM Treasury CRA ({place['edition']}) regional identifiable spending shared by population · estimate",
+fig.update_xaxes(title_text="£ million (estimate)", **formatting.axis("£ million"),
+                 range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]]))
+render.chart(fig, title=f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} "
+             "(estimate)", subtitle=f"HM Treasury CRA ({place['edition']}) regional identifiable spending shared by "
+             "population · estimate",
              source="Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
-             table=functions, key="fiscal-total-place")
+             table=functions, key="fiscal-total-place",
+             note="Shared out from the region by population, so per resident every function is the region's figure.")
 
 st.header("Method and assumptions")
 st.markdown(f"**{method['label']}.** {method['summary']}")

@@ -42,7 +42,7 @@ def test_choices_pick_one_key_per_group():
 def test_spending_note_says_when_every_council_spends_the_regions_per_head():
     assert "equals its region's" in fiscal.spending_note(fiscal.check_options())
     note = fiscal.spending_note(fiscal.check_options(social_protection="rs_social_care"))
-    assert "only through social protection by council social care spending (RS)" in note
+    assert "only through social protection by councils' social care spending (England)" in note
 
 
 def test_coverage_text():
@@ -127,10 +127,11 @@ def test_notes_on_the_fixture(fixture_db):
     result = fiscal.core_cities_gap(YEAR)
     assert result["notes"][0] == fiscal.spending_note(fiscal.DEFAULT_OPTIONS)
     assert "North Sea" in result["notes"][1] and "TLD £8m" in result["notes"][1]
-    assert any(line.startswith("receipts: 1 council(s) in TLK") and "E07000001" in line for line in result["notes"])
-    assert not any(line.startswith("rs_education") for line in result["notes"])  # not in use
+    assert any(line.startswith("council tax collected: 1 council(s) in TLK") and "E07000001" in line
+               for line in result["notes"])
+    assert not any(line.startswith("councils' education spending") for line in result["notes"])  # not in use
     keyed = fiscal.core_cities_gap(YEAR, education="rs_education")["notes"]
-    assert "rs_education: data period(s) used 2021-22" in keyed
+    assert "councils' education spending (England): data period(s) used 2021-22" in keyed
 
 
 def test_unknown_year_and_the_latest(fixture_db):
@@ -159,12 +160,13 @@ def test_tax_spend_view_on_fixture(fixture_db, monkeypatch):
     view = views.tax_spend_view(YEAR, "council", {"education": "rs_education"})
     gap, table = view["gap"], view["table"]
     assert gap["estimate_gbp_bn"] == pytest.approx((-1.75 + 30 + 50 * 20 / 110 - 12.5) / 1e3, abs=1e-3)
-    assert gap["coverage"] == "2 of 2 councils" and "education by council education spending (RS)" in gap["spending_note"]
+    assert gap["coverage"] == "2 of 2 councils" and "education by councils' education spending (England)" in gap["spending_note"]
     assert gap["north_sea_note"].startswith("North Sea oil and gas revenue is held")
     assert set(table["basis"]) == {"estimate", "official CRPSF", "held at region/nation level"}
     assert table.loc[table["basis"] == "estimate", "city"].tolist() == ["Alpha", "Gamma", "Core Cities"]
     keys = view["keys"].set_index("group")
-    assert keys.loc["education", "key_used"] == "council education spending (RS)" and keys.loc["education", "default"] == "no"
+    assert keys.loc["education", "key_used"] == "councils' education spending (England)"
+    assert keys.loc["education", "default"] == "no"
     assert views.key_table_markdown(view["keys"]).count("\n") == len(fiscal.GROUPS) + 1
     assert keys.loc["health", "alternatives"] == "none (fixed)"
     with pytest.raises(ValueError, match="unknown geography"):
@@ -179,3 +181,132 @@ def test_method_text_labels_estimates_and_covers_every_group():
     assert {f["group"] for f in text["functions"]} == set(fiscal.GROUPS)
     assert "energy profits levy" in text["north_sea"] and "4,608 combinations" in text["sensitivity"]
     assert set(fiscal.KEY_LABELS) >= {k for keys in fiscal.KEY_OPTIONS.values() for k in keys}
+
+
+# ---------------------------------------------------------------------------------- labels and the chosen area
+
+
+def test_every_key_and_group_has_a_plain_english_label():
+    assert set(fiscal.KEY_LABELS) >= {k for g in fiscal.GROUPS.values() for k in g.keys}
+    assert set(fiscal.GROUP_LABELS) == set(fiscal.GROUPS)
+    for text in [*fiscal.KEY_LABELS.values(), *fiscal.GROUP_LABELS.values()]:
+        assert "_" not in text and text.strip() == text
+    assert fiscal.group_title("nics") == "National Insurance contributions"
+    assert fiscal.group_title("income_tax") == "Income tax"
+    assert fiscal.keys_text(fiscal.DEFAULT_OPTIONS) == "default keys"
+    assert fiscal.keys_text(fiscal.check_options(education="rs_education")) == (
+        "default keys except education by councils' education spending (England)")
+
+
+def test_range_text_as_a_briefing_prints_it():
+    from indicators import formatting
+
+    assert fiscal.range_text(21.34, 41.76, formatting.gbp_bn) == "£21.3–41.8bn"
+    assert fiscal.range_text(1692.6, 5114.0, formatting.gbp_millions) == "£1.7–5.1bn"
+    assert fiscal.range_text(3.2, 24.4, formatting.gbp_millions) == "£3–24m"
+    assert fiscal.range_text(523.0, 1200.0, formatting.gbp_millions) == "£523m–1.2bn"
+    assert fiscal.range_text(2650.8, 8009.2, formatting.gbp) == "£2,651–8,009"
+    assert fiscal.range_text(-15_900.0, 1700.0, formatting.gbp_millions) == "\u2212£15.9bn to £1.7bn"
+    assert fiscal.range_text(None, 3.0, formatting.gbp) == "not available (no range for this area)"
+
+
+def test_axis_room_leaves_space_beyond_the_bars():
+    assert fiscal.axis_room([10, 20]) == pytest.approx([0, 23])
+    assert fiscal.axis_room([-10, 30]) == pytest.approx([-16, 36])
+    assert fiscal.axis_room([]) == pytest.approx([0, 0])
+
+
+def test_area_estimate_of_a_council_by_hand(fixture_db):
+    alpha = fiscal.area_estimate(A, "council", YEAR)
+    assert alpha["available"] and alpha["name"] == "Alpha" and alpha["fiscal_code"] == A
+    # revenue 146.5, spending 100 (£m), population 200: see the module docstring
+    assert alpha["revenue_gbp_m"] == pytest.approx(146.5) and alpha["expenditure_gbp_m"] == pytest.approx(100)
+    assert alpha["net_balance_gbp_m"] == pytest.approx(-46.5) and alpha["net_balance_gbp_bn"] == pytest.approx(-0.0465)
+    assert alpha["population"] == pytest.approx(200)
+    assert alpha["revenue_per_head_gbp"] == pytest.approx(732_500)
+    assert alpha["expenditure_per_head_gbp"] == pytest.approx(500_000)
+    assert alpha["net_balance_per_head_gbp"] == pytest.approx(-232_500)
+    spread = fiscal.ranges(YEAR, [A])[A]
+    assert alpha["min_gbp_m"] == spread["min_gbp_m"] and alpha["max_gbp_m"] == spread["max_gbp_m"]
+    assert alpha["min_per_head_gbp"] == pytest.approx(spread["min_gbp_m"] * 1e6 / 200)
+    assert alpha["combinations"] == 4608 and alpha["coverage"] is None
+    # every function shared by population: the council spends exactly its region's official figure per head
+    assert alpha["region_code"] == "TLD" and alpha["region_expenditure_per_head_gbp"] == 400e6 / 800
+    assert alpha["spending_shared_by_population"] and alpha["spending_keyed"] == {}
+    assert fiscal.balance_sentence(alpha) == ("Estimate: public spending in Alpha fell short of the taxes raised "
+                                              "there by £47m in 2022-23 (£232,500 per resident).")
+    assert "every place in the region shows the same spending per resident" in fiscal.area_spending_caveat(alpha)
+    assert "TLD's official figure: £500,000" in fiscal.area_spending_caveat(alpha)
+
+
+def test_area_estimate_of_a_city_region_and_with_keyed_spending(fixture_db):
+    region = fiscal.area_estimate(A, "city-region", YEAR)  # Alpha CR = Alpha + Beta = the whole of TLD
+    assert region["fiscal_code"] == "E47000001" and region["coverage"] == "2 of 2 councils"
+    assert region["revenue_gbp_m"] == pytest.approx(224) and region["expenditure_gbp_m"] == pytest.approx(400)
+    assert region["population"] == pytest.approx(800)
+    keyed = fiscal.area_estimate(A, "council", YEAR, social_protection="rs_social_care")
+    assert keyed["expenditure_gbp_m"] == pytest.approx(100 + 55)  # social protection 100 × 0.8 instead of × 0.25
+    assert keyed["spending_keyed"] == {"social_protection": "rs_social_care"}
+    assert not keyed["spending_shared_by_population"]
+    assert "councils' social care spending (England)" in fiscal.area_spending_caveat(keyed)
+    # no council has housing data in the fixture: every council takes its population share, so still the region's
+    housing = fiscal.area_estimate(A, "council", YEAR, housing="rs_housing")
+    assert housing["spending_shared_by_population"] and housing["expenditure_gbp_m"] == pytest.approx(100)
+
+
+def test_area_estimate_says_why_there_is_none(fixture_db):
+    outside = fiscal.area_estimate(fx.E, "city-region", YEAR)  # Epsilon sits in no city region
+    assert outside["available"] is False and "Epsilon is in no city region" in outside["reason"]
+
+
+def test_shared_spending_names_the_places_with_the_regions_figure(fixture_db):
+    places = {A: "Alpha", "E08000002": "Beta", C: "Gamma"}
+    shared = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, places)
+    assert shared["shared"] == {A: True, "E08000002": True, C: True}
+    assert shared["groups"] == [("TLD", ["Alpha", "Beta"])]  # Gamma is alone in TLK
+    assert "Alpha and Beta (TLD)" in shared["text"] and "shared out from each region by population" in shared["text"]
+    rows = rows_by_code()
+    assert rows[A]["expenditure_per_head_gbp"] == rows["E08000002"]["expenditure_per_head_gbp"]  # what it says
+    keyed = fiscal.shared_spending(YEAR, fiscal.check_options(social_protection="rs_social_care"), places)
+    assert keyed["shared"] == {A: False, "E08000002": False, C: False} and keyed["groups"] == []
+    assert keyed["text"] == fiscal.spending_note(fiscal.check_options(social_protection="rs_social_care"))
+
+
+def test_total_place_follows_the_area_or_says_why(fixture_db, monkeypatch):
+    from indicators import claims
+
+    monkeypatch.setattr(claims, "TOTAL_PLACE_AREAS", {fiscal.CLAIM_TOTAL_PLACE: [A]})  # Alpha plays Birmingham
+    beta = fiscal.total_place_view("E08000002", "council", YEAR)  # Beta: TLD, population share 600 / 800
+    assert beta["follows_area"] and beta["fallback_reason"] is None and beta["claim"] == {}
+    assert beta["cra_year"] == YEAR and beta["identifiable_total_gbp_m"] == pytest.approx(200 * 0.75)
+    assert beta["crpsf_total_expenditure_gbp_m"] == pytest.approx(400 * 0.75)
+    assert "No Total Place count for Beta" in beta["claim_note"]
+    alpha = fiscal.total_place_view(A, "council", YEAR)  # the place with a Total Place count: the comparison
+    assert alpha["follows_area"] and alpha["claim"]["value"] == "7.5" and alpha["claim_note"] is None
+    # Gamma's region (TLK) has no CRA figures in the fixture: the Total Place place is shown, with the reason
+    gamma = fiscal.total_place_view(C, "council", YEAR)
+    assert not gamma["follows_area"] and gamma["area_code"] == A
+    assert "No Total Place view can be computed for Gamma" in gamma["fallback_reason"]
+    assert "no identifiable spending for TLK" in gamma["fallback_reason"]
+
+
+def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
+    from indicators import geography
+
+    monkeypatch.setattr(geography, "core_cities", lambda: fx.pd.DataFrame(
+        {"city": ["Alpha", "Gamma"], "lad_code": [A, C], "city_region_code": ["E47000001", "E47000009"]}))
+    view = views.tax_spend_view(YEAR, "council", {})
+    shared = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, fiscal.place_names(view["table"]))
+    assert fiscal.place_names(view["table"]) == {A: "Alpha", C: "Gamma"}
+    table = fiscal.per_resident_table(view["table"], shared["shared"]).set_index("Area code")
+    assert table.loc[A, "Taxes per resident"] == "£732,500" and table.loc[A, "Spending − taxes"] == "\u2212£47m"
+    assert table.loc[A, "Spending per resident is"] == "the region's (shared by population)"
+    assert table.loc["TLD", "Spending per resident is"] == "official CRPSF figure"
+    assert table.loc["NORTH_SEA_TLD", "Residents"].startswith("not available (")
+    frame = fiscal.per_resident_frame(view["table"], shared["shared"]).set_index("area_code")
+    assert frame.loc[A, "label"] == "Alpha (estimate)" and frame.loc[A, "spending_mark"] == fiscal.SHARED_MARK
+    assert "NORTH_SEA_TLD" not in frame.index
+    for frame_ in (table.reset_index(), fiscal.gap_rows(view["gap"]), fiscal.key_rows({})):
+        text = frame_.to_string()
+        assert "None" not in text and "nan" not in text.split() and "_gbp" not in text
+    assert fiscal.function_label("10. Social protection") == "Social protection"
