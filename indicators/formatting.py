@@ -116,6 +116,16 @@ def value(value, unit: str, *, signed: bool = False) -> str:
     return number(value, decimals, signed=signed) + suffix
 
 
+def headline(amount, unit: str) -> str:
+    """A value as a metric tile shows it, short enough for a third of a laptop screen; the label names what it is
+    per: £52,848 · £39.70 · 64.1% · £1.2bn · 1,154,221."""
+    if unit.startswith("£ per") or unit == "£":
+        return gbp(amount)
+    if unit in UNITS and not UNITS[unit][0] and UNITS[unit][1] != "%":
+        return number(amount, UNITS[unit][2] or 0)
+    return value(amount, unit)
+
+
 def gap(value_pct, unit: str, difference=None) -> str:
     """A gap against a benchmark: in percentage points for a rate in % (`difference`, value − benchmark), else the
     relative gap in per cent (`value_pct`): +2.3 percentage points · −13.9%."""

@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from indicators import aggregates, geography, productivity
+from indicators import aggregates, formatting, geography, productivity
 from indicators.db import query
 from indicators.measure_spec import BASIS_MEASURE, MEASURES, Measure, start_year
 from indicators.memo import per_database
@@ -322,6 +322,9 @@ def comparison(measure_id: str, area_code: str, geography_key: str = "council", 
         "benchmark_name": bench_name, "benchmark_value": float(row["benchmark_value"]), "gap_pct": gap,
         "share_pct": None if m.intensive else float(row["value"] / row["benchmark_value"] * 100),
         "better": better(gap, m.polarity) if gap is not None else None,
+        # as a briefing states it: percentage points between two rates, per cent between two amounts
+        "gap_text": formatting.gap(gap, m.unit, float(row["value"] - row["benchmark_value"])) if gap is not None
+        else formatting.not_available("a total: see its share of the benchmark"),
         "trend": trend,
         "area_method": aggregates.method_text(area_row), "method": aggregates.method_text(bench_row),
         "coverage_note": "; ".join(notes),
@@ -349,7 +352,7 @@ def strengths_and_weaknesses(table: pd.DataFrame, n: int = 3) -> dict[str, list[
     judged by polarity ('lower is better' measures count below the benchmark as a strength)."""
     judged = table[table["better"].notna() & table["gap_pct"].notna()].copy()
     judged["merit"] = [g if p == "higher_is_better" else -g for g, p in zip(judged["gap_pct"], judged["polarity"])]
-    cols = ["name", "value", "unit", "benchmark_value", "gap_pct", "period"]
+    cols = ["name", "value", "unit", "benchmark_value", "gap_pct", "gap_text", "period"]
     return {"strengths": judged[judged["merit"] > 0].nlargest(n, "merit")[cols].to_dict("records"),
             "weaknesses": judged[judged["merit"] < 0].nsmallest(n, "merit")[cols].to_dict("records")}
 

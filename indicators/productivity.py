@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 
+import numpy as np
 import pandas as pd
 
-from indicators import aggregates, geography
+from indicators import aggregates, formatting, geography
 from indicators.measure_spec import BASIS_MEASURE, LATER_VINTAGE, MEASURES, WEEKS_PER_YEAR
 from indicators.memo import per_database
 from indicators.provenance import releases_for
@@ -120,26 +121,35 @@ def decompose(area: dict, benchmark: dict) -> pd.DataFrame:
 
 
 def trend_to_close(ratios: pd.Series) -> dict:
-    """Years for a value/benchmark ratio to reach 1 at its average annual change over the window given.
+    """Years for a value/benchmark ratio to reach 1 at its trend over the window given.
 
+    The trend is the ratio's average annual change fitted over every year of the window (least squares on its
+    logarithm), so one unusual first or last year does not decide it; with two years it is their change.
     Args:
         ratios: value ÷ benchmark indexed by year (int), oldest first, at least two years.
     Returns:
-        dict with annual_change_pct, years_to_close (None when never) and a plain-English verdict.
+        dict with annual_change_pct, years_to_close (None when never) and verdict, a whole sentence.
     """
     first_year, last_year = int(ratios.index[0]), int(ratios.index[-1])
-    start, end = float(ratios.iloc[0]), float(ratios.iloc[-1])
-    span = last_year - first_year
-    change = (end / start) ** (1 / span) - 1
+    years = np.asarray(ratios.index, dtype=float)
+    slope = np.polyfit(years - years.mean(), np.log(np.asarray(ratios, dtype=float)), 1)[0]
+    change = math.exp(slope) - 1
+    end = float(ratios.iloc[-1])
+    trend = f"At the {first_year}–{last_year} trend"
     if end >= 1:
-        return {"annual_change_pct": change * 100, "years_to_close": 0.0, "verdict": "already at or above the benchmark"}
+        return {"annual_change_pct": change * 100, "years_to_close": 0.0,
+                "verdict": f"There is no gap to close: in {last_year} the value is at or above the benchmark."}
     if change <= 0:
-        return {"annual_change_pct": change * 100, "years_to_close": None, "verdict": "never at current trend (the gap is widening)"}
-    years = math.log(1 / end) / math.log(1 + change)
+        return {"annual_change_pct": change * 100, "years_to_close": None,
+                "verdict": f"{trend} the gap does not close: relative to the benchmark the value fell by "
+                           f"{formatting.percent(-change * 100)} a year."}
+    to_close = math.log(1 / end) / math.log(1 + change)
     return {
         "annual_change_pct": change * 100,
-        "years_to_close": years,
-        "verdict": f"closes in about {years:.0f} years (around {last_year + math.ceil(years)}) at the {first_year}–{last_year} trend",
+        "years_to_close": to_close,
+        "verdict": f"{trend} (relative to the benchmark the value rose by {formatting.percent(change * 100)} a year) "
+                   f"the gap closes in about "
+                   f"{to_close:.0f} year{'' if round(to_close) == 1 else 's'}, around {last_year + math.ceil(to_close)}.",
     }
 
 

@@ -1,9 +1,10 @@
 """City profile: every measure for the chosen area against the benchmark, with trends, sentences, the gap
 decomposition and the city's case studies."""
 
+import pandas as pd
 import streamlit as st
 
-from indicators import briefing, case_studies, measures
+from indicators import briefing, case_studies, formatting, measures
 from ui import render, state
 
 d = state.current()
@@ -27,35 +28,38 @@ st.markdown("\n".join(f"- {text}" for text in measures.sentences(d.area, d.geogr
 headline = table[table["measure"].isin(measures.HEADLINE)]
 columns = st.columns(len(headline))
 for column, row in zip(columns, headline.itertuples()):
-    column.metric(f"{row.name} ({row.period})", f"{row.value:,.1f} {row.unit}",
-                  delta=f"{row.gap_pct:+.1f}% vs {row.benchmark_name}", border=True,
+    column.metric(f"{row.name} ({row.period})", formatting.headline(row.value, row.unit),
+                  delta=f"{row.gap_text} vs {bench_label}", border=True,
                   delta_color="normal" if row.polarity == "higher_is_better" else "off",
-                  help=f"{name}: {row.area_method}. {row.benchmark_name}: {row.method}."
+                  help=f"{formatting.value(row.value, row.unit)}. {name}: {row.area_method}. {row.benchmark_name}: "
+                  f"{formatting.value(row.benchmark_value, row.unit)}, {row.method}."
                   + (f" Coverage: {row.coverage_note}." if row.coverage_note else ""))
 
 sw = measures.strengths_and_weaknesses(table)
 left, right = st.columns(2)
 left.markdown("**Strengths** (furthest better than the benchmark)")
 for item in sw["strengths"] or [{"name": "none on this definition", "gap_pct": None}]:
-    left.markdown(f"- ▲ {item['name']}" + (f": {item['gap_pct']:+.1f}% ({item['period']})" if item["gap_pct"] is not None else ""))
+    left.markdown(f"- ▲ {item['name']}" + (f": {item['gap_text']} ({item['period']})" if item["gap_pct"] is not None else ""))
 right.markdown("**Weaknesses** (furthest worse than the benchmark)")
 for item in sw["weaknesses"] or [{"name": "none on this definition", "gap_pct": None}]:
-    right.markdown(f"- ▼ {item['name']}" + (f": {item['gap_pct']:+.1f}% ({item['period']})" if item["gap_pct"] is not None else ""))
+    right.markdown(f"- ▼ {item['name']}" + (f": {item['gap_text']} ({item['period']})" if item["gap_pct"] is not None else ""))
 
 st.header(f"Every measure against {bench_label}")
 shown = table.assign(
     trend=[t["gap_pct"].tolist() if row_kind != "sum" else t["value"].tolist() for t, row_kind in zip(table["trend"], table["kind"])],
-    verdict=[{True: "better", False: "worse", None: "—"}[b] for b in table["better"]],
-)[["name", "unit", "period", "value", "benchmark_name", "benchmark_value", "gap_pct", "share_pct", "verdict", "trend",
-   "area_method", "method", "coverage_note"]]
+    verdict=[{True: "better", False: "worse", None: "not judged (a total)"}[b] for b in table["better"]],
+    value_text=[formatting.value(v, u) for v, u in zip(table["value"], table["unit"])],
+    benchmark_text=[formatting.value(v, u) for v, u in zip(table["benchmark_value"], table["unit"])],
+    share_text=["" if pd.isna(v) else formatting.percent(v) for v in table["share_pct"]],  # totals only
+)
 st.dataframe(
-    shown, hide_index=True, width="stretch",
+    shown[["name", "period", "value_text", "benchmark_name", "benchmark_text", "gap_text", "share_text", "verdict",
+           "trend", "area_method", "method", "coverage_note"]], hide_index=True, width="stretch",
     column_config={
-        "name": "Measure", "unit": "Unit", "period": "Period",
-        "value": st.column_config.NumberColumn(name, format="%,.1f"),
-        "benchmark_name": "Benchmark", "benchmark_value": st.column_config.NumberColumn("Benchmark value", format="%,.1f"),
-        "gap_pct": st.column_config.NumberColumn("Gap (%)", format="%+.1f", help="(value ÷ benchmark − 1) × 100"),
-        "share_pct": st.column_config.NumberColumn("Share of benchmark (%)", format="%.2f", help="For totals"),
+        "name": "Measure", "period": "Period", "value_text": name, "benchmark_name": "Benchmark",
+        "benchmark_text": "Benchmark value",
+        "gap_text": st.column_config.TextColumn("Gap", help="Per cent of the benchmark; percentage points for rates"),
+        "share_text": st.column_config.TextColumn("Share of benchmark", help="For totals"),
         "verdict": st.column_config.TextColumn("Better or worse", help="By the measure's polarity"),
         "trend": st.column_config.LineChartColumn("Trend (gap %, or total)", help="Every year with data"),
         "area_method": st.column_config.TextColumn(f"How {name}'s figure was obtained"),
@@ -63,7 +67,9 @@ st.dataframe(
         "coverage_note": st.column_config.TextColumn("Coverage", help="What a derived figure lacks; blank when complete"),
     },
 )
-render.downloads(shown.drop(columns="trend"), render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")
+render.downloads(shown[["name", "unit", "period", "value", "benchmark_name", "benchmark_value", "gap_pct", "gap_text",
+                       "share_pct", "verdict", "area_method", "method", "coverage_note"]],
+                 render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")
 
 st.header("Where the GVA-per-head gap comes from")
 render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label,

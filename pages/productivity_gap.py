@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import measures, productivity
+from indicators import formatting, measures, productivity
 from ui import render, state
 
 d = state.current()
@@ -19,11 +19,14 @@ except ValueError as problem:
     st.stop()
 
 a, b, c = st.columns(3)
-a.metric(f"{chosen.label}, {result['area_name']} ({result['year']})", f"£{result['value']:,.2f}", border=True,
-         help=f"{result['area_name']}: {result['method']}.")
-b.metric(result["benchmark_name"], f"£{result['benchmark_value']:,.2f}", delta=f"{result['gap_pct']:+.1f}% gap",
-         border=True, help=f"{result['benchmark_name']}: {result['benchmark_method']}.")
-c.metric("£ gap a year (positive = shortfall)", f"£{result['gap_gbp_bn']:,.2f}bn", border=True)
+a.metric(f"{name}, {result['year']}", formatting.headline(result["value"], chosen.unit), border=True,
+         help=f"{chosen.label} ({chosen.unit}), {result['area_name']}: {result['method']}.")
+b.metric(result["benchmark_name"], formatting.headline(result["benchmark_value"], chosen.unit),
+         delta=f"{formatting.percent(result['gap_pct'], signed=True)} gap", border=True,
+         help=f"{result['benchmark_name']}: {result['benchmark_method']}.")
+c.metric("Shortfall, £ a year" if result["gap_gbp_bn"] >= 0 else "Surplus, £ a year",
+         formatting.gbp_bn(abs(result["gap_gbp_bn"])), border=True,
+         help="(benchmark − value) × the area's hours, jobs or residents: what closing the gap would add a year.")
 if result["coverage_note"]:
     st.caption(f"Coverage: {result['coverage_note']}.")
 render.how_calculated(result["provenance"], "gap-how")
@@ -37,8 +40,9 @@ if not grid.empty:
         x_labels = [f"{g.replace('-', ' ')}<br>{bm.replace(' (', '<br>(')}" for g, bm in pivot.columns]
         fig = go.Figure(go.Heatmap(
             z=pivot.values, x=x_labels, y=list(pivot.index), colorscale=render.DIVERGING, zmid=0,
-            text=[[f"{v:+.1f}%" for v in row] for row in pivot.values], texttemplate="%{text}",
-            colorbar={"title": {"text": "gap %"}}, hovertemplate="%{y}<br>%{x}<br>gap %{z:+.1f}%<extra></extra>",
+            text=[[formatting.percent(v, signed=True) for v in row] for row in pivot.values], texttemplate="%{text}",
+            colorbar={"title": {"text": "Gap (%)"}, "ticksuffix": "%"},
+            hovertemplate="%{y}<br>%{x}<br>gap %{text}<extra></extra>",
         ))
         fig.update_layout(height=380)
         fig.update_xaxes(tickangle=0)
@@ -69,11 +73,13 @@ except ValueError as problem:
     st.warning(str(problem))
 else:
     a, b, c = st.columns(3)
-    a.metric("£bn a year added if the gap closed", f"£{plan['gbp_bn_added_per_year']:,.2f}bn", border=True)
-    b.metric(f"Extra growth needed a year to close by {target}", f"{plan['growth_premium_pct_points']:.2f} points",
-             border=True)
-    c.metric(f"Trend {plan['trend_window']}", f"{plan['annual_change_pct']:+.2f}% a year", border=True)
-    st.markdown(f"At the {plan['trend_window']} trend the gap {plan['verdict']}.")
+    a.metric("Added if the gap closed", formatting.gbp_bn(plan["gbp_bn_added_per_year"]) + " a year", border=True)
+    b.metric(f"Extra growth to close by {target}",
+             f"{formatting.number(plan['growth_premium_pct_points'], 1)} points a year", border=True,
+             help="Percentage points of annual growth above the benchmark's own growth.")
+    c.metric(f"Trend {plan['trend_window']}", formatting.percent(plan["annual_change_pct"], signed=True) + " a year",
+             border=True, help="Average annual change of the value relative to the benchmark.")
+    st.markdown(plan["verdict"])
     st.caption(plan["assumptions"])
 
 st.header("The gap over time")
@@ -84,19 +90,25 @@ series_definition = (d.area, d.basis, d.geography, d.benchmark)
 def series_figure() -> go.Figure:
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=history["year"], y=history["value"], name=result['area_name'], mode="lines+markers",
-                             line={"color": render.PALETTE[0]}))
+                             line={"color": render.PALETTE[0]},
+                             hovertemplate="%{x}: " + formatting.hover(chosen.unit, "y") + "<extra></extra>"))
     fig.add_trace(go.Scatter(x=history["year"], y=history["benchmark_value"], name=result['benchmark_name'],
                              mode="lines+markers", line={"color": render.PALETTE[1], "dash": "dash"},
-                             marker={"symbol": "square"}))
+                             marker={"symbol": "square"},
+                             hovertemplate="%{x}: " + formatting.hover(chosen.unit, "y") + "<extra></extra>"))
     fig.update_xaxes(title_text="Year")
+    fig.update_yaxes(**formatting.axis(chosen.unit))
     return fig
 
 
 def gap_bars_figure() -> go.Figure:
-    fig = go.Figure(go.Bar(x=history["year"], y=history["gap_pct"], text=[f"{v:+.1f}%" for v in history["gap_pct"]],
+    fig = go.Figure(go.Bar(x=history["year"], y=history["gap_pct"],
+                           text=[formatting.percent(v, signed=True) for v in history["gap_pct"]],
+                           textposition="outside", cliponaxis=False, textfont={"color": "#111111"},
                            marker={"color": [render.PALETTE[5] if v < 0 else render.PALETTE[0]
                                              for v in history["gap_pct"]]}))
     fig.update_xaxes(title_text="Year")
+    fig.update_yaxes(ticksuffix="%")
     return fig
 
 

@@ -57,3 +57,11 @@ def test_units_read_in_plain_english():
     assert fmt.hover("£ per filled job") == "£%{x:,.0f} per filled job"
     assert fmt.hover("£ per hour", "y") == "£%{y:,.2f} per hour"
     assert fmt.rounded(13.85, '%') == 13.9
+
+
+def test_a_metric_tile_leaves_the_unit_to_its_label():
+    assert fmt.headline(52848.04, "£ per filled job") == "£52,848"
+    assert fmt.headline(39.7, "£ per hour") == "£39.70"
+    assert fmt.headline(1154221.0, "persons") == "1,154,221"
+    assert fmt.headline(64.06, "%") == "64.1%"
+    assert fmt.headline(1234.5, "£ million") == "£1.2bn"

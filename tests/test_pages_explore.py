@@ -100,7 +100,12 @@ def test_overview_headline_tiles_map_and_sentences():
 def test_profile_manchester_per_head_council_uk():
     at = run("pages/city_profile.py", area="E08000003", basis="head", geo="council", bench="uk", year="2022")
     result = productivity.gap("E08000003", "head", "council", "uk", 2022)
-    assert metrics(at)["GVA per head (2022)"] == f"{result.value:,.1f} £ per resident"
+    shown = {m.label: (m.value, m.proto.delta) for m in at.metric}
+    assert shown["GVA per head (2022)"] == (formatting.gbp(result.value),
+                                            f"{formatting.percent(result.gap_pct, signed=True)} vs UK (less Extra-Regio)")
+    table = next(df.value for df in at.dataframe if "value_text" in df.value.columns)
+    assert formatting.value(result.value, "£ per resident") in table["value_text"].tolist()
+    assert not table.isin(["None", "nan"]).any().any()
     text = markdown(at)
     for sentence in measures.sentences("E08000003", "council", "uk", 2022):
         assert sentence in text
@@ -117,14 +122,15 @@ def test_productivity_gap_leeds_per_hour_city_region_uk_ex_london():
              year="2022")
     result = productivity.gap("E08000035", "hour", "city-region", "uk-ex-london", 2022)
     shown = metrics(at)
-    assert shown[f"GVA per hour worked, {result.area_name} (2022)"] == f"£{result.value:,.2f}"
-    assert shown["£ gap a year (positive = shortfall)"] == f"£{result.gap_gbp / 1e9:,.2f}bn"
+    assert shown["Leeds, 2022"] == formatting.gbp(result.value)  # £ per hour: pence kept below £100
+    assert shown["Shortfall, £ a year"] == formatting.gbp_bn(result.gap_gbp / 1e9)
     heatmap = spec(at, 0)["data"][0]
     grid = measures.definitions_grid("E08000035", 2022)
     assert heatmap["type"] == "heatmap"
     assert sorted(arr(heatmap["z"])) == pytest.approx(sorted(grid["gap_pct"]))
     plan = productivity.scenario("E08000035", "hour", "city-region", "uk-ex-london", 2022, 2035, 10)
-    assert shown["Extra growth needed a year to close by 2035"] == f"{plan['growth_premium_pct_points']:.2f} points"
+    assert shown["Extra growth to close by 2035"] == f"{plan['growth_premium_pct_points']:.1f} points a year"
+    assert plan["verdict"] in markdown(at) and plan["verdict"].endswith(".")
 
 
 def test_chart_table_alternative_is_built_when_opened_and_equals_the_chart_data():
@@ -210,7 +216,7 @@ def test_deep_link_reproduces_the_definition():
     for key, value in params.items():
         assert at.query_params[key] == value
     result = productivity.gap("E08000021", "job", "city-region", "core-cities", 2019)
-    assert metrics(at)[f"GVA per filled job, {result.area_name} (2019)"] == f"£{result.value:,.2f}"
+    assert metrics(at)["Newcastle, 2019"] == formatting.gbp(result.value)
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/compare.py", "pages/city_profile.py",
@@ -252,7 +258,7 @@ def test_figures_say_how_they_were_obtained():
     at = run("pages/productivity_gap.py", area="E06000018", basis="hour", geo="city-region", bench="uk", year="2022")
     result = productivity.gap("E06000018", "hour", "city-region", "uk", 2022)
     helps = {m.label: m.proto.help for m in at.metric}
-    assert helps[f"GVA per hour worked, {result.area_name} (2022)"] == f"{result.area_name}: {result.method}."
+    assert helps["Nottingham, 2022"] == f"GVA per hour worked (£ per hour), {result.area_name}: {result.method}."
     assert helps[result.benchmark_name] == f"{result.benchmark_name}: {result.benchmark_method}."
     assert result.method == "derived from 17 of 17 councils" and result.benchmark_method == "as published"
     assert any(c.value == f"Coverage: {result.coverage_note}." for c in at.caption)
@@ -293,5 +299,5 @@ def test_a_council_outside_any_city_region_is_shown_as_a_council_with_a_notice()
     at = run("pages/productivity_gap.py", area="E06000052", geo="city-region", basis="hour", year="2022")
     assert any("in no combined authority or city region, so council figures are shown" in i.value for i in at.info)
     result = productivity.gap("E06000052", "hour", "council", "uk", 2022)
-    assert metrics(at)[f"GVA per hour worked, {result.area_name} (2022)"] == f"£{result.value:,.2f}"
+    assert metrics(at)[f"{result.area_name}, 2022"] == formatting.gbp(result.value)
     assert not at.warning

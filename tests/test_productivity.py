@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -98,10 +99,24 @@ def test_series_and_trend_to_close(tiny):
     assert outlook["gbp_bn_added_per_year"] == pytest.approx((98_800 / 2_340 - 30) * 520 / 1e9)
 
 
+def test_the_trend_is_fitted_over_every_year_of_the_window():
+    # a narrowing gap with a bad last year: endpoints alone (0.80 → 0.84) would say +2.5 % a year
+    ratios = pd.Series([0.80, 0.84, 0.88, 0.92, 0.84], index=[2018, 2019, 2020, 2021, 2022])
+    slope = np.polyfit([-2, -1, 0, 1, 2], np.log(ratios.to_numpy()), 1)[0]
+    outlook = productivity.trend_to_close(ratios)
+    assert outlook["annual_change_pct"] == pytest.approx((math.exp(slope) - 1) * 100)
+    years = math.log(1 / 0.84) / slope
+    assert outlook["years_to_close"] == pytest.approx(years)
+    assert outlook["verdict"] == (f"At the 2018–2022 trend (relative to the benchmark the value rose by "
+                                  f"{(math.exp(slope) - 1) * 100:.1f}% a year) the gap closes in about {years:.0f} "
+                                  f"years, around {2022 + math.ceil(years)}.")
+
+
 def test_trend_that_diverges_never_closes():
     widening = pd.Series([0.9, 0.85, 0.8], index=[2020, 2021, 2022])
     assert productivity.trend_to_close(widening)["years_to_close"] is None
-    assert "never" in productivity.trend_to_close(widening)["verdict"]
+    assert productivity.trend_to_close(widening)["verdict"] == (
+        "At the 2020–2022 trend the gap does not close: relative to the benchmark the value fell by 5.7% a year.")
     assert productivity.trend_to_close(pd.Series([0.9, 1.1], index=[2021, 2022]))["years_to_close"] == 0.0
 
 
