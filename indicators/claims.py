@@ -10,11 +10,14 @@ other periods (the latest data, or the only year a source has) are shown for con
 
 from __future__ import annotations
 
+import decimal
+import math
+import textwrap
 from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import aggregates, fiscal, international, productivity
+from indicators import aggregates, fiscal, formatting, international, productivity
 from indicators.db import query
 from indicators.memo import per_database
 
@@ -41,17 +44,32 @@ def claims() -> pd.DataFrame:
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A recomputed value as a briefing prints it, in the claim's unit: £53.0bn, 25.0%, 19.00 million."""
-    if value is None:
-        return "—"
-    sign = "−" if value < 0 else ""
+    """A value in a claim's unit as a briefing prints it (indicators.formatting): £53.0bn, −£26.9bn, 25.0%,
+    19.05 million; 'not available' when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return formatting.not_available()
     if unit.startswith("GBP bn"):
-        return f"{sign}£{abs(value):,.1f}bn"
+        return formatting.gbp_bn(value)
     if unit.startswith("percent"):
-        return f"{sign}{abs(value):,.1f}%"
+        return formatting.percent(value)
     if unit.startswith("million"):
-        return f"{sign}{abs(value):,.2f} million"
-    return f"{sign}{abs(value):,.2f} {unit}"
+        return formatting.number(value, 2) + " million"
+    return formatting.value(value, unit)
+
+
+UNIT_WORDS = {"GBP bn per year": "£bn a year", "GBP bn": "£bn", "percent": "%", "million people": "million people"}
+
+
+def unit_words(unit: str) -> str:
+    """A claim's unit in words, its qualifier kept: '£bn a year (spending exceeds taxes)', '% (more than)'."""
+    stem, _, qualifier = unit.partition(" (")
+    words = UNIT_WORDS.get(stem, formatting.unit_label(stem))
+    return f"{words} ({qualifier}" if qualifier else words
+
+
+def claimed_text(claimed: float, unit: str) -> str:
+    """The claimed value as the claim states it: '£66.0bn', 'more than 30.0%'."""
+    return ("more than " if "(more than)" in unit else "") + format_value(claimed, unit)
 
 
 # -------------------------------------------------------------------------------------------- the verdict
@@ -123,8 +141,8 @@ def assess(claimed: float, unit: str, alternatives: list[dict], primary_id: str 
 
 
 def signed(number: float, decimals: int = 1) -> str:
-    """+2.3 / −2.3 with a true minus sign, as a briefing prints it."""
-    return f"{number:+.{decimals}f}".replace("-", "−")
+    """+2.3 / −2.3 with a true minus sign, as a briefing prints it (indicators.formatting)."""
+    return formatting.number(number, decimals, signed=True)
 
 
 def difference_text(value: float, claimed: float, unit: str, tolerance_pct: float = TOLERANCE_PCT) -> str:
@@ -133,9 +151,9 @@ def difference_text(value: float, claimed: float, unit: str, tolerance_pct: floa
     Claims in percent read in percentage points (the tolerance is still ±tolerance_pct % of the claimed value).
     """
     if unit.startswith("percent"):
-        return (f"{signed(value - claimed)} percentage points from the claimed {claimed:g}%; tolerance ±{tolerance_pct:g}% "
-                f"of the claim, ±{abs(claimed) * tolerance_pct / 100:.1f} points")
-    return f"{signed(difference_pct(value, claimed))}% against the claim; tolerance ±{tolerance_pct:g}%"
+        return (f"{formatting.points(value - claimed)} from the claimed {format_value(claimed, unit)}; tolerance "
+                f"±{tolerance_pct:g}% of the claim, ±{formatting.number(abs(claimed) * tolerance_pct / 100, 1)} points")
+    return f"{formatting.percent(difference_pct(value, claimed), signed=True)} against the claim; tolerance ±{tolerance_pct:g}%"
 
 
 def verdict_text(code: str, value: float, claimed: float, unit: str, assessed: dict, period_described: str) -> str:
@@ -255,7 +273,7 @@ def _peer_premium(metro_code: str, eur_per_gbp: float | None) -> Callable:
                 rows.append(definition(
                     f"{home}/stated-rate", f"Your stated rate, for comparison (an override, not counted): GDP per "
                     f"resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} combined, at "
-                    f"£1 = €{eur_per_gbp:g}; % above", peer["year"], peer["premium_pct"], context=True,
+                    f"{international.rate_text(eur_per_gbp, None)}; % above", peer["year"], peer["premium_pct"], context=True,
                     eur_per_gbp=eur_per_gbp, rate_basis="stated", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"]))
         return rows
 
@@ -354,3 +372,180 @@ def method() -> dict:
         "the only year held: GDP per resident, not productivity, converted at the ECB's 2021 annual average rate. "
         "Tax and spend figures below region level are estimates (see Tax and spend).",
     }
+
+
+# ------------------------------------------------------------------------------------- as the page shows it
+
+VERDICT_SHORT = {  # verdict code -> the verdict in a few words (the sentence in 'verdict' says the rest)
+    "holds": "Holds", "not_reproduced": "Not reproduced",
+    "holds_other_period": "Holds on later data only", "not_reproduced_other_period": "Not reproduced on later data",
+    "not_recomputable": "Not recomputable", "untestable": "Cannot be tested",
+}
+
+
+def range_text(spread: dict | None, unit: str) -> str:
+    """'8.9% to 24.3%' (one value when the range is a single figure); '' when nothing is counted."""
+    if not spread:
+        return ""
+    low, high = format_value(spread["min"], unit), format_value(spread["max"], unit)
+    return low if low == high else f"{low} to {high}"
+
+
+def holds_on_text(counts: dict | None) -> str:
+    """'2 of 4'; '' when nothing is counted."""
+    return f"{counts['k']} of {counts['n']}" if counts else ""
+
+
+def overview(results: list[dict]) -> list[dict]:
+    """Each claim from claims_check() in words, as the page lists it.
+
+    Returns one dict per claim: claim_id, claim, source, tested (False when the data held here cannot test it),
+    claimed ('£66.0bn', 'more than 30.0%'), period_described, recomputed (the primary definition's value, or
+    'not available'), data_period ('' when untested), verdict_short (VERDICT_SHORT), verdict (the full sentence),
+    holds_on ('0 of 12' or ''), range ('−£11.0bn to £90.3bn' or ''), primary_definition ('' when none).
+    """
+    rows = []
+    for r in results:
+        rows.append({
+            "claim_id": r["claim_id"], "claim": r["claim"], "source": r["source"] or "",
+            "tested": r["verdict_code"] != "untestable", "claimed": claimed_text(r["claimed"], r["unit"]),
+            "period_described": r["period_described"], "recomputed": format_value(r["primary_value"], r["unit"]),
+            "data_period": r["primary_period"] or "", "verdict_short": VERDICT_SHORT[r["verdict_code"]],
+            "verdict": r["verdict"], "holds_on": holds_on_text(r["holds_on_k_of_n"]),
+            "range": range_text(r["range"], r["unit"]), "primary_definition": r["primary_definition"] or "",
+        })
+    return rows
+
+
+def _rounded(value: float | None, unit: str) -> float | None:
+    """A claim-unit value rounded as format_value prints it, halves up (None kept)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    places = 2 if unit.startswith("million") else 1
+    return float(decimal.Decimal(str(float(value))).quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP))
+
+
+TABLE_SHOWN = ["Claim", "Verdict", "Claimed", "Period the claim describes", "Recomputed (primary definition)",
+               "Data period", "Holds on (k of n)", "Range over the definitions tried", "Verdict in full",
+               "Primary definition"]
+
+
+def briefing_table(results: list[dict]) -> pd.DataFrame:
+    """One row per claim with plain-English headers and every figure as a briefing prints it (TABLE_SHOWN are the
+    columns for the screen), then the reasons, the exchange rate of the European claims, the source, the claim id,
+    the unit and the claimed and recomputed values as numbers (rounded as printed) for the download. No missing
+    text: an empty cell where a claim has no such figure."""
+    rows = []
+    for r, shown in zip(results, overview(results)):
+        fx = r.get("fx") or {}
+        rows.append({
+            "Claim": shown["claim"], "Verdict": shown["verdict_short"], "Claimed": shown["claimed"],
+            "Period the claim describes": shown["period_described"],
+            "Recomputed (primary definition)": shown["recomputed"] if shown["tested"] else "",
+            "Data period": shown["data_period"], "Holds on (k of n)": shown["holds_on"],
+            "Range over the definitions tried": shown["range"], "Verdict in full": shown["verdict"],
+            "Primary definition": shown["primary_definition"], "Why that definition": r["primary_reason"] or "",
+            "Why that period": r["period_reason"] or "",
+            "Exchange rate used": international.rate_text(fx["eur_per_gbp"]) if fx else "",
+            "Source": shown["source"], "Claim ID": r["claim_id"], "Unit": unit_words(r["unit"]),
+            "Claimed value": r["claimed"], "Recomputed value": _rounded(r["primary_value"], r["unit"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def _group(alternative: dict, primary_id: str | None, number: int) -> str:
+    if alternative["definition_id"] == primary_id:
+        return "Primary definition"
+    return "Context" if alternative.get("context") else f"Definition {number}"
+
+
+def comparison(result: dict) -> pd.DataFrame:
+    """The claimed value, then every definition tried (the primary one marked, context last as listed), in words.
+
+    Columns: figure ('As claimed', 'Primary definition', 'Definition n', 'Context'), period, definition, value (the
+    number, None when the definition has none), printed (as a briefing prints it), difference (from the claim: in
+    percentage points for a claim in per cent, else in per cent; '' for the claim), counted and holds ('yes', 'no'
+    or ''), exchange_rate ('£1 = €1.1633' for the European claims, else '').
+    """
+    claimed, unit = result["claimed"], result["unit"]
+    rows = [{"figure": "As claimed", "period": result["period_described"],
+             "definition": f"{result['claim']} ({result['source']})", "value": claimed,
+             "printed": claimed_text(claimed, unit), "difference": "", "counted": "", "holds": "", "exchange_rate": ""}]
+    number = 0
+    for alternative in result.get("alternatives", []):
+        group = _group(alternative, result.get("primary_definition_id"), number + 1)
+        number += group.startswith("Definition")
+        value = alternative.get("value")
+        if value is None:
+            difference = ""
+        elif unit.startswith("percent"):
+            difference = formatting.points(value - claimed)
+        else:
+            difference = formatting.percent(difference_pct(value, claimed), signed=True)
+        yes_no = {True: "yes", False: "no"}
+        rows.append({"figure": group, "period": alternative["period"], "definition": alternative["definition"],
+                     "value": value, "printed": format_value(value, unit), "difference": difference,
+                     "counted": yes_no.get(alternative.get("counted"), ""),
+                     "holds": yes_no.get(alternative.get("holds"), ""),
+                     "exchange_rate": international.rate_text(alternative["eur_per_gbp"],
+                                                              None if alternative.get("rate_basis") == "stated" else 4)
+                     if alternative.get("eur_per_gbp") else ""})
+    return pd.DataFrame(rows)
+
+
+def comparison_table(result: dict) -> pd.DataFrame:
+    """The chart's figures (those with a value) as a table with plain-English headers, values rounded as printed."""
+    frame = comparison(result)
+    frame = frame[frame["value"].notna()]
+    table = pd.DataFrame({
+        "Figure": frame["figure"], "Period": frame["period"], "Definition": frame["definition"],
+        "Value": frame["printed"], f"Value ({unit_words(result['unit'])})": [_rounded(v, result["unit"])
+                                                                          for v in frame["value"]],
+        "Difference from the claim": frame["difference"], "Counted in 'holds on k of n'": frame["counted"],
+        "Claim holds on it": frame["holds"]})
+    if (frame["exchange_rate"] != "").any():
+        table["Exchange rate"] = frame["exchange_rate"]
+    return table.reset_index(drop=True)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:
+    """About `count` round tick values from `low` to `high` (steps of 1, 2, 2.5 or 5 × a power of ten) and the
+    decimals they need."""
+    span = high - low if high > low else abs(high) or 1.0
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-9))
+    first = math.ceil(low / step - 1e-9)
+    ticks = [round((first + i) * step, 10) for i in range(int(math.floor(high / step + 1e-9)) - first + 1)]
+    places = max(0, -decimal.Decimal(str(round(step, 10))).normalize().as_tuple().exponent)
+    return ticks, places
+
+
+def _tick_text(value: float, unit: str, places: int) -> str:
+    if unit.startswith("GBP bn"):
+        return formatting.gbp_bn(value, places)
+    if unit.startswith("percent"):
+        return formatting.percent(value, places)
+    return formatting.number(value, places) + (" million" if unit.startswith("million") else "")
+
+
+def comparison_chart(result: dict) -> dict:
+    """What the claimed-vs-recomputed bar chart draws, worked out here so the page only draws it.
+
+    Returns bars (DataFrame: label 'Figure (period)' wrapped for a phone, figure, value, text as printed, hover: the figure, its
+    definition wrapped to lines and its value), x_range (room for the labels outside the bars, 0 included),
+    tickvals and ticktext (the claim's unit printed with a true minus: −£10bn, 25%), axis_title (the unit in words).
+    """
+    frame = comparison(result)
+    frame = frame[frame["value"].notna()].reset_index(drop=True)
+    unit = result["unit"]
+    bars = pd.DataFrame({
+        "label": [international.wrap_label(f"{f} ({p})", 20) for f, p in zip(frame["figure"], frame["period"])],
+        "figure": frame["figure"],
+        "value": frame["value"].astype(float), "text": frame["printed"],
+        "hover": [f"<b>{f} ({p})</b><br>" + "<br>".join(textwrap.wrap(d, 60)) + f"<br><b>{t}</b>"
+                  for f, p, d, t in zip(frame["figure"], frame["period"], frame["definition"], frame["printed"])]})
+    x_range = international.bar_range(bars["value"].tolist())
+    ticks, places = nice_ticks(*x_range)
+    return {"bars": bars, "x_range": x_range, "tickvals": ticks, "ticktext": [_tick_text(t, unit, places) for t in ticks],
+            "axis_title": unit_words(unit)}

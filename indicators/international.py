@@ -9,11 +9,13 @@ sensitivity. A rate the user states replaces the ECB rate only where asked, and 
 
 from __future__ import annotations
 
+import decimal
 import math
+import textwrap
 
 import pandas as pd
 
-from indicators import geography
+from indicators import formatting, geography
 from indicators.db import query
 from indicators.memo import per_database
 from indicators.provenance import releases_for
@@ -68,10 +70,24 @@ def ecb_rate(year: int = PEER_YEAR) -> dict:
         "year": int(row["year"]), "eur_per_gbp": float(row["eur_per_currency"]),
         "gbp_per_eur": float(row["currency_per_eur"]), "days": int(row["days"]), "basis": "ecb",
         "source_id": row["source_id"],
-        "label": f"ECB annual average {int(row['year'])}: £1 = €{float(row['eur_per_currency']):.4f} "
-        f"(mean of {int(row['days'])} daily reference rates, £{float(row['currency_per_eur']):.5f} per €)",
+        "label": f"ECB annual average {int(row['year'])}: {rate_text(float(row['eur_per_currency']))} "
+        f"(mean of {int(row['days'])} daily reference rates, {formatting.gbp(float(row['currency_per_eur']), 5)} per €)",
         "source": f"{row['publisher']}, {row['title']} ({row['release']})",
     }
+
+
+def euro(value, decimals: int | None = None) -> str:
+    """Euros as a briefing prints them (indicators.formatting's rules for pounds): €62,531 · €1.1633 (4 decimals) ·
+    −€120 · not available."""
+    return formatting.gbp(value, decimals).replace("£", "€", 1)
+
+
+def rate_text(eur_per_gbp: float, decimals: int | None = 4) -> str:
+    """An exchange rate as quoted: '£1 = €1.1633'; decimals=None prints a stated rate as typed (up to 4 decimals):
+    '£1 = €1.25'."""
+    if decimals is None:
+        decimals = min(4, len(f"{eur_per_gbp:.4f}".rstrip("0").partition(".")[2]))
+    return f"£1 = {euro(eur_per_gbp, decimals)}"
 
 
 def check_rate(eur_per_gbp: float) -> float:
@@ -92,7 +108,8 @@ def exchange_rate(eur_per_gbp: float | None = None, year: int = PEER_YEAR) -> di
         return {**ecb, "ecb": ecb}
     rate = check_rate(eur_per_gbp)
     return {"year": year, "eur_per_gbp": rate, "basis": "stated", "ecb": ecb,
-            "label": f"your stated rate: £1 = €{rate:g} (an override of the ECB's {year} average, €{ecb['eur_per_gbp']:.4f})",
+            "label": f"your stated rate: {rate_text(rate, None)} (an override of the ECB's {year} average, "
+            f"{euro(ecb['eur_per_gbp'], 4)})",
             "source": "rate stated by the user (an assumption, not data)"}
 
 
@@ -196,3 +213,100 @@ def provenance() -> dict:
         "releases": releases_for(["gdp_current", "population"]) + eurostat.to_dict("records") + ecb.to_dict("records"),
         "limits": LIMITS,
     }
+
+
+# ------------------------------------------------------------------------------------- as the page shows it
+
+
+def bar_range(values, room: float = 0.35) -> list[float]:
+    """An axis range for bars labelled outside their ends: 0 included, and `room` × the span added beyond the
+    longest bar on each side that has bars, a third more on the negative side (Plotly's autorange leaves no room
+    for outside labels; 0.35 leaves room for '£62,536' on a 390-pixel phone with the category labels wrapped by
+    wrap_label)."""
+    found = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    low, high = min([0.0, *found]), max([0.0, *found])
+    if low == high:
+        return [0.0, 1.0]
+    span = high - low
+    # a third more on the left: labels of negative bars run into the category labels, with no margin between
+    return [low - span * room * 1.3 if low < 0 else 0.0, high + span * room if high > 0 else 0.0]
+
+
+def wrap_label(text: str, width: int = 22) -> str:
+    """A category label broken into lines of at most `width` characters (Plotly's '<br>'), so the labels beside
+    a horizontal bar chart leave the bars room on a phone."""
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _whole(value) -> int:
+    return int(formatting.rounded(float(value), "persons"))
+
+
+def _rate(value, places: int) -> float:
+    """An exchange rate rounded half up to `places` decimals, as rate_text prints it."""
+    return float(decimal.Decimal(str(float(value))).quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP))
+
+
+def peer_chart_table(bars: pd.DataFrame, eur_per_gbp: float) -> pd.DataFrame:
+    """The GDP-per-resident chart as a table: plain-English headers, every row in £ and in € (the Core City regions
+    converted at `eur_per_gbp`, the peers as Eurostat gives them), how far each is above or below the Core Cities
+    combined, values rounded as printed, no empty cells.
+
+    Args:
+        bars: rows as reference_views.peer_bars() gives them (area_code, area_name, group, gdp_per_head_gbp,
+            gdp_per_head_eur for the peers, population).
+        eur_per_gbp: the rate the chart converts at.
+    """
+    combined = float(bars.loc[bars["group"] == "Core Cities combined", "gdp_per_head_gbp"].iloc[0])
+    euros = [e if e is not None and not pd.isna(e) else g * eur_per_gbp
+             for g, e in zip(bars["gdp_per_head_gbp"], bars["gdp_per_head_eur"])]
+    return pd.DataFrame({
+        "Code (ONS or Eurostat)": bars["area_code"].tolist(), "Area": bars["area_name"].tolist(),
+        "Group": bars["group"].tolist(),
+        "GDP per resident (£)": [_whole(v) for v in bars["gdp_per_head_gbp"]],
+        "GDP per resident (€)": [_whole(v) for v in euros],
+        "Above (+) or below (−) the Core Cities combined (%)": [
+            formatting.rounded((float(g) / combined - 1) * 100, "%") for g in bars["gdp_per_head_gbp"]],
+        "Residents": [_whole(v) for v in bars["population"]],
+        "Exchange rate": rate_text(eur_per_gbp, 4 if eur_per_gbp == ecb_rate(PEER_YEAR)["eur_per_gbp"] else None),
+    })
+
+
+def break_even_chart_table(metro_codes: list[str]) -> pd.DataFrame:
+    """The break-even chart as a table: each peer's € per resident, the Core Cities' £ per resident, the € per £ at
+    which they are level and the ECB annual average beside it; plain-English headers, rounded as printed."""
+    frame = peer_comparison(metro_codes, None)
+    return pd.DataFrame({
+        "Eurostat code": frame["metro_code"].tolist(), "Metropolitan region": frame["metro_name"].tolist(),
+        "Country": frame["country"].tolist(), "GDP per resident (€)": [_whole(v) for v in frame["gdp_per_head_eur"]],
+        "Core Cities combined, GDP per resident (£)": [_whole(v) for v in frame["core_cities_gdp_per_head_gbp"]],
+        "Break-even rate (€ per £)": [_rate(v, 3) for v in frame["break_even_eur_per_gbp"]],
+        f"ECB {PEER_YEAR} average (€ per £)": [_rate(v, 4) for v in frame["eur_per_gbp"]],
+        "Peer ahead at the ECB rate": ["yes" if b > r else "no"
+                                       for b, r in zip(frame["break_even_eur_per_gbp"], frame["eur_per_gbp"])],
+    })
+
+
+def chosen_area(area_code: str, year: int = PEER_YEAR) -> dict:
+    """Where the area chosen in the sidebar stands in the comparison: its Core City region (if it sits in one), that
+    region's GDP per resident and how far it is from the Core Cities combined, in a sentence.
+
+    Returns area_code, area_name, region_code (None outside the ten Core City regions), sentence.
+    """
+    names = geography.area_names()
+    name = names.get(area_code, area_code)
+    regions = city_regions_gdp_per_head(year)
+    regions = regions[~regions["area_code"].isin(list(HOME_CODES.values()))].set_index("area_code")
+    region = geography.city_region_or_none(area_code)
+    if region not in regions.index:
+        return {"area_code": area_code, "area_name": name, "region_code": None,
+                "sentence": f"{name} is not in one of the ten Core City regions: the chart compares those regions."}
+    row = regions.loc[region]
+    combined = home_gdp_per_head("city-region", year)
+    core = area_code in set(geography.core_cities()["lad_code"])
+    where = (f"{name} is the Core City at the heart of {row['area_name']}" if core
+             else f"{name} sits in {row['area_name']}, the {row['city']} Core City region")
+    return {"area_code": area_code, "area_name": name, "region_code": region,
+            "sentence": f"{where}: GDP per resident {formatting.gbp(row['gdp_per_head_gbp'])} in {year}, "
+            f"{formatting.percent((row['gdp_per_head_gbp'] / combined - 1) * 100, signed=True)} against the Core "
+            f"Cities combined ({formatting.gbp(combined)})."}

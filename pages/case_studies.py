@@ -3,6 +3,7 @@
 import streamlit as st
 
 from indicators import case_studies as cases
+from indicators import formatting
 from indicators import reference_views as views
 from ui import render, state
 
@@ -36,13 +37,14 @@ except ValueError as problem:
     st.warning(f"Those filters can't be applied: {problem}")
     st.stop()
 
-st.markdown(f"**{len(found)} case stud{'y' if len(found) == 1 else 'ies'}** "
-            f"({', '.join(cities) if cities else 'all cities'}; {', '.join(areas) if areas else 'all policy areas'}).")
+st.header(f"{formatting.number(len(found))} case stud{'y' if len(found) == 1 else 'ies'}")
+st.markdown(f"Showing {', '.join(cities) if cities else 'all cities'}; "
+            f"{', '.join(areas) if areas else 'all policy areas'}.")
 if found.empty:
     st.info("No case study matches both filters; remove one to see more.", icon="ℹ️")
 for row in found.to_dict("records"):
     with st.container(border=True):
-        st.markdown(f"#### {row['project']}")
+        st.markdown(f"### {row['project']}")
         st.caption(f"{row['city']} · {row['policy_area']}")
         figures = cases.featured_figures(row["featured_figures"])
         if figures:
@@ -51,7 +53,14 @@ for row in found.to_dict("records"):
             st.markdown("*The publication gives no figures for this example.*")
 
 with st.expander("Table: case studies shown"):
-    st.dataframe(found, hide_index=True, width="stretch", key="case-table")
+    st.dataframe(found, hide_index=True, width="stretch", key="case-table", placeholder="",
+                 column_order=["city", "project", "policy_area", "featured_figures"], column_config={
+                     "city": st.column_config.TextColumn("City"),
+                     "project": st.column_config.TextColumn("Project", width="medium"),
+                     "policy_area": st.column_config.TextColumn("Policy area", width="medium"),
+                     "featured_figures": st.column_config.TextColumn("Featured figures (as published)", width="large"),
+                     "case_id": st.column_config.TextColumn("Case study ID"),
+                     "source_id": st.column_config.TextColumn("Source ID")})
     render.downloads(found, "case-studies", "case-table")
 st.caption(f"Source: {publication.get('publisher', '')}, {publication.get('title', '')} "
            f"({publication.get('release', '')}). Licence: {publication.get('licence', '')}.")

@@ -3,9 +3,11 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import claims
+from indicators import claims, formatting, international
 from indicators import reference_views as views
 from ui import render, state
+
+TEXT_COLOUR = "#111111"  # labels outside the bars: the theme's text colour, dark on white
 
 state.ensure_frame()  # a deep link on a fresh server can run this file without app.py: rerun through the frame
 st.title("Claims check")
@@ -49,25 +51,36 @@ with st.spinner("Recomputing every claim from the warehouse…"):
 
 st.markdown(views.claim_summary_text(results))
 
-table = views.claims_table(results)
 st.header("All claims")
-st.dataframe(
-    table, hide_index=True, width="stretch", key="claims-table",
-    column_config={
-        "claimed": st.column_config.NumberColumn("Claimed", format="%.1f"),
-        "period_described": st.column_config.TextColumn("Period the claim describes"),
-        "primary_value": st.column_config.NumberColumn("Primary definition", format="%.1f"),
-        "primary_period": st.column_config.TextColumn("Data period"),
-        "verdict": st.column_config.TextColumn("Verdict", width="large"),
-        "holds_on": st.column_config.TextColumn("Holds on k of n", help="Definitions tried for the data period on "
-                                                f"which the claim is within ±{claims.TOLERANCE_PCT:g}%"),
-        "range_min": st.column_config.NumberColumn("Range: lowest", format="%.1f"),
-        "range_max": st.column_config.NumberColumn("Range: highest", format="%.1f"),
-        "primary_definition": st.column_config.TextColumn("Primary definition", width="large"),
-        "fx_eur_per_gbp": st.column_config.NumberColumn("€ per £ used", format="%.4f"),
-    },
-)
-render.downloads(table, "claims-check", "claims-table")
+listed = claims.overview(results)
+for row in (r for r in listed if r["tested"]):
+    with st.container(border=True):
+        st.markdown(f"**{row['claim']}**")
+        st.markdown(f"Verdict: **{row['verdict_short']}** · claimed {row['claimed']} for {row['period_described']} · "
+                    f"recomputed {row['recomputed']} for {row['data_period']} · range over the definitions tried "
+                    f"{row['range']}")
+        st.markdown(row["verdict"])
+untested = [r for r in listed if not r["tested"]]
+if untested:
+    st.subheader("Claims the data held here cannot test")
+    st.markdown("\n".join(f"- **{r['claim']}**: {r['claimed']} ({r['period_described']}; *{r['source']}*). "
+                          f"{r['verdict']}" for r in untested))
+
+table = claims.briefing_table(results)
+with st.expander("Table: all claims, with downloads"):
+    st.dataframe(
+        table, hide_index=True, width="stretch", key="claims-table", column_order=claims.TABLE_SHOWN, placeholder="",
+        row_height=120,
+        column_config={
+            "Claim": st.column_config.TextColumn(width="large", pinned=True),
+            "Verdict": st.column_config.TextColumn(width="medium"),
+            "Holds on (k of n)": st.column_config.TextColumn(help="Definitions tried for the data period on which "
+                                                             f"the claim is within ±{claims.TOLERANCE_PCT:g}%"),
+            "Verdict in full": st.column_config.TextColumn(width="large"),
+            "Primary definition": st.column_config.TextColumn(width="large"),
+        },
+    )
+    render.downloads(table, "claims-check", "claims-table")
 
 st.header("One claim in detail")
 by_id = {r["claim_id"]: r for r in results}
@@ -80,59 +93,64 @@ if "claims_pick" not in st.session_state:
         st.info(f"Ignored the link's claim={state.shown(raw)}: not a known claim, so {default} is shown.", icon="ℹ️")
     st.session_state["claims_pick"] = raw if raw in by_id else default
 claim_id = st.selectbox("Claim", ids, key="claims_pick",
-                        format_func=lambda c: f"{by_id[c]['claim']} ({by_id[c]['claimed']:g} {by_id[c]['unit']})")
+                        format_func=lambda c: f"{by_id[c]['claim']} ({claims.claimed_text(by_id[c]['claimed'], by_id[c]['unit'])})")
 render.sync_param("claim", claim_id)
 result = by_id[claim_id]
-row = table[table["claim_id"] == claim_id].iloc[0]
+shown = next(r for r in listed if r["claim_id"] == claim_id)
 
-st.markdown(f"**{result['claim']}** — {result['claimed']:g} {result['unit']} · *{result['source']}*")
-cols = st.columns(4)
-cols[0].metric("As claimed", claims.format_value(result["claimed"], result["unit"]), help=result["unit"])
-cols[1].metric(f"Primary definition ({result['primary_period'] or '—'})",
-               claims.format_value(result["primary_value"], result["unit"]),
-               help=result["primary_definition"] or "no recomputation")
-cols[2].metric("Holds on", row["holds_on"] or "—", help=f"Definitions tried for {result['primary_period']} on which the "
-               f"claim is within ±{claims.TOLERANCE_PCT:g}%" if result["holds_on_k_of_n"] else "nothing to count")
-cols[3].metric("Range over those definitions",
-               "—" if result["range"] is None else f"{claims.format_value(result['range']['min'], result['unit'])} to "
-               f"{claims.format_value(result['range']['max'], result['unit'])}")
-st.markdown(f"**Verdict:** {result['verdict']}")
+st.markdown(f"**{result['claim']}**: {shown['claimed']} · *{result['source']}*")
+top, bottom = st.columns(2), st.columns(2)
+top[0].metric("As claimed", shown["claimed"], help=f"As published, in {claims.unit_words(result['unit'])}, describing "
+              f"{result['period_described']}")
+top[1].metric("Primary definition" + (f" ({result['primary_period']})" if result["primary_period"] else ""),
+              shown["recomputed"], help=result["primary_definition"] or "No recomputation: the data held here cannot "
+              "test this claim.")
+bottom[0].metric("Holds on", shown["holds_on"] or formatting.not_available(),
+                 help=f"Definitions tried for {result['primary_period']} on which the claim is within "
+                 f"±{claims.TOLERANCE_PCT:g}%" if result["holds_on_k_of_n"] else "Nothing to count: no definition "
+                 "could be computed.")
+bottom[1].metric("Range over those definitions", shown["range"] or formatting.not_available(),
+                 help="Lowest and highest value over the definitions counted in 'holds on'.")
+st.markdown(f"**Verdict.** {result['verdict']}")
 st.markdown(f"**Period the claim describes: {result['period_described']}.** {result['period_reason']}")
 st.markdown(f"**Primary definition{'' if result['primary_definition'] is None else ': ' + result['primary_definition']}.** "
             f"{result['primary_reason']}")
 if result["fx"]:
     fx = result["fx"]
-    st.info(f"**Exchange rate.** Converted at the European Central Bank's {fx['year']} annual average, £1 = "
-            f"€{fx['eur_per_gbp']:.4f} (mean of {fx['days']} daily reference rates; {fx['source']}). "
-            f"**Sensitivity:** the claimed premium would hold exactly at £1 = €{fx['break_even_eur_per_gbp']:.3f}"
-            + (f"; at your stated rate of €{fx['stated_eur_per_gbp']:g} see the rows marked 'Your stated rate'."
-               if fx["stated_eur_per_gbp"] is not None else ".") + f" {fx['measure_note']}", icon="💱")
+    st.info(f"**Exchange rate.** Converted at the European Central Bank's {fx['year']} annual average, "
+            f"{international.rate_text(fx['eur_per_gbp'])} (mean of {fx['days']} daily reference rates; {fx['source']}). "
+            f"**Sensitivity:** the claimed premium would hold exactly at "
+            f"{international.rate_text(fx['break_even_eur_per_gbp'], 3)}"
+            + (f"; at your stated rate of {international.rate_text(fx['stated_eur_per_gbp'], None)} see the rows "
+               "marked 'Context'." if fx["stated_eur_per_gbp"] is not None else ".") + f" {fx['measure_note']}",
+            icon="💱")
 
-comparison = views.claim_comparison(result)
 if claim_id in numeric:
-    shown = comparison[comparison["value"].notna()]
+    drawn = claims.comparison_chart(result)
+    bars = drawn["bars"]
     patterns = {"As claimed": "/", "Primary definition": "x", "Context": "."}
-    colours = [render.HIGHLIGHT if label == "As claimed" else render.PALETTE[2] if label == "Primary definition"
-               else render.MUTED if label == "Context" else render.PALETTE[0] for label in shown["label"]]
+    colours = [render.HIGHLIGHT if f == "As claimed" else render.PALETTE[2] if f == "Primary definition"
+               else render.MUTED if f == "Context" else render.PALETTE[0] for f in bars["figure"]]
     fig = go.Figure(go.Bar(
-        y=[f"{label} ({period})" for label, period in zip(shown["label"], shown["period"])], x=shown["value"],
-        orientation="h", customdata=shown["definition"], marker_color=colours,
-        marker_pattern_shape=[patterns.get(label, "") for label in shown["label"]],
-        text=[claims.format_value(v, result["unit"]) for v in shown["value"]],
-        textposition="auto", hovertemplate="%{customdata}: %{x:,.2f}<extra></extra>"))
+        y=bars["label"], x=bars["value"], orientation="h", customdata=bars["hover"], marker_color=colours,
+        marker_pattern_shape=[patterns.get(f, "") for f in bars["figure"]], text=bars["text"],
+        textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
+        hovertemplate="%{customdata}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=result["unit"])
-    fig.update_layout(height=max(380, 40 * len(shown) + 200))
+    fig.update_xaxes(title_text=drawn["axis_title"], range=drawn["x_range"], tickvals=drawn["tickvals"],
+                     ticktext=drawn["ticktext"], zeroline=True)
+    fig.update_layout(height=max(380, 40 * len(bars) + 200))
     render.chart(fig, title=f"Claimed vs recomputed: {result['claim']}",
-                 subtitle=f"Period described: {result['period_described']}; hatched: the claim; crossed: the primary "
-                 "definition; dotted: context (other periods or your stated rate, never counted)",
+                 subtitle=f"{claims.unit_words(result['unit'])} · period described: {result['period_described']} · "
+                 "hatched: the claim; crossed: the primary definition; dotted: context (other periods or your stated "
+                 "rate, never counted)",
                  source="Source: " + result["source"] + "; recomputations from the official releases listed under "
                  "Data and methods" + (f" and {result['fx']['source']}" if result["fx"] else "") +
-                 ". Project's own calculation.", table=comparison, key="claims-chart")
-    st.markdown("\n".join(f"- **{label} ({period}):** {text}" + ("" if value != value or value is None
-                                                                 else f" — {claims.format_value(value, result['unit'])}")
-                          for label, period, text, value in zip(comparison["label"], comparison["period"],
-                                                                comparison["definition"], comparison["value"])))
+                 ". Project's own calculation.", table=claims.comparison_table(result), key="claims-chart")
+    comparison = claims.comparison(result)
+    st.markdown("\n".join(f"- **{f} ({p}):** {d} — {v}" for f, p, d, v in
+                          zip(comparison["figure"], comparison["period"], comparison["definition"],
+                              comparison["printed"])))
 else:
     st.info("The official data held here can't test this claim (see the reason above).", icon="ℹ️")
 

@@ -2,9 +2,40 @@
 
 import streamlit as st
 
-from indicators import aggregates, catalog, fiscal, international, productivity
+from indicators import aggregates, catalog, claims, fiscal, formatting, international, productivity
 from indicators import reference_views as views
 from ui import render, state
+
+# How the warehouse's codes read on screen (display only: the data keep the codes, which the downloads carry too)
+POLARITY = {"higher_is_better": "higher is better", "lower_is_better": "lower is better", "neutral": "neither"}
+PERIOD_TYPES = {"snapshot": "single date", "calendar_year": "calendar year", "financial_year": "financial year",
+                "tax_year": "tax year"}
+LEVELS = {"uk": "UK", "country": "nations", "itl1": "ITL1 regions", "itl2": "ITL2 regions", "itl3": "ITL3 regions",
+          "ons_city_region": "ONS city regions", "city_region": "Core City regions", "combined_authority":
+          "combined authorities", "lad": "councils", "core_cities": "the Core Cities together",
+          "uk_ex_london": "UK excluding London"}
+PLAIN = {  # column -> header, for the tables drawn by render.lazy_table
+    "area_code": "ONS area code", "area_name": "Area", "level": "Level", "measure_id": "Measure", "period": "Period",
+    "published_value": "Published value", "derived_value": "Derived value", "difference": "Difference",
+    "difference_pct": "Difference (%)", "tolerance_pct": "Tolerance (±%)", "tolerance_reason": "Why that tolerance",
+    "members_present": "Members with data", "members_expected": "Members named", "coverage_complete": "Full coverage",
+    "explained": "Difference explained by", "checked": "Checked against the tolerance",
+    "within_tolerance": "Within the tolerance", "published_as": "Published as (ONS code)",
+    "method": "How the figure was obtained", "councils_present": "Councils with data",
+    "councils_expected": "Councils named", "coverage_note": "Coverage"}
+
+
+def _level(code: str) -> str:
+    return LEVELS.get(code, code.replace("_", " "))
+
+
+def _plain(table_function):
+    """A table function whose result has plain-English headers and levels in words (for render.lazy_table)."""
+    def plain():
+        table = table_function().rename(columns=PLAIN)
+        return table.assign(Level=table["Level"].map(_level)) if "Level" in table else table
+    return plain
+
 
 state.ensure_frame()  # a deep link on a fresh server can run this file without app.py: rerun through the frame
 st.title("Data and methods")
@@ -17,23 +48,39 @@ st.markdown(
 st.header("Indicator catalogue")
 indicators = catalog.catalog()
 st.caption(f"{len(indicators)} indicators: definition, unit, polarity, source release, vintage, caveats and licence.")
-st.dataframe(indicators, hide_index=True, width="stretch", key="catalog-table", column_config={
-    "definition": st.column_config.TextColumn("definition", width="large"),
-    "caveats": st.column_config.TextColumn("caveats", width="large")})
+names = dict(zip(indicators["indicator_id"], indicators["name"]))
+st.dataframe(indicators, hide_index=True, width="stretch", key="catalog-table", placeholder="", column_config={
+    "indicator_id": st.column_config.TextColumn("Indicator ID"), "name": st.column_config.TextColumn("Name", width="medium"),
+    "unit": st.column_config.SelectboxColumn("Unit", options=sorted(set(indicators["unit"])),
+                                             format_func=formatting.unit_label),
+    "polarity": st.column_config.SelectboxColumn("Polarity", options=list(POLARITY), format_func=POLARITY.get),
+    "definition": st.column_config.TextColumn("Definition", width="large"),
+    "period_type": st.column_config.SelectboxColumn("Period", options=list(PERIOD_TYPES), format_func=PERIOD_TYPES.get),
+    "caveats": st.column_config.TextColumn("Caveats", width="large"), "topic": st.column_config.TextColumn("Topic"),
+    "source_id": st.column_config.TextColumn("Source ID"), "publisher": st.column_config.TextColumn("Publisher"),
+    "source_title": st.column_config.TextColumn("Source title", width="medium"),
+    "release": st.column_config.TextColumn("Release", width="medium"),
+    "release_date": st.column_config.TextColumn("Release date"), "vintage": st.column_config.TextColumn("Vintage"),
+    "licence": st.column_config.TextColumn("Licence")})
 render.downloads(indicators, "indicator-catalogue", "catalog-table")
 
 st.header("Official releases read (provenance)")
 releases = catalog.sources()
-st.dataframe(releases, hide_index=True, width="stretch", key="sources-table")
+st.dataframe(releases, hide_index=True, width="stretch", key="sources-table", placeholder="", column_config={
+    "source_id": st.column_config.TextColumn("Source ID"), "publisher": st.column_config.TextColumn("Publisher"),
+    "title": st.column_config.TextColumn("Title", width="medium"),
+    "release": st.column_config.TextColumn("Release", width="medium"),
+    "release_date": st.column_config.TextColumn("Release date"), "vintage": st.column_config.TextColumn("Vintage"),
+    "raw_files": st.column_config.TextColumn("Files read"), "licence": st.column_config.TextColumn("Licence"),
+    "url": st.column_config.LinkColumn("Address (URL)"), "notes": st.column_config.TextColumn("Notes", width="large")})
 render.downloads(releases, "sources", "sources-table")
 
 st.header("Full download of one indicator")
 ids = views.indicator_ids()
-names = dict(zip(indicators["indicator_id"], indicators["name"]))
 default = "gva_per_hour" if "gva_per_hour" in ids else ids[0]
 state.page_param("indicator", ids, default, widget_key="data_indicator")
 state.show_notices()
-chosen = st.selectbox("Indicator", ids, key="data_indicator", format_func=lambda i: f"{names.get(i, i)} ({i})")
+chosen = st.selectbox("Indicator", ids, key="data_indicator", format_func=lambda i: names.get(i, i))
 render.sync_param("indicator", chosen)
 try:
     full = views.full_observations(chosen)
@@ -41,12 +88,20 @@ except ValueError as problem:
     st.warning(str(problem))
     st.stop()
 entry = indicators[indicators["indicator_id"] == chosen].iloc[0]
-st.markdown(f"**{entry['name']}** ({entry['unit']}). {entry['definition']}")
-st.caption(f"{len(full):,} observations · {full['area_code'].nunique():,} areas · periods "
-           f"{full['period'].min()} to {full['period'].max()} · {entry['publisher']}, {entry['release']} "
+unit = formatting.unit_label(entry["unit"])
+st.markdown(f"**{entry['name']}** ({unit}; indicator ID {chosen}). {entry['definition']}")
+st.caption(f"{formatting.number(len(full))} observations · {formatting.number(full['area_code'].nunique())} areas · "
+           f"periods {full['period'].min()} to {full['period'].max()} · {entry['publisher']}, {entry['release']} "
            f"(vintage {entry['vintage']}). Caveats: {entry['caveats']}")
-with st.expander(f"Table: every observation of {chosen}"):
-    st.dataframe(full, hide_index=True, width="stretch", key="full-table")
+places = formatting.decimals(entry["unit"], full["value"].dropna().iloc[0] if full["value"].notna().any() else None)
+with st.expander(f"Table: every observation of {entry['name']}"):
+    st.dataframe(full, hide_index=True, width="stretch", key="full-table", placeholder="", column_config={
+        "area_code": st.column_config.TextColumn("ONS area code"), "area_name": st.column_config.TextColumn("Area"),
+        "indicator_id": st.column_config.TextColumn("Indicator ID"), "period": st.column_config.TextColumn("Period"),
+        "value": st.column_config.NumberColumn(f"Value ({unit})", format="localized", step=10 ** -places),
+        "unit": st.column_config.SelectboxColumn("Unit", options=sorted(set(full["unit"])),
+                                                 format_func=formatting.unit_label),
+        "source_id": st.column_config.TextColumn("Source ID")})
 render.downloads(full, f"{chosen}-all-observations", "full-table")
 
 st.header("Published first: where each figure comes from")
@@ -64,18 +119,34 @@ st.caption("Every published figure is also derived from its members at build tim
            "cause: a boundary that splits councils (its published population differs from its councils'), or published "
            "hours or jobs that include some not allocated to councils (Northern Ireland).")
 summary = aggregates.reconciliation_summary()
-st.dataframe(summary, hide_index=True, width="stretch", key="reconciliation-summary", column_config={
-    "largest_difference_pct": st.column_config.NumberColumn("largest difference (%)", format="%.3f"),
-    "tolerance_pct": st.column_config.NumberColumn("tolerance (±%)", format="%.1f"),
-    "above_0_1_pct": st.column_config.NumberColumn("checked, differing by more than 0.1%")})
-render.lazy_table("Table: every published figure beside its derivation", "reconciliation", aggregates.reconciliation,
-                  "reconciliation")
+coverage = aggregates.coverage_summary()
+measures = st.column_config.SelectboxColumn("Measure", options=sorted({*names, *summary["measure_id"],
+                                                                       *coverage["measure_id"]}),
+                                           format_func=lambda m: names.get(m, m.replace("_", " ").capitalize()))
+levels = st.column_config.SelectboxColumn("Level", options=sorted(LEVELS), format_func=_level)
+st.dataframe(summary, hide_index=True, width="stretch", key="reconciliation-summary", placeholder="", column_config={
+    "measure_id": measures, "level": levels,
+    "compared": st.column_config.NumberColumn("Published figures compared"),
+    "checked": st.column_config.NumberColumn("Checked against the tolerance"),
+    "largest_difference_pct": st.column_config.NumberColumn("Largest difference (%)", format="%.3f%%",
+                                                            help="Empty where no figure was checked"),
+    "tolerance_pct": st.column_config.NumberColumn("Tolerance (±%)", format="%.1f%%"),
+    "above_0_1_pct": st.column_config.NumberColumn("Checked, differing by more than 0.1%"),
+    "explained": st.column_config.NumberColumn("Differing for a structural reason"),
+    "partial": st.column_config.NumberColumn("Resting on partial coverage")})
+render.lazy_table("Table: every published figure beside its derivation", "reconciliation",
+                  _plain(aggregates.reconciliation), "reconciliation")
 st.header("Coverage: figures resting on fewer members than they name")
 st.caption("A derived figure counts its members; where some have no figure (e.g. Northern Ireland's councils have no "
            "2023 population in the council file; council tax receipts are for England only) the figure carries a note "
            "naming them, wherever it is shown.")
-st.dataframe(aggregates.coverage_summary(), hide_index=True, width="stretch", key="coverage-summary")
-render.lazy_table("Table: every figure with partial coverage", "coverage", aggregates.coverage, "coverage")
+st.dataframe(coverage, hide_index=True, width="stretch", key="coverage-summary", placeholder="",
+             column_config={"measure_id": measures, "level": levels,
+                            "figures": st.column_config.NumberColumn("Figures"),
+                            "partial": st.column_config.NumberColumn("Resting on partial coverage"),
+                            "fewest_members": st.column_config.NumberColumn("Fewest members with data"),
+                            "periods": st.column_config.TextColumn("Periods affected", width="large")})
+render.lazy_table("Table: every figure with partial coverage", "coverage", _plain(aggregates.coverage), "coverage")
 
 st.header("Methods")
 st.markdown("**Productivity bases.** ONS's published figure wherever one exists; otherwise an aggregate (a city region, "
@@ -89,6 +160,7 @@ st.markdown(f"**Tax and spend ({method['label'].lower()}s).** {method['summary']
 st.markdown(f"**European comparison.** {international.LIMITS}")
 st.markdown("**Claims check.** Each claim is tested on the period it describes (the latest data available when it was "
             "made) against a primary definition chosen, with its reason, before the result was known; it holds if "
-            "that figure is within ±10% of the claim. The range over every other definition for that period, and on "
-            "how many of them it would hold, are shown beside it; later data are context only. European claims are "
-            "converted at the European Central Bank's annual average rate for the data year.")
+            f"that figure is within ±{claims.TOLERANCE_PCT:g}% of the claim. The range over every other definition "
+            "for that period, and on how many of them it would hold, are shown beside it; later data are context "
+            "only. European claims are converted at the European Central Bank's annual average rate for the data "
+            "year.")

@@ -7,7 +7,7 @@ sensitivity, and a rate the user states replaces the ECB rate only as a labelled
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import international
+from indicators import formatting, international
 from indicators import reference_views as views
 from indicators.provenance import source_line
 from ui import render, state
@@ -69,66 +69,95 @@ except ValueError as problem:
     st.stop()
 
 combined = bars[bars["group"] == "Core Cities combined"].iloc[0]
+chosen = international.chosen_area(state.current().area)
+rate_shown = international.rate_text(used["eur_per_gbp"], 4 if used["basis"] == "ecb" else None)
 cols = st.columns(2)
-cols[0].metric("Core Cities' city regions combined, GDP per resident 2021", f"£{combined['gdp_per_head_gbp']:,.0f}",
-               help="Σ GDP ÷ Σ residents of all member councils of the ten Core City regions.")
-cols[1].metric("Exchange rate used", f"£1 = €{used['eur_per_gbp']:.4f}" if used["basis"] == "ecb"
-               else f"£1 = €{used['eur_per_gbp']:g} (your override)", help=used["label"] + ". " + used["source"])
+cols[0].metric("Core Cities combined", formatting.gbp(combined["gdp_per_head_gbp"]),
+               help=f"GDP per resident {international.PEER_YEAR} of the ten Core City regions together: Σ GDP ÷ "
+               "Σ residents of all their member councils.")
+cols[1].metric("Exchange rate used", rate_shown + ("" if used["basis"] == "ecb" else " (your override)"),
+               help=used["label"] + ". " + used["source"])
 if used["basis"] == "stated":
-    st.warning(f"Converted at **your stated rate** of £1 = €{used['eur_per_gbp']:g} — an assumption, not data. "
-               f"The ECB's 2021 annual average is £1 = €{used['ecb']['eur_per_gbp']:.4f}; clear the box to use it.")
+    st.warning(f"Converted at **your stated rate** of {rate_shown} — an assumption, not data. "
+               f"The ECB's 2021 annual average is {international.rate_text(used['ecb']['eur_per_gbp'])}; clear the box "
+               "to use it.")
 
 STYLE = {"Core City region": (render.PALETTE[0], ""), "Core Cities combined": (render.PALETTE[2], "x"),
          "European peer": (render.PALETTE[1], "/")}
+TEXT_COLOUR = "#111111"  # labels outside the bars: the theme's text colour, dark on white
+GBP = "£ per resident"
 
 
-def _bar_figure(frame, value_column, text_format, x_title="£ per resident (GDP at current market prices)"):
+def _label(code, name):
+    """A bar's label, wrapped for a phone; the chosen area's Core City region in bold with a marker."""
+    label = international.wrap_label(name)
+    return f"<b>▶ {label}</b>" if code == chosen["region_code"] else label
+
+
+def _bar_figure(frame):
     fig = go.Figure()
     for group, (colour, pattern) in STYLE.items():
         part = frame[frame["group"] == group]
         if part.empty:
             continue
-        fig.add_bar(y=part["area_name"], x=part[value_column], orientation="h", name=group, marker_color=colour,
-                    marker_pattern_shape=pattern, text=[text_format.format(v) for v in part[value_column]],
-                    textposition="outside" if pattern else "auto", cliponaxis=False, customdata=part["area_code"],
-                    hovertemplate="%{y} (%{customdata}): " + text_format.replace("{:", "%{x:") + "<extra>" + group + "</extra>")
+        fig.add_bar(y=[_label(c, n) for c, n in zip(part["area_code"], part["area_name"])], x=part["gdp_per_head_gbp"],
+                    orientation="h", name=group, marker_color=colour,
+                    marker_pattern_shape=pattern, text=[formatting.gbp(v) for v in part["gdp_per_head_gbp"]],
+                    textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
+                    customdata=part["area_code"],
+                    hovertemplate="%{y} (%{customdata})<br>GDP per resident: " + formatting.hover("£")
+                    + "<extra>" + group + "</extra>")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=x_title)
-    fig.update_layout(legend={"orientation": "h", "y": -0.12}, height=max(420, 32 * len(frame) + 160))
+    fig.update_xaxes(title_text="£ per resident",
+                     range=international.bar_range(frame["gdp_per_head_gbp"].tolist()), **formatting.axis(GBP))
+    fig.update_layout(legend={"orientation": "h", "y": -0.12}, height=max(420, 40 * len(frame) + 160))
     return fig
 
 
-table = bars[["area_code", "area_name", "group", "gdp_per_head_gbp", "gdp_per_head_eur", "eur_per_gbp", "rate_basis",
-              "premium_pct", "break_even_eur_per_gbp", "population"]]
-render.chart(_bar_figure(bars, "gdp_per_head_gbp", "£{:,.0f}"), title=f"GDP per resident 2021, £ ({used['chart_label']})",
+st.markdown(chosen["sentence"] + (" Its bar is marked ▶ in bold." if chosen["region_code"] else ""))
+render.chart(_bar_figure(bars), title=f"GDP per resident 2021, £ ({used['chart_label']})",
              subtitle=definition, source=source + (" Exchange rate: your stated override." if used["basis"] == "stated"
-                                                   else ""), table=table, key="peers-gbp")
+                                                   else ""),
+             table=international.peer_chart_table(bars, used["eur_per_gbp"]), key="peers-gbp")
 
 peers = bars[bars["group"] == "European peer"]
 st.markdown("**Each peer against the Core Cities' city regions combined, "
-            + ("at the ECB 2021 average**" if used["basis"] == "ecb" else "at your stated rate (override)**"))
-cols = st.columns(min(4, len(peers)))
-for i, row in enumerate(peers.to_dict("records")):
-    cols[i % len(cols)].metric(f"{row['area_name']} vs Core Cities", f"{row['premium_pct']:+.1f}%".replace("-", "−"),
-                               help=f"Break-even rate €{row['break_even_eur_per_gbp']:.3f} per £")
+            + ("at the ECB 2021 average**" if used["basis"] == "ecb" else "at your stated rate (override)**")
+            + ": how far its GDP per resident is above (+) or below (−) theirs")
+rows = peers.to_dict("records")
+for start in range(0, len(rows), 2):  # two to a row: a name and its figure never cut off on a laptop
+    cols = st.columns(2)
+    for col, row in zip(cols, rows[start:start + 2]):
+        col.metric(row["area_name"], formatting.percent(row["premium_pct"], signed=True),
+                   help=f"{row['area_name']}: GDP per resident {international.euro(row['gdp_per_head_eur'])} "
+                   f"({formatting.gbp(row['gdp_per_head_gbp'])} at {rate_shown}) against the Core Cities combined "
+                   f"{formatting.gbp(combined['gdp_per_head_gbp'])}. Break-even rate: "
+                   f"{international.rate_text(row['break_even_eur_per_gbp'], 3)} (the peer is ahead whenever £1 "
+                   "buys fewer euros than this).")
 
+ecb_shown = international.rate_text(used["ecb"]["eur_per_gbp"])
 be_fig = go.Figure(go.Bar(
-    y=[f"{n} ({c})" for n, c in zip(break_even["metro_name"], break_even["country"])], x=break_even["break_even_eur_per_gbp"],
-    orientation="h", marker_color=render.PALETTE[1], marker_pattern_shape="/", customdata=break_even["metro_code"],
-    text=[f"€{v:.2f}" for v in break_even["break_even_eur_per_gbp"]], textposition="outside", cliponaxis=False,
-    hovertemplate="%{y} (%{customdata}): €%{x:.3f} per £<extra>break-even rate</extra>"))
-be_fig.add_vline(x=used["ecb"]["eur_per_gbp"], line_dash="dash", line_color=render.PALETTE[7],
-                 annotation_text=f"ECB 2021 average €{used['ecb']['eur_per_gbp']:.4f}", annotation_position="top")
+    y=[international.wrap_label(f"{n} ({c})") for n, c in zip(break_even["metro_name"], break_even["country"])],
+    x=break_even["break_even_eur_per_gbp"],
+    orientation="h", marker_color=render.PALETTE[1], customdata=break_even["metro_code"],  # one series: no hatching
+    text=[international.euro(v, 2) for v in break_even["break_even_eur_per_gbp"]], textposition="outside",
+    cliponaxis=False, textfont={"color": TEXT_COLOUR},
+    hovertemplate="%{y} (%{customdata})<br>level with the Core Cities at £1 = €%{x:.3f}<extra>break-even rate</extra>"))
+be_fig.add_vline(x=used["ecb"]["eur_per_gbp"], line_dash="dash", line_color=render.PALETTE[7], layer="below",
+                 annotation_text=f"ECB 2021 average, {ecb_shown}", annotation_position="top")
 if used["basis"] == "stated":
-    be_fig.add_vline(x=used["eur_per_gbp"], line_dash="dot", line_color=render.HIGHLIGHT,
-                     annotation_text=f"your rate €{used['eur_per_gbp']:g}", annotation_position="bottom")
+    be_fig.add_vline(x=used["eur_per_gbp"], line_dash="dot", line_color=render.HIGHLIGHT, layer="below",
+                     annotation_text=f"your rate, {rate_shown}", annotation_position="bottom")
 be_fig.update_yaxes(autorange="reversed")
-be_fig.update_xaxes(title_text="€ per £ at which the peer equals the Core Cities combined")
+be_fig.update_xaxes(title_text="Break-even rate, € per £",
+                    range=international.bar_range([*break_even["break_even_eur_per_gbp"], used["ecb"]["eur_per_gbp"],
+                                                   used["eur_per_gbp"]]),  # the rate lines stay in view
+                    tickprefix="€", tickformat=",.1f")
 be_fig.update_layout(height=max(380, 40 * len(break_even) + 220))
 render.chart(be_fig, title="Sensitivity: break-even exchange rate for each peer (€ per £)",
              subtitle="Peer GDP per resident (€) ÷ Core Cities' city regions combined GDP per resident (£), 2021; "
              "a peer is ahead whenever £1 buys fewer euros than its bar",
-             source=source, table=break_even, key="peers-break-even")
+             source=source, table=international.break_even_chart_table(codes), key="peers-break-even")
 
 st.info(f"**Limits.** {international.LIMITS}", icon="⚠️")
 render.how_calculated(provenance, key="peers-how")

@@ -25,11 +25,76 @@ def test_within_counts_the_boundary_and_difference_needs_both_values():
 
 
 def test_format_value_prints_as_a_briefing_does():
+    # by hand: −53.04 rounds to 53.0 with a true minus (U+2212) before the pound sign; 53 keeps its ".0" in £bn
+    assert claims.format_value(-53.04, "GBP bn") == "\u2212£53.0bn"
     assert claims.format_value(-26.86, "GBP bn per year") == "−£26.9bn"
     assert claims.format_value(53, "GBP bn per year (spending exceeds taxes)") == "£53.0bn"
+    assert claims.format_value(1234.56, "GBP bn") == "£1,234.6bn"  # grouped thousands
     assert claims.format_value(24.06, "percent") == "24.1%"
+    assert claims.format_value(13.85, "percent") == "13.9%"  # halves round up, as printed statistics do
+    assert claims.format_value(-6.88, "percent (more than)") == "−6.9%"
     assert claims.format_value(19.0486, "million people") == "19.05 million"
-    assert claims.format_value(None, "percent") == "—"
+    assert claims.format_value(-0.04, "GBP bn") == "£0.0bn"  # rounds to zero: no sign
+    for missing in (None, float("nan")):
+        assert claims.format_value(missing, "percent") == "not available"
+    assert "-" not in claims.format_value(-1.5, "GBP bn")  # never a hyphen for a minus
+
+
+def test_claims_read_in_words():
+    assert claims.claimed_text(30, "percent (more than)") == "more than 30.0%"
+    assert claims.claimed_text(66, "GBP bn per year") == "£66.0bn"
+    assert claims.unit_words("GBP bn per year (spending exceeds taxes)") == "£bn a year (spending exceeds taxes)"
+    assert claims.unit_words("percent") == "%" and claims.unit_words("GBP bn") == "£bn"
+    assert claims.range_text({"min": -11.04, "max": 90.33}, "GBP bn per year") == "−£11.0bn to £90.3bn"
+    assert claims.range_text({"min": 7.61, "max": 7.61}, "GBP bn") == "£7.6bn"
+    assert claims.range_text(None, "GBP bn") == "" and claims.holds_on_text({"k": 0, "n": 12}) == "0 of 12"
+    assert claims.signed(-2.34) == "−2.3" and claims.signed(2.36) == "+2.4"
+    # percentage-point differences for claims in per cent; per cent of the claim otherwise
+    assert claims.difference_text(21.0, 25.0, "percent").startswith("−4.0 percentage points from the claimed 25.0%")
+    assert claims.difference_text(70, 66, "GBP bn").startswith("+6.1% against the claim")
+
+
+def test_nice_ticks_and_bar_range():
+    assert claims.nice_ticks(0, 31.25) == ([0, 10, 20, 30], 0)
+    assert claims.nice_ticks(-36, 116) == ([0, 50, 100], 0)
+    assert claims.nice_ticks(0, 2.5) == ([0, 0.5, 1.0, 1.5, 2.0, 2.5], 1)
+    assert claims.nice_ticks(0, 1.2) == ([0, 0.25, 0.5, 0.75, 1.0], 2)
+    # room beyond the longest bar on each side that has bars, 0 always included
+    assert international.bar_range([20, 80], 0.25) == [0.0, 100.0]
+    assert international.bar_range([-20, 80], 0.25) == pytest.approx([-20 - 100 * 0.25 * 1.3, 105.0])
+    assert international.bar_range([-4, -2], 0.25) == pytest.approx([-4 - 4 * 0.25 * 1.3, 0.0])
+    assert international.bar_range([]) == [0.0, 1.0]
+    assert international.wrap_label("Core Cities city regions (combined)") == "Core Cities city<br>regions (combined)"
+    assert international.wrap_label("Barcelona (ES)") == "Barcelona (ES)"
+
+
+def test_euros_and_rates_print_as_quoted():
+    assert international.euro(62_536.4) == "€62,536" and international.euro(1.16334, 4) == "€1.1633"
+    assert international.rate_text(1.163349) == "£1 = €1.1633"
+    assert international.rate_text(2.5578, 3) == "£1 = €2.558"
+    assert international.rate_text(1.25, None) == "£1 = €1.25" and international.rate_text(2.0, None) == "£1 = €2"
+
+
+def test_comparison_in_words_for_a_hand_made_claim():
+    alternatives = [d("a", "A", "2014", 25.0), d("p", "P", "2014", 21.0), d("late", "latest", "2022", 19.0, context=True),
+                    d("b", "B", "2014", None)]
+    result = {"claim": "x", "source": "s", "claimed": 20.0, "unit": "percent", "period_described": "2014",
+              "primary_definition_id": "p", **claims.assess(20.0, "percent", alternatives, "p", "2014")}
+    frame = claims.comparison(result)
+    assert frame["figure"].tolist() == ["As claimed", "Definition 1", "Primary definition", "Context", "Definition 2"]
+    assert frame["printed"].tolist() == ["20.0%", "25.0%", "21.0%", "19.0%", "not available"]
+    assert frame["difference"].tolist() == ["", "+5.0 percentage points", "+1.0 percentage point",
+                                            "−1.0 percentage point", ""]
+    assert frame["counted"].tolist() == ["", "yes", "yes", "no", "no"]
+    assert frame["holds"].tolist() == ["", "no", "yes", "yes", ""]
+    table = claims.comparison_table(result)
+    assert len(table) == 4 and table["Value (%)"].tolist() == [20.0, 25.0, 21.0, 19.0]  # the valueless one left out
+    drawn = claims.comparison_chart(result)
+    assert drawn["bars"]["label"].tolist() == ["As claimed (2014)", "Definition 1 (2014)", "Primary definition<br>(2014)",
+                                               "Context (2022)"]  # wrapped at 20 characters for a phone
+    assert drawn["bars"]["text"].tolist() == ["20.0%", "25.0%", "21.0%", "19.0%"]
+    assert drawn["x_range"] == [0.0, 25 * 1.35] and drawn["ticktext"] == ["0%", "10%", "20%", "30%"]
+    assert drawn["axis_title"] == "%"
 
 
 def alternatives() -> list[dict]:

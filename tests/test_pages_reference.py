@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import case_studies, claims, fiscal, international
+from indicators import case_studies, claims, fiscal, formatting, international
 from indicators import reference_views as views
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -43,6 +45,50 @@ def run_page(page: str, **params: str) -> AppTest:
 
 def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a person reads on the page, as text (Markdown's backslash escapes removed)."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [json.dumps(s["layout"].get("title", {}).get("text", ""), ensure_ascii=False) for s in chart_specs(at)]
+    return "\n".join(parts).replace("\\", "")
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """Chart titles, whether drawn in the figure or as bold text above it (ui.render.chart)."""
+    inside = [s["layout"].get("title", {}).get("text", "").split("<br>")[0] for s in chart_specs(at)]
+    above = [m.value.strip("*").replace("\\", "") for m in at.markdown
+             if m.value.startswith("**") and m.value.endswith("**")]
+    return [t for t in inside + above if t]
+
+
+UNREADABLE = re.compile(r"\b(None|nan|NaN|NaT|<NA>)\b")
+
+
+def assert_readable(at: AppTest) -> None:
+    """No 'None'/'nan' anywhere in the text; every metric label short enough for a quarter-width column."""
+    text = page_text(at)
+    assert not UNREADABLE.search(text), UNREADABLE.search(text)
+    for metric in at.metric:
+        assert len(metric.label) <= 28, metric.label
+
+
+def shown_cells(frame: pd.DataFrame) -> list[str]:
+    return [str(v) for column in frame.columns for v in frame[column].tolist()]
+
+
+def dataframe_headers(element) -> dict[str, str]:
+    """column -> header as shown (the column config's label, else the column's own name)."""
+    config = json.loads(element.proto.columns or "{}")
+    return {str(c): config.get(str(c), {}).get("label") or str(c) for c in element.value.columns}
+
+
+def outside_labels(trace: dict) -> None:
+    """A bar trace labelled in dark text outside its bars, never clipped by the plot area."""
+    assert trace["textposition"] == "outside" and trace["cliponaxis"] is False
+    assert trace["textfont"]["color"] in ("#111111", "#000000")
 
 
 def infos(at: AppTest) -> str:
@@ -142,20 +188,62 @@ def test_peers_default_converts_at_the_ecb_rate_with_break_even_as_sensitivity()
     assert at.number_input[0].value is None
     ecb = international.ecb_rate(2021)["eur_per_gbp"]
     expected = international.peer_comparison(HEADLINE).set_index("metro_code")
-    specs = chart_specs(at)
-    converted = next(s for s in specs if "peers at the ECB 2021 average" in s["layout"]["title"]["text"])
+    converted, break_even = chart_specs(at)
+    assert f"GDP per resident 2021, £ (peers at the ECB 2021 average, {international.rate_text(ecb)})" in chart_titles(at)
+    assert "Sensitivity: break-even exchange rate for each peer (€ per £)" in chart_titles(at)
     assert bar_values(converted, "München")[0] == pytest.approx(expected.at["DE003M", "gdp_per_head_eur"] / ecb)
-    break_even = next(s for s in specs if "break-even" in s["layout"]["title"]["text"])
     assert bar_values(break_even, "München")[0] == pytest.approx(expected.at["DE003M", "break_even_eur_per_gbp"])
     assert len(values(break_even["data"][0]["x"])) == len(HEADLINE)
     home = international.city_regions_gdp_per_head().set_index("area_code")["gdp_per_head_gbp"]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Core Cities' city regions combined, GDP per resident 2021"] == f"£{home['core-cities']:,.0f}"
-    assert metrics["Exchange rate used"] == f"£1 = €{ecb:.4f}"
-    munich = expected.loc["DE003M"]
-    assert metrics[f"München ({munich['country']}) vs Core Cities"] == f"{munich['premium_pct']:+.1f}%".replace("-", "−")
+    assert metrics["Core Cities combined"] == formatting.gbp(home["core-cities"])
+    assert metrics["Exchange rate used"] == international.rate_text(ecb) == f"£1 = {international.euro(ecb, 4)}"
+    for code, peer in expected.iterrows():  # each peer by name, its premium as a briefing prints it
+        assert metrics[f"{peer['metro_name']} ({peer['country']})"] == formatting.percent(peer["premium_pct"], signed=True)
     assert not at.warning  # no override
     assert at.query_params["eur"] == [""] or at.query_params["eur"] == ""
+    assert_readable(at)
+
+
+def test_peers_charts_are_labelled_in_briefing_style_outside_the_bars():
+    at = run_page("pages/european_peers.py")
+    converted, break_even = chart_specs(at)
+    for trace in converted["data"]:  # £ labels, dark, outside the bars, with room left for them on the axis
+        outside_labels(trace)
+        assert trace["text"] == [formatting.gbp(v) for v in values(trace["x"])]
+    longest = max(v for trace in converted["data"] for v in values(trace["x"]))
+    assert converted["layout"]["xaxis"]["range"][1] >= longest * 1.3
+    assert converted["layout"]["xaxis"]["tickprefix"] == "£" and "£" in converted["layout"]["xaxis"]["title"]["text"]
+    assert all("£" in trace["hovertemplate"] for trace in converted["data"])
+    (trace,) = break_even["data"]
+    outside_labels(trace)
+    assert trace["text"] == [international.euro(v, 2) for v in values(trace["x"])]
+    assert break_even["layout"]["xaxis"]["tickprefix"] == "€"
+    # never four figures to a row: the peers' metrics sit two to a row, so no name is cut off on a laptop
+    assert min(column.weight for column in at.columns) >= 0.4
+    # the charts' table alternatives: plain-English headers, every cell filled, values rounded as printed
+    bars = views.peer_bars(HEADLINE)
+    for table in (international.peer_chart_table(bars, international.ecb_rate(2021)["eur_per_gbp"]),
+                  international.break_even_chart_table(HEADLINE)):
+        assert not table.isna().any().any() and not any("_" in c for c in table.columns)
+        assert not UNREADABLE.search(" ".join(shown_cells(table)))
+    table = international.peer_chart_table(bars, international.ecb_rate(2021)["eur_per_gbp"])
+    assert table["GDP per resident (£)"].tolist() == [int(formatting.rounded(v, "£")) for v in bars["gdp_per_head_gbp"]]
+
+
+def test_peers_follow_the_area_chosen_in_the_sidebar():
+    at = run_page("pages/european_peers.py", area="E08000003")  # Manchester
+    chosen = international.chosen_area("E08000003")
+    home = international.city_regions_gdp_per_head().set_index("area_code")
+    region = home.loc[chosen["region_code"]]
+    assert formatting.gbp(region["gdp_per_head_gbp"]) in chosen["sentence"] and "Greater Manchester" in chosen["sentence"]
+    assert any(m.value.startswith(chosen["sentence"]) for m in at.markdown)
+    labels = [y for trace in chart_specs(at)[0]["data"] for y in values(trace["y"])]
+    marked = [y for y in labels if y.startswith("<b>▶")]
+    assert len(marked) == 1 and "Greater Manchester" in marked[0].replace("<br>", " ")
+    at = run_page("pages/european_peers.py", area="E06000014")  # York: in no Core City region
+    assert any("York is not in one of the ten Core City regions" in m.value for m in at.markdown)
+    assert not [y for trace in chart_specs(at)[0]["data"] for y in values(trace["y"]) if "▶" in y]
 
 
 def test_peers_rate_and_codes_from_the_url_override_the_ecb_rate():
@@ -165,18 +253,20 @@ def test_peers_rate_and_codes_from_the_url_override_the_ecb_rate():
     comparison = international.peer_comparison(["DE003M", "FR001MC"], 1.25).set_index("metro_code")
     metrics = {m.label: m.value for m in at.metric}
     munich = comparison.loc["DE003M"]
-    assert metrics[f"München ({munich['country']}) vs Core Cities"] == f"{munich['premium_pct']:+.1f}%".replace("-", "−")
+    assert metrics[f"München ({munich['country']})"] == formatting.percent(munich["premium_pct"], signed=True)
     assert metrics["Exchange rate used"] == "£1 = €1.25 (your override)"
     assert any("your stated rate" in w.value for w in at.warning)
-    converted = next(s for s in chart_specs(at) if "your stated rate, £1 = €1.25 (override)" in s["layout"]["title"]["text"])
+    assert any("your stated rate, £1 = €1.25 (override)" in t for t in chart_titles(at))
+    converted = chart_specs(at)[0]
     assert bar_values(converted, "München")[0] == pytest.approx(munich["gdp_per_head_eur"] / 1.25)
+    assert_readable(at)
 
 
 def test_peers_invalid_rate_falls_back_to_the_ecb_rate_with_a_notice():
     at = run_page("pages/european_peers.py", eur="lots")
     assert "link's exchange rate" in infos(at) and "ECB rate is used" in infos(at)
     assert at.number_input[0].value is None
-    assert any("peers at the ECB 2021 average" in s["layout"]["title"]["text"] for s in chart_specs(at))
+    assert any("peers at the ECB 2021 average" in t for t in chart_titles(at))
 
 
 # --------------------------------------------------------------------------------------------- Claims check
@@ -187,22 +277,68 @@ def expected_claims():
     return claims.claims_check(None)
 
 
-def test_claims_table_matches_claims_check(expected_claims):
+def test_every_claim_is_listed_in_full_with_its_verdict_in_words(expected_claims):
+    at = run_page("pages/claims_check.py")
+    blocks = [m.value for m in at.markdown]
+    text = page_text(at)
+    for result in expected_claims:
+        claimed = claims.claimed_text(result["claimed"], result["unit"])
+        assert result["claim"] in text and result["verdict"] in text, result["claim_id"]  # full text, never cut off
+        if result["verdict_code"] == "untestable":
+            assert any(result["claim"] in b and claimed in b and result["verdict"] in b for b in blocks)
+        else:
+            line = (f"Verdict: **{claims.VERDICT_SHORT[result['verdict_code']]}** · claimed {claimed} for "
+                    f"{result['period_described']} · recomputed {claims.format_value(result['primary_value'], result['unit'])}"
+                    f" for {result['primary_period']} · range over the definitions tried "
+                    f"{claims.range_text(result['range'], result['unit'])}")
+            assert line in blocks, line
+    assert_readable(at)
+
+
+def test_claims_table_shows_full_text_in_plain_english(expected_claims):
+    at = run_page("pages/claims_check.py")
+    (table,) = at.dataframe
+    shown = table.value
+    assert list(table.proto.column_order) == claims.TABLE_SHOWN
+    assert shown["Claim"].tolist() == [r["claim"] for r in expected_claims]
+    assert shown["Verdict in full"].tolist() == [r["verdict"] for r in expected_claims]
+    assert shown["Verdict"].tolist() == [claims.VERDICT_SHORT[r["verdict_code"]] for r in expected_claims]
+    assert shown["Claimed"].tolist() == [claims.claimed_text(r["claimed"], r["unit"]) for r in expected_claims]
+    assert shown["Recomputed (primary definition)"].tolist() == [
+        "" if r["verdict_code"] == "untestable" else claims.format_value(r["primary_value"], r["unit"])
+        for r in expected_claims]
+    # wrapped, wide columns: Streamlit wraps cell text when rows are taller than 4rem (64 px)
+    config = json.loads(table.proto.columns)
+    assert table.proto.row_height > 64 and config["Claim"]["width"] == "large" == config["Verdict in full"]["width"]
+    assert table.proto.placeholder == ""
+    cells = shown[claims.TABLE_SHOWN]
+    assert not cells.isna().any().any() and not UNREADABLE.search(" ".join(shown_cells(cells)))
+    assert not any("_" in header for header in claims.TABLE_SHOWN)
+
+
+def test_claims_detail_matches_claims_check(expected_claims):
     at = run_page("pages/claims_check.py", claim="cc_productivity_gap")
-    shown = at.dataframe[0].value
-    expected = views.claims_table(expected_claims)
-    for column in ("claim_id", "claimed", "verdict", "holds_on", "period_described", "primary_period"):
-        assert shown[column].tolist() == expected[column].tolist(), column
-    assert shown["primary_value"].fillna(-1).tolist() == pytest.approx(expected["primary_value"].fillna(-1).tolist())
-    # the detail: the primary definition on the period described, its k of n and range, and the chart of every value
     gap = next(r for r in expected_claims if r["claim_id"] == "cc_productivity_gap")
     metrics = {m.label: m.value for m in at.metric}
+    assert metrics["As claimed"] == claims.format_value(gap["claimed"], gap["unit"])
     assert metrics["Primary definition (2014)"] == claims.format_value(gap["primary_value"], gap["unit"])
     assert metrics["Holds on"] == f"{gap['holds_on_k_of_n']['k']} of {gap['holds_on_k_of_n']['n']}"
+    low, high = (claims.format_value(gap["range"][k], gap["unit"]) for k in ("min", "max"))
+    assert metrics["Range over those definitions"] == f"{low} to {high}"
     assert any(gap["verdict"] in m.value for m in at.markdown)
     assert any("Period the claim describes: 2014" in m.value for m in at.markdown)
-    chart = chart_specs(at)[0]
-    assert values(chart["data"][0]["x"]) == pytest.approx([gap["claimed"]] + [a["value"] for a in gap["alternatives"]])
+    (chart,) = chart_specs(at)
+    (trace,) = chart["data"]
+    assert values(trace["x"]) == pytest.approx([gap["claimed"]] + [a["value"] for a in gap["alternatives"]])
+    # labels as a briefing prints them (a true minus: −£11.0bn), dark, outside the bars; £ on the axis ticks
+    assert trace["text"] == [claims.format_value(v, gap["unit"]) for v in values(trace["x"])]
+    outside_labels(trace)
+    axis = chart["layout"]["xaxis"]
+    assert axis["range"][0] < min(values(trace["x"])) and axis["range"][1] > max(values(trace["x"]))
+    assert all(t.startswith(("£", "−£")) and t.endswith("bn") and "-" not in t for t in axis["ticktext"])
+    assert axis["title"]["text"] == "£bn a year"
+    assert any("Claimed vs recomputed: " + gap["claim"] in t for t in chart_titles(at))
+    assert_readable(at)
     # an invalid claim id falls back to the first numeric claim, with a notice (same process: cache hit)
     at = run_page("pages/claims_check.py", claim="made-up")
     assert "made-up" in infos(at)
@@ -214,14 +350,21 @@ def test_claims_european_detail_shows_the_ecb_rate_and_a_stated_rate_beside_it()
     assert at.number_input(key="claims_eur").value == 1.5
     munich = next(r for r in claims.claims_check(1.5) if r["claim_id"] == "intl_munich")
     text = infos(at)
-    assert f"£1 = €{munich['fx']['eur_per_gbp']:.4f}" in text and "European Central Bank" in text
-    assert f"£1 = €{munich['fx']['break_even_eur_per_gbp']:.3f}" in text and "not productivity" in text
+    assert international.rate_text(munich["fx"]["eur_per_gbp"]) in text and "European Central Bank" in text
+    assert international.rate_text(munich["fx"]["break_even_eur_per_gbp"], 3) in text and "not productivity" in text
+    assert "£1 = €1.5" in text
     assert any(munich["verdict"] in m.value for m in at.markdown)
     stated = [a["value"] for a in munich["alternatives"] if a["definition_id"].endswith("/stated-rate")]
-    chart = chart_specs(at)[0]
+    (chart,) = chart_specs(at)
     assert values(chart["data"][0]["x"])[-2:] == pytest.approx(stated)
+    assert chart["data"][0]["text"][-2:] == [formatting.percent(v) for v in stated]
+    assert all(t.endswith("%") for t in chart["layout"]["xaxis"]["ticktext"])
+    assert_readable(at)
     at = run_page("pages/claims_check.py", claim="scandi_local_income_tax", eur="0")
     assert "link's exchange rate" in infos(at) and "can't test this claim" in infos(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["As claimed"] == "more than 30.0%" and metrics["Primary definition"] == formatting.not_available()
+    assert_readable(at)
 
 
 # -------------------------------------------------------------------------------------------- Tax and spend
@@ -238,7 +381,7 @@ def test_tax_and_spend_options_come_from_the_url_and_match_fiscal():
     sensitivity = gap["sensitivity"]
     assert metrics["Range across all keys"] == f"£{sensitivity['min_gbp_bn']:,.1f}–{sensitivity['max_gbp_bn']:,.1f}bn"
     assert any("estimate" in w.value.lower() for w in at.warning)
-    titles = [s["layout"]["title"]["text"] for s in chart_specs(at)]
+    titles = chart_titles(at)
     assert any("estimate" in t.lower() for t in titles)
     assert at.query_params["k_nics"] in ("hmrc_income_tax", ["hmrc_income_tax"])
 
@@ -250,9 +393,14 @@ def test_case_studies_filtered_by_city_from_the_url():
     at = run_page("pages/case_studies.py", cities="Leeds,Atlantis")
     assert "Atlantis" in infos(at)
     leeds = case_studies.case_studies(["Leeds"])
-    assert any(m.value.startswith(f"**{len(leeds)} case stud") for m in at.markdown)
-    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
-    assert headings == [f"#### {p}" for p in leeds["project"]]
+    assert [h.value for h in at.main.header] == [f"{len(leeds)} case studies"]  # h2 under the h1 title, then h3s
+    headings = [m.value for m in at.markdown if m.value.startswith("#")]
+    assert headings == [f"### {p}" for p in leeds["project"]]
+    (table,) = at.dataframe
+    headers = dataframe_headers(table)
+    assert [headers[c] for c in table.proto.column_order] == ["City", "Project", "Policy area",
+                                                              "Featured figures (as published)"]
+    assert_readable(at)
 
 
 def test_data_and_methods_catalogue_and_full_download():
@@ -260,7 +408,18 @@ def test_data_and_methods_catalogue_and_full_download():
     catalogue = at.dataframe[0].value
     assert catalogue["indicator_id"].tolist() == views.indicator_ids()
     full = views.full_observations("gva_current")
-    assert any(c.value.startswith(f"{len(full):,} observations") for c in at.caption)
+    assert any(c.value.startswith(f"{formatting.number(len(full))} observations") for c in at.caption)
+    for table in at.dataframe:  # every table on the page has plain-English headers and shows no "None"
+        headers = dataframe_headers(table)
+        assert not [h for h in headers.values() if "_" in h], headers
+        assert table.proto.placeholder == "", headers
+    catalogue_headers = dataframe_headers(at.dataframe[0])
+    assert catalogue_headers["polarity"] == "Polarity" and catalogue_headers["indicator_id"] == "Indicator ID"
+    polarity = json.loads(at.dataframe[0].proto.columns)["polarity"]["type_config"]["options"]
+    assert {o["label"] for o in polarity} == {"higher is better", "lower is better", "neither"}
+    value = json.loads(next(t for t in at.dataframe if "value" in t.value.columns).proto.columns)["value"]
+    assert value["label"] == f"Value ({formatting.unit_label('£ million')})"
+    assert_readable(at)
     at = run_page("pages/data_and_methods.py", indicator="nope; drop")
     assert "indicator" in infos(at)
 
