@@ -1,23 +1,32 @@
-"""Render a chart the same way everywhere: title, units, source line, table alternative, downloads."""
+"""Render a chart the same way everywhere: title and definition above it, units, source line, image exports beside
+it, a table alternative and downloads that carry their own metadata."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import figures
+from indicators import figures, labels
+from indicators.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
 from indicators.memo import per_database
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
 DIVERGING = "RdBu"  # blue = better, red = worse once polarity is applied
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMAGE_EXPORTS_AT_ONCE = 2  # process-wide: drawing an image takes a browser or matplotlib seconds of CPU
+IMAGE_WAIT_S = 30
+_image_slots = threading.BoundedSemaphore(IMAGE_EXPORTS_AT_ONCE)
 
 
 def sync_param(param: str, value) -> None:
@@ -29,40 +38,175 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "data"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~$:&|#!{}])")
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]<>~$|])")
+
+
+def markdown_escape(text, *, label: bool = False) -> str:
+    """`text` (which may hold area names or other data) as st.markdown shows it literally, on one line: Markdown's
+    and Streamlit's special characters backslash-escaped (emphasis, links, HTML, LaTeX `$`, `:color[…]` directives,
+    `:emoji:` codes), and a leading list or numbered-list marker defused. `label=True` for a widget label (inline
+    Markdown only): emphasis, code, links, directives and LaTeX are escaped, and colons are left as they read."""
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    # Streamlit turns :smile: and :material/home: into icons after Markdown has undone the escapes: an invisible word
+    # joiner after the first colon keeps them as typed
+    text = re.sub(r":(?=(?:material/)?[\w+-]+:)", ":\u2060", text)
+    if label:  # a colon starting a directive (:red[…]) is escaped too
+        return re.sub(r":(?=[\w-]+\\\[)", r"\\:", _LABEL_SPECIAL.sub(r"\\\1", text))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^([-+=])", r"\\\1", text))
+
+
 def style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None) -> go.Figure:
-    """Title and subtitle (the definition) on the figure; the source line is the caption right under it on screen and
-    is baked into the PNG/SVG exports (indicators.figures).
+    """Colours, font and margins for the on-screen chart. The title and subtitle (the definition) are drawn by
+    `chart` as text above the figure, where they wrap on a phone instead of being cut off; the PNG/SVG exports bake
+    title, subtitle and source line in (indicators.figures). `title` and `subtitle` are accepted for the figure
+    cache's key and for callers, and not put on the figure.
 
     Plain attribute assignments: `update_layout` parses every keyword as a property path (~5 ms a chart, against
     ~1 ms). No named template: Streamlit's theme styles the chart on screen, and assigning one such as "plotly_white"
     deep-copies it on every call (~15 ms a chart) and adds ~6 KB to every chart message. Pages use no subplots, so
     the y axis title goes on the one y axis."""
     layout = fig.layout
-    layout.title = {"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0, "xanchor": "left"}
     layout.colorway = PALETTE
-    layout.margin = {"t": 80, "b": 40, "l": 10, "r": 10}
+    layout.margin = {"t": 40, "b": 40, "l": 10, "r": 10}  # room at the top for the mode bar and labels above bars
     layout.font = {"family": "Arial, sans-serif", "size": 13}
     if y_title:
         layout.yaxis.title.text = y_title
     return fig
 
 
-def downloads(table: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX downloads of exactly the data shown."""
-    left, right = st.columns(2)
-    # files are generated only when clicked (deferred), so reruns don't pay for writing every table as XLSX
-    left.download_button("Download CSV", lambda: table.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
-                         key=f"{key}-csv", width="stretch", on_click="ignore")
-    right.download_button("Download XLSX", lambda: xlsx_bytes(table), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}-xlsx", width="stretch", on_click="ignore")
+# ------------------------------------------------------------------------------------------------ downloads
 
 
-def xlsx_bytes(table: pd.DataFrame) -> bytes:
-    """The table as an Excel workbook."""
+def current_view() -> str:
+    """The address of the view being shown: the page's URL and its query string (empty outside a browser session)."""
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    return labels.view_url(st.context.url, params)
+
+
+@per_database
+def _source_rows() -> tuple[dict, ...]:
+    """The warehouse's provenance rows (publisher, title, release, licence); memoised, never mutate."""
+    from indicators import catalog  # local: keeps ui.render importable without the warehouse
+
+    frame = catalog.sources()
+    return tuple(frame[["publisher", "title", "release", "licence"]].to_dict("records"))
+
+
+def licence_for(source: str) -> str:
+    """The licences of the releases named in a source line, read from the warehouse's sources table."""
+    return labels.licences(source, list(_source_rows()))
+
+
+def complete(meta: Meta) -> Meta:
+    """`meta` with its licence filled in from the sources it names, when not given."""
+    return meta if meta.licence else dataclasses.replace(meta, licence=licence_for(meta.source))
+
+
+def today() -> str:
+    """Today as GOV.UK writes a date: 1 December 2026."""
+    now = date.today()
+    return f"{now.day} {now:%B %Y}"
+
+
+def csv_bytes(table: pd.DataFrame, meta: Meta | None = None, units=None, *, downloaded: str | None = None) -> bytes:
+    """A CSV opening with the metadata lines ('# Title: …', '# Source: …', '# Licence: …'), a blank line, then the
+    table with plain-English headers and values rounded as displayed (UTF-8 with a byte-order mark, so Excel reads
+    '£' correctly)."""
+    head = labels.csv_header(meta, table, today() if downloaded is None else downloaded) if meta is not None else ""
+    body = labels.for_download(table, units).to_csv(index=False, lineterminator="\n")
+    return (head + body).encode("utf-8-sig")
+
+
+def xlsx_bytes(table: pd.DataFrame, meta: Meta | None = None, units=None, *, downloaded: str | None = None) -> bytes:
+    """An Excel workbook: an "About" sheet (title, definition, unit, period, source, licence, view) and a "Data"
+    sheet with the table: bold headers, fitted column widths, number formats as displayed ('"£"#,##0', '0.0"%"')."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    about = book.active
+    about.title = "About"
+    about.append(["Field", "Value"])
+    for name, text in labels.meta_fields(meta or Meta(), table, today() if downloaded is None else downloaded):
+        about.append([name, text])
+    for cell in about["A"]:
+        cell.font = Font(bold=True)
+    for cell in about["B"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    about.column_dimensions["A"].width = 14
+    about.column_dimensions["B"].width = 100
+
+    prepared = labels.prepare(table, units)
+    data = book.create_sheet("Data")
+    headers = list(prepared.frame.columns)
+    data.append(headers)
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    data.freeze_panes = "A2"
+    widths = [len(h) for h in headers]
+    for row in prepared.frame.itertuples(index=False, name=None):
+        data.append([_cell(v) for v in row])
+    for j, name in enumerate(headers, start=1):
+        unit = prepared.units.get(name)
+        for i, cell in enumerate(data.iter_rows(min_row=2, min_col=j, max_col=j), start=0):
+            cell = cell[0]
+            value = cell.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                row_unit = unit[i] if isinstance(unit, list) else unit
+                if isinstance(row_unit, str) and row_unit:
+                    cell.number_format = labels.excel_format(row_unit, value)
+                widths[j - 1] = max(widths[j - 1], len(f"{value:,}") + 2)
+            elif value is not None:
+                widths[j - 1] = max(widths[j - 1], len(str(value)))
+        data.column_dimensions[get_column_letter(j)].width = min(max(widths[j - 1] + 2, 8), 60)
     buffer = io.BytesIO()
-    table.to_excel(buffer, index=False, sheet_name="data")
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(value):
+    """A value openpyxl can write (anything else as its text)."""
+    if value is None or isinstance(value, (str, int, float, bool, date)):
+        return value
+    return str(value)
+
+
+def download_meta(name: str, meta: Meta | None = None, **fields: str) -> Meta:
+    """The metadata of a download: `meta` with any non-empty keyword field over it, a title from the file name when
+    none is given, and the URL of the view now (a deferred download runs outside the session, so it is read here)."""
+    meta = dataclasses.replace(meta or Meta(), **{k: v for k, v in fields.items() if v})
+    if not meta.title:
+        meta = dataclasses.replace(meta, title=name.replace("-", " ").capitalize())
+    return meta if meta.view else dataclasses.replace(meta, view=current_view())
+
+
+def downloads(table: pd.DataFrame, name: str, key: str, *, meta: Meta | None = None, units=None,
+              title: str = "", definition: str = "", unit: str = "", period: str = "", source: str = "",
+              licence: str = "", note: str = "") -> None:
+    """CSV and XLSX downloads of exactly the data shown, opening with their metadata (title, definition, unit, period,
+    source, licence, the URL of the view), with plain-English headers and values rounded as displayed.
+
+    Args:
+        table, name, key: the table, the file name (without extension) and the widget key prefix.
+        meta: a `Meta` (render.Meta), or the same fields as keywords (a keyword given overrides the Meta's field).
+            Unit and period default to the table's own; the licence is read from the sources the `source` line names.
+        units: {column: warehouse unit} for columns whose unit the name does not say, or one unit for the value
+            columns (see indicators.labels.for_download); defaults to meta.unit.
+    Files are generated only when clicked (deferred), so reruns don't pay for writing every table as XLSX."""
+    meta = download_meta(name, meta, title=title, definition=definition, unit=unit, period=period, source=source,
+                         licence=licence, note=note)
+    units = (meta.unit or None) if units is None else units
+    left, right = st.columns(2)
+    left.download_button("Download CSV", lambda: csv_bytes(table, complete(meta), units), f"{name}.csv", "text/csv",
+                         key=f"{key}-csv", width="stretch", on_click="ignore")
+    right.download_button("Download XLSX", lambda: xlsx_bytes(table, complete(meta), units), f"{name}.xlsx",
+                          XLSX_MIME, key=f"{key}-xlsx", width="stretch", on_click="ignore")
+
+
+# ------------------------------------------------------------------------------------------------ charts
 
 
 FIGURES_KEPT = 256  # styled figures kept per database (least recently used dropped first)
@@ -96,48 +240,116 @@ def styled_figure(fig: go.Figure | Callable[[], go.Figure], title: str, subtitle
 
 def chart(fig: go.Figure | Callable[[], go.Figure], *, title: str, subtitle: str, source: str,
           table: pd.DataFrame | Callable[[], pd.DataFrame], key: str, y_title: str | None = None,
-          on_select: str | None = None, note: str | None = None, cache: tuple | None = None):
-    """Show a styled Plotly chart with its source line, a table alternative and downloads.
+          on_select: str | None = None, note: str | None = None, cache: tuple | None = None,
+          units=None, unit: str = "", period: str = ""):
+    """Show a chart under its title and definition, with its source line and image exports under it, a table
+    alternative and downloads.
 
     `table` may be a function returning the table, called only when the table is opened;
     `cache`: everything the figure depends on, with `fig` a function building it (see styled_figure);
     on_select="rerun" makes points selectable and returns Streamlit's selection event (else None);
-    `note` is a caption under the chart (e.g. how to read the colours).
+    `note` is a caption under the chart (e.g. how to read the colours);
+    `units`, `unit`, `period`: for the downloads (see `downloads`); title, definition and source are passed on.
     """
+    # Title and definition as text, not in the figure: text wraps on a phone where a Plotly title is cut off.
+    # Escaped: titles carry area names from the data.
+    st.markdown(f"**{markdown_escape(title)}**")
+    if subtitle:
+        st.caption(markdown_escape(subtitle))
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    fig = styled_figure(fig, title, subtitle, y_title, None if cache is None else (key, *cache))
+    depends = None if cache is None else (key, *cache)
+    fig = styled_figure(fig, title, subtitle, y_title, depends)
     # Plotly's own camera button is removed: its PNG would lack the source; the image buttons below bake it in
     event = st.plotly_chart(fig, width="stretch", key=key,
-                            config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
+                            config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"],
+                                    "topojsonURL": figures.BASE_MAP_URL},
                             **options)
-    st.caption(f"{note} {source}" if note else source)
+    words, images = st.columns([3, 2])
+    words.caption(f"{note} {source}" if note else source)
+    with images:
+        image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key, depends=depends)
     # The table alternative is built only once opened: a closed one costs neither an Arrow conversion on every rerun
     # nor, on a first visit, the browser's data-grid bundle (about 1.4 MB) competing with the chart for the main thread.
-    if lazy_table(f"Table: {title}", key, table, slug(title)):
-        image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key)
+    unit = unit or (units if isinstance(units, str) else "")
+    lazy_table(f"Table: {markdown_escape(title, label=True)}", key, table, slug(title),
+               meta=Meta(title=title, definition=subtitle, unit=unit, period=period, source=source), units=units)
     return event if on_select else None
 
 
-def lazy_table(label: str, key: str, table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> bool:
+def lazy_table(label: str, key: str, table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *,
+               meta: Meta | None = None, units=None, **fields) -> bool:
     """An expander holding a table and its CSV/XLSX downloads, built only once opened (`table` may be a function);
-    returns whether it is open, with its content drawn inside it."""
+    returns whether it is open, with its content drawn inside it. `meta`/`fields`/`units` as for `downloads` (the
+    title defaults to the label without "Table: ")."""
     section = st.expander(label, key=f"{key}-table", on_change="rerun")
     if section.open:
         with section:
             table = table() if callable(table) else table
-            st.dataframe(table, hide_index=True, width="stretch")
-            downloads(table, name, key)
+            if meta is None:
+                title = re.sub(r"^Table:\s*", "", label)
+                meta = Meta(title=title[:1].upper() + title[1:])
+            st.dataframe(table, hide_index=True, width="stretch", placeholder="",
+                         column_config=screen_columns(table, units or meta.unit))
+            downloads(table, name, key, meta=meta, units=units, **fields)
     return section.open
 
 
-def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, key: str) -> None:
-    """PNG and SVG of a chart with title, definition, source line and date baked in (built on request: it takes seconds)."""
-    if st.button("Prepare PNG and SVG images", key=f"{key}-images"):
-        with st.spinner("Drawing the images…"):
-            images = figures.chart_images(fig, title=title, subtitle=subtitle, source=source)
-        for column, fmt in zip(st.columns(len(figures.FORMATS)), figures.FORMATS):
-            column.download_button(f"Download {fmt.upper()}", images[fmt], f"{slug(title)}.{fmt}", figures.MIME[fmt],
-                                   key=f"{key}-{fmt}", width="stretch")
+def screen_columns(table: pd.DataFrame, units=None) -> dict:
+    """st.dataframe column settings: plain-English headers, and thousands separators with the decimals shown
+    elsewhere for a number column in one known unit (the data themselves are unchanged)."""
+    settings = {}
+    found = labels.cell_units(table, units or None)
+    for column in table.columns:
+        name = labels.header(column)
+        unit = found.get(column)
+        if isinstance(unit, str) and unit and table[column].notna().any():
+            places = labels.decimals(unit, float(table[column].abs().min()))
+            settings[column] = st.column_config.NumberColumn(name, format=f"%,.{places}f")
+        elif name != column:
+            settings[column] = st.column_config.Column(name)
+    return settings
+
+
+# ------------------------------------------------------------------------------------------------ images
+
+
+def _images_digest(fig: go.Figure, title: str, subtitle: str, source: str, depends: tuple | None) -> str:
+    """What the images depend on: the figure's cache tuple where it has one (cheap), else the figure itself."""
+    what = repr(depends) if depends is not None else fig.to_json()
+    return hashlib.sha256("\x1f".join((what, title, subtitle, source)).encode()).hexdigest()
+
+
+def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, key: str,
+                    depends: tuple | None = None) -> None:
+    """PNG and SVG of a chart with title, definition, source line and date baked in. Drawn on request (it takes
+    seconds, at most IMAGE_EXPORTS_AT_ONCE at a time in the process), then kept in the session for this chart and
+    definition, so both buttons stay after either is used."""
+    held_key = f"_images-{key}"
+    held = st.session_state.get(held_key)
+    if held is not None and held[0] != _images_digest(fig, title, subtitle, source, depends):
+        held = None  # the chart changed: the images kept no longer show it
+        del st.session_state[held_key]
+    place = st.empty()
+    if held is None:
+        if not place.button("Prepare PNG and SVG images", key=f"{key}-images", width="stretch"):
+            return
+        if not _image_slots.acquire(timeout=IMAGE_WAIT_S):
+            place.warning("Images are being drawn for other visitors; please try again in a moment.")
+            return
+        try:
+            with st.spinner("Drawing the images…"):
+                drawn = figures.chart_images(fig, title=title, subtitle=subtitle, source=source)
+        finally:
+            _image_slots.release()
+        held = (_images_digest(fig, title, subtitle, source, depends), drawn)
+        st.session_state[held_key] = held
+    row = place.container(horizontal=True)
+    for fmt in figures.FORMATS:
+        row.download_button(f"Download {fmt.upper()}", held[1][fmt], f"{slug(title)}.{fmt}", figures.MIME[fmt],
+                            key=f"{key}-{fmt}", width="stretch", on_click="ignore")
+
+
+# ------------------------------------------------------------------------------------------------ panels
 
 
 def how_calculated(provenance: dict, key: str) -> None:
