@@ -61,6 +61,10 @@ with st.expander("Table: case studies shown"):
                      "featured_figures": st.column_config.TextColumn("Featured figures (as published)", width="large"),
                      "case_id": st.column_config.TextColumn("Case study ID"),
                      "source_id": st.column_config.TextColumn("Source ID")})
-    render.downloads(found, "case-studies", "case-table")
+    render.downloads(found, "case-studies", "case-table", title="Case studies of place-based working",
+                     definition="Examples quoted from the publication with attribution; not official statistics, not "
+                     "verified by the project.", period=str(publication.get("release_date", "")),
+                     source=f"{publication.get('publisher', '')}, {publication.get('title', '')}",
+                     licence=publication.get("licence", ""))
 st.caption(f"Source: {publication.get('publisher', '')}, {publication.get('title', '')} "
            f"({publication.get('release', '')}). Licence: {publication.get('licence', '')}.")

@@ -70,9 +70,9 @@ table = claims.briefing_table(results)
 with st.expander("Table: all claims, with downloads"):
     st.dataframe(
         table, hide_index=True, width="stretch", key="claims-table", column_order=claims.TABLE_SHOWN, placeholder="",
-        row_height=120,
+        row_height=120, height=620,  # rows taller than 4rem wrap their text
         column_config={
-            "Claim": st.column_config.TextColumn(width="large", pinned=True),
+            "Claim": st.column_config.TextColumn(width="large"),
             "Verdict": st.column_config.TextColumn(width="medium"),
             "Holds on (k of n)": st.column_config.TextColumn(help="Definitions tried for the data period on which "
                                                              f"the claim is within ±{claims.TOLERANCE_PCT:g}%"),
@@ -80,7 +80,13 @@ with st.expander("Table: all claims, with downloads"):
             "Primary definition": st.column_config.TextColumn(width="large"),
         },
     )
-    render.downloads(table, "claims-check", "claims-table")
+    render.downloads(table, "claims-check", "claims-table", title="Claims check: every claim tested on the period it "
+                     "describes", definition=f"Each claim against a primary definition declared in advance; it holds "
+                     f"within ±{claims.TOLERANCE_PCT:g}% of the claimed value. Range and 'holds on k of n' over the "
+                     "definitions tried for the same period.", period="each claim's own (see the period columns)",
+                     source="The publications named in the Source column; recomputations from the official releases "
+                     "listed under Data and methods (ONS, HM Treasury, Eurostat, European Central Bank). Project's own "
+                     "calculation.")
 
 st.header("One claim in detail")
 by_id = {r["claim_id"]: r for r in results}
@@ -146,7 +152,8 @@ if claim_id in numeric:
                  "rate, never counted)",
                  source="Source: " + result["source"] + "; recomputations from the official releases listed under "
                  "Data and methods" + (f" and {result['fx']['source']}" if result["fx"] else "") +
-                 ". Project's own calculation.", table=claims.comparison_table(result), key="claims-chart")
+                 ". Project's own calculation.", table=claims.comparison_table(result), key="claims-chart",
+                 unit=claims.unit_words(result["unit"]), period=result["period_described"])
     comparison = claims.comparison(result)
     st.markdown("\n".join(f"- **{f} ({p}):** {d} — {v}" for f, p, d, v in
                           zip(comparison["figure"], comparison["period"], comparison["definition"],

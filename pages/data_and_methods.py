@@ -62,7 +62,9 @@ st.dataframe(indicators, hide_index=True, width="stretch", key="catalog-table", 
     "release": st.column_config.TextColumn("Release", width="medium"),
     "release_date": st.column_config.TextColumn("Release date"), "vintage": st.column_config.TextColumn("Vintage"),
     "licence": st.column_config.TextColumn("Licence")})
-render.downloads(indicators, "indicator-catalogue", "catalog-table")
+render.downloads(indicators, "indicator-catalogue", "catalog-table", title="Indicator catalogue",
+                 definition="Every indicator in the dashboard: definition, unit, polarity, source release, vintage, "
+                 "caveats and licence.", source="The official releases listed under Data and methods.")
 
 st.header("Official releases read (provenance)")
 releases = catalog.sources()
@@ -73,7 +75,9 @@ st.dataframe(releases, hide_index=True, width="stretch", key="sources-table", pl
     "release_date": st.column_config.TextColumn("Release date"), "vintage": st.column_config.TextColumn("Vintage"),
     "raw_files": st.column_config.TextColumn("Files read"), "licence": st.column_config.TextColumn("Licence"),
     "url": st.column_config.LinkColumn("Address (URL)"), "notes": st.column_config.TextColumn("Notes", width="large")})
-render.downloads(releases, "sources", "sources-table")
+render.downloads(releases, "sources", "sources-table", title="Official releases read (provenance)",
+                 definition="One row per release the project's extraction code reads.",
+                 source="The releases listed in the table.")
 
 st.header("Full download of one indicator")
 ids = views.indicator_ids()
@@ -102,7 +106,10 @@ with st.expander(f"Table: every observation of {entry['name']}"):
         "unit": st.column_config.SelectboxColumn("Unit", options=sorted(set(full["unit"])),
                                                  format_func=formatting.unit_label),
         "source_id": st.column_config.TextColumn("Source ID")})
-render.downloads(full, f"{chosen}-all-observations", "full-table")
+render.downloads(full, f"{chosen}-all-observations", "full-table", title=f"{entry['name']}: every observation",
+                 definition=entry["definition"], unit=entry["unit"],
+                 source=f"{entry['publisher']}, {entry['release']} (vintage {entry['vintage']})",
+                 licence=entry["licence"], note=f"Caveats: {entry['caveats']}")
 
 st.header("Published first: where each figure comes from")
 st.markdown(

@@ -118,7 +118,8 @@ st.markdown(chosen["sentence"] + (" Its bar is marked ▶ in bold." if chosen["r
 render.chart(_bar_figure(bars), title=f"GDP per resident 2021, £ ({used['chart_label']})",
              subtitle=definition, source=source + (" Exchange rate: your stated override." if used["basis"] == "stated"
                                                    else ""),
-             table=international.peer_chart_table(bars, used["eur_per_gbp"]), key="peers-gbp")
+             table=international.peer_chart_table(bars, used["eur_per_gbp"]), key="peers-gbp",
+             period=str(international.PEER_YEAR))
 
 peers = bars[bars["group"] == "European peer"]
 st.markdown("**Each peer against the Core Cities' city regions combined, "
@@ -157,7 +158,8 @@ be_fig.update_layout(height=max(380, 40 * len(break_even) + 220))
 render.chart(be_fig, title="Sensitivity: break-even exchange rate for each peer (€ per £)",
              subtitle="Peer GDP per resident (€) ÷ Core Cities' city regions combined GDP per resident (£), 2021; "
              "a peer is ahead whenever £1 buys fewer euros than its bar",
-             source=source, table=international.break_even_chart_table(codes), key="peers-break-even")
+             source=source, table=international.break_even_chart_table(codes), key="peers-break-even",
+             period=str(international.PEER_YEAR))
 
 st.info(f"**Limits.** {international.LIMITS}", icon="⚠️")
 render.how_calculated(provenance, key="peers-how")
