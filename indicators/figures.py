@@ -398,7 +398,8 @@ LABEL_SIDES = ("middle right", "middle left", "top center", "bottom center", "to
 def label_sides(lons: list[float], lats: list[float], labels: list[str], char_deg: float = 0.13,
                 line_deg: float = 0.28) -> list[str]:
     """Where to put each point's label so labels do not overlap each other or other points (Plotly textposition
-    names): the first side in LABEL_SIDES that is clear, the most crowded points placed first; right if none is.
+    names): the first side in LABEL_SIDES that is clear, the most crowded points placed first; where none is, the
+    side that overlaps least.
 
     Sizes are in degrees at the zoom the UK maps use: a character is about `char_deg` wide, a line `line_deg` high.
     """
@@ -418,12 +419,13 @@ def label_sides(lons: list[float], lats: list[float], labels: list[str], char_de
                  "top right": (right[0], up[0], right[1], up[1]), "bottom right": (right[0], down[0], right[1], down[1]),
                  "top left": (left[0], up[0], left[1], up[1]), "bottom left": (left[0], down[0], left[1], down[1])}
 
-        def clear(box):
-            overlaps = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken)
-            covers = any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points if (x, y) != (lon, lat))
-            return not overlaps and not covers
+        def crowding_of(box):  # overlap with labels already placed, and points covered (one weighs like a label)
+            overlap = sum(max(0, min(box[2], b[2]) - max(box[0], b[0])) * max(0, min(box[3], b[3]) - max(box[1], b[1]))
+                          for b in taken)
+            covered = sum(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points if (x, y) != (lon, lat))
+            return overlap + covered * width * height
 
-        sides[i] = next((name for name in LABEL_SIDES if clear(boxes[name])), LABEL_SIDES[0])
+        sides[i] = min(LABEL_SIDES, key=lambda name: crowding_of(boxes[name]))  # the first clear side, else the least crowded
         taken.append(boxes[sides[i]])
     return [sides[i] for i in range(len(points))]
 
@@ -461,9 +463,9 @@ def _lookup(feature: dict, key: list[str]):
 
 # SVG maps (Plotly geo), not web maps: their labels need no glyph server (web-map labels are fetched from a third
 # party), they carry a halo, they fit the UK to any width (fitbounds) and they need no WebGL.
-# A 12-px label on a phone-width UK map (about 33 px a degree of longitude), in degrees: labels placed for a phone
-# stay clear on a laptop too.
-MAP_CHAR_DEG, MAP_LINE_DEG = 0.22, 0.26
+# A 12-px label on a phone-width UK map (about 16 px a degree of longitude; a degree of latitude is ~1.7 times taller
+# on the Mercator projection at the UK's latitudes), in degrees: labels placed for a phone stay clear on a laptop too.
+MAP_CHAR_DEG, MAP_LINE_DEG = 0.45, 0.6
 HALO = "-1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff, 1px 1px 2px #fff, 0 0 4px #fff"
 BASE_FILL, BASE_LINE = "#E9ECEF", "#FFFFFF"
 # Plotly's SVG maps load a world base map from its CDN even when hidden: they are pointed at the empty one served
