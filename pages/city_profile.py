@@ -29,8 +29,7 @@ headline = table[table["measure"].isin(measures.HEADLINE)]
 columns = st.columns(len(headline))
 for column, row in zip(columns, headline.itertuples()):
     column.metric(f"{row.name} ({row.period})", formatting.headline(row.value, row.unit),
-                  delta=f"{row.gap_text} vs {bench_label}", border=True,
-                  delta_color="normal" if row.polarity == "higher_is_better" else "off",
+                  delta=f"{row.gap_text} vs {bench_label}", border=True, **render.delta_style(row.gap_pct, row.polarity),
                   help=f"{formatting.value(row.value, row.unit)}. {name}: {row.area_method}. {row.benchmark_name}: "
                   f"{formatting.value(row.benchmark_value, row.unit)}, {row.method}."
                   + (f" Coverage: {row.coverage_note}." if row.coverage_note else ""))

@@ -23,6 +23,7 @@ a.metric(f"{name}, {result['year']}", formatting.headline(result["value"], chose
          help=f"{chosen.label} ({chosen.unit}), {result['area_name']}: {result['method']}.")
 b.metric(result["benchmark_name"], formatting.headline(result["benchmark_value"], chosen.unit),
          delta=f"{formatting.percent(result['gap_pct'], signed=True)} gap", border=True,
+         **render.delta_style(result["gap_pct"], "higher_is_better"),
          help=f"{result['benchmark_name']}: {result['benchmark_method']}.")
 c.metric("Shortfall, £ a year" if result["gap_gbp_bn"] >= 0 else "Surplus, £ a year",
          formatting.gbp_bn(abs(result["gap_gbp_bn"])), border=True,

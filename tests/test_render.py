@@ -269,3 +269,11 @@ def test_values_and_formats_agree_with_the_one_formatter():
                         (1154221.4, "persons"), (53.04, "GBP bn per year")):
         shown = labels.rounded(value, unit)
         assert formatting.value(shown, unit) == formatting.value(value, unit)
+
+
+def test_a_gap_with_a_true_minus_gets_the_right_arrow_and_colour():
+    assert render.delta_style(-13.85, "higher_is_better") == {"delta_arrow": "down", "delta_color": "red"}
+    assert render.delta_style(2.0, "higher_is_better") == {"delta_arrow": "up", "delta_color": "green"}
+    assert render.delta_style(2.0, "lower_is_better") == {"delta_arrow": "up", "delta_color": "red"}
+    assert render.delta_style(-2.0, "neutral") == {"delta_arrow": "down", "delta_color": "gray"}
+    assert render.delta_style(0.01, "higher_is_better") == {"delta_arrow": "off", "delta_color": "off"}

@@ -352,6 +352,17 @@ def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, k
 # ------------------------------------------------------------------------------------------------ panels
 
 
+def delta_style(gap: float | None, polarity: str) -> dict:
+    """st.metric keywords for a gap written with a true minus sign (Streamlit reads the direction from a leading
+    hyphen only): the arrow follows the gap's sign, the colour says better (green) or worse (red) by polarity."""
+    if gap is None or abs(gap) < 0.05:
+        return {"delta_arrow": "off", "delta_color": "off"}
+    if polarity not in ("higher_is_better", "lower_is_better"):
+        return {"delta_arrow": "up" if gap > 0 else "down", "delta_color": "gray"}
+    better = (gap > 0) == (polarity == "higher_is_better")
+    return {"delta_arrow": "up" if gap > 0 else "down", "delta_color": "green" if better else "red"}
+
+
 def how_calculated(provenance: dict, key: str) -> None:
     """The "How was this calculated?" panel: formula, inputs and the releases they come from."""
     with st.expander("How was this calculated?"):
