@@ -53,21 +53,20 @@ source = measures.source(measure_id)
 # 1. ranking
 ranked = measures.ranking(measure_id, d.year, "lad", areas)
 period = ranked["period"].iloc[0] if len(ranked) else d.year
-labels = [names[c] for c in ranked["area_code"]]
+labels = [f"{names[c]} (rank {r})" for c, r in zip(ranked["area_code"], ranked["rank"])]  # the bar keeps the value
 fig = go.Figure(go.Bar(
     y=labels, x=ranked["value"], orientation="h",
     marker={"color": [render.HIGHLIGHT if c else render.PALETTE[0] for c in ranked["is_core_city"]],
             "pattern": {"shape": ["/" if c else "" for c in ranked["is_core_city"]]}},
-    text=[f"{formatting.value(v, m.unit)} · rank {r} of {n}" for v, r, n in
-          zip(ranked["value"], ranked["rank"], ranked["out_of"])],
+    text=[formatting.headline(v, m.unit) for v in ranked["value"]],
     textposition="outside", cliponaxis=False, textfont={"color": "#111111"},
     hovertemplate="%{y}: " + formatting.hover(m.unit) + "<extra></extra>",
 ))
 fig.update_layout(yaxis={"autorange": "reversed"}, height=120 + 40 * len(ranked), margin={"r": 10})
-fig.update_xaxes(title_text=formatting.unit_label(m.unit), range=[0, ranked["value"].max() * 1.6],  # room for the labels
+fig.update_xaxes(title_text=formatting.unit_label(m.unit), range=[0, ranked["value"].max() * 1.3],  # room for the labels
                  **formatting.axis(m.unit))
-render.chart(fig, title=f"{m.name}: ranking of the chosen areas", subtitle=f"{period} · rank among all UK local authorities, "
-             "best first · Core Cities hatched", source=source, key="cmp-rank",
+render.chart(fig, title=f"{m.name}: ranking of the chosen areas", subtitle=f"{period} · rank among all "
+             f"{ranked['out_of'].iloc[0] if len(ranked) else ''} UK local authorities, best first · Core Cities hatched", source=source, key="cmp-rank",
              note=measures.coverage_caption(ranked),
              table=ranked[["rank", "out_of", "area_code", "area_name", "is_core_city", "period", "value", "method",
                            "coverage_note"]])

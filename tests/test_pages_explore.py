@@ -182,8 +182,8 @@ def test_compare_follows_the_sidebar_basis_and_names_a_hand_made_pick_custom():
     assert any("city-region geography does not apply here" in c.value for c in at.caption)  # says why not
     bars = spec(at, 0)["data"][0]
     ranked = measures.ranking("gva_per_job", 2022, "lad", measures.peers("E08000035", "core"))
-    assert arr(bars["text"])[0] == f"{formatting.value(ranked['value'][0], '£ per filled job')} · rank " \
-        f"{ranked['rank'][0]} of {ranked['out_of'][0]}"
+    assert arr(bars["text"])[0] == formatting.gbp(ranked["value"][0])  # short enough to sit beside a bar on a phone
+    assert arr(bars["y"])[0] == f"{measures.city_name(ranked['area_code'][0])} (rank {ranked['rank'][0]})"
     assert bars["textposition"] == "outside" and bars["cliponaxis"] is False  # dark labels beside the bars
     at.multiselect(key="cmp_areas").set_value(["E08000035", "E08000019"]).run()
     assert at.selectbox(key="cmp_preset").value == "custom"  # the label no longer claims "Core Cities"
