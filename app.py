@@ -1,5 +1,7 @@
 """Core Cities indicators dashboard: the frame around every page (navigation, shared controls, footer)."""
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit import runtime
 
@@ -7,7 +9,14 @@ from indicators import warmup
 from indicators.catalog import warehouse_summary
 from ui import state
 
-st.set_page_config(page_title="Core Cities indicators", page_icon=":material/location_city:", layout="wide")
+# The favicon is a file in the repository, served by this app: a Material icon name or an emoji would make the browser
+# fetch it from a third-party font host on every visit (fails offline, tells that host who visits).
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+st.set_page_config(page_title="Core Cities indicators", page_icon=ICON, layout="wide")
+# Keyboard focus clearly visible (WCAG 2.4.7 / 2.4.13): Streamlit's own focus style on navigation links is a faint grey
+# background and on buttons a half-transparent accent shadow (under 3:1). Static CSS, no data in it; style-only, so
+# Streamlit sends it to the event container and it takes no space on the page. Checked by tests/test_browser.py.
+st.html(ICON.parent / "app.css")  # static CSS from the repository (tests/test_fuzz.py allows exactly this file)
 
 
 def build_pages() -> dict[str, list]:

@@ -1,16 +1,25 @@
-"""The running app in headless Debian Chromium (issue 5, "done when"): every page renders inside the frame with its
-charts and map drawn, deep links reproduce a view (and invalid ones fall back with a notice), axe-core finds no
-serious or critical WCAG 2.2 A/AA violation, and the Overview works at phone width.
+"""The running app in headless Debian Chromium (issues 5 and 16): every page at a laptop size (1366 x 768) and a phone
+size (390 x 844) renders inside the frame with its charts and maps drawn, is screenshotted whole, and is checked for
+what a reader preparing a briefing would trip over: no sideways scroll; no text cut off (metric labels and values,
+headings, CSS ellipsis, Plotly's SVG titles, labels and ticks); on the maps every Core City labelled, labels apart and
+nothing outside the window or the map frame; no request to any host but the app's own; axe-core finds no serious or
+critical WCAG 2.2 A/AA violation and headings in order, apart from Streamlit's own navigation markup. Keyboard focus is
+clearly visible; deep links reproduce a view (invalid ones fall back with a notice); the table alternative opens.
 
-One `streamlit run app.py` and one browser per module. Artifacts (git-ignored):
-test-artifacts/screenshots/<page>.png, test-artifacts/axe/<page>.json, test-artifacts/streamlit.log.
+One `streamlit run app.py` and one browser per module; each page is opened once per size and every check reads that
+visit. Screenshots: <page>-<laptop|phone>.png in a pytest temporary directory, and in SCREENSHOT_DIR when set (to
+refresh the README images). Other artifacts (git-ignored): test-artifacts/axe/<page>-<size>.json,
+test-artifacts/screenshots/focus-sidebar-link.png, test-artifacts/streamlit.log.
 Skips when Playwright or Debian chromium is missing (scripts/run-tests.sh installs chromium when run as root).
 BROWSER_TEST_PORT=<port> pins the server port (default: a free one).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -24,7 +33,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None
 
-# Pages that must show a map (a choropleth layer drawn on the canvas), and pages that must show at least n charts.
+# Pages that must show a map (its areas drawn, every Core City labelled), and pages that must show at least n charts.
 MAP_PAGES = {"overview", "map"}
 MIN_CHARTS = {"overview": 1, "map": 1, "compare": 1, "city_profile": 1, "productivity_gap": 1, "tax_and_spend": 1,
               "european_peers": 1, "claims_check": 1}
@@ -58,6 +67,7 @@ def app_url():
 def browser(app_url):
     with sync_playwright() as p:
         chromium = bs.launch(p)
+        bs.warm_up(chromium, app_url)
         yield chromium
         chromium.close()
 
@@ -81,11 +91,16 @@ def open_page(browser, app_url):
         context.close()
 
 
+def _errors(page) -> list[str]:
+    """Exceptions shown on the page, and Streamlit's "page not found"."""
+    found = [f"exception: {text[:300]}" for text in page.locator('[data-testid="stException"]').all_inner_texts()]
+    if page.get_by_text("Page not found").count() or page.get_by_text("You have requested page").count():
+        found.append("page not found")
+    return found
+
+
 def _no_errors(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
-        '[data-testid="stException"]').first.inner_text()
-    assert page.get_by_text("Page not found").count() == 0
-    assert page.get_by_text("You have requested page").count() == 0
+    assert not _errors(page)
 
 
 def _query(page) -> dict[str, str]:
@@ -120,30 +135,213 @@ def _definition_caption(page) -> str:
         has_text="Definition:").first.inner_text().strip()
 
 
-@pytest.mark.parametrize("name", bs.PAGES)
-def test_page_renders_with_charts_and_passes_axe(open_page, name):
+# ------------------------------------------------------------------------------------------------ every page, two sizes
+# Each page is opened once per screen size (a fresh context, so a fresh Streamlit session, recording every request),
+# screenshotted whole, measured and run through axe; the tests below then judge that one visit point by point, so a
+# failure names the page, the size and the point, and an expected failure can be marked on that point alone.
+
+# Known failures that belong to the pages' content, not to these tests: (page, size) -> reason, per check. Each is
+# strict: when the page is fixed the case passes, the xfail flips to a failure, and the entry must be removed.
+KNOWN: dict[str, dict[tuple[str, str], str]] = {
+    "renders": {},
+    "scroll": {
+        ("tax_and_spend", "phone"): "the apportionment-key table (Markdown: 'Taxes or spending | Group | Shared out by "
+                                    "| Default? | Alternatives | Why') is 653 px wide in a 358 px column, so the main "
+                                    "area scrolls sideways (669 px in 390 px)",
+    },
+    "text": {},
+    "chart_text": {
+        ("tax_and_spend", "phone"): "per-head chart (fiscal-per-head): legend entry 'Public spending per resident: the "
+                                    "region's (shared by population)' (to x 383) and bar label '£26,391' (to x 380); "
+                                    "Total Place chart (fiscal-total-place): bar label '£4.2bn' (to x 372); charts "
+                                    "358 px wide",
+    },
+    "maps": {},
+    "requests": {},
+    "axe": {},
+}
+
+
+def _cases(check: str, names=bs.PAGES) -> list:
+    return [pytest.param(name, size, id=f"{name}-{size}",
+                         marks=[pytest.mark.xfail(strict=True, reason=KNOWN[check][name, size])]
+                         if (name, size) in KNOWN[check] else [])
+            for name in names for size in bs.VIEWPORTS]
+
+
+@pytest.fixture(scope="module")
+def screenshot_dirs(tmp_path_factory) -> list[Path]:
+    """Where each page's full-length screenshot goes: a pytest temporary directory, and SCREENSHOT_DIR when set
+    (e.g. SCREENSHOT_DIR=docs/screens to refresh the README images)."""
+    dirs = [tmp_path_factory.mktemp("screenshots")]
+    if os.environ.get("SCREENSHOT_DIR"):
+        dirs.append(Path(os.environ["SCREENSHOT_DIR"]).resolve())
+        dirs[-1].mkdir(parents=True, exist_ok=True)
+    return dirs
+
+
+@pytest.fixture(scope="module")
+def visit(browser, app_url, screenshot_dirs):
+    """visit(name, size): the report of one visit to page `name` at screen size `size` (bs.VIEWPORTS), made on the
+    first call and kept for the module."""
+    reports: dict[tuple[str, str], dict | str] = {}
+
+    def _visit(name: str, size: str) -> dict:
+        if (name, size) not in reports:
+            try:
+                reports[name, size] = _inspect(browser, app_url, name, size, screenshot_dirs)
+            except Exception as problem:  # noqa: BLE001 - every check on this visit reports it
+                reports[name, size] = f"{type(problem).__name__}: {problem}"
+        report = reports[name, size]
+        if isinstance(report, str):
+            pytest.fail(f"/{name} at {size} size could not be inspected: {report}")
+        return report
+
+    return _visit
+
+
+def _inspect(browser, app_url: str, name: str, size: str, screenshot_dirs: list[Path]) -> dict:
+    """Open /name at `size` in a fresh context (so a fresh Streamlit session), recording every request; wait for the
+    run and the charts, then measure, screenshot and run axe. Returns what the checks below need."""
     started = time.monotonic()
-    page = open_page(f"/{name}")
-    _no_errors(page)
-    charts = bs.wait_for_charts(page)
+    context = browser.new_context(viewport=bs.VIEWPORTS[size])
+    leaving = bs.record_requests(context)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/{name}")
+        bs.wait_for_run(page)
+        steps = {"run": time.monotonic() - started}
+        report = {"errors": _errors(page), "charts": bs.wait_for_charts(page)}
+        steps["charts"] = time.monotonic() - started
+        # measured at the real screen size, before the screenshot makes the window as tall as the page
+        report["text"] = bs.text_report(page)
+        report["chart_text"] = bs.chart_text(page)
+        report["maps"] = bs.map_report(page) if name in MAP_PAGES else []
+        shot = screenshot_dirs[0] / f"{name}-{size}.png"
+        bs.full_screenshot(page, shot)
+        steps["screenshot"] = time.monotonic() - started
+        for extra in screenshot_dirs[1:]:
+            shutil.copyfile(shot, extra / shot.name)
+        # the whole page at once: axe judges colour contrast only for text inside the viewport
+        axe = bs.run_axe(page, bs.ARTIFACTS / "axe" / f"{name}-{size}.json")
+        report["axe"] = bs.blocking_violations(page, axe)
+        steps["axe"] = time.monotonic() - started
+        report["steps"] = " ".join(f"{k} {v:.1f}" for k, v in steps.items())
+        report["errors"] += _errors(page)
+        report["leaving"] = list(dict.fromkeys(leaving))
+        report["screenshot"] = str(shot)
+        report["seconds"] = round(time.monotonic() - started, 1)
+        return report
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "size"), _cases("renders"))
+def test_page_renders_with_its_charts(visit, name, size):
+    report = visit(name, size)
+    assert not report["errors"], f"{name} at {size} size: {report['errors']}"
+    charts = report["charts"]
     assert len(charts) >= MIN_CHARTS.get(name, 0), f"{name}: expected charts, found {charts}"
     assert all(c["drawn"] for c in charts), f"{name}: charts not drawn: {[c for c in charts if not c['drawn']]}"
     if name in MAP_PAGES:
-        maps = [m for c in charts for m in c["maps"]]
-        assert maps and all(m["rendered_fill_features"] > 0 for m in maps), f"{name}: no choropleth drawn: {charts}"
-    # the whole page at once: full screenshot, and axe judges colour contrast only for text inside the viewport
-    bs.full_screenshot(page, bs.ARTIFACTS / "screenshots" / f"{name}.png")
-    results = bs.run_axe(page, bs.ARTIFACTS / "axe" / f"{name}.json")
-    _no_errors(page)
-    problems = bs.blocking_violations(page, results)
-    assert not problems, f"{name}: serious/critical WCAG 2.2 A/AA violations (see test-artifacts/axe/{name}.json):\n" \
+        drawn = [m["rendered_fill_features"] for c in charts for m in c["maps"]] + \
+            [g["areas"] for c in charts for g in c["geos"]]
+        assert drawn and all(n > 0 for n in drawn), f"{name}: no map areas drawn: {charts}"
+    print(f"{name} at {size} size: {report['seconds']} s ({report['steps']}), {len(charts)} charts, "
+          f"screenshot {report['screenshot']}")
+
+
+@pytest.mark.parametrize(("name", "size"), _cases("scroll"))
+def test_no_sideways_scroll(visit, name, size):
+    text = visit(name, size)["text"]
+    width = text["innerWidth"]
+    assert text["scrollWidth"] <= width + 1, f"{name} at {size} size: the page scrolls sideways " \
+        f"({text['scrollWidth']} px wide in a {width} px window)"
+    assert text["mainScrollWidth"] <= text["mainClientWidth"] + 1, f"{name} at {size} size: the main area scrolls " \
+        f"sideways ({text['mainScrollWidth']} px in {text['mainClientWidth']} px), because of:\n" + "\n".join(
+            f"  {w['element']} {w['text']!r}: x {w['left']} to {w['right']}" for w in text["wide"])
+    assert not text["outside"], f"{name} at {size} size: wider than the {width} px window:\n" + \
+        "\n".join(f"  {o['what']} {o['text']!r}: x {o['left']} to {o['right']}" for o in text["outside"])
+
+
+@pytest.mark.parametrize(("name", "size"), _cases("text"))
+def test_no_truncated_text(visit, name, size):
+    """Metric labels and values, headings and any text with CSS ellipsis are shown in full; the page has one h1,
+    fully inside the window."""
+    text = visit(name, size)["text"]
+    h1 = [h for h in text["h1"] if h["visible"]]
+    assert len(h1) == 1 and h1[0]["text"], f"{name} at {size} size: expected one visible page title (h1): {text['h1']}"
+    assert h1[0]["left"] >= -1 and h1[0]["right"] <= text["innerWidth"] + 1, f"{name}: title outside the window: {h1}"
+    assert not text["clipped"], f"{name} at {size} size: text cut off:\n" + "\n".join(
+        f"  {c['what']} {c['text']!r}: content {c['scrollWidth']}x{c['scrollHeight']} px in a "
+        f"{c['clientWidth']}x{c['clientHeight']} px box{' (CSS ellipsis)' if c['ellipsis'] else ''}"
+        for c in text["clipped"])
+
+
+@pytest.mark.parametrize(("name", "size"), _cases("chart_text"))
+def test_chart_text_fits_its_chart(visit, name, size):
+    """Plotly's SVG text (titles of the chart, axes, colour bar and legend; legend entries, data labels, annotations,
+    tick labels) never wraps: each must lie inside its chart, or it is cut off."""
+    outside = [t for t in visit(name, size)["chart_text"] if not t["inside"]]
+    assert not outside, f"{name} at {size} size: chart text cut off at the chart's edge:\n" + "\n".join(
+        f"  {t['chart']} {t['what']} {t['text']!r}: x {t['left']} to {t['right']}, y {t['top']} to {t['bottom']} "
+        f"in a {t['width']}x{t['height']} px chart" for t in outside)
+
+
+@pytest.mark.parametrize(("name", "size"), _cases("maps", sorted(MAP_PAGES)))
+def test_every_core_city_labelled_on_a_map_that_fits(visit, name, size):
+    problems = bs.map_problems(visit(name, size)["maps"])
+    assert not problems, f"{name} at {size} size:\n" + "\n".join(f"  {p}" for p in problems)
+
+
+@pytest.mark.parametrize(("name", "size"), _cases("requests"))
+def test_no_request_leaves_the_server(visit, name, size):
+    """Fonts, icons, base maps, scripts, the favicon: everything comes from the app itself."""
+    leaving = visit(name, size)["leaving"]
+    assert not leaving, f"{name} at {size} size: requests to other hosts:\n" + "\n".join(f"  {r}" for r in leaving)
+
+
+@pytest.mark.parametrize(("name", "size"), _cases("axe"))
+def test_axe_finds_no_violations(visit, name, size):
+    """No serious or critical WCAG 2.2 A/AA violation, and heading levels in order, apart from Streamlit's own
+    sectioned navigation markup (bs.AXE_ALLOW names it)."""
+    problems = visit(name, size)["axe"]
+    assert not problems, f"{name} at {size} size: axe violations (see test-artifacts/axe/{name}-{size}.json):\n" \
         + "\n".join(problems)
-    print(f"{name}: {time.monotonic() - started:.1f} s, {len(charts)} charts, "
-          f"{len(results['violations'])} axe rule(s) with violations (any impact)")
+
+
+def test_keyboard_focus_is_clearly_visible(open_page):
+    """Tab from the top of the page: the focus reaches the sidebar's page links, and every link, button and
+    expander it stops at on the way (and the first few in the main area) shows an outline at least 2 px thick with
+    at least 3:1 contrast against the colour behind it."""
+    page = open_page("/overview", **bs.VIEWPORTS["laptop"])
+    _no_errors(page)
+    bs.wait_for_charts(page)  # settled, as a reader meets it (Streamlit mounts some elements after the run)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # Tab from the top
+    stops, weak, reached_nav, after_nav = [], [], False, 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        info = bs.focused(page)
+        if not info:
+            continue
+        stops.append(f"{info['tag']} {info['testid']} {info['text']!r}")
+        if info["tag"] in ("a", "button", "summary"):
+            problem = bs.focus_indicator(info)
+            if problem:
+                weak.append(f"{info['tag']} ({info['testid']}) {info['text']!r}: {problem}")
+        if info["testid"] == "stSidebarNavLink" and not reached_nav:
+            page.screenshot(path=str(bs.ARTIFACTS / "screenshots" / "focus-sidebar-link.png"), animations="disabled",
+                            clip={"x": 0, "y": 0, "width": 400, "height": 500})
+        reached_nav = reached_nav or info["testid"] == "stSidebarNavLink"
+        after_nav += reached_nav and info["testid"] != "stSidebarNavLink"
+        if after_nav >= 12:
+            break
+    assert reached_nav, f"Tab never reached a sidebar page link; stops: {stops}"
+    assert not weak, "focus not clearly visible on:\n" + "\n".join(f"  {w}" for w in weak)
 
 
 def test_deep_link_reproduces_the_view(open_page, app_url):
-    from indicators import geography, measures, productivity
+    from indicators import formatting, geography, measures, productivity
     from ui import state
 
     query = "&".join(f"{k}={v}" for k, v in DEEP.items())
@@ -162,7 +360,7 @@ def test_deep_link_reproduces_the_view(open_page, app_url):
         f"Productivity gap: {measures.city_name(DEEP['area'])}"
     assert definition.label in _definition_caption(page)
     expected = measures.gap(DEEP["area"], DEEP["basis"], DEEP["geo"], DEEP["bench"], int(DEEP["year"]))
-    assert f"£{expected['value']:,.2f}" in _key_values(page)
+    assert formatting.headline(expected["value"], productivity.BASES[DEEP["basis"]].unit) in _key_values(page)
     # the URL keeps the parameters after the run
     assert {k: _query(page).get(k) for k in DEEP} == DEEP
 
@@ -198,22 +396,6 @@ def test_invalid_deep_link_falls_back_with_a_notice(open_page):
     assert state.Definition("council", "hour", "uk", latest, "E08000025").label in _definition_caption(page)
     assert _query(page)["basis"] == "hour" and _query(page)["year"] == str(latest)
     assert all(c["drawn"] for c in bs.wait_for_charts(page))
-
-
-def test_overview_at_phone_width(open_page):
-    page = open_page("/overview", width=390, height=844)
-    _no_errors(page)
-    bs.wait_for_charts(page)
-    size = bs.main_size(page)
-    assert size["scrollWidth"] <= size["clientWidth"] + 1, f"main container scrolls sideways: {size}"
-    assert size["docScrollWidth"] <= 390 + 1, f"document scrolls sideways: {size}"
-    tile = page.get_by_test_id("stMetric").first
-    tile.scroll_into_view_if_needed()
-    assert tile.is_visible()
-    box = tile.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1, box
-    assert "Productivity gap" in tile.inner_text()
-    page.screenshot(path=str(bs.ARTIFACTS / "screenshots" / "overview-phone.png"), animations="disabled")
 
 
 def test_table_alternative_opens_with_the_data_and_downloads(open_page):
