@@ -59,7 +59,7 @@ if "app_pages" not in st.session_state:
 navigation = st.navigation(st.session_state["app_pages"])
 with st.spinner("Loading the indicator warehouse (the first start builds it from data/extracts)…"):
     summary = warehouse_summary()
-state.sidebar_controls()
+state.sidebar_controls(navigation.title)
 state.show_notices()
 navigation.run()  # a definition that can't be shown is stopped where it is chosen; any other error is a bug
 

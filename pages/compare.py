@@ -89,35 +89,32 @@ else:
 # 3. scatter
 if x_measure == measure_id:
     st.info(f"Choose a measure other than {m.name} under 'Scatter: compare with' to see the two against each other.")
-    render.how_calculated(measures.provenance(measure_id), "cmp-how")
-    st.stop()
-both = measures.pair(x_measure, measure_id, d.year, "lad")
-chosen = both["area_code"].isin(areas)
-x_range, y_range = (figures.colour_range(both[axis], both["area_name"]) for axis in ("x", "y"))
-set_aside = sorted({name for scale in (x_range, y_range) for name, _ in scale.beyond})
-scatter_hover = ("%{text}<br>" + mx.name + ": " + formatting.hover(mx.unit, "x") + "<br>" + m.name + ": "
-                 + formatting.hover(m.unit, "y") + "<extra></extra>")
-
-
-fig = go.Figure()
-fig.add_trace(go.Scatter(x=both.loc[~chosen, "x"], y=both.loc[~chosen, "y"], mode="markers", name="Other local authorities",
-                         text=both.loc[~chosen, "area_name"], marker={"color": render.MUTED, "size": 6, "opacity": 0.6},
-                         hovertemplate=scatter_hover))
-fig.add_trace(go.Scatter(x=both.loc[chosen, "x"], y=both.loc[chosen, "y"], mode="markers+text", name="Chosen areas",
-                         text=[names.get(c, c) for c in both.loc[chosen, "area_code"]], textposition="top center",
-                         textfont={"color": "#111111", "shadow": figures.HALO},
-                         marker={"color": render.HIGHLIGHT, "size": 11, "symbol": "diamond"}, hovertemplate=scatter_hover))
-fig.update_xaxes(title_text=f"{mx.name} ({formatting.unit_label(mx.unit)})", **formatting.axis(mx.unit))
-fig.update_yaxes(**formatting.axis(m.unit))
-if set_aside:  # one extreme area would squash every other point into a corner
-    fig.update_xaxes(range=figures.padded_range(x_range.low, x_range.high))
-    fig.update_yaxes(range=figures.padded_range(y_range.low, y_range.high))
-periods = f"{both['x_period'].iloc[0]} and {both['y_period'].iloc[0]}" if len(both) else ""
-render.chart(fig, title=f"{m.name} against {mx.name}", subtitle=f"every UK local authority · {periods}", source=
-             measures.source(x_measure, measure_id), key="cmp-scatter",
-             y_title=f"{m.name} ({formatting.unit_label(m.unit)})", table=both,
-             note=(f"Axes stop short of {', '.join(set_aside)}, far from the other areas (see the table)."
-                   if set_aside else None))
+else:
+    both = measures.pair(x_measure, measure_id, d.year, "lad")
+    chosen = both["area_code"].isin(areas)
+    x_range, y_range = (figures.colour_range(both[axis], both["area_name"]) for axis in ("x", "y"))
+    set_aside = sorted({name for scale in (x_range, y_range) for name, _ in scale.beyond})
+    scatter_hover = ("%{text}<br>" + mx.name + ": " + formatting.hover(mx.unit, "x") + "<br>" + m.name + ": "
+                     + formatting.hover(m.unit, "y") + "<extra></extra>")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=both.loc[~chosen, "x"], y=both.loc[~chosen, "y"], mode="markers", name="Other local authorities",
+                             text=both.loc[~chosen, "area_name"], marker={"color": render.MUTED, "size": 6, "opacity": 0.6},
+                             hovertemplate=scatter_hover))
+    fig.add_trace(go.Scatter(x=both.loc[chosen, "x"], y=both.loc[chosen, "y"], mode="markers+text", name="Chosen areas",
+                             text=[names.get(c, c) for c in both.loc[chosen, "area_code"]], textposition="top center",
+                             textfont={"color": "#111111", "shadow": figures.HALO},
+                             marker={"color": render.HIGHLIGHT, "size": 11, "symbol": "diamond"}, hovertemplate=scatter_hover))
+    fig.update_xaxes(title_text=f"{mx.name} ({formatting.unit_label(mx.unit)})", **formatting.axis(mx.unit))
+    fig.update_yaxes(**formatting.axis(m.unit))
+    if set_aside:  # one extreme area would squash every other point into a corner
+        fig.update_xaxes(range=figures.padded_range(x_range.low, x_range.high))
+        fig.update_yaxes(range=figures.padded_range(y_range.low, y_range.high))
+    periods = f"{both['x_period'].iloc[0]} and {both['y_period'].iloc[0]}" if len(both) else ""
+    render.chart(fig, title=f"{m.name} against {mx.name}", subtitle=f"every UK local authority · {periods}", source=
+                 measures.source(x_measure, measure_id), key="cmp-scatter",
+                 y_title=f"{m.name} ({formatting.unit_label(m.unit)})", table=both,
+                 note=(f"Axes stop short of {', '.join(set_aside)}, far from the other areas (see the table)."
+                       if set_aside else None))
 
 # 4. distribution
 dist = measures.distribution(measure_id, d.year, "lad")

@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import math
 import os
+from pathlib import Path
 import random
 import re
 import time
@@ -49,6 +50,8 @@ PAGES = {
     "data_and_methods": ["indicator"],
 }
 FRAME = ["geo", "basis", "bench", "year", "area"]
+STATIC_CSS = f"<style>{(Path(__file__).resolve().parent.parent / 'assets' / 'app.css').read_text()}</style>"  # what app.py's st.html(path) sends
+SIDEBAR_PAGE = "city_profile"  # a page drawing every shared control: the sidebar's widgets are fuzzed there
 FRAME_WIDGET = {"geo": "geography", "basis": "basis", "bench": "benchmark", "year": "year", "area": "area"}
 # (page, param) -> the widget key seeded from it: a notice is owed only when the page got as far as drawing it
 PAGE_WIDGET = {
@@ -266,8 +269,8 @@ class FuzzSession(Session):
             kind = element.WhichOneof("type")
             if kind == "markdown" and element.markdown.allow_html:
                 self.unsafe.append("markdown with allow_html: " + element.markdown.body[:80])
-            if kind in ("html", "iframe"):
-                self.unsafe.append(kind)
+            if kind == "iframe" or (kind == "html" and element.html.body != STATIC_CSS):
+                self.unsafe.append(kind)  # the one html element allowed is the app's own stylesheet, a file
 
     def _widget_state(self, widget_id, value):
         self._values[widget_id] = value
@@ -347,7 +350,10 @@ def expect(allowed: Allowed, page: str, query: str, run, session: FuzzSession) -
             problems.append(f"a notice for the valid {param}={got[param][:30]!r}")
         if param in FRAME and written.get(param) != d[param]:
             problems.append(f"URL {param}={written.get(param)!r}, expected {d[param]!r}")
-        if bad and param in DEFAULT_WRITTEN and written.get(param) != DEFAULT_WRITTEN[param]:
+        default = DEFAULT_WRITTEN.get(param)
+        if param == "xmeasure":  # the scatter's default partner follows the measure shown (never the measure itself)
+            default = measures.SCATTER_PARTNER.get(written.get("measure"), default)
+        if bad and default is not None and written.get(param) != default:
             problems.append(f"URL {param}={written.get(param)!r} after an invalid value, expected the default")
     return problems
 
@@ -404,7 +410,7 @@ async def _widget_worker(base: str, pages: list[str], problems: list, counts: di
             run = await session.rerun()
             problems += check_run(run, session, f"/{page} first run")
             widgets = {k: w for k, w in session.widgets.items() if k == w["id"].rsplit("-", 1)[-1]}
-            own = {k: w for k, w in widgets.items() if k not in SIDEBAR or page == "case_studies"}
+            own = {k: w for k, w in widgets.items() if k not in SIDEBAR or page == SIDEBAR_PAGE}
             for key, w in own.items():
                 options = w["options"] if w["type"] in ("radio", "selectbox", "select_slider") else []
                 if key == "area":
@@ -436,8 +442,9 @@ async def _widget_worker(base: str, pages: list[str], problems: list, counts: di
                 except Exception as error:
                     problems.append(f"{label}: driver error {type(error).__name__}: {error}"[:300])
                 counts["widget"] += 1
-        if page == "case_studies":  # forged protobuf types, on one page's multiselect and the sidebar selectbox
-            for key in ("case_cities", "area"):
+        forged_keys = {"case_studies": ("case_cities",), SIDEBAR_PAGE: ("area",)}.get(page, ())
+        if forged_keys:  # forged protobuf types, on one page's multiselect and the sidebar selectbox
+            for key in forged_keys:
                 for typed in FORGED:
                     run, session = await _hostile_widget(base, page, key, typed)
                     if any(REDACTED not in e for e in run.exceptions):

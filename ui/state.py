@@ -115,11 +115,10 @@ def sidebar_controls(page: str | None = None) -> Definition:
     pending = st.session_state.pop(PENDING_AREA_KEY, None)
     if pending in areas:  # set by open_profile() on the previous run (a widget's value can't change once drawn)
         st.session_state["area"] = pending
-    years = productivity.available_years(st.session_state["basis"])
-    _seed("year", "year", years, years[-1])
-    for key in CONTROLS:  # a widget not drawn on a run loses its value; re-assigning keeps it for the next page
-        st.session_state[key] = st.session_state[key]
     drawn = PAGE_CONTROLS.get(page, CONTROLS)
+    for key in CONTROLS:  # a widget not drawn on a run loses its value; re-assigning keeps it for the next page
+        if key not in drawn and key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     with st.sidebar:
         st.header("Definitions")
         if "area" in drawn:
@@ -132,7 +131,8 @@ def sidebar_controls(page: str | None = None) -> Definition:
             st.radio("Basis", bases, format_func=lambda b: productivity.BASES[b].label, key="basis")
         if "benchmark" in drawn:
             st.selectbox("Benchmark", list(benchmarks), format_func=benchmarks.get, key="benchmark")
-        years = productivity.available_years(st.session_state["basis"])
+        years = productivity.available_years(st.session_state["basis"])  # read once the basis widget has checked it
+        _seed("year", "year", years, years[-1])
         if st.session_state["year"] not in years:
             _notice(f"{shown(st.session_state['year'])} has no {productivity.BASES[st.session_state['basis']].label} "
                     f"data; showing {years[-1]}.")
