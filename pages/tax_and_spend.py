@@ -156,15 +156,15 @@ st.info(caveat["text"], icon="ℹ️")
 frame = fiscal.per_resident_frame(table, caveat["shared"])
 hover = formatting.hover("£ per resident")
 fig = go.Figure()
-fig.add_bar(y=frame["label"], x=frame["revenue_per_head_gbp"], orientation="h", name="Taxes raised per resident",
+fig.add_bar(y=frame["label"], x=frame["revenue_per_head_gbp"], orientation="h", name="Taxes raised",
             marker_color=render.PALETTE[0], offsetgroup="taxes", customdata=frame["area_code"],
             text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]], textposition="outside", cliponaxis=False,
             hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>")
 spending_series = (
-    (fiscal.SHARED_MARK, "Public spending per resident: the region's (shared by population)", "/"),
-    ("partly by councils' own data", "Public spending per resident: partly from councils' own data", ""),
-    ("sum of the places", "Public spending per resident: the places together (estimate)", ""),
-    ("official", "Public spending per resident: official (ONS CRPSF)", ""),
+    (fiscal.SHARED_MARK, f"Spending: region's, {fiscal.SHARED_MARK}", "/"),
+    ("partly by councils' own data", "Spending: partly councils' own data", ""),
+    ("sum of the places", "Spending: the places together", ""),
+    ("official", "Spending: official (ONS CRPSF)", ""),
 )
 for mark, name, pattern in spending_series:
     part = frame[frame["spending_mark"] == mark]
@@ -178,7 +178,7 @@ for mark, name, pattern in spending_series:
                 cliponaxis=False, hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>")
 fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
 fig.update_xaxes(title_text="£ per resident a year", **formatting.axis("£ per resident"),
-                 range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]]))
+                 range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5))
 fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
 render.chart(fig, title=f"Taxes raised and public spending per resident, {gap['year']} (£)", subtitle=label,
              source=source, table=fiscal.per_resident_table(table, caveat["shared"]), key="fiscal-per-head",
@@ -220,7 +220,7 @@ fig = go.Figure(go.Bar(y=functions["Function"], x=[f["value_gbp_m"] for f in pla
                        hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
 fig.update_xaxes(title_text="£ million (estimate)", **formatting.axis("£ million"),
-                 range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]]))
+                 range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]], 0.3))
 render.chart(fig, title=f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} "
              "(estimate)", subtitle=f"HM Treasury CRA ({place['edition']}) regional identifiable spending shared by "
              "population · estimate",

@@ -150,12 +150,7 @@ KNOWN: dict[str, dict[tuple[str, str], str]] = {
                                     "area scrolls sideways (669 px in 390 px)",
     },
     "text": {},
-    "chart_text": {
-        ("tax_and_spend", "phone"): "per-head chart (fiscal-per-head): legend entry 'Public spending per resident: the "
-                                    "region's (shared by population)' (to x 383) and bar label '£26,391' (to x 380); "
-                                    "Total Place chart (fiscal-total-place): bar label '£4.2bn' (to x 372); charts "
-                                    "358 px wide",
-    },
+    "chart_text": {},
     "maps": {},
     "requests": {},
     "axe": {},
