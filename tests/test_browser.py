@@ -144,11 +144,7 @@ def _definition_caption(page) -> str:
 # strict: when the page is fixed the case passes, the xfail flips to a failure, and the entry must be removed.
 KNOWN: dict[str, dict[tuple[str, str], str]] = {
     "renders": {},
-    "scroll": {
-        ("tax_and_spend", "phone"): "the apportionment-key table (Markdown: 'Taxes or spending | Group | Shared out by "
-                                    "| Default? | Alternatives | Why') is 653 px wide in a 358 px column, so the main "
-                                    "area scrolls sideways (669 px in 390 px)",
-    },
+    "scroll": {},
     "text": {},
     "chart_text": {},
     "maps": {},
