@@ -150,7 +150,11 @@ def rounded(value, unit: str):
     """`value` rounded as it is shown (None and NaN kept)."""
     if _missing(value):
         return value
-    places = decimals(unit, value)
+    return half_up(value, decimals(unit, value))
+
+
+def half_up(value, places: int) -> float:
+    """`value` rounded to `places` decimals with halves away from zero, as printed statistics round (13.85 → 13.9)."""
     return float(decimal.Decimal(str(float(value))).quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP))
 
 

@@ -10,7 +10,6 @@ Rounding and decimals come from indicators.formatting, the project's one formatt
 
 from __future__ import annotations
 
-import decimal
 import math
 import re
 from dataclasses import dataclass
@@ -187,11 +186,7 @@ def rounded(value, unit):
         return None
     unit = base_unit(unit)
     places = decimals(unit, value)
-    if unit in LOCAL_UNITS:
-        result = float(decimal.Decimal(str(float(value))).quantize(decimal.Decimal(1).scaleb(-places),
-                                                                   decimal.ROUND_HALF_UP))
-    else:
-        result = formatting.rounded(value, unit)
+    result = formatting.half_up(value, places) if unit in LOCAL_UNITS else formatting.rounded(value, unit)
     return int(result) if places == 0 else result
 
 
