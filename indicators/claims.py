@@ -256,7 +256,7 @@ def _tax_spend_gap(claim: dict) -> list[dict]:
     return rows
 
 
-def _peer_premium(metro_code: str, eur_per_gbp: float | None) -> Callable:
+def _peer_premium(metro_code: str) -> Callable:
     def recompute(claim: dict) -> list[dict]:
         claimed, rows = float(claim["value"]), []
         for home in CORE_AREAS:
@@ -267,17 +267,24 @@ def _peer_premium(metro_code: str, eur_per_gbp: float | None) -> Callable:
                 + (f" (coverage: {peer['home_coverage_note']})" if peer["home_coverage_note"] else ""), peer["year"],
                 peer["premium_pct"],
                 eur_per_gbp=peer["eur_per_gbp"], rate_basis="ecb", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"]))
-        if eur_per_gbp is not None:
-            for home in CORE_AREAS:
-                peer = international.peer_premium(metro_code, claimed, home, eur_per_gbp)
-                rows.append(definition(
-                    f"{home}/stated-rate", f"Your stated rate, for comparison (an override, not counted): GDP per "
-                    f"resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} combined, at "
-                    f"{international.rate_text(eur_per_gbp, None)}; % above", peer["year"], peer["premium_pct"], context=True,
-                    eur_per_gbp=eur_per_gbp, rate_basis="stated", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"]))
         return rows
 
     return recompute
+
+
+def _stated_rate_rows(metro_code: str, claimed: float, eur_per_gbp: float) -> list[dict]:
+    """The European comparison again at a visitor's stated rate: context rows, never counted in the verdict."""
+    rows = []
+    for home in CORE_AREAS:
+        peer = international.peer_premium(metro_code, claimed, home, eur_per_gbp)
+        row = definition(
+            f"{home}/stated-rate", f"Your stated rate, for comparison (an override, not counted): GDP per "
+            f"resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} combined, at "
+            f"{international.rate_text(eur_per_gbp, None)}; % above", peer["year"], peer["premium_pct"], context=True,
+            eur_per_gbp=eur_per_gbp, rate_basis="stated", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"])
+        rows.append({**row, "counted": False, "difference_pct": difference_pct(row["value"], claimed),
+                     "holds": within(row["value"], claimed)})
+    return rows
 
 
 def _total_place(claim: dict) -> list[dict]:
@@ -300,15 +307,15 @@ def _total_place(claim: dict) -> list[dict]:
     ]
 
 
-def _recomputers(eur_per_gbp: float | None) -> dict[str, Callable]:
+def _recomputers() -> dict[str, Callable]:
     recomputers = {"cc_gva_share": _gva_share, "cc_population": _population, "cc_productivity_gap": _productivity_gap,
                    "cc_tax_spend_gap": _tax_spend_gap, **{claim_id: _total_place for claim_id in TOTAL_PLACE_AREAS}}
     for claim_id, code in PEER_CODES.items():
-        recomputers[claim_id] = _peer_premium(code, eur_per_gbp)
+        recomputers[claim_id] = _peer_premium(code)
     return recomputers
 
 
-def _fx(claim_id: str, alternatives: list[dict], eur_per_gbp: float | None) -> dict | None:
+def _fx(claim_id: str, alternatives: list[dict]) -> dict | None:
     """For a European claim: the rate used for the verdict (ECB), its source, the break-even rate and any stated rate."""
     if claim_id not in PEER_CODES:
         return None
@@ -319,22 +326,44 @@ def _fx(claim_id: str, alternatives: list[dict], eur_per_gbp: float | None) -> d
             "source_id": rate["source_id"], "break_even_eur_per_gbp": primary["break_even_eur_per_gbp"],
             "break_even_note": "the € per £ at which the claimed premium would hold exactly on the primary definition "
             "(a sensitivity: a pound buying more euros than this makes the peer's lead smaller than claimed)",
-            "stated_eur_per_gbp": eur_per_gbp,
+            "stated_eur_per_gbp": None,
             "measure_note": "Eurostat gives GDP per resident for metro regions, not productivity (GVA per worker or "
             "per hour): the claim speaks of productivity, so this tests the nearest measure published."}
 
 
-@per_database
+STATED_RATE_DECIMALS = 4  # a stated € per £ is kept to the page's four decimals: one memo entry per shown rate
+
+
 def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
     """Every claim with its period described, primary definition, verdict, range and 'holds on k of n'.
 
     Args:
-        eur_per_gbp: a stated € per £ for the European claims, shown beside (never instead of) the ECB-rate verdict.
+        eur_per_gbp: a stated € per £ for the European claims (RATE_MIN to RATE_MAX, rounded to four decimals),
+            shown beside (never instead of) the ECB-rate verdict.
     The result is shared: don't mutate it.
     """
-    if eur_per_gbp is not None:
-        international.check_rate(eur_per_gbp)
-    recomputers = _recomputers(eur_per_gbp)
+    if eur_per_gbp is None:
+        return _claims_at_ecb_rate()
+    return _claims_with_stated_rate(round(international.check_rate(eur_per_gbp), STATED_RATE_DECIMALS))
+
+
+@per_database(max_entries=32)
+def _claims_with_stated_rate(eur_per_gbp: float) -> list[dict]:
+    """The ECB-rate results with the stated rate's context rows added to the European claims (cheap: the verdicts
+    are not recomputed, since a stated rate never changes them)."""
+    results = []
+    for result in _claims_at_ecb_rate():
+        if result["fx"] is not None:
+            metro_code = PEER_CODES[result["claim_id"]]
+            result = {**result, "fx": {**result["fx"], "stated_eur_per_gbp": eur_per_gbp},
+                      "alternatives": result["alternatives"] + _stated_rate_rows(metro_code, result["claimed"], eur_per_gbp)}
+        results.append(result)
+    return results
+
+
+@per_database
+def _claims_at_ecb_rate() -> list[dict]:
+    recomputers = _recomputers()
     results = []
     for claim in claims().to_dict("records"):
         claim = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in claim.items()}
@@ -351,7 +380,7 @@ def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
             "period_described": str(claim["period_described"]), "period_reason": claim["period_reason"],
             "primary_reason": claim["primary_reason"], **assessed,
             "recomputed": assessed["primary_value"], "definition": assessed["primary_definition"],
-            "fx": _fx(claim["claim_id"], alternatives, eur_per_gbp),
+            "fx": _fx(claim["claim_id"], alternatives),
         })
     return results
 

@@ -2,8 +2,9 @@
 
 Results live in module-level caches (not Streamlit caches, which any client can clear). The key includes the active
 database path, so tests on a fixture database never see the warehouse's answers. Each function keeps at most
-`MAX_ENTRIES` results, least recently used dropped first, so a visitor who walks through every definition cannot
-grow the process without limit. Memoised results are shared: callers must not mutate them.
+`MAX_ENTRIES` results (or the `max_entries` it is decorated with: smaller for large results keyed on visitor
+choices), least recently used dropped first, so a visitor who walks through every definition cannot grow the process
+without limit. Memoised results are shared: callers must not mutate them.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from collections import OrderedDict
 
 from indicators import db
 
-MAX_ENTRIES = 512
+MAX_ENTRIES = 256
 _MEMOISED = []
 
 
-def per_database(function):
+def per_database(function=None, *, max_entries: int = MAX_ENTRIES):
     """Memoise `function` on the active database as well as its (hashable) arguments, keeping the most recent
-    MAX_ENTRIES results.
+    `max_entries` results. Use as `@per_database` or `@per_database(max_entries=32)`.
 
     Concurrent callers of the same uncomputed key wait for the one computing it instead of repeating the work (many
     sessions opening the same page at once, or the warm-up thread racing the first visitor). Exceptions are not kept.
     """
+    if function is None:
+        return functools.partial(per_database, max_entries=max_entries)
     store: OrderedDict = OrderedDict()
     locks: dict = {}
     guard = threading.Lock()
@@ -45,7 +48,7 @@ def per_database(function):
                 result = function(*args, **kwargs)
                 with guard:
                     store[key] = result
-                    while len(store) > MAX_ENTRIES:
+                    while len(store) > max_entries:
                         store.popitem(last=False)
             finally:
                 with guard:
@@ -59,6 +62,7 @@ def per_database(function):
 
     wrapper.cache_clear = cache_clear
     wrapper.cache_size = lambda: len(store)
+    wrapper.max_entries = max_entries
     _MEMOISED.append(wrapper)
     return wrapper
 

@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from indicators import catalog, claims, fiscal, international
+from indicators.memo import per_database
 from indicators.observations import observations
 from indicators.provenance import releases_for
 
@@ -203,6 +204,21 @@ def claim_summary_text(results: list[dict]) -> str:
 # ---------------------------------------------------------------------------------------------- Tax and spend
 
 FISCAL_LEVELS = {"council": "CORE_CITIES_COUNCILS", "city-region": "CORE_CITIES_CITY_REGIONS"}
+
+
+@per_database(max_entries=64)
+def tax_spend_page(area_code: str, geography_key: str, year: str, options_items: tuple[tuple[str, str], ...]) -> dict:
+    """Everything the Tax and spend page draws for one area, year, geography and set of keys (`options_items`: the
+    keys as sorted (group, key) pairs), computed once per process for every visitor who asks for the same.
+
+    Returns tax_spend_view()'s table, gap and keys, plus estimate (fiscal.area_estimate), caveat
+    (fiscal.shared_spending for the Core Cities shown) and total_place (fiscal.total_place_view).
+    """
+    options = dict(options_items)
+    view = tax_spend_view(year, geography_key, options)
+    return {**view, "estimate": fiscal.area_estimate(area_code, geography_key, year, **options),
+            "caveat": fiscal.shared_spending(year, options, fiscal.place_names(view["table"])),
+            "total_place": fiscal.total_place_view(area_code, geography_key, year)}
 
 
 def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]) -> dict:

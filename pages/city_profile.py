@@ -94,10 +94,16 @@ if st.button("Prepare briefing pack", key="pack-build", disabled=not sections):
     bar = st.progress(0.0, text="Starting")
     definition = {"geography": d.geography, "basis": d.basis, "benchmark": d.benchmark, "year": d.year}
     try:
-        data = briefing.build_pack(d.area, tuple(sections), fmt, definition, progress=lambda f, m: bar.progress(f, text=m))
+        data = render.prepared_export(
+            ("pack", d.area, tuple(sections), fmt, tuple(definition.items())),
+            lambda: briefing.build_pack(d.area, tuple(sections), fmt, definition,
+                                        progress=lambda f, m: bar.progress(f, text=m)))
+    except render.ExportRefused as refused:
+        st.warning(str(refused), icon="⏳")
     except ValueError as problem:
         st.warning(f"The pack could not be built: {problem}")
     else:
+        bar.progress(1.0, text="Ready")
         st.download_button(f"Download briefing pack ({fmt.upper()})", data, briefing.filename(d.area, fmt),
                            briefing.MIME[fmt], key="pack-download")
 render.how_calculated(measures.provenance(measures.HEADLINE[0]), "profile-how")

@@ -20,12 +20,6 @@ st.markdown(
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _check(eur_per_gbp):
-    """Disposable speed-up only (claims_check takes several seconds); recomputed if the cache is cleared."""
-    return claims.claims_check(eur_per_gbp)
-
-
 if "claims_eur" not in st.session_state:  # seeded once per session from the link's eur=, validated
     try:
         st.session_state["claims_eur"] = views.parse_rate(st.query_params.get("eur"))
@@ -44,7 +38,7 @@ render.sync_param("eur", "" if rate is None else f"{rate:g}")
 
 with st.spinner("Recomputing every claim from the warehouse…"):
     try:
-        results = _check(rate)
+        results = claims.claims_check(rate)
     except ValueError as problem:
         st.warning(f"The claims can't be recomputed: {problem}")
         st.stop()

@@ -17,27 +17,6 @@ st.warning(
     "the UK are official figures.", icon="⚠️")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _view(year, geography_key, options_items):
-    """Disposable speed-up for warm reruns only: the figures are read from the warehouse's fiscal mart either way."""
-    return views.tax_spend_view(year, geography_key, dict(options_items))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _area(area_code, geography_key, year, options_items):
-    return fiscal.area_estimate(area_code, geography_key, year, **dict(options_items))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _shared(year, options_items, places_items):
-    return fiscal.shared_spending(year, dict(options_items), dict(places_items))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _total_place(area_code, geography_key, year):
-    return fiscal.total_place_view(area_code, geography_key, year)
-
-
 d = state.current()
 geography_key = d.geography
 geography_label = fiscal.GEOGRAPHY_LABELS[geography_key]
@@ -72,10 +51,8 @@ label = f"Estimate · {level} · {year} · {fiscal.keys_text(options)}"
 source = source_line(views.FISCAL_INDICATORS) + ". Apportionment below region level is the project's own estimate."
 
 with st.spinner("Reading the estimates…"):
-    view = _view(year, geography_key, options_items)
-    gap, table = view["gap"], view["table"]
-    estimate = _area(d.area, geography_key, year, options_items)
-    caveat = _shared(year, options_items, tuple(fiscal.place_names(table).items()))
+    view = views.tax_spend_page(d.area, geography_key, year, options_items)
+    gap, table, estimate, caveat = view["gap"], view["table"], view["estimate"], view["caveat"]
 
 # ---------------------------------------------------------------------------------------------- the chosen area
 with panel:
@@ -191,8 +168,7 @@ with st.expander("Notes on the population base, data years, fallbacks and North 
     st.markdown("\n".join(f"- {note}" for note in gap["notes"]))
 
 # ------------------------------------------------------------------------------------------------- Total Place
-with st.spinner("Reading HM Treasury CRA spending…"):
-    place = _total_place(d.area, geography_key, year)
+place = view["total_place"]
 st.header(f"Total Place view: {place['area_name']}")
 if place["fallback_reason"]:
     st.info(place["fallback_reason"], icon="ℹ️")

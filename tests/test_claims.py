@@ -236,3 +236,16 @@ def test_a_stated_rate_is_shown_beside_the_ecb_verdict_never_instead(checked):
         assert stated[claim_id]["fx"]["stated_eur_per_gbp"] == 1.5
     with pytest.raises(ValueError, match="eur_per_gbp must be between 0.1 and 10"):
         claims.claims_check(20)
+
+
+def test_stated_rates_are_normalised_and_their_memo_bounded(checked):
+    """A visitor typing rates cannot grow the process: a rate is rounded to the four decimals the page shows (so
+    1.50001 is 1.5), the ECB results it builds on are shared and left untouched, and at most 32 rates are kept."""
+    assert claims.claims_check(1.50001) is claims.claims_check(1.5)
+    ecb = claims.claims_check()
+    for rate in [1 + i / 1000 for i in range(40)]:
+        claims.claims_check(rate)
+    assert claims._claims_with_stated_rate.cache_size() == 32
+    assert claims.claims_check() is ecb
+    assert all(a["rate_basis"] != "stated" for r in ecb for a in r["alternatives"] if "rate_basis" in a)
+    assert all(r["fx"] is None or r["fx"]["stated_eur_per_gbp"] is None for r in ecb)

@@ -3,7 +3,9 @@ chart titles above the chart as escaped text; image exports beside the chart tha
 that open with their title, definition, unit, period, source, licence and view, rounded as displayed."""
 
 import io
+import re
 import types
+from unittest.mock import patch
 
 import openpyxl
 import pandas as pd
@@ -55,12 +57,11 @@ def test_without_a_cache_the_figure_is_styled_in_place():
     assert fig.layout.title.text is None
 
 
-def test_memoised_functions_keep_a_bounded_number_of_results(monkeypatch):
+def test_memoised_functions_keep_a_bounded_number_of_results():
     """A visitor walking through every definition cannot grow a memo without limit: the least recent go first."""
-    monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
     calls = []
 
-    @memo.per_database
+    @memo.per_database(max_entries=3)
     def square(x):
         calls.append(x)
         return x * x
@@ -69,6 +70,16 @@ def test_memoised_functions_keep_a_bounded_number_of_results(monkeypatch):
     assert square.cache_size() == 3 and calls == [1, 2, 3, 4]
     square(2)  # 2 was the least recently used when 4 arrived, so it is computed again
     assert calls == [1, 2, 3, 4, 2]
+
+
+def test_every_memo_is_bounded():
+    """Each memoised function in the app keeps at most its declared number of results (none unbounded)."""
+    import indicators.claims  # noqa: F401  (import every module that memoises)
+    import indicators.fiscal  # noqa: F401
+    import indicators.measures  # noqa: F401
+    import ui.state  # noqa: F401
+
+    assert memo._MEMOISED and all(0 < f.max_entries <= memo.MAX_ENTRIES for f in memo._MEMOISED)
 
 
 # ------------------------------------------------------------------------------------------------ chart titles
@@ -126,6 +137,7 @@ def fake_images(monkeypatch):
         return {"png": b"png", "svg": b"<svg/>"}
 
     monkeypatch.setattr(figures, "chart_images", chart_images)
+    monkeypatch.setattr(render, "EXPORT_COOLDOWN_S", 0)
     memo.clear()
     return drawn
 
@@ -166,6 +178,58 @@ def test_images_stay_available_for_the_session_until_the_chart_changes(fake_imag
     assert not at.get("download_button") and at.button(key="t-chart-images")
     at.button(key="t-chart-images").click().run()
     assert fake_images[-1][0] == "Sheffield: *GVA* per hour [worked]"
+
+
+def test_a_session_draws_one_export_at_a_time_and_is_told_when_it_may_draw_again(fake_images, monkeypatch):
+    monkeypatch.setattr(render, "EXPORT_COOLDOWN_S", 15)
+    at = AppTest.from_function(chart_script).run()
+    at.button(key="t-chart-images").click().run()
+    at.session_state["area"] = "Sheffield"
+    at.run()
+    at.button(key="t-chart-images").click().run()
+    (refused,) = at.warning
+    assert re.fullmatch(r"You can prepare another export in (1[0-5]|[1-9]) seconds: each visitor may prepare one every "
+                        r"15 seconds, so that everyone gets a turn\.", refused.value), refused.value
+    assert len(fake_images) == 1 and not at.get("download_button")
+    at.session_state["_export_drawn_at"] -= 15  # the cooldown has passed
+    at.run()
+    at.button(key="t-chart-images").click().run()
+    assert not at.warning and len(fake_images) == 2
+
+
+def test_an_export_drawn_once_is_shared_by_every_visitor_without_a_cooldown(fake_images, monkeypatch):
+    monkeypatch.setattr(render, "EXPORT_COOLDOWN_S", 15)
+    for _ in range(3):  # three visitors, each a fresh session, ask for the same chart's images
+        at = AppTest.from_function(chart_script).run()
+        at.button(key="t-chart-images").click().run()
+        assert [b.label for b in at.get("download_button")] == ["Download PNG", "Download SVG"]
+    assert len(fake_images) == 1
+
+
+def test_when_every_export_slot_is_busy_a_press_is_refused_with_a_message(fake_images, monkeypatch):
+    monkeypatch.setattr(render, "EXPORT_WAIT_S", 0.01)
+    for _ in range(render.EXPORTS_AT_ONCE):
+        assert render._export_slots.acquire(timeout=1)
+    try:
+        at = AppTest.from_function(chart_script).run()
+        at.button(key="t-chart-images").click().run()
+        assert [w.value for w in at.warning] == ["Exports are being prepared for other visitors; please try again in a "
+                                                 "moment."]
+        assert not fake_images
+    finally:
+        for _ in range(render.EXPORTS_AT_ONCE):
+            render._export_slots.release()
+
+
+def test_the_exports_kept_are_bounded_in_bytes(monkeypatch):
+    monkeypatch.setattr(render, "EXPORTS_KEPT_BYTES", 10)
+    memo.clear()
+    store = render._export_store()
+    with patch.object(render.st, "session_state", {}):
+        for n in range(5):
+            render.prepared_export(("k", n), lambda: b"12345")
+            render.st.session_state.clear()
+    assert list(store) == [("k", 3), ("k", 4)]
 
 
 def test_the_table_alternative_shows_plain_headers_and_the_decimals_displayed(fake_images):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import math
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
@@ -24,9 +26,14 @@ from indicators.memo import per_database
 PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
 DIVERGING = "RdBu"  # blue = better, red = worse once polarity is applied
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMAGE_EXPORTS_AT_ONCE = 2  # process-wide: drawing an image takes a browser or matplotlib seconds of CPU
-IMAGE_WAIT_S = 30
-_image_slots = threading.BoundedSemaphore(IMAGE_EXPORTS_AT_ONCE)
+# Costly exports (chart images, briefing packs) take seconds of CPU and a browser or matplotlib each: at most
+# EXPORTS_AT_ONCE are drawn at a time in the process, one session may draw one every EXPORT_COOLDOWN_S seconds, and
+# what was drawn is kept (EXPORTS_KEPT_BYTES in all) for every visitor who asks for the same thing.
+EXPORTS_AT_ONCE = 2  # one replica has two cores; visitors reading pages keep the rest of the time
+EXPORT_WAIT_S = 5  # a press waits this long for a free slot, then says so (a script thread is never parked for long)
+EXPORT_COOLDOWN_S = 15
+EXPORTS_KEPT_BYTES = 64 * 2**20
+_export_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 
 
 def sync_param(param: str, value) -> None:
@@ -313,35 +320,76 @@ def screen_columns(table: pd.DataFrame, units=None) -> dict:
 # ------------------------------------------------------------------------------------------------ images
 
 
-def _images_digest(fig: go.Figure, title: str, subtitle: str, source: str, depends: tuple | None) -> str:
+class ExportRefused(Exception):
+    """A costly export was not drawn now; the message says why and when to try again."""
+
+
+@per_database
+def _export_store() -> OrderedDict:
+    return OrderedDict()
+
+
+def _size(result) -> int:
+    return sum(len(v) for v in result.values()) if isinstance(result, dict) else len(result)
+
+
+def prepared_export(key: tuple, make: Callable[[], bytes | dict]):
+    """The export `key` names, drawn by `make()` only if no visitor has had it drawn yet (then kept, shared).
+
+    Drawing is contained: ExportRefused when this session drew one less than EXPORT_COOLDOWN_S seconds ago, or when
+    EXPORTS_AT_ONCE exports are being drawn and none finishes within EXPORT_WAIT_S.
+    """
+    store = _export_store()
+    with _figures_lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    wait = st.session_state.get("_export_drawn_at", -EXPORT_COOLDOWN_S) + EXPORT_COOLDOWN_S - time.monotonic()
+    if wait > 0:
+        raise ExportRefused(f"You can prepare another export in {math.ceil(wait)} seconds: each visitor may prepare "
+                            f"one every {EXPORT_COOLDOWN_S} seconds, so that everyone gets a turn.")
+    if not _export_slots.acquire(timeout=EXPORT_WAIT_S):
+        raise ExportRefused("Exports are being prepared for other visitors; please try again in a moment.")
+    try:
+        st.session_state["_export_drawn_at"] = time.monotonic()
+        result = make()
+    finally:
+        _export_slots.release()
+    with _figures_lock:
+        store[key] = result
+        while len(store) > 1 and sum(_size(v) for v in store.values()) > EXPORTS_KEPT_BYTES:
+            store.popitem(last=False)
+    return result
+
+
+def _images_key(fig: go.Figure, title: str, subtitle: str, source: str, depends: tuple | None) -> tuple:
     """What the images depend on: the figure's cache tuple where it has one (cheap), else the figure itself."""
     what = repr(depends) if depends is not None else fig.to_json()
-    return hashlib.sha256("\x1f".join((what, title, subtitle, source)).encode()).hexdigest()
+    return ("images", hashlib.sha256("\x1f".join((what, title, subtitle, source)).encode()).hexdigest())
 
 
 def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, key: str,
                     depends: tuple | None = None) -> None:
-    """PNG and SVG of a chart with title, definition, source line and date baked in. Drawn on request (it takes
-    seconds, at most IMAGE_EXPORTS_AT_ONCE at a time in the process), then kept in the session for this chart and
-    definition, so both buttons stay after either is used."""
+    """PNG and SVG of a chart with title, definition, source line and date baked in. Drawn on request (see
+    prepared_export), then kept for this chart and definition, so both buttons stay after either is used."""
     held_key = f"_images-{key}"
+    wanted = _images_key(fig, title, subtitle, source, depends)
     held = st.session_state.get(held_key)
-    if held is not None and held[0] != _images_digest(fig, title, subtitle, source, depends):
+    if held is not None and held[0] != wanted:
         held = None  # the chart changed: the images kept no longer show it
         del st.session_state[held_key]
     place = st.empty()
     if held is None:
         if not place.button("Prepare PNG and SVG images", key=f"{key}-images", width="stretch"):
             return
-        if not _image_slots.acquire(timeout=IMAGE_WAIT_S):
-            place.warning("Images are being drawn for other visitors; please try again in a moment.")
-            return
         try:
             with st.spinner("Drawing the images…"):
-                drawn = figures.chart_images(fig, title=title, subtitle=subtitle, source=source)
-        finally:
-            _image_slots.release()
-        held = (_images_digest(fig, title, subtitle, source, depends), drawn)
+                drawn = prepared_export(wanted, lambda: figures.chart_images(fig, title=title, subtitle=subtitle,
+                                                                             source=source))
+        except ExportRefused as refused:
+            place.warning(str(refused), icon="⏳")
+            return
+        held = (wanted, drawn)
         st.session_state[held_key] = held
     row = place.container(horizontal=True)
     for fmt in figures.FORMATS:
