@@ -1,11 +1,12 @@
 """Core Cities indicators dashboard: the frame around every page (navigation, shared controls, footer)."""
 
+import re
 from pathlib import Path
 
 import streamlit as st
 from streamlit import runtime
 
-from indicators import warmup
+from indicators import db, warmup
 from indicators.catalog import warehouse_summary
 from ui import state
 
@@ -17,6 +18,11 @@ st.set_page_config(page_title="Core Cities indicators", page_icon=ICON, layout="
 # background and on buttons a half-transparent accent shadow (under 3:1). Static CSS, no data in it; style-only, so
 # Streamlit sends it to the event container and it takes no space on the page. Checked by tests/test_browser.py.
 st.html(ICON.parent / "app.css")  # static CSS from the repository (tests/test_fuzz.py allows exactly this file)
+
+
+def plain(text: str) -> str:
+    """Text shown as written: every ASCII punctuation mark escaped, so Markdown in it (a link, emphasis) is inert."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def build_pages() -> dict[str, list]:
@@ -58,7 +64,14 @@ if "app_pages" not in st.session_state:
     st.session_state["app_pages"] = build_pages()
 navigation = st.navigation(st.session_state["app_pages"])
 with st.spinner("Loading the indicator warehouse (the first start builds it from data/extracts)…"):
-    summary = warehouse_summary()
+    try:
+        summary = warehouse_summary()
+    except db.WarehouseUnavailable as problem:  # no good warehouse at all: say why, once, on every page
+        st.error(plain(str(problem)), icon="⚠️")
+        st.stop()
+notice = db.serving_notice()  # serving the last good data: say so above every page
+if notice:
+    st.warning(plain(notice), icon="⚠️")
 state.sidebar_controls(navigation.title)
 state.show_notices()
 navigation.run()  # a definition that can't be shown is stopped where it is chosen; any other error is a bug

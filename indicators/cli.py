@@ -6,8 +6,7 @@ import argparse
 import json
 import sys
 
-from indicators.build.load import BuildError, build_warehouse
-from indicators.build.spec import ExtractError
+from indicators.build.versions import WarehouseUnavailable
 from indicators.measure_spec import MEASURES
 
 
@@ -19,8 +18,39 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build(args) -> int:
+    from indicators.build.load import build_warehouse
+
     build_warehouse()
     return 0
+
+
+def _check(args) -> int:
+    """Verify and query the current warehouse exactly as serving opens it (the container's health check)."""
+    from indicators import db
+
+    try:
+        report = db.health()
+    except WarehouseUnavailable as exc:
+        print(f"check failed: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json(report)
+        return 0
+    inputs = {True: "inputs unchanged since the build", False: "the extracts or build code changed since the build",
+              None: "inputs not checked (no extracts here)"}[report["inputs_current"]]
+    known = report["known"]
+    print(f"ok {report['file']} sha256 {report['sha256'][:16]} built {report['built_at']} from {report['releases']} "
+          f"releases (latest {report['latest_release']}); {report['observations']:,} observations; "
+          f"{known['indicator_id']} {known['area_code']} {known['period']} = {known['value']:,}; "
+          f"memory_limit {report['memory_limit']}, threads {report['threads']}; {inputs}")
+    return 0
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    check = _Parser(prog="python -m indicators check",
+                    description="verify the current warehouse (SHA-256), open it as serving does and query it")
+    check.add_argument("--json", action="store_true")
+    return check
 
 
 def _extract(args) -> int:
@@ -125,7 +155,11 @@ def _year(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="python -m indicators", description="Core Cities indicators")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands.add_parser("build", help="build data/warehouse.duckdb from the committed extracts").set_defaults(run=_build)
+    commands.add_parser("build", help="build a checked warehouse from the committed extracts and switch to it"
+                        ).set_defaults(run=_build)
+    check = commands.add_parser("check", help="verify and query the current warehouse as serving does (exit 1 if not)")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(run=_check)
     extract = commands.add_parser("extract", help="re-extract data/extracts from ../shared/data/raw")
     extract.add_argument("--only", help="one extract module")
     extract.set_defaults(run=_extract)
@@ -176,10 +210,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["check"]:  # the health check: skip building the full parser (it imports pandas and the app)
+        return _check(_check_parser().parse_args(argv[1:]))
+    from indicators.build.spec import BuildError, ExtractError
+
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (BuildError, ExtractError, ValueError) as exc:
+    except (BuildError, ExtractError, WarehouseUnavailable, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from indicators import db
+from indicators.build import versions
 from indicators.build.checks import run_checks
 from indicators.build.load import BuildError, build_warehouse, ensure_warehouse
 from indicators.paths import EXTRACTS_DIR
@@ -17,9 +18,8 @@ CORE_LADS = ["E08000025", "E06000023", "W06000015", "S12000049", "E08000035",
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
-    build_warehouse(EXTRACTS_DIR, path, log=lambda _: None)
-    return path
+    """One build from the committed extracts (the path of the published .duckdb file; the pointer beside it)."""
+    return build_warehouse(EXTRACTS_DIR, tmp_path_factory.mktemp("wh") / "current.json", log=lambda _: None)
 
 
 def fetch(path, sql, params=()):
@@ -68,6 +68,25 @@ def test_every_source_has_provenance_and_every_indicator_a_source(warehouse):
     assert orphans == []
 
 
+def test_build_is_published_under_its_content_hash(warehouse):
+    pointer = versions.read_pointer(warehouse.parent / "current.json")
+    assert pointer.current.file == warehouse.name == pointer.current.sha256[:16] + ".duckdb"
+    assert versions.sha256_of(warehouse) == pointer.current.sha256 and pointer.previous is None
+    assert fetch(warehouse, "SELECT fingerprint, built_at FROM build_info") == [
+        (pointer.current.fingerprint, pointer.current.built_at)]
+    assert (warehouse.parent / ".gitignore").read_text() == "*\n"
+    assert not [p for p in warehouse.parent.iterdir() if ".tmp" in p.name]
+
+
+def publish_copy(warehouse, pointer):
+    """Publish a copy of the module's build under another pointer (as a build there would)."""
+    entry = versions.read_pointer(warehouse.parent / "current.json").current
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    temp = versions.temp_path(pointer.parent)
+    shutil.copy(warehouse, temp)
+    return versions.publish(pointer, temp, entry.fingerprint, entry.built_at, entry.releases)
+
+
 def test_malformed_extract_names_file_and_row_and_keeps_previous_warehouse(tmp_path, warehouse):
     extracts = tmp_path / "extracts"
     shutil.copytree(EXTRACTS_DIR, extracts)
@@ -77,13 +96,13 @@ def test_malformed_extract_names_file_and_row_and_keeps_previous_warehouse(tmp_p
     fields[-3] = "twelve"  # the value column
     lines[41] = ",".join(fields)
     target.write_text("\n".join(lines) + "\n")
-    out = tmp_path / "warehouse.duckdb"
-    shutil.copy(warehouse, out)
-    before = out.read_bytes()
-    with pytest.raises(BuildError, match=r"obs_ons_gdp_lad\.csv, row 42: value 'twelve' is not a number"):
-        build_warehouse(extracts, out, log=lambda _: None)
-    assert out.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
+    pointer = tmp_path / "warehouses" / "current.json"
+    published = publish_copy(warehouse, pointer)
+    before = {p.name: p.read_bytes() for p in pointer.parent.iterdir()}
+    with pytest.raises(BuildError, match=r"obs_ons_gdp_lad\.csv, row 42, column value: 'twelve' is not a number"):
+        build_warehouse(extracts, pointer, log=lambda _: None)
+    assert {p.name: p.read_bytes() for p in pointer.parent.iterdir()} == before
+    assert versions.read_pointer(pointer).current == published
 
 
 def test_duplicate_keys_fail_the_build(tmp_path):
@@ -92,23 +111,57 @@ def test_duplicate_keys_fail_the_build(tmp_path):
     target = extracts / "core_cities.csv"
     lines = target.read_text().splitlines()
     target.write_text("\n".join(lines + [lines[1]]) + "\n")
-    with pytest.raises(BuildError, match="core_cities: key \\(city\\) is not unique"):
-        build_warehouse(extracts, tmp_path / "w.duckdb", log=lambda _: None)
-    assert not (tmp_path / "w.duckdb").exists()
+    with pytest.raises(BuildError, match=r"core_cities\.csv, row 12, column city: duplicate key \(city='Birmingham'\), "
+                                         r"already on row 2"):
+        build_warehouse(extracts, tmp_path / "w" / "current.json", log=lambda _: None)
+    assert not (tmp_path / "w").exists()
 
 
 def test_ensure_builds_when_missing_or_stale_only(tmp_path):
     extracts = tmp_path / "extracts"
     shutil.copytree(EXTRACTS_DIR, extracts)
-    out = tmp_path / "w.duckdb"
+    pointer = tmp_path / "w" / "current.json"
     quiet = lambda _: None
-    assert ensure_warehouse(out, extracts, log=quiet) is True
-    assert ensure_warehouse(out, extracts, log=quiet) is False
+    assert ensure_warehouse(pointer, extracts, log=quiet) is True
+    assert ensure_warehouse(pointer, extracts, log=quiet) is False
     with (extracts / "claims.csv").open("a") as handle:
         handle.write("")  # unchanged content: still fresh
-    assert ensure_warehouse(out, extracts, log=quiet) is False
-    (extracts / "case_studies.csv").write_text((extracts / "case_studies.csv").read_text().replace("Birmingham", "Birmingham ", 1))
-    assert ensure_warehouse(out, extracts, log=quiet) is True
+    assert ensure_warehouse(pointer, extracts, log=quiet) is False
+    studies = extracts / "case_studies.csv"
+    original = studies.read_text()
+    studies.write_text(original.replace("Birmingham", "Birmingham ", 1))  # a bad edit fails, the build stays
+    first = versions.read_pointer(pointer).current
+    with pytest.raises(BuildError, match=r"case_studies\.csv, row 2, column city: 'Birmingham ' has surrounding spaces"):
+        ensure_warehouse(pointer, extracts, log=quiet)
+    assert versions.read_pointer(pointer).current == first
+    studies.write_text(original.replace("Paradise Circus", "Paradise Circus (edited)", 1))
+    first = versions.read_pointer(pointer).current
+    assert ensure_warehouse(pointer, extracts, log=quiet) is True
+    second = versions.read_pointer(pointer)
+    assert second.previous == first and second.current != first  # the last good build is kept, and only that one
+    assert sorted(p.name for p in pointer.parent.glob("*.duckdb")) == sorted([first.file, second.current.file])
+
+
+LIMITS = {"threads": "2", "memory_limit": "512.0 MiB", "max_temp_directory_size": "256.0 MiB"}
+
+
+def test_serving_connection_has_resource_limits_it_cannot_change(tiny):
+    """Limits for a 2-core replica (indicators/db.py SERVING_CONFIG), reported by the serving connection itself."""
+    row = db.query("SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit, "
+                   "current_setting('max_temp_directory_size') AS max_temp_directory_size, "
+                   "current_setting('temp_directory') AS temp_directory").iloc[0]
+    assert {name: str(row[name]) for name in LIMITS} == LIMITS
+    assert row["temp_directory"] == str(db.temp_directory(tiny)) and "core-cities-duckdb-" in row["temp_directory"]
+    for change in ["SET threads = 64", "SET memory_limit = '64GB'", "SET max_temp_directory_size = '1TB'",
+                   "SET temp_directory = '/var/tmp/x'", "RESET memory_limit", "SET GLOBAL threads = 8",
+                   "PRAGMA memory_limit = '64GB'", "PRAGMA threads = 64"]:
+        cursor = db.connection().cursor()
+        try:
+            with pytest.raises(duckdb.Error, match="Cannot change configuration option"):
+                cursor.execute(change)
+        finally:
+            cursor.close()
+    assert str(db.query("SELECT current_setting('memory_limit') AS v")["v"][0]) == LIMITS["memory_limit"]
 
 
 def test_serving_connection_is_read_only_and_sealed(warehouse, tmp_path):

@@ -71,6 +71,65 @@ def project_area_code(name: str) -> str:
     return "CR_" + re.sub(r"[^A-Z0-9]", "_", name.strip().upper())
 
 
+class BuildError(RuntimeError):
+    """The warehouse could not be built; the message names the file, row and column at fault."""
+
+
+# ---- plausibility of the committed extracts, checked on every build before anything is loaded (build/inputs.py).
+# Bounds are inclusive; None = unbounded. They were set from the data in data/extracts: every value there passes.
+
+# Observation values by unit. A unit not listed here fails the build until its range is declared.
+UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "%": (0, 100),  # rates and shares (employment, unemployment, qualifications, confidence limits)
+    "persons": (0, None),
+    "filled jobs": (0, None),
+    "hours per week": (0, None),
+    "£": (0, None),  # per-head and pay figures (net balances are listed in SIGNED_INDICATORS)
+    "£ million": (0, None),
+    "£ million (2022 prices)": (0, None),
+    "£ per filled job": (0, None),
+    "£ per hour": (0, None),
+    "index (2019=100)": (0, None),
+    "index (2022=100)": (0, None),
+    "index (UK less Extra-Regio=100)": (0, None),
+}
+# Series that are genuinely negative in the published tables (ONS country and regional public sector finances):
+# net fiscal balances, net EU transactions, and receipts net of repayments (North Sea taxes and royalties, the
+# smaller taxes on income and wealth). Any finite value is allowed for them.
+SIGNED_INDICATORS = frozenset({
+    "nfb_per_head",
+    "nfb_per_head_ns_population",
+    "exp_eu_transactions",
+    "rev_miscellaneous_taxes_on_income_and_wealth",
+    "rev_other_miscellaneous_taxes_on_income_and_wealth",
+    "rev_taxes_on_income_and_wealth_paid_by_pcs",
+    "rev_north_sea_oil_royalties_and_license_fees",
+    "rev_north_sea_oil_royalties_and_license_fees_ns_population",
+    "rev_offshore_corporation_tax",
+    "rev_offshore_corporation_tax_ns_population",
+    "rev_petroleum_revenue_tax",
+    "rev_petroleum_revenue_tax_ns_population",
+})
+# Columns of the other extracts that may be blank; every other column (keys, area codes, names, sources) is required.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "case_studies": ("featured_figures",),
+    "claims": ("primary_definition",),
+    "core_cities": ("note",),
+    "lad_lookup": ("ca_code", "ca_name"),  # councils outside any combined authority
+    "rs_service_expenditure": ("county_code",),  # unitary, metropolitan and London councils
+}
+# Numeric columns of the other extracts: finite numbers within these bounds.
+NUMERIC_COLUMNS: dict[str, dict[str, tuple[float | None, float | None]]] = {
+    "claims": {"value": (0, None)},  # claims state magnitudes (a share, £bn, a count)
+    "code_changes": {"effective": (1990, 2100)},
+    "cra_identifiable_spending": {"value_gbp_m": (0, None)},
+    "eurostat_metros": {"gdp_eur": (0, None), "population": (0, None), "period": (1990, 2100)},
+    "fx_rates": {"year": (1999, 2100), "currency_per_eur": (0.001, 1000), "eur_per_currency": (0.001, 1000),
+                 "days": (1, 366)},
+    "rs_service_expenditure": {"value_gbp_m": (None, None)},  # net of a service's own income: can be negative
+}
+
+
 class ExtractError(ValueError):
     """Malformed official input; the message names the file, sheet and row."""
 
