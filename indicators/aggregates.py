@@ -155,8 +155,9 @@ def reconciliation() -> pd.DataFrame:
                     FROM reconciliation ORDER BY measure_id, level, area_code, period""")
 
 
+@per_database
 def reconciliation_summary() -> pd.DataFrame:
-    """One row per measure and level: how many published figures were compared with their derivation, how many were
+    """(Shared: don't mutate.) One row per measure and level: how many published figures were compared with their derivation, how many were
     checked against the tolerance, the largest checked difference, and how many differ for a structural reason."""
     return query("""SELECT measure_id, level, count(*) AS compared, count(*) FILTER (WHERE checked) AS checked,
                            max(abs(difference_pct)) FILTER (WHERE checked) AS largest_difference_pct,
@@ -167,8 +168,9 @@ def reconciliation_summary() -> pd.DataFrame:
                     FROM reconciliation GROUP BY ALL ORDER BY measure_id, level""")
 
 
+@per_database
 def coverage_summary() -> pd.DataFrame:
-    """One row per measure and level: how many figures rest on fewer members than their definition names."""
+    """(Shared: don't mutate.) One row per measure and level: how many figures rest on fewer members than their definition names."""
     return query("""SELECT measure_id, level, count(*) AS figures, count(*) FILTER (WHERE NOT coverage_complete) AS partial,
                            min(members_present) FILTER (WHERE NOT coverage_complete) AS fewest_members,
                            string_agg(DISTINCT period, ', ' ORDER BY period) FILTER (WHERE NOT coverage_complete) AS periods

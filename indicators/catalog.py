@@ -8,8 +8,9 @@ from indicators.db import query
 from indicators.memo import per_database
 
 
+@per_database
 def catalog() -> pd.DataFrame:
-    """Every indicator with its definition, unit, polarity, source release and caveats."""
+    """Every indicator with its definition, unit, polarity, source release and caveats (shared: don't mutate)."""
     return query(
         """SELECT c.indicator_id, c.name, c.unit, c.polarity, c.definition, c.period_type, c.caveats, c.topic,
                   s.source_id, s.publisher, s.title AS source_title, s.release, s.release_date, s.vintage, s.licence
@@ -17,8 +18,9 @@ def catalog() -> pd.DataFrame:
     )
 
 
+@per_database
 def sources() -> pd.DataFrame:
-    """One provenance row per official release read."""
+    """One provenance row per official release read (shared: don't mutate)."""
     return query("SELECT * FROM sources ORDER BY publisher, source_id")
 
 

@@ -206,18 +206,27 @@ def claim_summary_text(results: list[dict]) -> str:
 FISCAL_LEVELS = {"council": "CORE_CITIES_COUNCILS", "city-region": "CORE_CITIES_CITY_REGIONS"}
 
 
-@per_database(max_entries=64)
 def tax_spend_page(area_code: str, geography_key: str, year: str, options_items: tuple[tuple[str, str], ...]) -> dict:
     """Everything the Tax and spend page draws for one area, year, geography and set of keys (`options_items`: the
-    keys as sorted (group, key) pairs), computed once per process for every visitor who asks for the same.
+    keys as sorted (group, key) pairs), each part computed once per process for every visitor who asks for it.
 
-    Returns tax_spend_view()'s table, gap and keys, plus estimate (fiscal.area_estimate), caveat
-    (fiscal.shared_spending for the Core Cities shown) and total_place (fiscal.total_place_view).
+    Returns tax_spend_view()'s table, gap and keys, plus caveat (fiscal.shared_spending for the Core Cities shown),
+    estimate (fiscal.area_estimate) and total_place (fiscal.total_place_view).
     """
+    return {**_core_cities_tax_spend(geography_key, year, options_items),
+            **_area_tax_spend(area_code, geography_key, year, options_items)}
+
+
+@per_database(max_entries=64)
+def _core_cities_tax_spend(geography_key: str, year: str, options_items: tuple) -> dict:
     options = dict(options_items)
     view = tax_spend_view(year, geography_key, options)
-    return {**view, "estimate": fiscal.area_estimate(area_code, geography_key, year, **options),
-            "caveat": fiscal.shared_spending(year, options, fiscal.place_names(view["table"])),
+    return {**view, "caveat": fiscal.shared_spending(year, options, fiscal.place_names(view["table"]))}
+
+
+@per_database(max_entries=128)
+def _area_tax_spend(area_code: str, geography_key: str, year: str, options_items: tuple) -> dict:
+    return {"estimate": fiscal.area_estimate(area_code, geography_key, year, **dict(options_items)),
             "total_place": fiscal.total_place_view(area_code, geography_key, year)}
 
 
@@ -331,8 +340,10 @@ def indicator_ids() -> list[str]:
     return catalog.catalog()["indicator_id"].tolist()
 
 
+@per_database(max_entries=16)
 def full_observations(indicator_id: str) -> pd.DataFrame:
-    """Every observation of one catalogue indicator (all areas and periods). Unknown ids raise ValueError."""
+    """Every observation of one catalogue indicator (all areas and periods; shared: don't mutate). Unknown ids raise
+    ValueError (and are not kept)."""
     if indicator_id not in indicator_ids():
         raise ValueError(f"unknown indicator {indicator_id[:40]!r}: choose one from the catalogue")
     return observations([indicator_id])

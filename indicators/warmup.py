@@ -18,9 +18,10 @@ done = threading.Event()
 
 def warm() -> None:
     """Compute the default views' memoised results (errors are ignored: a page reports its own)."""
-    from indicators import catalog, fiscal, geography, measures, productivity
+    from indicators import aggregates, catalog, fiscal, geography, measures, productivity
 
-    steps = [
+    steps = [lambda m=measure_id: aggregates.table(m) for measure_id in measures.REGISTRY]  # every measure's rows
+    steps += [
         catalog.warehouse_summary,
         fiscal.core_cities_gap,
         lambda: measures.claimed("cc_productivity_gap"),
@@ -47,6 +48,10 @@ def warm() -> None:
     for level in measures.LEVELS:
         steps.append(lambda lv=level: measures.available(lv))
         steps.append(lambda lv=level: measures.ranking("gva_per_hour", year, lv))
+    for area in measures.core_city_codes("lad"):  # the ten Core Cities' profiles on every geography and benchmark
+        for geography_key in geography.GEOGRAPHIES:
+            for benchmark in productivity.BENCHMARKS:
+                steps.append(lambda a=area, g=geography_key, b=benchmark: measures.profile(a, b, None, g))
     for step in steps:
         try:
             step()

@@ -51,7 +51,7 @@ st.caption(f"{len(indicators)} indicators: definition, unit, polarity, source re
 names = dict(zip(indicators["indicator_id"], indicators["name"]))
 st.dataframe(indicators, hide_index=True, width="stretch", key="catalog-table", placeholder="", column_config={
     "indicator_id": st.column_config.TextColumn("Indicator ID"), "name": st.column_config.TextColumn("Name", width="medium"),
-    "unit": st.column_config.SelectboxColumn("Unit", options=sorted(set(indicators["unit"])),
+    "unit": st.column_config.SelectboxColumn("Unit", options=sorted(indicators["unit"].unique()),
                                              format_func=formatting.unit_label),
     "polarity": st.column_config.SelectboxColumn("Polarity", options=list(POLARITY), format_func=POLARITY.get),
     "definition": st.column_config.TextColumn("Definition", width="large"),
@@ -98,12 +98,14 @@ st.caption(f"{formatting.number(len(full))} observations · {formatting.number(f
            f"periods {full['period'].min()} to {full['period'].max()} · {entry['publisher']}, {entry['release']} "
            f"(vintage {entry['vintage']}). Caveats: {entry['caveats']}")
 places = formatting.decimals(entry["unit"], full["value"].dropna().iloc[0] if full["value"].notna().any() else None)
-with st.expander(f"Table: every observation of {entry['name']}"):
-    st.dataframe(full, hide_index=True, width="stretch", key="full-table", placeholder="", column_config={
+observations_table = st.expander(f"Table: every observation of {entry['name']}", key="full-table-open",
+                                 on_change="rerun")
+if observations_table.open:  # built only once opened: thousands of rows cost every rerun otherwise
+    observations_table.dataframe(full, hide_index=True, width="stretch", key="full-table", placeholder="", column_config={
         "area_code": st.column_config.TextColumn("ONS area code"), "area_name": st.column_config.TextColumn("Area"),
         "indicator_id": st.column_config.TextColumn("Indicator ID"), "period": st.column_config.TextColumn("Period"),
         "value": st.column_config.NumberColumn(f"Value ({unit})", format="localized", step=10 ** -places),
-        "unit": st.column_config.SelectboxColumn("Unit", options=sorted(set(full["unit"])),
+        "unit": st.column_config.SelectboxColumn("Unit", options=sorted(full["unit"].unique()),
                                                  format_func=formatting.unit_label),
         "source_id": st.column_config.TextColumn("Source ID")})
 render.downloads(full, f"{chosen}-all-observations", "full-table", title=f"{entry['name']}: every observation",
