@@ -1,7 +1,11 @@
 """deploy/nginx.conf on loopback (Debian nginx) in front of `streamlit run app.py`: what a visitor gets through it.
 
-Skips with a reason when nginx is absent (CI installs nginx-light). Only the `# test:` lines of the config are
-rewritten (ports, pid/log paths; see benchmarks/proxy.py).
+Skips with a reason when nginx is absent (CI installs nginx-light); the TLS tests skip when openssl is absent. Only
+the `# test:` lines of the config are rewritten (`render` below): ports, upstream, pid/log/temp paths, a throwaway
+certificate, the security.txt path; where a test says so, the websocket connect rate (raised, to reach the per-address
+cap quickly) and the https redirect (off, so plain HTTP on loopback serves the app as it did before TLS, for the
+tests below and the benchmark). The limits are tested in front of a websocket stub, so hundreds of connections
+cost no Streamlit sessions; everything else in front of the real app.
 """
 
 from __future__ import annotations
@@ -10,9 +14,15 @@ import asyncio
 import gzip
 import http.server
 import re
+import shutil
+import ssl
+import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -21,24 +31,103 @@ from benchmarks.ws_client import Session, find_page
 
 APP_PORT, PROXY_PORT = 8617, 8618
 PROXIED = f"http://127.0.0.1:{PROXY_PORT}"
+TLS_HTTP_PORT, TLS_PORT = 8621, 8622            # the production shape: plain HTTP redirects, TLS serves
+LIMITS_PORT, STUB_PORT = 8623, 8624             # the limits, in front of a websocket stub
+NGINX_CONF = proxy.NGINX_CONF
+SECURITY_TXT = NGINX_CONF.parent / "security.txt"
+HSTS = "max-age=31536000; includeSubDomains"
 
 pytestmark = pytest.mark.skipif(proxy.nginx_binary() is None,
                                 reason="nginx not installed (apt-get install nginx-light); proxy config not exercised")
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("proxy")
-    app = serve.start(APP_PORT, folder / "streamlit.log")
-    try:
-        serve.wait_healthy(f"http://127.0.0.1:{APP_PORT}", app)
-        nginx = proxy.start(PROXY_PORT, APP_PORT, folder / "nginx")
+# ---- running deploy/nginx.conf on loopback
+
+def render(prefix: Path, listen: int, upstream: int | list[int], *, tls: tuple[int, Path, Path] | None = None,
+           https_redirect: bool = False, ws_connect_rate: str | None = None) -> Path:
+    """A loopback copy of deploy/nginx.conf under `prefix`: every `# test: NAME` line replaced, nothing else.
+
+    tls = (port, certificate, key) serves https on that port (else the TLS lines become comments); https_redirect
+    keeps the production redirect of plain HTTP (else plain HTTP serves the app); ws_connect_rate replaces the
+    per-address websocket connect rate (else the deployed rate). An unknown marker fails here.
+    """
+    prefix.mkdir(parents=True, exist_ok=True)
+    ports = [upstream] if isinstance(upstream, int) else list(upstream)
+    port, certificate, key = tls if tls else (None, None, None)
+    replace = {
+        "pid": lambda line: f"pid {prefix}/nginx.pid;",
+        "error_log": lambda line: f"error_log {prefix}/error.log warn;",
+        "access_log": lambda line: f"access_log {prefix}/access.log;",
+        "upstream": lambda line: " ".join(f"server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in ports),
+        "listen": lambda line: f"listen 127.0.0.1:{listen};",
+        "listen_tls": lambda line: f"listen 127.0.0.1:{port} ssl;" if tls else "# no TLS in this copy",
+        "ssl_certificate": lambda line: f"ssl_certificate {certificate};" if tls else "# no certificate",
+        "ssl_certificate_key": lambda line: f"ssl_certificate_key {key};" if tls else "# no key",
+        "security_txt": lambda line: f"alias {SECURITY_TXT};",
+        "https_redirect": lambda line: line if https_redirect else "default 0;",
+        "ws_connect_rate": lambda line: re.sub(r"rate=\S+;", f"rate={ws_connect_rate};", line)
+        if ws_connect_rate else line,
+    }
+    lines = []
+    for line in NGINX_CONF.read_text().splitlines():
+        marker = re.search(r"#\s*test:\s*(\w+)", line)
+        if marker:
+            indent = line[: len(line) - len(line.lstrip())]
+            line = indent + replace[marker.group(1)](line.strip())
+        lines.append(line)
+    temp = "".join(f"    {kind}_temp_path {prefix}/{kind}_temp;\n"
+                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    path = prefix / "nginx.conf"
+    path.write_text(("\n".join(lines) + "\n").replace("http {\n", "http {\n" + temp, 1))
+    return path
+
+
+def start_nginx(prefix: Path, listen: int, upstream: int | list[int], **options) -> subprocess.Popen:
+    """`nginx -t` the rendered copy, start it, wait until it answers on the plain port (any HTTP status will do)."""
+    binary = proxy.nginx_binary()
+    conf = render(prefix, listen, upstream, **options)
+    check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
+    if check.returncode != 0:
+        raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
+    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=open(prefix / "stderr.log", "wb"))
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited: {(prefix / 'stderr.log').read_text()}")
         try:
-            yield folder
-        finally:
-            proxy.stop(nginx)
+            fetch(f"http://127.0.0.1:{listen}/healthz")  # any answer, a redirect too, means nginx is up
+        except OSError:
+            time.sleep(0.1)
+            continue
+        time.sleep(0.2)  # something else on the port may have answered: make sure it is this nginx
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited: {(prefix / 'stderr.log').read_text()}")
+        return process
+    proxy.stop(process)
+    raise TimeoutError(f"nginx not answering on {listen}")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app")
+    process = serve.start(APP_PORT, folder / "streamlit.log")
+    try:
+        serve.wait_healthy(f"http://127.0.0.1:{APP_PORT}", process)
+        yield process
     finally:
-        serve.stop(app)
+        serve.stop(process)
+
+
+@pytest.fixture(scope="module")
+def stack(app, tmp_path_factory):
+    """The app behind the proxy on plain HTTP (the https redirect off, as the benchmark runs it)."""
+    folder = tmp_path_factory.mktemp("proxy")
+    nginx = start_nginx(folder / "nginx", PROXY_PORT, APP_PORT)
+    try:
+        yield folder
+    finally:
+        proxy.stop(nginx)
 
 
 def get(path: str, headers: dict | None = None):
@@ -115,41 +204,6 @@ def test_websocket_session_through_proxy(stack):
     assert any(m.startswith("Sources:") for m in first.markdown + second.markdown)
 
 
-def test_websocket_connection_cap_per_ip(stack):
-    """Beyond `limit_conn ws_per_ip` open websockets from one address nginx answers 429 instead of upgrading, and a
-    slot frees when a websocket closes. (Connections still closing from earlier tests count too, hence one retry.)"""
-    limit = int(re.search(r"limit_conn ws_per_ip (\d+);", proxy.NGINX_CONF.read_text()).group(1))
-    from websockets.asyncio.client import connect
-    from websockets.exceptions import InvalidStatus
-
-    url = f"ws://127.0.0.1:{PROXY_PORT}/_stcore/stream"
-
-    async def scenario():
-        sockets, statuses = [], []
-        try:
-            for _ in range(limit + 3):
-                try:
-                    sockets.append(await connect(url, subprotocols=["streamlit"]))
-                except InvalidStatus as error:
-                    statuses.append(error.response.status_code)
-            if sockets and statuses:
-                await sockets.pop().close()
-                await asyncio.sleep(0.5)
-                sockets.append(await connect(url, subprotocols=["streamlit"]))  # the freed slot is usable
-        finally:
-            for ws in sockets:
-                await ws.close()
-        return len(sockets), statuses
-
-    for attempt in range(2):
-        opened, statuses = asyncio.run(scenario())
-        if opened == limit or attempt:
-            break
-        asyncio.run(asyncio.sleep(3))
-    assert set(statuses) == {429}
-    assert opened == limit and len(statuses) == 3
-
-
 def test_csp_allows_every_inline_script_of_the_served_page(stack):
     """Streamlit's index.html carries one inline script; its hash must be in script-src (recheck on upgrades)."""
     import base64
@@ -213,7 +267,7 @@ def replicas(tmp_path_factory):
     servers = [http.server.ThreadingHTTPServer(("127.0.0.1", port), _Replica) for port in REPLICA_PORTS]
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    nginx = proxy.start(AFFINITY_PORT, REPLICA_PORTS, tmp_path_factory.mktemp("affinity") / "nginx")
+    nginx = start_nginx(tmp_path_factory.mktemp("affinity") / "nginx", AFFINITY_PORT, REPLICA_PORTS)
     try:
         yield f"http://127.0.0.1:{AFFINITY_PORT}"
     finally:
@@ -246,3 +300,309 @@ def test_one_browser_always_reaches_one_replica_and_browsers_spread(replicas):
         assert len(seen) == 1, f"{cookie} reached {seen}"
         chosen[cookie] = seen.pop()
     assert set(chosen.values()) == {str(port) for port in REPLICA_PORTS}
+
+
+# ---- limits: per-address cap, per-address connect rate, the cap on all sessions together (in front of a stub)
+
+LIMITS = {
+    "per_ip": r"limit_conn ws_per_ip (\d+);",
+    "total": r"limit_conn ws_total (\d+);",
+    "rate": r"zone=ws_connect_per_ip:\S+ rate=(\d+)r/s;",
+    "burst": r"limit_req zone=ws_connect_per_ip burst=(\d+)",
+    "delay": r"limit_req zone=ws_connect_per_ip burst=\d+ delay=(\d+);",
+}
+
+
+def limit(name: str) -> int:
+    """A websocket limit as deploy/nginx.conf sets it (the tests check the deployed numbers, whatever they are)."""
+    found = re.search(LIMITS[name], NGINX_CONF.read_text())
+    assert found, f"deploy/nginx.conf no longer has {LIMITS[name]!r}"
+    return int(found.group(1))
+
+
+class WebsocketStub:
+    """A websocket server that accepts the `streamlit` subprotocol and holds each connection until the client closes
+    (answers plain HTTP with "ok", so the proxy's health check passes). Runs its own event loop in a thread."""
+
+    def __init__(self, port: int):
+        self.port, self.loop, self.ready = port, asyncio.new_event_loop(), threading.Event()
+        self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self._main(),), daemon=True)
+
+    async def _main(self) -> None:
+        from websockets.asyncio.server import serve as ws_serve
+
+        def health(connection, request):
+            if request.headers.get("Upgrade", "").lower() != "websocket":
+                return connection.respond(200, "ok")
+            return None
+
+        async def hold(websocket):
+            await websocket.wait_closed()
+
+        self.stopping = asyncio.Event()
+        async with ws_serve(hold, "127.0.0.1", self.port, subprotocols=["streamlit"], process_request=health):
+            self.ready.set()
+            await self.stopping.wait()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.ready.wait(10), "websocket stub did not start"
+        return self
+
+    def __exit__(self, *exc):
+        self.loop.call_soon_threadsafe(self.stopping.set)
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def ws_stub():
+    with WebsocketStub(STUB_PORT) as stub:
+        yield stub
+
+
+@pytest.fixture()
+def limits_proxy(ws_stub, tmp_path):
+    """A fresh nginx (fresh counters) in front of the stub; `start(**render options)` returns its ws:// URL."""
+    started = []
+
+    def start(**options) -> str:
+        started.append(start_nginx(tmp_path / f"nginx{len(started)}", LIMITS_PORT, STUB_PORT, **options))
+        return f"ws://127.0.0.1:{LIMITS_PORT}/_stcore/stream"
+
+    yield start
+    for process in started:
+        proxy.stop(process)
+
+
+async def _connect(url: str, address: str):
+    """(websocket or None, HTTP status when refused, seconds taken) for one websocket from `address`."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    began = time.perf_counter()
+    try:
+        ws = await connect(url, subprotocols=["streamlit"], local_addr=(address, 0), open_timeout=20)
+        return ws, None, time.perf_counter() - began
+    except InvalidStatus as error:
+        return None, error.response.status_code, time.perf_counter() - began
+
+
+async def _close(results) -> None:
+    await asyncio.gather(*(ws.close() for ws, _, _ in results if ws is not None))
+
+
+def test_websocket_connection_cap_per_ip(limits_proxy):
+    """Beyond `limit_conn ws_per_ip` open websockets from one address nginx answers 429 instead of upgrading, and a
+    slot frees when a websocket closes (the connect rate raised here, so the cap is reached at once)."""
+    url = limits_proxy(ws_connect_rate="1000r/s")
+    per_ip = limit("per_ip")
+
+    async def scenario():
+        results = [await _connect(url, "127.0.4.2") for _ in range(per_ip + 3)]
+        try:
+            opened = [r for r in results if r[0] is not None]
+            await opened.pop()[0].close()
+            await asyncio.sleep(0.5)
+            again = await _connect(url, "127.0.4.2")  # the freed slot is usable
+            results.append(again)
+            return sum(r[0] is not None for r in results[:-1]), [r[1] for r in results if r[1]], again[0] is not None
+        finally:
+            await _close(results)
+
+    opened, statuses, reopened = asyncio.run(scenario())
+    assert (opened, statuses, reopened) == (per_ip, [429] * 3, True)
+
+
+def test_websocket_connect_rate_per_ip(limits_proxy):
+    """The deployed rate: from one address, a burst of connects gets 1 + `delay` at once, the rest of `burst` paced
+    at the rate, and 429 beyond that; another address is not held up."""
+    url = limits_proxy()
+    rate, burst, delay = limit("rate"), limit("burst"), limit("delay")
+    attempts = 1 + burst + 6
+
+    async def scenario():
+        results = await asyncio.gather(*(_connect(url, "127.0.5.2") for _ in range(attempts)))
+        other = await _connect(url, "127.0.5.3")
+        await _close([*results, other])
+        return results, other
+
+    results, other = asyncio.run(scenario())
+    opened = [seconds for ws, _, seconds in results if ws is not None]
+    refused = [status for ws, status, _ in results if ws is None]
+    at_once = [s for s in opened if s < 0.5 / rate]
+    assert set(refused) == {429}
+    assert 1 + burst <= len(opened) <= 2 + burst, (len(opened), sorted(opened))
+    assert 1 + delay <= len(at_once) <= 2 + delay, sorted(opened)
+    assert max(opened) >= (burst - delay - 1) / rate, "the rest of the burst is paced, not refused"
+    assert other[0] is not None and other[2] < 0.5 / rate
+
+
+def test_sessions_capped_for_the_whole_site(limits_proxy):
+    """`limit_conn ws_total` holds whatever the number of addresses: total + 40 websockets from sixty addresses,
+    each within its own rate and cap, open exactly `total`; the rest get 429 until one closes."""
+    url = limits_proxy()
+    total, per_ip = limit("total"), limit("per_ip")
+    per_address = limit("delay")  # under the 1 + delay an address may open at once: no 429 from the rate limit
+    wanted = total + 40
+    addresses = [f"127.0.6.{n + 2}" for n in range(-(-wanted // per_address))]
+    assert per_address < per_ip and len(addresses) < 250
+
+    async def scenario():
+        results = await asyncio.gather(*(_connect(url, address) for address in addresses for _ in range(per_address)))
+        try:
+            opened = [r for r in results if r[0] is not None]
+            refused = [r[1] for r in results if r[0] is None]
+            still_full = await _connect(url, "127.0.7.2")
+            await opened.pop()[0].close()
+            await asyncio.sleep(0.5)
+            freed = await _connect(url, "127.0.7.3")
+            results += [still_full, freed]
+            return len(opened) + 1, refused, still_full[1], freed[0] is not None
+        finally:
+            await _close(results)
+
+    opened, refused, full_status, reopened = asyncio.run(scenario())
+    assert opened == total and refused == [429] * (len(addresses) * per_address - total)
+    assert full_status == 429 and reopened
+    assert total < 10 * per_ip, "ten addresses at their own cap must not reach the site's"
+
+
+# ---- TLS: HSTS, protocol versions, Secure cookies, the https redirect, security.txt (production shape)
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A throwaway self-signed certificate for localhost and 127.0.0.1, valid one day."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl not installed (apt-get install openssl); TLS settings not exercised")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture(scope="module")
+def tls_stack(app, certificate, tmp_path_factory):
+    """The app behind the deployed shape: plain HTTP redirects (health checks excepted), https serves."""
+    cert, key = certificate
+    nginx = start_nginx(tmp_path_factory.mktemp("tls-proxy") / "nginx", TLS_HTTP_PORT, APP_PORT,
+                        tls=(TLS_PORT, cert, key), https_redirect=True)
+    try:
+        yield ssl.create_default_context(cafile=str(cert))
+    finally:
+        proxy.stop(nginx)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str, context: ssl.SSLContext | None = None, headers: dict | None = None):
+    """(status, headers, body) without following redirects."""
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=context))
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+HTTPS = f"https://127.0.0.1:{TLS_PORT}"
+PLAIN = f"http://127.0.0.1:{TLS_HTTP_PORT}"
+
+
+def test_https_serves_the_app_with_hsts(tls_stack):
+    for path in ("/", "/map", "/_stcore/health", "/_stcore/metrics"):
+        status, headers, _ = fetch(HTTPS + path, tls_stack)
+        assert status in (200, 404), path
+        assert headers.get("Strict-Transport-Security") == HSTS, path
+        assert headers.get("X-Content-Type-Options") == "nosniff", path
+    status, headers, _ = fetch(HTTPS + "/", tls_stack)
+    assert status == 200 and "default-src 'self'" in headers.get("Content-Security-Policy", "")
+
+
+def test_plain_http_redirects_to_https_except_health_checks(tls_stack):
+    for path in ("/", "/map?area=E08000003", "/.well-known/security.txt", "/_stcore/stream", "/_stcore/metrics"):
+        status, headers, _ = fetch(PLAIN + path)
+        assert status == 301, path
+        assert headers["Location"] == "https://127.0.0.1" + path
+        assert "Strict-Transport-Security" not in headers, "HSTS is for https responses only"
+    for path in ("/healthz", "/_stcore/health"):
+        assert fetch(PLAIN + path)[:3:2] == (200, b"ok"), path
+
+
+def test_only_tls_1_2_and_newer(tls_stack, certificate):
+    def handshake(context: ssl.SSLContext) -> str:
+        import socket
+
+        with socket.create_connection(("127.0.0.1", TLS_PORT), timeout=10) as raw:
+            with context.wrap_socket(raw, server_hostname="localhost") as tls:
+                return tls.version()
+
+    assert handshake(tls_stack) in ("TLSv1.2", "TLSv1.3")
+    tls12 = ssl.create_default_context(cafile=str(certificate[0]))
+    tls12.maximum_version = ssl.TLSVersion.TLSv1_2
+    assert handshake(tls12) == "TLSv1.2"
+
+    import warnings
+
+    old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    old.check_hostname, old.verify_mode = False, ssl.CERT_NONE
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:  # this OpenSSL must be willing to offer TLS 1.1 at all, or the refusal would be the client's own
+            old.minimum_version = old.maximum_version = ssl.TLSVersion.TLSv1_1
+            old.set_ciphers("DEFAULT:@SECLEVEL=0")
+        except (ValueError, ssl.SSLError):
+            pytest.skip("this OpenSSL cannot offer TLS 1.1; TLS 1.2+ negotiation checked above")
+    with pytest.raises(ssl.SSLError) as refused:
+        handshake(old)
+    if "NO_PROTOCOLS_AVAILABLE" in str(refused.value) or "UNSUPPORTED_PROTOCOL" in str(refused.value):
+        pytest.skip(f"the client would not offer TLS 1.1 ({refused.value.reason}); TLS 1.2+ checked above")
+    assert "PROTOCOL_VERSION" in str(refused.value), refused.value  # the server's protocol_version alert
+
+
+def test_cookies_are_secure_under_tls(tls_stack):
+    """The affinity cookie and Streamlit's XSRF cookie (set on health responses) carry Secure and SameSite=Lax."""
+    status, headers, _ = fetch(HTTPS + "/_stcore/health", tls_stack)
+    assert status == 200
+    cookies = {c.split("=", 1)[0]: c for c in headers.get_all("Set-Cookie")}
+    assert re.fullmatch(r"cc_affinity=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax; Secure", cookies["cc_affinity"])
+    xsrf = [part.strip().lower() for part in cookies["_streamlit_xsrf"].split(";")]
+    assert "secure" in xsrf and "samesite=lax" in xsrf
+
+
+def test_security_txt(tls_stack):
+    """RFC 9116: text/plain UTF-8 over https, Contact, Expires (in the future, under a year ahead),
+    Preferred-Languages and a Canonical https URL naming this path; the served file is deploy/security.txt."""
+    status, headers, body = fetch(HTTPS + "/.well-known/security.txt", tls_stack)
+    assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body == SECURITY_TXT.read_bytes()
+    fields: dict[str, list[str]] = {}
+    for line in body.decode().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition(":")
+            fields.setdefault(name.strip().lower(), []).append(value.strip())
+    assert fields["contact"] and all(re.match(r"(mailto:|https://|tel:)", c) for c in fields["contact"])
+    assert len(fields["expires"]) == 1
+    expires = datetime.fromisoformat(fields["expires"][0].replace("Z", "+00:00"))
+    now = datetime.now(timezone.utc)
+    assert now < expires, "security.txt has expired: set a new Expires (under a year ahead) in deploy/security.txt"
+    assert expires < now + timedelta(days=366), "RFC 9116: Expires should be less than a year ahead"
+    assert fields["preferred-languages"] == ["en"]
+    assert all(c.startswith("https://") and c.endswith("/.well-known/security.txt") for c in fields["canonical"])
+
+
+def test_websocket_session_over_tls(tls_stack, certificate, monkeypatch):
+    """A session renders through wss:// (the client trusts the throwaway certificate only)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+
+    async def scenario():
+        async with Session(f"wss://127.0.0.1:{TLS_PORT}") as session:
+            return await session.rerun()
+
+    run = asyncio.run(scenario())
+    assert run.ok, run.exceptions
