@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date as _date
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -486,15 +487,17 @@ def colour_range(values, names, k: float = 6.0) -> ColourRange:
     """A colour scale that one extreme area cannot flatten: it spans the values within k interquartile ranges of the
     quartiles (k = 6 leaves GVA per hour whole and sets aside the City of London's GVA per resident); the
     areas outside are listed."""
-    frame = pd.DataFrame({"value": list(values), "name": list(names)}).dropna(subset=["value"])
-    if frame.empty:
+    values = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)  # None -> NaN
+    names = np.asarray(pd.Series(names), dtype=object)
+    known = ~np.isnan(values)
+    values, names = values[known], names[known]
+    if not len(values):
         return ColourRange(0.0, 1.0)
-    q1, q3 = frame["value"].quantile([0.25, 0.75])
-    low_fence, high_fence = q1 - k * (q3 - q1), q3 + k * (q3 - q1)
-    inside = frame["value"].between(low_fence, high_fence)
-    outside = frame[~inside].sort_values("value", ascending=False)
-    return ColourRange(float(frame.loc[inside, "value"].min()), float(frame.loc[inside, "value"].max()),
-                       tuple(zip(outside["name"], outside["value"].astype(float))))
+    q1, q3 = np.quantile(values, [0.25, 0.75])
+    inside = (values >= q1 - k * (q3 - q1)) & (values <= q3 + k * (q3 - q1))
+    order = np.argsort(-values[~inside], kind="stable")
+    return ColourRange(float(values[inside].min()), float(values[inside].max()),
+                       tuple((str(n), float(v)) for n, v in zip(names[~inside][order], values[~inside][order])))
 
 
 def colour_range_note(scale: ColourRange, unit: str) -> str:

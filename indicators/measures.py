@@ -105,8 +105,13 @@ def coverage_caption(frame: pd.DataFrame, level: str = "lad") -> str:
 
 
 def series(measure_id: str, area_codes: list[str], level: str = "lad") -> pd.DataFrame:
-    """Every period of a measure for some areas: area_code, area_name, period, year, value, method, coverage_note."""
-    check_level(level)
+    """Every period of a measure for some areas: area_code, area_name, period, year, value, method, coverage_note
+    (shared: don't mutate)."""
+    return _series(measure_id, tuple(area_codes), check_level(level))
+
+
+@per_database(max_entries=128)
+def _series(measure_id: str, area_codes: tuple[str, ...], level: str) -> pd.DataFrame:
     parts = [aggregates.series(measure(measure_id).id, code) for code in area_codes]
     frame = pd.concat(parts, ignore_index=True) if parts else aggregates.series(measure_id, "").iloc[0:0]
     return frame[["area_code", "area_name", "period", "year", "value", "method", "coverage_note"]].reset_index(drop=True)
@@ -133,8 +138,9 @@ def _ranking(measure_id: str, year: int | str | None, level: str) -> pd.DataFram
     return frame
 
 
+@per_database(max_entries=64)
 def distribution(measure_id: str, year: int | str | None = None, level: str = "lad") -> dict:
-    """All areas' values with the Core Cities marked, and summary statistics (median, quartiles).
+    """All areas' values with the Core Cities marked, and summary statistics (median, quartiles); shared, don't mutate.
 
     Returns:
         dict with 'table' (ranking() of every area) and 'median', 'q1', 'q3', 'count'.
@@ -144,8 +150,10 @@ def distribution(measure_id: str, year: int | str | None = None, level: str = "l
             "q3": float(table["value"].quantile(0.75)), "count": len(table)}
 
 
+@per_database(max_entries=64)
 def pair(x_measure: str, y_measure: str, year: int | str | None = None, level: str = "lad") -> pd.DataFrame:
-    """Two measures side by side for every area that has both (for a scatter): area_code, area_name, x, y, periods."""
+    """Two measures side by side for every area that has both (for a scatter): area_code, area_name, x, y, periods
+    (shared: don't mutate)."""
     x = values(x_measure, year, level).rename(columns={"value": "x", "period": "x_period"})
     y = values(y_measure, year, level).rename(columns={"value": "y", "period": "y_period"})
     out = x.merge(y[["area_code", "y", "y_period"]], on="area_code")
