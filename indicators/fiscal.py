@@ -125,6 +125,7 @@ def keys_text(options: dict[str, str]) -> str:
 # ------------------------------------------------------------------------------------------ warehouse reads
 
 
+@per_database
 def fiscal_years() -> list[str]:
     """Financial years with estimates (CRPSF years), oldest first."""
     return query("SELECT DISTINCT period FROM fiscal_areas ORDER BY period")["period"].tolist()
@@ -193,6 +194,7 @@ def key_notes(year: str) -> pd.DataFrame:
                  "WHERE period = ? ORDER BY key, region_code", [year])
 
 
+@per_database
 def key_releases() -> list[dict]:
     """The releases behind the councils' spending keys that are tables, not catalogue indicators (MHCLG RS)."""
     frame = query("SELECT publisher, title, release, release_date, vintage FROM sources WHERE list_contains(?, source_id) "
@@ -869,6 +871,7 @@ def function_keys() -> list[dict]:
              "default": g.keys[0], "switchable": len(g.keys) > 1, "why": g.why} for name, g in GROUPS.items()]
 
 
+@per_database
 def method() -> dict:
     """Assumptions and formulas behind every output, for the app's 'how was this calculated?' panel."""
     return {

@@ -320,6 +320,7 @@ def total_place_table(place: dict) -> pd.DataFrame:
     return frame
 
 
+@per_database
 def fiscal_provenance() -> dict:
     """Formula, assumptions and releases behind the tax-and-spend estimates (for 'How was this calculated?')."""
     method = fiscal.method()

@@ -107,59 +107,72 @@ if claimed is not None:
     st.markdown(f"**As claimed:** {fiscal.claimed_text(claimed)} a year ({gap['claim'].get('publication', '')}, "
                 f"{gap['claim'].get('period_as_stated', '')}, method not stated).")
 
-fig = go.Figure()
-fig.add_bar(x=[f"Estimate {gap['year']}"], y=[gap["estimate_gbp_bn"]], name="Estimate (chosen keys)",
-            marker_color=render.PALETTE[0], error_y={"type": "data", "symmetric": False, "array": [gap["above_gbp_bn"]],
-                                                     "arrayminus": [gap["below_gbp_bn"]], "color": "#333"},
-            customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])], cliponaxis=False,
-            hovertemplate="%{x}: %{customdata}<extra>estimate</extra>")
-# the label sits above the range's whisker, outside the bar, so it never sits on the bar or the error bar
-fig.add_annotation(x=f"Estimate {gap['year']}", y=gap["max_gbp_bn"], yanchor="bottom", showarrow=False,
-                   text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
-                   f"{fiscal.range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})")
-if claimed is not None:
-    fig.add_bar(x=["As claimed (c.2016)"], y=[claimed], name="As claimed", marker_color=render.HIGHLIGHT,
-                marker_pattern_shape="/", text=[f"{fiscal.claimed_text(claimed)} (claimed)"], textposition="outside",
-                cliponaxis=False, customdata=[fiscal.claimed_text(claimed)],
-                hovertemplate="%{x}: %{customdata}<extra>claim</extra>")
-fig.update_yaxes(**formatting.axis("£"), ticksuffix="bn")
-fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
-render.chart(fig, title="Core Cities: estimated spending minus taxes (£bn a year)", subtitle=label, source=source,
-             table=fiscal.gap_rows(gap), key="fiscal-gap", y_title="£bn a year (positive = spending exceeds taxes)")
+
+def gap_figure() -> go.Figure:
+    fig = go.Figure()
+    fig.add_bar(x=[f"Estimate {gap['year']}"], y=[gap["estimate_gbp_bn"]], name="Estimate (chosen keys)",
+                marker_color=render.PALETTE[0], error_y={"type": "data", "symmetric": False, "array": [gap["above_gbp_bn"]],
+                                                         "arrayminus": [gap["below_gbp_bn"]], "color": "#333"},
+                customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])], cliponaxis=False,
+                hovertemplate="%{x}: %{customdata}<extra>estimate</extra>")
+    # the label sits above the range's whisker, outside the bar, so it never sits on the bar or the error bar
+    fig.add_annotation(x=f"Estimate {gap['year']}", y=gap["max_gbp_bn"], yanchor="bottom", showarrow=False,
+                       text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
+                       f"{fiscal.range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})")
+    if claimed is not None:
+        fig.add_bar(x=["As claimed (c.2016)"], y=[claimed], name="As claimed", marker_color=render.HIGHLIGHT,
+                    marker_pattern_shape="/", text=[f"{fiscal.claimed_text(claimed)} (claimed)"], textposition="outside",
+                    cliponaxis=False, customdata=[fiscal.claimed_text(claimed)],
+                    hovertemplate="%{x}: %{customdata}<extra>claim</extra>")
+    fig.update_yaxes(**formatting.axis("£"), ticksuffix="bn")
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+depends = (year, geography_key, options_items)  # everything the Core Cities charts are drawn from
+render.chart(gap_figure, cache=depends, title="Core Cities: estimated spending minus taxes (£bn a year)",
+             subtitle=label, source=source, table=lambda: fiscal.gap_rows(gap), key="fiscal-gap",
+             y_title="£bn a year (positive = spending exceeds taxes)")
 
 # ------------------------------------------------------------------------------------------------ per resident
 st.header("Per resident, beside the official regional figures")
 st.info(caveat["text"], icon="ℹ️")
-frame = fiscal.per_resident_frame(table, caveat["shared"])
-hover = formatting.hover("£ per resident")
-fig = go.Figure()
-fig.add_bar(y=frame["label"], x=frame["revenue_per_head_gbp"], orientation="h", name="Taxes raised",
-            marker_color=render.PALETTE[0], offsetgroup="taxes", customdata=frame["area_code"],
-            text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>")
-spending_series = (
-    (fiscal.SHARED_MARK, f"Spending: region's, {fiscal.SHARED_MARK}", "/"),
-    ("partly by councils' own data", "Spending: partly councils' own data", ""),
-    ("sum of the places", "Spending: the places together", ""),
-    ("official", "Spending: official (ONS CRPSF)", ""),
-)
-for mark, name, pattern in spending_series:
-    part = frame[frame["spending_mark"] == mark]
-    if part.empty:
-        continue
-    fig.add_bar(y=part["label"], x=part["expenditure_per_head_gbp"], orientation="h", name=name,
-                marker={"color": render.PALETTE[4],
-                        "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35}},
-                offsetgroup="spending", customdata=part["area_code"],
-                text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]], textposition="outside",
-                cliponaxis=False, hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>")
-fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
-fig.update_xaxes(title_text="£ per resident a year", **formatting.axis("£ per resident"),
-                 range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5))
-fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
-render.chart(fig, title=f"Taxes raised and public spending per resident, {gap['year']} (£)", subtitle=label,
-             source=source, table=fiscal.per_resident_table(table, caveat["shared"]), key="fiscal-per-head",
-             note=caveat["text"])
+
+
+def per_resident_figure() -> go.Figure:
+    frame = fiscal.per_resident_frame(table, caveat["shared"])
+    hover = formatting.hover("£ per resident")
+    fig = go.Figure()
+    fig.add_bar(y=frame["label"], x=frame["revenue_per_head_gbp"], orientation="h", name="Taxes raised",
+                marker_color=render.PALETTE[0], offsetgroup="taxes", customdata=frame["area_code"],
+                text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]], textposition="outside", cliponaxis=False,
+                hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>")
+    spending_series = (
+        (fiscal.SHARED_MARK, f"Spending: region's, {fiscal.SHARED_MARK}", "/"),
+        ("partly by councils' own data", "Spending: partly councils' own data", ""),
+        ("sum of the places", "Spending: the places together", ""),
+        ("official", "Spending: official (ONS CRPSF)", ""),
+    )
+    for mark, name, pattern in spending_series:
+        part = frame[frame["spending_mark"] == mark]
+        if part.empty:
+            continue
+        fig.add_bar(y=part["label"], x=part["expenditure_per_head_gbp"], orientation="h", name=name,
+                    marker={"color": render.PALETTE[4],
+                            "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35}},
+                    offsetgroup="spending", customdata=part["area_code"],
+                    text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]], textposition="outside",
+                    cliponaxis=False, hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
+    fig.update_xaxes(title_text="£ per resident a year", **formatting.axis("£ per resident"),
+                     range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5))
+    fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
+    return fig
+
+
+render.chart(per_resident_figure, cache=depends,
+             title=f"Taxes raised and public spending per resident, {gap['year']} (£)", subtitle=label, source=source,
+             table=lambda: fiscal.per_resident_table(table, caveat["shared"]), key="fiscal-per-head", note=caveat["text"])
 
 st.markdown("**The key for each group of taxes and each spending function**")
 st.markdown(fiscal.key_table_markdown(options))
@@ -189,19 +202,25 @@ st.caption(f"Estimates: identifiable spending {place['cra_year']} (HM Treasury C
 st.markdown(place["explanation"])
 if place.get("claim_note"):
     st.markdown(place["claim_note"])
-functions = fiscal.total_place_rows(place)
-fig = go.Figure(go.Bar(y=functions["Function"], x=[f["value_gbp_m"] for f in place["functions"]], orientation="h",
-                       marker_color=render.PALETTE[4], text=functions["Identifiable spending (estimate)"],
-                       textposition="outside", cliponaxis=False,
-                       hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>"))
-fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(title_text="£ million (estimate)", **formatting.axis("£ million"),
-                 range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]], 0.3))
-render.chart(fig, title=f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} "
+
+
+def total_place_figure() -> go.Figure:
+    functions = fiscal.total_place_rows(place)
+    fig = go.Figure(go.Bar(y=functions["Function"], x=[f["value_gbp_m"] for f in place["functions"]], orientation="h",
+                           marker_color=render.PALETTE[4], text=functions["Identifiable spending (estimate)"],
+                           textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="£ million (estimate)", **formatting.axis("£ million"),
+                     range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]], 0.3))
+    return fig
+
+
+render.chart(total_place_figure, cache=(d.area, geography_key, year), title=f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} "
              "(estimate)", subtitle=f"HM Treasury CRA ({place['edition']}) regional identifiable spending shared by "
              "population · estimate",
              source="Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
-             table=functions, key="fiscal-total-place",
+             table=lambda: fiscal.total_place_rows(place), key="fiscal-total-place",
              note="Shared out from the region by population, so per resident every function is the region's figure.")
 
 st.header("Method and assumptions")
