@@ -19,6 +19,7 @@ import json
 import os
 import posixpath
 import re
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -75,6 +76,21 @@ def healthcheck_command(dockerfile: Path = DOCKERFILE) -> str | list[str]:
             command = re.split(r"(?:^|\s)CMD\s+", arguments, maxsplit=1)[1].strip()
             return json.loads(command) if command.startswith("[") else command
     raise ImageError("no HEALTHCHECK in the Dockerfile")
+
+
+def environment(dockerfile: Path = DOCKERFILE) -> dict[str, str]:
+    """The final stage's ENV settings (`ENV KEY=value ...` and the older `ENV KEY value`; no variable expansion)."""
+    env: dict[str, str] = {}
+    for keyword, arguments in instructions(dockerfile):
+        if keyword == "FROM":
+            env = {}
+        elif keyword == "ENV":
+            if "=" in arguments.split()[0]:
+                env.update(word.split("=", 1) for word in shlex.split(arguments))
+            else:
+                key, _, value = arguments.partition(" ")
+                env[key] = value.strip()
+    return env
 
 
 def workdir(dockerfile: Path = DOCKERFILE) -> str:

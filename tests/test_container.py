@@ -84,9 +84,10 @@ def test_build_context_leaves_out_local_tests_and_secrets():
     for path in context:
         assert not re.match(r"(\.venv|\.git|tests|benchmarks|docs|scripts|test-artifacts|\.pytest_cache)/", path), path
         assert "__pycache__" not in path and not path.endswith(".pyc"), path
-        assert not re.match(r"data/warehouse.*\.duckdb", path), path
+        assert not re.match(r"data/(warehouse.*\.duckdb|warehouses/)", path), path
     for path in (".venv/bin/python", ".venv/lib/python3.11/site-packages/streamlit/__init__.py",
                  "data/warehouse.duckdb", "data/warehouse.duckdb.tmp", "data/warehouse.duckdb.tmp.wal",
+                 "data/warehouses/current.json", "data/warehouses/00f07811e0d98625.duckdb", "data/warehouses/.lock",
                  "tests/test_container.py", "tests/conftest.py", "benchmarks/run.py", ".streamlit/secrets.toml",
                  "indicators/__pycache__/db.cpython-311.pyc", "requirements-dev.txt", ".git/config"):
         assert image_files.excluded(path, patterns), path
@@ -155,39 +156,46 @@ def _free_port() -> int:
 
 
 def _environment(root: Path) -> dict[str, str]:
-    """The image's environment, as far as it matters: its warehouse path, HOME in a scratch folder, no .pyc written,
-    and nothing on the import path but the tree itself (so no module can come from the repository)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "CORE_CITIES_WAREHOUSE")}
+    """The Dockerfile's ENV with the image's WORKDIR moved to `root` (so CORE_CITIES_WAREHOUSE points into the tree)
+    and HOME in a scratch folder; the project's settings and import path dropped, so nothing can come from the
+    repository; the venv's python first on PATH (the HEALTHCHECK says `python`)."""
+    workdir = image_files.workdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME") and not k.startswith("CORE_CITIES_")}
+    for key, value in image_files.environment().items():
+        env[key] = str(root) + value[len(workdir):] if value.startswith(workdir + "/") else value
     home = root.parent / "home"
     home.mkdir(exist_ok=True)
-    env.update(CORE_CITIES_WAREHOUSE=str(root / "data" / "warehouse.duckdb"), HOME=str(home),
-               PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
+    env.update(HOME=str(home), PYTHONDONTWRITEBYTECODE="1",
                PATH=f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}")
+    assert env["CORE_CITIES_WAREHOUSE"].startswith(str(root) + "/"), "the image names its warehouse inside /srv/app"
     return env
 
 
-def _has_check_command(root: Path, env: dict) -> bool:
-    result = subprocess.run([PYTHON, "-m", "indicators", "--help"], cwd=root, env=env, capture_output=True,
-                            text=True, timeout=60)
-    return re.search(r"\bcheck\b", result.stdout) is not None
+def _tree(root: Path) -> set[str]:
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
 
 
 @pytest.fixture(scope="module")
 def image_tree(tmp_path_factory, files):
-    """/srv/app as the image has it, warehouse built as `docker build` builds it."""
+    """/srv/app as the image has it, warehouse built as `docker build` builds it; returns (root, env, the files the
+    build added). The build writes only into the warehouse's folder (nothing into the code, static/ or extracts)."""
     root = tmp_path_factory.mktemp("image") / "srv-app"
     image_files.copy_tree(files, root)
     env = _environment(root)
     built = subprocess.run([PYTHON, "-m", "indicators", "build"], cwd=root, env=env, capture_output=True, text=True,
                            timeout=180)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    assert (root / "data" / "warehouse.duckdb").exists()
-    return root, env
+    added = _tree(root) - set(files)
+    home = Path(env["CORE_CITIES_WAREHOUSE"]).parent.relative_to(root).as_posix() + "/"
+    assert added and all(path.startswith(home) for path in added), sorted(added)
+    assert any(path.endswith(".duckdb") for path in added)
+    return root, env, added
 
 
 @pytest.fixture(scope="module")
 def served(image_tree):
-    root, env = image_tree
+    root, env, _ = image_tree
     port, opened = _free_port(), root.parent / "opened.log"
     log = open(root.parent / "streamlit.log", "wb")
     process = subprocess.Popen([PYTHON, "-c", AUDIT, str(opened), "--server.address", "127.0.0.1",
@@ -207,17 +215,15 @@ def served(image_tree):
 def test_healthcheck_command_passes_in_the_image_tree(image_tree, served):
     """The Dockerfile's HEALTHCHECK, run from the image's tree against the running app (its port swapped in);
     and its `indicators check` part fails when the warehouse is missing."""
-    root, env = image_tree
+    root, env, _ = image_tree
     base, port, _ = served
-    if not _has_check_command(root, env):
-        pytest.skip("`python -m indicators check` not in this checkout yet (issue 15)")
     command = image_files.healthcheck_command()
     assert isinstance(command, str) and command.startswith("python -m indicators check")
     result = subprocess.run(["sh", "-c", command.replace(":8501/", f":{port}/")], cwd=root, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip(), "the check prints the data version"
-    broken = {**env, "CORE_CITIES_WAREHOUSE": str(root.parent / "missing" / "warehouse.duckdb")}
+    broken = {**env, "CORE_CITIES_WAREHOUSE": str(root.parent / "missing" / "current.json")}
     failed = subprocess.run([PYTHON, "-m", "indicators", "check"], cwd=root, env=broken, capture_output=True,
                             text=True, timeout=60)
     assert failed.returncode != 0
@@ -236,7 +242,7 @@ def test_maps_static_files_are_served(served):
 def test_every_page_renders_from_the_image_tree(image_tree, served, files):
     """Every page of the navigation renders to the end with no exception element, and every file the app opened
     is in the image: none comes from the repository (other than the Python environment)."""
-    root, _ = image_tree
+    root, _, added = image_tree
     base, _, opened = served
 
     async def scenario():
@@ -261,7 +267,7 @@ def test_every_page_renders_from_the_image_tree(image_tree, served, files):
         elif line.startswith(str(REPO) + "/") and not line.startswith(venv):
             outside.add(line)
     assert not outside, f"read from the repository, not the image: {sorted(outside)[:5]}"
-    image = set(files) | {"data/warehouse.duckdb"}  # the image build writes the warehouse; nothing else is added
+    image = set(files) | added  # what COPY puts in, and what the image build's `indicators build` writes
     missing = {p for p in inside if p not in image and not OPTIONAL_PROBE.search(p)}
     assert not missing, f"opened but not in the image: {sorted(missing)}"
     assert {"assets/icon.png", "data/boundaries/lad.geojson"} <= inside

@@ -3,8 +3,8 @@
 Skips with a reason when nginx is absent (CI installs nginx-light); the TLS tests skip when openssl is absent. Only
 the `# test:` lines of the config are rewritten (`render` below): ports, upstream, pid/log/temp paths, a throwaway
 certificate, the security.txt path; where a test says so, the websocket connect rate (raised, to reach the per-address
-cap quickly) and the https redirect (off, so plain HTTP on loopback serves the app as it did before TLS, for the
-tests below and the benchmark). The limits are tested in front of a websocket stub, so hundreds of connections
+cap quickly) and the https redirect (off, so plain HTTP on loopback serves the app as it did before TLS: the tests
+below need no certificate, and benchmarks/proxy.py can run the proxy the same way). The limits are tested in front of a websocket stub, so hundreds of connections
 cost no Streamlit sessions; everything else in front of the real app.
 """
 
@@ -121,7 +121,7 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def stack(app, tmp_path_factory):
-    """The app behind the proxy on plain HTTP (the https redirect off, as the benchmark runs it)."""
+    """The app behind the proxy on plain HTTP (the https redirect off by its `# test:` line, no TLS)."""
     folder = tmp_path_factory.mktemp("proxy")
     nginx = start_nginx(folder / "nginx", PROXY_PORT, APP_PORT)
     try:
