@@ -4,8 +4,8 @@ Skips with a reason when nginx is absent (CI installs nginx-light); the TLS test
 the `# test:` lines of the config are rewritten (`render` below): ports, upstream, pid/log/temp paths, a throwaway
 certificate, the security.txt path; where a test says so, the websocket connect rate (raised, to reach the per-address
 cap quickly) and the https redirect (off, so plain HTTP on loopback serves the app as it did before TLS: the tests
-below need no certificate, and benchmarks/proxy.py can run the proxy the same way). The limits are tested in front of a websocket stub, so hundreds of connections
-cost no Streamlit sessions; everything else in front of the real app.
+below need no certificate, and benchmarks/proxy.py can run the proxy the same way). The limits are tested in front
+of a websocket stub, so hundreds of connections cost no Streamlit sessions; everything else in front of the real app.
 """
 
 from __future__ import annotations
