@@ -15,6 +15,7 @@ import gzip
 import http.server
 import re
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -29,10 +30,25 @@ import pytest
 from benchmarks import proxy, serve
 from benchmarks.ws_client import Session, find_page
 
-APP_PORT, PROXY_PORT = 8617, 8618
+
+
+def _free_ports(count: int) -> list[int]:
+    """Loopback ports free now (chosen per run, so two runs of this file at once on one machine do not collide)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+(APP_PORT, PROXY_PORT, TLS_HTTP_PORT, TLS_PORT, LIMITS_PORT, STUB_PORT, AFFINITY_PORT,
+ *REPLICA_PORTS) = _free_ports(9)
 PROXIED = f"http://127.0.0.1:{PROXY_PORT}"
-TLS_HTTP_PORT, TLS_PORT = 8621, 8622            # the production shape: plain HTTP redirects, TLS serves
-LIMITS_PORT, STUB_PORT = 8623, 8624             # the limits, in front of a websocket stub
+# TLS_HTTP_PORT, TLS_PORT: the production shape (plain HTTP redirects, TLS serves); LIMITS_PORT in front of the
+# websocket stub on STUB_PORT; AFFINITY_PORT in front of two stub replicas.
 NGINX_CONF = proxy.NGINX_CONF
 SECURITY_TXT = NGINX_CONF.parent / "security.txt"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -276,7 +292,6 @@ def replicas(tmp_path_factory):
             server.shutdown()
 
 
-REPLICA_PORTS, AFFINITY_PORT = [8631, 8632], 8633
 
 
 def _replica_for(base: str, cookie: str | None = None) -> tuple[str, str | None]:
@@ -536,8 +551,6 @@ def test_plain_http_redirects_to_https_except_health_checks(tls_stack):
 
 def test_only_tls_1_2_and_newer(tls_stack, certificate):
     def handshake(context: ssl.SSLContext) -> str:
-        import socket
-
         with socket.create_connection(("127.0.0.1", TLS_PORT), timeout=10) as raw:
             with context.wrap_socket(raw, server_hostname="localhost") as tls:
                 return tls.version()
