@@ -336,7 +336,7 @@ def start_replicas(count: int) -> tuple[list, object]:
         time.sleep(8)  # the warm-up thread
         for page in ALL_PAGES:
             asyncio.run(_first_chart(page, f"http://127.0.0.1:{port}"))
-    return processes, proxy.start(PROXY_PORT, ports, Path(tempfile.mkdtemp()) / "nginx")
+    return processes, proxy.start(Path(tempfile.mkdtemp()) / "nginx", PROXY_PORT, ports)
 
 
 def section_payload(args) -> None:
@@ -361,7 +361,7 @@ def section_proxy(args) -> None:
         report("first visit bytes through proxy", "skipped (no nginx)")
         return
     prefix = Path(tempfile.mkdtemp()) / "nginx"
-    nginx = proxy.start(PROXY_PORT, APP_PORT, prefix)
+    nginx = proxy.start(prefix, PROXY_PORT, APP_PORT)
     try:
         for label, path in (("overview", "/"), ("map", "/" + PAGES["map"])):
             total, direct = first_visit_bytes(f"http://127.0.0.1:{PROXY_PORT}{path}"), \
@@ -453,7 +453,7 @@ def section_browser(args) -> None:
             "static Plotly page": f"http://127.0.0.1:{STATIC_PORT}/figure.html",
             "bare Streamlit app, same figure": f"http://127.0.0.1:{bare_port}/"}
     if proxy.nginx_binary() is not None:
-        nginx = proxy.start(PROXY_PORT, APP_PORT, Path(tempfile.mkdtemp()) / "nginx")
+        nginx = proxy.start(Path(tempfile.mkdtemp()) / "nginx", PROXY_PORT, APP_PORT)
         urls["app via the proxy"] = f"http://127.0.0.1:{PROXY_PORT}/{PAGES['productivity']}"
     else:
         nginx = None

@@ -355,6 +355,25 @@ def profile(area_code: str, benchmark: str = "uk", year: int | str | None = None
     return pd.DataFrame(rows)
 
 
+@per_database(max_entries=128)
+def profile_view(area_code: str, benchmark: str = "uk", year: int | str | None = None,
+                 geography_key: str = "council") -> dict:
+    """City profile for one definition as the page shows it, computed once per process for every visitor (shared:
+    don't mutate): 'table' (profile()), 'strengths' (strengths_and_weaknesses()) and 'shown' (the table with each
+    measure's trend as a list, its verdict in words and its values, benchmark and share as a briefing prints them)."""
+    table = profile(area_code, benchmark, year, geography_key)
+    if table.empty:
+        return {"table": table, "strengths": {"strengths": [], "weaknesses": []}, "shown": table}
+    shown = table.assign(
+        trend=[t["gap_pct"].tolist() if kind != "sum" else t["value"].tolist() for t, kind in zip(table["trend"], table["kind"])],
+        verdict=[{True: "better", False: "worse", None: "not judged (a total)"}[b] for b in table["better"]],
+        value_text=[formatting.value(v, u) for v, u in zip(table["value"], table["unit"])],
+        benchmark_text=[formatting.value(v, u) for v, u in zip(table["benchmark_value"], table["unit"])],
+        share_text=["" if pd.isna(v) else formatting.percent(v) for v in table["share_pct"]],  # totals only
+    )
+    return {"table": table, "strengths": strengths_and_weaknesses(table), "shown": shown}
+
+
 def strengths_and_weaknesses(table: pd.DataFrame, n: int = 3) -> dict[str, list[dict]]:
     """From a profile(): the n intensive measures furthest above (strengths) and below (weaknesses) the benchmark,
     judged by polarity ('lower is better' measures count below the benchmark as a strength)."""
@@ -394,6 +413,7 @@ def _the(benchmark_name: str) -> str:
         not benchmark_name.startswith(("UK", "Core Cities")) else f"the {benchmark_name}"
 
 
+@per_database
 def sentences(area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | str | None = None,
               since: int | None = None, measure_ids: tuple[str, ...] = HEADLINE) -> list[str]:
     """Generated sentences for an area's headline measures against a benchmark, with the change since `since`

@@ -1,7 +1,6 @@
 """City profile: every measure for the chosen area against the benchmark, with trends, sentences, the gap
 decomposition and the city's case studies."""
 
-import pandas as pd
 import streamlit as st
 
 from indicators import briefing, case_studies, formatting, measures
@@ -14,10 +13,11 @@ st.title(f"{name} ({d.area})")
 st.caption(f"Definition: {d.label}. Choose another area, geography or benchmark in the sidebar.")
 
 try:
-    table = measures.profile(d.area, d.benchmark, d.year, d.geography)
+    view = measures.profile_view(d.area, d.benchmark, d.year, d.geography)
 except ValueError as problem:
     st.warning(f"This profile can't be shown: {problem}")
     st.stop()
+table, shown = view["table"], view["shown"]
 if table.empty:
     st.warning("No measures are available for this area on this definition.")
     st.stop()
@@ -34,7 +34,7 @@ for column, row in zip(columns, headline.itertuples()):
                   f"{formatting.value(row.benchmark_value, row.unit)}, {row.method}."
                   + (f" Coverage: {row.coverage_note}." if row.coverage_note else ""))
 
-sw = measures.strengths_and_weaknesses(table)
+sw = view["strengths"]
 left, right = st.columns(2)
 left.markdown("**Strengths** (furthest better than the benchmark)")
 for item in sw["strengths"] or [{"name": "none on this definition", "gap_pct": None}]:
@@ -44,13 +44,6 @@ for item in sw["weaknesses"] or [{"name": "none on this definition", "gap_pct": 
     right.markdown(f"- ▼ {item['name']}" + (f": {item['gap_text']} ({item['period']})" if item["gap_pct"] is not None else ""))
 
 st.header(f"Every measure against {bench_label}")
-shown = table.assign(
-    trend=[t["gap_pct"].tolist() if row_kind != "sum" else t["value"].tolist() for t, row_kind in zip(table["trend"], table["kind"])],
-    verdict=[{True: "better", False: "worse", None: "not judged (a total)"}[b] for b in table["better"]],
-    value_text=[formatting.value(v, u) for v, u in zip(table["value"], table["unit"])],
-    benchmark_text=[formatting.value(v, u) for v, u in zip(table["benchmark_value"], table["unit"])],
-    share_text=["" if pd.isna(v) else formatting.percent(v) for v in table["share_pct"]],  # totals only
-)
 st.dataframe(
     shown[["name", "period", "value_text", "benchmark_name", "benchmark_text", "gap_text", "share_text", "verdict",
            "trend", "area_method", "method", "coverage_note"]], hide_index=True, width="stretch",

@@ -1,7 +1,7 @@
 """deploy/nginx.conf on loopback (Debian nginx) in front of `streamlit run app.py`: what a visitor gets through it.
 
 Skips with a reason when nginx is absent (CI installs nginx-light); the TLS tests skip when openssl is absent. Only
-the `# test:` lines of the config are rewritten (`render` below): ports, upstream, pid/log/temp paths, a throwaway
+the `# test:` lines of the config are rewritten (`benchmarks.proxy.render`): ports, upstream, pid/log/temp paths, a throwaway
 certificate, the security.txt path; where a test says so, the websocket connect rate (raised, to reach the per-address
 cap quickly) and the https redirect (off, so plain HTTP on loopback serves the app as it did before TLS: the tests
 below need no certificate, and benchmarks/proxy.py can run the proxy the same way). The limits are tested in front
@@ -23,7 +23,6 @@ import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -50,7 +49,7 @@ PROXIED = f"http://127.0.0.1:{PROXY_PORT}"
 # TLS_HTTP_PORT, TLS_PORT: the production shape (plain HTTP redirects, TLS serves); LIMITS_PORT in front of the
 # websocket stub on STUB_PORT; AFFINITY_PORT in front of two stub replicas.
 NGINX_CONF = proxy.NGINX_CONF
-SECURITY_TXT = NGINX_CONF.parent / "security.txt"
+SECURITY_TXT = proxy.SECURITY_TXT
 HSTS = "max-age=31536000; includeSubDomains"
 
 pytestmark = pytest.mark.skipif(proxy.nginx_binary() is None,
@@ -58,71 +57,6 @@ pytestmark = pytest.mark.skipif(proxy.nginx_binary() is None,
 
 
 # ---- running deploy/nginx.conf on loopback
-
-def render(prefix: Path, listen: int, upstream: int | list[int], *, tls: tuple[int, Path, Path] | None = None,
-           https_redirect: bool = False, ws_connect_rate: str | None = None) -> Path:
-    """A loopback copy of deploy/nginx.conf under `prefix`: every `# test: NAME` line replaced, nothing else.
-
-    tls = (port, certificate, key) serves https on that port (else the TLS lines become comments); https_redirect
-    keeps the production redirect of plain HTTP (else plain HTTP serves the app); ws_connect_rate replaces the
-    per-address websocket connect rate (else the deployed rate). An unknown marker fails here.
-    """
-    prefix.mkdir(parents=True, exist_ok=True)
-    ports = [upstream] if isinstance(upstream, int) else list(upstream)
-    port, certificate, key = tls if tls else (None, None, None)
-    replace = {
-        "pid": lambda line: f"pid {prefix}/nginx.pid;",
-        "error_log": lambda line: f"error_log {prefix}/error.log warn;",
-        "access_log": lambda line: f"access_log {prefix}/access.log;",
-        "upstream": lambda line: " ".join(f"server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in ports),
-        "listen": lambda line: f"listen 127.0.0.1:{listen};",
-        "listen_tls": lambda line: f"listen 127.0.0.1:{port} ssl;" if tls else "# no TLS in this copy",
-        "ssl_certificate": lambda line: f"ssl_certificate {certificate};" if tls else "# no certificate",
-        "ssl_certificate_key": lambda line: f"ssl_certificate_key {key};" if tls else "# no key",
-        "security_txt": lambda line: f"alias {SECURITY_TXT};",
-        "https_redirect": lambda line: line if https_redirect else "default 0;",
-        "ws_connect_rate": lambda line: re.sub(r"rate=\S+;", f"rate={ws_connect_rate};", line)
-        if ws_connect_rate else line,
-    }
-    lines = []
-    for line in NGINX_CONF.read_text().splitlines():
-        marker = re.search(r"#\s*test:\s*(\w+)", line)
-        if marker:
-            indent = line[: len(line) - len(line.lstrip())]
-            line = indent + replace[marker.group(1)](line.strip())
-        lines.append(line)
-    temp = "".join(f"    {kind}_temp_path {prefix}/{kind}_temp;\n"
-                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    path = prefix / "nginx.conf"
-    path.write_text(("\n".join(lines) + "\n").replace("http {\n", "http {\n" + temp, 1))
-    return path
-
-
-def start_nginx(prefix: Path, listen: int, upstream: int | list[int], **options) -> subprocess.Popen:
-    """`nginx -t` the rendered copy, start it, wait until it answers on the plain port (any HTTP status will do)."""
-    binary = proxy.nginx_binary()
-    conf = render(prefix, listen, upstream, **options)
-    check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
-    if check.returncode != 0:
-        raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
-    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=open(prefix / "stderr.log", "wb"))
-    deadline = time.time() + 15
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited: {(prefix / 'stderr.log').read_text()}")
-        try:
-            fetch(f"http://127.0.0.1:{listen}/healthz")  # any answer, a redirect too, means nginx is up
-        except OSError:
-            time.sleep(0.1)
-            continue
-        time.sleep(0.2)  # something else on the port may have answered: make sure it is this nginx
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited: {(prefix / 'stderr.log').read_text()}")
-        return process
-    proxy.stop(process)
-    raise TimeoutError(f"nginx not answering on {listen}")
-
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
@@ -139,7 +73,7 @@ def app(tmp_path_factory):
 def stack(app, tmp_path_factory):
     """The app behind the proxy on plain HTTP (the https redirect off by its `# test:` line, no TLS)."""
     folder = tmp_path_factory.mktemp("proxy")
-    nginx = start_nginx(folder / "nginx", PROXY_PORT, APP_PORT)
+    nginx = proxy.start(folder / "nginx", PROXY_PORT, APP_PORT)
     try:
         yield folder
     finally:
@@ -283,7 +217,7 @@ def replicas(tmp_path_factory):
     servers = [http.server.ThreadingHTTPServer(("127.0.0.1", port), _Replica) for port in REPLICA_PORTS]
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    nginx = start_nginx(tmp_path_factory.mktemp("affinity") / "nginx", AFFINITY_PORT, REPLICA_PORTS)
+    nginx = proxy.start(tmp_path_factory.mktemp("affinity") / "nginx", AFFINITY_PORT, REPLICA_PORTS)
     try:
         yield f"http://127.0.0.1:{AFFINITY_PORT}"
     finally:
@@ -381,7 +315,7 @@ def limits_proxy(ws_stub, tmp_path):
     started = []
 
     def start(**options) -> str:
-        started.append(start_nginx(tmp_path / f"nginx{len(started)}", LIMITS_PORT, STUB_PORT, **options))
+        started.append(proxy.start(tmp_path / f"nginx{len(started)}", LIMITS_PORT, STUB_PORT, **options))
         return f"ws://127.0.0.1:{LIMITS_PORT}/_stcore/stream"
 
     yield start
@@ -502,7 +436,7 @@ def certificate(tmp_path_factory):
 def tls_stack(app, certificate, tmp_path_factory):
     """The app behind the deployed shape: plain HTTP redirects (health checks excepted), https serves."""
     cert, key = certificate
-    nginx = start_nginx(tmp_path_factory.mktemp("tls-proxy") / "nginx", TLS_HTTP_PORT, APP_PORT,
+    nginx = proxy.start(tmp_path_factory.mktemp("tls-proxy") / "nginx", TLS_HTTP_PORT, APP_PORT,
                         tls=(TLS_PORT, cert, key), https_redirect=True)
     try:
         yield ssl.create_default_context(cafile=str(cert))
