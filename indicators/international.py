@@ -203,6 +203,7 @@ def peer_premium(metro_code: str, claimed_pct: float, home: str = "city-region",
     }
 
 
+@per_database
 def provenance() -> dict:
     """Inputs, releases and limits of the European comparison."""
     eurostat = query("SELECT * FROM sources WHERE source_id IN (SELECT DISTINCT source_id FROM eurostat_metros)")

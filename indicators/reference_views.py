@@ -80,7 +80,8 @@ def peer_rate(eur_per_gbp: float | None) -> dict:
 
 
 def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.DataFrame:
-    """GDP per resident 2021 of each Core City region, the ten combined and the chosen peers, one row each.
+    """GDP per resident 2021 of each Core City region, the ten combined and the chosen peers, one row each (computed
+    once per process for each choice of peers and rate, the rate to the four decimals the page shows; shared).
 
     Peers are converted at the ECB's 2021 annual average (or at `eur_per_gbp`, a stated override).
     Columns: area_code, area_name, group ('Core City region', 'Core Cities combined', 'European peer'),
@@ -88,9 +89,14 @@ def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.Da
     premium_pct (peers: % above the Core Cities combined), break_even_eur_per_gbp (peers: the rate at which the
     peer equals the Core Cities combined), population.
     """
+    return _peer_bars(tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, 4))
+
+
+@per_database(max_entries=64)
+def _peer_bars(metro_codes: tuple[str, ...], eur_per_gbp: float | None) -> pd.DataFrame:
     home = international.city_regions_gdp_per_head()
     home = home[home["area_code"] != international.HOME_CODES["council"]]
-    peers = international.peer_comparison(metro_codes, eur_per_gbp)
+    peers = international.peer_comparison(list(metro_codes), eur_per_gbp)
     rows = [{"area_code": r["area_code"],
              "area_name": r["area_name"] if r["area_code"] == "core-cities" else f"{r['city']}: {r['area_name']}",
              "group": "Core Cities combined" if r["area_code"] == "core-cities" else "Core City region",
@@ -108,8 +114,14 @@ def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.Da
 
 def break_even_table(metro_codes: list[str]) -> pd.DataFrame:
     """The sensitivity: for each chosen peer, its € per head, the Core Cities' £ per head, the break-even € per £
-    and the ECB 2021 average beside it (the peer is ahead whenever £1 buys fewer euros than the break-even rate)."""
-    frame = international.peer_comparison(metro_codes, None)
+    and the ECB 2021 average beside it (the peer is ahead whenever £1 buys fewer euros than the break-even rate;
+    shared: don't mutate)."""
+    return _break_even_table(tuple(metro_codes))
+
+
+@per_database(max_entries=64)
+def _break_even_table(metro_codes: tuple[str, ...]) -> pd.DataFrame:
+    frame = international.peer_comparison(list(metro_codes), None)
     frame = frame.rename(columns={"eur_per_gbp": "ecb_eur_per_gbp"})
     return frame[["metro_code", "metro_name", "country", "gdp_per_head_eur", "core_cities_gdp_per_head_gbp",
                   "break_even_eur_per_gbp", "ecb_eur_per_gbp"]].reset_index(drop=True)

@@ -115,10 +115,11 @@ def _bar_figure(frame):
 
 
 st.markdown(chosen["sentence"] + (" Its bar is marked ▶ in bold." if chosen["region_code"] else ""))
-render.chart(_bar_figure(bars), title=f"GDP per resident 2021, £ ({used['chart_label']})",
+depends = (tuple(codes), rate, chosen["region_code"])  # everything the two charts are drawn from
+render.chart(lambda: _bar_figure(bars), cache=depends, title=f"GDP per resident 2021, £ ({used['chart_label']})",
              subtitle=definition, source=source + (" Exchange rate: your stated override." if used["basis"] == "stated"
                                                    else ""),
-             table=international.peer_chart_table(bars, used["eur_per_gbp"]), key="peers-gbp",
+             table=lambda: international.peer_chart_table(bars, used["eur_per_gbp"]), key="peers-gbp",
              period=str(international.PEER_YEAR))
 
 peers = bars[bars["group"] == "European peer"]
@@ -137,28 +138,34 @@ for start in range(0, len(rows), 2):  # two to a row: a name and its figure neve
                    "buys fewer euros than this).")
 
 ecb_shown = international.rate_text(used["ecb"]["eur_per_gbp"])
-be_fig = go.Figure(go.Bar(
-    y=[international.wrap_label(f"{n} ({c})") for n, c in zip(break_even["metro_name"], break_even["country"])],
-    x=break_even["break_even_eur_per_gbp"],
-    orientation="h", marker_color=render.PALETTE[1], customdata=break_even["metro_code"],  # one series: no hatching
-    text=[international.euro(v, 2) for v in break_even["break_even_eur_per_gbp"]], textposition="outside",
-    cliponaxis=False, textfont={"color": TEXT_COLOUR},
-    hovertemplate="%{y} (%{customdata})<br>level with the Core Cities at £1 = €%{x:.3f}<extra>break-even rate</extra>"))
-be_fig.add_vline(x=used["ecb"]["eur_per_gbp"], line_dash="dash", line_color=render.PALETTE[7], layer="below",
-                 annotation_text=f"ECB 2021 average, {ecb_shown}", annotation_position="top")
-if used["basis"] == "stated":
-    be_fig.add_vline(x=used["eur_per_gbp"], line_dash="dot", line_color=render.HIGHLIGHT, layer="below",
-                     annotation_text=f"your rate, {rate_shown}", annotation_position="bottom")
-be_fig.update_yaxes(autorange="reversed")
-be_fig.update_xaxes(title_text="Break-even rate, € per £",
-                    range=international.bar_range([*break_even["break_even_eur_per_gbp"], used["ecb"]["eur_per_gbp"],
-                                                   used["eur_per_gbp"]]),  # the rate lines stay in view
-                    tickprefix="€", tickformat=",.1f")
-be_fig.update_layout(height=max(380, 40 * len(break_even) + 220))
-render.chart(be_fig, title="Sensitivity: break-even exchange rate for each peer (€ per £)",
+
+
+def break_even_figure() -> go.Figure:
+    fig = go.Figure(go.Bar(
+        y=[international.wrap_label(f"{n} ({c})") for n, c in zip(break_even["metro_name"], break_even["country"])],
+        x=break_even["break_even_eur_per_gbp"],
+        orientation="h", marker_color=render.PALETTE[1], customdata=break_even["metro_code"],  # one series: no hatching
+        text=[international.euro(v, 2) for v in break_even["break_even_eur_per_gbp"]], textposition="outside",
+        cliponaxis=False, textfont={"color": TEXT_COLOUR},
+        hovertemplate="%{y} (%{customdata})<br>level with the Core Cities at £1 = €%{x:.3f}<extra>break-even rate</extra>"))
+    fig.add_vline(x=used["ecb"]["eur_per_gbp"], line_dash="dash", line_color=render.PALETTE[7], layer="below",
+                     annotation_text=f"ECB 2021 average, {ecb_shown}", annotation_position="top")
+    if used["basis"] == "stated":
+        fig.add_vline(x=used["eur_per_gbp"], line_dash="dot", line_color=render.HIGHLIGHT, layer="below",
+                         annotation_text=f"your rate, {rate_shown}", annotation_position="bottom")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="Break-even rate, € per £",
+                        range=international.bar_range([*break_even["break_even_eur_per_gbp"], used["ecb"]["eur_per_gbp"],
+                                                       used["eur_per_gbp"]]),  # the rate lines stay in view
+                        tickprefix="€", tickformat=",.1f")
+    fig.update_layout(height=max(380, 40 * len(break_even) + 220))
+    return fig
+
+
+render.chart(break_even_figure, cache=depends, title="Sensitivity: break-even exchange rate for each peer (€ per £)",
              subtitle="Peer GDP per resident (€) ÷ Core Cities' city regions combined GDP per resident (£), 2021; "
              "a peer is ahead whenever £1 buys fewer euros than its bar",
-             source=source, table=international.break_even_chart_table(codes), key="peers-break-even",
+             source=source, table=lambda: international.break_even_chart_table(codes), key="peers-break-even",
              period=str(international.PEER_YEAR))
 
 st.info(f"**Limits.** {international.LIMITS}", icon="⚠️")
