@@ -108,6 +108,7 @@ def split_line(path: Path, number: int, line: str, header: list[str] | None) -> 
 
 
 def _fields(path: Path, number: int, line: str, header: list[str] | None) -> list[str]:
+    """The fields of one line (the quote-aware path only when the line has a quote)."""
     return line.split(",") if '"' not in line else split_line(path, number, line, header)
 
 
