@@ -12,17 +12,21 @@ note slide saying why; the rest of the pack is still produced.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import plotly.graph_objects as go
 
 from indicators import case_studies as case_study_list
-from indicators import aggregates, figures, geography, productivity
+from indicators import aggregates, db, figures, geography, productivity
 from indicators.db import query
+from indicators.paths import WAREHOUSE_HOME
 from indicators.provenance import releases_for
 
 SECTIONS = ("headline", "productivity", "tax_spend", "peers", "claims", "case_studies")
@@ -511,6 +515,48 @@ def build_pack(area_code: str, sections=SECTIONS, fmt: str = "pptx", definition:
     data = render_pptx(pack) if fmt == "pptx" else render_pdf(pack)
     report(1.0, "Done")
     return data
+
+
+PACKS_DIR = WAREHOUSE_HOME / "packs"  # prepared packs, one folder per data version (beside the builds they come from)
+
+
+def prepared_pack_path(area_code: str, fmt: str, definition: dict | None = None) -> Path | None:
+    """Where `prepare_packs` keeps the pack of every section for an area, format and definition (its year resolved),
+    under the served data's version; None for a fixture database."""
+    version = db.data_version()
+    if version is None:
+        return None
+    d = check_definition(definition)
+    name = f"{area_code}-{d['geography']}-{d['basis']}-{d['benchmark']}-{_year_for(d['basis'], d['year'])}"
+    return PACKS_DIR / version / f"{re.sub(r'[^A-Za-z0-9-]', '_', name)}.{check_format(fmt)}"
+
+
+def prepared_pack(area_code: str, sections, fmt: str, definition: dict | None = None) -> bytes | None:
+    """The pack prepared at build time for exactly this request (every section), or None: then build_pack."""
+    if check_sections(sections) != SECTIONS:
+        return None
+    path = prepared_pack_path(area_code, fmt, definition)
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+def prepare_packs(area_codes: list[str], formats=FORMATS, definition: dict | None = None, log=print) -> list[Path]:
+    """Build and keep the pack of every section for each area and format on `definition` (default: the dashboard's
+    default definition), under the served data's version; packs kept for other versions are removed. Each file is
+    written to a temporary name and renamed, so a reader never sees half a pack."""
+    paths = []
+    for area_code in area_codes:
+        for fmt in formats:
+            path = prepared_pack_path(area_code, fmt, definition)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(build_pack(area_code, SECTIONS, fmt, definition))
+            temporary.replace(path)
+            log(f"prepared {path.relative_to(PACKS_DIR)} ({path.stat().st_size:,} bytes)")
+            paths.append(path)
+    for folder in PACKS_DIR.iterdir():
+        if folder.is_dir() and folder.name != db.data_version():
+            shutil.rmtree(folder)
+    return paths
 
 
 def filename(area_code: str, fmt: str) -> str:

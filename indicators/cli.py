@@ -146,6 +146,13 @@ def _briefing(args) -> int:
     return 0
 
 
+def _prepare_packs(args) -> int:
+    from indicators import briefing, measures
+
+    briefing.prepare_packs(measures.core_city_codes("lad"), args.formats.split(","))
+    return 0
+
+
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"invalid year {text!r}: use four digits, e.g. 2022")
@@ -183,6 +190,10 @@ def parser() -> argparse.ArgumentParser:
     briefing.add_argument("--year", type=_year, help="data year (default: latest with data)")
     briefing.set_defaults(run=_briefing)
 
+    packs = commands.add_parser("prepare-packs", help="build the ten Core Cities' briefing packs on the default "
+                                "definition once, kept under the data version (served without computing)")
+    packs.add_argument("--formats", default=",".join(("pptx", "pdf")), help="comma-separated: pptx,pdf")
+    packs.set_defaults(run=_prepare_packs)
     claims = commands.add_parser("claims", help="each published claim tested on the period it describes")
     claims.add_argument("--eur-per-gbp", type=float, metavar="RATE",
                         help="your own € per £ (0.1 to 10), shown beside the European verdicts, which use the ECB's "

@@ -25,7 +25,8 @@ from indicators.paths import EXTRACTS_DIR, WAREHOUSE_POINTER
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["WarehouseUnavailable", "close_all", "connection", "health", "query", "serving_notice", "using"]
+__all__ = ["WarehouseUnavailable", "close_all", "connection", "data_version", "health", "query", "serving_notice",
+           "using"]
 
 # Serving configuration: read-only, no files/URLs, no extensions, bounded resources, and the settings locked against
 # change (lock_configuration last, after every other setting). The limits are sized for one replica on 2 cores
@@ -133,6 +134,15 @@ def serving_notice() -> str | None:
     if _active_path is not None or _serving is None:
         return None
     return _serving.notice
+
+
+def data_version() -> str | None:
+    """The served build's name (the start of its SHA-256): what anything computed from it is kept under. None for a
+    fixture database (tests)."""
+    if _active_path is not None:
+        return None
+    connection()
+    return _serving.path.stem
 
 
 def query(sql: str, params: list | tuple = (), path: Path | None = None) -> pd.DataFrame:

@@ -87,7 +87,7 @@ if st.button("Prepare briefing pack", key="pack-build", disabled=not sections):
     bar = st.progress(0.0, text="Starting")
     definition = {"geography": d.geography, "basis": d.basis, "benchmark": d.benchmark, "year": d.year}
     try:
-        data = render.prepared_export(
+        data = briefing.prepared_pack(d.area, sections, fmt, definition) or render.prepared_export(
             ("pack", d.area, tuple(sections), fmt, tuple(definition.items())),
             lambda: briefing.build_pack(d.area, tuple(sections), fmt, definition,
                                         progress=lambda f, m: bar.progress(f, text=m)))

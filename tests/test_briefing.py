@@ -415,3 +415,25 @@ def test_map_labels_carry_a_halo_and_sit_apart():
     assert list(trace.textposition) == figures.label_sides(points["lon"].tolist(), points["lat"].tolist(),
                                                            points["city"].tolist(), figures.MAP_CHAR_DEG,
                                                            figures.MAP_LINE_DEG)
+
+
+def test_packs_prepared_at_build_time_are_served_for_exactly_their_request(tmp_path, monkeypatch):
+    """`python -m indicators prepare-packs` keeps each Core City's full pack on the default definition under the data
+    version; the page serves it only for that exact request (all sections, that format and definition)."""
+    from indicators import db
+
+    monkeypatch.setattr(briefing, "PACKS_DIR", tmp_path)
+    monkeypatch.setattr(briefing, "build_pack", lambda area, sections, fmt, definition=None: f"{area}.{fmt}".encode())
+    stale = tmp_path / "0123456789abcdef"
+    stale.mkdir()
+    year = productivity.available_years("hour")[-1]
+    paths = briefing.prepare_packs(["E08000003"], ("pptx",), log=lambda line: None)
+    assert paths == [tmp_path / db.data_version() / f"E08000003-council-hour-uk-{year}.pptx"]
+    assert not stale.exists()  # packs of another data version are removed
+    page_request = {"geography": "council", "basis": "hour", "benchmark": "uk", "year": year}
+    assert briefing.prepared_pack("E08000003", briefing.SECTIONS, "pptx", page_request) == b"E08000003.pptx"
+    assert briefing.prepared_pack("E08000003", briefing.SECTIONS, "pptx") == b"E08000003.pptx"  # latest year = default
+    assert briefing.prepared_pack("E08000003", briefing.SECTIONS[:2], "pptx", page_request) is None
+    assert briefing.prepared_pack("E08000003", briefing.SECTIONS, "pdf", page_request) is None
+    assert briefing.prepared_pack("E08000003", briefing.SECTIONS, "pptx", {**page_request, "basis": "head"}) is None
+    assert briefing.prepared_pack("E08000025", briefing.SECTIONS, "pptx", page_request) is None
