@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import tomllib
 import urllib.request
@@ -276,3 +277,14 @@ def test_first_visit_to_a_deep_link_after_start(tmp_path):
 async def _first_run(base: str, page: str):
     async with Session(base, page=page) as session:
         return await session.rerun()
+
+
+def test_nothing_relies_on_streamlits_client_clearable_caches():
+    """Any client can empty Streamlit's caches (clear_cache), so nothing costly may live there: figures, tables and
+    exports are kept in indicators.memo and ui.render's process-wide stores, which no client can reach."""
+    repo = Path(__file__).resolve().parents[1]
+    code = [repo / "app.py", *sorted((repo / "pages").glob("*.py")), *sorted((repo / "ui").glob("*.py")),
+            *sorted((repo / "indicators").rglob("*.py"))]
+    users = [str(path.relative_to(repo)) for path in code
+             if re.search(r"\bst\.cache_(data|resource)\b|\bcache_data\(|\bcache_resource\(", path.read_text())]
+    assert not users, f"Streamlit caches used in {users}: a client's clear_cache would drop them"
