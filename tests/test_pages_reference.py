@@ -417,6 +417,9 @@ def test_data_and_methods_catalogue_and_full_download():
     assert catalogue_headers["polarity"] == "Polarity" and catalogue_headers["indicator_id"] == "Indicator ID"
     polarity = json.loads(at.dataframe[0].proto.columns)["polarity"]["type_config"]["options"]
     assert {o["label"] for o in polarity} == {"higher is better", "lower is better", "neither"}
+    assert not [t for t in at.dataframe if "value" in t.value.columns]  # every observation: built only when opened
+    at.session_state["full-table-open"] = True
+    at.run()
     value = json.loads(next(t for t in at.dataframe if "value" in t.value.columns).proto.columns)["value"]
     assert value["label"] == f"Value ({formatting.unit_label('£ million')})"
     assert_readable(at)
