@@ -71,7 +71,7 @@ def install_probe() -> None:
         while not Runtime.exists():
             time.sleep(0.05)
         options = {key: opt.value for key, opt in config.get_config_options().items()
-                   if key.split(".")[0] in {"client", "browser", "runner", "server", "theme"}}
+                   if key.split(".")[0] in {"client", "browser", "runner", "server", "theme", "logger"}}
         _say("config " + json.dumps(options, default=str))
 
     threading.Thread(target=report_config, daemon=True).start()
