@@ -157,8 +157,9 @@ def reconciliation() -> pd.DataFrame:
 
 @per_database
 def reconciliation_summary() -> pd.DataFrame:
-    """(Shared: don't mutate.) One row per measure and level: how many published figures were compared with their derivation, how many were
-    checked against the tolerance, the largest checked difference, and how many differ for a structural reason."""
+    """One row per measure and level: how many published figures were compared with their derivation, how many were
+    checked against the tolerance, the largest checked difference, and how many differ for a structural reason
+    (shared: don't mutate)."""
     return query("""SELECT measure_id, level, count(*) AS compared, count(*) FILTER (WHERE checked) AS checked,
                            max(abs(difference_pct)) FILTER (WHERE checked) AS largest_difference_pct,
                            any_value(tolerance_pct) AS tolerance_pct,
@@ -170,7 +171,8 @@ def reconciliation_summary() -> pd.DataFrame:
 
 @per_database
 def coverage_summary() -> pd.DataFrame:
-    """(Shared: don't mutate.) One row per measure and level: how many figures rest on fewer members than their definition names."""
+    """One row per measure and level: how many figures rest on fewer members than their definition names (shared:
+    don't mutate)."""
     return query("""SELECT measure_id, level, count(*) AS figures, count(*) FILTER (WHERE NOT coverage_complete) AS partial,
                            min(members_present) FILTER (WHERE NOT coverage_complete) AS fewest_members,
                            string_agg(DISTINCT period, ', ' ORDER BY period) FILTER (WHERE NOT coverage_complete) AS periods

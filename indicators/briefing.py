@@ -553,8 +553,9 @@ def prepare_packs(area_codes: list[str], formats=FORMATS, definition: dict | Non
             temporary.replace(path)
             log(f"prepared {path.relative_to(PACKS_DIR)} ({path.stat().st_size:,} bytes)")
             paths.append(path)
+    version = db.data_version()
     for folder in PACKS_DIR.iterdir():
-        if folder.is_dir() and folder.name != db.data_version():
+        if folder.is_dir() and folder.name != version:
             shutil.rmtree(folder)
     return paths
 

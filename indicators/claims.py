@@ -331,9 +331,6 @@ def _fx(claim_id: str, alternatives: list[dict]) -> dict | None:
             "per hour): the claim speaks of productivity, so this tests the nearest measure published."}
 
 
-STATED_RATE_DECIMALS = 4  # a stated € per £ is kept to the page's four decimals: one memo entry per shown rate
-
-
 def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
     """Every claim with its period described, primary definition, verdict, range and 'holds on k of n'.
 
@@ -344,7 +341,7 @@ def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
     """
     if eur_per_gbp is None:
         return _claims_at_ecb_rate()
-    return _claims_with_stated_rate(round(international.check_rate(eur_per_gbp), STATED_RATE_DECIMALS))
+    return _claims_with_stated_rate(round(international.check_rate(eur_per_gbp), international.RATE_DECIMALS))
 
 
 @per_database(max_entries=32)

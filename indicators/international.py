@@ -23,6 +23,7 @@ from indicators.provenance import releases_for
 PEER_YEAR = 2021  # the Eurostat metro extract's only year; checked against the data in peer_year()
 HEADLINE_PEERS = {"DE003M": "Munich", "DE005M": "Frankfurt", "NL003M": "Rotterdam", "ES002M": "Barcelona"}
 RATE_MIN, RATE_MAX = 0.1, 10.0  # a stated € per £ outside this range is refused
+RATE_DECIMALS = 4  # a stated € per £ is kept to the pages' four decimals: one memoised result per rate shown
 HOMES = {"city-region": "Core Cities city regions (combined)", "council": "Core Cities councils (combined)"}
 HOME_CODES = {"city-region": "core-cities", "council": "core-cities-councils"}
 LIMITS = (

@@ -365,7 +365,8 @@ def profile_view(area_code: str, benchmark: str = "uk", year: int | str | None =
     if table.empty:
         return {"table": table, "strengths": {"strengths": [], "weaknesses": []}, "shown": table}
     shown = table.assign(
-        trend=[t["gap_pct"].tolist() if kind != "sum" else t["value"].tolist() for t, kind in zip(table["trend"], table["kind"])],
+        trend=[t["gap_pct"].tolist() if kind != "sum" else t["value"].tolist()
+               for t, kind in zip(table["trend"], table["kind"])],
         verdict=[{True: "better", False: "worse", None: "not judged (a total)"}[b] for b in table["better"]],
         value_text=[formatting.value(v, u) for v, u in zip(table["value"], table["unit"])],
         benchmark_text=[formatting.value(v, u) for v, u in zip(table["benchmark_value"], table["unit"])],

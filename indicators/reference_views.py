@@ -89,7 +89,7 @@ def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.Da
     premium_pct (peers: % above the Core Cities combined), break_even_eur_per_gbp (peers: the rate at which the
     peer equals the Core Cities combined), population.
     """
-    return _peer_bars(tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, 4))
+    return _peer_bars(tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, international.RATE_DECIMALS))
 
 
 @per_database(max_entries=64)

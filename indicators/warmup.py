@@ -51,7 +51,7 @@ def warm() -> None:
     for area in measures.core_city_codes("lad"):  # the ten Core Cities' profiles on every geography and benchmark
         for geography_key in geography.GEOGRAPHIES:
             for benchmark in productivity.BENCHMARKS:
-                steps.append(lambda a=area, g=geography_key, b=benchmark: measures.profile(a, b, None, g))
+                steps.append(lambda a=area, g=geography_key, b=benchmark: measures.profile_view(a, b, None, g))
     for step in steps:
         try:
             step()

@@ -217,7 +217,7 @@ def downloads(table: pd.DataFrame, name: str, key: str, *, meta: Meta | None = N
 
 
 FIGURES_KEPT = 256  # styled figures kept per database (least recently used dropped first)
-_figures_lock = threading.Lock()
+_stores_lock = threading.Lock()  # guards the figure and export stores below
 
 
 @per_database
@@ -233,12 +233,12 @@ def styled_figure(fig: go.Figure | Callable[[], go.Figure], title: str, subtitle
     if cache is None:
         return style(fig, title, subtitle, y_title)
     store, key = _figure_store(), (cache, title, subtitle, y_title)
-    with _figures_lock:
+    with _stores_lock:
         if key in store:
             store.move_to_end(key)
             return store[key]
     built = style(fig(), title, subtitle, y_title)
-    with _figures_lock:
+    with _stores_lock:
         store[key] = built
         while len(store) > FIGURES_KEPT:
             store.popitem(last=False)
@@ -340,7 +340,7 @@ def prepared_export(key: tuple, make: Callable[[], bytes | dict]):
     EXPORTS_AT_ONCE exports are being drawn and none finishes within EXPORT_WAIT_S.
     """
     store = _export_store()
-    with _figures_lock:
+    with _stores_lock:
         if key in store:
             store.move_to_end(key)
             return store[key]
@@ -355,7 +355,7 @@ def prepared_export(key: tuple, make: Callable[[], bytes | dict]):
         result = make()
     finally:
         _export_slots.release()
-    with _figures_lock:
+    with _stores_lock:
         store[key] = result
         while len(store) > 1 and sum(_size(v) for v in store.values()) > EXPORTS_KEPT_BYTES:
             store.popitem(last=False)
