@@ -92,7 +92,7 @@ if st.button("Prepare briefing pack", key="pack-build", disabled=not sections):
             lambda: briefing.build_pack(d.area, tuple(sections), fmt, definition,
                                         progress=lambda f, m: bar.progress(f, text=m)))
     except render.ExportRefused as refused:
-        st.warning(str(refused), icon="⏳")
+        st.warning(str(refused), icon=render.WAIT_ICON)
     except ValueError as problem:
         st.warning(f"The pack could not be built: {problem}")
     else:

@@ -34,6 +34,7 @@ EXPORT_WAIT_S = 5  # a press waits this long for a free slot, then says so (a sc
 EXPORT_COOLDOWN_S = 15
 EXPORTS_KEPT_BYTES = 64 * 2**20
 _export_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
+WAIT_ICON = ":material/hourglass_top:"  # Streamlit's own icon font: an hourglass emoji is a blank box without an emoji font
 
 
 def sync_param(param: str, value) -> None:
@@ -346,8 +347,9 @@ def prepared_export(key: tuple, make: Callable[[], bytes | dict]):
             return store[key]
     wait = st.session_state.get("_export_drawn_at", -EXPORT_COOLDOWN_S) + EXPORT_COOLDOWN_S - time.monotonic()
     if wait > 0:
-        raise ExportRefused(f"You can prepare another export in {math.ceil(wait)} seconds: each visitor may prepare "
-                            f"one every {EXPORT_COOLDOWN_S} seconds, so that everyone gets a turn.")
+        seconds = math.ceil(wait)
+        raise ExportRefused(f"You can prepare another export in {seconds} second{'s' if seconds != 1 else ''}: each "
+                            f"visitor may prepare one every {EXPORT_COOLDOWN_S} seconds, so that everyone gets a turn.")
     if not _export_slots.acquire(timeout=EXPORT_WAIT_S):
         raise ExportRefused("Exports are being prepared for other visitors; please try again in a moment.")
     try:
@@ -387,7 +389,7 @@ def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, k
                 drawn = prepared_export(wanted, lambda: figures.chart_images(fig, title=title, subtitle=subtitle,
                                                                              source=source))
         except ExportRefused as refused:
-            place.warning(str(refused), icon="⏳")
+            place.warning(str(refused), icon=WAIT_ICON)
             return
         held = (wanted, drawn)
         st.session_state[held_key] = held
