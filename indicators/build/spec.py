@@ -116,6 +116,10 @@ OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "claims": ("primary_definition",),
     "core_cities": ("note",),
     "lad_lookup": ("ca_code", "ca_name"),  # councils outside any combined authority
+    # Subnational indicators: a suppressed or unavailable cell has no value, only its marker; limits where published.
+    "place_observations": ("value", "ci_lower", "ci_upper", "marker", "status", "accuracy", "note"),
+    "place_indicators": ("caveats", "source_detail"),
+    "place_sheets": ("indicator_id", "reason"),
     "rs_service_expenditure": ("county_code",),  # unitary, metropolitan and London councils
 }
 # Numeric columns of the other extracts: finite numbers within these bounds.
@@ -124,6 +128,8 @@ NUMERIC_COLUMNS: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "code_changes": {"effective": (1990, 2100)},
     "cra_identifiable_spending": {"value_gbp_m": (0, None)},
     "eurostat_metros": {"gdp_eur": (0, None), "population": (0, None), "period": (1990, 2100)},
+    "gva_industry": {"year": (1998, 2100), "value_gbp_m": (None, None)},  # a small sector's GVA can be negative
+    "place_observations": {"value": (-1000, 1e8), "ci_lower": (-1000, 1e8), "ci_upper": (-1000, 1e8)},
     "fx_rates": {"year": (1999, 2100), "currency_per_eur": (0.001, 1000), "eur_per_currency": (0.001, 1000),
                  "days": (1, 366)},
     "rs_service_expenditure": {"value_gbp_m": (None, None)},  # net of a service's own income: can be negative

@@ -12,6 +12,8 @@ MODULE_NAMES = (
     "ons_gva_itl",
     "ons_productivity",
     "ons_labour",
+    "ons_place",
+    "ons_gva_industry",
     "public_finances",
     "mhclg_revenue_outturn",
     "eurostat_metro",
