@@ -9,6 +9,7 @@ from shapely.geometry import shape
 
 from indicators.build.extract import geography
 from indicators.build.spec import ExtractError
+from indicators.paths import EXTRACTS_DIR as EXTRACTS
 
 CORE_CITY_CODES = {
     "E08000025", "E06000023", "W06000015", "S12000049", "E08000035",
@@ -235,3 +236,15 @@ def test_lad_boundaries_must_match_lookup(tmp_path):
          "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}), encoding="utf-8")
     with pytest.raises(ExtractError, match=r"lad\.geojson: LAD codes differ from the lookup"):
         geography.read_lad_boundaries(path, {"E06000001", "E06000002"})
+
+
+def test_every_council_has_the_region_ons_tables_publish():
+    """England: the ONS LAD-to-region lookup (Birmingham -> West Midlands); elsewhere the council's nation."""
+    regions = pd.read_csv(EXTRACTS / "lad_regions.csv", dtype=str).set_index("lad_code")
+    lads = pd.read_csv(EXTRACTS / "lad_lookup.csv", dtype=str)
+    assert set(regions.index) == set(lads["lad_code"])
+    assert regions.loc["E08000025", "region_code"] == "E12000005"
+    assert regions.loc["E06000001", "region_name"] == "North East"
+    assert regions.loc["W06000015", "region_code"] == "W92000004"
+    assert regions.loc["S12000049", "region_code"] == "S92000003"
+    assert regions["region_code"].str.match(r"^(E12|W92|S92|N92)").all()

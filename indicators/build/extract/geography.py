@@ -21,6 +21,7 @@ from indicators.paths import REFERENCE_DIR
 
 ITL_LOOKUP = "ons_geography_lookups/LAD24_LAU125_ITL325_ITL225_ITL125_UK_LU.csv"
 CA_LOOKUP = "ons_geography_lookups/LAD25_CAUTH25_EN_LU.csv"
+REGION_LOOKUP = "ons_lad_region_lookup/LAD24_to_RGN24_April_2024_lookup.csv"
 LAD_BOUNDARIES = "ons_boundaries_buc/LAD_May_2023_UK_BUC.geojson"
 COUNTRY_BOUNDARIES = "ons_boundaries_buc/Countries_Dec_2022_UK_BUC.geojson"
 CITY_REGIONS = "ons_subregional_productivity/labourproductivitycityregions_jun2024.xls"
@@ -48,6 +49,17 @@ SOURCES = [
         raw_files=CA_LOOKUP,
         url="https://geoportal.statistics.gov.uk/",
         notes="Uses LAD 2025 codes: Sheffield E08000039 and Barnsley E08000038 are remapped to E08000019 / E08000016.",
+    ),
+    Source(
+        source_id="ons_lad_region_lookup_apr2024",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        title="Local Authority District to Region (April 2024) Lookup in EN",
+        release="LAD to Region (April 2024) Lookup in England",
+        release_date="2024-04",
+        vintage="Apr 2024",
+        raw_files=REGION_LOOKUP,
+        url="https://geoportal.statistics.gov.uk/",
+        notes="England only; a Welsh, Scottish or Northern Irish council's region is its nation (as in ONS tables).",
     ),
     Source(
         source_id="ons_lad_boundaries_buc_may2023",
@@ -84,6 +96,7 @@ TABLES = {
     "areas": ("area_code",),
     "city_region_members": ("city_region_code", "lad_code"),
     "code_changes": ("old_code", "new_code"),
+    "lad_regions": ("lad_code",),
 }
 
 AREA_TYPES = ("uk", "uk_less_extra_regio", "country", "itl1", "itl2", "itl3", "lad", "combined_authority", "city_region")
@@ -267,6 +280,19 @@ def build_lad_lookup(itl: pd.DataFrame, ca: pd.DataFrame, countries: pd.DataFram
     return frame[LAD_COLUMNS]
 
 
+def build_lad_regions(lad: pd.DataFrame, regions: pd.DataFrame, countries: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Each council's English region (E12 code), or its nation outside England: the benchmark ONS tables publish."""
+    english = regions.set_index("LAD24CD")
+    frame = lad[["lad_code", "country_code"]].merge(countries, on="country_code")
+    in_england = frame["lad_code"].str.startswith("E")
+    missing = sorted(set(frame.loc[in_england, "lad_code"]) - set(english.index))
+    if missing:
+        raise ExtractError(path, f"English councils with no region: {missing}")
+    frame["region_code"] = frame["lad_code"].map(english["RGN24CD"]).where(in_england, frame["country_code"])
+    frame["region_name"] = frame["lad_code"].map(english["RGN24NM"]).where(in_england, frame["country_name"])
+    return frame[["lad_code", "region_code", "region_name"]].sort_values("lad_code").reset_index(drop=True)
+
+
 def build_city_region_members(cities: pd.DataFrame, lad: pd.DataFrame, city_regions: pd.DataFrame, cr_path: Path) -> pd.DataFrame:
     """Each Core City's region: its May-2025 CA in England, else its city region in the ONS Jun 2024 lookup."""
     names = lad.set_index("lad_code")["lad_name"]
@@ -313,7 +339,7 @@ def build_areas(lad: pd.DataFrame, ca: pd.DataFrame, countries: pd.DataFrame, me
 
 
 def build_tables(raw_dir: Path, reference_dir: Path = REFERENCE_DIR) -> dict[str, pd.DataFrame]:
-    """Read the lookups and build all four tables."""
+    """Read the lookups and build the geography tables."""
     itl_path, ca_path, cr_path = raw_dir / ITL_LOOKUP, raw_dir / CA_LOOKUP, raw_dir / CITY_REGIONS
     itl, ca = read_itl_lookup(itl_path), read_ca_lookup(ca_path)
     city_regions = read_city_region_lookup(cr_path)
@@ -328,6 +354,8 @@ def build_tables(raw_dir: Path, reference_dir: Path = REFERENCE_DIR) -> dict[str
         "areas": build_areas(lad, ca, countries, members),
         "city_region_members": members,
         "code_changes": build_code_changes(lad_changes, ca_code_changes(ca, city_regions, lad_remap, cr_path)),
+        "lad_regions": build_lad_regions(lad, read_csv_table(raw_dir / REGION_LOOKUP, ["LAD24CD", "RGN24CD", "RGN24NM"]),
+                                         countries, raw_dir / REGION_LOOKUP),
     }
 
 
