@@ -36,6 +36,8 @@ def build_pages() -> dict[str, list]:
             st.Page("pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
             st.Page("pages/city_profile.py", title="City profile", icon=":material/location_city:",
                     url_path="city_profile"),
+            st.Page("pages/indicator_explorer.py", title="Indicator explorer", icon=":material/travel_explore:",
+                    url_path="indicator_explorer"),
             st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview",
                     visibility="hidden"),
         ],

@@ -29,11 +29,13 @@ from indicators.db import query
 from indicators.paths import WAREHOUSE_HOME
 from indicators.provenance import releases_for
 
-SECTIONS = ("headline", "productivity", "tax_spend", "peers", "claims", "case_studies")
+SECTIONS = ("headline", "productivity", "scorecard", "sectors", "tax_spend", "peers", "claims", "case_studies")
 SECTION_TITLES = {
-    "headline": "Headline gaps", "productivity": "Productivity", "tax_spend": "Tax and spend",
-    "peers": "European peers", "claims": "Claims check", "case_studies": "Case studies",
+    "headline": "Headline gaps", "productivity": "Productivity", "scorecard": "Whole-place scorecard",
+    "sectors": "Sector mix", "tax_spend": "Tax and spend", "peers": "European peers", "claims": "Claims check",
+    "case_studies": "Case studies",
 }
+SCORECARD_ROWS = 12
 FORMATS = ("pptx", "pdf")
 MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pdf": "application/pdf"}
 AUTHOR = "Core Cities indicators"
@@ -455,13 +457,64 @@ def _case_studies(area_code: str, d: dict) -> list[Slide]:
     )]
 
 
+def _scorecard(area_code: str, d: dict) -> list[Slide]:
+    from indicators import place
+
+    name = geography.area_names().get(area_code, area_code)
+    if area_code not in geography.lad_code_set():
+        return [_note("scorecard", f"The whole-place scorecard is drawn for councils; {name} is not one.")]
+    card = place.scorecard_table(area_code)
+    counts = place.significance_counts(area_code)
+    order = {"better": 0, "worse": 1, "higher": 2, "lower": 2, "similar": 3, "not tested": 4}
+    shown = card.assign(order=card["significance"].map(order)).sort_values(["order", "theme"], kind="stable")
+    rows = [[r.indicator, r.period, r.value_text, f"{r.benchmark}: {r.benchmark_text}", r.verdict]
+            for r in shown.head(SCORECARD_ROWS).itertuples()]
+    left_out = len(card) - len(rows)
+    return [Slide(
+        "scorecard", f"{name}: whole-place scorecard",
+        f"Of {len(card)} ONS subnational indicators published for {name}, {counts.get('better', 0)} are significantly "
+        f"better than the national figure, {counts.get('worse', 0)} significantly worse and {counts.get('similar', 0)} "
+        f"similar; {counts.get('not tested', 0)} have no confidence limits to test.",
+        footer_for(source_releases(["ons_subnational_indicators_mar2024"])),
+        "Significance as in Fingertips: significantly better or worse when the area's 95% confidence interval lies "
+        "wholly on one side of the national figure (UK, Great Britain, England and Wales or the nation, whichever "
+        "ONS publishes). Significant results first."
+        + (f" {left_out} further indicators are in the dashboard's City profile scorecard and its download."
+           if left_out else ""),
+        table=[["Indicator", "Period", name, "National figure", "Verdict"]] + rows,
+    )]
+
+
+def _sectors(area_code: str, d: dict) -> list[Slide]:
+    from indicators import place
+
+    name = geography.area_names().get(area_code, area_code)
+    if area_code not in geography.lad_code_set():
+        return [_note("sectors", f"GVA by industry is published for councils; {name} is not one.")]
+    mix = place.sector_mix(area_code)
+    years = place.gva_years()
+    top = mix.loc[mix["lq_last"].idxmax()]
+    return [Slide(
+        "sectors", f"{name}: sector mix, {years[-1]}",
+        f"{top['industry_name']} is {name}'s most over-represented industry: {top['share_last']:.1f}% of its GVA "
+        f"against {top['uk_share_last']:.1f}% for the UK (location quotient {top['lq_last']:.2f}).",
+        footer_for(source_releases(["ons_gva_lad_industry_apr2025"])),
+        "Shares of gross value added (current prices) by SIC 2007 section; the UK is the sum of every council "
+        f"({place.uk_coverage(years[-1])}). Location quotient = area share ÷ UK share.",
+        chart=Chart("bar", mix["industry_name"].tolist(),
+                    [(f"{name}, {years[-1]}", mix["share_last"].round(1).tolist()),
+                     (f"UK, {years[-1]}", mix["uk_share_last"].round(1).tolist())],
+                    value_title="% of GVA", number_format="0.0", label_format="{:.1f}%"),
+    )]
+
+
 def _note(section: str, message: str) -> Slide:
     return Slide(section, f"{SECTION_TITLES[section]}: not included", message, "Source: project calculation",
                  f"This section was skipped when the pack was built: {message}")
 
 
-BUILDERS = {"headline": _headline, "productivity": _productivity, "tax_spend": _tax_spend, "peers": _peers,
-            "claims": _claims, "case_studies": _case_studies}
+BUILDERS = {"headline": _headline, "productivity": _productivity, "scorecard": _scorecard, "sectors": _sectors,
+            "tax_spend": _tax_spend, "peers": _peers, "claims": _claims, "case_studies": _case_studies}
 
 
 # ------------------------------------------------------------------------------------------------ gathering

@@ -3,7 +3,7 @@ decomposition and the city's case studies."""
 
 import streamlit as st
 
-from indicators import briefing, case_studies, formatting, measures
+from indicators import briefing, case_studies, formatting, geography, measures, place, place_charts
 from ui import render, state
 
 d = state.current()
@@ -62,6 +62,52 @@ st.dataframe(
 render.downloads(shown[["name", "unit", "period", "value", "benchmark_name", "benchmark_value", "gap_pct", "gap_text",
                        "share_pct", "verdict", "area_method", "method", "coverage_note"]],
                  render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")
+
+council = d.area in geography.lad_code_set()
+council_name = geography.area_names().get(d.area, d.area)
+st.header(f"{council_name}: the whole place")
+card = place.scorecard_table(d.area) if council else None
+if card is None or card.empty:
+    st.caption("The whole-place scorecard is drawn for councils.")
+else:
+    counts = place.significance_counts(d.area)
+    st.markdown(f"Every indicator of the ONS Subnational indicators release published for {render.markdown_escape(council_name)}"
+                f" ({len(card)}), grouped by theme, tested against the national figure where ONS gives 95% confidence "
+                f"limits: **{counts.get('better', 0)} significantly better, {counts.get('similar', 0)} similar, "
+                f"{counts.get('worse', 0)} significantly worse**, {counts.get('not tested', 0)} not tested.")
+    render.chart(lambda: place_charts.spine(place.scorecard(d.area), area_name=council_name),
+                 cache=("spine", d.area), title=f"{council_name} scorecard: every indicator against all councils",
+                 subtitle="Each row on its own scale: better to the right; the centre line is the national figure; "
+                 "bars show the range of all councils (light) and their middle half (dark); ◇ Core Cities median",
+                 source=place.source_line(card["indicator_id"].iloc[0]), key="profile-spine",
+                 note="Shapes: ▲ significantly better, ▼ significantly worse, ● similar, ○ not tested (no confidence "
+                      "limits). Significance: the area's 95% confidence interval lies wholly above or below the "
+                      "national figure.",
+                 table=lambda: card.drop(columns=["indicator_id", "unit", "value", "ci_lower", "ci_upper",
+                                                  "benchmark_value", "significance"]))
+
+    st.subheader("Sector mix")
+    years = place.gva_years()
+    render.chart(lambda: place_charts.sector_bars(place.sector_mix(d.area), area_name=council_name,
+                                                  first_year=years[0], last_year=years[-1]),
+                 cache=("sectors", d.area), title=f"{council_name}: share of GVA by industry against the UK, {years[-1]}",
+                 subtitle=f"% of gross value added (current prices), SIC 2007 sections; UK = {place.uk_coverage(years[-1])}",
+                 source="Source: ONS, Regional gross value added (balanced) by industry: local authorities by ITL1 "
+                        "region (April 2025), Table 3.",
+                 key="profile-sectors", table=lambda: place.sector_table(d.area),
+                 note=f"Location quotient = the area's share ÷ the UK's share (above 1: more concentrated than the UK). "
+                      f"The table gives {years[0]} shares and the change since.")
+
+    st.subheader("Statistical neighbours")
+    near = place.neighbours(d.area)
+    st.markdown(f"The {len(near)} councils most like {render.markdown_escape(council_name)}: "
+                + ", ".join(render.markdown_escape(n) for n in near["area_name"]) + ".")
+    with st.expander("How the neighbours are found"):
+        st.markdown(render.markdown_escape(place.NEIGHBOUR_METHOD))
+        st.dataframe(place.neighbour_method(), hide_index=True,
+                     column_config={"characteristic": "Characteristic", "weight": "Weight"})
+        st.dataframe(near, hide_index=True, column_config={"area_code": "Code", "area_name": "Council",
+                                                           "distance": "Distance (0 = identical)"})
 
 st.header("Where the GVA-per-head gap comes from")
 render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label,

@@ -96,7 +96,8 @@ CONTROL_LABELS = {"area": "Area", "geography": "Geography", "basis": "Basis", "b
 # The shared controls each page reads (by page title); the others are not drawn there, and the sidebar says so.
 PAGE_CONTROLS = {
     "Overview": CONTROLS, "City profile": CONTROLS, "Productivity gap": CONTROLS,
-    "Map": ("year",), "Compare": ("area", "basis", "year"), "Tax and spend": ("area", "geography"),
+    "Map": ("year",), "Compare": ("area", "basis", "year"), "Indicator explorer": ("area",),
+    "Tax and spend": ("area", "geography"),
     "European peers": ("area",), "Claims check": (), "Case studies": (), "Data and methods": (),
 }
 

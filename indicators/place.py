@@ -1,0 +1,561 @@
+"""The whole place: every indicator of the ONS Subnational indicators release (with its confidence limits), the
+city scorecard, statistical neighbours and sector mix.
+
+Indicators, themes, units, polarity and the levels each is published at come from the warehouse's catalogue
+(`place_indicators`), so a new series is a build change only. Benchmarks are published figures (UK, Great Britain,
+a nation, a region) wherever the release has them; the Core Cities and statistical neighbours, which it does not
+publish, are the median of their member councils (as for every other rate in this dashboard), with the count.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from indicators import geography, measures
+from indicators.db import query
+from indicators.memo import per_database
+
+COUNCIL = "council"
+# Level codes as the extract stores them -> words; the order is the order a picker offers them in.
+LEVELS = {
+    "council": "Councils (local authorities)",
+    "county": "Counties",
+    "metropolitan_county": "Metropolitan counties",
+    "combined_authority": "Combined authorities",
+    "city_region": "City regions",
+    "welsh_health_board": "Welsh health boards",
+    "police_force_area": "Police force areas",
+    "itl3": "ITL3 areas",
+    "itl2": "ITL2 areas",
+    "itl1": "ITL1 regions",
+    "region": "English regions",
+    "nation": "Nations",
+    "country_group": "UK, Great Britain, England and Wales",
+}
+# The published national comparator, first found: UK, Great Britain, England and Wales, then the council's nation.
+NATIONAL_CODES = ("K02000001", "K03000001", "K04000001")
+NATION_NAMES = {"E92000001": "England", "W92000004": "Wales", "S92000003": "Scotland", "N92000002": "Northern Ireland"}
+
+SIGNIFICANCE = {  # verdict -> (words, marker symbol, colour); words and shape carry it without colour
+    "better": ("Significantly better", "triangle-up", "#1A7F37"),
+    "worse": ("Significantly worse", "triangle-down", "#C2410C"),
+    "higher": ("Significantly higher", "triangle-up", "#4B5563"),
+    "lower": ("Significantly lower", "triangle-down", "#4B5563"),
+    "similar": ("Similar", "circle", "#B8860B"),
+    "not tested": ("Not tested (no confidence limits)", "circle-open", "#4B5563"),
+}
+NEIGHBOURS = 15
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+@per_database
+def catalogue() -> pd.DataFrame:
+    """Every loaded indicator with its theme, unit, polarity, period, source and the levels it is published at."""
+    frame = query(
+        """SELECT i.*, list(DISTINCT o.geography_level) AS levels
+           FROM place_indicators i JOIN place_observations o USING (indicator_id)
+           GROUP BY ALL ORDER BY i.theme, i.name"""
+    )
+    frame["levels"] = frame["levels"].map(lambda found: tuple(level for level in LEVELS if level in set(found)))
+    return frame
+
+
+@per_database
+def sheets() -> pd.DataFrame:
+    """Every sheet of the workbook: loaded or not, and why not."""
+    return query("SELECT * FROM place_sheets ORDER BY sheet")
+
+
+def themes() -> list[str]:
+    return sorted(catalogue()["theme"].unique())
+
+
+def indicators_in(theme: str) -> dict[str, str]:
+    """Indicator ids and names in a theme (all themes when theme is None)."""
+    frame = catalogue()
+    frame = frame if theme is None else frame[frame["theme"] == theme]
+    return dict(zip(frame["indicator_id"], frame["name"]))
+
+
+def indicator(indicator_id: str) -> dict:
+    """One catalogue entry; ValueError for an unknown id."""
+    frame = catalogue()
+    found = frame[frame["indicator_id"] == indicator_id]
+    if found.empty:
+        raise ValueError(f"unknown indicator {indicator_id!r}")
+    return found.iloc[0].to_dict()
+
+
+def source_line(indicator_id: str) -> str:
+    """'Source: ONS, Subnational indicators explorer (ninth release, 21 March 2024); England: DfE.'"""
+    entry = indicator(indicator_id)
+    release = query("SELECT publisher, release FROM sources WHERE source_id = ?", [entry["source_id"]])
+    found = f"{release['publisher'].iloc[0]}, {release['release'].iloc[0]}" if len(release) else entry["source_id"]
+    return f"Source: {found}; data from {entry['source']}."
+
+
+# ---------------------------------------------------------------- values
+
+
+@per_database
+def values(indicator_id: str, level: str = COUNCIL) -> pd.DataFrame:
+    """Every area's figure at a level, best first by the indicator's polarity (missing last), with its rank.
+
+    Returns area_code, area_name, value, ci_lower, ci_upper, marker, status, accuracy, note, is_core_city, rank.
+    """
+    entry = indicator(indicator_id)
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    frame = query(
+        """SELECT area_code, area_name, value, ci_lower, ci_upper, marker, status, accuracy, note
+           FROM place_observations WHERE indicator_id = ? AND geography_level = ?""",
+        [indicator_id, level],
+    )
+    frame["is_core_city"] = frame["area_code"].isin(core_city_areas(level))
+    ascending = entry["polarity"] == "lower_is_better"
+    frame = frame.sort_values(["value", "area_name"], ascending=[ascending, True], na_position="last")
+    frame["rank"] = frame["value"].rank(ascending=ascending, method="min").astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+@per_database
+def core_city_areas(level: str) -> tuple[str, ...]:
+    """The areas at a level that hold a Core City (councils, their combined authority or city region, ITL areas,
+    region); empty where the dashboard has no lookup for the level (police force areas, health boards, counties)."""
+    cities = geography.core_cities()
+    lads = geography.local_authorities().set_index("lad_code")
+    if level == COUNCIL:
+        return tuple(cities["lad_code"])
+    if level in ("combined_authority", "city_region"):
+        return tuple(cities["city_region_code"])
+    if level in ("itl1", "itl2", "itl3"):
+        return tuple(dict.fromkeys(lads.loc[cities["lad_code"], f"{level}_code"]))
+    if level == "region":
+        return tuple(dict.fromkeys(regions().loc[cities["lad_code"], "region_code"]))
+    return ()
+
+
+@per_database
+def regions() -> pd.DataFrame:
+    """Each council's region (England) or nation, indexed by lad_code."""
+    return query("SELECT * FROM lad_regions").set_index("lad_code")
+
+
+def figure(indicator_id: str, area_code: str) -> dict | None:
+    """One area's published figure (any level), or None when the release has no row for it."""
+    frame = query(
+        """SELECT area_code, area_name, geography_level, value, ci_lower, ci_upper, marker
+           FROM place_observations WHERE indicator_id = ? AND area_code = ?""",
+        [indicator_id, area_code],
+    )
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+# ---------------------------------------------------------------- benchmarks and significance
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A comparator for one indicator: a published figure, or the median of some councils."""
+
+    key: str  # "national", "nation", "region", "core-cities", "neighbours"
+    label: str
+    value: float | None
+    method: str  # in words: "published by ONS" or "median of 10 of 10 Core City councils"
+
+
+def significance(value, ci_lower, ci_upper, benchmark, polarity: str) -> str:
+    """Fingertips' test of an area against a benchmark: 'better'/'worse' (or 'higher'/'lower' for a neutral
+    indicator) when the area's 95 % confidence interval lies wholly above or below the benchmark value, 'similar'
+    when it contains it, 'not tested' without limits or without a benchmark."""
+    if any(_missing(v) for v in (value, ci_lower, ci_upper, benchmark)):
+        return "not tested"
+    if ci_lower > benchmark:
+        direction = "higher"
+    elif ci_upper < benchmark:
+        direction = "lower"
+    else:
+        return "similar"
+    if polarity == "neutral":
+        return direction
+    return "better" if (direction == "higher") == (polarity == "higher_is_better") else "worse"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def national_benchmark(indicator_id: str, area_code: str) -> Benchmark | None:
+    """The widest published figure that covers the area: UK, Great Britain, England and Wales, else its nation."""
+    nation = _nation_of(area_code)
+    for code in (*NATIONAL_CODES, nation):
+        found = figure(indicator_id, code) if code else None
+        if found and not _missing(found["value"]):
+            if code != nation and not _covers(code, nation):
+                continue
+            return Benchmark("national", found["area_name"], found["value"], "published")
+    return None
+
+
+def _nation_of(area_code: str) -> str | None:
+    return {"E": "E92000001", "W": "W92000004", "S": "S92000003", "N": "N92000002"}.get(area_code[:1])
+
+
+def _covers(group_code: str, nation: str | None) -> bool:
+    """Whether a country group (UK, GB, England and Wales) includes a nation."""
+    members = {"K02000001": "EWSN", "K03000001": "EWS", "K04000001": "EW"}[group_code]
+    return nation is not None and nation[:1] in members
+
+
+def benchmarks(indicator_id: str, area_code: str) -> list[Benchmark]:
+    """Every benchmark that applies to a council on an indicator: national (UK/GB/E&W), its nation, its region,
+    the Core Cities and its statistical neighbours (the last two as medians of councils, with their coverage)."""
+    found = []
+    national = national_benchmark(indicator_id, area_code)
+    if national:
+        found.append(national)
+    nation = _nation_of(area_code)
+    if nation and (not national or national.label != NATION_NAMES.get(nation)):
+        published = figure(indicator_id, nation)
+        if published and not _missing(published["value"]):
+            found.append(Benchmark("nation", published["area_name"], published["value"], "published"))
+    if area_code in regions().index:
+        region_code = regions().at[area_code, "region_code"]
+        published = figure(indicator_id, region_code) if region_code.startswith("E12") else None
+        if published and not _missing(published["value"]):
+            found.append(Benchmark("region", published["area_name"], published["value"], "published"))
+    found.append(council_median(indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL)))
+    if area_code in geography.lad_code_set():
+        found.append(council_median(indicator_id, "neighbours", "Statistical neighbours",
+                                    tuple(neighbours(area_code)["area_code"])))
+    return [b for b in found if b.value is not None]
+
+
+def council_median(indicator_id: str, key: str, label: str, codes: tuple[str, ...]) -> Benchmark:
+    """The median of some councils' published figures, saying how many of them have one."""
+    shown = values(indicator_id, COUNCIL)
+    known = shown[shown["area_code"].isin(codes) & shown["value"].notna()]
+    if known.empty:
+        return Benchmark(key, label, None, f"none of the {len(codes)} councils has a figure")
+    return Benchmark(key, label, float(known["value"].median()),
+                     f"median of {len(known)} of {len(codes)} councils (not published by ONS)")
+
+
+# ---------------------------------------------------------------- scorecard
+
+
+@per_database(max_entries=64)
+def scorecard(area_code: str) -> pd.DataFrame:
+    """Every indicator published for a council, grouped by theme: its figure and limits, the national benchmark and
+    whether it differs significantly, the Core Cities median, the range of all councils and a spine position.
+
+    Spine: each indicator on its own scale with the benchmark at 0.5 and better to the right; 0 and 1 are the
+    furthest council from the benchmark on either side (Fingertips' layout). `x_*` columns hold positions.
+    """
+    rows = []
+    for entry in catalogue().itertuples():
+        if COUNCIL not in entry.levels:
+            continue
+        councils = values(entry.indicator_id, COUNCIL)
+        own = councils[councils["area_code"] == area_code]
+        if own.empty:
+            continue
+        own = own.iloc[0]
+        national = national_benchmark(entry.indicator_id, area_code)
+        core = council_median(entry.indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL))
+        bench = national.value if national else None
+        known = councils["value"].dropna()
+        rows.append({
+            "theme": entry.theme, "indicator_id": entry.indicator_id, "name": entry.name, "unit": entry.unit,
+            "period": entry.period, "polarity": entry.polarity, "value": own["value"], "ci_lower": own["ci_lower"],
+            "ci_upper": own["ci_upper"], "marker": own["marker"],
+            "benchmark_name": national.label if national else None, "benchmark_value": bench,
+            "significance": significance(own["value"], own["ci_lower"], own["ci_upper"], bench, entry.polarity),
+            "core_cities_median": core.value, "core_cities_method": core.method,
+            "councils_min": known.min() if len(known) else None, "councils_max": known.max() if len(known) else None,
+            "councils_q1": known.quantile(0.25) if len(known) else None,
+            "councils_q3": known.quantile(0.75) if len(known) else None,
+            "rank": own["rank"], "councils": int(len(known)),
+        })
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    spine = [spine_positions(r) for r in frame.to_dict("records")]
+    return pd.concat([frame, pd.DataFrame(spine)], axis=1).sort_values(["theme", "name"]).reset_index(drop=True)
+
+
+def spine_positions(row: dict) -> dict:
+    """Positions on a 0-1 spine for one scorecard row: benchmark 0.5, better to the right (see scorecard)."""
+    centre = row["benchmark_value"] if not _missing(row["benchmark_value"]) else row["councils_q1"]
+    names = ("value", "core_cities_median", "councils_min", "councils_max", "councils_q1", "councils_q3")
+    if any(_missing(row[n]) for n in ("councils_min", "councils_max")) or _missing(centre):
+        return {f"x_{n}": None for n in names}
+    sign = -1.0 if row["polarity"] == "lower_is_better" else 1.0
+    half = max(abs(row["councils_max"] - centre), abs(centre - row["councils_min"])) or 1.0
+    return {f"x_{n}": None if _missing(row[n]) else 0.5 + sign * (row[n] - centre) / (2 * half) for n in names}
+
+
+# ---------------------------------------------------------------- statistical neighbours
+
+NEIGHBOUR_VARIABLES = {  # name -> (words, weight); the industry mix's weight is shared across its sections
+    "log_population": ("Resident population (log), mid-2023", 1.0),
+    "log_gva_per_head": ("GVA per head (log), 2023", 1.0),
+    "employment_rate": ("Employment rate, aged 16 to 64, Oct 2022-Sep 2023", 1.0),
+    "level3_qualifications": ("Share of 16 to 64s qualified to level 3 or above, 2021", 1.0),
+    "industry_mix": ("Industry mix: each SIC 2007 section's share of GVA, 2023", 1.0),
+}
+NEIGHBOUR_METHOD = (
+    "Each characteristic is standardised across all councils (minus the mean, divided by the standard deviation); "
+    "the distance between two councils is the square root of the weighted mean of their squared differences over "
+    "the characteristics both have (the industry mix counts as one characteristic, its weight shared equally "
+    "between its sections). The 15 councils at the smallest distance are the neighbours. Population density is not "
+    "used: no land-area file is among the releases this dashboard reads."
+)
+
+
+@per_database
+def neighbour_characteristics() -> pd.DataFrame:
+    """One row per council (indexed by lad_code) with every characteristic used to find neighbours, unstandardised."""
+    lads = geography.local_authorities()[["lad_code", "lad_name"]].set_index("lad_code")
+    population = measures.values("population", None, "lad").set_index("area_code")["value"]
+    gva_head = measures.values("gva_per_head", None, "lad").set_index("area_code")["value"]
+    frame = lads.assign(log_population=np.log(population.reindex(lads.index)),
+                        log_gva_per_head=np.log(gva_head.reindex(lads.index)))
+    for indicator_id in ("employment_rate", "level3_qualifications"):
+        found = values(indicator_id, COUNCIL).set_index("area_code")["value"]
+        frame[indicator_id] = found.reindex(lads.index).astype(float)
+    shares = sector_shares().pivot(index="area_code", columns="industry_code", values="share")
+    shares.columns = [f"share_{c}" for c in shares.columns]
+    return frame.join(shares)
+
+
+def _weights(columns) -> dict[str, float]:
+    sections = [c for c in columns if c.startswith("share_")]
+    weights = {name: weight for name, (_, weight) in NEIGHBOUR_VARIABLES.items() if name in columns}
+    weights.update({c: NEIGHBOUR_VARIABLES["industry_mix"][1] / len(sections) for c in sections})
+    return weights
+
+
+def distances(characteristics: pd.DataFrame, area_code: str, weights: dict[str, float]) -> pd.Series:
+    """Standardised weighted distance from one row of `characteristics` to every other (see NEIGHBOUR_METHOD).
+
+    Args:
+        characteristics: one row per area, one numeric column per characteristic named in `weights`.
+        area_code: the row to measure from.
+    Returns:
+        distance per other area (NaN where the two share no characteristic), the area itself excluded.
+    """
+    columns = list(weights)
+    data = characteristics[columns].astype(float)
+    z = (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
+    w = pd.Series(weights)
+    diff2 = (z - z.loc[area_code]) ** 2
+    present = diff2.notna()
+    total = diff2.fillna(0).mul(w).sum(axis=1)
+    weight = present.mul(w).sum(axis=1)
+    return np.sqrt(total / weight.replace(0, np.nan)).drop(area_code)
+
+
+@per_database
+def neighbours(area_code: str, n: int = NEIGHBOURS) -> pd.DataFrame:
+    """A council's n most similar councils (see NEIGHBOUR_METHOD), nearest first: area_code, area_name, distance."""
+    characteristics = neighbour_characteristics()
+    if area_code not in characteristics.index:
+        raise ValueError(f"{area_code!r} is not a council; statistical neighbours are found for councils")
+    found = distances(characteristics, area_code, _weights(characteristics.columns)).dropna().nsmallest(n)
+    return pd.DataFrame({"area_code": found.index, "area_name": characteristics.loc[found.index, "lad_name"].values,
+                         "distance": found.values.round(3)})
+
+
+def neighbour_method() -> pd.DataFrame:
+    """The characteristics and weights, for the page and Data and methods."""
+    return pd.DataFrame([{"characteristic": words, "weight": weight} for words, weight in NEIGHBOUR_VARIABLES.values()])
+
+
+# ---------------------------------------------------------------- sector mix
+
+
+@per_database
+def industries() -> pd.DataFrame:
+    return query("SELECT * FROM industries ORDER BY display_order")
+
+
+@per_database
+def gva_years() -> list[int]:
+    return query("SELECT DISTINCT year FROM gva_industry ORDER BY year")["year"].astype(int).tolist()
+
+
+@per_database
+def sector_shares(year: int | None = None) -> pd.DataFrame:
+    """Each council's GVA by SIC 2007 section as a share (%) of the sum of its sections, in one year (latest)."""
+    year = year or gva_years()[-1]
+    return query(
+        """SELECT g.area_code, g.industry_code, g.value_gbp_m,
+                  100 * g.value_gbp_m / sum(g.value_gbp_m) OVER (PARTITION BY g.area_code) AS share
+           FROM gva_industry g JOIN industries i USING (industry_code)
+           WHERE i.is_section AND g.year = ?""",
+        [year],
+    )
+
+
+@per_database(max_entries=64)
+def sector_mix(area_code: str, first_year: int | None = None, last_year: int | None = None) -> pd.DataFrame:
+    """A council's GVA by section against the UK (the sum of all councils: no UK figure by section is published
+    in this release) in two years: £m, shares, location quotients and the change in share.
+
+    Returns industry_code, industry_name, gva_first, gva_last, share_first, share_last, uk_share_first,
+    uk_share_last, lq_first, lq_last, change_pp (share points, last − first).
+    """
+    years = gva_years()
+    first_year, last_year = first_year or years[0], last_year or years[-1]
+    frame = query(
+        """WITH sections AS (
+               SELECT g.area_code, g.industry_code, i.industry_name, i.display_order, g.year, g.value_gbp_m
+               FROM gva_industry g JOIN industries i USING (industry_code)
+               WHERE i.is_section AND list_contains(?, g.year)),
+           uk AS (SELECT industry_code, year, sum(value_gbp_m) AS uk_gva, count(*) AS councils
+                  FROM sections GROUP BY ALL)
+           SELECT s.industry_code, s.industry_name, s.display_order, s.year, s.value_gbp_m AS gva,
+                  100 * s.value_gbp_m / sum(s.value_gbp_m) OVER (PARTITION BY s.year) AS share,
+                  100 * u.uk_gva / sum(u.uk_gva) OVER (PARTITION BY s.year) AS uk_share, u.councils
+           FROM sections s JOIN uk u USING (industry_code, year) WHERE s.area_code = ?""",
+        [[first_year, last_year], area_code],
+    )
+    if frame.empty:
+        raise ValueError(f"no GVA by industry for {area_code!r}; it is published for councils")
+    wide = frame.pivot_table(index=["industry_code", "industry_name", "display_order"], columns="year",
+                             values=["gva", "share", "uk_share"]).reset_index()
+    out = pd.DataFrame({
+        "industry_code": wide["industry_code"], "industry_name": wide["industry_name"],
+        "display_order": wide["display_order"],
+        "gva_first": wide[("gva", first_year)], "gva_last": wide[("gva", last_year)],
+        "share_first": wide[("share", first_year)], "share_last": wide[("share", last_year)],
+        "uk_share_first": wide[("uk_share", first_year)], "uk_share_last": wide[("uk_share", last_year)],
+    })
+    out["lq_first"] = out["share_first"] / out["uk_share_first"]
+    out["lq_last"] = out["share_last"] / out["uk_share_last"]
+    out["change_pp"] = out["share_last"] - out["share_first"]
+    out.columns.name = None
+    return out.sort_values("display_order").drop(columns="display_order").reset_index(drop=True)
+
+
+def uk_coverage(year: int) -> str:
+    """'sum of 361 of 361 councils' for the UK sector totals in a year."""
+    found = query("SELECT count(DISTINCT area_code) AS n FROM gva_industry WHERE year = ?", [year])["n"].iloc[0]
+    return f"sum of {found} of {len(geography.lad_code_set())} councils"
+
+
+# ---------------------------------------------------------------- the explorer's view
+
+COMPARE_SETS = {"core": "Core Cities", "neighbours": "Statistical neighbours of the chosen council", "all": "All areas"}
+
+
+def level_comparator(indicator_id: str) -> Benchmark | None:
+    """The widest published figure for an indicator (UK, Great Britain, England and Wales, then a nation)."""
+    for code in (*NATIONAL_CODES, *NATION_NAMES):
+        found = figure(indicator_id, code)
+        if found and not _missing(found["value"]):
+            return Benchmark("national", found["area_name"], found["value"], "published")
+    return None
+
+
+@per_database(max_entries=128)
+def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -> dict:
+    """What the indicator explorer shows: every area at the level with its significance against the comparator,
+    the rows to chart (the comparison set, with the chosen council), the benchmarks and what is missing.
+
+    Returns dict: entry, table (all areas, + significance words), charted (subset), comparator (Benchmark or None),
+    benchmarks (list of Benchmark: the chosen council's, at council level; else the comparator), missing (names
+    of charted areas without a value, with their marker), compare_label.
+    """
+    if compare not in COMPARE_SETS:
+        raise ValueError(f"unknown comparison {compare!r}; valid: {', '.join(COMPARE_SETS)}")
+    entry = indicator(indicator_id)
+    table = values(indicator_id, level).copy()
+    council = level == COUNCIL and area_code in set(table["area_code"])
+    comparator = national_benchmark(indicator_id, area_code) if council else level_comparator(indicator_id)
+    bench = comparator.value if comparator else None
+    table["significance"] = [significance(v, lo, hi, bench, entry["polarity"])
+                             for v, lo, hi in zip(table["value"], table["ci_lower"], table["ci_upper"])]
+    table["verdict"] = table["significance"].map(lambda key: SIGNIFICANCE[key][0])
+    if compare == "neighbours" and level == COUNCIL and area_code in geography.lad_code_set():
+        members = {area_code, *neighbours(area_code)["area_code"]}
+        label = f"{geography.area_names().get(area_code, area_code)} and its {NEIGHBOURS} statistical neighbours"
+    elif compare == "core" and core_city_areas(level):
+        members = {*core_city_areas(level), area_code}
+        label = "the Core Cities" + (f" and {geography.area_names().get(area_code, area_code)}" if council else "")
+    else:
+        members, label = set(table["area_code"]), f"all {LEVELS[level].lower()}"
+    charted = table[table["area_code"].isin(members)]
+    missing = [f"{name} ({marker or 'no figure'})" for name, value, marker
+               in zip(charted["area_name"], charted["value"], charted["marker"]) if _missing(value)]
+    shown_benchmarks = benchmarks(indicator_id, area_code) if council else ([comparator] if comparator else [])
+    return {"entry": entry, "table": table, "charted": charted, "comparator": comparator,
+            "benchmarks": shown_benchmarks, "missing": missing, "compare_label": label, "council": council}
+
+
+BOUNDARIES = {COUNCIL: "lad", "itl1": "itl1"}  # levels with boundaries in data/boundaries
+
+
+def boundary_level(level: str) -> str | None:
+    """The boundary file drawn for a level, or None when the dashboard carries none for it."""
+    return BOUNDARIES.get(level)
+
+
+def scorecard_table(area_code: str) -> pd.DataFrame:
+    """The scorecard as a briefing prints it: one row per indicator with its value and 95 % limits, the benchmark,
+    the verdict in words, the Core Cities median and the rank among councils."""
+    from indicators import formatting
+
+    card = scorecard(area_code)
+    if card.empty:
+        return card
+    rows = []
+    for r in card.to_dict("records"):
+        limits = ("" if _missing(r["ci_lower"]) else
+                  f" ({formatting.value(r['ci_lower'], r['unit'])} to {formatting.value(r['ci_upper'], r['unit'])})")
+        rows.append({
+            "theme": r["theme"], "indicator": r["name"], "period": r["period"],
+            "value_text": (formatting.value(r["value"], r["unit"]) + limits) if not _missing(r["value"])
+            else formatting.not_available(r["marker"] or "no figure"),
+            "benchmark": r["benchmark_name"] or "none published",
+            "benchmark_text": formatting.value(r["benchmark_value"], r["unit"]),
+            "verdict": SIGNIFICANCE[r["significance"]][0],
+            "core_cities_text": formatting.value(r["core_cities_median"], r["unit"]),
+            "rank_text": "" if _missing(r["rank"]) else f"{int(r['rank'])} of {r['councils']}",
+            "indicator_id": r["indicator_id"], "unit": r["unit"], "value": r["value"], "ci_lower": r["ci_lower"],
+            "ci_upper": r["ci_upper"], "benchmark_value": r["benchmark_value"], "significance": r["significance"],
+        })
+    return pd.DataFrame(rows)
+
+
+def significance_counts(area_code: str) -> dict[str, int]:
+    """How many indicators are significantly better, similar, worse or not tested for a council."""
+    card = scorecard(area_code)
+    return {} if card.empty else card["significance"].value_counts().to_dict()
+
+
+def sector_table(area_code: str) -> pd.DataFrame:
+    """The sector mix as a briefing prints it: £m and shares in the first and last years, the UK's share, the
+    location quotient (area share ÷ UK share; above 1 = more concentrated than the UK) and the change in share."""
+    from indicators import formatting
+
+    mix = sector_mix(area_code)
+    years = gva_years()
+    first, last = years[0], years[-1]
+    return pd.DataFrame({
+        "industry": mix["industry_name"],
+        f"GVA {last}": [formatting.gbp_millions(v) for v in mix["gva_last"]],
+        f"share {first}": [formatting.percent(v) for v in mix["share_first"]],
+        f"share {last}": [formatting.percent(v) for v in mix["share_last"]],
+        f"UK share {last}": [formatting.percent(v) for v in mix["uk_share_last"]],
+        f"location quotient {first}": [formatting.number(v, 2) for v in mix["lq_first"]],
+        f"location quotient {last}": [formatting.number(v, 2) for v in mix["lq_last"]],
+        f"change in share {first}-{last}": [formatting.points(v) for v in mix["change_pp"]],
+    })

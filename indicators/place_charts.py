@@ -1,0 +1,137 @@
+"""Charts of the whole place: an indicator's ranked areas with confidence whiskers, the city scorecard's spine chart
+and the sector mix. Plotly figures only (no Streamlit); the same figures go to the page, the images and the pack."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import formatting
+from indicators.figures import HIGHLIGHT, MUTED, PALETTE
+from indicators.place import SIGNIFICANCE, Benchmark
+
+BENCHMARK_DASH = {"national": "solid", "nation": "dot", "region": "dash", "core-cities": "dashdot", "neighbours": "longdash"}
+ROW_PX = 26
+
+
+def wrapped(text: str, width: int = 34) -> str:
+    """A long label over several lines (Plotly breaks lines only at <br>)."""
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def ranked_with_limits(frame: pd.DataFrame, *, unit: str, chosen: str | None, benchmarks: list[Benchmark],
+                       verdicts: dict[str, str]) -> go.Figure:
+    """Areas as dots (best at the top) with their 95 % confidence whiskers, the chosen area in the highlight colour,
+    each area's marker shaped by its significance against the national benchmark, and the benchmarks as lines.
+
+    Args:
+        frame: area_code, area_name, value, ci_lower, ci_upper (missing values are left out and listed by the caller).
+        verdicts: area_code -> significance key (place.SIGNIFICANCE).
+    """
+    shown = frame[frame["value"].notna()].iloc[::-1]  # Plotly draws the first category at the bottom
+    has_limits = shown["ci_lower"].notna() & shown["ci_upper"].notna()
+    error = {"type": "data", "symmetric": False, "array": (shown["ci_upper"] - shown["value"]).where(has_limits),
+             "arrayminus": (shown["value"] - shown["ci_lower"]).where(has_limits), "color": "#555555", "thickness": 1.2,
+             "width": 4}
+    keys = [verdicts.get(code, "not tested") for code in shown["area_code"]]
+    colours = [HIGHLIGHT if code == chosen else PALETTE[0] for code in shown["area_code"]]
+    fig = go.Figure(go.Scatter(
+        x=shown["value"], y=[wrapped(n, 30) for n in shown["area_name"]], mode="markers", error_x=error,
+        marker={"size": 11, "color": colours, "symbol": [SIGNIFICANCE[k][1] for k in keys],
+                "line": {"width": 1.5, "color": colours}},
+        customdata=[[SIGNIFICANCE[k][0], formatting.value(lo, unit), formatting.value(hi, unit)]
+                    for k, lo, hi in zip(keys, shown["ci_lower"], shown["ci_upper"])],
+        hovertemplate="%{y}: " + formatting.hover(unit, "x")
+                      + "<br>95% limits %{customdata[1]} to %{customdata[2]}<br>%{customdata[0]}<extra></extra>",
+        showlegend=False,
+    ))
+    for index, bench in enumerate(benchmarks):
+        fig.add_vline(x=bench.value, line={"color": "#333333", "width": 1.2, "dash": BENCHMARK_DASH.get(bench.key, "dot")})
+        fig.add_annotation(x=bench.value, y=1.0, yref="paper", yanchor="bottom", yshift=4 + 16 * (index % 3),
+                           text=f"{bench.label}: {formatting.value(bench.value, unit)}", showarrow=False,
+                           font={"size": 11, "color": "#111111"}, bgcolor="rgba(255,255,255,0.85)")
+    fig.update_xaxes(title={"text": formatting.unit_label(unit)}, **formatting.axis(unit), automargin=True)
+    fig.update_yaxes(automargin=True, tickfont={"size": 12})
+    fig.update_layout(height=max(260, ROW_PX * len(shown) + 150), margin={"t": 30 + 16 * min(len(benchmarks), 3)})
+    return fig
+
+
+def spine(scorecard: pd.DataFrame, *, area_name: str) -> go.Figure:
+    """The Fingertips spine chart: per indicator, the range of all councils (light), their middle half (darker), the
+    national benchmark at the centre line, the Core Cities median (diamond) and the area (shape = significance).
+    Better is always to the right. Rows are grouped by theme, a theme's name heading its group."""
+    rows, labels = [], []
+    for theme, group in scorecard.groupby("theme", sort=True):
+        labels.append(f"<b>{theme}</b>")
+        rows.append(None)
+        for row in group.to_dict("records"):
+            labels.append(wrapped(f"{row['name']} ({row['period']})", 44))
+            rows.append(row)
+    order = list(range(len(labels)))[::-1]
+    y = {i: order[i] for i in range(len(labels))}
+    fig = go.Figure()
+    for i, row in enumerate(rows):
+        if row is None or row.get("x_councils_min") is None or pd.isna(row.get("x_councils_min")):
+            continue
+        lo, hi = sorted((row["x_councils_min"], row["x_councils_max"]))
+        q1, q3 = sorted((row["x_councils_q1"], row["x_councils_q3"]))
+        fig.add_shape(type="rect", x0=lo, x1=hi, y0=y[i] - 0.32, y1=y[i] + 0.32, fillcolor="#E5E7EB", line_width=0)
+        fig.add_shape(type="rect", x0=q1, x1=q3, y0=y[i] - 0.32, y1=y[i] + 0.32, fillcolor="#B8C0CC", line_width=0)
+    fig.add_vline(x=0.5, line={"color": "#111111", "width": 1.5})
+    marked = [(i, r) for i, r in enumerate(rows) if r is not None and r.get("x_value") is not None
+              and not pd.isna(r.get("x_value"))]
+    core = [(i, r) for i, r in marked if r.get("x_core_cities_median") is not None
+            and not pd.isna(r.get("x_core_cities_median"))]
+    fig.add_trace(go.Scatter(
+        x=[r["x_core_cities_median"] for _, r in core], y=[y[i] for i, _ in core], mode="markers", name="Core Cities median",
+        marker={"symbol": "diamond-open", "size": 10, "color": "#111111", "line": {"width": 1.5}},
+        customdata=[formatting.value(r["core_cities_median"], r["unit"]) for _, r in core],
+        hovertemplate="Core Cities median: %{customdata}<extra></extra>",
+    ))
+    for key, (words, symbol, colour) in SIGNIFICANCE.items():
+        these = [(i, r) for i, r in marked if r["significance"] == key]
+        if not these:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[r["x_value"] for _, r in these], y=[y[i] for i, _ in these], mode="markers", name=f"{area_name}: {words}",
+            marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 1.5, "color": colour}},
+            customdata=[[formatting.value(r["value"], r["unit"]), r["benchmark_name"] or "no benchmark",
+                         formatting.value(r["benchmark_value"], r["unit"])] for _, r in these],
+            hovertemplate=f"{area_name}: %{{customdata[0]}}<br>%{{customdata[1]}}: %{{customdata[2]}}<br>{words}"
+                          "<extra></extra>",
+        ))
+    fig.update_yaxes(tickvals=list(y.values()), ticktext=labels, range=[-0.7, len(labels) - 0.3], automargin=True,
+                     tickfont={"size": 12}, showgrid=False)
+    fig.update_xaxes(range=[-0.02, 1.02], tickvals=[0, 0.5, 1],
+                     ticktext=["Furthest worse council", "National benchmark", "Furthest better council"],
+                     showgrid=False, zeroline=False)
+    fig.update_layout(height=ROW_PX * len(labels) + 200, legend={"orientation": "h", "y": -60 / (ROW_PX * len(labels) + 200),
+                                                                "yanchor": "top", "x": 0, "font": {"size": 12}},
+                      margin={"t": 20, "b": 120})
+    return fig
+
+
+def sector_bars(mix: pd.DataFrame, *, area_name: str, first_year: int, last_year: int) -> go.Figure:
+    """Each section's share of GVA in the area and the UK in the last year (bars side by side, labelled), sections in
+    SIC order from the top; the location quotient is in the hover and the table."""
+    shown = mix.iloc[::-1]
+    names = [wrapped(n, 36) for n in shown["industry_name"]]
+    fig = go.Figure()
+    for column, label, colour, pattern in (("share_last", f"{area_name}, {last_year}", HIGHLIGHT, ""),
+                                           ("uk_share_last", f"UK, {last_year}", MUTED, "/")):
+        fig.add_trace(go.Bar(
+            x=shown[column], y=names, orientation="h", name=label, marker={"color": colour, "pattern": {"shape": pattern}},
+            text=[formatting.percent(v) for v in shown[column]], textposition="outside", cliponaxis=False,
+            textfont={"color": "#111111", "size": 11},
+            customdata=[f"{lq:.2f}" for lq in shown["lq_last"]],
+            hovertemplate="%{y}: %{x:.1f}% of GVA<br>location quotient %{customdata}<extra>" + label + "</extra>",
+        ))
+    top = float(max(shown["share_last"].max(), shown["uk_share_last"].max()))
+    fig.update_xaxes(title={"text": f"% of GVA ({first_year} shares in the table)"}, ticksuffix="%",
+                     range=[0, top * 1.25])
+    fig.update_yaxes(automargin=True, tickfont={"size": 12})
+    fig.update_layout(barmode="group", height=ROW_PX * 2 * len(shown) + 140, bargap=0.25,
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
+    return fig
