@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from indicators import geography, measures
+from indicators import geography
+from indicators.similarity import NEIGHBOURS
 from indicators.db import query
 from indicators.memo import per_database
 
@@ -48,7 +48,6 @@ SIGNIFICANCE = {  # verdict -> (words, marker symbol, colour); words and shape c
     "similar": ("Similar", "circle", "#B8860B"),
     "not tested": ("Not tested (no confidence limits)", "circle-open", "#4B5563"),
 }
-NEIGHBOURS = 15
 
 
 # ---------------------------------------------------------------- catalogue
@@ -303,79 +302,18 @@ def spine_positions(row: dict) -> dict:
 
 # ---------------------------------------------------------------- statistical neighbours
 
-NEIGHBOUR_VARIABLES = {  # name -> (words, weight); the industry mix's weight is shared across its sections
-    "log_population": ("Resident population (log), mid-2023", 1.0),
-    "log_gva_per_head": ("GVA per head (log), 2023", 1.0),
-    "employment_rate": ("Employment rate, aged 16 to 64, Oct 2022-Sep 2023", 1.0),
-    "level3_qualifications": ("Share of 16 to 64s qualified to level 3 or above, 2021", 1.0),
-    "industry_mix": ("Industry mix: each SIC 2007 section's share of GVA, 2023", 1.0),
-}
-NEIGHBOUR_METHOD = (
-    "Each characteristic is standardised across all councils (minus the mean, divided by the standard deviation); "
-    "the distance between two councils is the square root of the weighted mean of their squared differences over "
-    "the characteristics both have (the industry mix counts as one characteristic, its weight shared equally "
-    "between its sections). The 15 councils at the smallest distance are the neighbours. Population density is not "
-    "used: no land-area file is among the releases this dashboard reads."
-)
-
-
 @per_database
-def neighbour_characteristics() -> pd.DataFrame:
-    """One row per council (indexed by lad_code) with every characteristic used to find neighbours, unstandardised."""
-    lads = geography.local_authorities()[["lad_code", "lad_name"]].set_index("lad_code")
-    population = measures.values("population", None, "lad").set_index("area_code")["value"]
-    gva_head = measures.values("gva_per_head", None, "lad").set_index("area_code")["value"]
-    frame = lads.assign(log_population=np.log(population.reindex(lads.index)),
-                        log_gva_per_head=np.log(gva_head.reindex(lads.index)))
-    for indicator_id in ("employment_rate", "level3_qualifications"):
-        found = values(indicator_id, COUNCIL).set_index("area_code")["value"]
-        frame[indicator_id] = found.reindex(lads.index).astype(float)
-    shares = sector_shares().pivot(index="area_code", columns="industry_code", values="share")
-    shares.columns = [f"share_{c}" for c in shares.columns]
-    return frame.join(shares)
-
-
-def _weights(columns) -> dict[str, float]:
-    sections = [c for c in columns if c.startswith("share_")]
-    weights = {name: weight for name, (_, weight) in NEIGHBOUR_VARIABLES.items() if name in columns}
-    weights.update({c: NEIGHBOUR_VARIABLES["industry_mix"][1] / len(sections) for c in sections})
-    return weights
-
-
-def distances(characteristics: pd.DataFrame, area_code: str, weights: dict[str, float]) -> pd.Series:
-    """Standardised weighted distance from one row of `characteristics` to every other (see NEIGHBOUR_METHOD).
-
-    Args:
-        characteristics: one row per area, one numeric column per characteristic named in `weights`.
-        area_code: the row to measure from.
-    Returns:
-        distance per other area (NaN where the two share no characteristic), the area itself excluded.
-    """
-    columns = list(weights)
-    data = characteristics[columns].astype(float)
-    z = (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
-    w = pd.Series(weights)
-    diff2 = (z - z.loc[area_code]) ** 2
-    present = diff2.notna()
-    total = diff2.fillna(0).mul(w).sum(axis=1)
-    weight = present.mul(w).sum(axis=1)
-    return np.sqrt(total / weight.replace(0, np.nan)).drop(area_code)
-
-
-@per_database
-def neighbours(area_code: str, n: int = NEIGHBOURS) -> pd.DataFrame:
-    """A council's n most similar councils (see NEIGHBOUR_METHOD), nearest first: area_code, area_name, distance."""
-    characteristics = neighbour_characteristics()
-    if area_code not in characteristics.index:
+def neighbours(area_code: str) -> pd.DataFrame:
+    """A council's statistical neighbours as computed at build time (see similarity.METHOD), nearest first:
+    area_code, area_name, rank, distance."""
+    if area_code not in geography.lad_code_set():
         raise ValueError(f"{area_code!r} is not a council; statistical neighbours are found for councils")
-    found = distances(characteristics, area_code, _weights(characteristics.columns)).dropna().nsmallest(n)
-    return pd.DataFrame({"area_code": found.index, "area_name": characteristics.loc[found.index, "lad_name"].values,
-                         "distance": found.values.round(3)})
-
-
-def neighbour_method() -> pd.DataFrame:
-    """The characteristics and weights, for the page and Data and methods."""
-    return pd.DataFrame([{"characteristic": words, "weight": weight} for words, weight in NEIGHBOUR_VARIABLES.values()])
+    return query(
+        """SELECT n.neighbour_code AS area_code, l.lad_name AS area_name, n.rank, n.distance
+           FROM neighbours n JOIN lad_lookup l ON l.lad_code = n.neighbour_code
+           WHERE n.area_code = ? ORDER BY n.rank""",
+        [area_code],
+    )
 
 
 # ---------------------------------------------------------------- sector mix

@@ -3,7 +3,7 @@ decomposition and the city's case studies."""
 
 import streamlit as st
 
-from indicators import briefing, case_studies, formatting, geography, measures, place, place_charts
+from indicators import briefing, case_studies, formatting, geography, measures, place, place_charts, similarity
 from ui import render, state
 
 d = state.current()
@@ -103,8 +103,8 @@ else:
     st.markdown(f"The {len(near)} councils most like {render.markdown_escape(council_name)}: "
                 + ", ".join(render.markdown_escape(n) for n in near["area_name"]) + ".")
     with st.expander("How the neighbours are found"):
-        st.markdown(render.markdown_escape(place.NEIGHBOUR_METHOD))
-        st.dataframe(place.neighbour_method(), hide_index=True,
+        st.markdown(render.markdown_escape(similarity.METHOD))
+        st.dataframe(similarity.method_table(), hide_index=True,
                      column_config={"characteristic": "Characteristic", "weight": "Weight"})
         st.dataframe(near, hide_index=True, column_config={"area_code": "Code", "area_name": "Council",
                                                            "distance": "Distance (0 = identical)"})

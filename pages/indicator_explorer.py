@@ -3,7 +3,7 @@ its confidence limits, benchmarks and the areas significantly better or worse.""
 
 import streamlit as st
 
-from indicators import figures, formatting, geography, place, place_charts
+from indicators import figures, formatting, geography, place, place_charts, similarity
 from ui import render, state
 
 d = state.current()
@@ -117,4 +117,4 @@ with st.expander("About this indicator: source, caveats and benchmarks"):
     st.markdown("\n".join(f"- {render.markdown_escape(b.label)}: {formatting.value(b.value, unit)} ({b.method})"
                           for b in view["benchmarks"]) or "No benchmark is published for this indicator.")
     if view["council"]:
-        st.caption(place.NEIGHBOUR_METHOD)
+        st.caption(similarity.METHOD)

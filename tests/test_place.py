@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import place
+from indicators import place, similarity
 
 
 @pytest.mark.parametrize("value, lower, upper, benchmark, polarity, expected", [
@@ -47,7 +47,7 @@ def test_spine_puts_the_benchmark_at_the_centre_and_better_to_the_right():
 
 def test_distance_is_the_weighted_root_mean_square_of_standardised_differences():
     frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [10.0, 10.0, 30.0, 30.0]}, index=["P", "Q", "R", "S"])
-    got = place.distances(frame, "P", {"a": 1.0, "b": 3.0})
+    got = similarity.distances(frame, "P", {"a": 1.0, "b": 3.0})
     # population sd: a -> sqrt(1.25); b -> 10. z-differences from P: Q (1/sqrt1.25, 0), R (2/sqrt1.25, 2), S (3/sqrt1.25, 2)
     expected_q = math.sqrt((1 * (1 / 1.25) + 3 * 0) / 4)
     expected_r = math.sqrt((1 * (4 / 1.25) + 3 * 4) / 4)
@@ -59,6 +59,6 @@ def test_distance_is_the_weighted_root_mean_square_of_standardised_differences()
 
 def test_a_missing_characteristic_is_left_out_of_that_pair_not_counted_as_zero():
     frame = pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [5.0, None, 7.0]}, index=["P", "Q", "R"])
-    got = place.distances(frame, "P", {"a": 1.0, "b": 1.0})
+    got = similarity.distances(frame, "P", {"a": 1.0, "b": 1.0})
     sd_a = pd.Series([0.0, 1.0, 2.0]).std(ddof=0)
     assert got["Q"] == pytest.approx(abs(1.0 / sd_a))  # only 'a' compared, weight renormalised
