@@ -118,6 +118,7 @@ OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "lad_lookup": ("ca_code", "ca_name"),  # councils outside any combined authority
     # Subnational indicators: a suppressed or unavailable cell has no value, only its marker; limits where published.
     "place_observations": ("value", "ci_lower", "ci_upper", "marker", "status", "accuracy", "note"),
+    "gva_industry": ("value_gbp_m", "marker"),  # a cell ONS suppresses as confidential has no value, only "[c]"
     "place_indicators": ("caveats", "source_detail"),
     "place_sheets": ("indicator_id", "reason"),
     "rs_service_expenditure": ("county_code",),  # unitary, metropolitan and London councils
