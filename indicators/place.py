@@ -40,6 +40,8 @@ LEVELS = {
 NATIONAL_CODES = ("K02000001", "K03000001", "K04000001")
 NATION_NAMES = {"E92000001": "England", "W92000004": "Wales", "S92000003": "Scotland", "N92000002": "Northern Ireland"}
 
+# Totals (counts, £ million) are not compared with a national total: their centre is the median council.
+TOTAL_UNITS = frozenset({"count", "£ million"})
 SIGNIFICANCE = {  # verdict -> (words, marker symbol, colour); words and shape carry it without colour
     "better": ("Significantly better", "triangle-up", "#1A7F37"),
     "worse": ("Significantly worse", "triangle-down", "#C2410C"),
@@ -63,6 +65,12 @@ def catalogue() -> pd.DataFrame:
     )
     frame["levels"] = frame["levels"].map(lambda found: tuple(level for level in LEVELS if level in set(found)))
     return frame
+
+
+def catalogue_table() -> pd.DataFrame:
+    """The catalogue for a table or download: the levels in words."""
+    frame = catalogue()
+    return frame.assign(levels=frame["levels"].map(lambda found: ", ".join(LEVELS.get(lv, lv) for lv in found)))
 
 
 @per_database
@@ -252,7 +260,8 @@ def council_median(indicator_id: str, key: str, label: str, codes: tuple[str, ..
 @per_database(max_entries=64)
 def scorecard(area_code: str) -> pd.DataFrame:
     """Every indicator published for a council, grouped by theme: its figure and limits, the national benchmark and
-    whether it differs significantly, the Core Cities median, the range of all councils and a spine position.
+    whether it differs significantly, the Core Cities median, the range of all councils and a spine position. For a
+    total (a count, £ million) or an indicator with no national figure, the benchmark is the median council.
 
     Spine: each indicator on its own scale with the benchmark at 0.5 and better to the right; 0 and 1 are the
     furthest council from the benchmark on either side (Fingertips' layout). `x_*` columns hold positions.
@@ -266,16 +275,20 @@ def scorecard(area_code: str) -> pd.DataFrame:
         if own.empty:
             continue
         own = own.iloc[0]
-        national = national_benchmark(entry.indicator_id, area_code)
         core = council_median(entry.indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL))
-        bench = national.value if national else None
         known = councils["value"].dropna()
+        national = None if entry.unit in TOTAL_UNITS else national_benchmark(entry.indicator_id, area_code)
+        if national is None:  # a count, or no national figure: the median council is the centre, and nothing is tested
+            national = Benchmark("median", "Median council", float(known.median()) if len(known) else None,
+                                 f"median of {len(known)} councils")
+        bench = national.value
         rows.append({
             "theme": entry.theme, "indicator_id": entry.indicator_id, "name": entry.name, "unit": entry.unit,
             "period": entry.period, "polarity": entry.polarity, "value": own["value"], "ci_lower": own["ci_lower"],
             "ci_upper": own["ci_upper"], "marker": own["marker"],
-            "benchmark_name": national.label if national else None, "benchmark_value": bench,
-            "significance": significance(own["value"], own["ci_lower"], own["ci_upper"], bench, entry.polarity),
+            "benchmark_name": national.label, "benchmark_value": bench,
+            "significance": significance(own["value"], own["ci_lower"], own["ci_upper"], bench, entry.polarity)
+            if national.key == "national" else "not tested",
             "core_cities_median": core.value, "core_cities_method": core.method,
             "councils_min": known.min() if len(known) else None, "councils_max": known.max() if len(known) else None,
             "councils_q1": known.quantile(0.25) if len(known) else None,
@@ -291,7 +304,7 @@ def scorecard(area_code: str) -> pd.DataFrame:
 
 def spine_positions(row: dict) -> dict:
     """Positions on a 0-1 spine for one scorecard row: benchmark 0.5, better to the right (see scorecard)."""
-    centre = row["benchmark_value"] if not _missing(row["benchmark_value"]) else row["councils_q1"]
+    centre = row["benchmark_value"]
     names = ("value", "core_cities_median", "councils_min", "councils_max", "councils_q1", "councils_q3")
     if any(_missing(row[n]) for n in ("councils_min", "councils_max")) or _missing(centre):
         return {f"x_{n}": None for n in names}
@@ -331,12 +344,13 @@ def gva_years() -> list[int]:
 
 @per_database
 def sector_shares(year: int | None = None) -> pd.DataFrame:
-    """Each council's GVA by SIC 2007 section as a share (%) of the sum of its sections, in one year (latest)."""
+    """Each council's GVA by SIC 2007 section as a share (%) of its published total GVA, in one year (latest);
+    a section ONS suppresses has no share."""
     year = year or gva_years()[-1]
     return query(
-        """SELECT g.area_code, g.industry_code, g.value_gbp_m,
-                  100 * g.value_gbp_m / sum(g.value_gbp_m) OVER (PARTITION BY g.area_code) AS share
+        """SELECT g.area_code, g.industry_code, g.value_gbp_m, 100 * g.value_gbp_m / t.value_gbp_m AS share
            FROM gva_industry g JOIN industries i USING (industry_code)
+           JOIN gva_industry t ON t.area_code = g.area_code AND t.year = g.year AND t.industry_code = 'total'
            WHERE i.is_section AND g.year = ?""",
         [year],
     )
@@ -344,49 +358,55 @@ def sector_shares(year: int | None = None) -> pd.DataFrame:
 
 @per_database(max_entries=64)
 def sector_mix(area_code: str, first_year: int | None = None, last_year: int | None = None) -> pd.DataFrame:
-    """A council's GVA by section against the UK (the sum of all councils: no UK figure by section is published
-    in this release) in two years: £m, shares, location quotients and the change in share.
+    """A council's GVA by section against the UK in two years: £m, shares of total GVA, location quotients and the
+    change in share. The UK by section is the sum over councils (the release publishes no UK row); a section some
+    councils' figures are suppressed for says so in `uk_coverage`, and a suppressed section of the area has no value
+    and its marker.
 
-    Returns industry_code, industry_name, gva_first, gva_last, share_first, share_last, uk_share_first,
-    uk_share_last, lq_first, lq_last, change_pp (share points, last − first).
+    Returns industry_code, industry_name, gva_first, gva_last, marker_last, share_first, share_last, uk_share_first,
+    uk_share_last, lq_first, lq_last, change_pp (share points, last − first), uk_coverage.
     """
     years = gva_years()
     first_year, last_year = first_year or years[0], last_year or years[-1]
     frame = query(
-        """WITH sections AS (
-               SELECT g.area_code, g.industry_code, i.industry_name, i.display_order, g.year, g.value_gbp_m
-               FROM gva_industry g JOIN industries i USING (industry_code)
-               WHERE i.is_section AND list_contains(?, g.year)),
-           uk AS (SELECT industry_code, year, sum(value_gbp_m) AS uk_gva, count(*) AS councils
-                  FROM sections GROUP BY ALL)
-           SELECT s.industry_code, s.industry_name, s.display_order, s.year, s.value_gbp_m AS gva,
-                  100 * s.value_gbp_m / sum(s.value_gbp_m) OVER (PARTITION BY s.year) AS share,
-                  100 * u.uk_gva / sum(u.uk_gva) OVER (PARTITION BY s.year) AS uk_share, u.councils
-           FROM sections s JOIN uk u USING (industry_code, year) WHERE s.area_code = ?""",
+        """WITH chosen AS (SELECT * FROM gva_industry WHERE list_contains(?, year)),
+           totals AS (SELECT area_code, year, value_gbp_m AS total FROM chosen WHERE industry_code = 'total'),
+           uk AS (SELECT c.industry_code, c.year, sum(c.value_gbp_m) AS uk_gva, count(c.value_gbp_m) AS councils,
+                         count(*) AS expected
+                  FROM chosen c GROUP BY ALL),
+           uk_total AS (SELECT year, sum(total) AS uk_total FROM totals GROUP BY ALL)
+           SELECT c.industry_code, i.industry_name, i.display_order, c.year, c.value_gbp_m AS gva, c.marker,
+                  100 * c.value_gbp_m / t.total AS share, 100 * u.uk_gva / ut.uk_total AS uk_share,
+                  u.councils, u.expected
+           FROM chosen c JOIN industries i USING (industry_code) JOIN totals t USING (area_code, year)
+           JOIN uk u USING (industry_code, year) JOIN uk_total ut USING (year)
+           WHERE c.area_code = ? AND i.is_section ORDER BY i.display_order, c.year""",
         [[first_year, last_year], area_code],
     )
     if frame.empty:
         raise ValueError(f"no GVA by industry for {area_code!r}; it is published for councils")
-    wide = frame.pivot_table(index=["industry_code", "industry_name", "display_order"], columns="year",
-                             values=["gva", "share", "uk_share"]).reset_index()
+    first = frame[frame["year"] == first_year].set_index("industry_code")
+    last = frame[frame["year"] == last_year].set_index("industry_code")
     out = pd.DataFrame({
-        "industry_code": wide["industry_code"], "industry_name": wide["industry_name"],
-        "display_order": wide["display_order"],
-        "gva_first": wide[("gva", first_year)], "gva_last": wide[("gva", last_year)],
-        "share_first": wide[("share", first_year)], "share_last": wide[("share", last_year)],
-        "uk_share_first": wide[("uk_share", first_year)], "uk_share_last": wide[("uk_share", last_year)],
+        "industry_name": last["industry_name"], "gva_first": first["gva"], "gva_last": last["gva"],
+        "marker_last": last["marker"], "share_first": first["share"], "share_last": last["share"],
+        "uk_share_first": first["uk_share"], "uk_share_last": last["uk_share"],
     })
     out["lq_first"] = out["share_first"] / out["uk_share_first"]
     out["lq_last"] = out["share_last"] / out["uk_share_last"]
     out["change_pp"] = out["share_last"] - out["share_first"]
-    out.columns.name = None
-    return out.sort_values("display_order").drop(columns="display_order").reset_index(drop=True)
+    out["uk_coverage"] = [f"sum of {n} of {e} councils" for n, e in zip(last["councils"], last["expected"])]
+    return out.reset_index()
 
 
 def uk_coverage(year: int) -> str:
-    """'sum of 361 of 361 councils' for the UK sector totals in a year."""
-    found = query("SELECT count(DISTINCT area_code) AS n FROM gva_industry WHERE year = ?", [year])["n"].iloc[0]
-    return f"sum of {found} of {len(geography.lad_code_set())} councils"
+    """How the UK's sector totals are formed in a year: 'sum of 361 of 361 councils (…)'."""
+    found = query("""SELECT count(DISTINCT area_code) AS councils,
+                            count(DISTINCT area_code) FILTER (WHERE value_gbp_m IS NULL) AS suppressed
+                     FROM gva_industry WHERE year = ?""", [year]).iloc[0]
+    note = (f"; {found['suppressed']} councils have some sections suppressed, so those sections' UK sums lack them"
+            if found["suppressed"] else "")
+    return f"sum of {found['councils']} of {len(geography.lad_code_set())} councils{note}"
 
 
 # ---------------------------------------------------------------- the explorer's view
@@ -489,11 +509,13 @@ def sector_table(area_code: str) -> pd.DataFrame:
     first, last = years[0], years[-1]
     return pd.DataFrame({
         "industry": mix["industry_name"],
-        f"GVA {last}": [formatting.gbp_millions(v) for v in mix["gva_last"]],
+        f"GVA {last}": [formatting.gbp_millions(v) if not _missing(v) else formatting.not_available(
+            f"suppressed by ONS as confidential, {marker}") for v, marker in zip(mix["gva_last"], mix["marker_last"])],
         f"share {first}": [formatting.percent(v) for v in mix["share_first"]],
         f"share {last}": [formatting.percent(v) for v in mix["share_last"]],
         f"UK share {last}": [formatting.percent(v) for v in mix["uk_share_last"]],
         f"location quotient {first}": [formatting.number(v, 2) for v in mix["lq_first"]],
         f"location quotient {last}": [formatting.number(v, 2) for v in mix["lq_last"]],
         f"change in share {first}-{last}": [formatting.points(v) for v in mix["change_pp"]],
+        f"UK {last} formed as": mix["uk_coverage"],
     })

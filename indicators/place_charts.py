@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from indicators import formatting
 from indicators.figures import HIGHLIGHT, MUTED, PALETTE
-from indicators.place import SIGNIFICANCE, Benchmark
+from indicators.place import SIGNIFICANCE, TOTAL_UNITS, Benchmark
 
 BENCHMARK_DASH = {"national": "solid", "nation": "dot", "region": "dash", "core-cities": "dashdot", "neighbours": "longdash"}
 ROW_PX = 26
@@ -61,9 +61,10 @@ def ranked_with_limits(frame: pd.DataFrame, *, unit: str, chosen: str | None, be
 def spine(scorecard: pd.DataFrame, *, area_name: str) -> go.Figure:
     """The Fingertips spine chart: per indicator, the range of all councils (light), their middle half (darker), the
     national benchmark at the centre line, the Core Cities median (diamond) and the area (shape = significance).
-    Better is always to the right. Rows are grouped by theme, a theme's name heading its group."""
+    Better is always to the right. Rows are grouped by theme, a theme's name heading its group. Totals (counts,
+    £ million), which say more about size than performance, are left to the table."""
     rows, labels = [], []
-    for theme, group in scorecard.groupby("theme", sort=True):
+    for theme, group in scorecard[~scorecard["unit"].isin(TOTAL_UNITS)].groupby("theme", sort=True):
         labels.append(f"<b>{theme}</b>")
         rows.append(None)
         for row in group.to_dict("records"):
@@ -105,7 +106,7 @@ def spine(scorecard: pd.DataFrame, *, area_name: str) -> go.Figure:
     fig.update_yaxes(tickvals=list(y.values()), ticktext=labels, range=[-0.7, len(labels) - 0.3], automargin=True,
                      tickfont={"size": 12}, showgrid=False)
     fig.update_xaxes(range=[-0.02, 1.02], tickvals=[0, 0.5, 1],
-                     ticktext=["Furthest worse council", "National benchmark", "Furthest better council"],
+                     ticktext=["Furthest worse council", "Benchmark", "Furthest better council"],
                      showgrid=False, zeroline=False)
     fig.update_layout(height=ROW_PX * len(labels) + 200, legend={"orientation": "h", "y": -60 / (ROW_PX * len(labels) + 200),
                                                                 "yanchor": "top", "x": 0, "font": {"size": 12}},

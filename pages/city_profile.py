@@ -82,7 +82,8 @@ else:
                  source=place.source_line(card["indicator_id"].iloc[0]), key="profile-spine",
                  note="Shapes: ▲ significantly better, ▼ significantly worse, ● similar, ○ not tested (no confidence "
                       "limits). Significance: the area's 95% confidence interval lies wholly above or below the "
-                      "national figure.",
+                      "national figure. Counts and £ million totals, which mostly reflect size, are in the table only; "
+                      "where no national figure is published the centre is the median council.",
                  table=lambda: card.drop(columns=["indicator_id", "unit", "value", "ci_lower", "ci_upper",
                                                   "benchmark_value", "significance"]))
 

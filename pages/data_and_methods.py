@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import aggregates, catalog, claims, fiscal, formatting, international, productivity
+from indicators import aggregates, catalog, claims, fiscal, formatting, international, place, productivity, similarity
 from indicators import reference_views as views
 from ui import render, state
 
@@ -65,6 +65,19 @@ st.dataframe(indicators, hide_index=True, width="stretch", key="catalog-table", 
 render.downloads(indicators, "indicator-catalogue", "catalog-table", title="Indicator catalogue",
                  definition="Every indicator in the dashboard: definition, unit, polarity, source release, vintage, "
                  "caveats and licence.", source="The official releases listed under Data and methods.")
+
+st.header("Whole-place indicators (ONS Subnational indicators)")
+place_catalogue = place.catalogue()
+workbook = place.sheets()
+st.caption(f"{len(place_catalogue)} indicators from {int(workbook['loaded'].sum())} of the {len(workbook)} sheets of "
+           "the ninth release, each at the levels ONS publishes it for, with 95% confidence limits where given. "
+           "Definitions are the release's data dictionary's; suppressed or unavailable cells are kept as missing with "
+           "their marker, never as zero. The sheets not loaded, and why, are listed below.")
+render.lazy_table("Table: every whole-place indicator", "place-catalogue", place.catalogue_table,
+                  "whole-place-indicators", title="Whole-place indicators",
+                  source="ONS, Subnational indicators explorer, ninth release (21 March 2024)")
+st.dataframe(workbook[~workbook["loaded"]], hide_index=True, width="stretch", key="place-sheets", placeholder="",
+             column_config={"sheet": "Sheet not loaded", "indicator_id": None, "loaded": None, "reason": "Why"})
 
 st.header("Official releases read (provenance)")
 releases = catalog.sources()
@@ -167,6 +180,13 @@ st.markdown(f"**Tax and spend ({method['label'].lower()}s).** {method['summary']
             f"{method['sign_convention']} {method['population']} {method['north_sea']} {method['expenditure']} "
             f"{method['years']} {method['aggregates']} Caveats: {method['caveats']}")
 st.markdown(f"**European comparison.** {international.LIMITS}")
+st.markdown(f"**Statistical neighbours.** {similarity.METHOD} Characteristics and weights: "
+            + "; ".join(f"{words} ({weight:g})" for words, weight in similarity.VARIABLES.values()) + ".")
+st.markdown("**Significantly better or worse.** As in Fingertips: an area is significantly better (or worse) than "
+            "the national figure when its 95% confidence interval lies wholly on the better (or worse) side of it; "
+            "similar when the interval includes it; not tested when ONS gives no confidence limits. The national "
+            "figure is the UK's, Great Britain's, England and Wales's or the nation's, whichever ONS publishes. The "
+            "Core Cities and statistical neighbours, which ONS does not publish, are the median of their councils.")
 st.markdown("**Claims check.** Each claim is tested on the period it describes (the latest data available when it was "
             "made) against a primary definition chosen, with its reason, before the result was known; it holds if "
             f"that figure is within ±{claims.TOLERANCE_PCT:g}% of the claim. The range over every other definition "
