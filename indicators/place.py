@@ -23,6 +23,7 @@ COUNCIL = "council"
 # Level codes as the extract stores them -> words; the order is the order a picker offers them in.
 LEVELS = {
     "council": "Councils (local authorities)",
+    "council_group": "Councils published together (Cornwall with Scilly, Hackney with the City)",
     "county": "Counties",
     "metropolitan_county": "Metropolitan counties",
     "combined_authority": "Combined authorities",
@@ -32,9 +33,12 @@ LEVELS = {
     "itl3": "ITL3 areas",
     "itl2": "ITL2 areas",
     "itl1": "ITL1 regions",
+    "inner_outer_london": "Inner and Outer London",
+    "greater_london_authority": "Greater London Authority",
     "region": "English regions",
     "nation": "Nations",
     "country_group": "UK, Great Britain, England and Wales",
+    "unallocated": "Not allocated to an area",
 }
 # The published national comparator, first found: UK, Great Britain, England and Wales, then the council's nation.
 NATIONAL_CODES = ("K02000001", "K03000001", "K04000001")

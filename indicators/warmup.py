@@ -18,7 +18,7 @@ done = threading.Event()
 
 def warm() -> None:
     """Compute the default views' memoised results (errors are ignored: a page reports its own)."""
-    from indicators import aggregates, catalog, fiscal, geography, measures, productivity
+    from indicators import aggregates, catalog, fiscal, geography, measures, place, productivity
 
     steps = [lambda m=measure_id: aggregates.table(m) for measure_id in measures.REGISTRY]  # every measure's rows
     steps += [
@@ -52,6 +52,12 @@ def warm() -> None:
         for geography_key in geography.GEOGRAPHIES:
             for benchmark in productivity.BENCHMARKS:
                 steps.append(lambda a=area, g=geography_key, b=benchmark: measures.profile_view(a, b, None, g))
+    def explorer_default(area: str):
+        return place.explorer_view(place.catalogue()["indicator_id"].iloc[0], place.COUNCIL, area, "core")
+
+    for area in measures.core_city_codes("lad"):  # the ten Core Cities' whole-place views
+        steps += [lambda a=area: place.scorecard(a), lambda a=area: place.sector_mix(a),
+                  lambda a=area: explorer_default(a)]
     for step in steps:
         try:
             step()

@@ -27,8 +27,8 @@ HEALTH_TIMEOUT_S = 90
 RUN_TIMEOUT_MS = 60_000
 
 # The app's pages: URL path = file stem (app.py gives every st.Page url_path=<stem>).
-PAGES = ["overview", "map", "compare", "city_profile", "productivity_gap", "tax_and_spend", "european_peers",
-         "claims_check", "case_studies", "data_and_methods"]
+PAGES = ["overview", "map", "compare", "city_profile", "indicator_explorer", "productivity_gap", "tax_and_spend",
+         "european_peers", "claims_check", "case_studies", "data_and_methods"]
 
 # WCAG 2.2 A/AA rules (axe-core tags), plus best-practice rules that matter to a screen-reader user and are run and
 # enforced whatever their impact: heading-order (axe rates a skipped level, h1 -> h3, "moderate").

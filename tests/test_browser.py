@@ -35,8 +35,8 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 # Pages that must show a map (its areas drawn, every Core City labelled), and pages that must show at least n charts.
 MAP_PAGES = {"overview", "map"}
-MIN_CHARTS = {"overview": 1, "map": 1, "compare": 1, "city_profile": 1, "productivity_gap": 1, "tax_and_spend": 1,
-              "european_peers": 1, "claims_check": 1}
+MIN_CHARTS = {"overview": 1, "map": 1, "compare": 1, "city_profile": 3, "indicator_explorer": 2, "productivity_gap": 1,
+              "tax_and_spend": 1, "european_peers": 1, "claims_check": 1}
 DEEP = {"geo": "city-region", "basis": "head", "bench": "uk-ex-london", "year": "2021", "area": "E08000035"}
 
 

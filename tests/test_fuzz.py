@@ -47,7 +47,7 @@ PAGES = {
     "": [], "map": ["level", "measure"], "compare": ["measure", "xmeasure", "preset", "areas"], "city_profile": [],
     "productivity_gap": ["target", "window"], "tax_and_spend": ["fy", *(f"k_{g}" for g in fiscal.KEY_OPTIONS)],
     "european_peers": ["peers", "eur"], "claims_check": ["eur", "claim"], "case_studies": ["cities", "policy"],
-    "data_and_methods": ["indicator"],
+    "data_and_methods": ["indicator"], "indicator_explorer": ["theme", "indicator", "level", "set"],
 }
 FRAME = ["geo", "basis", "bench", "year", "area"]
 STATIC_CSS = f"<style>{(Path(__file__).resolve().parent.parent / 'assets' / 'app.css').read_text()}</style>"  # what app.py's st.html(path) sends
@@ -63,10 +63,11 @@ PAGE_WIDGET = {
     ("claims_check", "eur"): "claims_eur", ("claims_check", "claim"): "claims_pick",
     ("case_studies", "cities"): "case_cities", ("case_studies", "policy"): "case_areas",
     ("data_and_methods", "indicator"): "data_indicator",
+    **{("indicator_explorer", p): f"exp_{p}" for p in ("theme", "indicator", "level", "set")},
 }
 NOTICE = {  # how each parameter's notice names it (regex on the notice text)
     **{p: rf"link's {p}=" for p in [*FRAME, "level", "measure", "xmeasure", "preset", "target", "window", "fy",
-                                      "indicator", "claim", *(f"k_{g}" for g in fiscal.KEY_OPTIONS)]},
+                                      "indicator", "claim", "theme", "set", *(f"k_{g}" for g in fiscal.KEY_OPTIONS)]},
     "areas": r"link's areas", "eur": r"link's exchange rate", "peers": r"unknown Eurostat metro codes",
     "cities": r"link's unknown cities", "policy": r"link's unknown policy areas",
 }
