@@ -248,3 +248,15 @@ def test_every_council_has_the_region_ons_tables_publish():
     assert regions.loc["W06000015", "region_code"] == "W92000004"
     assert regions.loc["S12000049", "region_code"] == "S92000003"
     assert regions["region_code"].str.match(r"^(E12|W92|S92|N92)").all()
+
+
+def test_land_areas_cover_every_council_and_are_plausible():
+    """Computed from the generalised boundaries: within a few per cent of the published areas (Birmingham 267.8 km²,
+    County Durham 2,226 km², City of London 2.9 km² — ONS Standard Area Measurements, quoted here only as a check)."""
+    areas = pd.read_csv(EXTRACTS / "lad_land_areas.csv").set_index("lad_code")["area_km2"]
+    lads = pd.read_csv(EXTRACTS / "lad_lookup.csv", dtype=str)
+    assert set(areas.index) == set(lads["lad_code"])
+    assert areas["E08000025"] == pytest.approx(267.8, rel=0.03)
+    assert areas["E06000047"] == pytest.approx(2226, rel=0.03)
+    assert areas["E09000001"] == pytest.approx(2.9, rel=0.1)
+    assert (areas > 0).all()

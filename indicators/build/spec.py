@@ -129,7 +129,8 @@ NUMERIC_COLUMNS: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "code_changes": {"effective": (1990, 2100)},
     "cra_identifiable_spending": {"value_gbp_m": (0, None)},
     "eurostat_metros": {"gdp_eur": (0, None), "population": (0, None), "period": (1990, 2100)},
-    "gva_industry": {"year": (1998, 2100), "value_gbp_m": (None, None)},  # a small sector's GVA can be negative
+    "gva_industry": {"year": (1998, 2100), "value_gbp_m": (None, None)},
+    "lad_land_areas": {"area_km2": (0.1, 100000)},  # a small sector's GVA can be negative
     "place_observations": {"value": (-1000, 1e8), "ci_lower": (-1000, 1e8), "ci_upper": (-1000, 1e8)},
     "fx_rates": {"year": (1999, 2100), "currency_per_eur": (0.001, 1000), "eur_per_currency": (0.001, 1000),
                  "days": (1, 366)},

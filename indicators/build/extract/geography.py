@@ -73,7 +73,9 @@ SOURCES = [
         notes=(
             "Ultra-generalised (500 m) clipped boundaries; LAD May 2023 codes equal the LAD 2024 codes. Countries from "
             "Countries (December 2022) UK BUC. Contains OS data (c) Crown copyright and database right 2023. "
-            "Maps in data/boundaries are further simplified for display (coverage-preserving, ~3 km)."
+            "Maps in data/boundaries are further simplified for display (coverage-preserving, ~3 km). Councils' land "
+            "areas (lad_land_areas, for population density in the statistical neighbours) are computed from these "
+            "polygons: approximate, as they are generalised to about 500 m."
         ),
     ),
     Source(
@@ -97,6 +99,7 @@ TABLES = {
     "city_region_members": ("city_region_code", "lad_code"),
     "code_changes": ("old_code", "new_code"),
     "lad_regions": ("lad_code",),
+    "lad_land_areas": ("lad_code",),
 }
 
 AREA_TYPES = ("uk", "uk_less_extra_regio", "country", "itl1", "itl2", "itl3", "lad", "combined_authority", "city_region")
@@ -356,6 +359,7 @@ def build_tables(raw_dir: Path, reference_dir: Path = REFERENCE_DIR) -> dict[str
         "code_changes": build_code_changes(lad_changes, ca_code_changes(ca, city_regions, lad_remap, cr_path)),
         "lad_regions": build_lad_regions(lad, read_csv_table(raw_dir / REGION_LOOKUP, ["LAD24CD", "RGN24CD", "RGN24NM"]),
                                          countries, raw_dir / REGION_LOOKUP),
+        "lad_land_areas": land_areas(read_lad_boundaries(raw_dir / LAD_BOUNDARIES, set(lad["lad_code"]))),
     }
 
 
@@ -382,6 +386,13 @@ def read_lad_boundaries(path: Path, lad_codes: set[str]):
     frame = frame[["LAD23CD", "geometry"]].rename(columns={"LAD23CD": "area_code"})
     frame["geometry"] = frame.geometry.make_valid(method="structure", keep_collapsed=False)  # North Somerset is invalid
     return frame.sort_values("area_code").reset_index(drop=True).to_crs(CRS_PROJECTED)
+
+
+def land_areas(lads) -> pd.DataFrame:
+    """Each council's area in km² from its clipped (coastline) boundary in British National Grid: an approximation
+    (the BUC polygons are generalised to about 500 m), used only to tell dense councils from sparse ones."""
+    return pd.DataFrame({"lad_code": lads["area_code"], "area_km2": (lads.geometry.area / 1e6).round(1),
+                         "method": "computed from ONS LAD (May 2023) BUC boundaries, British National Grid"})
 
 
 def _drop_small_parts(geometry):
