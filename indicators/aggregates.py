@@ -4,8 +4,9 @@ Every figure here is either published (by ONS for the area itself, or for an are
 derived at build time as Σ numerator ÷ Σ denominator over the area's members, and every row says which, and from how
 many of how many members. Nothing is re-aggregated per request.
 
-Area codes beyond the ONS ones: UKX (UK less Extra-Regio), UK_EX_LONDON, CORE_CITIES_COUNCILS and
-CORE_CITIES_CITY_REGIONS.
+Area codes beyond the ONS ones: UKX (UK less Extra-Regio), UK_EX_LONDON, CORE_CITIES_COUNCILS,
+CORE_CITIES_CITY_REGIONS and NEIGHBOURS_<council> (a council's 15 statistical neighbours, with figures for
+NEIGHBOUR_MEASURES only).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.build.marts.aggregates import NEIGHBOUR_MEASURES, NEIGHBOURS_PREFIX  # noqa: F401 (re-exported)
 from indicators.db import query
 from indicators.measure_spec import measure, start_year
 from indicators.memo import per_database
@@ -24,6 +26,11 @@ CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REG
 COLUMNS = ("area_code, area_name, level, measure_id, period, year, value, numerator, denominator, method, published_as, "
            "member_level, members_expected, members_present, councils_expected, councils_present, coverage_complete, "
            "missing_members, coverage_note, source_id")
+
+
+def neighbours_code(lad_code: str) -> str:
+    """The area code of a council's statistical neighbours taken together (NEIGHBOURS_<council>)."""
+    return NEIGHBOURS_PREFIX + lad_code
 
 
 CATEGORIES = ["area_code", "area_name", "level", "method", "published_as", "member_level", "missing_members",

@@ -268,10 +268,11 @@ def peers(area_code: str, preset: str, limit: int = 10) -> list[str]:
 # ---------------------------------------------------------------- an area against a benchmark
 
 
-def benchmark_code(measure_id: str, benchmark: str, geography_key: str) -> tuple[str, str]:
+def benchmark_code(measure_id: str, benchmark: str, geography_key: str, area_code: str | None = None) -> tuple[str, str]:
     """The area standing for a benchmark on one measure, and its label: the UK as a whole where ONS publishes a UK
-    figure only for the whole UK (rates such as median pay), else productivity.benchmark_area."""
-    code, name = productivity.benchmark_area(benchmark, geography_key)
+    figure only for the whole UK (rates such as median pay), else productivity.benchmark_area (statistical neighbours
+    are those of `area_code`, the area measured)."""
+    code, name = productivity.benchmark_area(benchmark, geography_key, area_code)
     if code == aggregates.UK and not aggregates.periods(measure_id, code) and aggregates.periods(measure_id, aggregates.UK_WHOLE):
         return aggregates.UK_WHOLE, "the UK"
     return code, name
@@ -298,16 +299,20 @@ def comparison(measure_id: str, area_code: str, geography_key: str = "council", 
         benchmark_value, gap_pct (intensive measures; None for totals), share_pct (totals: area ÷ benchmark × 100),
         better, trend (DataFrame period, year, value, benchmark_value, gap_pct), method and benchmark method (how each
         figure was obtained, in words) and coverage_note ('' when both figures rest on every member).
+        Statistical neighbours are aggregated for the productivity measures only (aggregates.NEIGHBOUR_MEASURES): on
+        any other measure the benchmark's figures are not available and the gap says so (see _not_available).
     Raises:
         ValueError when the area or the benchmark has no figure (e.g. a rate ONS publishes for councils only, asked of
         a city region).
     """
     m = measure(measure_id)
     code, name = productivity.resolve_area(area_code, geography_key)
-    bench_code, bench_name = benchmark_code(measure_id, benchmark, geography_key)
+    bench_code, bench_name = benchmark_code(measure_id, benchmark, geography_key, code)
     own = aggregates.periods(measure_id, code)
     if not own:
         raise ValueError(f"no {m.name} figure for {name}")
+    if benchmark == "neighbours" and measure_id not in aggregates.NEIGHBOUR_MEASURES:
+        return _not_available(m, code, name, bench_name, year)
     bench_periods = set(aggregates.periods(measure_id, bench_code))
     shared = [p for p in own if p in bench_periods]
     if not shared:
@@ -339,13 +344,34 @@ def comparison(measure_id: str, area_code: str, geography_key: str = "council", 
     }
 
 
+def _not_available(m: Measure, code: str, name: str, bench_name: str, year: int | str | None) -> dict:
+    """comparison() of a measure with no figure for the statistical neighbours: the area's own figure, the benchmark's
+    not available (and no gap, trend or verdict)."""
+    period = pick_period(aggregates.periods(m.id, code), year)
+    area_row = aggregates.row(m.id, code, period)
+    reason = "statistical neighbours are aggregated for GVA per hour, per filled job and per head only"
+    return {
+        "measure": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
+        "area_code": code, "area_name": name, "period": period, "value": float(area_row["value"]),
+        "benchmark_name": bench_name, "benchmark_value": float("nan"), "gap_pct": None, "share_pct": None,
+        "better": None, "gap_text": formatting.not_available(reason),
+        "trend": pd.DataFrame({"period": [], "year": [], "value": [], "benchmark_value": [], "gap_pct": []}),
+        "area_method": aggregates.method_text(area_row), "method": formatting.not_available(reason),
+        "coverage_note": area_row["coverage_note"] and f"{name}: {area_row['coverage_note']}",
+    }
+
+
 @per_database
 def profile(area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council") -> pd.DataFrame:
     """Every measure available for the area against the benchmark, one row each (see comparison()).
 
     Measures with no figure for the area (e.g. LA-only indicators on a city region) are left out.
     The 'trend' column holds each measure's yearly gap table (for sparklines).
+    Raises:
+        ValueError when statistical neighbours are asked of anything but a council (the reason, for the page).
     """
+    if benchmark == "neighbours":
+        productivity.benchmark_area(benchmark, geography_key, productivity.resolve_area(area_code, geography_key)[0])
     rows = []
     for measure_id in REGISTRY:
         try:
@@ -367,7 +393,8 @@ def profile_view(area_code: str, benchmark: str = "uk", year: int | str | None =
     shown = table.assign(
         trend=[t["gap_pct"].tolist() if kind != "sum" else t["value"].tolist()
                for t, kind in zip(table["trend"], table["kind"])],
-        verdict=[{True: "better", False: "worse", None: "not judged (a total)"}[b] for b in table["better"]],
+        verdict=["not available" if pd.isna(v) else {True: "better", False: "worse", None: "not judged (a total)"}[b]
+                 for b, v in zip(table["better"], table["benchmark_value"])],
         value_text=[formatting.value(v, u) for v, u in zip(table["value"], table["unit"])],
         benchmark_text=[formatting.value(v, u) for v, u in zip(table["benchmark_value"], table["unit"])],
         share_text=["" if pd.isna(v) else formatting.percent(v) for v in table["share_pct"]],  # totals only
@@ -410,6 +437,8 @@ def sentence(name: str, measure_name: str, benchmark_name: str, gap_now: float, 
 
 
 def _the(benchmark_name: str) -> str:
+    if benchmark_name.startswith("Statistical neighbours"):
+        return "the s" + benchmark_name[1:]
     return benchmark_name if benchmark_name.startswith(("the ", "Peer")) or benchmark_name[:1].islower() or \
         not benchmark_name.startswith(("UK", "Core Cities")) else f"the {benchmark_name}"
 
@@ -442,7 +471,8 @@ def sentences(area_code: str, geography_key: str = "council", benchmark: str = "
 
 @per_database
 def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
-    """An area's productivity gap on every definition: 3 bases × 2 geographies × 3 standard benchmarks.
+    """An area's productivity gap on every definition: 3 bases × 2 geographies × 3 standard benchmarks (statistical
+    neighbours, which exist on one geography only, are the sidebar's choice, not a column here).
 
     Each basis uses `year` if it has data then, else its latest year. Returns basis, basis_label, geography,
     benchmark, benchmark_label, year, value, benchmark_value, gap_pct, gap_gbp_bn (£bn a year, positive = shortfall).
@@ -453,7 +483,8 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
         available_years = productivity.available_years(basis_key)
         basis_year = year if year in available_years else available_years[-1]
         for geography_key in geography.GEOGRAPHIES:
-            for benchmark, label in productivity.BENCHMARKS.items():
+            for benchmark in productivity.STANDARD_BENCHMARKS:
+                label = productivity.BENCHMARKS[benchmark]
                 try:
                     result = productivity.gap(area_code, basis_key, geography_key, benchmark, basis_year)
                 except ValueError:

@@ -2,8 +2,9 @@
 
 Every figure comes from the aggregates mart (indicators.aggregates): the ONS-published figure wherever a release
 publishes one (the UK, nations and regions, ONS city regions, a council), otherwise Σ GVA ÷ Σ denominator over the
-area's member councils, computed once at build time and labelled with its coverage. An area and its benchmark are
-always compared in the same period of the same release.
+area's member councils, computed once at build time and labelled with its coverage (a council's statistical
+neighbours, NEIGHBOURS_<council>, are always derived so). An area and its benchmark are always compared in the same
+period of the same release.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ BENCHMARKS = {
     "uk": "UK (less Extra-Regio)",
     "uk-ex-london": "UK excluding London",
     "core-cities": "Core Cities average",
+    "neighbours": "Statistical neighbours",  # the chosen council's 15 (indicators.similarity), computed at build time
 }
+STANDARD_BENCHMARKS = ("uk", "uk-ex-london", "core-cities")  # the same area whoever is measured
+NEIGHBOURS_GEOGRAPHY = "Statistical neighbours are defined for councils: choose the council geography"
 UK_CODE = aggregates.UK
 
 
@@ -182,10 +186,18 @@ def resolve_area(area_code: str, geography_key: str) -> tuple[str, str]:
     return code, names.get(code, code)
 
 
-def benchmark_area(benchmark: str, geography_key: str) -> tuple[str, str]:
+def benchmark_area(benchmark: str, geography_key: str, area_code: str | None = None) -> tuple[str, str]:
     """The area code and label of a benchmark: 'uk', 'uk-ex-london', 'core-cities' (the ten councils or the ten city
-    regions, following the geography) or any area code (a peer)."""
+    regions, following the geography), 'neighbours' (the statistical neighbours of `area_code`, the council measured)
+    or any area code (a peer).
+
+    Raises:
+        ValueError for an unknown benchmark, or statistical neighbours asked of anything but a council on the
+        council geography.
+    """
     check_geography(geography_key)
+    if benchmark == "neighbours":
+        return neighbours_area(geography_key, area_code)
     if benchmark == "uk":
         return UK_CODE, BENCHMARKS["uk"]
     if benchmark == "uk-ex-london":
@@ -199,6 +211,26 @@ def benchmark_area(benchmark: str, geography_key: str) -> tuple[str, str]:
         raise ValueError(f"unknown benchmark {benchmark!r}; valid: {', '.join(BENCHMARKS)} or an area code "
                          "(council, city region, combined authority, ITL region)")
     return benchmark, names[benchmark]
+
+
+def neighbours_area(geography_key: str, area_code: str | None) -> tuple[str, str]:
+    """A council's statistical neighbours as a benchmark: NEIGHBOURS_<council> and e.g. 'Statistical neighbours of
+    Birmingham (15 councils)'. ValueError on the city-region geography or for anything but a council."""
+    if geography_key != "council":
+        raise ValueError(NEIGHBOURS_GEOGRAPHY)
+    names = geography.area_names()
+    if area_code is None:
+        raise ValueError("Statistical neighbours are defined for councils: name the council they neighbour")
+    if area_code in (aggregates.CORE_COUNCILS, aggregates.CORE_CITY_REGIONS):
+        raise ValueError("Statistical neighbours are defined for councils, one at a time, not for the Core Cities "
+                         "together: each city's gap against its own neighbours is shown city by city")
+    if area_code not in geography.lad_code_set():
+        raise ValueError(f"Statistical neighbours are defined for councils: {names.get(area_code, area_code[:20])} is "
+                         "not a council")
+    code = aggregates.neighbours_code(area_code)
+    if code not in names:
+        raise ValueError(f"no statistical neighbours were computed for {names.get(area_code, area_code)}")
+    return code, f"{names[code]} ({len(aggregates.members(code))} councils)"
 
 
 def core_cities_code(geography_key: str) -> str:
@@ -267,7 +299,7 @@ def gap(area_code: str, basis_key: str = "hour", geography_key: str = "council",
     year and provenance. Raises ValueError naming the years available when there is no figure."""
     chosen = basis(basis_key)
     code, name = resolve_area(area_code, geography_key)
-    bench_code, bench_name = benchmark_area(benchmark, geography_key)
+    bench_code, bench_name = benchmark_area(benchmark, geography_key, code)
     period = str(year) if year is not None else aggregates.latest_shared_period(chosen.measure_id, [code, bench_code])
     area = aggregates.row(chosen.measure_id, code, period)
     bench = aggregates.row(chosen.measure_id, bench_code, period)
@@ -314,7 +346,7 @@ def core_cities_gap(basis_key: str = "hour", geography_key: str = "council", ben
     figures where ONS publishes them), so the net gap is exactly the sum of the ten cities' gaps."""
     chosen = basis(basis_key)
     code = core_cities_code(geography_key)
-    bench_code, _ = benchmark_area(benchmark, geography_key)
+    bench_code, _ = benchmark_area(benchmark, geography_key, code)
     year = year or int(aggregates.latest_shared_period(chosen.measure_id, [code, bench_code]))
     result = _gap_of(code, chosen, geography_key, benchmark, year)
     table = gap_table(basis_key, geography_key, benchmark, year)
@@ -333,7 +365,7 @@ def core_cities_gap(basis_key: str = "hour", geography_key: str = "council", ben
 
 def _gap_of(code: str, chosen: Basis, geography_key: str, benchmark: str, year: int) -> dict:
     """value, benchmark_value, denominator, gap figures, coverage and provenance of an aggregate against a benchmark."""
-    bench_code, bench_name = benchmark_area(benchmark, geography_key)
+    bench_code, bench_name = benchmark_area(benchmark, geography_key, code)
     area = aggregates.row(chosen.measure_id, code, str(year))
     bench = aggregates.row(chosen.measure_id, bench_code, str(year))
     notes = [n for n in (_coverage(area, area["area_name"]), _coverage(bench, bench_name)) if n]
@@ -352,7 +384,7 @@ def gap_series(area_code: str, basis_key: str = "hour", geography_key: str = "co
     """The area's value, the benchmark and the gap for every year both have a figure."""
     chosen = basis(basis_key)
     code, _ = resolve_area(area_code, geography_key)
-    bench_code, _ = benchmark_area(benchmark, geography_key)
+    bench_code, _ = benchmark_area(benchmark, geography_key, code)
     area = aggregates.series(chosen.measure_id, code)[["period", "value", "denominator", "method", "coverage_note"]]
     bench = aggregates.series(chosen.measure_id, bench_code)[["period", "value"]].rename(columns={"value": "benchmark_value"})
     joined = area.merge(bench, on="period").dropna(subset=["denominator"])
@@ -367,15 +399,19 @@ def decomposition_inputs(area_code: str, year: int) -> dict:
     """GVA, hours, jobs and population of an area in a year, as the decomposition needs them.
 
     GVA and hours are those behind GVA per hour worked (published GVA per hour × published hours), jobs those behind
-    GVA per filled job, population the mid-year estimate, so the identity GVA per head = GVA per hour × hours per job
-    × jobs per resident holds exactly.
+    GVA per filled job, population the mid-year estimate (for statistical neighbours, which have no population row,
+    the population behind their GVA per head), so the identity GVA per head = GVA per hour × hours per job × jobs per
+    resident holds exactly.
     """
     period = str(year)
     hour = aggregates.row("gva_per_hour", area_code, period)
     job = aggregates.row("gva_per_job", area_code, period)
-    population = aggregates.row("population", area_code, period)
+    if aggregates.periods("population", area_code):
+        population = aggregates.row("population", area_code, period)["value"]
+    else:
+        population = aggregates.row("gva_per_head", area_code, period)["denominator"]
     return {"gva_gbp": hour["numerator"], "hours": hour["denominator"], "jobs": job["denominator"],
-            "population": population["value"]}
+            "population": population}
 
 
 @per_database
@@ -383,7 +419,7 @@ def decomposition(area_code: str, geography_key: str = "council", benchmark: str
     """GVA per head = GVA per hour × hours per job × jobs per resident, split against a benchmark (log points)."""
     year = year or available_years("hour")[-1]
     code, _ = resolve_area(area_code, geography_key)
-    bench_code, _ = benchmark_area(benchmark, geography_key)
+    bench_code, _ = benchmark_area(benchmark, geography_key, code)
     return decompose(decomposition_inputs(code, year), decomposition_inputs(bench_code, year))
 
 

@@ -36,7 +36,8 @@ class Definition:
 
 @per_database
 def benchmark_options() -> dict[str, str]:
-    """Benchmark keys and labels: the three standard ones, then each Core City as a peer."""
+    """Benchmark keys and labels: the three standard ones, the chosen council's statistical neighbours (council
+    geography only: elsewhere the pages say why not), then each Core City as a peer."""
     options = dict(productivity.BENCHMARKS)
     for city, code in zip(geography.core_cities()["city"], geography.core_cities()["lad_code"]):
         options[code] = f"Peer: {city}"

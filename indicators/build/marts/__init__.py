@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULE_NAMES = ("aggregates", "fiscal")
+MODULE_NAMES = ("neighbours", "aggregates", "fiscal")  # neighbours first: aggregates reads its table
 
 
 def modules(names: tuple[str, ...] = MODULE_NAMES):

@@ -8,8 +8,10 @@ the area's members (a sum for totals), and then the row says from how many of ho
 Tables:
 - mart_areas: every area the app can show or compare against: level, what its members are, and whether its
   councils make it up exactly (some ITL regions in Scotland split councils: their council list is a best fit).
+  Each council's statistical neighbours (the neighbours mart, built first) are an area too: NEIGHBOURS_<council>,
+  level 'neighbours', derived for NEIGHBOUR_MEASURES only and never published (nor standing in for another area).
 - mart_members(area_code, member_code): councils; ITL1 regions for the UK excluding London; city regions for the
-  Core Cities' city regions together.
+  Core Cities' city regions together; a council's 15 neighbours.
 - aggregates: one row per area × measure × period: value, numerator, denominator, method (published | derived |
   median), published_as (whose published figure), members and councils expected and present, coverage_complete,
   missing_members, coverage_note, source_id.
@@ -32,6 +34,8 @@ from indicators.measure_spec import MEASURES, Form, Measure, start_year
 UK, UK_EX_LONDON, UK_WHOLE = "UKX", "UK_EX_LONDON", "K02000001"
 CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"
 LONDON = "TLI"
+NEIGHBOURS_PREFIX, NEIGHBOURS_LEVEL = "NEIGHBOURS_", "neighbours"
+NEIGHBOUR_MEASURES = ("gva_per_head", "gva_per_job", "gva_per_hour")  # the productivity gap's bases: derived for neighbours
 FIRST_ORDER = ("city_region", "combined_authority", "ons_city_region", "itl1", "itl2", "itl3", "country", "uk")
 SECOND_ORDER = (UK_EX_LONDON, CORE_CITY_REGIONS)  # aggregates of aggregates
 # Whose published figure stands in for an area made of the same councils, most specific first.
@@ -117,10 +121,22 @@ def areas_and_members(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     add(UK_EX_LONDON, "UK excluding London", "uk_ex_london", "itl1", sorted(set(lookup["itl1_code"]) - {LONDON}))
     add(CORE_COUNCILS, "Core Cities (ten councils)", "core_cities", "lad", core)
     add(CORE_CITY_REGIONS, "Core Cities (ten city regions)", "core_cities", "city_region", sorted(regions["city_region_code"].unique()))
+    lad_names = dict(zip(lookup["lad_code"], lookup["lad_name"]))
+    for code, group in statistical_neighbours(con).groupby("area_code"):
+        add(NEIGHBOURS_PREFIX + code, f"Statistical neighbours of {lad_names.get(code, code)}", NEIGHBOURS_LEVEL, "lad",
+            group["neighbour_code"])
     area_frame = pd.DataFrame(areas, columns=["area_code", "area_name", "level", "member_level"])
     member_frame = pd.DataFrame(members, columns=["area_code", "member_code"]).drop_duplicates()
     area_frame["members"] = area_frame["area_code"].map(member_frame.groupby("area_code").size()).fillna(0).astype(int)
     return area_frame, member_frame.sort_values(["area_code", "member_code"]).reset_index(drop=True)
+
+
+def statistical_neighbours(con) -> pd.DataFrame:
+    """Each council's neighbours (area_code, neighbour_code) from the neighbours mart; none when it was not built."""
+    built = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'neighbours'").fetchall()[0][0]
+    if not built:
+        return pd.DataFrame(columns=["area_code", "neighbour_code"])
+    return con.execute("SELECT area_code, neighbour_code FROM neighbours ORDER BY area_code, rank").df()
 
 
 def council_sets(areas: pd.DataFrame, members: pd.DataFrame) -> dict[str, frozenset]:
@@ -273,10 +289,12 @@ def coverage_note(expected: list[str], missing: list[str], noun: tuple[str, str]
 
 def stand_ins(places: Places) -> pd.DataFrame:
     """Pairs (area_code, published_as, rank): other areas made of exactly the same councils, most specific level
-    first. Areas whose council list is only a best fit never stand in, nor are stood in for."""
+    first. Areas whose council list is only a best fit never stand in, nor are stood in for; nor do statistical
+    neighbours (no release publishes them, and their figure should not be another area's by coincidence)."""
     rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
     by_set: dict[frozenset, list[str]] = {}
-    ordered = sorted(zip(places.areas["area_code"], places.areas["level"]), key=lambda a: (rank[a[1]], a[0]))
+    areas = places.areas[places.areas["level"] != NEIGHBOURS_LEVEL]
+    ordered = sorted(zip(areas["area_code"], areas["level"]), key=lambda a: (rank[a[1]], a[0]))
     for code, _ in ordered:
         if places.councils[code] and code not in places.best_fit:
             by_set.setdefault(places.councils[code], []).append(code)
@@ -312,7 +330,8 @@ def measure_table(measure: Measure, obs: dict[str, pd.DataFrame], places: Places
     own = own.assign(method="derived", councils_present=1, members_present=0)
     final = _prefer_published(published[published["area_code"].isin(lads)], own)
     derived = [own]
-    for targets in (areas[areas["level"].isin(FIRST_ORDER) | (areas["area_code"] == CORE_COUNCILS)],
+    first_order = (*FIRST_ORDER, NEIGHBOURS_LEVEL) if measure.id in NEIGHBOUR_MEASURES else FIRST_ORDER
+    for targets in (areas[areas["level"].isin(first_order) | (areas["area_code"] == CORE_COUNCILS)],
                     areas[areas["area_code"].isin(SECOND_ORDER)]):
         if measure.kind == "rate":
             wanted = targets.loc[targets["level"].isin(["uk_ex_london", "core_cities"]), "area_code"].tolist()
@@ -484,4 +503,23 @@ def checks(con) -> list[str]:
                             [[UK, CORE_COUNCILS, CORE_CITY_REGIONS, UK_EX_LONDON], measure_id]).fetchone()
         if found[0] and found[1] < 4:
             failures.append(f"aggregates: {measure_id} lacks the UK, UK excluding London or Core Cities rows")
+    return failures + neighbour_checks(con)
+
+
+def neighbour_checks(con) -> list[str]:
+    """Every council's statistical neighbours have figures on each NEIGHBOUR_MEASURE, and only those, never published."""
+    failures = []
+    expected = con.execute("SELECT count(*) FROM mart_areas WHERE level = ?", [NEIGHBOURS_LEVEL]).fetchone()[0]
+    found = dict(con.execute("""SELECT measure_id, count(DISTINCT area_code) FROM aggregates WHERE level = ?
+                                GROUP BY ALL""", [NEIGHBOURS_LEVEL]).fetchall())
+    for measure_id in NEIGHBOUR_MEASURES:
+        if found.get(measure_id, 0) != expected:
+            failures.append(f"aggregates: {measure_id} has figures for {found.get(measure_id, 0)} of {expected} "
+                            "councils' statistical neighbours")
+    if set(found) - set(NEIGHBOUR_MEASURES):
+        failures.append(f"aggregates: statistical neighbours derived for {sorted(set(found) - set(NEIGHBOUR_MEASURES))}")
+    published = con.execute("SELECT count(*) FROM aggregates WHERE level = ? AND method <> 'derived'",
+                            [NEIGHBOURS_LEVEL]).fetchone()[0]
+    if published:
+        failures.append(f"aggregates: {published} statistical-neighbour rows not derived from their members")
     return failures
