@@ -13,6 +13,7 @@ NEIGHBOURS = 15
 SECTION_PREFIX = "share_"  # industry-mix columns: share_A … share_T
 VARIABLES = {  # column -> (words, weight); the industry mix's weight is shared equally across its sections
     "log_population": ("Resident population (log), mid-year, latest year", 1.0),
+    "log_density": ("Residents per km² (log): population ÷ land area from the ONS boundaries", 1.0),
     "log_gva_per_head": ("GVA per head (log), latest year", 1.0),
     "employment_rate": ("Employment rate, aged 16 to 64, Oct 2022-Sep 2023", 1.0),
     "level3_qualifications": ("Share of 16 to 64s qualified to level 3 or above, 2021", 1.0),
@@ -22,8 +23,8 @@ METHOD = (
     "Each characteristic is standardised across all councils (minus the mean, divided by the standard deviation); "
     "the distance between two councils is the square root of the weighted mean of their squared differences over "
     "the characteristics both have (the industry mix counts as one characteristic, its weight shared equally "
-    "between its sections). The 15 councils at the smallest distance are the neighbours. Population density is not "
-    "used: no land-area file is among the releases this dashboard reads."
+    "between its sections). The 15 councils at the smallest distance are the neighbours. Land areas are computed "
+    "from ONS's generalised boundaries, so densities are approximate."
 )
 
 
