@@ -2,15 +2,16 @@
 NEIGHBOURS_ aggregates derived from them, and the benchmark on the real warehouse.
 
 Fixture (two neighbours a council, not 15, so five councils suffice):
-  council          k   GVA £m (2022, 2023) = 10,000 × 2^k   population   employment rate
+  council          k   GVA £m (2022, 2023) = 10,000 × 2^k   population   employment rate   (land: 100 km² each)
   A Aton           0        10,000                           1,000,000        60
   B Beeton         1        20,000                           1,000,000        64
   C Ceeton         3        80,000                           1,000,000        60
   D Deeton (London)4       160,000                           1,000,000        64
   E Eeton (NI)     6       640,000                           1,000,000 (2022 only)  none (GB only)
 GVA per head is £10,000 × 2^k, so log GVA per head standardises to (k − 2.8) / √4.56; the employment rate (mean 62,
-sd 2) to −1 for A and C, +1 for B and D. Population is the same everywhere and level 3 is not published, so neither
-counts; every council has the same industry mix (C 75%, G 25%), so it does not count either. The distance is then
+sd 2) to −1 for A and C, +1 for B and D. Population and density are the same everywhere and level 3 is not
+published, so none of them counts; every council has the same industry mix (C 75%, G 25%), so it does not count
+either. The distance is then
 d² = ((Δk)² / 4.56 + (Δz)²) / 2, or (Δk)² / 4.56 for a pair with E (no employment rate):
   A: C (Δk 3, Δz 0: 0.9934), B (Δk 1, Δz 2: 1.4525)        B: D (0.9934), A (1.4525)
   C: A (0.9934), E (Δk 3: 1.4049; D is 1.4525)             D: E (Δk 2: 0.9366), B (0.9934)
@@ -84,6 +85,7 @@ def fixture_tables() -> dict[str, pd.DataFrame]:
         "place_observations": pd.DataFrame(place, columns=["indicator_id", "area_code", "area_name", "geography_level", "value"]),
         "place_indicators": pd.DataFrame([("employment_rate", "Oct 2022-Sep 2023"), ("level3_qualifications", "2021")],
                                          columns=["indicator_id", "period"]),
+        "lad_land_areas": pd.DataFrame([(code, 100.0) for code in NAMES], columns=["lad_code", "area_km2"]),
         "gva_industry": pd.DataFrame(industry, columns=["area_code", "industry_code", "year", "value_gbp_m"]),
         "industries": pd.DataFrame([("C", "Manufacturing", True, 3), ("G", "Trade", True, 6), ("total", "All", False, 1)],
                                    columns=["industry_code", "industry_name", "is_section", "display_order"]),
@@ -132,13 +134,15 @@ def test_characteristics_read_from_the_warehouse_tables(built):
     assert list(table.index) == sorted(NAMES)  # every council, even with characteristics missing
     assert table.loc[C, "log_gva_per_head"] == pytest.approx(math.log(80_000))  # 80,000 £m × 1e6 ÷ 1,000,000
     assert table.loc[A, "log_population"] == pytest.approx(math.log(1_000_000))
+    if "log_density" in similarity.VARIABLES:  # 1,000,000 residents on 100 km² everywhere (so it does not count)
+        assert table.loc[E, "log_density"] == pytest.approx(math.log(10_000))
     assert (table.loc[A, "population_period"], table.loc[E, "population_period"]) == ("2023", "2022")
     assert table.loc[B, "employment_rate"] == 64.0 and pd.isna(table.loc[E, "employment_rate"])  # GB only: NULL
     assert table["level3_qualifications"].isna().all()
     # each section's share of the sum of the sections, latest year (2023: 60 and 20), the 'total' row left out
     assert (table.loc[D, "share_C"], table.loc[D, "share_G"]) == (75.0, 25.0)
     assert [c for c in table.columns if c.startswith("share_")] == ["share_C", "share_G"]
-    periods = built.execute("SELECT * FROM neighbour_periods ORDER BY ALL").fetchall()
+    periods = built.execute("SELECT * FROM neighbour_periods WHERE characteristic <> 'log_density' ORDER BY ALL").fetchall()
     assert periods == [("employment_rate", "Oct 2022-Sep 2023", 4), ("industry_mix", "2023", 5),
                        ("level3_qualifications", "2021", 0), ("log_gva_per_head", "2022", 1),
                        ("log_gva_per_head", "2023", 4), ("log_population", "2022", 1), ("log_population", "2023", 4)]

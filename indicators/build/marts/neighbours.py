@@ -4,8 +4,9 @@ The method is indicators.similarity (standardised, weighted distance over the ch
 this module only gathers the characteristics from the loaded extracts and stores its answer.
 
 Tables:
-- neighbour_characteristics: one row per council (all of lad_lookup): log_population and log_gva_per_head (GVA
-  current prices £m × 1e6 ÷ population, in the council's latest year with both, named in population_period),
+- neighbour_characteristics: one row per council (all of lad_lookup): log_population, log_density (population ÷
+  lad_land_areas.area_km2) and log_gva_per_head (GVA current prices £m × 1e6 ÷ population), all in the council's
+  latest year with population and GVA, named in population_period;
   employment_rate and level3_qualifications (the subnational indicators, councils only), and share_<section>: each
   SIC 2007 section's share (%) of the sum of the council's sections in the latest year of GVA by industry. A figure
   not published stays NULL (Northern Ireland has no GB-only rates): the distance skips it, pair by pair.
@@ -35,8 +36,9 @@ PLACE_VARIABLES = ("employment_rate", "level3_qualifications")  # indicator ids 
 
 
 def population_and_gva(con) -> pd.DataFrame:
-    """Each council's population and GVA per head in its latest period with both: lad_code, population_period,
-    log_population, log_gva_per_head."""
+    """Each council's population, density and GVA per head in its latest period with population and GVA: lad_code,
+    population_period, log_population, log_density (NULL until the lad_land_areas extract is loaded),
+    log_gva_per_head."""
     frame = con.execute(
         """WITH gva AS (SELECT area_code, period, value FROM observations WHERE indicator_id = 'gva_current'),
                 pop AS (SELECT area_code, period, value FROM observations WHERE indicator_id = 'population')
@@ -46,8 +48,13 @@ def population_and_gva(con) -> pd.DataFrame:
            WHERE p.value > 0 AND g.value > 0
            QUALIFY row_number() OVER (PARTITION BY l.lad_code ORDER BY p.period DESC) = 1"""
     ).df()
+    land = pd.DataFrame(columns=["lad_code", "area_km2"])
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'lad_land_areas'").fetchall()[0][0]:
+        land = con.execute("SELECT lad_code, area_km2 FROM lad_land_areas WHERE area_km2 > 0").df()
+    area_km2 = frame["lad_code"].map(dict(zip(land["lad_code"], land["area_km2"]))).astype(float)
     return pd.DataFrame({"lad_code": frame["lad_code"], "population_period": frame["period"],
                          "log_population": frame["population"].map(math.log),
+                         "log_density": (frame["population"] / area_km2).map(math.log),
                          "log_gva_per_head": frame["gva_per_head"].map(math.log)})
 
 
@@ -87,7 +94,7 @@ def characteristics(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     indicator_periods = dict(con.execute("SELECT indicator_id, period FROM place_indicators "
                                          "WHERE list_contains(?, indicator_id)", [list(PLACE_VARIABLES)]).fetchall())
     periods = [(name, period, int(count))
-               for name in ("log_population", "log_gva_per_head")
+               for name in ("log_population", "log_density", "log_gva_per_head") if name in table
                for period, count in table.dropna(subset=[name])["population_period"].value_counts().items()]
     periods += [(name, indicator_periods.get(name, ""), int(table[name].notna().sum())) for name in PLACE_VARIABLES]
     share_columns = list(shares.columns[1:])
@@ -110,8 +117,13 @@ def build(con) -> None:
 
 
 def checks(con) -> list[str]:
-    """Every council has exactly its 15 neighbours, never itself, ranked 1 to 15 by ascending distance."""
+    """Every characteristic of the method is computed; every council has exactly its 15 neighbours, never itself,
+    ranked 1 to 15 by ascending distance."""
     failures = []
+    columns = set(con.execute("SELECT * FROM neighbour_characteristics LIMIT 0").df().columns)
+    unread = [name for name in similarity.VARIABLES if name != "industry_mix" and name not in columns]
+    if unread:
+        failures.append(f"neighbour_characteristics: similarity.VARIABLES names {unread}, which this mart does not read")
     missing = con.execute("""SELECT count(*) FROM lad_lookup
                              WHERE lad_code NOT IN (SELECT lad_code FROM neighbour_characteristics)""").fetchone()[0]
     if missing:
