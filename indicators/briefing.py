@@ -106,8 +106,9 @@ class Pack:
 # ------------------------------------------------------------------------------------------------ small helpers
 
 
-def check_definition(definition: dict | None) -> dict:
-    """Geography, basis, benchmark and year (None = latest) with defaults filled in; unknown keys or values raise."""
+def check_definition(definition: dict | None, area_code: str | None = None) -> dict:
+    """Geography, basis, benchmark and year (None = latest) with defaults filled in, and the area the pack is for
+    (key 'area': a benchmark such as the statistical neighbours depends on it); unknown keys or values raise."""
     out = {"geography": "council", "basis": "hour", "benchmark": "uk", "year": None}
     unknown = set(definition or {}) - set(out)
     if unknown:
@@ -115,7 +116,8 @@ def check_definition(definition: dict | None) -> dict:
     out.update({k: v for k, v in (definition or {}).items() if v is not None})
     productivity.basis(out["basis"])
     productivity.check_geography(out["geography"])
-    productivity.benchmark_area(out["benchmark"], out["geography"])
+    productivity.benchmark_area(out["benchmark"], out["geography"], area_code)
+    out["area"] = area_code
     if out["year"] is not None:
         out["year"] = int(out["year"])
     return out
@@ -192,14 +194,14 @@ def _year_for(basis_key: str, wanted: int | None) -> int:
 
 def definition_label(d: dict, year: int) -> str:
     """E.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio) · 2022' (as on the dashboard)."""
-    bench = productivity.benchmark_area(d["benchmark"], d["geography"])[1]
+    bench = productivity.benchmark_area(d["benchmark"], d["geography"], d.get("area"))[1]
     return f"{productivity.BASES[d['basis']].label} · {d['geography'].replace('-', ' ')} areas · vs {bench} · {year}"
 
 
 def definition_notes(d: dict, year: int, result=None) -> str:
     """The definition in words, with how the area's and the benchmark's figures were obtained when `result` is given."""
     chosen = productivity.BASES[d["basis"]]
-    bench_name = productivity.benchmark_area(d["benchmark"], d["geography"])[1]
+    bench_name = productivity.benchmark_area(d["benchmark"], d["geography"], d.get("area"))[1]
     how = ""
     if result is not None:
         how = (f" {result.area_name}'s figure: {result.method}; {result.benchmark_name}'s: {result.benchmark_method}."
@@ -317,6 +319,8 @@ def _productivity(area_code: str, d: dict) -> list[Slide]:
                     value_title="log points (100 × ln(area ÷ benchmark))", number_format="+0.0;-0.0;0.0",
                     label_format="{:+.1f}"),
     ))
+    if d["benchmark"] == "neighbours":  # each city has its own neighbours: the ten together have none
+        return slides
     cc = productivity.core_cities_gap(d["basis"], d["geography"], d["benchmark"], year)
     slides.append(Slide(
         "productivity", f"The ten Core Cities on {chosen.label} ({cc['year']})",
@@ -525,7 +529,7 @@ def pack_content(area_code: str, sections=SECTIONS, definition: dict | None = No
     """Every slide's text, numbers and images for an area (ONS code of a council or Core City region)."""
     report = progress or (lambda fraction, message: None)
     sections = check_sections(sections)
-    d = check_definition(definition)
+    d = check_definition(definition, area_code)
     lads = geography.member_lads(area_code)
     name = geography.area_names().get(area_code, area_code)
     year = _year_for(d["basis"], d["year"])
@@ -579,7 +583,7 @@ def prepared_pack_path(area_code: str, fmt: str, definition: dict | None = None)
     version = db.data_version()
     if version is None:
         return None
-    d = check_definition(definition)
+    d = check_definition(definition, area_code)
     name = f"{area_code}-{d['geography']}-{d['basis']}-{d['benchmark']}-{_year_for(d['basis'], d['year'])}"
     return PACKS_DIR / version / f"{re.sub(r'[^A-Za-z0-9-]', '_', name)}.{check_format(fmt)}"
 

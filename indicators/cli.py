@@ -159,6 +159,9 @@ def _year(text: str) -> int:
     return int(text)
 
 
+BENCHMARK_HELP = "uk, uk-ex-london, core-cities, neighbours (the council's statistical neighbours) or an area code"
+
+
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="python -m indicators", description="Core Cities indicators")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -175,7 +178,7 @@ def parser() -> argparse.ArgumentParser:
     gap.add_argument("--area", required=True, help="ONS area code: local authority, city region or ITL1")
     gap.add_argument("--basis", choices=["head", "job", "hour"], default="hour")
     gap.add_argument("--geography", choices=["council", "city-region"], default="council")
-    gap.add_argument("--benchmark", default="uk", help="uk, uk-ex-london, core-cities or an area code")
+    gap.add_argument("--benchmark", default="uk", help=BENCHMARK_HELP)
     gap.add_argument("--year", type=_year, help="data year (default: latest with data)")
     gap.add_argument("--json", action="store_true")
     gap.set_defaults(run=_gap)
@@ -186,7 +189,7 @@ def parser() -> argparse.ArgumentParser:
     briefing.add_argument("--sections", help="comma-separated: headline,productivity,tax_spend,peers,claims,case_studies")
     briefing.add_argument("--basis", choices=["head", "job", "hour"], default="hour")
     briefing.add_argument("--geography", choices=["council", "city-region"], default="council")
-    briefing.add_argument("--benchmark", default="uk", help="uk, uk-ex-london, core-cities or an area code")
+    briefing.add_argument("--benchmark", default="uk", help=BENCHMARK_HELP)
     briefing.add_argument("--year", type=_year, help="data year (default: latest with data)")
     briefing.set_defaults(run=_briefing)
 

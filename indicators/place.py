@@ -451,7 +451,8 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
         label = f"{geography.area_names().get(area_code, area_code)} and its {NEIGHBOURS} statistical neighbours"
     elif compare == "core" and core_city_areas(level):
         members = {*core_city_areas(level), area_code}
-        label = "the Core Cities" + (f" and {geography.area_names().get(area_code, area_code)}" if council else "")
+        joined = council and area_code not in core_city_areas(level)
+        label = "the Core Cities" + (f" and {geography.area_names().get(area_code, area_code)}" if joined else "")
     else:
         members, label = set(table["area_code"]), f"all {LEVELS[level].lower()}"
     charted = table[table["area_code"].isin(members)]

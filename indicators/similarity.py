@@ -45,10 +45,16 @@ def distances(characteristics: pd.DataFrame, area_code: str, weights: dict[str, 
     Returns:
         distance per other area (NaN where the two share no characteristic), the area itself excluded.
     """
-    columns = list(weights)
-    data = characteristics[columns].astype(float)
-    z = (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
-    w = pd.Series(weights)
+    return _distances(standardised(characteristics, weights), area_code, pd.Series(weights))
+
+
+def standardised(characteristics: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """The weighted columns as z-scores across all rows (population standard deviation)."""
+    data = characteristics[list(weights)].astype(float)
+    return (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
+
+
+def _distances(z: pd.DataFrame, area_code: str, w: pd.Series) -> pd.Series:
     diff2 = (z - z.loc[area_code]) ** 2
     total = diff2.fillna(0).mul(w).sum(axis=1)
     weight = diff2.notna().mul(w).sum(axis=1)
@@ -58,9 +64,10 @@ def distances(characteristics: pd.DataFrame, area_code: str, weights: dict[str, 
 def nearest(characteristics: pd.DataFrame, n: int = NEIGHBOURS) -> pd.DataFrame:
     """Every area's n nearest others: area_code, neighbour_code, rank (1 = nearest), distance (3 dp)."""
     chosen = weights(characteristics.columns)
+    z, w = standardised(characteristics, chosen), pd.Series(chosen)
     rows = []
     for code in characteristics.index:
-        found = distances(characteristics, code, chosen).dropna().round(6).sort_values(kind="stable").head(n)
+        found = _distances(z, code, w).dropna().round(6).sort_values(kind="stable").head(n)
         rows += [(code, other, rank, round(float(d), 3)) for rank, (other, d) in enumerate(found.items(), start=1)]
     return pd.DataFrame(rows, columns=["area_code", "neighbour_code", "rank", "distance"])
 
