@@ -108,7 +108,9 @@ def source_line(indicator_id: str) -> str:
     entry = indicator(indicator_id)
     release = query("SELECT publisher, release FROM sources WHERE source_id = ?", [entry["source_id"]])
     found = f"{release['publisher'].iloc[0]}, {release['release'].iloc[0]}" if len(release) else entry["source_id"]
-    return f"Source: {found}; data from {entry['source']}."
+    original = "; ".join(f"{who.strip()} ({where.strip()})" if ":" in part else part.strip()
+                         for part in str(entry["source"]).split(";") for where, _, who in [part.partition(":")])
+    return f"Source: {found}; compiled from {original}."
 
 
 # ---------------------------------------------------------------- values
@@ -460,7 +462,22 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
                in zip(charted["area_name"], charted["value"], charted["marker"]) if _missing(value)]
     shown_benchmarks = benchmarks(indicator_id, area_code) if council else ([comparator] if comparator else [])
     return {"entry": entry, "table": table, "charted": charted, "comparator": comparator,
-            "benchmarks": shown_benchmarks, "missing": missing, "compare_label": label, "council": council}
+            "benchmarks": shown_benchmarks, "missing": missing, "compare_label": label, "council": council,
+            "own": _own_figure(table, area_code, entry) if council else None}
+
+
+def _own_figure(table: pd.DataFrame, area_code: str, entry: dict) -> dict:
+    """The chosen council's row with its value and limits as text (a missing value with its marker)."""
+    from indicators import formatting
+
+    own = table[table["area_code"] == area_code].iloc[0].to_dict()
+    unit = entry["unit"]
+    own["value_text"] = (formatting.value(own["value"], unit) if not _missing(own["value"])
+                         else formatting.not_available(own["marker"] or "no figure"))
+    own["limits_text"] = (f"95% confidence limits: {formatting.value(own['ci_lower'], unit)} to "
+                          f"{formatting.value(own['ci_upper'], unit)}" if not _missing(own["ci_lower"])
+                          else "ONS gives no confidence limits for this figure.")
+    return own
 
 
 BOUNDARIES = {COUNCIL: "lad", "itl1": "itl1"}  # levels with boundaries in data/boundaries

@@ -47,70 +47,73 @@ def ranked_with_limits(frame: pd.DataFrame, *, unit: str, chosen: str | None, be
                       + "<br>95% limits %{customdata[1]} to %{customdata[2]}<br>%{customdata[0]}<extra></extra>",
         showlegend=False,
     ))
-    for index, bench in enumerate(benchmarks):
-        fig.add_vline(x=bench.value, line={"color": "#333333", "width": 1.2, "dash": BENCHMARK_DASH.get(bench.key, "dot")})
-        fig.add_annotation(x=bench.value, y=1.0, yref="paper", yanchor="bottom", yshift=4 + 16 * (index % 3),
-                           text=f"{bench.label}: {formatting.value(bench.value, unit)}", showarrow=False,
-                           font={"size": 11, "color": "#111111"}, bgcolor="rgba(255,255,255,0.85)")
+    for bench in benchmarks:  # a line across the chart, named in the legend with its value (labels on it collide)
+        dash = BENCHMARK_DASH.get(bench.key, "dot")
+        fig.add_vline(x=bench.value, line={"color": "#333333", "width": 1.2, "dash": dash})
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#333333", "width": 1.5, "dash": dash},
+                                 name=f"{bench.label}: {formatting.value(bench.value, unit)}", hoverinfo="skip"))
     fig.update_xaxes(title={"text": formatting.unit_label(unit)}, **formatting.axis(unit), automargin=True)
     fig.update_yaxes(automargin=True, tickfont={"size": 12})
-    fig.update_layout(height=max(260, ROW_PX * len(shown) + 150), margin={"t": 30 + 16 * min(len(benchmarks), 3)})
+    fig.update_layout(height=max(300, ROW_PX * len(shown) + 170 + 22 * len(benchmarks)), showlegend=bool(benchmarks),
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 12}},
+                      margin={"t": 30 + 22 * len(benchmarks)})
     return fig
+
+
+SPINE_UNIT_PX = 30  # pixels per unit of the spine's y axis (a bar row is about one unit)
 
 
 def spine(scorecard: pd.DataFrame, *, area_name: str) -> go.Figure:
     """The Fingertips spine chart: per indicator, the range of all councils (light), their middle half (darker), the
-    national benchmark at the centre line, the Core Cities median (diamond) and the area (shape = significance).
-    Better is always to the right. Rows are grouped by theme, a theme's name heading its group. Totals (counts,
-    £ million), which say more about size than performance, are left to the table."""
-    rows, labels = [], []
-    for theme, group in scorecard[~scorecard["unit"].isin(TOTAL_UNITS)].groupby("theme", sort=True):
-        labels.append(f"<b>{theme}</b>")
-        rows.append(None)
-        for row in group.to_dict("records"):
-            labels.append(wrapped(f"{row['name']} ({row['period']})", 44))
-            rows.append(row)
-    order = list(range(len(labels)))[::-1]
-    y = {i: order[i] for i in range(len(labels))}
+    benchmark at the centre line, the Core Cities median (diamond) and the area (shape = significance). Better is
+    always to the right. Each indicator's name is written above its bar (so long names wrap on a phone instead of
+    crowding the axis), under its theme's heading. Totals (counts, £ million), which say more about size than
+    performance, are left to the table."""
     fig = go.Figure()
-    for i, row in enumerate(rows):
-        if row is None or row.get("x_councils_min") is None or pd.isna(row.get("x_councils_min")):
-            continue
-        lo, hi = sorted((row["x_councils_min"], row["x_councils_max"]))
-        q1, q3 = sorted((row["x_councils_q1"], row["x_councils_q3"]))
-        fig.add_shape(type="rect", x0=lo, x1=hi, y0=y[i] - 0.32, y1=y[i] + 0.32, fillcolor="#E5E7EB", line_width=0)
-        fig.add_shape(type="rect", x0=q1, x1=q3, y0=y[i] - 0.32, y1=y[i] + 0.32, fillcolor="#B8C0CC", line_width=0)
-    fig.add_vline(x=0.5, line={"color": "#111111", "width": 1.5})
-    marked = [(i, r) for i, r in enumerate(rows) if r is not None and r.get("x_value") is not None
-              and not pd.isna(r.get("x_value"))]
-    core = [(i, r) for i, r in marked if r.get("x_core_cities_median") is not None
-            and not pd.isna(r.get("x_core_cities_median"))]
+    y, marked = 0.0, []
+    for theme, group in scorecard[~scorecard["unit"].isin(TOTAL_UNITS)].groupby("theme", sort=True):
+        fig.add_annotation(x=0, xref="paper", y=y, yanchor="top", xanchor="left", showarrow=False, align="left",
+                           text=f"<b>{theme}</b>", font={"size": 14, "color": "#111111"}, bgcolor="#FFFFFF")
+        y -= 1.0
+        for row in group.to_dict("records"):
+            label = wrapped(f"{row['name']} ({row['period']})", 50)
+            fig.add_annotation(x=0, xref="paper", y=y, yanchor="top", xanchor="left", showarrow=False, align="left",
+                               text=label, font={"size": 12, "color": "#111111"}, bgcolor="rgba(255,255,255,0.9)")
+            y -= 0.6 * (label.count("<br>") + 1) + 0.3
+            if not pd.isna(row.get("x_councils_min")):
+                lo, hi = sorted((row["x_councils_min"], row["x_councils_max"]))
+                q1, q3 = sorted((row["x_councils_q1"], row["x_councils_q3"]))
+                for left, right, colour in ((lo, hi, "#E5E7EB"), (q1, q3, "#B8C0CC")):
+                    fig.add_shape(type="rect", x0=left, x1=right, y0=y - 0.25, y1=y + 0.25, fillcolor=colour,
+                                  line_width=0, layer="below")
+                marked.append((y, row))
+            y -= 0.8
+    fig.add_vline(x=0.5, line={"color": "#111111", "width": 1.5}, layer="below")
+    core = [(at, r) for at, r in marked if not pd.isna(r.get("x_core_cities_median"))]
     fig.add_trace(go.Scatter(
-        x=[r["x_core_cities_median"] for _, r in core], y=[y[i] for i, _ in core], mode="markers", name="Core Cities median",
-        marker={"symbol": "diamond-open", "size": 10, "color": "#111111", "line": {"width": 1.5}},
+        x=[r["x_core_cities_median"] for _, r in core], y=[at for at, _ in core], mode="markers",
+        name="Core Cities median", marker={"symbol": "diamond-open", "size": 10, "color": "#111111", "line": {"width": 1.5}},
         customdata=[formatting.value(r["core_cities_median"], r["unit"]) for _, r in core],
         hovertemplate="Core Cities median: %{customdata}<extra></extra>",
     ))
     for key, (words, symbol, colour) in SIGNIFICANCE.items():
-        these = [(i, r) for i, r in marked if r["significance"] == key]
+        these = [(at, r) for at, r in marked if r["significance"] == key and not pd.isna(r.get("x_value"))]
         if not these:
             continue
         fig.add_trace(go.Scatter(
-            x=[r["x_value"] for _, r in these], y=[y[i] for i, _ in these], mode="markers", name=f"{area_name}: {words}",
+            x=[r["x_value"] for _, r in these], y=[at for at, _ in these], mode="markers", name=f"{area_name}: {words}",
             marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 1.5, "color": colour}},
-            customdata=[[formatting.value(r["value"], r["unit"]), r["benchmark_name"] or "no benchmark",
+            customdata=[[r["name"], formatting.value(r["value"], r["unit"]), r["benchmark_name"],
                          formatting.value(r["benchmark_value"], r["unit"])] for _, r in these],
-            hovertemplate=f"{area_name}: %{{customdata[0]}}<br>%{{customdata[1]}}: %{{customdata[2]}}<br>{words}"
-                          "<extra></extra>",
+            hovertemplate=f"%{{customdata[0]}}<br>{area_name}: %{{customdata[1]}}<br>%{{customdata[2]}}: "
+                          f"%{{customdata[3]}}<br>{words}<extra></extra>",
         ))
-    fig.update_yaxes(tickvals=list(y.values()), ticktext=labels, range=[-0.7, len(labels) - 0.3], automargin=True,
-                     tickfont={"size": 12}, showgrid=False)
-    fig.update_xaxes(range=[-0.02, 1.02], tickvals=[0, 0.5, 1],
-                     ticktext=["Furthest worse council", "Benchmark", "Furthest better council"],
-                     showgrid=False, zeroline=False)
-    fig.update_layout(height=ROW_PX * len(labels) + 200, legend={"orientation": "h", "y": -60 / (ROW_PX * len(labels) + 200),
-                                                                "yanchor": "top", "x": 0, "font": {"size": 12}},
-                      margin={"t": 20, "b": 120})
+    height = int(-y * SPINE_UNIT_PX) + 230
+    fig.update_yaxes(range=[y, 0.3], visible=False)
+    fig.update_xaxes(range=[-0.02, 1.02], tickvals=[0, 0.5, 1], ticktext=["← worse", "benchmark", "better →"],
+                     showgrid=False, zeroline=False, side="top")
+    fig.update_layout(height=height, margin={"t": 30, "b": 150, "l": 10, "r": 10},
+                      legend={"orientation": "h", "y": -10 / height, "yanchor": "top", "x": 0, "font": {"size": 12}})
     return fig
 
 

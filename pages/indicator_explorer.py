@@ -51,17 +51,15 @@ polarity = {"higher_is_better": "higher is better", "lower_is_better": "lower is
 
 st.markdown(f"**{render.markdown_escape(entry['name'])}** · {render.markdown_escape(period)} · "
             f"{render.markdown_escape(formatting.unit_label(unit))} · {polarity}")
-st.caption(render.markdown_escape(f"{entry['definition']} Coverage: {entry['coverage']}."))
+st.caption(render.markdown_escape(f"{entry['definition'].rstrip('.')}. Coverage: {entry['coverage']}."))
 
 if view["council"]:
-    own = view["table"][view["table"]["area_code"] == d.area].iloc[0]
-    tiles = st.columns(min(len(view["benchmarks"]) + 1, 4))
-    tiles[0].metric(f"{own['area_name']}, {period}", formatting.value(own["value"], unit) if own["value"] == own["value"]
-                    else f"not available ({own['marker'] or 'no figure'})", border=True,
-                    help=f"95% limits: {formatting.value(own['ci_lower'], unit)} to {formatting.value(own['ci_upper'], unit)}"
-                    if entry["has_confidence_limits"] else "ONS gives no confidence limits for this indicator.")
-    for tile, bench in zip(tiles[1:], view["benchmarks"]):
-        tile.metric(bench.label, formatting.value(bench.value, unit), border=True, help=bench.method)
+    own = view["own"]
+    figures_shown = [(f"{own['area_name']}, {period}", own["value_text"], own["limits_text"])]
+    figures_shown += [(bench.label, formatting.value(bench.value, unit), bench.method) for bench in view["benchmarks"]]
+    for start in range(0, len(figures_shown), 3):  # three to a row: a tile's label stays on one line on a laptop
+        for tile, (label, text, note) in zip(st.columns(3), figures_shown[start:start + 3]):
+            tile.metric(label, text, border=True, help=note)
     st.markdown(f"**Against {render.markdown_escape(view['comparator'].label if view['comparator'] else 'the benchmark')}:** "
                 f"{own['verdict']}.")
 elif level == place.COUNCIL:
