@@ -457,6 +457,9 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
         label = "the Core Cities" + (f" and {geography.area_names().get(area_code, area_code)}" if joined else "")
     else:
         members, label = set(table["area_code"]), f"all {LEVELS[level].lower()}"
+        if compare != "all":
+            label += (" (the Core Cities cannot be picked out at this level)" if compare == "core"
+                      else " (statistical neighbours are found for councils)")
     charted = table[table["area_code"].isin(members)]
     missing = [f"{name} ({marker or 'no figure'})" for name, value, marker
                in zip(charted["area_name"], charted["value"], charted["marker"]) if _missing(value)]
