@@ -24,7 +24,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from indicators import case_studies as case_study_list
-from indicators import aggregates, db, figures, geography, productivity
+from indicators import aggregates, db, figures, formatting, geography, productivity
 from indicators.db import query
 from indicators.paths import WAREHOUSE_HOME
 from indicators.provenance import releases_for
@@ -500,8 +500,9 @@ def _sectors(area_code: str, d: dict) -> list[Slide]:
     top = mix.loc[mix["lq_last"].idxmax()]
     return [Slide(
         "sectors", f"{name}: sector mix, {years[-1]}",
-        f"{top['industry_name']} is {name}'s most over-represented industry: {top['share_last']:.1f}% of its GVA "
-        f"against {top['uk_share_last']:.1f}% for the UK (location quotient {top['lq_last']:.2f}).",
+        f"{top['industry_name']} is {name}'s most over-represented industry: {formatting.percent(top['share_last'])} of "
+        f"its GVA against {formatting.percent(top['uk_share_last'])} for the UK (location quotient "
+        f"{formatting.number(top['lq_last'], 2)}).",
         footer_for(source_releases(["ons_gva_lad_industry_apr2025"])),
         "Shares of gross value added (current prices) by SIC 2007 section; the UK is the sum of every council "
         f"({place.uk_coverage(years[-1])}). Location quotient = area share ÷ UK share.",

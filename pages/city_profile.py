@@ -63,6 +63,10 @@ render.downloads(shown[["name", "unit", "period", "value", "benchmark_name", "be
                        "share_pct", "verdict", "area_method", "method", "coverage_note"]],
                  render.slug(f"profile {name} {d.benchmark} {d.year}"), "profile-table")
 
+st.header("Where the GVA-per-head gap comes from")
+render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label,
+                             key="profile-waterfall")
+
 council = d.area in geography.lad_code_set()
 council_name = geography.area_names().get(d.area, d.area)
 st.header(f"{council_name}: the whole place")
@@ -110,9 +114,6 @@ else:
         st.dataframe(near, hide_index=True, column_config={"area_code": "Code", "area_name": "Council",
                                                            "distance": "Distance (0 = identical)"})
 
-st.header("Where the GVA-per-head gap comes from")
-render.decomposition_section(d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label,
-                             key="profile-waterfall")
 
 st.header(f"{name}: Whole Place Leadership case studies")
 city = name if d.area in measures.core_city_codes("lad") else None

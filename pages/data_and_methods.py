@@ -76,8 +76,8 @@ st.caption(f"{len(place_catalogue)} indicators from {int(workbook['loaded'].sum(
 render.lazy_table("Table: every whole-place indicator", "place-catalogue", place.catalogue_table,
                   "whole-place-indicators", title="Whole-place indicators",
                   source="ONS, Subnational indicators explorer, ninth release (21 March 2024)")
-st.dataframe(workbook[~workbook["loaded"]], hide_index=True, width="stretch", key="place-sheets", placeholder="",
-             column_config={"sheet": "Sheet not loaded", "indicator_id": None, "loaded": None, "reason": "Why"})
+st.dataframe(workbook.loc[~workbook["loaded"], ["sheet", "reason"]], hide_index=True, width="stretch",
+             key="place-sheets", placeholder="", column_config={"sheet": "Sheet not loaded", "reason": "Why"})
 
 st.header("Official releases read (provenance)")
 releases = catalog.sources()

@@ -90,8 +90,9 @@ def _close(actual, expected):
 
 def test_slide_count_and_sections(prs, pack, claims_results):
     claims_slides = -(-len(claims_results[0]) // briefing.CLAIM_ROWS_PER_SLIDE)
-    # title + headline + productivity (trend, decomposition, Core Cities) + tax and spend (2) + peers + claims + cases
-    assert len(prs.slides) == 1 + 1 + 3 + 2 + 1 + claims_slides + 1
+    # title + headline + productivity (trend, decomposition, Core Cities) + scorecard + sector mix + tax and spend (2)
+    # + peers + claims + cases
+    assert len(prs.slides) == 1 + 1 + 3 + 1 + 1 + 2 + 1 + claims_slides + 1
     assert [s.section for s in pack.slides][:2] == ["title", "headline"]
     assert not [s for s in pack.slides if s.title.endswith("not included")], "no section should be skipped for Manchester"
 
@@ -104,6 +105,33 @@ def test_headline_chart_is_native_with_the_gap_on_each_basis(prs, pack):
     _close(_values(chart), expected)
     main = productivity.gap(AREA, "hour", "council", "uk")
     assert f"{abs(main.gap_pct):.1f}%" in _shape_text(slide, "Headline")
+
+
+def test_scorecard_slide_counts_and_lists_significant_results_first(prs, pack):
+    from indicators import place
+
+    (slide, content), = _slides(prs, pack, "scorecard")
+    counts = place.significance_counts(AREA)
+    card = place.scorecard_table(AREA)
+    assert f"Of {len(card)} ONS subnational indicators" in content.headline
+    assert f"{counts.get('better', 0)} are significantly better" in content.headline
+    verdicts = [row[-1] for row in content.table[1:]]
+    significant = sum(counts.get(k, 0) for k in ("better", "worse"))
+    assert all(v.startswith("Significantly") for v in verdicts[:min(significant, len(verdicts))])
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    assert table.cell(1, 2).text == content.table[1][2]
+
+
+def test_sector_slide_chart_is_the_sector_mix(prs, pack):
+    from indicators import place
+
+    (slide, content), = _slides(prs, pack, "sectors")
+    mix = place.sector_mix(AREA)
+    chart = _chart(slide)
+    _close(_values(chart, 0), mix["share_last"].round(1).tolist())
+    _close(_values(chart, 1), mix["uk_share_last"].round(1).tolist())
+    top = mix.loc[mix["lq_last"].idxmax(), "industry_name"]
+    assert content.headline.startswith(f"{top} is")
 
 
 def test_productivity_charts_match_indicators(prs, pack):

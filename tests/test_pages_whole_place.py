@@ -30,7 +30,7 @@ def test_explorer_follows_the_indicator_to_its_theme_and_level():
     assert at.selectbox(key="exp_theme").value == place.indicator("homicide_rate")["theme"]
     assert at.selectbox(key="exp_level").value == "police_force_area"  # published for police force areas only
     assert any("No map at this level" in c.value for c in at.caption)
-    assert at.query_params["level"] == ["police_force_area"]
+    assert at.query_params["level"] == "police_force_area"
 
 
 def test_explorer_unknown_indicator_falls_back_with_a_notice():
@@ -76,3 +76,14 @@ def test_profile_sector_mix_and_neighbours():
     near = place.neighbours("E08000003")
     assert len(near) == 15 and "E08000003" not in set(near["area_code"])
     assert all(name in markdown(at) for name in near["area_name"])
+
+
+def test_data_and_methods_lists_every_sheet_not_loaded_with_its_reason():
+    at = run("pages/data_and_methods.py")
+    sheets = place.sheets()
+    skipped = sheets[~sheets["loaded"]]
+    table = next(df.value for df in at.dataframe if "reason" in df.value.columns)
+    assert sorted(table["sheet"]) == sorted(skipped["sheet"]) and table["reason"].str.len().gt(0).all()
+    assert len(sheets) == 54 and int(sheets["loaded"].sum()) == len(place.catalogue())
+    text = markdown(at)
+    assert "Statistical neighbours." in text and "Significantly better or worse." in text
