@@ -160,8 +160,9 @@ def regions() -> pd.DataFrame:
     return query("SELECT * FROM lad_regions").set_index("lad_code")
 
 
+@per_database(max_entries=4096)  # national and regional figures are asked for again by every council's scorecard
 def figure(indicator_id: str, area_code: str) -> dict | None:
-    """One area's published figure (any level), or None when the release has no row for it."""
+    """One area's published figure (any level), or None when the release has no row for it (shared: don't mutate)."""
     frame = query(
         """SELECT area_code, area_name, geography_level, value, ci_lower, ci_upper, marker
            FROM place_observations WHERE indicator_id = ? AND area_code = ?""",
@@ -250,6 +251,7 @@ def benchmarks(indicator_id: str, area_code: str) -> list[Benchmark]:
     return [b for b in found if b.value is not None]
 
 
+@per_database(max_entries=1024)
 def council_median(indicator_id: str, key: str, label: str, codes: tuple[str, ...]) -> Benchmark:
     """The median of some councils' published figures, saying how many of them have one."""
     shown = values(indicator_id, COUNCIL)
@@ -276,36 +278,43 @@ def scorecard(area_code: str) -> pd.DataFrame:
     for entry in catalogue().itertuples():
         if COUNCIL not in entry.levels:
             continue
-        councils = values(entry.indicator_id, COUNCIL)
-        own = councils[councils["area_code"] == area_code]
-        if own.empty:
+        spread = council_spread(entry.indicator_id)
+        own = spread["by_area"].get(area_code)
+        if own is None:
             continue
-        own = own.iloc[0]
-        core = council_median(entry.indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL))
-        known = councils["value"].dropna()
         national = None if entry.unit in TOTAL_UNITS else national_benchmark(entry.indicator_id, area_code)
         if national is None:  # a count, or no national figure: the median council is the centre, and nothing is tested
-            national = Benchmark("median", "Median council", float(known.median()) if len(known) else None,
-                                 f"median of {len(known)} councils")
-        bench = national.value
+            national = Benchmark("median", "Median council", spread["median"], f"median of {spread['count']} councils")
+        core = council_median(entry.indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL))
         rows.append({
             "theme": entry.theme, "indicator_id": entry.indicator_id, "name": entry.name, "unit": entry.unit,
-            "period": entry.period, "polarity": entry.polarity, "value": own["value"], "ci_lower": own["ci_lower"],
-            "ci_upper": own["ci_upper"], "marker": own["marker"],
-            "benchmark_name": national.label, "benchmark_value": bench,
-            "significance": significance(own["value"], own["ci_lower"], own["ci_upper"], bench, entry.polarity)
+            "period": entry.period, "polarity": entry.polarity, **own,
+            "benchmark_name": national.label, "benchmark_value": national.value,
+            "significance": significance(own["value"], own["ci_lower"], own["ci_upper"], national.value, entry.polarity)
             if national.key == "national" else "not tested",
             "core_cities_median": core.value, "core_cities_method": core.method,
-            "councils_min": known.min() if len(known) else None, "councils_max": known.max() if len(known) else None,
-            "councils_q1": known.quantile(0.25) if len(known) else None,
-            "councils_q3": known.quantile(0.75) if len(known) else None,
-            "rank": own["rank"], "councils": int(len(known)),
+            "councils_min": spread["min"], "councils_max": spread["max"], "councils_q1": spread["q1"],
+            "councils_q3": spread["q3"], "councils": spread["count"],
         })
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
     spine = [spine_positions(r) for r in frame.to_dict("records")]
     return pd.concat([frame, pd.DataFrame(spine)], axis=1).sort_values(["theme", "name"]).reset_index(drop=True)
+
+
+@per_database
+def council_spread(indicator_id: str) -> dict:
+    """The councils' figures of one indicator for the scorecard: by_area (area -> value, ci_lower, ci_upper, marker,
+    rank) and their count, median, min, max and quartiles (shared: don't mutate)."""
+    councils = values(indicator_id, COUNCIL)
+    known = councils["value"].dropna()
+    columns = ["value", "ci_lower", "ci_upper", "marker", "rank"]
+    stats = dict(zip(("min", "q1", "median", "q3", "max"), known.quantile([0, 0.25, 0.5, 0.75, 1]).tolist())) \
+        if len(known) else dict.fromkeys(("min", "q1", "median", "q3", "max"))
+    return {"by_area": {code: dict(zip(columns, row)) for code, *row in
+                        councils[["area_code", *columns]].itertuples(index=False)},
+            "count": int(len(known)), **stats}
 
 
 def spine_positions(row: dict) -> dict:
