@@ -536,6 +536,15 @@ def claimed(claim_id: str) -> dict | None:
     return frame.iloc[0].to_dict() if not frame.empty else None
 
 
+def _why_not(benchmark: str, geography_key: str, area_code: str) -> str:
+    """': <reason>' when the benchmark cannot be applied to the area on this geography, else ''."""
+    try:
+        productivity.benchmark_area(benchmark, geography_key, area_code)
+    except ValueError as problem:
+        return f": {problem}"
+    return ""
+
+
 @per_database
 def city_sentences(geography_key: str = "council", benchmark: str = "uk", basis_key: str = "hour",
                    year: int | None = None) -> pd.DataFrame:
@@ -545,7 +554,8 @@ def city_sentences(geography_key: str = "council", benchmark: str = "uk", basis_
     rows = []
     for city, code in zip(cities["city"], cities["lad_code"]):
         found = sentences(code, geography_key, benchmark, year, measure_ids=(measure_id,))
-        rows.append({"city": city, "lad_code": code, "sentence": found[0] if found else f"No data for {city}."})
+        rows.append({"city": city, "lad_code": code,
+                     "sentence": found[0] if found else f"No data for {city}{_why_not(benchmark, geography_key, code)}."})
     return pd.DataFrame(rows)
 
 

@@ -160,15 +160,20 @@ def regions() -> pd.DataFrame:
     return query("SELECT * FROM lad_regions").set_index("lad_code")
 
 
-@per_database(max_entries=4096)  # national and regional figures are asked for again by every council's scorecard
-def figure(indicator_id: str, area_code: str) -> dict | None:
-    """One area's published figure (any level), or None when the release has no row for it (shared: don't mutate)."""
+@per_database
+def published_figures(indicator_id: str) -> dict[str, dict]:
+    """Every area's row of one indicator (any level), by area code (shared: don't mutate)."""
     frame = query(
         """SELECT area_code, area_name, geography_level, value, ci_lower, ci_upper, marker
-           FROM place_observations WHERE indicator_id = ? AND area_code = ?""",
-        [indicator_id, area_code],
+           FROM place_observations WHERE indicator_id = ?""",
+        [indicator_id],
     )
-    return None if frame.empty else frame.iloc[0].to_dict()
+    return {row["area_code"]: row for row in frame.to_dict("records")}
+
+
+def figure(indicator_id: str, area_code: str) -> dict | None:
+    """One area's published figure (any level), or None when the release has no row for it (shared: don't mutate)."""
+    return published_figures(indicator_id).get(area_code)
 
 
 # ---------------------------------------------------------------- benchmarks and significance
@@ -251,7 +256,7 @@ def benchmarks(indicator_id: str, area_code: str) -> list[Benchmark]:
     return [b for b in found if b.value is not None]
 
 
-@per_database(max_entries=1024)
+@per_database
 def council_median(indicator_id: str, key: str, label: str, codes: tuple[str, ...]) -> Benchmark:
     """The median of some councils' published figures, saying how many of them have one."""
     shown = values(indicator_id, COUNCIL)

@@ -121,7 +121,7 @@ def spine(scorecard: pd.DataFrame, *, area_name: str) -> go.Figure:
     return fig
 
 
-def sector_bars(mix: pd.DataFrame, *, area_name: str, first_year: int, last_year: int) -> go.Figure:
+def sector_bars(mix: pd.DataFrame, *, area_name: str, last_year: int) -> go.Figure:
     """Each section's share of GVA in the area and the UK in the last year (bars side by side, labelled), sections in
     SIC order from the top; the location quotient is in the hover and the table."""
     shown = mix.iloc[::-1]
@@ -137,7 +137,7 @@ def sector_bars(mix: pd.DataFrame, *, area_name: str, first_year: int, last_year
             hovertemplate="%{y}: %{x:.1f}% of GVA<br>location quotient %{customdata}<extra>" + label + "</extra>",
         ))
     top = float(max(shown["share_last"].max(), shown["uk_share_last"].max()))
-    fig.update_xaxes(title={"text": f"% of GVA ({first_year} shares in the table)"}, ticksuffix="%",
+    fig.update_xaxes(title={"text": "% of GVA"}, ticksuffix="%",
                      range=[0, top * 1.25])
     fig.update_yaxes(automargin=True, tickfont={"size": 12})
     fig.update_layout(barmode="group", height=ROW_PX * 2 * len(shown) + 140, bargap=0.25,

@@ -94,7 +94,7 @@ else:
     st.subheader("Sector mix")
     years = place.gva_years()
     render.chart(lambda: place_charts.sector_bars(place.sector_mix(d.area), area_name=council_name,
-                                                  first_year=years[0], last_year=years[-1]),
+                                                  last_year=years[-1]),
                  cache=("sectors", d.area), title=f"{council_name}: share of GVA by industry against the UK, {years[-1]}",
                  subtitle=f"% of gross value added (current prices), SIC 2007 sections; UK = {place.uk_coverage(years[-1])}",
                  source="Source: ONS, Regional gross value added (balanced) by industry: local authorities by ITL1 "

@@ -15,15 +15,20 @@ st.caption("Every indicator of the ONS Subnational indicators release (skills, h
 catalogue = place.catalogue()
 ALL = dict(zip(catalogue["indicator_id"], catalogue["name"]))
 THEME_OF = dict(zip(catalogue["indicator_id"], catalogue["theme"]))
-first = catalogue["indicator_id"].iloc[0]
-chosen = state.page_param("indicator", list(ALL), first, widget_key="exp_indicator")
-state.page_param("theme", place.themes(), THEME_OF[chosen], widget_key="exp_theme")
-if THEME_OF[st.session_state["exp_indicator"]] != st.session_state["exp_theme"] and "_exp_seeded" not in st.session_state:
-    st.session_state["exp_theme"] = THEME_OF[st.session_state["exp_indicator"]]  # a linked indicator sets its theme
-st.session_state["_exp_seeded"] = True
+THEMES = place.themes()
+arriving = "exp_theme" not in st.session_state  # page widgets are forgotten when the visitor leaves the page
+state.page_param("theme", THEMES, THEMES[0], widget_key="exp_theme")
+if st.session_state["exp_theme"] not in THEMES:  # a widget state no option offers (a forged message)
+    st.session_state["exp_theme"] = THEMES[0]
+state.page_param("indicator", list(ALL), next(iter(place.indicators_in(st.session_state["exp_theme"]))),
+                 widget_key="exp_indicator")
+if st.session_state["exp_indicator"] not in ALL:
+    st.session_state["exp_indicator"] = next(iter(place.indicators_in(st.session_state["exp_theme"])))
+if arriving:  # an indicator from the link sets its theme
+    st.session_state["exp_theme"] = THEME_OF[st.session_state["exp_indicator"]]
 
 left, middle = st.columns([1, 2])
-theme = left.selectbox("Theme", place.themes(), key="exp_theme")
+theme = left.selectbox("Theme", THEMES, key="exp_theme")
 in_theme = place.indicators_in(theme)
 if st.session_state["exp_indicator"] not in in_theme:
     st.session_state["exp_indicator"] = next(iter(in_theme))
@@ -39,6 +44,8 @@ c1, c2 = st.columns([1, 2])
 level = c1.selectbox("Areas", levels, format_func=place.LEVELS.get, key="exp_level",
                      help="The levels ONS publishes this indicator for.")
 state.page_param("set", list(place.COMPARE_SETS), "core", widget_key="exp_set")
+if st.session_state["exp_set"] not in place.COMPARE_SETS:
+    st.session_state["exp_set"] = "core"
 compare = c2.radio("Chart", list(place.COMPARE_SETS), format_func=place.COMPARE_SETS.get, key="exp_set",
                    horizontal=True, help=f"Built around the area chosen in the sidebar ({geography.area_names().get(d.area, d.area)}).")
 for param, value in (("theme", theme), ("indicator", indicator_id), ("level", level), ("set", compare)):

@@ -32,7 +32,7 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session
-from indicators import case_studies, claims, db, fiscal, geography, measures, productivity
+from indicators import case_studies, claims, db, fiscal, geography, measures, place, productivity
 from indicators import reference_views as views
 from indicators.paths import WAREHOUSE_PATH as WAREHOUSE
 from ui import state
@@ -115,10 +115,14 @@ class Allowed:
         self.cities = case_studies.cities_with_case_studies()
         self.policies = case_studies.policy_areas_list()
         self.indicators = views.indicator_ids()
+        self.explorer = {"theme": place.themes(), "indicator": place.catalogue()["indicator_id"].tolist(),
+                         "level": list(place.LEVELS), "set": list(place.COMPARE_SETS)}  # the explorer's own values
         self._gap_years: dict[tuple, int | None] = {}
 
     def valid_choices(self, page: str, param: str) -> list[str]:
         """Valid values to draw from (list parameters: single codes; the generator joins them)."""
+        if page == "indicator_explorer" and param in self.explorer:
+            return self.explorer[param]
         return {"geo": self.frame["geo"], "basis": self.frame["basis"], "bench": self.frame["bench"],
                 "area": self.frame["area"], "year": sorted({y for ys in self.years.values() for y in ys}),
                 "level": self.levels, "measure": self.measures["lad"], "xmeasure": self.measures["lad"],
@@ -166,6 +170,8 @@ def invalid(allowed: Allowed, page: str, param: str, raw: str, d: dict, got: dic
     """True if `raw` is not a valid value of `param` on `page` (None: the page may not read it on this definition)."""
     if param in FRAME:
         return raw != d[param]
+    if page == "indicator_explorer" and param in allowed.explorer:  # a valid level the indicator is not published
+        return raw not in allowed.explorer[param]                       # at is replaced without a notice
     if param == "level":
         return raw not in allowed.levels
     if param == "measure":
@@ -204,6 +210,8 @@ def invalid(allowed: Allowed, page: str, param: str, raw: str, d: dict, got: dic
 
 DEFAULT_WRITTEN = {"level": "lad", "xmeasure": "gva_per_head", "preset": "core", "window": "10",
                    "indicator": "gva_per_hour"}
+# the explorer's theme, indicator and level defaults follow one another: only the chart's set has a fixed default
+DEFAULT_WRITTEN_ON = {"indicator_explorer": {"set": "core"}}
 
 
 # ------------------------------------------------------------------------------------------------ cases
@@ -351,7 +359,7 @@ def expect(allowed: Allowed, page: str, query: str, run, session: FuzzSession) -
             problems.append(f"a notice for the valid {param}={got[param][:30]!r}")
         if param in FRAME and written.get(param) != d[param]:
             problems.append(f"URL {param}={written.get(param)!r}, expected {d[param]!r}")
-        default = DEFAULT_WRITTEN.get(param)
+        default = DEFAULT_WRITTEN_ON.get(page, DEFAULT_WRITTEN).get(param)
         if param == "xmeasure":  # the scatter's default partner follows the measure shown (never the measure itself)
             default = measures.SCATTER_PARTNER.get(written.get("measure"), default)
         if bad and default is not None and written.get(param) != default:

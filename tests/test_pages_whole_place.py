@@ -87,3 +87,10 @@ def test_data_and_methods_lists_every_sheet_not_loaded_with_its_reason():
     assert len(sheets) == 54 and int(sheets["loaded"].sum()) == len(place.catalogue())
     text = markdown(at)
     assert "Statistical neighbours." in text and "Significantly better or worse." in text
+
+
+def test_neighbours_benchmark_names_whose_neighbours_and_says_why_it_cannot_apply():
+    at = run("pages/productivity_gap.py", area="E08000025", bench="neighbours", geo="council")
+    assert any("Statistical neighbours of Birmingham (15 councils)" in m.value for m in at.markdown)
+    at = run("pages/overview.py", bench="neighbours", geo="city-region")
+    assert "choose the council geography" in markdown(at)

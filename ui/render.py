@@ -452,6 +452,9 @@ def decomposition_section(area_code: str, geography_key: str, benchmark: str, ye
         st.info(f"No decomposition for this area: {problem}")
         return
 
+    if benchmark == "neighbours":  # name whose neighbours they are
+        benchmark_label = productivity.benchmark_area(benchmark, geography_key, area_code)[1]
+
     def waterfall() -> go.Figure:
         components, steps = measures.waterfall_steps(area_code, geography_key, benchmark, decomposition_year)
         return go.Figure(go.Waterfall(
