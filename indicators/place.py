@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import geography
+from indicators import formatting, geography
 from indicators.similarity import NEIGHBOURS
 from indicators.db import query
 from indicators.memo import per_database
@@ -485,8 +485,6 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
 
 def _own_figure(table: pd.DataFrame, area_code: str, entry: dict) -> dict:
     """The chosen council's row with its value and limits as text (a missing value with its marker)."""
-    from indicators import formatting
-
     own = table[table["area_code"] == area_code].iloc[0].to_dict()
     unit = entry["unit"]
     own["value_text"] = (formatting.value(own["value"], unit) if not _missing(own["value"])
@@ -508,8 +506,6 @@ def boundary_level(level: str) -> str | None:
 def scorecard_table(area_code: str) -> pd.DataFrame:
     """The scorecard as a briefing prints it: one row per indicator with its value and 95 % limits, the benchmark,
     the verdict in words, the Core Cities median and the rank among councils."""
-    from indicators import formatting
-
     card = scorecard(area_code)
     if card.empty:
         return card
@@ -541,8 +537,6 @@ def significance_counts(area_code: str) -> dict[str, int]:
 def sector_table(area_code: str) -> pd.DataFrame:
     """The sector mix as a briefing prints it: £m and shares in the first and last years, the UK's share, the
     location quotient (area share ÷ UK share; above 1 = more concentrated than the UK) and the change in share."""
-    from indicators import formatting
-
     mix = sector_mix(area_code)
     years = gva_years()
     first, last = years[0], years[-1]

@@ -15,19 +15,8 @@ from indicators.build.extract import ons_labour, ons_place
 from indicators.build.extracts import run_extract, validate_extract
 from indicators.build.spec import ExtractError, read_grid
 from indicators.paths import EXTRACTS_DIR
+from tests.test_extract_labour_international_reference import CORE_CITIES
 
-CORE_CITIES = {
-    "Birmingham": "E08000025",
-    "Bristol": "E06000023",
-    "Cardiff": "W06000015",
-    "Glasgow": "S12000049",
-    "Leeds": "E08000035",
-    "Liverpool": "E08000012",
-    "Manchester": "E08000003",
-    "Newcastle": "E08000021",
-    "Nottingham": "E06000018",
-    "Sheffield": "E08000019",
-}
 ENGLISH_CITIES = {name: code for name, code in CORE_CITIES.items() if code.startswith("E")}
 UK, ENGLAND = "K02000001", "E92000001"
 NON_INDICATOR_SHEETS = {"Notes", "Voluntary TQV", "Data dictionary", "Data inclusivity"}

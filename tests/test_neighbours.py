@@ -21,7 +21,6 @@ d² = ((Δk)² / 4.56 + (Δz)²) / 2, or (Δk)² / 4.56 for a pair with E (no em
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -280,32 +279,3 @@ def test_the_sidebar_offers_neighbours_after_the_standard_benchmarks():
     from ui import state
     assert list(state.benchmark_options())[:4] == ["uk", "uk-ex-london", "core-cities", "neighbours"]
     assert state.benchmark_label("neighbours") == "Statistical neighbours"
-
-
-def test_productivity_gap_page_explains_instead_of_failing(monkeypatch):
-    import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    app = str(Path(__file__).resolve().parents[1] / "app.py")
-    for geo, expected in (("city-region", "choose the council geography"), ("council", None)):
-        at = AppTest.from_file(app, default_timeout=60)
-        for key, value in {"area": BIRMINGHAM, "basis": "hour", "geo": geo, "bench": "neighbours", "year": "2022"}.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page("pages/productivity_gap.py").run()
-        assert not at.exception, [e.message for e in at.exception]
-        warnings = " ".join(w.value for w in at.warning)
-        if expected:
-            assert expected in warnings
-        else:
-            assert "Statistical neighbours of Birmingham (15 councils)" in [m.label for m in at.metric]

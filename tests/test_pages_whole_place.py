@@ -90,7 +90,12 @@ def test_data_and_methods_lists_every_sheet_not_loaded_with_its_reason():
 
 
 def test_neighbours_benchmark_names_whose_neighbours_and_says_why_it_cannot_apply():
-    at = run("pages/productivity_gap.py", area="E08000025", bench="neighbours", geo="council")
+    at = run("pages/productivity_gap.py", area="E08000025", basis="hour", bench="neighbours", geo="council",
+             year="2022")
+    assert "Statistical neighbours of Birmingham (15 councils)" in [m.label for m in at.metric]
     assert any("Statistical neighbours of Birmingham (15 councils)" in m.value for m in at.markdown)
+    at = run("pages/productivity_gap.py", footer=False, area="E08000025", basis="hour", bench="neighbours",
+             geo="city-region", year="2022")  # the page stops after saying why
+    assert "choose the council geography" in " ".join(w.value for w in at.warning)
     at = run("pages/overview.py", bench="neighbours", geo="city-region")
     assert "choose the council geography" in markdown(at)

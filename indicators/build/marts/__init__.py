@@ -19,6 +19,14 @@ def modules(names: tuple[str, ...] = MODULE_NAMES):
     return [import_module(f"{__name__}.{name}") for name in names]
 
 
+def create_tables(con, frames: dict) -> None:
+    """Create one table per DataFrame in `frames` (names come from the mart modules' own declarations)."""
+    for name, frame in frames.items():
+        con.register("incoming", frame)
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+        con.unregister("incoming")
+
+
 def build_all(con, names: tuple[str, ...] = MODULE_NAMES, log=print) -> None:
     """Create every mart table in `con` (after the extracts are loaded)."""
     for module in modules(names):

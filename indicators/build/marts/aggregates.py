@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from indicators.build.marts import create_tables
 from indicators.measure_spec import MEASURES, Form, Measure, start_year
 
 UK, UK_EX_LONDON, UK_WHOLE = "UKX", "UK_EX_LONDON", "K02000001"
@@ -476,10 +477,7 @@ def tables(con) -> dict[str, pd.DataFrame]:
 
 
 def build(con) -> None:
-    for name, frame in tables(con).items():
-        con.register("incoming", frame)
-        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-        con.unregister("incoming")
+    create_tables(con, tables(con))
 
 
 def checks(con) -> list[str]:

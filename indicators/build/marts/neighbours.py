@@ -22,6 +22,7 @@ import math
 import pandas as pd
 
 from indicators import similarity
+from indicators.build.marts import create_tables
 
 TABLES = {
     "neighbour_characteristics": ("lad_code",),
@@ -110,10 +111,7 @@ def tables(con) -> dict[str, pd.DataFrame]:
 
 
 def build(con) -> None:
-    for name, frame in tables(con).items():
-        con.register("incoming", frame)
-        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-        con.unregister("incoming")
+    create_tables(con, tables(con))
 
 
 def checks(con) -> list[str]:
