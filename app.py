@@ -34,28 +34,49 @@ def build_pages() -> dict[str, list]:
             st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="home", default=True),
             st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
             st.Page("pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
-            st.Page("pages/city_profile.py", title="City profile", icon=":material/location_city:",
-                    url_path="city_profile"),
-            st.Page("pages/indicator_explorer.py", title="Indicator explorer", icon=":material/travel_explore:",
-                    url_path="indicator_explorer"),
-            st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview",
-                    visibility="hidden"),
+            st.Page(
+                "pages/city_profile.py", title="City profile", icon=":material/location_city:", url_path="city_profile"
+            ),
+            st.Page(
+                "pages/indicator_explorer.py",
+                title="Indicator explorer",
+                icon=":material/travel_explore:",
+                url_path="indicator_explorer",
+            ),
+            st.Page(
+                "pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", visibility="hidden"
+            ),
         ],
         "Gaps": [
-            st.Page("pages/productivity_gap.py", title="Productivity gap", icon=":material/trending_down:",
-                    url_path="productivity_gap"),
-            st.Page("pages/tax_and_spend.py", title="Tax and spend", icon=":material/account_balance:",
-                    url_path="tax_and_spend"),
-            st.Page("pages/european_peers.py", title="European peers", icon=":material/public:",
-                    url_path="european_peers"),
-            st.Page("pages/claims_check.py", title="Claims check", icon=":material/fact_check:",
-                    url_path="claims_check"),
+            st.Page(
+                "pages/productivity_gap.py",
+                title="Productivity gap",
+                icon=":material/trending_down:",
+                url_path="productivity_gap",
+            ),
+            st.Page(
+                "pages/tax_and_spend.py",
+                title="Tax and spend",
+                icon=":material/account_balance:",
+                url_path="tax_and_spend",
+            ),
+            st.Page(
+                "pages/european_peers.py", title="European peers", icon=":material/public:", url_path="european_peers"
+            ),
+            st.Page(
+                "pages/claims_check.py", title="Claims check", icon=":material/fact_check:", url_path="claims_check"
+            ),
         ],
         "Reference": [
-            st.Page("pages/case_studies.py", title="Case studies", icon=":material/menu_book:",
-                    url_path="case_studies"),
-            st.Page("pages/data_and_methods.py", title="Data and methods", icon=":material/dataset:",
-                    url_path="data_and_methods"),
+            st.Page(
+                "pages/case_studies.py", title="Case studies", icon=":material/menu_book:", url_path="case_studies"
+            ),
+            st.Page(
+                "pages/data_and_methods.py",
+                title="Data and methods",
+                icon=":material/dataset:",
+                url_path="data_and_methods",
+            ),
         ],
     }
 

@@ -24,8 +24,15 @@ def nginx_binary() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 
 
-def render(prefix: Path, listen: int, upstream: int | list[int], *, tls: tuple[int, Path, Path] | None = None,
-           https_redirect: bool = False, ws_connect_rate: str | None = None) -> Path:
+def render(
+    prefix: Path,
+    listen: int,
+    upstream: int | list[int],
+    *,
+    tls: tuple[int, Path, Path] | None = None,
+    https_redirect: bool = False,
+    ws_connect_rate: str | None = None,
+) -> Path:
     """A loopback copy of deploy/nginx.conf under `prefix`: every `# test: NAME` line replaced, nothing else.
 
     tls = (port, certificate, key) serves https on that port (else the TLS lines become comments); https_redirect
@@ -46,8 +53,9 @@ def render(prefix: Path, listen: int, upstream: int | list[int], *, tls: tuple[i
         "ssl_certificate_key": lambda line: f"ssl_certificate_key {key};" if tls else "# no key",
         "security_txt": lambda line: f"alias {SECURITY_TXT};",
         "https_redirect": lambda line: line if https_redirect else "default 0;",
-        "ws_connect_rate": lambda line: re.sub(r"rate=\S+;", f"rate={ws_connect_rate};", line)
-        if ws_connect_rate else line,
+        "ws_connect_rate": lambda line: (
+            re.sub(r"rate=\S+;", f"rate={ws_connect_rate};", line) if ws_connect_rate else line
+        ),
     }
     lines = []
     for line in NGINX_CONF.read_text().splitlines():
@@ -56,8 +64,9 @@ def render(prefix: Path, listen: int, upstream: int | list[int], *, tls: tuple[i
             indent = line[: len(line) - len(line.lstrip())]
             line = indent + replace[marker.group(1)](line.strip())
         lines.append(line)
-    temp = "".join(f"    {kind}_temp_path {prefix}/{kind}_temp;\n"
-                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "".join(
+        f"    {kind}_temp_path {prefix}/{kind}_temp;\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     path = prefix / "nginx.conf"
     path.write_text(("\n".join(lines) + "\n").replace("http {\n", "http {\n" + temp, 1))
     return path
@@ -73,8 +82,11 @@ def start(prefix: Path, listen: int, upstream: int | list[int], **options) -> su
     check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
     if check.returncode != 0:
         raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
-    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=open(prefix / "stderr.log", "wb"))
+    process = subprocess.Popen(
+        [binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=open(prefix / "stderr.log", "wb"),
+    )
     deadline = time.time() + 15
     while time.time() < deadline:
         if process.poll() is not None:

@@ -79,6 +79,7 @@ def rss_kb(pid: int) -> int:
 
 # ---- interactions: change a widget the page (or the frame) renders, cycling through its options
 
+
 def resolve_pages() -> None:
     """Find the Map and Productivity gap pages by title/path in the running app (url_paths are still changing)."""
     pages = asyncio.run(discover_pages(APP))
@@ -89,8 +90,11 @@ def resolve_pages() -> None:
 
 def interactions(session: Session, page: str) -> list[tuple[str, str]]:
     """(widget key, value) pairs to cycle through on `page`: the page's own selector first, else the frame's basis."""
-    preferred = {PAGES["map"]: ["map_measure", "map_level"], PAGES["productivity"]: ["gap_window", "basis"],
-                 "": ["basis"]}
+    preferred = {
+        PAGES["map"]: ["map_measure", "map_level"],
+        PAGES["productivity"]: ["gap_window", "basis"],
+        "": ["basis"],
+    }
     for key in preferred.get(page, []) + ["basis", "benchmark"]:
         widget = session.widgets.get(key)
         if widget and widget["options"] and widget["type"] in ("radio", "selectbox"):
@@ -115,8 +119,9 @@ async def warm_latencies(page: str, count: int) -> tuple[list[float], list[int],
     return latencies, sizes, errors
 
 
-async def concurrent(sessions: int, steps: int, base: str | None = None, think: tuple[float, float] | None = None,
-                     ramp: float = 0.0) -> tuple[list[float], int, float]:
+async def concurrent(
+    sessions: int, steps: int, base: str | None = None, think: tuple[float, float] | None = None, ramp: float = 0.0
+) -> tuple[list[float], int, float]:
     """`sessions` users on Map/Productivity/Overview, each loading the page then changing `steps` things.
 
     Burst (the defaults): every user starts at once and clicks again the moment a run finishes. Paced: users arrive
@@ -134,8 +139,13 @@ async def concurrent(sessions: int, steps: int, base: str | None = None, think: 
         pause = random.Random(n)
         await asyncio.sleep(ramp * n / sessions)
         try:
-            async with Session(base or APP, page=page, timeout=120, cookie=f"cc_affinity={n:032x}",
-                               local_address=f"127.0.{n // 250}.{n % 250 + 2}") as session:
+            async with Session(
+                base or APP,
+                page=page,
+                timeout=120,
+                cookie=f"cc_affinity={n:032x}",
+                local_address=f"127.0.{n // 250}.{n % 250 + 2}",
+            ) as session:
                 first = await session.rerun()
                 latencies.append(first.seconds)
                 errors += 0 if first.ok else 1
@@ -158,6 +168,7 @@ async def concurrent(sessions: int, steps: int, base: str | None = None, think: 
 
 # ---- sections
 
+
 def all_pages() -> dict[str, str]:
     """url_path -> title of every page once (the default page is reachable at "" and at its own path)."""
     found = asyncio.run(discover_pages(APP))
@@ -169,8 +180,10 @@ def all_pages() -> dict[str, str]:
 
 
 def section_cold(args) -> None:
-    print("\nCold start, every page: a fresh process (warehouse already built), the page's deep link first, "
-          "on a definition drawn at random")
+    print(
+        "\nCold start, every page: a fresh process (warehouse already built), the page's deep link first, "
+        "on a definition drawn at random"
+    )
     for number, (page, title) in enumerate(args.pages.items()):
         log = Path(tempfile.mkdtemp()) / "cold.log"
         started = time.perf_counter()
@@ -188,10 +201,27 @@ def section_cold(args) -> None:
 
 def random_query(rng: random.Random) -> str:
     """A deep link's query string with a definition drawn at random (the app validates and corrects it)."""
-    area = rng.choice(["E08000025", "E06000023", "W06000015", "S12000049", "E08000035", "E08000012", "E08000003",
-                       "E08000021", "E06000018", "E08000019", "E09000001", "E07000008", "E06000001"])
-    return (f"area={area}&basis={rng.choice(['head', 'job', 'hour'])}&geo={rng.choice(['council', 'city-region'])}"
-            f"&bench={rng.choice(['uk', 'uk-ex-london', 'core-cities'])}&year={rng.randint(2005, 2023)}")
+    area = rng.choice(
+        [
+            "E08000025",
+            "E06000023",
+            "W06000015",
+            "S12000049",
+            "E08000035",
+            "E08000012",
+            "E08000003",
+            "E08000021",
+            "E06000018",
+            "E08000019",
+            "E09000001",
+            "E07000008",
+            "E06000001",
+        ]
+    )
+    return (
+        f"area={area}&basis={rng.choice(['head', 'job', 'hour'])}&geo={rng.choice(['council', 'city-region'])}"
+        f"&bench={rng.choice(['uk', 'uk-ex-london', 'core-cities'])}&year={rng.randint(2005, 2023)}"
+    )
 
 
 async def _first_run(page: str, query: str = "", base: str | None = None):
@@ -206,9 +236,15 @@ async def _first_chart(page: str, base: str | None = None):
 DEFINITION_KEYS = ("area", "geography", "basis", "benchmark", "year")  # the sidebar's shared controls
 
 
-async def random_definitions(page: str, count: int, seed: int, base: str | None = None,
-                             think: tuple[float, float] | None = None, repeat: bool = False,
-                             ramp: float = 0.0) -> tuple[list[float], int]:
+async def random_definitions(
+    page: str,
+    count: int,
+    seed: int,
+    base: str | None = None,
+    think: tuple[float, float] | None = None,
+    repeat: bool = False,
+    ramp: float = 0.0,
+) -> tuple[list[float], int]:
     """Latency of `count` reruns of `page`, each after setting every sidebar control to a value drawn at random
     (any council, geography, basis, benchmark and year), as a visitor exploring definitions would; with `repeat`,
     the same definition each time (what a warm rerun costs). Each visitor has its own loopback address and
@@ -216,8 +252,13 @@ async def random_definitions(page: str, count: int, seed: int, base: str | None 
     rng, latencies, errors = random.Random(seed), [], 0
     await asyncio.sleep(ramp)
     try:
-        async with Session(base or APP, page=page, timeout=120, cookie=f"cc_affinity={seed:032x}",
-                           local_address=f"127.0.{seed // 250 % 250}.{seed % 250 + 2}") as session:
+        async with Session(
+            base or APP,
+            page=page,
+            timeout=120,
+            cookie=f"cc_affinity={seed:032x}",
+            local_address=f"127.0.{seed // 250 % 250}.{seed % 250 + 2}",
+        ) as session:
             first = await session.rerun()
             errors += 0 if first.ok else 1
             changes = {}
@@ -225,8 +266,11 @@ async def random_definitions(page: str, count: int, seed: int, base: str | None 
                 if think:
                     await asyncio.sleep(rng.uniform(*think))
                 if not repeat or not changes:
-                    changes = {key: rng.choice(session.widgets[key]["options"]) for key in DEFINITION_KEYS
-                               if session.widgets.get(key, {}).get("options")}
+                    changes = {
+                        key: rng.choice(session.widgets[key]["options"])
+                        for key in DEFINITION_KEYS
+                        if session.widgets.get(key, {}).get("options")
+                    }
                 run = await session.rerun(changes)
                 latencies.append(run.seconds)
                 errors += 0 if run.ok else 1
@@ -237,18 +281,26 @@ async def random_definitions(page: str, count: int, seed: int, base: str | None 
 
 
 def section_warm(args) -> None:
-    print(f"\nWarm, one visitor, every page ({args.warm} reruns each; rerun -> script_finished): the same definition "
-          "again, then a new random definition each time")
+    print(
+        f"\nWarm, one visitor, every page ({args.warm} reruns each; rerun -> script_finished): the same definition "
+        "again, then a new random definition each time"
+    )
     same_all, random_all = [], []
     for number, (page, title) in enumerate(args.pages.items()):
         same, errors_same = asyncio.run(random_definitions(page, args.warm, seed=number + 1, repeat=True))
         fresh, errors_fresh = asyncio.run(random_definitions(page, args.warm, seed=number + 101))
         same_all += same
         random_all += fresh
-        report(f"warm {title}, same definition: p50 / p95 (errors {errors_same})",
-               f"{ms(pct(same, 50))} / {ms(pct(same, 95))}", verdict(pct(same, 95), 0.150))
-        report(f"warm {title}, random definitions: p50 / p95 (errors {errors_fresh})",
-               f"{ms(pct(fresh, 50))} / {ms(pct(fresh, 95))}", verdict(pct(fresh, 95), 0.150))
+        report(
+            f"warm {title}, same definition: p50 / p95 (errors {errors_same})",
+            f"{ms(pct(same, 50))} / {ms(pct(same, 95))}",
+            verdict(pct(same, 95), 0.150),
+        )
+        report(
+            f"warm {title}, random definitions: p50 / p95 (errors {errors_fresh})",
+            f"{ms(pct(fresh, 50))} / {ms(pct(fresh, 95))}",
+            verdict(pct(fresh, 95), 0.150),
+        )
     report("warm, every page, same definition: p95", ms(pct(same_all, 95)), verdict(pct(same_all, 95), 0.150))
     report("warm, every page, random definitions: p95", ms(pct(random_all, 95)), verdict(pct(random_all, 95), 0.150))
 
@@ -257,11 +309,17 @@ def verdict(seconds: float, target: float) -> str:
     return f"target <= {target * 1000:.0f} ms: {'met' if seconds <= target else 'MISSED'}"
 
 
-async def crowd(page: str, users: int, steps: int, base: str | None, paced: bool, seed: int = 0) -> tuple[list[float], int]:
+async def crowd(
+    page: str, users: int, steps: int, base: str | None, paced: bool, seed: int = 0
+) -> tuple[list[float], int]:
     """`users` visitors on one page, each loading it and then changing the definition `steps` times."""
     think, ramp = ((1.0, 5.0), 10.0) if paced else (None, 0.0)
-    results = await asyncio.gather(*(random_definitions(page, steps, seed=seed + n + 1, base=base, think=think,
-                                                        ramp=ramp * n / users) for n in range(users)))
+    results = await asyncio.gather(
+        *(
+            random_definitions(page, steps, seed=seed + n + 1, base=base, think=think, ramp=ramp * n / users)
+            for n in range(users)
+        )
+    )
     return [x for r in results for x in r[0]], sum(r[1] for r in results)
 
 
@@ -273,16 +331,19 @@ def section_concurrency(args) -> None:
         base, label = f"http://127.0.0.1:{PROXY_PORT}", f"{args.replicas} replicas via the proxy"
     try:
         for paced in (False, True):
-            model = ("paced: arrive over 10 s, think 1-5 s" if paced else "burst: all at once, no think time")
+            model = "paced: arrive over 10 s, think 1-5 s" if paced else "burst: all at once, no think time"
             print(f"\nVisitors per page, {label}, {model} (each: load the page, then {args.steps} random definitions)")
             for page, title in args.pages.items():
                 for users in args.users:
                     started = time.perf_counter()
                     latencies, errors = asyncio.run(crowd(page, users, args.steps, base, paced, seed=users * 1000))
                     target = verdict(pct(latencies, 95), 1.0) if users == 50 else ""
-                    report(f"{title}, {users} visitors: p50 / p95 / errors / wall",
-                           f"{ms(pct(latencies, 50))} / {ms(pct(latencies, 95))} / {errors} / "
-                           f"{time.perf_counter() - started:.0f} s", target)
+                    report(
+                        f"{title}, {users} visitors: p50 / p95 / errors / wall",
+                        f"{ms(pct(latencies, 50))} / {ms(pct(latencies, 95))} / {errors} / "
+                        f"{time.perf_counter() - started:.0f} s",
+                        target,
+                    )
     finally:
         if nginx is not None:
             proxy.stop(nginx)
@@ -294,8 +355,10 @@ def section_flood(args) -> None:
     """Ten paced visitors on random pages and definitions, without and then with one client sending clear_cache
     every 100 ms (any anonymous client can send it). The same visitors and definitions each time, after an unmeasured
     first pass, so the two runs differ only by the flood."""
-    print("\nclear_cache flood: ten paced visitors on random pages and definitions, one process; without and with a "
-          "client sending clear_cache every 100 ms")
+    print(
+        "\nclear_cache flood: ten paced visitors on random pages and definitions, one process; without and with a "
+        "client sending clear_cache every 100 ms"
+    )
     paths = list(args.pages)
 
     async def visitors(flood: bool) -> tuple[list[float], int, int]:
@@ -311,8 +374,12 @@ def section_flood(args) -> None:
                     await asyncio.sleep(0.1)
 
         task = asyncio.create_task(flooder()) if flood else None
-        results = await asyncio.gather(*(random_definitions(paths[n % len(paths)], args.steps * 2, seed=500 + n,
-                                                            think=(1.0, 5.0), ramp=n) for n in range(10)))
+        results = await asyncio.gather(
+            *(
+                random_definitions(paths[n % len(paths)], args.steps * 2, seed=500 + n, think=(1.0, 5.0), ramp=n)
+                for n in range(10)
+            )
+        )
         stop.set()
         if task:
             await task
@@ -322,11 +389,16 @@ def section_flood(args) -> None:
     quiet, errors_quiet, _ = asyncio.run(visitors(False))
     flooded, errors_flooded, sent = asyncio.run(visitors(True))
     report(f"10 visitors, no flood: p50 / p95 (errors {errors_quiet})", f"{ms(pct(quiet, 50))} / {ms(pct(quiet, 95))}")
-    report(f"10 visitors, {sent} clear_cache messages: p50 / p95 (errors {errors_flooded})",
-           f"{ms(pct(flooded, 50))} / {ms(pct(flooded, 95))}")
+    report(
+        f"10 visitors, {sent} clear_cache messages: p50 / p95 (errors {errors_flooded})",
+        f"{ms(pct(flooded, 50))} / {ms(pct(flooded, 95))}",
+    )
     change = pct(flooded, 95) / pct(quiet, 95) - 1
-    report("p95 change under the flood", f"{change * 100:+.0f} %",
-           f"target < +20 %: {'met' if change < 0.20 else 'MISSED'}")
+    report(
+        "p95 change under the flood",
+        f"{change * 100:+.0f} %",
+        f"target < +20 %: {'met' if change < 0.20 else 'MISSED'}",
+    )
 
 
 def start_replicas(count: int) -> tuple[list, object]:
@@ -349,12 +421,16 @@ def section_payload(args) -> None:
         biggest = max(charts) if charts else 0
         compressed = len(gzip.compress(max(run.charts, key=len), 6)) if run.charts else 0
         report(f"{label}: whole page render", f"{run.bytes / 1024:.0f} KB")
-        report(f"{label}: largest chart message / gzip", f"{biggest / 1024:.0f} / {compressed / 1024:.0f} KB",
-               "target map <= 150 KB" if label == "map" else "")
+        report(
+            f"{label}: largest chart message / gzip",
+            f"{biggest / 1024:.0f} / {compressed / 1024:.0f} KB",
+            "target map <= 150 KB" if label == "map" else "",
+        )
     latencies, sizes, _ = asyncio.run(warm_latencies(PAGES["map"], 4))
     if sizes:
-        report("map: chart bytes per map update (median)", f"{statistics.median(sizes) / 1024:.0f} KB",
-               "target <= 150 KB")
+        report(
+            "map: chart bytes per map update (median)", f"{statistics.median(sizes) / 1024:.0f} KB", "target <= 150 KB"
+        )
 
 
 def section_proxy(args) -> None:
@@ -366,8 +442,7 @@ def section_proxy(args) -> None:
     nginx = proxy.start(prefix, PROXY_PORT, APP_PORT)
     try:
         for label, path in (("overview", "/"), ("map", "/" + PAGES["map"])):
-            total, direct = first_visit_bytes(f"http://127.0.0.1:{PROXY_PORT}{path}"), \
-                first_visit_bytes(f"{APP}{path}")
+            total, direct = first_visit_bytes(f"http://127.0.0.1:{PROXY_PORT}{path}"), first_visit_bytes(f"{APP}{path}")
             report(f"first visit {label}: via proxy (gzip)", f"{total / 1e6:.2f} MB", "target <= 3 MB")
             report(f"first visit {label}: direct to Streamlit", f"{direct / 1e6:.2f} MB")
     finally:
@@ -375,8 +450,9 @@ def section_proxy(args) -> None:
 
 
 def _browser(playwright):
-    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    return playwright.chromium.launch(
+        executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    )
 
 
 def first_visit_bytes(url: str) -> int:
@@ -430,14 +506,18 @@ def section_memory(args) -> None:
     failures = asyncio.run(cycles(args.cycles))
     time.sleep(3)  # let the runtime reap disconnected sessions
     after = rss_kb(pid)
-    report(f"RSS after {args.cycles} cycles ({time.perf_counter() - started:.0f} s, {failures} failures)",
-           f"{after / 1024:.0f} MB")
+    report(
+        f"RSS after {args.cycles} cycles ({time.perf_counter() - started:.0f} s, {failures} failures)",
+        f"{after / 1024:.0f} MB",
+    )
     report("RSS growth", f"{(after - warm) / warm * 100:+.1f} %", "target < 5 %")
 
 
 def section_browser(args) -> None:
-    print("\nTime to chart in Chromium: the app page vs a static HTML page of the same Plotly figure (cold cache);"
-          "\na bare Streamlit app drawing only that figure shows the framework's own floor")
+    print(
+        "\nTime to chart in Chromium: the app page vs a static HTML page of the same Plotly figure (cold cache);"
+        "\na bare Streamlit app drawing only that figure shows the framework's own floor"
+    )
     from playwright.sync_api import sync_playwright
 
     run = asyncio.run(_first_chart(PAGES["productivity"]))
@@ -451,9 +531,11 @@ def section_browser(args) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     bare_port = STATIC_PORT - 1
     bare = start_bare_app(run.charts[0].decode(), folder, bare_port)
-    urls = {"app (productivity)": f"{APP}/{PAGES['productivity']}",
-            "static Plotly page": f"http://127.0.0.1:{STATIC_PORT}/figure.html",
-            "bare Streamlit app, same figure": f"http://127.0.0.1:{bare_port}/"}
+    urls = {
+        "app (productivity)": f"{APP}/{PAGES['productivity']}",
+        "static Plotly page": f"http://127.0.0.1:{STATIC_PORT}/figure.html",
+        "bare Streamlit app, same figure": f"http://127.0.0.1:{bare_port}/",
+    }
     if proxy.nginx_binary() is not None:
         nginx = proxy.start(Path(tempfile.mkdtemp()) / "nginx", PROXY_PORT, APP_PORT)
         urls["app via the proxy"] = f"http://127.0.0.1:{PROXY_PORT}/{PAGES['productivity']}"
@@ -481,8 +563,10 @@ def section_browser(args) -> None:
     report("time to chart: ratio app / static", f"{medians['app (productivity)'] / static:.2f} x", "target <= 1.5 x")
     if "app via the proxy" in medians:
         report("time to chart: ratio app via the proxy / static", f"{medians['app via the proxy'] / static:.2f} x")
-    report("time to chart: ratio bare Streamlit / static (the floor)",
-           f"{medians['bare Streamlit app, same figure'] / static:.2f} x")
+    report(
+        "time to chart: ratio bare Streamlit / static (the floor)",
+        f"{medians['bare Streamlit app, same figure'] / static:.2f} x",
+    )
 
 
 def start_bare_app(spec: str, folder: Path, port: int):
@@ -491,11 +575,28 @@ def start_bare_app(spec: str, folder: Path, port: int):
     (folder / "bare_app.py").write_text(
         "import pathlib\nimport plotly.io as pio\nimport streamlit as st\n\n"
         "spec = (pathlib.Path(__file__).parent / 'figure.json').read_text()\n"
-        "st.plotly_chart(pio.from_json(spec, skip_invalid=True))\n")
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(folder / "bare_app.py"),
-                                "--server.port", str(port), "--server.address", "127.0.0.1",
-                                "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        "st.plotly_chart(pio.from_json(spec, skip_invalid=True))\n"
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(folder / "bare_app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     serve.wait_healthy(f"http://127.0.0.1:{port}", process)
     return process
 
@@ -541,27 +642,38 @@ def section_inputs(args) -> None:
 
     async def client(number: int, share: int) -> None:
         nonlocal done, failures
-        async with Session(APP, page=profile, timeout=120, local_address=f"127.0.251.{number + 2}") as s_profile, \
-                Session(APP, page=claims, timeout=120, local_address=f"127.0.252.{number + 2}") as s_claims, \
-                Session(APP, page=tax, timeout=120, local_address=f"127.0.253.{number + 2}") as s_tax:
+        async with (
+            Session(APP, page=profile, timeout=120, local_address=f"127.0.251.{number + 2}") as s_profile,
+            Session(APP, page=claims, timeout=120, local_address=f"127.0.252.{number + 2}") as s_claims,
+            Session(APP, page=tax, timeout=120, local_address=f"127.0.253.{number + 2}") as s_tax,
+        ):
             for session in (s_profile, s_claims, s_tax):
                 await session.rerun()
             keys = [k for k in s_tax.widgets if k.startswith("fiscal_") and k != "fiscal_year"]
             for i in range(share):
                 kind = i % 3
                 if kind == 0:
-                    run = await s_profile.rerun({k: rng.choice(s_profile.widgets[k]["options"]) for k in DEFINITION_KEYS
-                                                 if s_profile.widgets.get(k, {}).get("options")})
+                    run = await s_profile.rerun(
+                        {
+                            k: rng.choice(s_profile.widgets[k]["options"])
+                            for k in DEFINITION_KEYS
+                            if s_profile.widgets.get(k, {}).get("options")
+                        }
+                    )
                 elif kind == 1:
                     run = await s_claims.rerun({"claims_eur": round(rng.uniform(0.5, 2.5), 4)})
                 else:
-                    run = await s_tax.rerun({k: rng.choice(s_tax.widgets[k]["options"]) for k in keys}
-                                            | {"area": rng.choice(s_tax.widgets["area"]["options"])})
+                    run = await s_tax.rerun(
+                        {k: rng.choice(s_tax.widgets[k]["options"]) for k in keys}
+                        | {"area": rng.choice(s_tax.widgets["area"]["options"])}
+                    )
                 failures += 0 if run.ok else 1
                 done += 1
                 if done % max(1, args.inputs // 10) == 0:
                     samples.append((done, rss_kb(pid), time.perf_counter() - started))
-                    print(f"    {done:>6} inputs: RSS {samples[-1][1] / 1024:.0f} MB ({samples[-1][2]:.0f} s)", flush=True)
+                    print(
+                        f"    {done:>6} inputs: RSS {samples[-1][1] / 1024:.0f} MB ({samples[-1][2]:.0f} s)", flush=True
+                    )
 
     before = rss_kb(pid)
     report("RSS before", f"{before / 1024:.0f} MB")
@@ -574,13 +686,24 @@ def section_inputs(args) -> None:
         half = samples[len(samples) // 2][1]
         report(f"RSS after {samples[-1][0]:,} inputs ({failures} failed runs)", f"{samples[-1][1] / 1024:.0f} MB")
         growth = (samples[-1][1] - half) / half * 100
-        report("RSS growth over the second half of the inputs", f"{growth:+.1f} %",
-               f"target flat (< 5 %): {'met' if growth < 5 else 'MISSED'}")
+        report(
+            "RSS growth over the second half of the inputs",
+            f"{growth:+.1f} %",
+            f"target flat (< 5 %): {'met' if growth < 5 else 'MISSED'}",
+        )
 
 
-SECTIONS = {"cold": section_cold, "warm": section_warm, "concurrency": section_concurrency, "flood": section_flood,
-            "payload": section_payload, "proxy": section_proxy, "memory": section_memory, "inputs": section_inputs,
-            "browser": section_browser}
+SECTIONS = {
+    "cold": section_cold,
+    "warm": section_warm,
+    "concurrency": section_concurrency,
+    "flood": section_flood,
+    "payload": section_payload,
+    "proxy": section_proxy,
+    "memory": section_memory,
+    "inputs": section_inputs,
+    "browser": section_browser,
+}
 APP_PROCESS = None
 ALL_PAGES: dict[str, str] = {}
 
@@ -596,13 +719,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(SECTIONS))
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--inputs", type=int, help="distinct visitor inputs for the inputs run (default 10,000; "
-                        "2,000 with --quick; about 0.3 s each on 2 cores)")
+    parser.add_argument(
+        "--inputs",
+        type=int,
+        help="distinct visitor inputs for the inputs run (default 10,000; "
+        "2,000 with --quick; about 0.3 s each on 2 cores)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
-    parser.add_argument("--replicas", type=int, default=os.cpu_count() or 1,
-                        help="app processes behind the proxy for the concurrency runs (default: one per core)")
-    parser.add_argument("--ports", default=f"{APP_PORT},{PROXY_PORT},{STATIC_PORT}",
-                        help="app,proxy,static loopback ports (default %(default)s)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="app processes behind the proxy for the concurrency runs (default: one per core)",
+    )
+    parser.add_argument(
+        "--ports",
+        default=f"{APP_PORT},{PROXY_PORT},{STATIC_PORT}",
+        help="app,proxy,static loopback ports (default %(default)s)",
+    )
     args = parser.parse_args()
     set_ports(*(int(p) for p in args.ports.split(",")))
     args.warm = 12 if args.quick else 30
@@ -610,7 +744,7 @@ def main() -> None:
     args.users = [1, 10, 50] if args.quick else [1, 10, 30, 50]
     args.cycles = 200 if args.quick else 1000
     args.inputs = args.inputs or (2000 if args.quick else 10_000)
-    args.render_every = 5          # every 5th cycle renders the page; the others connect and disconnect only
+    args.render_every = 5  # every 5th cycle renders the page; the others connect and disconnect only
     args.cycle_page = "map"  # replaced by the resolved Map url_path below
     args.browser_repeats = 3 if args.quick else 5
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]

@@ -70,22 +70,31 @@ def install_probe() -> None:
 
         while not Runtime.exists():
             time.sleep(0.05)
-        options = {key: opt.value for key, opt in config.get_config_options().items()
-                   if key.split(".")[0] in {"client", "browser", "runner", "server", "theme", "logger"}}
+        options = {
+            key: opt.value
+            for key, opt in config.get_config_options().items()
+            if key.split(".")[0] in {"client", "browser", "runner", "server", "theme", "logger"}
+        }
         _say("config " + json.dumps(options, default=str))
 
     threading.Thread(target=report_config, daemon=True).start()
 
 
-def start(port: int, log_path: Path, probe: bool = False, env: dict | None = None,
-          address: str = "127.0.0.1") -> subprocess.Popen:
+def start(
+    port: int, log_path: Path, probe: bool = False, env: dict | None = None, address: str = "127.0.0.1"
+) -> subprocess.Popen:
     """Launch the app (cwd = repository root, so .streamlit/config.toml applies); stdout+stderr go to log_path."""
     command = [sys.executable, str(REPO / "benchmarks" / "serve.py"), "--port", str(port), "--address", address]
     if probe:
         command.append("--probe")
     log = open(log_path, "wb")
-    return subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {}), "PYTHONPATH": str(REPO)})
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(REPO)},
+    )
 
 
 def wait_healthy(base: str, process: subprocess.Popen | None = None, timeout: float = 90.0) -> float:
@@ -116,7 +125,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def probe_lines(log_path: Path, prefix: str) -> list[str]:
     text = Path(log_path).read_text(errors="replace")
-    return [line[len("PROBE "):] for line in text.splitlines() if line.startswith("PROBE " + prefix)]
+    return [line[len("PROBE ") :] for line in text.splitlines() if line.startswith("PROBE " + prefix)]
 
 
 def main() -> None:
@@ -133,8 +142,15 @@ def main() -> None:
     sys.path.insert(0, str(REPO))
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(REPO / "app.py"), "--server.port", str(args.port),
-                "--server.address", args.address]
+    sys.argv = [
+        "streamlit",
+        "run",
+        str(REPO / "app.py"),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+    ]
     cli.main()
 
 

@@ -30,23 +30,34 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
-WIDGET_TYPES = {"radio", "selectbox", "multiselect", "slider", "checkbox", "number_input", "text_input",
-                "button_group", "segmented_control", "toggle", "select_slider"}
+WIDGET_TYPES = {
+    "radio",
+    "selectbox",
+    "multiselect",
+    "slider",
+    "checkbox",
+    "number_input",
+    "text_input",
+    "button_group",
+    "segmented_control",
+    "toggle",
+    "select_slider",
+}
 
 
 @dataclass
 class Run:
     """What one script run sent back."""
 
-    seconds: float = 0.0           # rerun_script sent -> script_finished received
+    seconds: float = 0.0  # rerun_script sent -> script_finished received
     first_chart_seconds: float | None = None  # rerun_script sent -> first plotly_chart delta
-    bytes: int = 0                 # total ForwardMsg bytes (uncompressed protobuf)
+    bytes: int = 0  # total ForwardMsg bytes (uncompressed protobuf)
     messages: int = 0
-    status: int | None = None      # ForwardMsg.ScriptFinishedStatus
-    exceptions: list[str] = field(default_factory=list)   # st.exception elements (tracebacks would show here)
-    alerts: list[str] = field(default_factory=list)       # st.info / st.warning / st.error bodies
+    status: int | None = None  # ForwardMsg.ScriptFinishedStatus
+    exceptions: list[str] = field(default_factory=list)  # st.exception elements (tracebacks would show here)
+    alerts: list[str] = field(default_factory=list)  # st.info / st.warning / st.error bodies
     markdown: list[str] = field(default_factory=list)
-    charts: list[bytes] = field(default_factory=list)     # plotly_chart spec JSON (raw)
+    charts: list[bytes] = field(default_factory=list)  # plotly_chart spec JSON (raw)
     chart_bytes: list[int] = field(default_factory=list)  # size of each ForwardMsg carrying a plotly chart
     page_not_found: bool = False
 
@@ -58,24 +69,33 @@ class Run:
 class Session:
     """One browser-like session: a websocket, the current page, query string and widget values."""
 
-    def __init__(self, base: str, page: str = "", query: str = "", origin: bool = False, timeout: float = 60.0,
-                 compression: bool = True, cookie: str | None = None, local_address: str | None = None):
+    def __init__(
+        self,
+        base: str,
+        page: str = "",
+        query: str = "",
+        origin: bool = False,
+        timeout: float = 60.0,
+        compression: bool = True,
+        cookie: str | None = None,
+        local_address: str | None = None,
+    ):
         self.url = base.rstrip("/").replace("http://", "ws://") + "/_stcore/stream"
-        self.page_name = page            # url_path of the st.Page ("" = default page)
+        self.page_name = page  # url_path of the st.Page ("" = default page)
         self.page_script_hash = ""
         self.query_string = query
         self.timeout = timeout
-        self.widgets: dict[str, dict] = {}   # key or label -> {"id", "type", "options", "label"}
+        self.widgets: dict[str, dict] = {}  # key or label -> {"id", "type", "options", "label"}
         self._values: dict[str, object] = {}  # widget id -> value set by this client (persisted like the browser)
         self._origin = origin
         self._compression = compression
-        self._cookie = cookie                 # e.g. the proxy's affinity cookie, as one browser would send it
-        self._local = local_address           # e.g. 127.0.0.7: another visitor's address on loopback
+        self._cookie = cookie  # e.g. the proxy's affinity cookie, as one browser would send it
+        self._local = local_address  # e.g. 127.0.0.7: another visitor's address on loopback
         self.ws = None
-        self.new_session = None               # the last NewSession message (carries the client-side config)
-        self.pages: dict[str, str] = {}       # url_pathname -> page title, from the navigation message
+        self.new_session = None  # the last NewSession message (carries the client-side config)
+        self.pages: dict[str, str] = {}  # url_pathname -> page title, from the navigation message
 
-    async def __aenter__(self) -> "Session":
+    async def __aenter__(self) -> Session:
         await self.open()
         return self
 
@@ -87,10 +107,15 @@ class Session:
         headers = {"Origin": f"http://{host}"} if self._origin else {}
         if self._cookie:
             headers["Cookie"] = self._cookie
-        self.ws = await connect(self.url, subprotocols=["streamlit"], additional_headers=headers,
-                                max_size=None, open_timeout=self.timeout,
-                                compression="deflate" if self._compression else None,
-                                **({"local_addr": (self._local, 0)} if self._local else {}))
+        self.ws = await connect(
+            self.url,
+            subprotocols=["streamlit"],
+            additional_headers=headers,
+            max_size=None,
+            open_timeout=self.timeout,
+            compression="deflate" if self._compression else None,
+            **({"local_addr": (self._local, 0)} if self._local else {}),
+        )
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -200,8 +225,12 @@ class Session:
             run.chart_bytes.append(size)
         elif kind in WIDGET_TYPES:
             proto = getattr(element, kind)
-            info = {"id": proto.id, "type": kind, "label": getattr(proto, "label", ""),
-                    "options": list(getattr(proto, "options", []))}
+            info = {
+                "id": proto.id,
+                "type": kind,
+                "label": getattr(proto, "label", ""),
+                "options": list(getattr(proto, "options", [])),
+            }
             self.widgets[proto.id] = info
             if getattr(proto, "label", ""):
                 self.widgets[proto.label] = info

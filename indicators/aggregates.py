@@ -23,9 +23,11 @@ from indicators.memo import per_database
 
 UK, UK_EX_LONDON, UK_WHOLE = "UKX", "UK_EX_LONDON", "K02000001"
 CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"
-COLUMNS = ("area_code, area_name, level, measure_id, period, year, value, numerator, denominator, method, published_as, "
-           "member_level, members_expected, members_present, councils_expected, councils_present, coverage_complete, "
-           "missing_members, coverage_note, source_id")
+COLUMNS = (
+    "area_code, area_name, level, measure_id, period, year, value, numerator, denominator, method, published_as, "
+    "member_level, members_expected, members_present, councils_expected, councils_present, coverage_complete, "
+    "missing_members, coverage_note, source_id"
+)
 
 
 def neighbours_code(lad_code: str) -> str:
@@ -33,8 +35,19 @@ def neighbours_code(lad_code: str) -> str:
     return NEIGHBOURS_PREFIX + lad_code
 
 
-CATEGORIES = ["area_code", "area_name", "level", "method", "published_as", "member_level", "missing_members",
-              "coverage_note", "source_id", "period", "measure_id"]
+CATEGORIES = [
+    "area_code",
+    "area_name",
+    "level",
+    "method",
+    "published_as",
+    "member_level",
+    "missing_members",
+    "coverage_note",
+    "source_id",
+    "period",
+    "measure_id",
+]
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,9 @@ class MeasureTable:
 def table(measure_id: str) -> MeasureTable:
     """One measure's rows (read once per process, ~1 MB a measure; shared: don't mutate)."""
     measure(measure_id)  # unknown ids fail here, naming the valid ones
-    frame = query(f"SELECT {COLUMNS} FROM aggregates WHERE measure_id = ? ORDER BY area_code, year, period", [measure_id])
+    frame = query(
+        f"SELECT {COLUMNS} FROM aggregates WHERE measure_id = ? ORDER BY area_code, year, period", [measure_id]
+    )
     frame = frame.astype({column: "category" for column in CATEGORIES})
     columns, labels = {}, {}
     for name in frame.columns:
@@ -97,8 +112,10 @@ def row(measure_id: str, area_code: str, period: str | int | None = None) -> dic
     chosen = found[-1] if period is None else str(period)
     if chosen not in found:
         name = found_table.record(start)["area_name"]
-        raise ValueError(f"no {measure(measure_id).name} figure for {name} ({area_code}) in {period}; "
-                         f"periods available: {_span(found)}")
+        raise ValueError(
+            f"no {measure(measure_id).name} figure for {name} ({area_code}) in {period}; "
+            f"periods available: {_span(found)}"
+        )
     return found_table.record(start + found.index(chosen))
 
 
@@ -135,7 +152,9 @@ def level_periods(measure_id: str, level: str) -> list[str]:
 @per_database
 def members(area_code: str) -> list[str]:
     """The direct members of an aggregate (councils; regions; city regions), empty for a council (shared: don't mutate)."""
-    return query("SELECT member_code FROM mart_members WHERE area_code = ? ORDER BY member_code", [area_code])["member_code"].tolist()
+    return query("SELECT member_code FROM mart_members WHERE area_code = ? ORDER BY member_code", [area_code])[
+        "member_code"
+    ].tolist()
 
 
 def method_text(found: dict) -> str:
@@ -146,8 +165,10 @@ def method_text(found: dict) -> str:
             return f"as published for {found['published_as']} (made of the same councils)"
         return "as published"
     if found["method"] == "median":
-        return (found["coverage_note"] or f"median of {found['members_present']} of {found['members_expected']} "
-                "councils' published figures") + " (no aggregate figure is published)"
+        return (
+            found["coverage_note"]
+            or f"median of {found['members_present']} of {found['members_expected']} councils' published figures"
+        ) + " (no aggregate figure is published)"
     noun = {"lad": "councils", "itl1": "regions", "city_region": "city regions"}.get(found["member_level"], "councils")
     if found["level"] == "lad":
         return "computed from the council's own published totals"

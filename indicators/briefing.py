@@ -23,16 +23,21 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from indicators import case_studies as case_study_list
 from indicators import aggregates, db, figures, formatting, geography, productivity
+from indicators import case_studies as case_study_list
 from indicators.db import query
 from indicators.paths import WAREHOUSE_HOME
 from indicators.provenance import releases_for
 
 SECTIONS = ("headline", "productivity", "scorecard", "sectors", "tax_spend", "peers", "claims", "case_studies")
 SECTION_TITLES = {
-    "headline": "Headline gaps", "productivity": "Productivity", "scorecard": "Whole-place scorecard",
-    "sectors": "Sector mix", "tax_spend": "Tax and spend", "peers": "European peers", "claims": "Claims check",
+    "headline": "Headline gaps",
+    "productivity": "Productivity",
+    "scorecard": "Whole-place scorecard",
+    "sectors": "Sector mix",
+    "tax_spend": "Tax and spend",
+    "peers": "European peers",
+    "claims": "Claims check",
     "case_studies": "Case studies",
 }
 SCORECARD_ROWS = 12
@@ -66,16 +71,29 @@ class Chart:
         for index, (name, values) in enumerate(self.series):
             labels = [self.label_format.format(v) for v in values]
             if self.kind == "line":
-                fig.add_scatter(x=self.categories, y=values, name=name, mode="lines+markers",
-                                line={"color": figures.PALETTE[index], "dash": "dash" if index else "solid"})
+                fig.add_scatter(
+                    x=self.categories,
+                    y=values,
+                    name=name,
+                    mode="lines+markers",
+                    line={"color": figures.PALETTE[index], "dash": "dash" if index else "solid"},
+                )
             elif self.kind == "bar":
-                fig.add_bar(y=self.categories, x=values, name=name, orientation="h", text=labels,
-                            marker_color=figures.PALETTE[index])
+                fig.add_bar(
+                    y=self.categories,
+                    x=values,
+                    name=name,
+                    orientation="h",
+                    text=labels,
+                    marker_color=figures.PALETTE[index],
+                )
             else:
                 fig.add_bar(x=self.categories, y=values, name=name, text=labels, marker_color=figures.PALETTE[index])
         axes = ("yaxis", "xaxis") if self.kind == "bar" else ("xaxis", "yaxis")
-        fig.update_layout(**{axes[0]: {"title": {"text": self.category_title}},
-                             axes[1]: {"title": {"text": self.value_title}}}, barmode="group")
+        fig.update_layout(
+            **{axes[0]: {"title": {"text": self.category_title}}, axes[1]: {"title": {"text": self.value_title}}},
+            barmode="group",
+        )
         return fig
 
 
@@ -157,7 +175,10 @@ def derivation_notes(result) -> list[str]:
     """'<area>: derived from N of M councils' for each figure of a result not published as such ([] if all were)."""
     found = result if isinstance(result, dict) else result.to_dict()
     notes = []
-    for name, how in ((found.get("area_name"), found.get("method")), (found.get("benchmark_name"), found.get("benchmark_method"))):
+    for name, how in (
+        (found.get("area_name"), found.get("method")),
+        (found.get("benchmark_name"), found.get("benchmark_method")),
+    ):
         if how and how != "as published":
             notes.append(f"{name}: {how}")
     return notes
@@ -165,8 +186,11 @@ def derivation_notes(result) -> list[str]:
 
 def source_releases(source_ids: list[str]) -> list[dict]:
     """Provenance rows (publisher, title, release, release_date, vintage) for source ids."""
-    frame = query("SELECT publisher, title, release, release_date, vintage FROM sources "
-                  "WHERE list_contains(?, source_id) ORDER BY source_id", [list(source_ids)])
+    frame = query(
+        "SELECT publisher, title, release, release_date, vintage FROM sources "
+        "WHERE list_contains(?, source_id) ORDER BY source_id",
+        [list(source_ids)],
+    )
     return frame.to_dict("records")
 
 
@@ -204,11 +228,15 @@ def definition_notes(d: dict, year: int, result=None) -> str:
     bench_name = productivity.benchmark_area(d["benchmark"], d["geography"], d.get("area"))[1]
     how = ""
     if result is not None:
-        how = (f" {result.area_name}'s figure: {result.method}; {result.benchmark_name}'s: {result.benchmark_method}."
-               + (f" Coverage: {result.coverage_note}." if result.coverage_note else ""))
-    return (f"Definition: {chosen.label} ({chosen.unit}) = {chosen.formula}. Geography: "
-            f"{geography.GEOGRAPHIES[d['geography']]}. Benchmark: {bench_name}. Year: {year}.{how} Gap % = (value ÷ "
-            f"benchmark − 1) × 100; £ gap a year = (benchmark − value) × the area's {chosen.denominator_label}.")
+        how = (
+            f" {result.area_name}'s figure: {result.method}; {result.benchmark_name}'s: {result.benchmark_method}."
+            + (f" Coverage: {result.coverage_note}." if result.coverage_note else "")
+        )
+    return (
+        f"Definition: {chosen.label} ({chosen.unit}) = {chosen.formula}. Geography: "
+        f"{geography.GEOGRAPHIES[d['geography']]}. Benchmark: {bench_name}. Year: {year}.{how} Gap % = (value ÷ "
+        f"benchmark − 1) × 100; £ gap a year = (benchmark − value) × the area's {chosen.denominator_label}."
+    )
 
 
 def case_studies(area_code: str) -> list[dict]:
@@ -248,16 +276,19 @@ def fiscal_rows() -> list[dict]:
 def _title_slide(area_code: str, name: str, d: dict, year: int, map_png: bytes | None, sections) -> Slide:
     lads = aggregates.members(area_code) or [area_code]
     return Slide(
-        section="title", title=f"Briefing: {name} ({area_code})",
+        section="title",
+        title=f"Briefing: {name} ({area_code})",
         headline=f"{name}: productivity, tax and spend, European peers and the Core Cities' claims, on one stated "
         f"definition: {definition_label(d, year)}.",
         footer=footer_for(releases_for(list(productivity.BASES[d["basis"]].indicator_ids))),
         notes="Every number in this pack is computed from official releases by the Core Cities indicators project; "
         "each slide's footer names the release and vintage. " + definition_notes(d, year),
         image=map_png,
-        bullets=[f"Area: {name} ({area_code}); {len(lads)} local authorit{'y' if len(lads) == 1 else 'ies'}",
-                 f"Definition: {definition_label(d, year)}",
-                 "Sections: " + ", ".join(SECTION_TITLES[s] for s in sections)],
+        bullets=[
+            f"Area: {name} ({area_code}); {len(lads)} local authorit{'y' if len(lads) == 1 else 'ies'}",
+            f"Definition: {definition_label(d, year)}",
+            "Sections: " + ", ".join(SECTION_TITLES[s] for s in sections),
+        ],
     )
 
 
@@ -268,19 +299,45 @@ def _headline(area_code: str, d: dict) -> list[Slide]:
         rows.append((chosen, result))
         releases += result.provenance["releases"]
     main = next(r for c, r in rows if c.key == d["basis"])
-    chart = Chart("column", [f"{c.label} ({r.year})" for c, r in rows], [(f"Gap vs {main.benchmark_name}, %",
-                  [r.gap_pct for _, r in rows])], value_title="% above (+) or below (−) the benchmark",
-                  number_format='+0.0;-0.0;0.0', label_format="{:+.1f}%")
-    headline = (f"{main.area_name} is {_pct(main.gap_pct)} {main.benchmark_name} on {productivity.BASES[d['basis']].label} "
-                f"({main.year})" + (f": a gap of {_bn(main.gap_gbp)} a year." if main.gap_gbp > 0 else
-                                    f", worth {_bn(-main.gap_gbp)} a year more than at the benchmark's level."))
-    bullets = [f"{c.label}, {r.year}: {_gbp(r.value, c.key)} vs {_gbp(r.benchmark_value, c.key)} "
-               f"{c.unit.removeprefix('£ ')} ({r.gap_pct:+.1f}%)" for c, r in rows]
-    notes = ("The same area and benchmark on three bases. " + definition_notes(d, main.year, main) +
-             " Per head counts residents, so commuting into the city raises it; per hour worked is ONS's headline "
-             "productivity measure. Bases may have different latest years.")
-    return [Slide("headline", "Headline gaps on three definitions", headline,
-                  footer_for(releases, *(r for _, r in rows)), notes, chart=chart, bullets=bullets)]
+    chart = Chart(
+        "column",
+        [f"{c.label} ({r.year})" for c, r in rows],
+        [(f"Gap vs {main.benchmark_name}, %", [r.gap_pct for _, r in rows])],
+        value_title="% above (+) or below (−) the benchmark",
+        number_format="+0.0;-0.0;0.0",
+        label_format="{:+.1f}%",
+    )
+    headline = (
+        f"{main.area_name} is {_pct(main.gap_pct)} {main.benchmark_name} on {productivity.BASES[d['basis']].label} "
+        f"({main.year})"
+        + (
+            f": a gap of {_bn(main.gap_gbp)} a year."
+            if main.gap_gbp > 0
+            else f", worth {_bn(-main.gap_gbp)} a year more than at the benchmark's level."
+        )
+    )
+    bullets = [
+        f"{c.label}, {r.year}: {_gbp(r.value, c.key)} vs {_gbp(r.benchmark_value, c.key)} "
+        f"{c.unit.removeprefix('£ ')} ({r.gap_pct:+.1f}%)"
+        for c, r in rows
+    ]
+    notes = (
+        "The same area and benchmark on three bases. "
+        + definition_notes(d, main.year, main)
+        + " Per head counts residents, so commuting into the city raises it; per hour worked is ONS's headline "
+        "productivity measure. Bases may have different latest years."
+    )
+    return [
+        Slide(
+            "headline",
+            "Headline gaps on three definitions",
+            headline,
+            footer_for(releases, *(r for _, r in rows)),
+            notes,
+            chart=chart,
+            bullets=bullets,
+        )
+    ]
 
 
 def _productivity(area_code: str, d: dict) -> list[Slide]:
@@ -291,48 +348,78 @@ def _productivity(area_code: str, d: dict) -> list[Slide]:
     series = productivity.gap_series(area_code, d["basis"], d["geography"], d["benchmark"])
     first, last = series.iloc[0], series.iloc[-1]
     change = last["gap_pct"] - first["gap_pct"]
-    slides = [Slide(
-        "productivity", f"{chosen.label}: {result.area_name} and {result.benchmark_name}, {int(first['year'])}–{int(last['year'])}",
-        f"{result.area_name} was {_pct(last['gap_pct'])} {result.benchmark_name} in {int(last['year'])}, "
-        f"{'up' if change >= 0 else 'down'} {abs(change):.1f} percentage points on {int(first['year'])} "
-        f"({first['gap_pct']:+.1f}%).",
-        footer, definition_notes(d, year, result) + " Each year is computed within the same release (no mixing of vintages).",
-        chart=Chart("line", [str(int(y)) for y in series["year"]],
-                    [(result.area_name, series["value"].tolist()), (result.benchmark_name, series["benchmark_value"].tolist())],
-                    value_title=chosen.unit, category_title="Year", number_format="#,##0.00", label_format="{:,.2f}"),
-    )]
+    slides = [
+        Slide(
+            "productivity",
+            f"{chosen.label}: {result.area_name} and {result.benchmark_name}, {int(first['year'])}–{int(last['year'])}",
+            f"{result.area_name} was {_pct(last['gap_pct'])} {result.benchmark_name} in {int(last['year'])}, "
+            f"{'up' if change >= 0 else 'down'} {abs(change):.1f} percentage points on {int(first['year'])} "
+            f"({first['gap_pct']:+.1f}%).",
+            footer,
+            definition_notes(d, year, result)
+            + " Each year is computed within the same release (no mixing of vintages).",
+            chart=Chart(
+                "line",
+                [str(int(y)) for y in series["year"]],
+                [
+                    (result.area_name, series["value"].tolist()),
+                    (result.benchmark_name, series["benchmark_value"].tolist()),
+                ],
+                value_title=chosen.unit,
+                category_title="Year",
+                number_format="#,##0.00",
+                label_format="{:,.2f}",
+            ),
+        )
+    ]
     dec = productivity.decomposition(area_code, d["geography"], d["benchmark"], _year_for("hour", d["year"]))
     factors = dec[dec["component"] != "GVA per head (total)"]
     biggest = factors.loc[factors["log_points"].abs().idxmax()]
     total = dec[dec["component"] == "GVA per head (total)"].iloc[0]
     dec_year = _year_for("hour", d["year"])
-    slides.append(Slide(
-        "productivity", f"Why GVA per head differs: productivity, hours and jobs ({dec_year})",
-        f"{result.area_name}'s GVA per head is {total['log_points']:+.1f} log points against {result.benchmark_name}; "
-        f"the largest part is {biggest['component'].lower()} ({biggest['log_points']:+.1f} points).",
-        footer_for(releases_for(["gva_per_hour", "hours_worked", "filled_jobs", "population"])),
-        "GVA per head = GVA per hour worked × hours per filled job × filled jobs per resident. Each factor is compared "
-        "with the benchmark in log points (100 × ln(area ÷ benchmark)), so the three factors add up exactly to the total. "
-        "Jobs per resident above the benchmark usually means commuting into the area. "
-        f"Geography: {geography.GEOGRAPHIES[d['geography']]}; benchmark {result.benchmark_name}; year {dec_year}.",
-        chart=Chart("bar", dec["component"].tolist(), [("Log points vs benchmark", dec["log_points"].tolist())],
-                    value_title="log points (100 × ln(area ÷ benchmark))", number_format="+0.0;-0.0;0.0",
-                    label_format="{:+.1f}"),
-    ))
+    slides.append(
+        Slide(
+            "productivity",
+            f"Why GVA per head differs: productivity, hours and jobs ({dec_year})",
+            f"{result.area_name}'s GVA per head is {total['log_points']:+.1f} log points against {result.benchmark_name}; "
+            f"the largest part is {biggest['component'].lower()} ({biggest['log_points']:+.1f} points).",
+            footer_for(releases_for(["gva_per_hour", "hours_worked", "filled_jobs", "population"])),
+            "GVA per head = GVA per hour worked × hours per filled job × filled jobs per resident. Each factor is compared "
+            "with the benchmark in log points (100 × ln(area ÷ benchmark)), so the three factors add up exactly to the total. "
+            "Jobs per resident above the benchmark usually means commuting into the area. "
+            f"Geography: {geography.GEOGRAPHIES[d['geography']]}; benchmark {result.benchmark_name}; year {dec_year}.",
+            chart=Chart(
+                "bar",
+                dec["component"].tolist(),
+                [("Log points vs benchmark", dec["log_points"].tolist())],
+                value_title="log points (100 × ln(area ÷ benchmark))",
+                number_format="+0.0;-0.0;0.0",
+                label_format="{:+.1f}",
+            ),
+        )
+    )
     if d["benchmark"] == "neighbours":  # each city has its own neighbours: the ten together have none
         return slides
     cc = productivity.core_cities_gap(d["basis"], d["geography"], d["benchmark"], year)
-    slides.append(Slide(
-        "productivity", f"The ten Core Cities on {chosen.label} ({cc['year']})",
-        f"Together the Core Cities are {_pct(cc['gap_pct'])} {cc['benchmark_name']}: a net gap of {_bn(cc['gap_gbp'])} a "
-        f"year, or {_bn(cc['sum_of_shortfalls_gbp'])} counting only the cities below it.",
-        footer_for(cc["provenance"]["releases"], {"area_name": "Core Cities", **cc}),
-        f"Net gap: {cc['net_gap_gbp_note']}. Sum of shortfalls: "
-        f"{cc['sum_of_shortfalls_note']}. " + definition_notes(d, cc["year"]),
-        chart=Chart("bar", [c["city"] for c in cc["cities"]], [(f"Gap vs {cc['benchmark_name']}, %",
-                    [c["gap_pct"] for c in cc["cities"]])], value_title="% above (+) or below (−) the benchmark",
-                    number_format="+0.0;-0.0;0.0", label_format="{:+.1f}%"),
-    ))
+    slides.append(
+        Slide(
+            "productivity",
+            f"The ten Core Cities on {chosen.label} ({cc['year']})",
+            f"Together the Core Cities are {_pct(cc['gap_pct'])} {cc['benchmark_name']}: a net gap of {_bn(cc['gap_gbp'])} a "
+            f"year, or {_bn(cc['sum_of_shortfalls_gbp'])} counting only the cities below it.",
+            footer_for(cc["provenance"]["releases"], {"area_name": "Core Cities", **cc}),
+            f"Net gap: {cc['net_gap_gbp_note']}. Sum of shortfalls: "
+            f"{cc['sum_of_shortfalls_note']}. " + definition_notes(d, cc["year"]),
+            chart=Chart(
+                "bar",
+                [c["city"] for c in cc["cities"]],
+                [(f"Gap vs {cc['benchmark_name']}, %", [c["gap_pct"] for c in cc["cities"]])],
+                value_title="% above (+) or below (−) the benchmark",
+                number_format="+0.0;-0.0;0.0",
+                label_format="{:+.1f}%",
+            ),
+        )
+    )
     return slides
 
 
@@ -347,34 +434,59 @@ def _tax_spend(area_code: str, d: dict) -> list[Slide]:
     method = fiscal.method()
     footer = footer_for(releases_for(["rev_total", "exp_total", "population"]))
     balance = row["net_balance_gbp_bn"]
-    slides = [Slide(
-        "tax_spend", f"Tax raised and public spending in {row['area_name']}, {row['year']} (estimate)",
-        f"Estimate: public spending in {row['area_name']} " + (f"exceeded taxes raised there by £{balance:,.2f}bn"
-        if balance >= 0 else f"fell short of taxes raised there by £{-balance:,.2f}bn") + f" in {row['year']} "
-        f"(£{abs(row['net_balance_per_head_gbp']):,.0f} per resident).",
-        footer, f"{method['summary']} {method['sign_convention']} {method['population']} Keys used: "
-        + "; ".join(f"{fiscal.GROUP_LABELS[g]}: {fiscal.KEY_LABELS[k]}" for g, k in row["key_options"].items())
-        + f". {fiscal.spending_note(row['key_options'])} {method['north_sea']} {method['caveats']}",
-        chart=Chart("column", ["Revenue (taxes raised)", "Expenditure", "Net balance (spending − revenue)"],
-                    [(f"{row['area_name']}, £bn", [row["revenue_gbp_bn"], row["expenditure_gbp_bn"], balance])],
-                    value_title="£ billion a year (estimate)", number_format="#,##0.00", label_format="£{:,.2f}bn"),
-        bullets=[f"Revenue: £{row['revenue_per_head_gbp']:,.0f} per resident",
-                 f"Expenditure: £{row['expenditure_per_head_gbp']:,.0f} per resident",
-                 "ESTIMATE: shared out from official ITL1 regional figures"]
-        + ([f"Rests on {row['coverage']}"] if row.get("coverage") else []),
-    )]
+    slides = [
+        Slide(
+            "tax_spend",
+            f"Tax raised and public spending in {row['area_name']}, {row['year']} (estimate)",
+            f"Estimate: public spending in {row['area_name']} "
+            + (
+                f"exceeded taxes raised there by £{balance:,.2f}bn"
+                if balance >= 0
+                else f"fell short of taxes raised there by £{-balance:,.2f}bn"
+            )
+            + f" in {row['year']} "
+            f"(£{abs(row['net_balance_per_head_gbp']):,.0f} per resident).",
+            footer,
+            f"{method['summary']} {method['sign_convention']} {method['population']} Keys used: "
+            + "; ".join(f"{fiscal.GROUP_LABELS[g]}: {fiscal.KEY_LABELS[k]}" for g, k in row["key_options"].items())
+            + f". {fiscal.spending_note(row['key_options'])} {method['north_sea']} {method['caveats']}",
+            chart=Chart(
+                "column",
+                ["Revenue (taxes raised)", "Expenditure", "Net balance (spending − revenue)"],
+                [(f"{row['area_name']}, £bn", [row["revenue_gbp_bn"], row["expenditure_gbp_bn"], balance])],
+                value_title="£ billion a year (estimate)",
+                number_format="#,##0.00",
+                label_format="£{:,.2f}bn",
+            ),
+            bullets=[
+                f"Revenue: £{row['revenue_per_head_gbp']:,.0f} per resident",
+                f"Expenditure: £{row['expenditure_per_head_gbp']:,.0f} per resident",
+                "ESTIMATE: shared out from official ITL1 regional figures",
+            ]
+            + ([f"Rests on {row['coverage']}"] if row.get("coverage") else []),
+        )
+    ]
     place = fiscal.total_place(code)
     functions = place["functions"]
     top = max(functions, key=lambda f: f["value_gbp_m"])
-    slides.append(Slide(
-        "tax_spend", f"Identifiable public spending in {place['area_name']} by function, {place['cra_year']} (estimate)",
-        f"Estimate: £{place['identifiable_total_gbp_bn']:,.1f}bn of identifiable public spending in {place['area_name']} "
-        f"in {place['cra_year']}, the largest part on {re.sub(r'^[0-9.]+ ', '', top['cofog_function']).lower()}.",
-        footer_for(releases_for(["rev_total", "exp_total"]) + source_releases(_cra_sources())),
-        method["total_place"] + f" Edition: {place['edition']}. " + method["caveats"],
-        chart=Chart("bar", [f["cofog_function"] for f in functions], [("£m", [f["value_gbp_m"] for f in functions])],
-                    value_title="£ million (estimate)", number_format="#,##0", label_format="£{:,.0f}m"),
-    ))
+    slides.append(
+        Slide(
+            "tax_spend",
+            f"Identifiable public spending in {place['area_name']} by function, {place['cra_year']} (estimate)",
+            f"Estimate: £{place['identifiable_total_gbp_bn']:,.1f}bn of identifiable public spending in {place['area_name']} "
+            f"in {place['cra_year']}, the largest part on {re.sub(r'^[0-9.]+ ', '', top['cofog_function']).lower()}.",
+            footer_for(releases_for(["rev_total", "exp_total"]) + source_releases(_cra_sources())),
+            method["total_place"] + f" Edition: {place['edition']}. " + method["caveats"],
+            chart=Chart(
+                "bar",
+                [f["cofog_function"] for f in functions],
+                [("£m", [f["value_gbp_m"] for f in functions])],
+                value_title="£ million (estimate)",
+                number_format="#,##0",
+                label_format="£{:,.0f}m",
+            ),
+        )
+    )
     return slides
 
 
@@ -390,30 +502,44 @@ def _peers(area_code: str, d: dict) -> list[Slide]:
     home = float(peers["core_cities_gdp_per_head_gbp"].iloc[0])
     top = peers.loc[peers["premium_pct"].idxmax()]
     regions = international.city_regions_gdp_per_head().set_index("area_code")
-    bullets = [f"Core Cities city regions combined: £{home:,.0f} GDP per resident ({international.PEER_YEAR})",
-               f"Exchange rate: ECB {rate['year']} annual average, £1 = €{rate['eur_per_gbp']:.4f} "
-               f"(mean of {rate['days']} daily reference rates)"]
+    bullets = [
+        f"Core Cities city regions combined: £{home:,.0f} GDP per resident ({international.PEER_YEAR})",
+        f"Exchange rate: ECB {rate['year']} annual average, £1 = €{rate['eur_per_gbp']:.4f} "
+        f"(mean of {rate['days']} daily reference rates)",
+    ]
     try:
         own = regions.loc[geography.city_region_of(area_code)]
         bullets.append(f"{own['area_name']}: £{own['gdp_per_head_gbp']:,.0f} GDP per resident")
     except (ValueError, KeyError):
         pass
-    bullets += [f"{r['metro_name']}: €{r['gdp_per_head_eur']:,.0f} per resident = £{r['gdp_per_head_gbp']:,.0f}, "
-                f"{_pct(r['premium_pct'])} the Core Cities (break-even €{r['break_even_eur_per_gbp']:.2f} per £)"
-                for _, r in peers.iterrows()]
-    return [Slide(
-        "peers", f"European peers: GDP per resident, {international.PEER_YEAR}",
-        f"At the ECB's {rate['year']} average rate (£1 = €{rate['eur_per_gbp']:.4f}), {top['metro_name']}'s GDP per "
-        f"resident is {_pct(top['premium_pct'])} the Core Cities' city regions combined. GDP per resident, not "
-        "productivity.",
-        footer_for(international.provenance()["releases"]),
-        international.provenance()["formula"] + ". The chart is the sensitivity: the € per £ at which each peer would "
-        "equal the Core Cities; at any weaker pound the peer is further ahead. " + international.LIMITS,
-        chart=Chart("column", peers["metro_name"].tolist(), [("Break-even € per £", peers["break_even_eur_per_gbp"].tolist())],
-                    value_title=f"€ per £ at which the peer equals the Core Cities (ECB {rate['year']}: "
-                    f"€{rate['eur_per_gbp']:.2f})", number_format="0.00", label_format="€{:.2f}"),
-        bullets=bullets,
-    )]
+    bullets += [
+        f"{r['metro_name']}: €{r['gdp_per_head_eur']:,.0f} per resident = £{r['gdp_per_head_gbp']:,.0f}, "
+        f"{_pct(r['premium_pct'])} the Core Cities (break-even €{r['break_even_eur_per_gbp']:.2f} per £)"
+        for _, r in peers.iterrows()
+    ]
+    return [
+        Slide(
+            "peers",
+            f"European peers: GDP per resident, {international.PEER_YEAR}",
+            f"At the ECB's {rate['year']} average rate (£1 = €{rate['eur_per_gbp']:.4f}), {top['metro_name']}'s GDP per "
+            f"resident is {_pct(top['premium_pct'])} the Core Cities' city regions combined. GDP per resident, not "
+            "productivity.",
+            footer_for(international.provenance()["releases"]),
+            international.provenance()["formula"]
+            + ". The chart is the sensitivity: the € per £ at which each peer would "
+            "equal the Core Cities; at any weaker pound the peer is further ahead. " + international.LIMITS,
+            chart=Chart(
+                "column",
+                peers["metro_name"].tolist(),
+                [("Break-even € per £", peers["break_even_eur_per_gbp"].tolist())],
+                value_title=f"€ per £ at which the peer equals the Core Cities (ECB {rate['year']}: "
+                f"€{rate['eur_per_gbp']:.2f})",
+                number_format="0.00",
+                label_format="€{:.2f}",
+            ),
+            bullets=bullets,
+        )
+    ]
 
 
 def _claims(area_code: str, d: dict) -> list[Slide]:
@@ -422,25 +548,47 @@ def _claims(area_code: str, d: dict) -> list[Slide]:
     results = claims_rows()
     count = lambda *codes: sum(1 for r in results if r["verdict_code"] in codes)
     held, missed = count("holds"), count("not_reproduced")
-    later, untestable = count("holds_other_period", "not_reproduced_other_period"), count("untestable", "not_recomputable")
+    later, untestable = (
+        count("holds_other_period", "not_reproduced_other_period"),
+        count("untestable", "not_recomputable"),
+    )
     header = ["Claim", "Claimed", "Primary definition, period described", "Verdict"]
-    table = [[r["claim"], f"{r['claimed']:g} {r['unit']}",
-              "—" if r["recomputed"] is None else f"{r['recomputed']:,.2f}", r["verdict"]] for r in results]
-    sources = source_releases(sorted({s for s in query("SELECT DISTINCT source_id FROM claims")["source_id"]}
-                                     | {r["fx"]["source_id"] for r in results if r["fx"]}))
+    table = [
+        [
+            r["claim"],
+            f"{r['claimed']:g} {r['unit']}",
+            "—" if r["recomputed"] is None else f"{r['recomputed']:,.2f}",
+            r["verdict"],
+        ]
+        for r in results
+    ]
+    sources = source_releases(
+        sorted(
+            {s for s in query("SELECT DISTINCT source_id FROM claims")["source_id"]}
+            | {r["fx"]["source_id"] for r in results if r["fx"]}
+        )
+    )
     footer = footer_for(sources + releases_for(["gva_current", "population", "gva_per_hour", "hours_worked"]))
-    headline = (f"Of {len(results)} published claims, tested on the periods they describe: {held} hold within "
-                f"±{TOLERANCE_PCT:g}% on their primary definition, {missed} {'is' if missed == 1 else 'are'} not "
-                f"reproduced, {later} can only be tested on later data and {untestable} cannot be tested with the "
-                "official data held here.")
+    headline = (
+        f"Of {len(results)} published claims, tested on the periods they describe: {held} hold within "
+        f"±{TOLERANCE_PCT:g}% on their primary definition, {missed} {'is' if missed == 1 else 'are'} not "
+        f"reproduced, {later} can only be tested on later data and {untestable} cannot be tested with the "
+        "official data held here."
+    )
     notes = method()["method"] + " The third column is the primary definition's value, in the claim's unit."
     slides = []
     for start in range(0, len(table), CLAIM_ROWS_PER_SLIDE):
         part = start // CLAIM_ROWS_PER_SLIDE + 1
-        slides.append(Slide(
-            "claims", f"Claims check ({part} of {-(-len(table) // CLAIM_ROWS_PER_SLIDE)})", headline, footer, notes,
-            table=[header] + table[start:start + CLAIM_ROWS_PER_SLIDE],
-        ))
+        slides.append(
+            Slide(
+                "claims",
+                f"Claims check ({part} of {-(-len(table) // CLAIM_ROWS_PER_SLIDE)})",
+                headline,
+                footer,
+                notes,
+                table=[header] + table[start : start + CLAIM_ROWS_PER_SLIDE],
+            )
+        )
     return slides
 
 
@@ -448,17 +596,27 @@ def _case_studies(area_code: str, d: dict) -> list[Slide]:
     cases = case_studies(area_code)
     name = geography.area_names().get(area_code, area_code)
     if not cases:
-        return [_note("case_studies", f"No Whole Place Leadership case studies for {name}: they cover the ten Core Cities only.")]
+        return [
+            _note(
+                "case_studies",
+                f"No Whole Place Leadership case studies for {name}: they cover the ten Core Cities only.",
+            )
+        ]
     table = [["Project", "Policy area", "Featured figures"]] + [
-        [c["project"], c["policy_area"], c["featured_figures"] or "—"] for c in cases]
-    return [Slide(
-        "case_studies", f"{cases[0]['city']}: Whole Place Leadership case studies",
-        f"{len(cases)} {cases[0]['city']} projects featured in Core Cities UK's Whole Place Leadership, across "
-        f"{len({c['policy_area'] for c in cases})} policy areas.",
-        footer_for(source_releases(sorted({c["source_id"] for c in cases}))),
-        "Case studies as published by Core Cities UK; featured figures are the publication's own and are not "
-        "recomputed here.", table=table,
-    )]
+        [c["project"], c["policy_area"], c["featured_figures"] or "—"] for c in cases
+    ]
+    return [
+        Slide(
+            "case_studies",
+            f"{cases[0]['city']}: Whole Place Leadership case studies",
+            f"{len(cases)} {cases[0]['city']} projects featured in Core Cities UK's Whole Place Leadership, across "
+            f"{len({c['policy_area'] for c in cases})} policy areas.",
+            footer_for(source_releases(sorted({c["source_id"] for c in cases}))),
+            "Case studies as published by Core Cities UK; featured figures are the publication's own and are not "
+            "recomputed here.",
+            table=table,
+        )
+    ]
 
 
 def _scorecard(area_code: str, d: dict) -> list[Slide]:
@@ -471,22 +629,30 @@ def _scorecard(area_code: str, d: dict) -> list[Slide]:
     counts = place.significance_counts(area_code)
     order = {"better": 0, "worse": 1, "higher": 2, "lower": 2, "similar": 3, "not tested": 4}
     shown = card.assign(order=card["significance"].map(order)).sort_values(["order", "theme"], kind="stable")
-    rows = [[r.indicator, r.period, r.value_text, f"{r.benchmark}: {r.benchmark_text}", r.verdict]
-            for r in shown.head(SCORECARD_ROWS).itertuples()]
+    rows = [
+        [r.indicator, r.period, r.value_text, f"{r.benchmark}: {r.benchmark_text}", r.verdict]
+        for r in shown.head(SCORECARD_ROWS).itertuples()
+    ]
     left_out = len(card) - len(rows)
-    return [Slide(
-        "scorecard", f"{name}: whole-place scorecard",
-        f"Of {len(card)} ONS subnational indicators published for {name}, {counts.get('better', 0)} are significantly "
-        f"better than the national figure, {counts.get('worse', 0)} significantly worse and {counts.get('similar', 0)} "
-        f"similar; {counts.get('not tested', 0)} have no confidence limits to test.",
-        footer_for(source_releases(["ons_subnational_indicators_mar2024"])),
-        "Significance as in Fingertips: significantly better or worse when the area's 95% confidence interval lies "
-        "wholly on one side of the national figure (UK, Great Britain, England and Wales or the nation, whichever "
-        "ONS publishes). Significant results first."
-        + (f" {left_out} further indicators are in the dashboard's City profile scorecard and its download."
-           if left_out else ""),
-        table=[["Indicator", "Period", name, "National figure", "Verdict"]] + rows,
-    )]
+    return [
+        Slide(
+            "scorecard",
+            f"{name}: whole-place scorecard",
+            f"Of {len(card)} ONS subnational indicators published for {name}, {counts.get('better', 0)} are significantly "
+            f"better than the national figure, {counts.get('worse', 0)} significantly worse and {counts.get('similar', 0)} "
+            f"similar; {counts.get('not tested', 0)} have no confidence limits to test.",
+            footer_for(source_releases(["ons_subnational_indicators_mar2024"])),
+            "Significance as in Fingertips: significantly better or worse when the area's 95% confidence interval lies "
+            "wholly on one side of the national figure (UK, Great Britain, England and Wales or the nation, whichever "
+            "ONS publishes). Significant results first."
+            + (
+                f" {left_out} further indicators are in the dashboard's City profile scorecard and its download."
+                if left_out
+                else ""
+            ),
+            table=[["Indicator", "Period", name, "National figure", "Verdict"]] + rows,
+        )
+    ]
 
 
 def _sectors(area_code: str, d: dict) -> list[Slide]:
@@ -498,35 +664,59 @@ def _sectors(area_code: str, d: dict) -> list[Slide]:
     mix = place.sector_mix(area_code)
     years = place.gva_years()
     top = mix.loc[mix["lq_last"].idxmax()]
-    return [Slide(
-        "sectors", f"{name}: sector mix, {years[-1]}",
-        f"{top['industry_name']} is {name}'s most over-represented industry: {formatting.percent(top['share_last'])} of "
-        f"its GVA against {formatting.percent(top['uk_share_last'])} for the UK (location quotient "
-        f"{formatting.number(top['lq_last'], 2)}).",
-        footer_for(source_releases(["ons_gva_lad_industry_apr2025"])),
-        "Shares of gross value added (current prices) by SIC 2007 section; the UK is the sum of every council "
-        f"({place.uk_coverage(years[-1])}). Location quotient = area share ÷ UK share.",
-        chart=Chart("bar", mix["industry_name"].tolist(),
-                    [(f"{name}, {years[-1]}", mix["share_last"].round(1).tolist()),
-                     (f"UK, {years[-1]}", mix["uk_share_last"].round(1).tolist())],
-                    value_title="% of GVA", number_format="0.0", label_format="{:.1f}%"),
-    )]
+    return [
+        Slide(
+            "sectors",
+            f"{name}: sector mix, {years[-1]}",
+            f"{top['industry_name']} is {name}'s most over-represented industry: {formatting.percent(top['share_last'])} of "
+            f"its GVA against {formatting.percent(top['uk_share_last'])} for the UK (location quotient "
+            f"{formatting.number(top['lq_last'], 2)}).",
+            footer_for(source_releases(["ons_gva_lad_industry_apr2025"])),
+            "Shares of gross value added (current prices) by SIC 2007 section; the UK is the sum of every council "
+            f"({place.uk_coverage(years[-1])}). Location quotient = area share ÷ UK share.",
+            chart=Chart(
+                "bar",
+                mix["industry_name"].tolist(),
+                [
+                    (f"{name}, {years[-1]}", mix["share_last"].round(1).tolist()),
+                    (f"UK, {years[-1]}", mix["uk_share_last"].round(1).tolist()),
+                ],
+                value_title="% of GVA",
+                number_format="0.0",
+                label_format="{:.1f}%",
+            ),
+        )
+    ]
 
 
 def _note(section: str, message: str) -> Slide:
-    return Slide(section, f"{SECTION_TITLES[section]}: not included", message, "Source: project calculation",
-                 f"This section was skipped when the pack was built: {message}")
+    return Slide(
+        section,
+        f"{SECTION_TITLES[section]}: not included",
+        message,
+        "Source: project calculation",
+        f"This section was skipped when the pack was built: {message}",
+    )
 
 
-BUILDERS = {"headline": _headline, "productivity": _productivity, "scorecard": _scorecard, "sectors": _sectors,
-            "tax_spend": _tax_spend, "peers": _peers, "claims": _claims, "case_studies": _case_studies}
+BUILDERS = {
+    "headline": _headline,
+    "productivity": _productivity,
+    "scorecard": _scorecard,
+    "sectors": _sectors,
+    "tax_spend": _tax_spend,
+    "peers": _peers,
+    "claims": _claims,
+    "case_studies": _case_studies,
+}
 
 
 # ------------------------------------------------------------------------------------------------ gathering
 
 
-def pack_content(area_code: str, sections=SECTIONS, definition: dict | None = None,
-                 progress: Progress | None = None) -> Pack:
+def pack_content(
+    area_code: str, sections=SECTIONS, definition: dict | None = None, progress: Progress | None = None
+) -> Pack:
     """Every slide's text, numbers and images for an area (ONS code of a council or Core City region)."""
     report = progress or (lambda fraction, message: None)
     sections = check_sections(sections)
@@ -548,13 +738,22 @@ def pack_content(area_code: str, sections=SECTIONS, definition: dict | None = No
             slides += BUILDERS[section](area_code, d)
         except Exception as exc:  # a missing or failing indicators function skips its section, never the pack
             slides.append(_note(section, f"{type(exc).__name__}: {exc}"))
-    dates = [str(r["release_date"]) for r in query("SELECT release_date FROM sources").to_dict("records") if r["release_date"]]
+    dates = [
+        str(r["release_date"])
+        for r in query("SELECT release_date FROM sources").to_dict("records")
+        if r["release_date"]
+    ]
     vintage = max((x for x in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", x)), default="2000-01-01")
     return Pack(area_code, name, d, vintage if len(vintage) == 10 else vintage + "-01", slides)
 
 
-def build_pack(area_code: str, sections=SECTIONS, fmt: str = "pptx", definition: dict | None = None,
-               progress: Progress | None = None) -> bytes:
+def build_pack(
+    area_code: str,
+    sections=SECTIONS,
+    fmt: str = "pptx",
+    definition: dict | None = None,
+    progress: Progress | None = None,
+) -> bytes:
     """A briefing pack for an area as PPTX (native editable charts) or PDF bytes.
 
     Args:
@@ -674,11 +873,15 @@ def _pptx_slide(prs, slide: Slide) -> None:
     title.text_frame.paragraphs[0].font.size = Pt(28)
     title.text_frame.paragraphs[0].font.bold = True
     shapes = page.shapes
-    _pptx_text(shapes, Inches(0.5), Inches(1.2), Inches(12.3), Inches(0.8), slide.headline, 16, colour="0B3C5D").name = "Headline"
+    _pptx_text(
+        shapes, Inches(0.5), Inches(1.2), Inches(12.3), Inches(0.8), slide.headline, 16, colour="0B3C5D"
+    ).name = "Headline"
     body_top, body_height = Inches(2.1), Inches(4.6)
     right_left = Inches(0.5)
     if slide.image is not None:
-        page.shapes.add_picture(io.BytesIO(slide.image), Inches(8.6), body_top - Inches(0.1), height=body_height + Inches(0.2))
+        page.shapes.add_picture(
+            io.BytesIO(slide.image), Inches(8.6), body_top - Inches(0.1), height=body_height + Inches(0.2)
+        )
     if slide.chart is not None:
         width = Inches(8.4) if slide.bullets else Inches(12.3)
         _pptx_chart(shapes, slide.chart, Inches(0.5), body_top, width, body_height)
@@ -687,17 +890,27 @@ def _pptx_slide(prs, slide: Slide) -> None:
         _pptx_table(shapes, slide.table, Inches(0.5), body_top, Inches(12.3), body_height)
     if slide.bullets:
         width = Inches(7.8) if slide.image is not None else Inches(12.8) - right_left
-        _pptx_text(shapes, right_left, body_top, width, body_height, [f"• {b}" for b in slide.bullets], 14).name = "Bullets"
+        _pptx_text(
+            shapes, right_left, body_top, width, body_height, [f"• {b}" for b in slide.bullets], 14
+        ).name = "Bullets"
     lines = -(-len(slide.footer) // 190)  # about 190 characters a line at 8 pt across the slide
-    _pptx_text(shapes, Inches(0.5), Inches(7.35 - 0.15 * lines), Inches(12.3), Inches(0.15 * lines), slide.footer, 8,
-               colour="555555").name = "Footer"
+    _pptx_text(
+        shapes,
+        Inches(0.5),
+        Inches(7.35 - 0.15 * lines),
+        Inches(12.3),
+        Inches(0.15 * lines),
+        slide.footer,
+        8,
+        colour="555555",
+    ).name = "Footer"
     page.notes_slide.notes_text_frame.text = slide.notes
 
 
 def _pptx_chart(shapes, chart: Chart, left, top, width, height):
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_LABEL_POSITION
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Pt
 
@@ -705,8 +918,11 @@ def _pptx_chart(shapes, chart: Chart, left, top, width, height):
     data.categories = chart.categories
     for name, values in chart.series:
         data.add_series(name, [float(v) for v in values])
-    kind = {"column": XL_CHART_TYPE.COLUMN_CLUSTERED, "bar": XL_CHART_TYPE.BAR_CLUSTERED,
-            "line": XL_CHART_TYPE.LINE_MARKERS}[chart.kind]
+    kind = {
+        "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+        "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+        "line": XL_CHART_TYPE.LINE_MARKERS,
+    }[chart.kind]
     graphic = shapes.add_chart(kind, left, top, width, height, data)
     graphic.name = "Chart"
     plot_chart = graphic.chart
@@ -803,8 +1019,14 @@ def render_pdf(pack: Pack) -> bytes:
 
     buffer = io.BytesIO()
     stamp = datetime.strptime(pack.vintage_date, "%Y-%m-%d")
-    metadata = {"Title": f"Briefing: {pack.area_name} ({pack.area_code})", "Author": AUTHOR, "Creator": AUTHOR,
-                "Producer": AUTHOR, "CreationDate": stamp, "ModDate": stamp}
+    metadata = {
+        "Title": f"Briefing: {pack.area_name} ({pack.area_code})",
+        "Author": AUTHOR,
+        "Creator": AUTHOR,
+        "Producer": AUTHOR,
+        "CreationDate": stamp,
+        "ModDate": stamp,
+    }
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer, metadata=metadata) as pdf:
         for number, slide in enumerate(pack.slides, start=1):
             pdf.savefig(_pdf_page(slide, number, len(pack.slides)))
@@ -826,13 +1048,26 @@ def _pdf_page(slide: Slide, number: int, total: int):
     footer = _wrap(slide.footer, 215)
     page.text(0.035, 0.015, footer, fontsize=7, color="#555555", va="bottom")
     notes = slide.notes if len(slide.notes) < 1100 else slide.notes[:1100] + "…"
-    page.text(0.035, 0.03 + 0.0145 * (footer.count("\n") + 1), _wrap("Notes: " + notes, 235), fontsize=6.5,
-              color="#777777", va="bottom")
+    page.text(
+        0.035,
+        0.03 + 0.0145 * (footer.count("\n") + 1),
+        _wrap("Notes: " + notes, 235),
+        fontsize=6.5,
+        color="#777777",
+        va="bottom",
+    )
     page.text(0.965, 0.02, f"{number} / {total}", fontsize=8, color="#555555", ha="right")
     right = 0.035
     if slide.chart is not None:
         width = 0.58 if slide.bullets or slide.image is not None else 0.9
-        ax = page.add_axes((0.09 if slide.chart.kind != "bar" else 0.26, 0.26, width - (0.05 if slide.chart.kind != "bar" else 0.22), 0.5))
+        ax = page.add_axes(
+            (
+                0.09 if slide.chart.kind != "bar" else 0.26,
+                0.26,
+                width - (0.05 if slide.chart.kind != "bar" else 0.22),
+                0.5,
+            )
+        )
         figures._draw_xy(ax, slide.chart.to_plotly().to_dict()["data"], slide.chart.to_plotly().to_dict()["layout"])
         right = 0.68
     if slide.table is not None:
@@ -857,6 +1092,12 @@ def _pdf_page(slide: Slide, number: int, total: int):
         ax.set_axis_off()
     if slide.bullets:
         x = 0.035 if slide.chart is None else right
-        page.text(x, 0.74, "\n".join(_wrap(f"• {b}", 48 if x > 0.5 else 80) for b in slide.bullets),
-                  fontsize=11, va="top", linespacing=1.6)
+        page.text(
+            x,
+            0.74,
+            "\n".join(_wrap(f"• {b}", 48 if x > 0.5 else 80) for b in slide.bullets),
+            fontsize=11,
+            va="top",
+            linespacing=1.6,
+        )
     return page

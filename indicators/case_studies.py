@@ -15,7 +15,10 @@ def case_studies(cities: list[str] | None = None, policy_areas: list[str] | None
     Returns case_id, city, project, policy_area, featured_figures ('' when the publication gives none), source_id,
     ordered by city then project. Unknown cities or policy areas raise ValueError naming the valid ones.
     """
-    for name, chosen, valid in (("city", cities, cities_with_case_studies()), ("policy area", policy_areas, policy_areas_list())):
+    for name, chosen, valid in (
+        ("city", cities, cities_with_case_studies()),
+        ("policy area", policy_areas, policy_areas_list()),
+    ):
         unknown = sorted(set(chosen or []) - set(valid))
         if unknown:
             raise ValueError(f"unknown {name} {unknown}; valid: {', '.join(valid)}")

@@ -25,13 +25,20 @@ TOLERANCE_PCT = 10.0  # a claim holds on a definition when the recomputation is 
 CORE_AREAS = {"city-region": "CORE_CITIES_CITY_REGIONS", "council": "CORE_CITIES_COUNCILS"}
 GEOGRAPHY_LABELS = {"city-region": "the ten city regions", "council": "the ten councils"}
 UK_AREA = "UKX"
-PEER_CODES = {"intl_munich": "DE003M", "intl_frankfurt": "DE005M", "intl_rotterdam": "NL003M", "intl_barcelona": "ES002M"}
+PEER_CODES = {
+    "intl_munich": "DE003M",
+    "intl_frankfurt": "DE005M",
+    "intl_rotterdam": "NL003M",
+    "intl_barcelona": "ES002M",
+}
 TOTAL_PLACE_AREAS = {"tp_birmingham_total": ["E08000025"], "tp_bdp_total": ["E06000058", "E06000059"]}
 VERDICT_LABELS = {
-    "holds": "holds", "not_reproduced": "not reproduced",
+    "holds": "holds",
+    "not_reproduced": "not reproduced",
     "holds_other_period": "holds on a later period only (the claim's period is not in the data)",
     "not_reproduced_other_period": "not reproduced on a later period (the claim's period is not in the data)",
-    "not_recomputable": "not recomputable", "untestable": "cannot be tested with the data held here",
+    "not_recomputable": "not recomputable",
+    "untestable": "cannot be tested with the data held here",
 }
 
 
@@ -75,13 +82,21 @@ def claimed_text(claimed: float, unit: str) -> str:
 # -------------------------------------------------------------------------------------------- the verdict
 
 
-def definition(definition_id: str, label: str, period: str, value: float | None, context: bool = False, **extra) -> dict:
+def definition(
+    definition_id: str, label: str, period: str, value: float | None, context: bool = False, **extra
+) -> dict:
     """One definition tried: a stable id (the reference table names the primary one), wording, period and value.
 
     context=True marks a figure shown for comparison only (the latest data, a stated exchange rate): never counted.
     """
-    return {"definition_id": definition_id, "definition": label, "period": str(period),
-            "value": None if value is None else float(value), "context": context, **extra}
+    return {
+        "definition_id": definition_id,
+        "definition": label,
+        "period": str(period),
+        "value": None if value is None else float(value),
+        "context": context,
+        **extra,
+    }
 
 
 def within(value: float, claimed: float, tolerance_pct: float = TOLERANCE_PCT) -> bool:
@@ -96,8 +111,15 @@ def difference_pct(value: float | None, claimed: float) -> float | None:
     return (value / claimed - 1) * 100
 
 
-def assess(claimed: float, unit: str, alternatives: list[dict], primary_id: str | None, period_described: str,
-           untestable_reason: str = "", tolerance_pct: float = TOLERANCE_PCT) -> dict:
+def assess(
+    claimed: float,
+    unit: str,
+    alternatives: list[dict],
+    primary_id: str | None,
+    period_described: str,
+    untestable_reason: str = "",
+    tolerance_pct: float = TOLERANCE_PCT,
+) -> dict:
     """The verdict on the primary definition, and the range and 'holds on k of n' over the definitions counted.
 
     Counted: definitions with a value for the period the primary definition is computed on (the period the claim
@@ -109,9 +131,17 @@ def assess(claimed: float, unit: str, alternatives: list[dict], primary_id: str 
     {k, n, period} (None where nothing is counted), alternatives. Raises ValueError if the declared primary
     definition is not among the alternatives (the reference table and the code disagree).
     """
-    out = {"primary_definition_id": primary_id or None, "primary_definition": None, "primary_value": None,
-           "primary_period": None, "difference_pct": None, "tolerance_pct": tolerance_pct, "range": None,
-           "holds_on_k_of_n": None, "alternatives": alternatives}
+    out = {
+        "primary_definition_id": primary_id or None,
+        "primary_definition": None,
+        "primary_value": None,
+        "primary_period": None,
+        "difference_pct": None,
+        "tolerance_pct": tolerance_pct,
+        "range": None,
+        "holds_on_k_of_n": None,
+        "alternatives": alternatives,
+    }
     if not primary_id:
         return {**out, "verdict_code": "untestable", "verdict": untestable_reason or VERDICT_LABELS["untestable"]}
     primary = next((a for a in alternatives if a["definition_id"] == primary_id), None)
@@ -121,20 +151,29 @@ def assess(claimed: float, unit: str, alternatives: list[dict], primary_id: str 
     tested = primary["period"]
     for alternative in alternatives:
         value = alternative.get("value")
-        alternative["counted"] = alternative["period"] == tested and value is not None and not alternative.get("context")
+        alternative["counted"] = (
+            alternative["period"] == tested and value is not None and not alternative.get("context")
+        )
         alternative["difference_pct"] = difference_pct(value, claimed)
         alternative["holds"] = None if value is None else within(value, claimed, tolerance_pct)
     counted = [a for a in alternatives if a["counted"]]
     value = primary["value"]
-    out.update(primary_definition=primary["definition"], primary_value=value, primary_period=tested,
-               difference_pct=difference_pct(value, claimed))
+    out.update(
+        primary_definition=primary["definition"],
+        primary_value=value,
+        primary_period=tested,
+        difference_pct=difference_pct(value, claimed),
+    )
     if counted:
         values = [a["value"] for a in counted]
         out["range"] = {"min": min(values), "max": max(values), "period": tested}
         out["holds_on_k_of_n"] = {"k": sum(1 for a in counted if a["holds"]), "n": len(counted), "period": tested}
     if value is None:
-        return {**out, "verdict_code": "not_recomputable",
-                "verdict": f"Not recomputable: the primary definition has no value for {tested}."}
+        return {
+            **out,
+            "verdict_code": "not_recomputable",
+            "verdict": f"Not recomputable: the primary definition has no value for {tested}.",
+        }
     holds = within(value, claimed, tolerance_pct)
     code = ("holds" if holds else "not_reproduced") + ("" if tested == period_described else "_other_period")
     return {**out, "verdict_code": code, "verdict": verdict_text(code, value, claimed, unit, out, period_described)}
@@ -151,8 +190,10 @@ def difference_text(value: float, claimed: float, unit: str, tolerance_pct: floa
     Claims in percent read in percentage points (the tolerance is still ±tolerance_pct % of the claimed value).
     """
     if unit.startswith("percent"):
-        return (f"{formatting.points(value - claimed)} from the claimed {format_value(claimed, unit)}; tolerance "
-                f"±{tolerance_pct:g}% of the claim, ±{formatting.number(abs(claimed) * tolerance_pct / 100, 1)} points")
+        return (
+            f"{formatting.points(value - claimed)} from the claimed {format_value(claimed, unit)}; tolerance "
+            f"±{tolerance_pct:g}% of the claim, ±{formatting.number(abs(claimed) * tolerance_pct / 100, 1)} points"
+        )
     return f"{formatting.percent(difference_pct(value, claimed), signed=True)} against the claim; tolerance ±{tolerance_pct:g}%"
 
 
@@ -166,8 +207,10 @@ def verdict_text(code: str, value: float, claimed: float, unit: str, assessed: d
     if code == "not_reproduced":
         return f"Not reproduced: the primary definition gives {shown} for {tested}, the period the claim describes; {k_of_n}."
     outcome = "it would hold on that later period" if code == "holds_other_period" else "not reproduced"
-    return (f"Not testable on {period_described}, the period the claim describes (no data for it here). On {tested} "
-            f"data the primary definition gives {shown}: {outcome}; {k_of_n}.")
+    return (
+        f"Not testable on {period_described}, the period the claim describes (no data for it here). On {tested} "
+        f"data the primary definition gives {shown}: {outcome}; {k_of_n}."
+    )
 
 
 # ------------------------------------------------------------------------------------------- recomputations
@@ -193,14 +236,31 @@ def _share(measure_id: str, geography_key: str, period: str | None) -> tuple[flo
 
 def _gva_share(claim: dict) -> list[dict]:
     rows = []
-    for measure_id, measure in (("gva_current", "GVA at current basic prices"), ("gdp_current", "GDP at current market prices")):
+    for measure_id, measure in (
+        ("gva_current", "GVA at current basic prices"),
+        ("gdp_current", "GDP at current market prices"),
+    ):
         for geography_key in CORE_AREAS:
             value, period, note = _share(measure_id, geography_key, claim["period_described"])
-            rows.append(definition(f"{measure_id.split('_')[0]}/{geography_key}", f"{measure} {period}, "
-                                   f"{GEOGRAPHY_LABELS[geography_key]} as % of the UK less Extra-Regio{note}", period, value))
+            rows.append(
+                definition(
+                    f"{measure_id.split('_')[0]}/{geography_key}",
+                    f"{measure} {period}, {GEOGRAPHY_LABELS[geography_key]} as % of the UK less Extra-Regio{note}",
+                    period,
+                    value,
+                )
+            )
     value, period, note = _share("gva_current", "city-region", None)
-    rows.append(definition("gva/city-region/latest", f"Latest data, for context: GVA at current basic prices {period}, "
-                           f"the ten city regions as % of the UK less Extra-Regio{note}", period, value, context=True))
+    rows.append(
+        definition(
+            "gva/city-region/latest",
+            f"Latest data, for context: GVA at current basic prices {period}, "
+            f"the ten city regions as % of the UK less Extra-Regio{note}",
+            period,
+            value,
+            context=True,
+        )
+    )
     return rows
 
 
@@ -208,11 +268,26 @@ def _population(claim: dict) -> list[dict]:
     rows = []
     for geography_key in CORE_AREAS:
         row = _aggregate("population", CORE_AREAS[geography_key], claim["period_described"])
-        rows.append(definition(geography_key, f"Mid-{row['period']} resident population of "
-                               f"{GEOGRAPHY_LABELS[geography_key]}, millions{_coverage(row)}", row["period"], row["value"] / 1e6))
+        rows.append(
+            definition(
+                geography_key,
+                f"Mid-{row['period']} resident population of "
+                f"{GEOGRAPHY_LABELS[geography_key]}, millions{_coverage(row)}",
+                row["period"],
+                row["value"] / 1e6,
+            )
+        )
     row = _aggregate("population", CORE_AREAS["city-region"])
-    rows.append(definition("city-region/latest", f"Latest data, for context: mid-{row['period']} resident population of "
-                           f"the ten city regions, millions{_coverage(row)}", row["period"], row["value"] / 1e6, context=True))
+    rows.append(
+        definition(
+            "city-region/latest",
+            f"Latest data, for context: mid-{row['period']} resident population of "
+            f"the ten city regions, millions{_coverage(row)}",
+            row["period"],
+            row["value"] / 1e6,
+            context=True,
+        )
+    )
     return rows
 
 
@@ -224,15 +299,33 @@ def _productivity_gap(claim: dict) -> list[dict]:
         for geography_key in CORE_AREAS:
             result = productivity.core_cities_gap(basis_key, geography_key, "uk", year)
             stem = f"{label}, {GEOGRAPHY_LABELS[geography_key]} vs the UK, {result['year']}"
-            rows.append(definition(f"{basis_key}/{geography_key}/uk/net", f"{stem}: net gap, £bn a year",
-                                   result["year"], result["gap_gbp"] / 1e9))
-            rows.append(definition(f"{basis_key}/{geography_key}/uk/shortfalls",
-                                   f"{stem}: sum of the shortfalls of areas below the UK, £bn a year",
-                                   result["year"], result["sum_of_shortfalls_gbp"] / 1e9))
+            rows.append(
+                definition(
+                    f"{basis_key}/{geography_key}/uk/net",
+                    f"{stem}: net gap, £bn a year",
+                    result["year"],
+                    result["gap_gbp"] / 1e9,
+                )
+            )
+            rows.append(
+                definition(
+                    f"{basis_key}/{geography_key}/uk/shortfalls",
+                    f"{stem}: sum of the shortfalls of areas below the UK, £bn a year",
+                    result["year"],
+                    result["sum_of_shortfalls_gbp"] / 1e9,
+                )
+            )
     latest = productivity.core_cities_gap("hour", "city-region", "uk")
-    rows.append(definition("hour/city-region/uk/net/latest", f"Latest data, for context: GVA per hour worked, the ten "
-                           f"city regions vs the UK, {latest['year']}: net gap, £bn a year (in {latest['year']} pounds)",
-                           latest["year"], latest["gap_gbp"] / 1e9, context=True))
+    rows.append(
+        definition(
+            "hour/city-region/uk/net/latest",
+            f"Latest data, for context: GVA per hour worked, the ten "
+            f"city regions vs the UK, {latest['year']}: net gap, £bn a year (in {latest['year']} pounds)",
+            latest["year"],
+            latest["gap_gbp"] / 1e9,
+            context=True,
+        )
+    )
     return rows
 
 
@@ -243,16 +336,41 @@ def _tax_spend_gap(claim: dict) -> list[dict]:
     for label, geography_key in (("city_regions", "city-region"), ("councils", "council")):
         part, where = result[label], GEOGRAPHY_LABELS[geography_key]
         stem = f"{where}, {result['year']}: estimated spending − taxes, £bn"
-        rows.append(definition(f"{geography_key}/default", f"{stem} (default apportionment keys)", result["year"],
-                               part["net_balance_gbp_bn"]))
-        rows.append(definition(f"{geography_key}/lowest-keys", f"{stem} (the key combination giving the lowest)",
-                               result["year"], part["sensitivity"]["min_gbp_bn"]))
-        rows.append(definition(f"{geography_key}/highest-keys", f"{stem} (the key combination giving the highest)",
-                               result["year"], part["sensitivity"]["max_gbp_bn"]))
+        rows.append(
+            definition(
+                f"{geography_key}/default",
+                f"{stem} (default apportionment keys)",
+                result["year"],
+                part["net_balance_gbp_bn"],
+            )
+        )
+        rows.append(
+            definition(
+                f"{geography_key}/lowest-keys",
+                f"{stem} (the key combination giving the lowest)",
+                result["year"],
+                part["sensitivity"]["min_gbp_bn"],
+            )
+        )
+        rows.append(
+            definition(
+                f"{geography_key}/highest-keys",
+                f"{stem} (the key combination giving the highest)",
+                result["year"],
+                part["sensitivity"]["max_gbp_bn"],
+            )
+        )
     latest = fiscal.core_cities_gap(None)
-    rows.append(definition("city-region/default/latest", f"Latest data, for context: the ten city regions, "
-                           f"{latest['year']}: estimated spending − taxes, £bn (default apportionment keys)",
-                           latest["year"], latest["city_regions"]["net_balance_gbp_bn"], context=True))
+    rows.append(
+        definition(
+            "city-region/default/latest",
+            f"Latest data, for context: the ten city regions, "
+            f"{latest['year']}: estimated spending − taxes, £bn (default apportionment keys)",
+            latest["year"],
+            latest["city_regions"]["net_balance_gbp_bn"],
+            context=True,
+        )
+    )
     return rows
 
 
@@ -261,12 +379,19 @@ def _peer_premium(metro_code: str) -> Callable:
         claimed, rows = float(claim["value"]), []
         for home in CORE_AREAS:
             peer = international.peer_premium(metro_code, claimed, home)
-            rows.append(definition(
-                f"{home}/ecb", f"GDP per resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} "
-                f"combined, at the {peer['rate_label']}; % above"
-                + (f" (coverage: {peer['home_coverage_note']})" if peer["home_coverage_note"] else ""), peer["year"],
-                peer["premium_pct"],
-                eur_per_gbp=peer["eur_per_gbp"], rate_basis="ecb", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"]))
+            rows.append(
+                definition(
+                    f"{home}/ecb",
+                    f"GDP per resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} "
+                    f"combined, at the {peer['rate_label']}; % above"
+                    + (f" (coverage: {peer['home_coverage_note']})" if peer["home_coverage_note"] else ""),
+                    peer["year"],
+                    peer["premium_pct"],
+                    eur_per_gbp=peer["eur_per_gbp"],
+                    rate_basis="ecb",
+                    break_even_eur_per_gbp=peer["break_even_eur_per_gbp"],
+                )
+            )
         return rows
 
     return recompute
@@ -278,12 +403,25 @@ def _stated_rate_rows(metro_code: str, claimed: float, eur_per_gbp: float) -> li
     for home in CORE_AREAS:
         peer = international.peer_premium(metro_code, claimed, home, eur_per_gbp)
         row = definition(
-            f"{home}/stated-rate", f"Your stated rate, for comparison (an override, not counted): GDP per "
+            f"{home}/stated-rate",
+            f"Your stated rate, for comparison (an override, not counted): GDP per "
             f"resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} combined, at "
-            f"{international.rate_text(eur_per_gbp, None)}; % above", peer["year"], peer["premium_pct"], context=True,
-            eur_per_gbp=eur_per_gbp, rate_basis="stated", break_even_eur_per_gbp=peer["break_even_eur_per_gbp"])
-        rows.append({**row, "counted": False, "difference_pct": difference_pct(row["value"], claimed),
-                     "holds": within(row["value"], claimed)})
+            f"{international.rate_text(eur_per_gbp, None)}; % above",
+            peer["year"],
+            peer["premium_pct"],
+            context=True,
+            eur_per_gbp=eur_per_gbp,
+            rate_basis="stated",
+            break_even_eur_per_gbp=peer["break_even_eur_per_gbp"],
+        )
+        rows.append(
+            {
+                **row,
+                "counted": False,
+                "difference_pct": difference_pct(row["value"], claimed),
+                "holds": within(row["value"], claimed),
+            }
+        )
     return rows
 
 
@@ -298,18 +436,30 @@ def _total_place(claim: dict) -> list[dict]:
     names = " + ".join(p["area_name"] for p in places)
     crpsf_year, cra_year = places[0]["crpsf_year"], places[0]["cra_year"]
     return [
-        definition("crpsf-tme/population", f"{names}: ONS CRPSF total managed expenditure of the region, "
-                   f"{crpsf_year}, shared by population, £bn", crpsf_year,
-                   sum(p["crpsf_total_expenditure_gbp_bn"] for p in places)),
-        definition("cra-identifiable/population", f"{names}: HM Treasury CRA identifiable spending of the region, "
-                   f"{cra_year} (the earliest CRA year held), shared by population, £bn", cra_year,
-                   sum(p["identifiable_total_gbp_bn"] for p in places)),
+        definition(
+            "crpsf-tme/population",
+            f"{names}: ONS CRPSF total managed expenditure of the region, {crpsf_year}, shared by population, £bn",
+            crpsf_year,
+            sum(p["crpsf_total_expenditure_gbp_bn"] for p in places),
+        ),
+        definition(
+            "cra-identifiable/population",
+            f"{names}: HM Treasury CRA identifiable spending of the region, "
+            f"{cra_year} (the earliest CRA year held), shared by population, £bn",
+            cra_year,
+            sum(p["identifiable_total_gbp_bn"] for p in places),
+        ),
     ]
 
 
 def _recomputers() -> dict[str, Callable]:
-    recomputers = {"cc_gva_share": _gva_share, "cc_population": _population, "cc_productivity_gap": _productivity_gap,
-                   "cc_tax_spend_gap": _tax_spend_gap, **{claim_id: _total_place for claim_id in TOTAL_PLACE_AREAS}}
+    recomputers = {
+        "cc_gva_share": _gva_share,
+        "cc_population": _population,
+        "cc_productivity_gap": _productivity_gap,
+        "cc_tax_spend_gap": _tax_spend_gap,
+        **{claim_id: _total_place for claim_id in TOTAL_PLACE_AREAS},
+    }
     for claim_id, code in PEER_CODES.items():
         recomputers[claim_id] = _peer_premium(code)
     return recomputers
@@ -321,14 +471,21 @@ def _fx(claim_id: str, alternatives: list[dict]) -> dict | None:
         return None
     rate = international.ecb_rate(international.PEER_YEAR)
     primary = next(a for a in alternatives if a["definition_id"] == "city-region/ecb")
-    return {"eur_per_gbp": rate["eur_per_gbp"], "gbp_per_eur": rate["gbp_per_eur"], "year": rate["year"],
-            "days": rate["days"], "basis": "ECB annual average of daily reference rates", "source": rate["source"],
-            "source_id": rate["source_id"], "break_even_eur_per_gbp": primary["break_even_eur_per_gbp"],
-            "break_even_note": "the € per £ at which the claimed premium would hold exactly on the primary definition "
-            "(a sensitivity: a pound buying more euros than this makes the peer's lead smaller than claimed)",
-            "stated_eur_per_gbp": None,
-            "measure_note": "Eurostat gives GDP per resident for metro regions, not productivity (GVA per worker or "
-            "per hour): the claim speaks of productivity, so this tests the nearest measure published."}
+    return {
+        "eur_per_gbp": rate["eur_per_gbp"],
+        "gbp_per_eur": rate["gbp_per_eur"],
+        "year": rate["year"],
+        "days": rate["days"],
+        "basis": "ECB annual average of daily reference rates",
+        "source": rate["source"],
+        "source_id": rate["source_id"],
+        "break_even_eur_per_gbp": primary["break_even_eur_per_gbp"],
+        "break_even_note": "the € per £ at which the claimed premium would hold exactly on the primary definition "
+        "(a sensitivity: a pound buying more euros than this makes the peer's lead smaller than claimed)",
+        "stated_eur_per_gbp": None,
+        "measure_note": "Eurostat gives GDP per resident for metro regions, not productivity (GVA per worker or "
+        "per hour): the claim speaks of productivity, so this tests the nearest measure published.",
+    }
 
 
 def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
@@ -352,8 +509,11 @@ def _claims_with_stated_rate(eur_per_gbp: float) -> list[dict]:
     for result in _claims_at_ecb_rate():
         if result["fx"] is not None:
             metro_code = PEER_CODES[result["claim_id"]]
-            result = {**result, "fx": {**result["fx"], "stated_eur_per_gbp": eur_per_gbp},
-                      "alternatives": result["alternatives"] + _stated_rate_rows(metro_code, result["claimed"], eur_per_gbp)}
+            result = {
+                **result,
+                "fx": {**result["fx"], "stated_eur_per_gbp": eur_per_gbp},
+                "alternatives": result["alternatives"] + _stated_rate_rows(metro_code, result["claimed"], eur_per_gbp),
+            }
         results.append(result)
     return results
 
@@ -367,18 +527,35 @@ def _claims_at_ecb_rate() -> list[dict]:
         claimed, primary_id = float(claim["value"]), claim["primary_definition"] or None
         recompute = recomputers.get(claim["claim_id"])
         if primary_id and recompute is None:
-            raise ValueError(f"claim {claim['claim_id']!r} names primary definition {primary_id!r} but has no recomputation")
+            raise ValueError(
+                f"claim {claim['claim_id']!r} names primary definition {primary_id!r} but has no recomputation"
+            )
         alternatives = recompute(claim) if recompute and primary_id else []
-        assessed = assess(claimed, claim["unit"], alternatives, primary_id, str(claim["period_described"]),
-                          claim["primary_reason"] or "")
-        results.append({
-            "claim_id": claim["claim_id"], "claim": claim["claim"], "claimed": claimed, "unit": claim["unit"],
-            "source": claim["publication"], "period_as_stated": claim["period_as_stated"],
-            "period_described": str(claim["period_described"]), "period_reason": claim["period_reason"],
-            "primary_reason": claim["primary_reason"], **assessed,
-            "recomputed": assessed["primary_value"], "definition": assessed["primary_definition"],
-            "fx": _fx(claim["claim_id"], alternatives),
-        })
+        assessed = assess(
+            claimed,
+            claim["unit"],
+            alternatives,
+            primary_id,
+            str(claim["period_described"]),
+            claim["primary_reason"] or "",
+        )
+        results.append(
+            {
+                "claim_id": claim["claim_id"],
+                "claim": claim["claim"],
+                "claimed": claimed,
+                "unit": claim["unit"],
+                "source": claim["publication"],
+                "period_as_stated": claim["period_as_stated"],
+                "period_described": str(claim["period_described"]),
+                "period_reason": claim["period_reason"],
+                "primary_reason": claim["primary_reason"],
+                **assessed,
+                "recomputed": assessed["primary_value"],
+                "definition": assessed["primary_definition"],
+                "fx": _fx(claim["claim_id"], alternatives),
+            }
+        )
     return results
 
 
@@ -403,9 +580,12 @@ def method() -> dict:
 # ------------------------------------------------------------------------------------- as the page shows it
 
 VERDICT_SHORT = {  # verdict code -> the verdict in a few words (the sentence in 'verdict' says the rest)
-    "holds": "Holds", "not_reproduced": "Not reproduced",
-    "holds_other_period": "Holds on later data only", "not_reproduced_other_period": "Not reproduced on later data",
-    "not_recomputable": "Not recomputable", "untestable": "Cannot be tested",
+    "holds": "Holds",
+    "not_reproduced": "Not reproduced",
+    "holds_other_period": "Holds on later data only",
+    "not_reproduced_other_period": "Not reproduced on later data",
+    "not_recomputable": "Not recomputable",
+    "untestable": "Cannot be tested",
 }
 
 
@@ -432,14 +612,23 @@ def overview(results: list[dict]) -> list[dict]:
     """
     rows = []
     for r in results:
-        rows.append({
-            "claim_id": r["claim_id"], "claim": r["claim"], "source": r["source"] or "",
-            "tested": r["verdict_code"] != "untestable", "claimed": claimed_text(r["claimed"], r["unit"]),
-            "period_described": r["period_described"], "recomputed": format_value(r["primary_value"], r["unit"]),
-            "data_period": r["primary_period"] or "", "verdict_short": VERDICT_SHORT[r["verdict_code"]],
-            "verdict": r["verdict"], "holds_on": holds_on_text(r["holds_on_k_of_n"]),
-            "range": range_text(r["range"], r["unit"]), "primary_definition": r["primary_definition"] or "",
-        })
+        rows.append(
+            {
+                "claim_id": r["claim_id"],
+                "claim": r["claim"],
+                "source": r["source"] or "",
+                "tested": r["verdict_code"] != "untestable",
+                "claimed": claimed_text(r["claimed"], r["unit"]),
+                "period_described": r["period_described"],
+                "recomputed": format_value(r["primary_value"], r["unit"]),
+                "data_period": r["primary_period"] or "",
+                "verdict_short": VERDICT_SHORT[r["verdict_code"]],
+                "verdict": r["verdict"],
+                "holds_on": holds_on_text(r["holds_on_k_of_n"]),
+                "range": range_text(r["range"], r["unit"]),
+                "primary_definition": r["primary_definition"] or "",
+            }
+        )
     return rows
 
 
@@ -451,9 +640,18 @@ def _rounded(value: float | None, unit: str) -> float | None:
     return float(decimal.Decimal(str(float(value))).quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP))
 
 
-TABLE_SHOWN = ["Claim", "Verdict", "Claimed", "Period the claim describes", "Recomputed (primary definition)",
-               "Data period", "Holds on (k of n)", "Range over the definitions tried", "Verdict in full",
-               "Primary definition"]
+TABLE_SHOWN = [
+    "Claim",
+    "Verdict",
+    "Claimed",
+    "Period the claim describes",
+    "Recomputed (primary definition)",
+    "Data period",
+    "Holds on (k of n)",
+    "Range over the definitions tried",
+    "Verdict in full",
+    "Primary definition",
+]
 
 
 def briefing_table(results: list[dict]) -> pd.DataFrame:
@@ -464,18 +662,28 @@ def briefing_table(results: list[dict]) -> pd.DataFrame:
     rows = []
     for r, shown in zip(results, overview(results)):
         fx = r.get("fx") or {}
-        rows.append({
-            "Claim": shown["claim"], "Verdict": shown["verdict_short"], "Claimed": shown["claimed"],
-            "Period the claim describes": shown["period_described"],
-            "Recomputed (primary definition)": shown["recomputed"] if shown["tested"] else "",
-            "Data period": shown["data_period"], "Holds on (k of n)": shown["holds_on"],
-            "Range over the definitions tried": shown["range"], "Verdict in full": shown["verdict"],
-            "Primary definition": shown["primary_definition"], "Why that definition": r["primary_reason"] or "",
-            "Why that period": r["period_reason"] or "",
-            "Exchange rate used": international.rate_text(fx["eur_per_gbp"]) if fx else "",
-            "Source": shown["source"], "Claim ID": r["claim_id"], "Unit": unit_words(r["unit"]),
-            "Claimed value": r["claimed"], "Recomputed value": _rounded(r["primary_value"], r["unit"]),
-        })
+        rows.append(
+            {
+                "Claim": shown["claim"],
+                "Verdict": shown["verdict_short"],
+                "Claimed": shown["claimed"],
+                "Period the claim describes": shown["period_described"],
+                "Recomputed (primary definition)": shown["recomputed"] if shown["tested"] else "",
+                "Data period": shown["data_period"],
+                "Holds on (k of n)": shown["holds_on"],
+                "Range over the definitions tried": shown["range"],
+                "Verdict in full": shown["verdict"],
+                "Primary definition": shown["primary_definition"],
+                "Why that definition": r["primary_reason"] or "",
+                "Why that period": r["period_reason"] or "",
+                "Exchange rate used": international.rate_text(fx["eur_per_gbp"]) if fx else "",
+                "Source": shown["source"],
+                "Claim ID": r["claim_id"],
+                "Unit": unit_words(r["unit"]),
+                "Claimed value": r["claimed"],
+                "Recomputed value": _rounded(r["primary_value"], r["unit"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -494,9 +702,19 @@ def comparison(result: dict) -> pd.DataFrame:
     or ''), exchange_rate ('£1 = €1.1633' for the European claims, else '').
     """
     claimed, unit = result["claimed"], result["unit"]
-    rows = [{"figure": "As claimed", "period": result["period_described"],
-             "definition": f"{result['claim']} ({result['source']})", "value": claimed,
-             "printed": claimed_text(claimed, unit), "difference": "", "counted": "", "holds": "", "exchange_rate": ""}]
+    rows = [
+        {
+            "figure": "As claimed",
+            "period": result["period_described"],
+            "definition": f"{result['claim']} ({result['source']})",
+            "value": claimed,
+            "printed": claimed_text(claimed, unit),
+            "difference": "",
+            "counted": "",
+            "holds": "",
+            "exchange_rate": "",
+        }
+    ]
     number = 0
     for alternative in result.get("alternatives", []):
         group = _group(alternative, result.get("primary_definition_id"), number + 1)
@@ -509,13 +727,23 @@ def comparison(result: dict) -> pd.DataFrame:
         else:
             difference = formatting.percent(difference_pct(value, claimed), signed=True)
         yes_no = {True: "yes", False: "no"}
-        rows.append({"figure": group, "period": alternative["period"], "definition": alternative["definition"],
-                     "value": value, "printed": format_value(value, unit), "difference": difference,
-                     "counted": yes_no.get(alternative.get("counted"), ""),
-                     "holds": yes_no.get(alternative.get("holds"), ""),
-                     "exchange_rate": international.rate_text(alternative["eur_per_gbp"],
-                                                              None if alternative.get("rate_basis") == "stated" else 4)
-                     if alternative.get("eur_per_gbp") else ""})
+        rows.append(
+            {
+                "figure": group,
+                "period": alternative["period"],
+                "definition": alternative["definition"],
+                "value": value,
+                "printed": format_value(value, unit),
+                "difference": difference,
+                "counted": yes_no.get(alternative.get("counted"), ""),
+                "holds": yes_no.get(alternative.get("holds"), ""),
+                "exchange_rate": international.rate_text(
+                    alternative["eur_per_gbp"], None if alternative.get("rate_basis") == "stated" else 4
+                )
+                if alternative.get("eur_per_gbp")
+                else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -523,12 +751,18 @@ def comparison_table(result: dict) -> pd.DataFrame:
     """The chart's figures (those with a value) as a table with plain-English headers, values rounded as printed."""
     frame = comparison(result)
     frame = frame[frame["value"].notna()]
-    table = pd.DataFrame({
-        "Figure": frame["figure"], "Period": frame["period"], "Definition": frame["definition"],
-        "Value": frame["printed"], f"Value ({unit_words(result['unit'])})": [_rounded(v, result["unit"])
-                                                                          for v in frame["value"]],
-        "Difference from the claim": frame["difference"], "Counted in 'holds on k of n'": frame["counted"],
-        "Claim holds on it": frame["holds"]})
+    table = pd.DataFrame(
+        {
+            "Figure": frame["figure"],
+            "Period": frame["period"],
+            "Definition": frame["definition"],
+            "Value": frame["printed"],
+            f"Value ({unit_words(result['unit'])})": [_rounded(v, result["unit"]) for v in frame["value"]],
+            "Difference from the claim": frame["difference"],
+            "Counted in 'holds on k of n'": frame["counted"],
+            "Claim holds on it": frame["holds"],
+        }
+    )
     if (frame["exchange_rate"] != "").any():
         table["Exchange rate"] = frame["exchange_rate"]
     return table.reset_index(drop=True)
@@ -565,13 +799,24 @@ def comparison_chart(result: dict) -> dict:
     frame = comparison(result)
     frame = frame[frame["value"].notna()].reset_index(drop=True)
     unit = result["unit"]
-    bars = pd.DataFrame({
-        "label": [international.wrap_label(f"{f} ({p})", 20) for f, p in zip(frame["figure"], frame["period"])],
-        "figure": frame["figure"],
-        "value": frame["value"].astype(float), "text": frame["printed"],
-        "hover": [f"<b>{f} ({p})</b><br>" + "<br>".join(textwrap.wrap(d, 60)) + f"<br><b>{t}</b>"
-                  for f, p, d, t in zip(frame["figure"], frame["period"], frame["definition"], frame["printed"])]})
+    bars = pd.DataFrame(
+        {
+            "label": [international.wrap_label(f"{f} ({p})", 20) for f, p in zip(frame["figure"], frame["period"])],
+            "figure": frame["figure"],
+            "value": frame["value"].astype(float),
+            "text": frame["printed"],
+            "hover": [
+                f"<b>{f} ({p})</b><br>" + "<br>".join(textwrap.wrap(d, 60)) + f"<br><b>{t}</b>"
+                for f, p, d, t in zip(frame["figure"], frame["period"], frame["definition"], frame["printed"])
+            ],
+        }
+    )
     x_range = international.bar_range(bars["value"].tolist())
     ticks, places = nice_ticks(*x_range)
-    return {"bars": bars, "x_range": x_range, "tickvals": ticks, "ticktext": [_tick_text(t, unit, places) for t in ticks],
-            "axis_title": unit_words(unit)}
+    return {
+        "bars": bars,
+        "x_range": x_range,
+        "tickvals": ticks,
+        "ticktext": [_tick_text(t, unit, places) for t in ticks],
+        "axis_title": unit_words(unit),
+    }

@@ -36,19 +36,26 @@ def _check(args) -> int:
     if args.json:
         print_json(report)
         return 0
-    inputs = {True: "inputs unchanged since the build", False: "the extracts or build code changed since the build",
-              None: "inputs not checked (no extracts here)"}[report["inputs_current"]]
+    inputs = {
+        True: "inputs unchanged since the build",
+        False: "the extracts or build code changed since the build",
+        None: "inputs not checked (no extracts here)",
+    }[report["inputs_current"]]
     known = report["known"]
-    print(f"ok {report['file']} sha256 {report['sha256'][:16]} built {report['built_at']} from {report['releases']} "
-          f"releases (latest {report['latest_release']}); {report['observations']:,} observations; "
-          f"{known['indicator_id']} {known['area_code']} {known['period']} = {known['value']:,}; "
-          f"memory_limit {report['memory_limit']}, threads {report['threads']}; {inputs}")
+    print(
+        f"ok {report['file']} sha256 {report['sha256'][:16]} built {report['built_at']} from {report['releases']} "
+        f"releases (latest {report['latest_release']}); {report['observations']:,} observations; "
+        f"{known['indicator_id']} {known['area_code']} {known['period']} = {known['value']:,}; "
+        f"memory_limit {report['memory_limit']}, threads {report['threads']}; {inputs}"
+    )
     return 0
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    check = _Parser(prog="python -m indicators check",
-                    description="verify the current warehouse (SHA-256), open it as serving does and query it")
+    check = _Parser(
+        prog="python -m indicators check",
+        description="verify the current warehouse (SHA-256), open it as serving does and query it",
+    )
     check.add_argument("--json", action="store_true")
     return check
 
@@ -87,12 +94,21 @@ def _claims(args) -> int:
     else:
         for row in results:
             counts = row["holds_on_k_of_n"]
-            extra = "" if counts is None else (
-                f"; holds on {counts['k']} of {counts['n']}, range {format_value(row['range']['min'], row['unit'])} to "
-                f"{format_value(row['range']['max'], row['unit'])} ({counts['period']})")
-            rate = "" if row["fx"] is None else f"; £1 = €{row['fx']['eur_per_gbp']:.4f} (ECB {row['fx']['year']} average)"
-            print(f"{row['claim_id']}: claimed {row['claimed']:g} {row['unit']} (describes {row['period_described']}); "
-                  f"primary {format_value(row['primary_value'], row['unit'])} [{row['verdict_code']}]{extra}{rate}")
+            extra = (
+                ""
+                if counts is None
+                else (
+                    f"; holds on {counts['k']} of {counts['n']}, range {format_value(row['range']['min'], row['unit'])} to "
+                    f"{format_value(row['range']['max'], row['unit'])} ({counts['period']})"
+                )
+            )
+            rate = (
+                "" if row["fx"] is None else f"; £1 = €{row['fx']['eur_per_gbp']:.4f} (ECB {row['fx']['year']} average)"
+            )
+            print(
+                f"{row['claim_id']}: claimed {row['claimed']:g} {row['unit']} (describes {row['period_described']}); "
+                f"primary {format_value(row['primary_value'], row['unit'])} [{row['verdict_code']}]{extra}{rate}"
+            )
     return 0
 
 
@@ -107,11 +123,17 @@ def _reconcile(args) -> int:
         print_json(shown.to_dict("records"))
     else:
         for row in shown.itertuples():
-            status = "explained: " + row.explained if row.explained else ("within" if row.within_tolerance else "OUTSIDE")
-            print(f"{row.area_code:<24} {row.area_name[:30]:<30} {row.measure_id:<14} {row.period:<8} published "
-                  f"{row.published_value:>14,.2f} derived {row.derived_value:>14,.2f} ({row.difference_pct:+.2f}%; "
-                  f"tolerance ±{row.tolerance_pct:g}%; {status})")
-        print(f"{len(shown):,} of {len(table):,} published figures differ from their derivation by more than {args.above}%")
+            status = (
+                "explained: " + row.explained if row.explained else ("within" if row.within_tolerance else "OUTSIDE")
+            )
+            print(
+                f"{row.area_code:<24} {row.area_name[:30]:<30} {row.measure_id:<14} {row.period:<8} published "
+                f"{row.published_value:>14,.2f} derived {row.derived_value:>14,.2f} ({row.difference_pct:+.2f}%; "
+                f"tolerance ±{row.tolerance_pct:g}%; {status})"
+            )
+        print(
+            f"{len(shown):,} of {len(table):,} published figures differ from their derivation by more than {args.above}%"
+        )
     return 0
 
 
@@ -165,8 +187,9 @@ BENCHMARK_HELP = "uk, uk-ex-london, core-cities, neighbours (the council's stati
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="python -m indicators", description="Core Cities indicators")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands.add_parser("build", help="build a checked warehouse from the committed extracts and switch to it"
-                        ).set_defaults(run=_build)
+    commands.add_parser(
+        "build", help="build a checked warehouse from the committed extracts and switch to it"
+    ).set_defaults(run=_build)
     check = commands.add_parser("check", help="verify and query the current warehouse as serving does (exit 1 if not)")
     check.add_argument("--json", action="store_true")
     check.set_defaults(run=_check)
@@ -186,27 +209,40 @@ def parser() -> argparse.ArgumentParser:
     briefing = commands.add_parser("briefing", help="a briefing pack (PowerPoint or PDF) for an area")
     briefing.add_argument("--area", required=True, help="ONS code of a local authority or Core City region")
     briefing.add_argument("--out", required=True, help="output file; .pptx or .pdf decides the format")
-    briefing.add_argument("--sections", help="comma-separated: headline,productivity,tax_spend,peers,claims,case_studies")
+    briefing.add_argument(
+        "--sections", help="comma-separated: headline,productivity,tax_spend,peers,claims,case_studies"
+    )
     briefing.add_argument("--basis", choices=["head", "job", "hour"], default="hour")
     briefing.add_argument("--geography", choices=["council", "city-region"], default="council")
     briefing.add_argument("--benchmark", default="uk", help=BENCHMARK_HELP)
     briefing.add_argument("--year", type=_year, help="data year (default: latest with data)")
     briefing.set_defaults(run=_briefing)
 
-    packs = commands.add_parser("prepare-packs", help="build the ten Core Cities' briefing packs on the default "
-                                "definition once, kept under the data version (served without computing)")
+    packs = commands.add_parser(
+        "prepare-packs",
+        help="build the ten Core Cities' briefing packs on the default "
+        "definition once, kept under the data version (served without computing)",
+    )
     packs.add_argument("--formats", default=",".join(("pptx", "pdf")), help="comma-separated: pptx,pdf")
     packs.set_defaults(run=_prepare_packs)
     claims = commands.add_parser("claims", help="each published claim tested on the period it describes")
-    claims.add_argument("--eur-per-gbp", type=float, metavar="RATE",
-                        help="your own € per £ (0.1 to 10), shown beside the European verdicts, which use the ECB's "
-                        "annual average for the data year; an override, never the verdict")
+    claims.add_argument(
+        "--eur-per-gbp",
+        type=float,
+        metavar="RATE",
+        help="your own € per £ (0.1 to 10), shown beside the European verdicts, which use the ECB's "
+        "annual average for the data year; an override, never the verdict",
+    )
     claims.add_argument("--json", action="store_true")
     claims.set_defaults(run=_claims)
 
     reconcile = commands.add_parser("reconcile", help="published figures beside the same figures derived from members")
-    reconcile.add_argument("--above", type=float, default=0.1, help="show differences larger than this (%%, default 0.1)")
-    reconcile.add_argument("--measure", choices=sorted(MEASURES), metavar="MEASURE", help="one measure, e.g. gva_per_hour")
+    reconcile.add_argument(
+        "--above", type=float, default=0.1, help="show differences larger than this (%%, default 0.1)"
+    )
+    reconcile.add_argument(
+        "--measure", choices=sorted(MEASURES), metavar="MEASURE", help="one measure, e.g. gva_per_hour"
+    )
     reconcile.add_argument("--json", action="store_true")
     reconcile.set_defaults(run=_reconcile)
 
@@ -217,8 +253,12 @@ def parser() -> argparse.ArgumentParser:
     fiscal.add_argument("--json", action="store_true")
     for group, keys in KEY_OPTIONS.items():
         held = "; held = kept at region/nation level, in no council" if "held" in keys else ""
-        fiscal.add_argument(f"--{group.replace('_', '-')}", dest=group, choices=keys,
-                            help=f"key for {group.replace('_', ' ')} (default {keys[0]}{held})")
+        fiscal.add_argument(
+            f"--{group.replace('_', '-')}",
+            dest=group,
+            choices=keys,
+            help=f"key for {group.replace('_', ' ')} (default {keys[0]}{held})",
+        )
     fiscal.set_defaults(run=_fiscal)
     return root
 

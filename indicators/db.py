@@ -25,8 +25,16 @@ from indicators.paths import EXTRACTS_DIR, WAREHOUSE_POINTER
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["WarehouseUnavailable", "close_all", "connection", "data_version", "health", "query", "serving_notice",
-           "using"]
+__all__ = [
+    "WarehouseUnavailable",
+    "close_all",
+    "connection",
+    "data_version",
+    "health",
+    "query",
+    "serving_notice",
+    "using",
+]
 
 # Serving configuration: read-only, no files/URLs, no extensions, bounded resources, and the settings locked against
 # change (lock_configuration last, after every other setting). The limits are sized for one replica on 2 cores
@@ -208,16 +216,25 @@ def health(pointer: Path = WAREHOUSE_POINTER, extracts_dir: Path | None = EXTRAC
     if stamp != (current.fingerprint, current.built_at):
         raise WarehouseUnavailable(f"{current.file} records another build ({stamp}) than the pointer says")
     if not observations or cities != 10 or known is None or not known[1] > 0:
-        raise WarehouseUnavailable(f"{current.file} lacks known figures ({observations} observations, {cities} Core "
-                                   f"Cities, {CHECK_INDICATOR} {CHECK_AREA}: {known})")
+        raise WarehouseUnavailable(
+            f"{current.file} lacks known figures ({observations} observations, {cities} Core "
+            f"Cities, {CHECK_INDICATOR} {CHECK_AREA}: {known})"
+        )
     fresh = None
     if extracts_dir is not None and Path(extracts_dir).is_dir():
         fresh = versions.fingerprint(extracts_dir) == current.fingerprint
     return {
-        "file": str(pointer.parent / current.file), "sha256": current.sha256, "built_at": current.built_at,
-        "releases": releases, "latest_release": latest_release, "observations": observations,
+        "file": str(pointer.parent / current.file),
+        "sha256": current.sha256,
+        "built_at": current.built_at,
+        "releases": releases,
+        "latest_release": latest_release,
+        "observations": observations,
         "known": {"area_code": CHECK_AREA, "indicator_id": CHECK_INDICATOR, "period": known[0], "value": known[1]},
-        "memory_limit": limits[0], "threads": limits[1], "locked": limits[2], "inputs_current": fresh,
+        "memory_limit": limits[0],
+        "threads": limits[1],
+        "locked": limits[2],
+        "inputs_current": fresh,
         "previous": recorded.previous.file if recorded.previous else None,
     }
 

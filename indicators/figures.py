@@ -85,21 +85,44 @@ def image_engine(engine: str = "auto") -> str:
 # ------------------------------------------------------------------------------------------------ baking
 
 
-def baked(fig: go.Figure, *, title: str, subtitle: str, source: str, date: str | None = None,
-          width: int = 1100, height: int = 650) -> go.Figure:
+def baked(
+    fig: go.Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    date: str | None = None,
+    width: int = 1100,
+    height: int = 650,
+) -> go.Figure:
     """A copy of `fig` with title, subtitle, source line and date placed inside the figure (the original is untouched)."""
     out = go.Figure(fig)
     footer = "<br>".join(textwrap.wrap(footer_text(source, date), 150))
     lines = footer.count("<br>") + 1
     out.update_layout(
         title={"text": f"<b>{title}</b>", "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
-        template="plotly_white", colorway=PALETTE, font={"family": "Arial, sans-serif", "size": 13},
-        width=width, height=height, margin={"t": 95, "b": 70 + 16 * lines, "l": 70, "r": 30},
+        template="plotly_white",
+        colorway=PALETTE,
+        font={"family": "Arial, sans-serif", "size": 13},
+        width=width,
+        height=height,
+        margin={"t": 95, "b": 70 + 16 * lines, "l": 70, "r": 30},
         meta={"title": title, "subtitle": subtitle, "footer": footer_text(source, date)},
     )
     out.layout.annotations = [a for a in out.layout.annotations if (a.yref or "") != "paper" or (a.y or 0) >= 0]
-    out.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-(55 + 16 * lines), showarrow=False,
-                       xanchor="left", yanchor="bottom", align="left", font={"size": 11, "color": "#444"})
+    out.add_annotation(
+        text=footer,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(55 + 16 * lines),
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        font={"size": 11, "color": "#444"},
+    )
     return out
 
 
@@ -120,8 +143,19 @@ def with_boundaries(fig: go.Figure) -> go.Figure:
     return out
 
 
-def render(fig: go.Figure, fmt: str = "png", *, title: str, subtitle: str, source: str, date: str | None = None,
-           engine: str = "auto", width: int = 1100, height: int = 650, scale: float = 2) -> tuple[bytes, str]:
+def render(
+    fig: go.Figure,
+    fmt: str = "png",
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    date: str | None = None,
+    engine: str = "auto",
+    width: int = 1100,
+    height: int = 650,
+    scale: float = 2,
+) -> tuple[bytes, str]:
     """Render a chart to PNG or SVG bytes with title, subtitle, source and date baked in.
 
     Args:
@@ -136,8 +170,9 @@ def render(fig: go.Figure, fmt: str = "png", *, title: str, subtitle: str, sourc
     """
     check_format(fmt)
     chosen = image_engine(engine)
-    styled = baked(with_boundaries(fig), title=title, subtitle=subtitle, source=source, date=date, width=width,
-                   height=height)
+    styled = baked(
+        with_boundaries(fig), title=title, subtitle=subtitle, source=source, date=date, width=width, height=height
+    )
     if chosen == "kaleido":
         try:
             return _kaleido(styled, fmt, width, height, scale), "kaleido"
@@ -194,7 +229,15 @@ def save(figure, fmt: str, scale: float = 2) -> bytes:
 def _text(value) -> str:
     """Plotly text with its simple HTML tags turned into plain text."""
     text = str(value or "")
-    for tag, repl in (("<br>", "\n"), ("<b>", ""), ("</b>", ""), ("<i>", ""), ("</i>", ""), ("<sup>", ""), ("</sup>", "")):
+    for tag, repl in (
+        ("<br>", "\n"),
+        ("<b>", ""),
+        ("</b>", ""),
+        ("<i>", ""),
+        ("</i>", ""),
+        ("<sup>", ""),
+        ("</sup>", ""),
+    ):
         text = text.replace(tag, repl)
     return text
 
@@ -218,8 +261,14 @@ def _matplotlib(fig: go.Figure, fmt: str, width: int, height: int, scale: float)
     footer = meta.get("footer", "")
     footer_lines = textwrap.wrap(footer, int(width / 7.2)) or [""]
     bottom = (40 + 15 * len(footer_lines)) / height
-    figure.text(0.012, 1 - 22 / height, meta.get("title", _text((layout.get("title") or {}).get("text"))),
-                fontsize=15, fontweight="bold", va="top")
+    figure.text(
+        0.012,
+        1 - 22 / height,
+        meta.get("title", _text((layout.get("title") or {}).get("text"))),
+        fontsize=15,
+        fontweight="bold",
+        va="top",
+    )
     figure.text(0.012, 1 - 50 / height, meta.get("subtitle", ""), fontsize=11, color="#444", va="top")
     figure.text(0.012, 10 / height, "\n".join(footer_lines), fontsize=9, color="#444", va="bottom")
     traces = spec.get("data", [])
@@ -274,8 +323,17 @@ def _draw_xy(ax, traces: list[dict], layout: dict) -> None:
             else:
                 colour = _colour((trace.get("marker") or {}).get("color"), index)
             draw = ax.barh if horizontal else ax.bar
-            artists = draw(pos, values, width, base, color=colour, label=name, edgecolor="#333", linewidth=0.4,
-                           hatch=HATCHES[bars.index(trace) % len(HATCHES)] if len(bars) > 1 else None)
+            artists = draw(
+                pos,
+                values,
+                width,
+                base,
+                color=colour,
+                label=name,
+                edgecolor="#333",
+                linewidth=0.4,
+                hatch=HATCHES[bars.index(trace) % len(HATCHES)] if len(bars) > 1 else None,
+            )
             labels = trace.get("text")
             if labels is not None:
                 labels = labels if isinstance(labels, (list, tuple)) else [labels] * len(values)
@@ -288,19 +346,28 @@ def _draw_xy(ax, traces: list[dict], layout: dict) -> None:
             ys = trace.get("y", []) or []
             mode = trace.get("mode") or "lines+markers"
             line = trace.get("line") or {}
-            style = {"color": _colour(line.get("color") or (trace.get("marker") or {}).get("color"), index),
-                     "linestyle": {"dash": "--", "dot": ":", "dashdot": "-."}.get(line.get("dash"), "-")}
+            style = {
+                "color": _colour(line.get("color") or (trace.get("marker") or {}).get("color"), index),
+                "linestyle": {"dash": "--", "dot": ":", "dashdot": "-."}.get(line.get("dash"), "-"),
+            }
             if isinstance(style["color"], list):
                 style["color"] = PALETTE[index % len(PALETTE)]
-            ax.plot(xs, ys, label=name, marker="o" if "markers" in mode else None,
-                    linestyle=style["linestyle"] if "lines" in mode else "none", color=style["color"], markersize=4)
+            ax.plot(
+                xs,
+                ys,
+                label=name,
+                marker="o" if "markers" in mode else None,
+                linestyle=style["linestyle"] if "lines" in mode else "none",
+                color=style["color"],
+                markersize=4,
+            )
             if "text" in mode and trace.get("text"):
                 for x, y, t in zip(xs, ys, trace["text"]):
                     ax.annotate(_text(t), (x, y), fontsize=8, xytext=(3, 3), textcoords="offset points")
         else:
             unsupported.append(kind)
     if categorical:
-        ticks = (ax.set_yticks if horizontal else ax.set_xticks)
+        ticks = ax.set_yticks if horizontal else ax.set_xticks
         ticks(range(len(categories)), [_text(c) for c in categories], fontsize=9)
         if not horizontal and len(categories) > 6:
             ax.tick_params(axis="x", labelrotation=30)
@@ -318,8 +385,17 @@ def _draw_xy(ax, traces: list[dict], layout: dict) -> None:
     if sum(1 for t in traces if t.get("name")) > 1:
         ax.legend(frameon=False, fontsize=9)
     if unsupported:
-        ax.text(0.5, 0.5, f"Trace type(s) {', '.join(sorted(set(unsupported)))} cannot be drawn without a browser; "
-                "see the data table.", transform=ax.transAxes, ha="center", va="center", fontsize=10, wrap=True)
+        ax.text(
+            0.5,
+            0.5,
+            f"Trace type(s) {', '.join(sorted(set(unsupported)))} cannot be drawn without a browser; "
+            "see the data table.",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=10,
+            wrap=True,
+        )
 
 
 def _rings(geometry: dict) -> list[list]:
@@ -392,12 +468,21 @@ def _plain(value):
     return value
 
 
-LABEL_SIDES = ("middle right", "middle left", "top center", "bottom center", "top right", "bottom right", "top left",
-               "bottom left")
+LABEL_SIDES = (
+    "middle right",
+    "middle left",
+    "top center",
+    "bottom center",
+    "top right",
+    "bottom right",
+    "top left",
+    "bottom left",
+)
 
 
-def label_sides(lons: list[float], lats: list[float], labels: list[str], char_deg: float = 0.13,
-                line_deg: float = 0.28) -> list[str]:
+def label_sides(
+    lons: list[float], lats: list[float], labels: list[str], char_deg: float = 0.13, line_deg: float = 0.28
+) -> list[str]:
     """Where to put each point's label so labels do not overlap each other or other points (Plotly textposition
     names): the first side in LABEL_SIDES that is clear, the most crowded points placed first; where none is, the
     side that overlaps least.
@@ -412,21 +497,34 @@ def label_sides(lons: list[float], lats: list[float], labels: list[str], char_de
         (lon, lat), label = points[i], labels[i]
         width, height, gap = len(str(label)) * char_deg + 0.1, line_deg, char_deg / 2
         right, left = (lon + gap, lon + gap + width), (lon - gap - width, lon - gap)
-        centre, up, down = (lon - width / 2, lon + width / 2), (lat + gap, lat + gap + height), (lat - gap - height, lat - gap)
+        centre, up, down = (
+            (lon - width / 2, lon + width / 2),
+            (lat + gap, lat + gap + height),
+            (lat - gap - height, lat - gap),
+        )
         middle = (lat - height / 2, lat + height / 2)
-        boxes = {"middle right": (right[0], middle[0], right[1], middle[1]),
-                 "middle left": (left[0], middle[0], left[1], middle[1]),
-                 "top center": (centre[0], up[0], centre[1], up[1]), "bottom center": (centre[0], down[0], centre[1], down[1]),
-                 "top right": (right[0], up[0], right[1], up[1]), "bottom right": (right[0], down[0], right[1], down[1]),
-                 "top left": (left[0], up[0], left[1], up[1]), "bottom left": (left[0], down[0], left[1], down[1])}
+        boxes = {
+            "middle right": (right[0], middle[0], right[1], middle[1]),
+            "middle left": (left[0], middle[0], left[1], middle[1]),
+            "top center": (centre[0], up[0], centre[1], up[1]),
+            "bottom center": (centre[0], down[0], centre[1], down[1]),
+            "top right": (right[0], up[0], right[1], up[1]),
+            "bottom right": (right[0], down[0], right[1], down[1]),
+            "top left": (left[0], up[0], left[1], up[1]),
+            "bottom left": (left[0], down[0], left[1], down[1]),
+        }
 
         def crowding_of(box):  # overlap with labels already placed, and points covered (one weighs like a label)
-            overlap = sum(max(0, min(box[2], b[2]) - max(box[0], b[0])) * max(0, min(box[3], b[3]) - max(box[1], b[1]))
-                          for b in taken)
+            overlap = sum(
+                max(0, min(box[2], b[2]) - max(box[0], b[0])) * max(0, min(box[3], b[3]) - max(box[1], b[1]))
+                for b in taken
+            )
             covered = sum(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points if (x, y) != (lon, lat))
             return overlap + covered * width * height
 
-        sides[i] = min(LABEL_SIDES, key=lambda name: crowding_of(boxes[name]))  # the first clear side, else the least crowded
+        sides[i] = min(
+            LABEL_SIDES, key=lambda name: crowding_of(boxes[name])
+        )  # the first clear side, else the least crowded
         taken.append(boxes[sides[i]])
     return [sides[i] for i in range(len(points))]
 
@@ -443,14 +541,30 @@ def _draw_points(ax, trace: dict) -> None:
     inverse = ax.transData.inverted()
     origin, step = inverse.transform((0, 0)), inverse.transform((7, 16))  # a 9-point character and line, in pixels
     char_deg, line_deg = abs(step[0] - origin[0]), abs(step[1] - origin[1])
-    placement = {"middle right": ((4, 0), "left", "center"), "middle left": ((-4, 0), "right", "center"),
-                 "top center": ((0, 4), "center", "bottom"), "bottom center": ((0, -4), "center", "top"),
-                 "top right": ((4, 4), "left", "bottom"), "bottom right": ((4, -4), "left", "top"),
-                 "top left": ((-4, 4), "right", "bottom"), "bottom left": ((-4, -4), "right", "top")}
+    placement = {
+        "middle right": ((4, 0), "left", "center"),
+        "middle left": ((-4, 0), "right", "center"),
+        "top center": ((0, 4), "center", "bottom"),
+        "bottom center": ((0, -4), "center", "top"),
+        "top right": ((4, 4), "left", "bottom"),
+        "bottom right": ((4, -4), "left", "top"),
+        "top left": ((-4, 4), "right", "bottom"),
+        "bottom left": ((-4, -4), "right", "top"),
+    }
     for lon, lat, label, side in zip(lons, lats, labels, label_sides(lons, lats, labels, char_deg, line_deg)):
         offset, horizontal, vertical = placement[side]
-        ax.annotate(_text(label), (lon, lat), xytext=offset, textcoords="offset points", fontsize=9, ha=horizontal,
-                    va=vertical, color="#000000", bbox=backing, zorder=4)
+        ax.annotate(
+            _text(label),
+            (lon, lat),
+            xytext=offset,
+            textcoords="offset points",
+            fontsize=9,
+            ha=horizontal,
+            va=vertical,
+            color="#000000",
+            bbox=backing,
+            zorder=4,
+        )
 
 
 def _lookup(feature: dict, key: list[str]):
@@ -496,8 +610,11 @@ def colour_range(values, names, k: float = 6.0) -> ColourRange:
     q1, q3 = np.quantile(values, [0.25, 0.75])
     inside = (values >= q1 - k * (q3 - q1)) & (values <= q3 + k * (q3 - q1))
     order = np.argsort(-values[~inside], kind="stable")
-    return ColourRange(float(values[inside].min()), float(values[inside].max()),
-                       tuple((str(n), float(v)) for n, v in zip(names[~inside][order], values[~inside][order])))
+    return ColourRange(
+        float(values[inside].min()),
+        float(values[inside].max()),
+        tuple((str(n), float(v)) for n, v in zip(names[~inside][order], values[~inside][order])),
+    )
 
 
 def colour_range_note(scale: ColourRange, unit: str) -> str:
@@ -508,9 +625,11 @@ def colour_range_note(scale: ColourRange, unit: str) -> str:
         return ""
     named = ", ".join(f"{name} ({formatting.value(value, unit)})" for name, value in scale.beyond)
     one = len(scale.beyond) == 1
-    return (f"{named} {'lies' if one else 'lie'} far from the other areas, so the colours run from "
-            f"{formatting.value(scale.low, unit)} to {formatting.value(scale.high, unit)} and "
-            f"{'it takes' if one else 'they take'} the end colour.")
+    return (
+        f"{named} {'lies' if one else 'lie'} far from the other areas, so the colours run from "
+        f"{formatting.value(scale.low, unit)} to {formatting.value(scale.high, unit)} and "
+        f"{'it takes' if one else 'they take'} the end colour."
+    )
 
 
 def padded_range(low: float, high: float, share: float = 0.05) -> list[float]:
@@ -530,16 +649,35 @@ def strip_label_size(values, width_px: float = 330, height_px: float = 240) -> t
 def map_labels(points: pd.DataFrame, text: str = "city", **trace) -> go.Scattergeo:
     """Labelled points (columns lon, lat and `text`) with a white halo, each label on a side that covers no other
     point or label (label_sides, sized for a phone-width UK map)."""
-    sides = label_sides(points["lon"].tolist(), points["lat"].tolist(), points[text].tolist(), MAP_CHAR_DEG,
-                        MAP_LINE_DEG)
-    return go.Scattergeo(lon=points["lon"], lat=points["lat"], text=points[text], mode="markers+text",
-                         textposition=sides, textfont={"size": 12, "color": "#111111", "shadow": HALO},
-                         marker={"size": 8, "color": HIGHLIGHT, "line": {"width": 1, "color": "#000000"}}, **trace)
+    sides = label_sides(
+        points["lon"].tolist(), points["lat"].tolist(), points[text].tolist(), MAP_CHAR_DEG, MAP_LINE_DEG
+    )
+    return go.Scattergeo(
+        lon=points["lon"],
+        lat=points["lat"],
+        text=points[text],
+        mode="markers+text",
+        textposition=sides,
+        textfont={"size": 12, "color": "#111111", "shadow": HALO},
+        marker={"size": 8, "color": HIGHLIGHT, "line": {"width": 1, "color": "#000000"}},
+        **trace,
+    )
 
 
-def area_map(values: pd.DataFrame, *, geojson, name: str, unit: str, colorscale, scale: ColourRange,
-             outlined: list[str] = (), chosen: str | None = None, base_geojson=None, base_codes: list[str] = (),
-             height: int = 620) -> go.Figure:
+def area_map(
+    values: pd.DataFrame,
+    *,
+    geojson,
+    name: str,
+    unit: str,
+    colorscale,
+    scale: ColourRange,
+    outlined: list[str] = (),
+    chosen: str | None = None,
+    base_geojson=None,
+    base_codes: list[str] = (),
+    height: int = 620,
+) -> go.Figure:
     """A UK choropleth of `values` (area_code, area_name, value) on an SVG map fitted to the areas drawn.
 
     scale: the colour range (colour_range); outlined: codes drawn with the highlight outline (the Core Cities);
@@ -550,24 +688,63 @@ def area_map(values: pd.DataFrame, *, geojson, name: str, unit: str, colorscale,
 
     fig = go.Figure()
     if base_geojson is not None:
-        fig.add_trace(go.Choropleth(geojson=base_geojson, featureidkey="properties.area_code", locations=list(base_codes),
-                                    z=[0] * len(base_codes), colorscale=[[0, BASE_FILL], [1, BASE_FILL]], showscale=False,
-                                    marker={"line": {"width": 0.6, "color": BASE_LINE}}, hoverinfo="skip", name="UK"))
-    fig.add_trace(go.Choropleth(
-        geojson=geojson, featureidkey="properties.area_code", locations=values["area_code"], z=values["value"],
-        text=values["area_name"], zmin=scale.low, zmax=scale.high, colorscale=colorscale,
-        marker={"line": {"width": 0.3, "color": "#FFFFFF"}}, name=name,
-        colorbar={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", "thickness": 12,
-                  "len": 0.9, "title": {"text": formatting.unit_label(unit), "side": "top"}, **formatting.axis(unit)},
-        hovertemplate="%{text} (%{location})<br>" + name + ": " + formatting.hover(unit, "z") + "<extra></extra>",
-    ))
-    for codes, colour, width, label in ((list(outlined), HIGHLIGHT, 2.5, "Core Cities (outlined)"),
-                                        ([chosen] if chosen else [], "#000000", 3.5, "Chosen area (outlined)")):
+        fig.add_trace(
+            go.Choropleth(
+                geojson=base_geojson,
+                featureidkey="properties.area_code",
+                locations=list(base_codes),
+                z=[0] * len(base_codes),
+                colorscale=[[0, BASE_FILL], [1, BASE_FILL]],
+                showscale=False,
+                marker={"line": {"width": 0.6, "color": BASE_LINE}},
+                hoverinfo="skip",
+                name="UK",
+            )
+        )
+    fig.add_trace(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey="properties.area_code",
+            locations=values["area_code"],
+            z=values["value"],
+            text=values["area_name"],
+            zmin=scale.low,
+            zmax=scale.high,
+            colorscale=colorscale,
+            marker={"line": {"width": 0.3, "color": "#FFFFFF"}},
+            name=name,
+            colorbar={
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": 0,
+                "yanchor": "top",
+                "thickness": 12,
+                "len": 0.9,
+                "title": {"text": formatting.unit_label(unit), "side": "top"},
+                **formatting.axis(unit),
+            },
+            hovertemplate="%{text} (%{location})<br>" + name + ": " + formatting.hover(unit, "z") + "<extra></extra>",
+        )
+    )
+    for codes, colour, width, label in (
+        (list(outlined), HIGHLIGHT, 2.5, "Core Cities (outlined)"),
+        ([chosen] if chosen else [], "#000000", 3.5, "Chosen area (outlined)"),
+    ):
         if codes:
-            fig.add_trace(go.Choropleth(geojson=geojson, featureidkey="properties.area_code", locations=codes,
-                                        z=[0] * len(codes), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                                        showscale=False, marker={"line": {"width": width, "color": colour}},
-                                        hoverinfo="skip", name=label))
+            fig.add_trace(
+                go.Choropleth(
+                    geojson=geojson,
+                    featureidkey="properties.area_code",
+                    locations=codes,
+                    z=[0] * len(codes),
+                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                    showscale=False,
+                    marker={"line": {"width": width, "color": colour}},
+                    hoverinfo="skip",
+                    name=label,
+                )
+            )
     fig.update_geos(visible=False, fitbounds="locations", projection={"type": "mercator"})
     fig.update_layout(height=height, showlegend=False, margin={"t": 10, "b": 70, "l": 0, "r": 0})
     return fig
@@ -588,15 +765,34 @@ def lad_map_figure(highlight: list[str], context: list[str] = (), *, boundaries:
     codes = [f["properties"]["area_code"] for f in boundaries["features"]]
     z = [2 if c in highlight else 1 if c in context else 0 for c in codes]
     scale = [[0.0, "#D9DEE3"], [0.5, LIGHT], [1.0, HIGHLIGHT]]
-    fig = go.Figure(go.Choropleth(geojson=boundaries, locations=codes, z=z, featureidkey="properties.area_code",
-                                  zmin=0, zmax=2, colorscale=scale, showscale=False, marker_line_width=0.3,
-                                  marker_line_color="#555"))
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=boundaries,
+            locations=codes,
+            z=z,
+            featureidkey="properties.area_code",
+            zmin=0,
+            zmax=2,
+            colorscale=scale,
+            showscale=False,
+            marker_line_width=0.3,
+            marker_line_color="#555",
+        )
+    )
     fig.update_geos(fitbounds="locations", visible=False)
     return fig
 
 
-def lad_map_image(highlight: list[str], context: list[str] = (), *, label: str, fmt: str = "png",
-                  width: int = 520, height: int = 640, scale: float = 2) -> bytes:
+def lad_map_image(
+    highlight: list[str],
+    context: list[str] = (),
+    *,
+    label: str,
+    fmt: str = "png",
+    width: int = 520,
+    height: int = 640,
+    scale: float = 2,
+) -> bytes:
     """A browser-free map image (matplotlib) of all local authorities with some highlighted and labelled.
 
     Args:
@@ -609,13 +805,26 @@ def lad_map_image(highlight: list[str], context: list[str] = (), *, label: str, 
     ax = figure.add_axes((0.0, 0.08, 1.0, 0.92))
     trace = lad_map_figure(highlight, context).to_dict()["data"][0]
     _draw_choropleth(ax, trace)
-    points = [pt for f in trace["geojson"]["features"] if f["properties"]["area_code"] in highlight
-              for ring in _rings(f["geometry"]) for pt in ring]
+    points = [
+        pt
+        for f in trace["geojson"]["features"]
+        if f["properties"]["area_code"] in highlight
+        for ring in _rings(f["geometry"])
+        for pt in ring
+    ]
     if points:  # name the area on the map with a leader line, so the highlight colour is not the only cue
         x, y = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
-        ax.annotate(label.split(" (")[0], (x, y), xytext=(0.78, 0.7), textcoords="axes fraction", fontsize=10,
-                    fontweight="bold", ha="center", arrowprops={"arrowstyle": "-", "color": "#222", "linewidth": 0.8},
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": HIGHLIGHT})
+        ax.annotate(
+            label.split(" (")[0],
+            (x, y),
+            xytext=(0.78, 0.7),
+            textcoords="axes fraction",
+            fontsize=10,
+            fontweight="bold",
+            ha="center",
+            arrowprops={"arrowstyle": "-", "color": "#222", "linewidth": 0.8},
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": HIGHLIGHT},
+        )
     handles = [Patch(facecolor=HIGHLIGHT, edgecolor="#555", label=label)]
     if context:
         handles.append(Patch(facecolor=LIGHT, edgecolor="#555", label="Rest of its city region"))

@@ -30,27 +30,47 @@ DEFAULT_OPTIONS = {group: keys[0] for group, keys in KEY_OPTIONS.items()}
 KEYS = mart.KEYS  # key -> what it means
 REVENUE_GROUPS, EXPENDITURE_GROUPS = tuple(mart.REVENUE), tuple(mart.EXPENDITURE)
 KEY_LABELS = {  # every apportionment key in plain English, for widgets, tables and sentences ("shared by …")
-    "population": "population", "hmrc_income_tax": "residents' income tax (HMRC)", "workplace_jobs": "jobs at workplaces",
-    "gdhi": "household income (GDHI)", "gva": "economic output (GVA)", "receipts": "council tax collected",
+    "population": "population",
+    "hmrc_income_tax": "residents' income tax (HMRC)",
+    "workplace_jobs": "jobs at workplaces",
+    "gdhi": "household income (GDHI)",
+    "gva": "economic output (GVA)",
+    "receipts": "council tax collected",
     "rs_education": "councils' education spending (England)",
     "rs_social_care": "councils' social care spending (England)",
-    "rs_culture": "councils' cultural spending (England)", "rs_housing": "councils' housing spending (England)",
+    "rs_culture": "councils' cultural spending (England)",
+    "rs_housing": "councils' housing spending (England)",
     "held": "kept at region/nation level (not shared)",
 }
 GROUP_LABELS = {  # every group of taxes and spending function in plain English (lower case where a sentence allows)
-    "income_tax": "income tax", "nics": "National Insurance contributions", "consumption": "VAT and duties",
-    "business": "business taxes", "council_tax": "council tax", "north_sea": "North Sea oil and gas revenue",
-    "other_revenue": "other taxes and receipts", "general_public_services": "general public services",
-    "defence": "defence", "public_order_and_safety": "public order and safety",
+    "income_tax": "income tax",
+    "nics": "National Insurance contributions",
+    "consumption": "VAT and duties",
+    "business": "business taxes",
+    "council_tax": "council tax",
+    "north_sea": "North Sea oil and gas revenue",
+    "other_revenue": "other taxes and receipts",
+    "general_public_services": "general public services",
+    "defence": "defence",
+    "public_order_and_safety": "public order and safety",
     "economic_affairs": "economic affairs and transport",
-    "environment_protection": "environmental protection", "housing": "housing and community amenities",
-    "health": "health", "recreation_and_culture": "recreation and culture", "education": "education",
-    "social_protection": "social protection", "other_spending": "other spending (accounting adjustments)",
+    "environment_protection": "environmental protection",
+    "housing": "housing and community amenities",
+    "health": "health",
+    "recreation_and_culture": "recreation and culture",
+    "education": "education",
+    "social_protection": "social protection",
+    "other_spending": "other spending (accounting adjustments)",
 }
 GEOGRAPHY_LABELS = {"council": "council area", "city-region": "city region"}
-AREA_TYPE_LABELS = {"lad": "council", "city_region": "city region", "core_cities_total": "Core Cities total",
-                    "region": "region (official)", "country": "country (official)",
-                    "north_sea_held": "North Sea revenue kept at region/nation level"}
+AREA_TYPE_LABELS = {
+    "lad": "council",
+    "city_region": "city region",
+    "core_cities_total": "Core Cities total",
+    "region": "region (official)",
+    "country": "country (official)",
+    "north_sea_held": "North Sea revenue kept at region/nation level",
+}
 REVENUE_TOTAL, EXPENDITURE_TOTAL, CRPSF_POPULATION = "rev_total", "exp_total", "crpsf_population"
 REGIONS = mart.REGIONS
 OFFICIAL_AREAS = ("K02000001", "E92000001", *REGIONS)
@@ -102,11 +122,15 @@ def spending_note(options: dict[str, str]) -> str:
     """Plain-English note on whether councils' spending per head can differ within a region under these options."""
     keyed = keyed_spending(options)
     if not keyed:
-        return ("Spending is shared by population for every function under these keys, so every council's "
-                "spending per head equals its region's (CRPSF); only taxes differ between councils of a region.")
+        return (
+            "Spending is shared by population for every function under these keys, so every council's "
+            "spending per head equals its region's (CRPSF); only taxes differ between councils of a region."
+        )
     listed = ", ".join(f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}" for g, k in keyed.items())
-    return (f"Spending per head differs between councils of a region only through {listed}; every other function "
-            "is shared by population.")
+    return (
+        f"Spending per head differs between councils of a region only through {listed}; every other function "
+        "is shared by population."
+    )
 
 
 def group_title(group: str) -> str:
@@ -117,8 +141,11 @@ def group_title(group: str) -> str:
 
 def keys_text(options: dict[str, str]) -> str:
     """The keys in use in words: 'default keys', or 'default keys except education by councils' education spending'."""
-    changed = [f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}" for g, k in options.items()
-               if g in DEFAULT_OPTIONS and k != DEFAULT_OPTIONS[g]]  # the default North Sea key ('held') is never 'by'-ed
+    changed = [
+        f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}"
+        for g, k in options.items()
+        if g in DEFAULT_OPTIONS and k != DEFAULT_OPTIONS[g]
+    ]  # the default North Sea key ('held') is never 'by'-ed
     return "default keys" + (" except " + "; ".join(changed) if changed else "")
 
 
@@ -165,18 +192,28 @@ def estimates(year: str, options: dict[str, str], area_codes: list[str] | None =
 
 def ranges(year: str, area_codes: list[str]) -> dict[str, dict]:
     """Lowest and highest net balance (£m) over every combination of keys, with the keys that give them, by area."""
-    frame = query("SELECT area_code, min_gbp_m, max_gbp_m, min_options, max_options, combinations FROM fiscal_ranges "
-                  "WHERE period = ? AND list_contains(?, area_code)", [year, list(area_codes)])
-    return {row["area_code"]: {"min_gbp_m": row["min_gbp_m"], "max_gbp_m": row["max_gbp_m"],
-                               "min_options": json.loads(row["min_options"]),
-                               "max_options": json.loads(row["max_options"]), "combinations": int(row["combinations"])}
-            for row in frame.to_dict("records")}
+    frame = query(
+        "SELECT area_code, min_gbp_m, max_gbp_m, min_options, max_options, combinations FROM fiscal_ranges "
+        "WHERE period = ? AND list_contains(?, area_code)",
+        [year, list(area_codes)],
+    )
+    return {
+        row["area_code"]: {
+            "min_gbp_m": row["min_gbp_m"],
+            "max_gbp_m": row["max_gbp_m"],
+            "min_options": json.loads(row["min_options"]),
+            "max_options": json.loads(row["max_options"]),
+            "combinations": int(row["combinations"]),
+        }
+        for row in frame.to_dict("records")
+    }
 
 
 def held_north_sea(year: str) -> pd.DataFrame:
     """North Sea oil and gas revenue (£m) held at region/nation level, by region and item."""
-    return query("SELECT region_code, item, value_gbp_m FROM fiscal_held WHERE period = ? ORDER BY region_code, item",
-                 [year])
+    return query(
+        "SELECT region_code, item, value_gbp_m FROM fiscal_held WHERE period = ? ORDER BY region_code, item", [year]
+    )
 
 
 def load_regional(year: str) -> pd.DataFrame:
@@ -190,15 +227,21 @@ def load_regional(year: str) -> pd.DataFrame:
 
 def key_notes(year: str) -> pd.DataFrame:
     """The mart's notes for one year: per key and region, the data period used and the councils that fell back."""
-    return query("SELECT key, region_code, key_period, population_period, lads, fallback_lads FROM fiscal_key_notes "
-                 "WHERE period = ? ORDER BY key, region_code", [year])
+    return query(
+        "SELECT key, region_code, key_period, population_period, lads, fallback_lads FROM fiscal_key_notes "
+        "WHERE period = ? ORDER BY key, region_code",
+        [year],
+    )
 
 
 @per_database
 def key_releases() -> list[dict]:
     """The releases behind the councils' spending keys that are tables, not catalogue indicators (MHCLG RS)."""
-    frame = query("SELECT publisher, title, release, release_date, vintage FROM sources WHERE list_contains(?, source_id) "
-                  "ORDER BY source_id", [[s.source_id for s in revenue_outturn.SOURCES]])
+    frame = query(
+        "SELECT publisher, title, release, release_date, vintage FROM sources WHERE list_contains(?, source_id) "
+        "ORDER BY source_id",
+        [[s.source_id for s in revenue_outturn.SOURCES]],
+    )
     return frame.to_dict("records")
 
 
@@ -221,8 +264,10 @@ def notes_lines(notes: pd.DataFrame, options: dict[str, str], names: dict[str, s
     lines = []
     pop = notes[notes["key"] == "population"]
     for region, period in zip(pop["region_code"], pop["population_period"]):
-        lines.append(f"Population base, {names.get(region, region)}: CRPSF's population shared to councils by "
-                     f"mid-year estimates for {period}")
+        lines.append(
+            f"Population base, {names.get(region, region)}: CRPSF's population shared to councils by "
+            f"mid-year estimates for {period}"
+        )
     for key, part in notes[notes["key"].isin(sorted(used - {"population"}))].groupby("key"):
         label = KEY_LABELS.get(key, key)
         for row in part.to_dict("records"):
@@ -231,8 +276,10 @@ def notes_lines(notes: pd.DataFrame, options: dict[str, str], names: dict[str, s
             if missing and (row["key_period"] is None or pd.isna(row["key_period"])):
                 lines.append(f"{label}: no data for {region}; all its {len(missing)} councils shared by population")
             elif missing:
-                lines.append(f"{label}: {len(missing)} council(s) in {region} have no data for {row['key_period']} "
-                             f"and take their population share: {', '.join(missing)}")
+                lines.append(
+                    f"{label}: {len(missing)} council(s) in {region} have no data for {row['key_period']} "
+                    f"and take their population share: {', '.join(missing)}"
+                )
         periods = sorted({p for p in part["key_period"] if isinstance(p, str)})
         lines.append(f"{label}: data period(s) used {', '.join(periods)}")
     return lines
@@ -248,12 +295,21 @@ def _row(code, name, area_type, year, totals: dict, options, estimate=True) -> d
     pop = totals.get("population") or 0
     per_head = (lambda v: round(v * 1e6 / pop, 0)) if pop else (lambda v: None)
     row = {
-        "area_code": code, "area_name": name, "area_type": area_type, "year": year, "estimate": estimate,
-        "revenue_gbp": round(totals["revenue"] * 1e6), "income_tax_gbp": round(totals["rev_income_tax"] * 1e6),
-        "expenditure_gbp": round(totals["expenditure"] * 1e6), "net_balance_gbp": round(totals["net_balance"] * 1e6),
-        "revenue_gbp_bn": round(totals["revenue"] / 1e3, 3), "expenditure_gbp_bn": round(totals["expenditure"] / 1e3, 3),
-        "net_balance_gbp_bn": round(totals["net_balance"] / 1e3, 3), "population": round(pop) if pop else None,
-        "revenue_per_head_gbp": per_head(totals["revenue"]), "expenditure_per_head_gbp": per_head(totals["expenditure"]),
+        "area_code": code,
+        "area_name": name,
+        "area_type": area_type,
+        "year": year,
+        "estimate": estimate,
+        "revenue_gbp": round(totals["revenue"] * 1e6),
+        "income_tax_gbp": round(totals["rev_income_tax"] * 1e6),
+        "expenditure_gbp": round(totals["expenditure"] * 1e6),
+        "net_balance_gbp": round(totals["net_balance"] * 1e6),
+        "revenue_gbp_bn": round(totals["revenue"] / 1e3, 3),
+        "expenditure_gbp_bn": round(totals["expenditure"] / 1e3, 3),
+        "net_balance_gbp_bn": round(totals["net_balance"] / 1e3, 3),
+        "population": round(pop) if pop else None,
+        "revenue_per_head_gbp": per_head(totals["revenue"]),
+        "expenditure_per_head_gbp": per_head(totals["expenditure"]),
         "net_balance_per_head_gbp": per_head(totals["net_balance"]),
         "sign_convention": SIGN_CONVENTION,
         "key_options": dict(options) if estimate else "official CRPSF figures",
@@ -267,11 +323,18 @@ def _row(code, name, area_type, year, totals: dict, options, estimate=True) -> d
 
 def official_rows(regional: pd.DataFrame, year: str) -> list[dict]:
     """UK, England and ITL1 rows straight from CRPSF (not estimates)."""
-    table = regional.pivot_table(index=["area_code", "area_name"], columns="indicator_id", values="value", aggfunc="first")
+    table = regional.pivot_table(
+        index=["area_code", "area_name"], columns="indicator_id", values="value", aggfunc="first"
+    )
     rows = []
     for (code, name), row in table.iterrows():
-        totals = {"revenue": row[REVENUE_TOTAL], "rev_income_tax": row["rev_income_tax"], "expenditure": row[EXPENDITURE_TOTAL],
-                  "net_balance": row[EXPENDITURE_TOTAL] - row[REVENUE_TOTAL], "population": row.get(CRPSF_POPULATION)}
+        totals = {
+            "revenue": row[REVENUE_TOTAL],
+            "rev_income_tax": row["rev_income_tax"],
+            "expenditure": row[EXPENDITURE_TOTAL],
+            "net_balance": row[EXPENDITURE_TOTAL] - row[REVENUE_TOTAL],
+            "population": row.get(CRPSF_POPULATION),
+        }
         area_type = "region" if code in REGIONS else "country"
         rows.append(_row(code, name, area_type, year, totals, None, estimate=False))
     order = {c: i for i, c in enumerate(OFFICIAL_AREAS)}
@@ -287,9 +350,22 @@ def held_rows(held: pd.DataFrame, names: dict[str, str], year: str, options: dic
         total = float(part["value_gbp_m"].sum())
         if total == 0:
             continue  # no North Sea revenue allocated to this region
-        totals = {"revenue": total, "rev_income_tax": 0.0, "expenditure": 0.0, "net_balance": -total, "population": None}
-        row = _row(f"NORTH_SEA_{region}", f"{names.get(region, region)}: North Sea oil and gas revenue held at "
-                   "region/nation level (not in any council)", "north_sea_held", year, totals, options)
+        totals = {
+            "revenue": total,
+            "rev_income_tax": 0.0,
+            "expenditure": 0.0,
+            "net_balance": -total,
+            "population": None,
+        }
+        row = _row(
+            f"NORTH_SEA_{region}",
+            f"{names.get(region, region)}: North Sea oil and gas revenue held at "
+            "region/nation level (not in any council)",
+            "north_sea_held",
+            year,
+            totals,
+            options,
+        )
         row["items_gbp"] = {item: round(v * 1e6) for item, v in zip(part["item"], part["value_gbp_m"])}
         rows.append(row)
     return rows
@@ -297,9 +373,13 @@ def held_rows(held: pd.DataFrame, names: dict[str, str], year: str, options: dic
 
 def _in_bn(result: dict) -> dict:
     """A ranges() entry with £m converted to £bn."""
-    return {"min_gbp_bn": result["min_gbp_m"] / 1e3, "min_options": result["min_options"],
-            "max_gbp_bn": result["max_gbp_m"] / 1e3, "max_options": result["max_options"],
-            "combinations": result["combinations"]}
+    return {
+        "min_gbp_bn": result["min_gbp_m"] / 1e3,
+        "min_options": result["min_options"],
+        "max_gbp_bn": result["max_gbp_m"] / 1e3,
+        "max_options": result["max_options"],
+        "combinations": result["combinations"],
+    }
 
 
 # ------------------------------------------------------------------------------------------------ outputs
@@ -323,9 +403,12 @@ def fiscal_rows(year: str | None = None, area_codes: list[str] | None = None, **
         if code in spread:
             result = spread[code]
             out["sensitivity_net_balance_gbp"] = {
-                "min": round(result["min_gbp_m"] * 1e6), "min_options": result["min_options"],
-                "max": round(result["max_gbp_m"] * 1e6), "max_options": result["max_options"],
-                "combinations": result["combinations"]}
+                "min": round(result["min_gbp_m"] * 1e6),
+                "min_options": result["min_options"],
+                "max": round(result["max_gbp_m"] * 1e6),
+                "max_options": result["max_options"],
+                "combinations": result["combinations"],
+            }
         rows.append(out)
     order = {"lad": 0, "city_region": 1, "core_cities_total": 2}
     rows.sort(key=lambda r: (order.get(r["area_type"], 3), r["area_code"]))
@@ -345,8 +428,7 @@ def notes(year: str, options: dict[str, str]) -> list[str]:
     north_sea = north_sea_note(year, options)
     regional = load_regional(year)
     names = dict(zip(regional["area_code"], regional["area_name"]))
-    return ([spending_note(options)] + ([north_sea] if north_sea else [])
-            + notes_lines(key_notes(year), options, names))
+    return [spending_note(options)] + ([north_sea] if north_sea else []) + notes_lines(key_notes(year), options, names)
 
 
 def north_sea_note(year: str, options: dict[str, str]) -> str:
@@ -357,8 +439,9 @@ def north_sea_note(year: str, options: dict[str, str]) -> str:
     regional = load_regional(year)
     names = dict(zip(regional["area_code"], regional["area_name"]))
     shown = ", ".join(f"{names.get(r, r)} {formatting.gbp_millions(v)}" for r, v in held.items() if v != 0)
-    return ("North Sea oil and gas revenue is held at region/nation level and is in no council's revenue"
-            + (f" ({year}: {shown})." if shown else f" (none allocated in {year})."))
+    return "North Sea oil and gas revenue is held at region/nation level and is in no council's revenue" + (
+        f" ({year}: {shown})." if shown else f" (none allocated in {year})."
+    )
 
 
 @per_database
@@ -368,15 +451,25 @@ def core_cities_gap(year: str | None = None, **options: str) -> dict:
     year = resolve_year(year)
     frame = estimates(year, options, [CORE_COUNCILS, CORE_CITY_REGIONS])
     spread = ranges(year, [CORE_COUNCILS, CORE_CITY_REGIONS])
-    out = {"year": year, "key_options": options, "claim": claim(CLAIM_GAP), "sign_convention": method()["sign_convention"]}
+    out = {
+        "year": year,
+        "key_options": options,
+        "claim": claim(CLAIM_GAP),
+        "sign_convention": method()["sign_convention"],
+    }
     for label, code in (("councils", CORE_COUNCILS), ("city_regions", CORE_CITY_REGIONS)):
         row = frame.loc[code]
-        out[label] = {"net_balance_gbp_bn": row["net_balance"] / 1e3, "revenue_gbp_bn": row["revenue"] / 1e3,
-                      "rev_income_tax_gbp_bn": row["rev_income_tax"] / 1e3, "expenditure_gbp_bn": row["expenditure"] / 1e3,
-                      "population": float(row["population"]), "members": int(row["members_present"]),
-                      "members_expected": int(row["members_expected"]),
-                      "coverage": coverage(int(row["members_present"]), int(row["members_expected"]), row["members_missing"]),
-                      "sensitivity": _in_bn(spread[code])}
+        out[label] = {
+            "net_balance_gbp_bn": row["net_balance"] / 1e3,
+            "revenue_gbp_bn": row["revenue"] / 1e3,
+            "rev_income_tax_gbp_bn": row["rev_income_tax"] / 1e3,
+            "expenditure_gbp_bn": row["expenditure"] / 1e3,
+            "population": float(row["population"]),
+            "members": int(row["members_present"]),
+            "members_expected": int(row["members_expected"]),
+            "coverage": coverage(int(row["members_present"]), int(row["members_expected"]), row["members_missing"]),
+            "sensitivity": _in_bn(spread[code]),
+        }
     out["spending_note"] = spending_note(options)
     out["notes"] = notes(year, options)
     return out
@@ -398,8 +491,10 @@ def fiscal_area(area_code: str, geography_key: str) -> str:
         raise ValueError(f"unknown geography {geography_key!r}; valid: council, city-region")
     region = geography.city_region_or_none(area_code)
     if region is None:
-        raise ValueError(f"{area_name(area_code)} is in no city region or combined authority, so it has council "
-                         "figures only. Choose the council geography")
+        raise ValueError(
+            f"{area_name(area_code)} is in no city region or combined authority, so it has council "
+            "figures only. Choose the council geography"
+        )
     return region
 
 
@@ -408,8 +503,13 @@ def region_of(lad_codes: list[str], year: str) -> pd.Series:
     return population_shares(year, lad_codes)["itl1_code"]
 
 
-def keyed_spending_for(year: str, options: dict[str, str], lad_codes: list[str],
-                       notes: pd.DataFrame | None = None, regions: pd.Series | None = None) -> dict[str, str]:
+def keyed_spending_for(
+    year: str,
+    options: dict[str, str],
+    lad_codes: list[str],
+    notes: pd.DataFrame | None = None,
+    regions: pd.Series | None = None,
+) -> dict[str, str]:
     """Spending groups whose chosen key gives these councils something other than their population share (group ->
     key): a council with no data for a key takes its population share (fiscal mart), so a key without data for any
     of them leaves their spending per head at the region's.
@@ -423,19 +523,26 @@ def keyed_spending_for(year: str, options: dict[str, str], lad_codes: list[str],
         return {}
     notes = key_notes(year) if notes is None else notes
     regions = region_of(lad_codes, year) if regions is None else regions
-    fallbacks = {(k, r): set(str(f or "").split(";")) for k, r, f in
-                 zip(notes["key"], notes["region_code"], notes["fallback_lads"])}
-    return {group: key for group, key in keyed.items()
-            if any(lad not in fallbacks.get((key, regions.get(lad)), {lad}) for lad in lad_codes)}
+    fallbacks = {
+        (k, r): set(str(f or "").split(";"))
+        for k, r, f in zip(notes["key"], notes["region_code"], notes["fallback_lads"])
+    }
+    return {
+        group: key
+        for group, key in keyed.items()
+        if any(lad not in fallbacks.get((key, regions.get(lad)), {lad}) for lad in lad_codes)
+    }
 
 
 def spending_basis_text(keyed: dict[str, str]) -> str:
     """How an area's spending was shared out, in words, from keyed_spending_for()."""
     if not keyed:
         return "its region's per resident: every function shared by population"
-    return ("estimated partly from councils' own data — " + ", ".join(f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}"
-                                                                      for g, k in keyed.items())
-            + " — and otherwise by population")
+    return (
+        "estimated partly from councils' own data — "
+        + ", ".join(f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}" for g, k in keyed.items())
+        + " — and otherwise by population"
+    )
 
 
 def possessive(name: str) -> str:
@@ -465,10 +572,13 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
         return {"available": False, "area_code": area_code, "name": name, "reason": str(problem)}
     frame = estimates(year, options, [code])
     if frame.empty:
-        reason = (f"{area_name(code)} is not one of the ten Core City regions, and the estimates are built for every "
-                  "council and for the ten Core City regions only. Choose the council geography for "
-                  f"{possessive(name)} own estimate" if code != area_code else
-                  f"The fiscal estimates hold no figures for {name} in {year}")
+        reason = (
+            f"{area_name(code)} is not one of the ten Core City regions, and the estimates are built for every "
+            "council and for the ten Core City regions only. Choose the council geography for "
+            f"{possessive(name)} own estimate"
+            if code != area_code
+            else f"The fiscal estimates hold no figures for {name} in {year}"
+        )
         return {"available": False, "area_code": area_code, "name": name, "fiscal_code": code, "reason": reason}
     row = frame.iloc[0]
     spread = ranges(year, [code]).get(code)
@@ -481,11 +591,18 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
     region = official.get(regions[0]) if len(regions) == 1 else None
     keyed = keyed_spending_for(year, options, lads)
     out = {
-        "available": True, "area_code": area_code, "fiscal_code": code, "name": str(row["area_name"]),
-        "area_type": str(row["area_type"]), "year": year, "population": population,
-        "revenue_gbp_m": float(row["revenue"]), "expenditure_gbp_m": float(row["expenditure"]),
+        "available": True,
+        "area_code": area_code,
+        "fiscal_code": code,
+        "name": str(row["area_name"]),
+        "area_type": str(row["area_type"]),
+        "year": year,
+        "population": population,
+        "revenue_gbp_m": float(row["revenue"]),
+        "expenditure_gbp_m": float(row["expenditure"]),
         "net_balance_gbp_m": float(row["net_balance"]),
-        "revenue_gbp_bn": row["revenue"] / 1e3, "expenditure_gbp_bn": row["expenditure"] / 1e3,
+        "revenue_gbp_bn": row["revenue"] / 1e3,
+        "expenditure_gbp_bn": row["expenditure"] / 1e3,
         "net_balance_gbp_bn": row["net_balance"] / 1e3,
         "revenue_per_head_gbp": row["revenue"] * 1e6 / population,
         "expenditure_per_head_gbp": row["expenditure"] * 1e6 / population,
@@ -497,13 +614,19 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
         "min_per_head_gbp": None if spread is None else spread["min_gbp_m"] * 1e6 / population,
         "max_per_head_gbp": None if spread is None else spread["max_gbp_m"] * 1e6 / population,
         "combinations": None if spread is None else spread["combinations"],
-        "coverage": None if row["area_type"] == "lad" else coverage(
-            int(row["members_present"]), int(row["members_expected"]), row["members_missing"] or ""),
-        "region_code": region["area_code"] if region else None, "region_name": region["area_name"] if region else None,
+        "coverage": None
+        if row["area_type"] == "lad"
+        else coverage(int(row["members_present"]), int(row["members_expected"]), row["members_missing"] or ""),
+        "region_code": region["area_code"] if region else None,
+        "region_name": region["area_name"] if region else None,
         "region_revenue_per_head_gbp": region["revenue_per_head_gbp"] if region else None,
         "region_expenditure_per_head_gbp": region["expenditure_per_head_gbp"] if region else None,
-        "spending_keyed": keyed, "spending_shared_by_population": not keyed, "spending_basis": spending_basis_text(keyed),
-        "key_options": options, "keys_text": keys_text(options), "sign_convention": SIGN_CONVENTION,
+        "spending_keyed": keyed,
+        "spending_shared_by_population": not keyed,
+        "spending_basis": spending_basis_text(keyed),
+        "key_options": options,
+        "keys_text": keys_text(options),
+        "sign_convention": SIGN_CONVENTION,
     }
     return out
 
@@ -513,8 +636,10 @@ def balance_sentence(estimate: dict) -> str:
     the taxes raised there by £3.9bn in 2024-25 (£6,179 per resident).'"""
     balance, name = estimate["net_balance_gbp_m"], estimate["name"]
     verb = "exceeded the taxes raised there" if balance >= 0 else "fell short of the taxes raised there"
-    return (f"Estimate: public spending in {name} {verb} by {formatting.gbp_millions(abs(balance))} in {estimate['year']} "
-            f"({formatting.gbp(abs(estimate['net_balance_per_head_gbp']))} per resident).")
+    return (
+        f"Estimate: public spending in {name} {verb} by {formatting.gbp_millions(abs(balance))} in {estimate['year']} "
+        f"({formatting.gbp(abs(estimate['net_balance_per_head_gbp']))} per resident)."
+    )
 
 
 def area_spending_caveat(estimate: dict) -> str:
@@ -523,10 +648,13 @@ def area_spending_caveat(estimate: dict) -> str:
     region, figure = estimate.get("region_name"), estimate.get("region_expenditure_per_head_gbp")
     official = f"{possessive(region)} official figure: {formatting.gbp(figure)}, ONS CRPSF" if region else ""
     if estimate["spending_shared_by_population"]:
-        return ("Spending per resident is the region's: every spending function is shared out from the region by "
-                "population, so every place in the region shows the same spending per resident"
-                + (f" ({official})" if official else "") + ". Only the taxes raised differ between places in a region.")
-    return (f"Spending per resident is {estimate['spending_basis']}" + (f"; {official}" if official else "") + ".")
+        return (
+            "Spending per resident is the region's: every spending function is shared out from the region by "
+            "population, so every place in the region shows the same spending per resident"
+            + (f" ({official})" if official else "")
+            + ". Only the taxes raised differ between places in a region."
+        )
+    return f"Spending per resident is {estimate['spending_basis']}" + (f"; {official}" if official else "") + "."
 
 
 def shared_spending(year: str, options: dict[str, str], places: dict[str, str]) -> dict:
@@ -554,9 +682,11 @@ def shared_spending(year: str, options: dict[str, str], places: dict[str, str]) 
     groups = [(region, sorted(labels)) for region, labels in sorted(by_region.items()) if len(labels) > 1]
     if groups:
         listed = "; ".join(f"{' and '.join(labels)} ({region})" for region, labels in groups)
-        text = ("Spending per resident is the same for places in the same region — " + listed + " — because public "
-                "spending is shared out from each region by population: each place gets its region's spending per "
-                "resident, and only the taxes raised differ between them.")
+        text = (
+            "Spending per resident is the same for places in the same region — " + listed + " — because public "
+            "spending is shared out from each region by population: each place gets its region's spending per "
+            "resident, and only the taxes raised differ between them."
+        )
     else:
         text = spending_note(options)
     if any(shared.values()):
@@ -581,9 +711,11 @@ def total_place_frame(cra: pd.DataFrame, shares: pd.Series, region_of: pd.Series
 
 def population_shares(year: str, lad_codes: list[str]) -> pd.DataFrame:
     """Councils' shares of their region's population in the fiscal population base for a year (lad_code index)."""
-    return query("SELECT lad_code, itl1_code, population / crpsf_population AS share, mye_period FROM fiscal_population "
-                 "WHERE period = ? AND list_contains(?, lad_code) ORDER BY lad_code", [year, list(lad_codes)]
-                 ).set_index("lad_code")
+    return query(
+        "SELECT lad_code, itl1_code, population / crpsf_population AS share, mye_period FROM fiscal_population "
+        "WHERE period = ? AND list_contains(?, lad_code) ORDER BY lad_code",
+        [year, list(lad_codes)],
+    ).set_index("lad_code")
 
 
 def area_name(area_code: str) -> str:
@@ -605,32 +737,43 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     cra_years = query("SELECT DISTINCT period FROM cra_identifiable_spending ORDER BY period")["period"].tolist()
     wanted = check_year(year) if year else cra_years[-1]
     used = pick_period(cra_years, wanted)
-    cra = query("SELECT edition, region_code, cofog_function, CAST(value_gbp_m AS DOUBLE) AS value_gbp_m "
-                "FROM cra_identifiable_spending WHERE period = ?", [used])
+    cra = query(
+        "SELECT edition, region_code, cofog_function, CAST(value_gbp_m AS DOUBLE) AS value_gbp_m "
+        "FROM cra_identifiable_spending WHERE period = ?",
+        [used],
+    )
     shares = population_shares(used, lad_codes)
     missing = sorted(set(lad_codes) - set(shares.index))
     if missing:
         raise ValueError(f"no population share for {', '.join(missing)} in {used}")
     regions = sorted(set(shares["itl1_code"]) - set(cra["region_code"]))
     if regions:
-        raise ValueError(f"HM Treasury CRA in the warehouse holds no identifiable spending for {', '.join(regions)} in "
-                         f"{used}")
+        raise ValueError(
+            f"HM Treasury CRA in the warehouse holds no identifiable spending for {', '.join(regions)} in {used}"
+        )
     functions = total_place_frame(cra, shares["share"], shares["itl1_code"], lad_codes)
     crpsf_year = pick_period(fiscal_years(), wanted)
     population_keys = check_options(**{g: "population" for g, keys in KEY_OPTIONS.items() if "population" in keys})
     crpsf_total = float(estimates(crpsf_year, population_keys, lad_codes)["expenditure"].sum())
     out = {
-        "area_code": area_code, "area_name": area_name(area_code), "estimate": True,
-        "requested_year": wanted, "cra_year": used, "edition": ", ".join(sorted(cra["edition"].unique())),
-        "functions": functions.to_dict("records"), "identifiable_total_gbp_bn": float(functions["value_gbp_m"].sum()) / 1e3,
+        "area_code": area_code,
+        "area_name": area_name(area_code),
+        "estimate": True,
+        "requested_year": wanted,
+        "cra_year": used,
+        "edition": ", ".join(sorted(cra["edition"].unique())),
+        "functions": functions.to_dict("records"),
+        "identifiable_total_gbp_bn": float(functions["value_gbp_m"].sum()) / 1e3,
         "identifiable_total_gbp_m": float(functions["value_gbp_m"].sum()),
-        "crpsf_year": crpsf_year, "crpsf_total_expenditure_gbp_bn": crpsf_total / 1e3,
+        "crpsf_year": crpsf_year,
+        "crpsf_total_expenditure_gbp_bn": crpsf_total / 1e3,
         "crpsf_total_expenditure_gbp_m": crpsf_total,
         "population_period": sorted(set(shares["mye_period"])),
     }
     if used != wanted:
-        out["year_note"] = (f"HM Treasury CRA covers {cra_years[0]} to {cra_years[-1]}; {used} is the year nearest to "
-                            f"{wanted}.")
+        out["year_note"] = (
+            f"HM Treasury CRA covers {cra_years[0]} to {cra_years[-1]}; {used} is the year nearest to {wanted}."
+        )
     return out
 
 
@@ -674,9 +817,14 @@ def total_place_view(area_code: str, geography_key: str, year: str | None = None
         place = total_place_comparison(code) if code == birmingham else total_place(code, year)
     except ValueError as problem:
         place = total_place_comparison(birmingham)
-        place.update(follows_area=False, requested_name=requested, claim_note=None, explanation=place["gap_explained"],
-                     fallback_reason=f"No Total Place view can be computed for {requested}: {problem}. "
-                     f"{place['area_name']}, whose Total Place count is checked on this site, is shown instead.")
+        place.update(
+            follows_area=False,
+            requested_name=requested,
+            claim_note=None,
+            explanation=place["gap_explained"],
+            fallback_reason=f"No Total Place view can be computed for {requested}: {problem}. "
+            f"{place['area_name']}, whose Total Place count is checked on this site, is shown instead.",
+        )
         return place
     place.update(follows_area=True, requested_name=requested, fallback_reason=None)
     if code == birmingham:
@@ -690,7 +838,8 @@ def total_place_view(area_code: str, geography_key: str, year: str | None = None
         f"{place['cra_year']}, shared out to {name} by population: per resident it is the region's figure, so it "
         f"ignores that {possessive(name)} needs (e.g. welfare, health) differ from the regional average. Total managed "
         f"expenditure (ONS CRPSF, {place['crpsf_year']}) is also shared by population and includes non-identifiable "
-        "spending (defence, debt interest, overseas aid) and accounting adjustments.")
+        "spending (defence, debt interest, overseas aid) and accounting adjustments."
+    )
     notes = []
     for claim_id, codes in TOTAL_PLACE_AREAS.items():
         stated = claim(claim_id)
@@ -698,14 +847,19 @@ def total_place_view(area_code: str, geography_key: str, year: str | None = None
             continue
         count = f"{claimed_text(float(stated['value']))} ({stated.get('period_as_stated', '')})"
         if codes == [area_code] and code != area_code:
-            notes.append(f"The Total Place count of {count} is for {requested} council alone: choose the council "
-                         "geography in the sidebar to set it against the figures here.")
+            notes.append(
+                f"The Total Place count of {count} is for {requested} council alone: choose the council "
+                "geography in the sidebar to set it against the figures here."
+            )
         elif codes != [area_code]:
-            notes.append(f"The Total Place count of {count} covers {', '.join(area_name(c) for c in codes)} together "
-                         "(see Claims check, which adds their figures up).")
+            notes.append(
+                f"The Total Place count of {count} covers {', '.join(area_name(c) for c in codes)} together "
+                "(see Claims check, which adds their figures up)."
+            )
     place["claim_note"] = " ".join(notes) or (
         f"No Total Place count for {name} is among the claims checked on this site, so these figures stand "
-        "alone: Total Place (2008-09) counted spending body by body in a few pilot places.")
+        "alone: Total Place (2008-09) counted spending body by body in a few pilot places."
+    )
     return place
 
 
@@ -732,11 +886,16 @@ def key_rows(options: dict[str, str]) -> pd.DataFrame:
     rows = []
     for entry in function_keys():
         used = options.get(entry["group"], entry["default"])
-        rows.append({"Taxes or spending": "taxes" if entry["side"] == "revenue" else "spending",
-                     "Group": GROUP_LABELS[entry["group"]], "Shared out by": KEY_LABELS[used],
-                     "Default?": "yes" if used == entry["default"] else "no",
-                     "Alternatives": ", ".join(KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
-                     "Why": entry["why"].replace("CRPSF exp_total", "CRPSF total spending")})  # no raw ids on screen
+        rows.append(
+            {
+                "Taxes or spending": "taxes" if entry["side"] == "revenue" else "spending",
+                "Group": GROUP_LABELS[entry["group"]],
+                "Shared out by": KEY_LABELS[used],
+                "Default?": "yes" if used == entry["default"] else "no",
+                "Alternatives": ", ".join(KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
+                "Why": entry["why"].replace("CRPSF exp_total", "CRPSF total spending"),
+            }
+        )  # no raw ids on screen
     return pd.DataFrame(rows)
 
 
@@ -751,8 +910,10 @@ def place_names(table: pd.DataFrame) -> dict[str, str]:
     """The Core Cities' places in the Tax and spend table (reference_views.tax_spend_view()["table"]), code -> name:
     the city for a council ('Leeds'), the city region's own name for a city region ('West Yorkshire')."""
     places = table[(table["basis"] == "estimate") & table["area_type"].isin(["lad", "city_region"])]
-    return {code: (city if kind == "lad" else name) for code, city, name, kind
-            in zip(places["area_code"], places["city"], places["area_name"], places["area_type"])}
+    return {
+        code: (city if kind == "lad" else name)
+        for code, city, name, kind in zip(places["area_code"], places["city"], places["area_name"], places["area_type"])
+    }
 
 
 def per_resident_frame(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataFrame:
@@ -770,15 +931,30 @@ def per_resident_frame(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataF
         if not estimate:
             label, mark = f"{r['area_name']} (official)", "official"
         else:
-            place = (f"{r['city']}: {r['area_name']}" if r["area_type"] == "city_region" and r.get("city")
-                     else r.get("city") if r["area_type"] == "lad" and r.get("city") else r["area_name"])
+            place = (
+                f"{r['city']}: {r['area_name']}"
+                if r["area_type"] == "city_region" and r.get("city")
+                else r.get("city")
+                if r["area_type"] == "lad" and r.get("city")
+                else r["area_name"]
+            )
             label = f"{place} (estimate)"
-            mark = "sum of the places" if r["area_code"] not in shared else (
-                SHARED_MARK if shared[r["area_code"]] else "partly by councils' own data")
-        out.append({"label": label, "area_code": r["area_code"], "basis": r["basis"],
-                    "revenue_per_head_gbp": r["revenue_per_head_gbp"],
-                    "expenditure_per_head_gbp": r["expenditure_per_head_gbp"],
-                    "net_balance_per_head_gbp": r["net_balance_per_head_gbp"], "spending_mark": mark})
+            mark = (
+                "sum of the places"
+                if r["area_code"] not in shared
+                else (SHARED_MARK if shared[r["area_code"]] else "partly by councils' own data")
+            )
+        out.append(
+            {
+                "label": label,
+                "area_code": r["area_code"],
+                "basis": r["basis"],
+                "revenue_per_head_gbp": r["revenue_per_head_gbp"],
+                "expenditure_per_head_gbp": r["expenditure_per_head_gbp"],
+                "net_balance_per_head_gbp": r["net_balance_per_head_gbp"],
+                "spending_mark": mark,
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -795,42 +971,59 @@ def per_resident_table(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataF
         elif not estimate:
             spending = "official CRPSF figure"
         elif r["area_code"] in shared:
-            spending = (f"the region's ({SHARED_MARK})" if shared[r["area_code"]]
-                        else "partly by councils' own data")
+            spending = f"the region's ({SHARED_MARK})" if shared[r["area_code"]] else "partly by councils' own data"
         else:
             spending = "sum of the places above"
         options = r.get("key_options")
-        rows.append({
-            "Area": r["area_name"], "Core City": r.get("city") or "—", "Area code": r["area_code"],
-            "Area type": AREA_TYPE_LABELS.get(r["area_type"], r["area_type"]),
-            "Figures are": {"estimate": "estimate", "official CRPSF": "official (ONS CRPSF)"}.get(r["basis"],
-                                                                                              "official, not in any council"),
-            "Financial year": r["year"],
-            "Residents": no_residents if held else formatting.number(r["population"]),
-            "Taxes raised": formatting.gbp_millions(r["revenue_gbp"] / 1e6),
-            "Public spending": formatting.gbp_millions(r["expenditure_gbp"] / 1e6),
-            "Spending − taxes": formatting.gbp_millions(r["net_balance_gbp"] / 1e6),
-            "Taxes per resident": per_head(r["revenue_per_head_gbp"]),
-            "Spending per resident": per_head(r["expenditure_per_head_gbp"]),
-            "Spending per resident is": spending,
-            "Spending − taxes per resident": no_residents if held else formatting.gbp(r["net_balance_per_head_gbp"]),
-            "Keys": keys_text(options) if isinstance(options, dict) else "official figures (no keys)",
-        })
+        rows.append(
+            {
+                "Area": r["area_name"],
+                "Core City": r.get("city") or "—",
+                "Area code": r["area_code"],
+                "Area type": AREA_TYPE_LABELS.get(r["area_type"], r["area_type"]),
+                "Figures are": {"estimate": "estimate", "official CRPSF": "official (ONS CRPSF)"}.get(
+                    r["basis"], "official, not in any council"
+                ),
+                "Financial year": r["year"],
+                "Residents": no_residents if held else formatting.number(r["population"]),
+                "Taxes raised": formatting.gbp_millions(r["revenue_gbp"] / 1e6),
+                "Public spending": formatting.gbp_millions(r["expenditure_gbp"] / 1e6),
+                "Spending − taxes": formatting.gbp_millions(r["net_balance_gbp"] / 1e6),
+                "Taxes per resident": per_head(r["revenue_per_head_gbp"]),
+                "Spending per resident": per_head(r["expenditure_per_head_gbp"]),
+                "Spending per resident is": spending,
+                "Spending − taxes per resident": no_residents
+                if held
+                else formatting.gbp(r["net_balance_per_head_gbp"]),
+                "Keys": keys_text(options) if isinstance(options, dict) else "official figures (no keys)",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def gap_rows(gap: dict) -> pd.DataFrame:
     """The Core Cities gap chart's data as a briefing prints it (from reference_views.tax_spend_view()["gap"])."""
-    rows = [{"Figure": f"Estimate {gap['year']} (chosen keys)",
-             "Spending − taxes": formatting.gbp_bn(gap["estimate_gbp_bn"]),
-             "Range over all keys": range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
-             "Key combinations": formatting.number(gap["combinations"]), "Rests on": gap.get("coverage") or "—",
-             "Basis": "estimate"}]
+    rows = [
+        {
+            "Figure": f"Estimate {gap['year']} (chosen keys)",
+            "Spending − taxes": formatting.gbp_bn(gap["estimate_gbp_bn"]),
+            "Range over all keys": range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
+            "Key combinations": formatting.number(gap["combinations"]),
+            "Rests on": gap.get("coverage") or "—",
+            "Basis": "estimate",
+        }
+    ]
     if gap.get("claimed_gbp_bn") is not None:
-        rows.append({"Figure": "As claimed", "Spending − taxes": claimed_text(gap["claimed_gbp_bn"]),
-                     "Range over all keys": formatting.not_available("the claim gives no range"),
-                     "Key combinations": formatting.not_available("method not stated"), "Rests on": "—",
-                     "Basis": "claim, method not stated"})
+        rows.append(
+            {
+                "Figure": "As claimed",
+                "Spending − taxes": claimed_text(gap["claimed_gbp_bn"]),
+                "Range over all keys": formatting.not_available("the claim gives no range"),
+                "Key combinations": formatting.not_available("method not stated"),
+                "Rests on": "—",
+                "Basis": "claim, method not stated",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -855,10 +1048,17 @@ def function_label(cofog_function: str) -> str:
 
 def total_place_rows(place: dict) -> pd.DataFrame:
     """The Total Place chart's data as a briefing prints it: function, identifiable spending, how it was shared."""
-    return pd.DataFrame([{"Function": function_label(f["cofog_function"]),
-                          "Identifiable spending (estimate)": formatting.gbp_millions(f["value_gbp_m"]),
-                          "Financial year": place["cra_year"], "Shared out from the region by": "population"}
-                         for f in place["functions"]])
+    return pd.DataFrame(
+        [
+            {
+                "Function": function_label(f["cofog_function"]),
+                "Identifiable spending (estimate)": formatting.gbp_millions(f["value_gbp_m"]),
+                "Financial year": place["cra_year"],
+                "Shared out from the region by": "population",
+            }
+            for f in place["functions"]
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------------------------------ method
@@ -866,9 +1066,19 @@ def total_place_rows(place: dict) -> pd.DataFrame:
 
 def function_keys() -> list[dict]:
     """Every revenue and spending group with its items, valid keys (default first) and the reason for them."""
-    return [{"group": name, "side": "revenue" if name in mart.REVENUE else "spending", "item": g.item,
-             "crpsf_items": list(g.indicators) or "the rest of the CRPSF total", "keys": list(g.keys),
-             "default": g.keys[0], "switchable": len(g.keys) > 1, "why": g.why} for name, g in GROUPS.items()]
+    return [
+        {
+            "group": name,
+            "side": "revenue" if name in mart.REVENUE else "spending",
+            "item": g.item,
+            "crpsf_items": list(g.indicators) or "the rest of the CRPSF total",
+            "keys": list(g.keys),
+            "default": g.keys[0],
+            "switchable": len(g.keys) > 1,
+            "why": g.why,
+        }
+        for name, g in GROUPS.items()
+    ]
 
 
 @per_database

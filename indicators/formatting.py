@@ -40,11 +40,23 @@ UNITS: dict[str, tuple[str, str, int | None]] = {
 }
 # units as read on an axis or a column header
 UNIT_LABELS = {
-    "£": "£", "£ per hour": "£ per hour", "£ per filled job": "£ per filled job", "£ per resident": "£ per resident",
-    "£ million": "£ million", "%": "%", "persons": "people", "filled jobs": "filled jobs",
-    "jobs per resident": "jobs per resident", "GBP bn per year": "£bn a year", "GBP bn": "£bn", "log points": "log points",
-    "£ per week": "£ a week", "count": "number", "score (0-10)": "score out of 10",
-    "per 100,000 population": "per 100,000 people", "per million population": "per million people",
+    "£": "£",
+    "£ per hour": "£ per hour",
+    "£ per filled job": "£ per filled job",
+    "£ per resident": "£ per resident",
+    "£ million": "£ million",
+    "%": "%",
+    "persons": "people",
+    "filled jobs": "filled jobs",
+    "jobs per resident": "jobs per resident",
+    "GBP bn per year": "£bn a year",
+    "GBP bn": "£bn",
+    "log points": "log points",
+    "£ per week": "£ a week",
+    "count": "number",
+    "score (0-10)": "score out of 10",
+    "per 100,000 population": "per 100,000 people",
+    "per million population": "per million people",
     "per 1,000 stock": "per 1,000 homes",
 }
 

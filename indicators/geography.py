@@ -13,7 +13,10 @@ from indicators.db import query
 from indicators.memo import per_database
 from indicators.paths import BOUNDARIES_DIR
 
-GEOGRAPHIES = {"council": "Council area (local authority)", "city-region": "City region (combined authority or equivalent)"}
+GEOGRAPHIES = {
+    "council": "Council area (local authority)",
+    "city-region": "City region (combined authority or equivalent)",
+}
 BOUNDARY_LEVELS = {"lad": "lad.geojson", "itl1": "itl1.geojson", "city_region": "city_regions.geojson"}
 
 
@@ -64,7 +67,9 @@ def member_lads(area_code: str) -> list[str]:
         [area_code] * 5,
     )
     if frame.empty:
-        raise ValueError(f"unknown area code {area_code!r}: use a local authority, city region, combined authority or ITL1 code")
+        raise ValueError(
+            f"unknown area code {area_code!r}: use a local authority, city region, combined authority or ITL1 code"
+        )
     return frame["lad_code"].tolist()
 
 

@@ -68,8 +68,11 @@ def ecb_rate(year: int = PEER_YEAR) -> dict:
         raise ValueError(f"no ECB annual average £ rate for {year} in the warehouse (extract ecb_fx and rebuild)")
     row = frame.iloc[0]
     return {
-        "year": int(row["year"]), "eur_per_gbp": float(row["eur_per_currency"]),
-        "gbp_per_eur": float(row["currency_per_eur"]), "days": int(row["days"]), "basis": "ecb",
+        "year": int(row["year"]),
+        "eur_per_gbp": float(row["eur_per_currency"]),
+        "gbp_per_eur": float(row["currency_per_eur"]),
+        "days": int(row["days"]),
+        "basis": "ecb",
         "source_id": row["source_id"],
         "label": f"ECB annual average {int(row['year'])}: {rate_text(float(row['eur_per_currency']))} "
         f"(mean of {int(row['days'])} daily reference rates, {formatting.gbp(float(row['currency_per_eur']), 5)} per €)",
@@ -93,9 +96,15 @@ def rate_text(eur_per_gbp: float, decimals: int | None = 4) -> str:
 
 def check_rate(eur_per_gbp: float) -> float:
     """A stated € per £, checked: a finite number from RATE_MIN to RATE_MAX (ValueError naming the parameter)."""
-    if isinstance(eur_per_gbp, bool) or not isinstance(eur_per_gbp, (int, float)) or not math.isfinite(eur_per_gbp) \
-            or not RATE_MIN <= eur_per_gbp <= RATE_MAX:
-        raise ValueError(f"eur_per_gbp must be between {RATE_MIN:g} and {RATE_MAX:g} euros per pound, got {eur_per_gbp!r}")
+    if (
+        isinstance(eur_per_gbp, bool)
+        or not isinstance(eur_per_gbp, (int, float))
+        or not math.isfinite(eur_per_gbp)
+        or not RATE_MIN <= eur_per_gbp <= RATE_MAX
+    ):
+        raise ValueError(
+            f"eur_per_gbp must be between {RATE_MIN:g} and {RATE_MAX:g} euros per pound, got {eur_per_gbp!r}"
+        )
     return float(eur_per_gbp)
 
 
@@ -108,10 +117,15 @@ def exchange_rate(eur_per_gbp: float | None = None, year: int = PEER_YEAR) -> di
     if eur_per_gbp is None:
         return {**ecb, "ecb": ecb}
     rate = check_rate(eur_per_gbp)
-    return {"year": year, "eur_per_gbp": rate, "basis": "stated", "ecb": ecb,
-            "label": f"your stated rate: {rate_text(rate, None)} (an override of the ECB's {year} average, "
-            f"{euro(ecb['eur_per_gbp'], 4)})",
-            "source": "rate stated by the user (an assumption, not data)"}
+    return {
+        "year": year,
+        "eur_per_gbp": rate,
+        "basis": "stated",
+        "ecb": ecb,
+        "label": f"your stated rate: {rate_text(rate, None)} (an override of the ECB's {year} average, "
+        f"{euro(ecb['eur_per_gbp'], 4)})",
+        "source": "rate stated by the user (an assumption, not data)",
+    }
 
 
 @per_database
@@ -126,17 +140,30 @@ def city_regions_gdp_per_head(year: int = PEER_YEAR) -> pd.DataFrame:
     from indicators import aggregates
 
     cities = geography.core_cities()
-    areas = [(city, code, name) for city, code, name in
-             zip(cities["city"], cities["city_region_code"], cities["city_region_name"])]
-    areas += [("Core Cities", aggregates.CORE_CITY_REGIONS, HOMES["city-region"]),
-              ("Core Cities", aggregates.CORE_COUNCILS, HOMES["council"])]
+    areas = [
+        (city, code, name)
+        for city, code, name in zip(cities["city"], cities["city_region_code"], cities["city_region_name"])
+    ]
+    areas += [
+        ("Core Cities", aggregates.CORE_CITY_REGIONS, HOMES["city-region"]),
+        ("Core Cities", aggregates.CORE_COUNCILS, HOMES["council"]),
+    ]
     codes = {aggregates.CORE_CITY_REGIONS: HOME_CODES["city-region"], aggregates.CORE_COUNCILS: HOME_CODES["council"]}
     rows = []
     for city, code, name in areas:
         row = aggregates.row("gdp_per_head", code, str(year))
-        rows.append({"city": city, "area_code": codes.get(code, code), "area_name": name, "gdp_gbp": row["numerator"],
-                     "population": row["denominator"], "gdp_per_head_gbp": row["value"], "method": row["method"],
-                     "coverage_note": row["coverage_note"]})
+        rows.append(
+            {
+                "city": city,
+                "area_code": codes.get(code, code),
+                "area_name": name,
+                "gdp_gbp": row["numerator"],
+                "population": row["denominator"],
+                "gdp_per_head_gbp": row["value"],
+                "method": row["method"],
+                "coverage_note": row["coverage_note"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -157,8 +184,9 @@ def break_even_rate(peer_eur: float, home_gbp: float, premium: float = 0.0) -> f
     return peer_eur / (home_gbp * (1 + premium / 100))
 
 
-def peer_comparison(metro_codes: list[str] | None = None, eur_per_gbp: float | None = None,
-                    home: str = "city-region") -> pd.DataFrame:
+def peer_comparison(
+    metro_codes: list[str] | None = None, eur_per_gbp: float | None = None, home: str = "city-region"
+) -> pd.DataFrame:
     """Each chosen peer against the Core Cities combined, converted at the ECB 2021 average (or a stated rate).
 
     Args:
@@ -187,20 +215,29 @@ def peer_comparison(metro_codes: list[str] | None = None, eur_per_gbp: float | N
     return chosen
 
 
-def peer_premium(metro_code: str, claimed_pct: float, home: str = "city-region", eur_per_gbp: float | None = None) -> dict:
+def peer_premium(
+    metro_code: str, claimed_pct: float, home: str = "city-region", eur_per_gbp: float | None = None
+) -> dict:
     """One peer's premium over the Core Cities combined at the ECB rate (or a stated one), and the rate at which a
     claimed premium would hold exactly (the break-even sensitivity)."""
     row = peer_comparison([metro_code], eur_per_gbp, home).iloc[0]
     homes = city_regions_gdp_per_head(peer_year()).set_index("area_code")
     return {
-        "metro_code": metro_code, "metro_name": row["metro_name"], "year": peer_year(), "home": home,
-        "home_name": HOMES[home], "home_coverage_note": homes.at[HOME_CODES[home], "coverage_note"] or "",
+        "metro_code": metro_code,
+        "metro_name": row["metro_name"],
+        "year": peer_year(),
+        "home": home,
+        "home_name": HOMES[home],
+        "home_coverage_note": homes.at[HOME_CODES[home], "coverage_note"] or "",
         "gdp_per_head_eur": float(row["gdp_per_head_eur"]),
         "core_cities_gdp_per_head_gbp": float(row["core_cities_gdp_per_head_gbp"]),
-        "eur_per_gbp": float(row["eur_per_gbp"]), "rate_basis": row["rate_basis"], "rate_label": row["rate_label"],
+        "eur_per_gbp": float(row["eur_per_gbp"]),
+        "rate_basis": row["rate_basis"],
+        "rate_label": row["rate_label"],
         "premium_pct": float(row["premium_pct"]),
-        "break_even_eur_per_gbp": break_even_rate(float(row["gdp_per_head_eur"]),
-                                                  float(row["core_cities_gdp_per_head_gbp"]), claimed_pct),
+        "break_even_eur_per_gbp": break_even_rate(
+            float(row["gdp_per_head_eur"]), float(row["core_cities_gdp_per_head_gbp"]), claimed_pct
+        ),
     }
 
 
@@ -260,33 +297,44 @@ def peer_chart_table(bars: pd.DataFrame, eur_per_gbp: float) -> pd.DataFrame:
         eur_per_gbp: the rate the chart converts at.
     """
     combined = float(bars.loc[bars["group"] == "Core Cities combined", "gdp_per_head_gbp"].iloc[0])
-    euros = [e if e is not None and not pd.isna(e) else g * eur_per_gbp
-             for g, e in zip(bars["gdp_per_head_gbp"], bars["gdp_per_head_eur"])]
-    return pd.DataFrame({
-        "Code (ONS or Eurostat)": bars["area_code"].tolist(), "Area": bars["area_name"].tolist(),
-        "Group": bars["group"].tolist(),
-        "GDP per resident (£)": [_whole(v) for v in bars["gdp_per_head_gbp"]],
-        "GDP per resident (€)": [_whole(v) for v in euros],
-        "Above (+) or below (−) the Core Cities combined (%)": [
-            formatting.rounded((float(g) / combined - 1) * 100, "%") for g in bars["gdp_per_head_gbp"]],
-        "Residents": [_whole(v) for v in bars["population"]],
-        "Exchange rate": rate_text(eur_per_gbp, 4 if eur_per_gbp == ecb_rate(PEER_YEAR)["eur_per_gbp"] else None),
-    })
+    euros = [
+        e if e is not None and not pd.isna(e) else g * eur_per_gbp
+        for g, e in zip(bars["gdp_per_head_gbp"], bars["gdp_per_head_eur"])
+    ]
+    return pd.DataFrame(
+        {
+            "Code (ONS or Eurostat)": bars["area_code"].tolist(),
+            "Area": bars["area_name"].tolist(),
+            "Group": bars["group"].tolist(),
+            "GDP per resident (£)": [_whole(v) for v in bars["gdp_per_head_gbp"]],
+            "GDP per resident (€)": [_whole(v) for v in euros],
+            "Above (+) or below (−) the Core Cities combined (%)": [
+                formatting.rounded((float(g) / combined - 1) * 100, "%") for g in bars["gdp_per_head_gbp"]
+            ],
+            "Residents": [_whole(v) for v in bars["population"]],
+            "Exchange rate": rate_text(eur_per_gbp, 4 if eur_per_gbp == ecb_rate(PEER_YEAR)["eur_per_gbp"] else None),
+        }
+    )
 
 
 def break_even_chart_table(metro_codes: list[str]) -> pd.DataFrame:
     """The break-even chart as a table: each peer's € per resident, the Core Cities' £ per resident, the € per £ at
     which they are level and the ECB annual average beside it; plain-English headers, rounded as printed."""
     frame = peer_comparison(metro_codes, None)
-    return pd.DataFrame({
-        "Eurostat code": frame["metro_code"].tolist(), "Metropolitan region": frame["metro_name"].tolist(),
-        "Country": frame["country"].tolist(), "GDP per resident (€)": [_whole(v) for v in frame["gdp_per_head_eur"]],
-        "Core Cities combined, GDP per resident (£)": [_whole(v) for v in frame["core_cities_gdp_per_head_gbp"]],
-        "Break-even rate (€ per £)": [_rate(v, 3) for v in frame["break_even_eur_per_gbp"]],
-        f"ECB {PEER_YEAR} average (€ per £)": [_rate(v, 4) for v in frame["eur_per_gbp"]],
-        "Peer ahead at the ECB rate": ["yes" if b > r else "no"
-                                       for b, r in zip(frame["break_even_eur_per_gbp"], frame["eur_per_gbp"])],
-    })
+    return pd.DataFrame(
+        {
+            "Eurostat code": frame["metro_code"].tolist(),
+            "Metropolitan region": frame["metro_name"].tolist(),
+            "Country": frame["country"].tolist(),
+            "GDP per resident (€)": [_whole(v) for v in frame["gdp_per_head_eur"]],
+            "Core Cities combined, GDP per resident (£)": [_whole(v) for v in frame["core_cities_gdp_per_head_gbp"]],
+            "Break-even rate (€ per £)": [_rate(v, 3) for v in frame["break_even_eur_per_gbp"]],
+            f"ECB {PEER_YEAR} average (€ per £)": [_rate(v, 4) for v in frame["eur_per_gbp"]],
+            "Peer ahead at the ECB rate": [
+                "yes" if b > r else "no" for b, r in zip(frame["break_even_eur_per_gbp"], frame["eur_per_gbp"])
+            ],
+        }
+    )
 
 
 def chosen_area(area_code: str, year: int = PEER_YEAR) -> dict:
@@ -301,14 +349,25 @@ def chosen_area(area_code: str, year: int = PEER_YEAR) -> dict:
     regions = regions[~regions["area_code"].isin(list(HOME_CODES.values()))].set_index("area_code")
     region = geography.city_region_or_none(area_code)
     if region not in regions.index:
-        return {"area_code": area_code, "area_name": name, "region_code": None,
-                "sentence": f"{name} is not in one of the ten Core City regions: the chart compares those regions."}
+        return {
+            "area_code": area_code,
+            "area_name": name,
+            "region_code": None,
+            "sentence": f"{name} is not in one of the ten Core City regions: the chart compares those regions.",
+        }
     row = regions.loc[region]
     combined = home_gdp_per_head("city-region", year)
     core = area_code in set(geography.core_cities()["lad_code"])
-    where = (f"{name} is the Core City at the heart of {row['area_name']}" if core
-             else f"{name} sits in {row['area_name']}, the {row['city']} Core City region")
-    return {"area_code": area_code, "area_name": name, "region_code": region,
-            "sentence": f"{where}: GDP per resident {formatting.gbp(row['gdp_per_head_gbp'])} in {year}, "
-            f"{formatting.percent((row['gdp_per_head_gbp'] / combined - 1) * 100, signed=True)} against the Core "
-            f"Cities combined ({formatting.gbp(combined)})."}
+    where = (
+        f"{name} is the Core City at the heart of {row['area_name']}"
+        if core
+        else f"{name} sits in {row['area_name']}, the {row['city']} Core City region"
+    )
+    return {
+        "area_code": area_code,
+        "area_name": name,
+        "region_code": region,
+        "sentence": f"{where}: GDP per resident {formatting.gbp(row['gdp_per_head_gbp'])} in {year}, "
+        f"{formatting.percent((row['gdp_per_head_gbp'] / combined - 1) * 100, signed=True)} against the Core "
+        f"Cities combined ({formatting.gbp(combined)}).",
+    }

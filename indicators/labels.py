@@ -100,9 +100,26 @@ SUFFIXES = (
     ("_eur", "€", "€"),
     ("_pct", "%", "%"),
 )
-ACRONYMS = {"gdp": "GDP", "gva": "GVA", "gdhi": "GDHI", "uk": "UK", "ons": "ONS", "ecb": "ECB", "itl": "ITL",
-            "lad": "LAD", "nics": "NICs", "cofog": "COFOG", "crpsf": "CRPSF", "id": "ID", "fx": "exchange rate",
-            "vat": "VAT", "hmrc": "HMRC", "ashe": "ASHE", "rs": "RS", "eu": "EU"}
+ACRONYMS = {
+    "gdp": "GDP",
+    "gva": "GVA",
+    "gdhi": "GDHI",
+    "uk": "UK",
+    "ons": "ONS",
+    "ecb": "ECB",
+    "itl": "ITL",
+    "lad": "LAD",
+    "nics": "NICs",
+    "cofog": "COFOG",
+    "crpsf": "CRPSF",
+    "id": "ID",
+    "fx": "exchange rate",
+    "vat": "VAT",
+    "hmrc": "HMRC",
+    "ashe": "ASHE",
+    "rs": "RS",
+    "eu": "EU",
+}
 PHRASES = (("per head", "per resident"), ("core cities", "Core Cities"), ("core city", "Core City"))
 
 
@@ -132,13 +149,29 @@ def header(column) -> str:
 # ------------------------------------------------------------------------------------------------ units and rounding
 
 # Columns holding a figure in the row's unit (a 'unit' column) or in the unit the caller names for the table.
-VALUE_COLUMNS = ("value", "benchmark_value", "primary_value", "claimed", "range_min", "range_max",
-                 "published_value", "derived_value", "difference")
+VALUE_COLUMNS = (
+    "value",
+    "benchmark_value",
+    "primary_value",
+    "claimed",
+    "range_min",
+    "range_max",
+    "published_value",
+    "derived_value",
+    "difference",
+)
 # Main value columns, in order of preference, for the one kept at full precision beside its rounded figure.
 MAIN_COLUMNS = ("value", "primary_value")
 # Units of columns whose name has no unit suffix.
-COLUMN_UNITS = {"population": "persons", "log_points": "log points", "ratio": "ratio", "gap_gbp": "£",
-                "share_pct": "% share", "difference_pct": "%", "tolerance_pct": "%"}
+COLUMN_UNITS = {
+    "population": "persons",
+    "log_points": "log points",
+    "ratio": "ratio",
+    "gap_gbp": "£",
+    "share_pct": "% share",
+    "difference_pct": "%",
+    "tolerance_pct": "%",
+}
 # Units formatting does not know, as (prefix, suffix, decimals; None = pence below 100, whole above)
 LOCAL_UNITS: dict[str, tuple[str, str, int | None]] = {
     "€": ("€", "", None),
@@ -402,9 +435,17 @@ def unit_of(meta: Meta, table: pd.DataFrame) -> str:
 def meta_fields(meta: Meta, table: pd.DataFrame, downloaded: str = "") -> list[tuple[str, str]]:
     """(field, text) pairs for the header block of a download, in a fixed order; empty fields left out."""
     source = re.sub(r"^\s*Sources?:\s*", "", meta.source or "")
-    fields = [("Title", meta.title), ("Definition", meta.definition), ("Unit", unit_of(meta, table)),
-              ("Period", meta.period or period_of(table)), ("Source", source), ("Licence", meta.licence),
-              ("Note", meta.note), ("View", meta.view), ("Downloaded", downloaded)]
+    fields = [
+        ("Title", meta.title),
+        ("Definition", meta.definition),
+        ("Unit", unit_of(meta, table)),
+        ("Period", meta.period or period_of(table)),
+        ("Source", source),
+        ("Licence", meta.licence),
+        ("Note", meta.note),
+        ("View", meta.view),
+        ("Downloaded", downloaded),
+    ]
     return [(name, _one_line(text)) for name, text in fields if text]
 
 
@@ -422,8 +463,14 @@ def licences(source: str, sources: list[dict]) -> str:
     release, licence): a row is named when its release, its title or its publisher appears in the line. With none
     named, every licence in use, so a download never goes out without one."""
     text = (source or "").casefold()
-    named = [row for row in sources if any(isinstance(row.get(k), str) and row[k] and row[k].casefold() in text
-                                           for k in ("release", "title", "publisher"))]
+    named = [
+        row
+        for row in sources
+        if any(
+            isinstance(row.get(k), str) and row[k] and row[k].casefold() in text
+            for k in ("release", "title", "publisher")
+        )
+    ]
     found = list(dict.fromkeys(row["licence"] for row in (named or sources) if row.get("licence")))
     words = [f"{name} ({OGL_URL})" if name == "Open Government Licence v3.0" else name for name in found]
     if not named and words:

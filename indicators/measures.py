@@ -69,8 +69,17 @@ def years(measure_id: str, level: str = "lad") -> list[str]:
 
 # ---------------------------------------------------------------- values by level
 
-VALUE_COLUMNS = ["area_code", "area_name", "period", "value", "method", "published_as", "members_present",
-                 "members_expected", "coverage_note"]
+VALUE_COLUMNS = [
+    "area_code",
+    "area_name",
+    "period",
+    "value",
+    "method",
+    "published_as",
+    "members_present",
+    "members_expected",
+    "coverage_note",
+]
 
 
 @per_database
@@ -114,10 +123,14 @@ def series(measure_id: str, area_codes: list[str], level: str = "lad") -> pd.Dat
 def _series(measure_id: str, area_codes: tuple[str, ...], level: str) -> pd.DataFrame:
     parts = [aggregates.series(measure(measure_id).id, code) for code in area_codes]
     frame = pd.concat(parts, ignore_index=True) if parts else aggregates.series(measure_id, "").iloc[0:0]
-    return frame[["area_code", "area_name", "period", "year", "value", "method", "coverage_note"]].reset_index(drop=True)
+    return frame[["area_code", "area_name", "period", "year", "value", "method", "coverage_note"]].reset_index(
+        drop=True
+    )
 
 
-def ranking(measure_id: str, year: int | str | None = None, level: str = "lad", area_codes: list[str] | None = None) -> pd.DataFrame:
+def ranking(
+    measure_id: str, year: int | str | None = None, level: str = "lad", area_codes: list[str] | None = None
+) -> pd.DataFrame:
     """Areas ranked best first (by polarity; largest first when neutral), rank over all areas of the level.
 
     Returns values() columns plus rank, out_of and is_core_city; restricted to `area_codes` if given.
@@ -146,8 +159,13 @@ def distribution(measure_id: str, year: int | str | None = None, level: str = "l
         dict with 'table' (ranking() of every area) and 'median', 'q1', 'q3', 'count'.
     """
     table = ranking(measure_id, year, level)
-    return {"table": table, "median": float(table["value"].median()), "q1": float(table["value"].quantile(0.25)),
-            "q3": float(table["value"].quantile(0.75)), "count": len(table)}
+    return {
+        "table": table,
+        "median": float(table["value"].median()),
+        "q1": float(table["value"].quantile(0.25)),
+        "q3": float(table["value"].quantile(0.75)),
+        "count": len(table),
+    }
 
 
 @per_database(max_entries=64)
@@ -165,9 +183,19 @@ def measures() -> pd.DataFrame:
     """The registry as a table: id, name, unit, polarity, kind, levels, years, indicator_ids, definition."""
     rows = []
     for m in REGISTRY.values():
-        rows.append({"id": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
-                     "levels": [level for level in LEVELS if years(m.id, level)], "years": years(m.id),
-                     "indicator_ids": list(m.indicator_ids), "definition": m.definition})
+        rows.append(
+            {
+                "id": m.id,
+                "name": m.name,
+                "unit": m.unit,
+                "polarity": m.polarity,
+                "kind": m.kind,
+                "levels": [level for level in LEVELS if years(m.id, level)],
+                "years": years(m.id),
+                "indicator_ids": list(m.indicator_ids),
+                "definition": m.definition,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -184,11 +212,11 @@ def source(*measure_ids: str) -> str:
 
 METHODS = {
     "sum": "ONS's published total wherever a release publishes one (the UK, nations, regions, areas made of whole "
-           "councils); otherwise the sum over the member councils, with the number of councils it rests on.",
+    "councils); otherwise the sum over the member councils, with the number of councils it rests on.",
     "ratio": "ONS's published figure wherever a release publishes one; otherwise Σ numerator ÷ Σ denominator over the "
-             "member councils (never an average of their ratios), with the number of councils it rests on.",
+    "member councils (never an average of their ratios), with the number of councils it rests on.",
     "rate": "As published for each area; not aggregatable. Where no figure is published for a benchmark, the median "
-            "of its councils' figures is shown and labelled as such.",
+    "of its councils' figures is shown and labelled as such.",
 }
 
 
@@ -237,8 +265,12 @@ def similar_areas(area_code: str, n: int = 9, year: int | str | None = None) -> 
 
 # The Compare scatter's default partner for a measure (never the measure itself)
 SCATTER_PARTNER = {"gva_per_hour": "gva_per_head", "gva_per_head": "gva_per_hour", "gva_per_job": "gva_per_hour"}
-PEER_PRESETS = {"core": "Core Cities", "english-core": "English Core Cities", "region": "Same ITL1 region",
-                "similar": "Most similar by size"}
+PEER_PRESETS = {
+    "core": "Core Cities",
+    "english-core": "English Core Cities",
+    "region": "Same ITL1 region",
+    "similar": "Most similar by size",
+}
 
 
 def peers(area_code: str, preset: str, limit: int = 10) -> list[str]:
@@ -268,12 +300,18 @@ def peers(area_code: str, preset: str, limit: int = 10) -> list[str]:
 # ---------------------------------------------------------------- an area against a benchmark
 
 
-def benchmark_code(measure_id: str, benchmark: str, geography_key: str, area_code: str | None = None) -> tuple[str, str]:
+def benchmark_code(
+    measure_id: str, benchmark: str, geography_key: str, area_code: str | None = None
+) -> tuple[str, str]:
     """The area standing for a benchmark on one measure, and its label: the UK as a whole where ONS publishes a UK
     figure only for the whole UK (rates such as median pay), else productivity.benchmark_area (statistical neighbours
     are those of `area_code`, the area measured)."""
     code, name = productivity.benchmark_area(benchmark, geography_key, area_code)
-    if code == aggregates.UK and not aggregates.periods(measure_id, code) and aggregates.periods(measure_id, aggregates.UK_WHOLE):
+    if (
+        code == aggregates.UK
+        and not aggregates.periods(measure_id, code)
+        and aggregates.periods(measure_id, aggregates.UK_WHOLE)
+    ):
         return aggregates.UK_WHOLE, "the UK"
     return code, name
 
@@ -290,8 +328,13 @@ def better(gap: float, polarity: str) -> bool | None:
     return (gap > 0) == (polarity == "higher_is_better")
 
 
-def comparison(measure_id: str, area_code: str, geography_key: str = "council", benchmark: str = "uk",
-               year: int | str | None = None) -> dict:
+def comparison(
+    measure_id: str,
+    area_code: str,
+    geography_key: str = "council",
+    benchmark: str = "uk",
+    year: int | str | None = None,
+) -> dict:
     """One measure for an area against a benchmark: value, benchmark value, gap and its trend.
 
     Returns:
@@ -320,26 +363,47 @@ def comparison(measure_id: str, area_code: str, geography_key: str = "council", 
     area_values = dict(zip(own, aggregates.series(measure_id, code)["value"]))
     bench_series = aggregates.series(measure_id, bench_code)
     bench_values = dict(zip(bench_series["period"], bench_series["value"]))
-    trend = pd.DataFrame({"period": shared, "year": [start_year(p) for p in shared],
-                          "value": [area_values[p] for p in shared], "benchmark_value": [bench_values[p] for p in shared]})
+    trend = pd.DataFrame(
+        {
+            "period": shared,
+            "year": [start_year(p) for p in shared],
+            "value": [area_values[p] for p in shared],
+            "benchmark_value": [bench_values[p] for p in shared],
+        }
+    )
     trend["gap_pct"] = (trend["value"] / trend["benchmark_value"] - 1) * 100
     period = pick_period(trend["period"].tolist(), year)
     area_row = aggregates.row(measure_id, code, period)
     bench_row = aggregates.row(measure_id, bench_code, period)
     row = {"value": area_row["value"], "benchmark_value": bench_row["value"]}
     gap = gap_pct(row["value"], row["benchmark_value"]) if m.intensive else None
-    notes = [f"{label}: {r['coverage_note']}" for label, r in ((name, area_row), (bench_name, bench_row)) if r["coverage_note"]]
+    notes = [
+        f"{label}: {r['coverage_note']}"
+        for label, r in ((name, area_row), (bench_name, bench_row))
+        if r["coverage_note"]
+    ]
     return {
-        "measure": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
-        "area_code": code, "area_name": name, "period": period, "value": float(row["value"]),
-        "benchmark_name": bench_name, "benchmark_value": float(row["benchmark_value"]), "gap_pct": gap,
+        "measure": m.id,
+        "name": m.name,
+        "unit": m.unit,
+        "polarity": m.polarity,
+        "kind": m.kind,
+        "area_code": code,
+        "area_name": name,
+        "period": period,
+        "value": float(row["value"]),
+        "benchmark_name": bench_name,
+        "benchmark_value": float(row["benchmark_value"]),
+        "gap_pct": gap,
         "share_pct": None if m.intensive else float(row["value"] / row["benchmark_value"] * 100),
         "better": better(gap, m.polarity) if gap is not None else None,
         # as a briefing states it: percentage points between two rates, per cent between two amounts
-        "gap_text": formatting.gap(gap, m.unit, float(row["value"] - row["benchmark_value"])) if gap is not None
+        "gap_text": formatting.gap(gap, m.unit, float(row["value"] - row["benchmark_value"]))
+        if gap is not None
         else formatting.not_available("a total: see its share of the benchmark"),
         "trend": trend,
-        "area_method": aggregates.method_text(area_row), "method": aggregates.method_text(bench_row),
+        "area_method": aggregates.method_text(area_row),
+        "method": aggregates.method_text(bench_row),
         "coverage_note": "; ".join(notes),
     }
 
@@ -351,18 +415,32 @@ def _not_available(m: Measure, code: str, name: str, bench_name: str, year: int 
     area_row = aggregates.row(m.id, code, period)
     reason = "statistical neighbours are aggregated for GVA per hour, per filled job and per head only"
     return {
-        "measure": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "kind": m.kind,
-        "area_code": code, "area_name": name, "period": period, "value": float(area_row["value"]),
-        "benchmark_name": bench_name, "benchmark_value": float("nan"), "gap_pct": None, "share_pct": None,
-        "better": None, "gap_text": formatting.not_available(reason),
+        "measure": m.id,
+        "name": m.name,
+        "unit": m.unit,
+        "polarity": m.polarity,
+        "kind": m.kind,
+        "area_code": code,
+        "area_name": name,
+        "period": period,
+        "value": float(area_row["value"]),
+        "benchmark_name": bench_name,
+        "benchmark_value": float("nan"),
+        "gap_pct": None,
+        "share_pct": None,
+        "better": None,
+        "gap_text": formatting.not_available(reason),
         "trend": pd.DataFrame({"period": [], "year": [], "value": [], "benchmark_value": [], "gap_pct": []}),
-        "area_method": aggregates.method_text(area_row), "method": formatting.not_available(reason),
+        "area_method": aggregates.method_text(area_row),
+        "method": formatting.not_available(reason),
         "coverage_note": area_row["coverage_note"] and f"{name}: {area_row['coverage_note']}",
     }
 
 
 @per_database
-def profile(area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council") -> pd.DataFrame:
+def profile(
+    area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council"
+) -> pd.DataFrame:
     """Every measure available for the area against the benchmark, one row each (see comparison()).
 
     Measures with no figure for the area (e.g. LA-only indicators on a city region) are left out.
@@ -382,8 +460,9 @@ def profile(area_code: str, benchmark: str = "uk", year: int | str | None = None
 
 
 @per_database(max_entries=128)
-def profile_view(area_code: str, benchmark: str = "uk", year: int | str | None = None,
-                 geography_key: str = "council") -> dict:
+def profile_view(
+    area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council"
+) -> dict:
     """City profile for one definition as the page shows it, computed once per process for every visitor (shared:
     don't mutate): 'table' (profile()), 'strengths' (strengths_and_weaknesses()) and 'shown' (the table with each
     measure's trend as a list, its verdict in words and its values, benchmark and share as a briefing prints them)."""
@@ -391,10 +470,14 @@ def profile_view(area_code: str, benchmark: str = "uk", year: int | str | None =
     if table.empty:
         return {"table": table, "strengths": {"strengths": [], "weaknesses": []}, "shown": table}
     shown = table.assign(
-        trend=[t["gap_pct"].tolist() if kind != "sum" else t["value"].tolist()
-               for t, kind in zip(table["trend"], table["kind"])],
-        verdict=["not available" if pd.isna(v) else {True: "better", False: "worse", None: "not judged (a total)"}[b]
-                 for b, v in zip(table["better"], table["benchmark_value"])],
+        trend=[
+            t["gap_pct"].tolist() if kind != "sum" else t["value"].tolist()
+            for t, kind in zip(table["trend"], table["kind"])
+        ],
+        verdict=[
+            "not available" if pd.isna(v) else {True: "better", False: "worse", None: "not judged (a total)"}[b]
+            for b, v in zip(table["better"], table["benchmark_value"])
+        ],
         value_text=[formatting.value(v, u) for v, u in zip(table["value"], table["unit"])],
         benchmark_text=[formatting.value(v, u) for v, u in zip(table["benchmark_value"], table["unit"])],
         share_text=["" if pd.isna(v) else formatting.percent(v) for v in table["share_pct"]],  # totals only
@@ -408,8 +491,10 @@ def strengths_and_weaknesses(table: pd.DataFrame, n: int = 3) -> dict[str, list[
     judged = table[table["better"].notna() & table["gap_pct"].notna()].copy()
     judged["merit"] = [g if p == "higher_is_better" else -g for g, p in zip(judged["gap_pct"], judged["polarity"])]
     cols = ["name", "value", "unit", "benchmark_value", "gap_pct", "gap_text", "period"]
-    return {"strengths": judged[judged["merit"] > 0].nlargest(n, "merit")[cols].to_dict("records"),
-            "weaknesses": judged[judged["merit"] < 0].nsmallest(n, "merit")[cols].to_dict("records")}
+    return {
+        "strengths": judged[judged["merit"] > 0].nlargest(n, "merit")[cols].to_dict("records"),
+        "weaknesses": judged[judged["merit"] < 0].nsmallest(n, "merit")[cols].to_dict("records"),
+    }
 
 
 def _position(gap: float) -> str:
@@ -418,8 +503,14 @@ def _position(gap: float) -> str:
     return f"{abs(gap):.0f}% {'below' if gap < 0 else 'above'}"
 
 
-def sentence(name: str, measure_name: str, benchmark_name: str, gap_now: float, gap_then: float | None = None,
-             since: int | None = None) -> str:
+def sentence(
+    name: str,
+    measure_name: str,
+    benchmark_name: str,
+    gap_now: float,
+    gap_then: float | None = None,
+    since: int | None = None,
+) -> str:
     """Plain English for a gap and its change, e.g.
     'Leeds is 9% below the UK on GVA per hour worked; the gap narrowed 2 points since 2015.'
 
@@ -433,19 +524,33 @@ def sentence(name: str, measure_name: str, benchmark_name: str, gap_now: float, 
     change = abs(gap_now) - abs(gap_then)
     if abs(change) < 0.5:
         return text + f"; the gap is about the same as in {since}."
-    return text + f"; the gap {'widened' if change > 0 else 'narrowed'} {abs(change):.0f} point{'s' if round(abs(change)) != 1 else ''} since {since}."
+    return (
+        text
+        + f"; the gap {'widened' if change > 0 else 'narrowed'} {abs(change):.0f} point{'s' if round(abs(change)) != 1 else ''} since {since}."
+    )
 
 
 def _the(benchmark_name: str) -> str:
     if benchmark_name.startswith("Statistical neighbours"):
         return "the s" + benchmark_name[1:]
-    return benchmark_name if benchmark_name.startswith(("the ", "Peer")) or benchmark_name[:1].islower() or \
-        not benchmark_name.startswith(("UK", "Core Cities")) else f"the {benchmark_name}"
+    return (
+        benchmark_name
+        if benchmark_name.startswith(("the ", "Peer"))
+        or benchmark_name[:1].islower()
+        or not benchmark_name.startswith(("UK", "Core Cities"))
+        else f"the {benchmark_name}"
+    )
 
 
 @per_database
-def sentences(area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | str | None = None,
-              since: int | None = None, measure_ids: tuple[str, ...] = HEADLINE) -> list[str]:
+def sentences(
+    area_code: str,
+    geography_key: str = "council",
+    benchmark: str = "uk",
+    year: int | str | None = None,
+    since: int | None = None,
+    measure_ids: tuple[str, ...] = HEADLINE,
+) -> list[str]:
     """Generated sentences for an area's headline measures against a benchmark, with the change since `since`
     (default: seven years before the year shown, or the earliest year with data)."""
     out = []
@@ -461,8 +566,16 @@ def sentences(area_code: str, geography_key: str = "council", benchmark: str = "
         then_year = int(earlier.index[-1]) if not earlier.empty else int(trend.index[0])
         gap_then = float(trend.loc[then_year, "gap_pct"]) if then_year < now else None
         name = city_name(c["area_code"])
-        out.append(sentence(name, c["name"], _the(c["benchmark_name"]), c["gap_pct"], gap_then,
-                            then_year if gap_then is not None else None))
+        out.append(
+            sentence(
+                name,
+                c["name"],
+                _the(c["benchmark_name"]),
+                c["gap_pct"],
+                gap_then,
+                then_year if gap_then is not None else None,
+            )
+        )
     return out
 
 
@@ -489,11 +602,21 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
                     result = productivity.gap(area_code, basis_key, geography_key, benchmark, basis_year)
                 except ValueError:
                     continue
-                rows.append({"basis": basis_key, "basis_label": chosen.label, "geography": geography_key,
-                             "benchmark": benchmark, "benchmark_label": label, "year": basis_year,
-                             "area_name": result.area_name, "value": result.value,
-                             "benchmark_value": result.benchmark_value, "gap_pct": result.gap_pct,
-                             "gap_gbp_bn": result.gap_gbp / 1e9})
+                rows.append(
+                    {
+                        "basis": basis_key,
+                        "basis_label": chosen.label,
+                        "geography": geography_key,
+                        "benchmark": benchmark,
+                        "benchmark_label": label,
+                        "year": basis_year,
+                        "area_name": result.area_name,
+                        "value": result.value,
+                        "benchmark_value": result.benchmark_value,
+                        "gap_pct": result.gap_pct,
+                        "gap_gbp_bn": result.gap_gbp / 1e9,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -502,8 +625,10 @@ def waterfall_steps(area_code: str, geography_key: str, benchmark: str, year: in
     """productivity.decomposition as waterfall bars: the factors' log points, then the total gap as the last bar."""
     parts = productivity.decomposition(area_code, geography_key, benchmark, year)
     is_total = parts["component"] == "GVA per head (total)"
-    return ([*parts.loc[~is_total, "component"], "GVA per head gap"],
-            [*parts.loc[~is_total, "log_points"], float(parts.loc[is_total, "log_points"].iloc[0])])
+    return (
+        [*parts.loc[~is_total, "component"], "GVA per head gap"],
+        [*parts.loc[~is_total, "log_points"], float(parts.loc[is_total, "log_points"].iloc[0])],
+    )
 
 
 @per_database
@@ -526,7 +651,11 @@ def gap(area_code: str, basis_key: str, geography_key: str, benchmark: str, year
 def headline_productivity(basis_key: str, geography_key: str, benchmark: str, year: int | None) -> dict:
     """productivity.core_cities_gap with £bn figures added (memoised: the overview reads it on every rerun)."""
     result = productivity.core_cities_gap(basis_key, geography_key, benchmark, year)
-    return {**result, "gap_gbp_bn": result["gap_gbp"] / 1e9, "sum_of_shortfalls_gbp_bn": result["sum_of_shortfalls_gbp"] / 1e9}
+    return {
+        **result,
+        "gap_gbp_bn": result["gap_gbp"] / 1e9,
+        "sum_of_shortfalls_gbp_bn": result["sum_of_shortfalls_gbp"] / 1e9,
+    }
 
 
 @per_database
@@ -546,16 +675,22 @@ def _why_not(benchmark: str, geography_key: str, area_code: str) -> str:
 
 
 @per_database
-def city_sentences(geography_key: str = "council", benchmark: str = "uk", basis_key: str = "hour",
-                   year: int | None = None) -> pd.DataFrame:
+def city_sentences(
+    geography_key: str = "council", benchmark: str = "uk", basis_key: str = "hour", year: int | None = None
+) -> pd.DataFrame:
     """One generated sentence per Core City on the chosen basis: city, lad_code, sentence."""
     measure_id = BASIS_MEASURE[productivity.basis(basis_key).key]
     cities = geography.core_cities()
     rows = []
     for city, code in zip(cities["city"], cities["lad_code"]):
         found = sentences(code, geography_key, benchmark, year, measure_ids=(measure_id,))
-        rows.append({"city": city, "lad_code": code,
-                     "sentence": found[0] if found else f"No data for {city}{_why_not(benchmark, geography_key, code)}."})
+        rows.append(
+            {
+                "city": city,
+                "lad_code": code,
+                "sentence": found[0] if found else f"No data for {city}{_why_not(benchmark, geography_key, code)}.",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -571,8 +706,14 @@ def label_points(level: str) -> pd.DataFrame:
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
         ring = max((p[0] for p in polygons), key=len)
-        rows.append({"area_code": feature["properties"]["area_code"], "area_name": feature["properties"]["area_name"],
-                     "lon": sum(pt[0] for pt in ring) / len(ring), "lat": sum(pt[1] for pt in ring) / len(ring)})
+        rows.append(
+            {
+                "area_code": feature["properties"]["area_code"],
+                "area_name": feature["properties"]["area_name"],
+                "lon": sum(pt[0] for pt in ring) / len(ring),
+                "lat": sum(pt[1] for pt in ring) / len(ring),
+            }
+        )
     return pd.DataFrame(rows)
 
 

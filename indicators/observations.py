@@ -7,7 +7,9 @@ import pandas as pd
 from indicators.db import query
 
 
-def observations(indicator_ids: list[str], area_codes: list[str] | None = None, periods: list[str] | None = None) -> pd.DataFrame:
+def observations(
+    indicator_ids: list[str], area_codes: list[str] | None = None, periods: list[str] | None = None
+) -> pd.DataFrame:
     """Observations for some indicators, optionally restricted to areas and periods.
 
     Returns columns area_code, area_name, indicator_id, period, value, unit, source_id.
@@ -23,7 +25,9 @@ def observations(indicator_ids: list[str], area_codes: list[str] | None = None, 
     return query(sql + " ORDER BY indicator_id, area_code, period", params)
 
 
-def wide(indicator_ids: list[str], periods: list[str] | None = None, area_codes: list[str] | None = None) -> pd.DataFrame:
+def wide(
+    indicator_ids: list[str], periods: list[str] | None = None, area_codes: list[str] | None = None
+) -> pd.DataFrame:
     """One row per (area_code, period), one column per indicator."""
     frame = observations(indicator_ids, area_codes, periods)
     table = frame.pivot_table(index=["area_code", "period"], columns="indicator_id", values="value", aggfunc="first")
@@ -32,7 +36,9 @@ def wide(indicator_ids: list[str], periods: list[str] | None = None, area_codes:
 
 def periods(indicator_id: str) -> list[str]:
     """Periods with data for an indicator, oldest first."""
-    return query("SELECT DISTINCT period FROM observations WHERE indicator_id = ? ORDER BY period", [indicator_id])["period"].tolist()
+    return query("SELECT DISTINCT period FROM observations WHERE indicator_id = ? ORDER BY period", [indicator_id])[
+        "period"
+    ].tolist()
 
 
 def latest_period(indicator_id: str) -> str:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators import formatting, geography
-from indicators.similarity import NEIGHBOURS
 from indicators.db import query
 from indicators.memo import per_database
+from indicators.similarity import NEIGHBOURS
 
 COUNCIL = "council"
 # Level codes as the extract stores them -> words; the order is the order a picker offers them in.
@@ -108,8 +108,11 @@ def source_line(indicator_id: str) -> str:
     entry = indicator(indicator_id)
     release = query("SELECT publisher, release FROM sources WHERE source_id = ?", [entry["source_id"]])
     found = f"{release['publisher'].iloc[0]}, {release['release'].iloc[0]}" if len(release) else entry["source_id"]
-    original = "; ".join(f"{who.strip()} ({where.strip()})" if ":" in part else part.strip()
-                         for part in str(entry["source"]).split(";") for where, _, who in [part.partition(":")])
+    original = "; ".join(
+        f"{who.strip()} ({where.strip()})" if ":" in part else part.strip()
+        for part in str(entry["source"]).split(";")
+        for where, _, who in [part.partition(":")]
+    )
     return f"Source: {found}; compiled from {original}."
 
 
@@ -251,8 +254,11 @@ def benchmarks(indicator_id: str, area_code: str) -> list[Benchmark]:
             found.append(Benchmark("region", published["area_name"], published["value"], "published"))
     found.append(council_median(indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL)))
     if area_code in geography.lad_code_set():
-        found.append(council_median(indicator_id, "neighbours", "Statistical neighbours",
-                                    tuple(neighbours(area_code)["area_code"])))
+        found.append(
+            council_median(
+                indicator_id, "neighbours", "Statistical neighbours", tuple(neighbours(area_code)["area_code"])
+            )
+        )
     return [b for b in found if b.value is not None]
 
 
@@ -263,8 +269,12 @@ def council_median(indicator_id: str, key: str, label: str, codes: tuple[str, ..
     known = shown[shown["area_code"].isin(codes) & shown["value"].notna()]
     if known.empty:
         return Benchmark(key, label, None, f"none of the {len(codes)} councils has a figure")
-    return Benchmark(key, label, float(known["value"].median()),
-                     f"median of {len(known)} of {len(codes)} councils (not published by ONS)")
+    return Benchmark(
+        key,
+        label,
+        float(known["value"].median()),
+        f"median of {len(known)} of {len(codes)} councils (not published by ONS)",
+    )
 
 
 # ---------------------------------------------------------------- scorecard
@@ -291,16 +301,31 @@ def scorecard(area_code: str) -> pd.DataFrame:
         if national is None:  # a count, or no national figure: the median council is the centre, and nothing is tested
             national = Benchmark("median", "Median council", spread["median"], f"median of {spread['count']} councils")
         core = council_median(entry.indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL))
-        rows.append({
-            "theme": entry.theme, "indicator_id": entry.indicator_id, "name": entry.name, "unit": entry.unit,
-            "period": entry.period, "polarity": entry.polarity, **own,
-            "benchmark_name": national.label, "benchmark_value": national.value,
-            "significance": significance(own["value"], own["ci_lower"], own["ci_upper"], national.value, entry.polarity)
-            if national.key == "national" else "not tested",
-            "core_cities_median": core.value, "core_cities_method": core.method,
-            "councils_min": spread["min"], "councils_max": spread["max"], "councils_q1": spread["q1"],
-            "councils_q3": spread["q3"], "councils": spread["count"],
-        })
+        rows.append(
+            {
+                "theme": entry.theme,
+                "indicator_id": entry.indicator_id,
+                "name": entry.name,
+                "unit": entry.unit,
+                "period": entry.period,
+                "polarity": entry.polarity,
+                **own,
+                "benchmark_name": national.label,
+                "benchmark_value": national.value,
+                "significance": significance(
+                    own["value"], own["ci_lower"], own["ci_upper"], national.value, entry.polarity
+                )
+                if national.key == "national"
+                else "not tested",
+                "core_cities_median": core.value,
+                "core_cities_method": core.method,
+                "councils_min": spread["min"],
+                "councils_max": spread["max"],
+                "councils_q1": spread["q1"],
+                "councils_q3": spread["q3"],
+                "councils": spread["count"],
+            }
+        )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
@@ -315,11 +340,18 @@ def council_spread(indicator_id: str) -> dict:
     councils = values(indicator_id, COUNCIL)
     known = councils["value"].dropna()
     columns = ["value", "ci_lower", "ci_upper", "marker", "rank"]
-    stats = dict(zip(("min", "q1", "median", "q3", "max"), known.quantile([0, 0.25, 0.5, 0.75, 1]).tolist())) \
-        if len(known) else dict.fromkeys(("min", "q1", "median", "q3", "max"))
-    return {"by_area": {code: dict(zip(columns, row)) for code, *row in
-                        councils[["area_code", *columns]].itertuples(index=False)},
-            "count": int(len(known)), **stats}
+    stats = (
+        dict(zip(("min", "q1", "median", "q3", "max"), known.quantile([0, 0.25, 0.5, 0.75, 1]).tolist()))
+        if len(known)
+        else dict.fromkeys(("min", "q1", "median", "q3", "max"))
+    )
+    return {
+        "by_area": {
+            code: dict(zip(columns, row)) for code, *row in councils[["area_code", *columns]].itertuples(index=False)
+        },
+        "count": int(len(known)),
+        **stats,
+    }
 
 
 def spine_positions(row: dict) -> dict:
@@ -334,6 +366,7 @@ def spine_positions(row: dict) -> dict:
 
 
 # ---------------------------------------------------------------- statistical neighbours
+
 
 @per_database
 def neighbours(area_code: str) -> pd.DataFrame:
@@ -407,11 +440,18 @@ def sector_mix(area_code: str, first_year: int | None = None, last_year: int | N
         raise ValueError(f"no GVA by industry for {area_code!r}; it is published for councils")
     first = frame[frame["year"] == first_year].set_index("industry_code")
     last = frame[frame["year"] == last_year].set_index("industry_code")
-    out = pd.DataFrame({
-        "industry_name": last["industry_name"], "gva_first": first["gva"], "gva_last": last["gva"],
-        "marker_last": last["marker"], "share_first": first["share"], "share_last": last["share"],
-        "uk_share_first": first["uk_share"], "uk_share_last": last["uk_share"],
-    })
+    out = pd.DataFrame(
+        {
+            "industry_name": last["industry_name"],
+            "gva_first": first["gva"],
+            "gva_last": last["gva"],
+            "marker_last": last["marker"],
+            "share_first": first["share"],
+            "share_last": last["share"],
+            "uk_share_first": first["uk_share"],
+            "uk_share_last": last["uk_share"],
+        }
+    )
     out["lq_first"] = out["share_first"] / out["uk_share_first"]
     out["lq_last"] = out["share_last"] / out["uk_share_last"]
     out["change_pp"] = out["share_last"] - out["share_first"]
@@ -421,11 +461,17 @@ def sector_mix(area_code: str, first_year: int | None = None, last_year: int | N
 
 def uk_coverage(year: int) -> str:
     """How the UK's sector totals are formed in a year: 'sum of 361 of 361 councils (…)'."""
-    found = query("""SELECT count(DISTINCT area_code) AS councils,
+    found = query(
+        """SELECT count(DISTINCT area_code) AS councils,
                             count(DISTINCT area_code) FILTER (WHERE value_gbp_m IS NULL) AS suppressed
-                     FROM gva_industry WHERE year = ?""", [year]).iloc[0]
-    note = (f"; {found['suppressed']} councils have some sections suppressed, so those sections' UK sums lack them"
-            if found["suppressed"] else "")
+                     FROM gva_industry WHERE year = ?""",
+        [year],
+    ).iloc[0]
+    note = (
+        f"; {found['suppressed']} councils have some sections suppressed, so those sections' UK sums lack them"
+        if found["suppressed"]
+        else ""
+    )
     return f"sum of {found['councils']} of {len(geography.lad_code_set())} councils{note}"
 
 
@@ -459,8 +505,10 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
     council = level == COUNCIL and area_code in set(table["area_code"])
     comparator = national_benchmark(indicator_id, area_code) if council else level_comparator(indicator_id)
     bench = comparator.value if comparator else None
-    table["significance"] = [significance(v, lo, hi, bench, entry["polarity"])
-                             for v, lo, hi in zip(table["value"], table["ci_lower"], table["ci_upper"])]
+    table["significance"] = [
+        significance(v, lo, hi, bench, entry["polarity"])
+        for v, lo, hi in zip(table["value"], table["ci_lower"], table["ci_upper"])
+    ]
     table["verdict"] = table["significance"].map(lambda key: SIGNIFICANCE[key][0])
     if compare == "neighbours" and level == COUNCIL and area_code in geography.lad_code_set():
         members = {area_code, *neighbours(area_code)["area_code"]}
@@ -472,26 +520,45 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
     else:
         members, label = set(table["area_code"]), f"all {LEVELS[level].lower()}"
         if compare != "all":
-            label += (" (the Core Cities cannot be picked out at this level)" if compare == "core"
-                      else " (statistical neighbours are found for councils)")
+            label += (
+                " (the Core Cities cannot be picked out at this level)"
+                if compare == "core"
+                else " (statistical neighbours are found for councils)"
+            )
     charted = table[table["area_code"].isin(members)]
-    missing = [f"{name} ({marker or 'no figure'})" for name, value, marker
-               in zip(charted["area_name"], charted["value"], charted["marker"]) if _missing(value)]
+    missing = [
+        f"{name} ({marker or 'no figure'})"
+        for name, value, marker in zip(charted["area_name"], charted["value"], charted["marker"])
+        if _missing(value)
+    ]
     shown_benchmarks = benchmarks(indicator_id, area_code) if council else ([comparator] if comparator else [])
-    return {"entry": entry, "table": table, "charted": charted, "comparator": comparator,
-            "benchmarks": shown_benchmarks, "missing": missing, "compare_label": label, "council": council,
-            "own": _own_figure(table, area_code, entry) if council else None}
+    return {
+        "entry": entry,
+        "table": table,
+        "charted": charted,
+        "comparator": comparator,
+        "benchmarks": shown_benchmarks,
+        "missing": missing,
+        "compare_label": label,
+        "council": council,
+        "own": _own_figure(table, area_code, entry) if council else None,
+    }
 
 
 def _own_figure(table: pd.DataFrame, area_code: str, entry: dict) -> dict:
     """The chosen council's row with its value and limits as text (a missing value with its marker)."""
     own = table[table["area_code"] == area_code].iloc[0].to_dict()
     unit = entry["unit"]
-    own["value_text"] = (formatting.value(own["value"], unit) if not _missing(own["value"])
-                         else formatting.not_available(own["marker"] or "no figure"))
-    own["limits_text"] = (f"95% confidence limits: {formatting.value(own['ci_lower'], unit)} to "
-                          f"{formatting.value(own['ci_upper'], unit)}" if not _missing(own["ci_lower"])
-                          else "ONS gives no confidence limits for this figure.")
+    own["value_text"] = (
+        formatting.value(own["value"], unit)
+        if not _missing(own["value"])
+        else formatting.not_available(own["marker"] or "no figure")
+    )
+    own["limits_text"] = (
+        f"95% confidence limits: {formatting.value(own['ci_lower'], unit)} to {formatting.value(own['ci_upper'], unit)}"
+        if not _missing(own["ci_lower"])
+        else "ONS gives no confidence limits for this figure."
+    )
     return own
 
 
@@ -511,20 +578,33 @@ def scorecard_table(area_code: str) -> pd.DataFrame:
         return card
     rows = []
     for r in card.to_dict("records"):
-        limits = ("" if _missing(r["ci_lower"]) else
-                  f" ({formatting.value(r['ci_lower'], r['unit'])} to {formatting.value(r['ci_upper'], r['unit'])})")
-        rows.append({
-            "theme": r["theme"], "indicator": r["name"], "period": r["period"],
-            "value_text": (formatting.value(r["value"], r["unit"]) + limits) if not _missing(r["value"])
-            else formatting.not_available(r["marker"] or "no figure"),
-            "benchmark": r["benchmark_name"] or "none published",
-            "benchmark_text": formatting.value(r["benchmark_value"], r["unit"]),
-            "verdict": SIGNIFICANCE[r["significance"]][0],
-            "core_cities_text": formatting.value(r["core_cities_median"], r["unit"]),
-            "rank_text": "" if _missing(r["rank"]) else f"{int(r['rank'])} of {r['councils']}",
-            "indicator_id": r["indicator_id"], "unit": r["unit"], "value": r["value"], "ci_lower": r["ci_lower"],
-            "ci_upper": r["ci_upper"], "benchmark_value": r["benchmark_value"], "significance": r["significance"],
-        })
+        limits = (
+            ""
+            if _missing(r["ci_lower"])
+            else f" ({formatting.value(r['ci_lower'], r['unit'])} to {formatting.value(r['ci_upper'], r['unit'])})"
+        )
+        rows.append(
+            {
+                "theme": r["theme"],
+                "indicator": r["name"],
+                "period": r["period"],
+                "value_text": (formatting.value(r["value"], r["unit"]) + limits)
+                if not _missing(r["value"])
+                else formatting.not_available(r["marker"] or "no figure"),
+                "benchmark": r["benchmark_name"] or "none published",
+                "benchmark_text": formatting.value(r["benchmark_value"], r["unit"]),
+                "verdict": SIGNIFICANCE[r["significance"]][0],
+                "core_cities_text": formatting.value(r["core_cities_median"], r["unit"]),
+                "rank_text": "" if _missing(r["rank"]) else f"{int(r['rank'])} of {r['councils']}",
+                "indicator_id": r["indicator_id"],
+                "unit": r["unit"],
+                "value": r["value"],
+                "ci_lower": r["ci_lower"],
+                "ci_upper": r["ci_upper"],
+                "benchmark_value": r["benchmark_value"],
+                "significance": r["significance"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -540,15 +620,21 @@ def sector_table(area_code: str) -> pd.DataFrame:
     mix = sector_mix(area_code)
     years = gva_years()
     first, last = years[0], years[-1]
-    return pd.DataFrame({
-        "industry": mix["industry_name"],
-        f"GVA {last}": [formatting.gbp_millions(v) if not _missing(v) else formatting.not_available(
-            f"suppressed by ONS as confidential, {marker}") for v, marker in zip(mix["gva_last"], mix["marker_last"])],
-        f"share {first}": [formatting.percent(v) for v in mix["share_first"]],
-        f"share {last}": [formatting.percent(v) for v in mix["share_last"]],
-        f"UK share {last}": [formatting.percent(v) for v in mix["uk_share_last"]],
-        f"location quotient {first}": [formatting.number(v, 2) for v in mix["lq_first"]],
-        f"location quotient {last}": [formatting.number(v, 2) for v in mix["lq_last"]],
-        f"change in share {first}-{last}": [formatting.points(v) for v in mix["change_pp"]],
-        f"UK {last} formed as": mix["uk_coverage"],
-    })
+    return pd.DataFrame(
+        {
+            "industry": mix["industry_name"],
+            f"GVA {last}": [
+                formatting.gbp_millions(v)
+                if not _missing(v)
+                else formatting.not_available(f"suppressed by ONS as confidential, {marker}")
+                for v, marker in zip(mix["gva_last"], mix["marker_last"])
+            ],
+            f"share {first}": [formatting.percent(v) for v in mix["share_first"]],
+            f"share {last}": [formatting.percent(v) for v in mix["share_last"]],
+            f"UK share {last}": [formatting.percent(v) for v in mix["uk_share_last"]],
+            f"location quotient {first}": [formatting.number(v, 2) for v in mix["lq_first"]],
+            f"location quotient {last}": [formatting.number(v, 2) for v in mix["lq_last"]],
+            f"change in share {first}-{last}": [formatting.points(v) for v in mix["change_pp"]],
+            f"UK {last} formed as": mix["uk_coverage"],
+        }
+    )

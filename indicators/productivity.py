@@ -39,17 +39,29 @@ class Basis:
 
 BASES = {
     "head": Basis(
-        "head", "GVA per head", "£ per resident", "residents", ("gva_current", "population"),
+        "head",
+        "GVA per head",
+        "£ per resident",
+        "residents",
+        ("gva_current", "population"),
         "GVA (current basic prices, £m × 1,000,000) ÷ resident population (mid-year); ONS's published figure for the UK, "
         "nations, regions and any area made of whole councils, otherwise Σ GVA ÷ Σ population over member councils",
     ),
     "job": Basis(
-        "job", "GVA per filled job", "£ per filled job", "filled jobs", ("gva_per_job", "filled_jobs"),
+        "job",
+        "GVA per filled job",
+        "£ per filled job",
+        "filled jobs",
+        ("gva_per_job", "filled_jobs"),
         "ONS's published GVA per filled job (smoothed) for councils, ONS city regions, regions and the UK; elsewhere "
         "Σ(GVA per filled job × filled jobs) ÷ Σ filled jobs over member councils",
     ),
     "hour": Basis(
-        "hour", "GVA per hour worked", "£ per hour", "hours worked a year", ("gva_per_hour", "hours_worked"),
+        "hour",
+        "GVA per hour worked",
+        "£ per hour",
+        "hours worked a year",
+        ("gva_per_hour", "hours_worked"),
         "ONS's published GVA per hour worked (smoothed) for councils, ONS city regions, regions and the UK; elsewhere "
         f"Σ(GVA per hour × weekly hours × {WEEKS_PER_YEAR}) ÷ Σ(weekly hours × {WEEKS_PER_YEAR}) over member councils",
     ),
@@ -141,19 +153,25 @@ def trend_to_close(ratios: pd.Series) -> dict:
     end = float(ratios.iloc[-1])
     trend = f"At the {first_year}–{last_year} trend"
     if end >= 1:
-        return {"annual_change_pct": change * 100, "years_to_close": 0.0,
-                "verdict": f"There is no gap to close: in {last_year} the value is at or above the benchmark."}
+        return {
+            "annual_change_pct": change * 100,
+            "years_to_close": 0.0,
+            "verdict": f"There is no gap to close: in {last_year} the value is at or above the benchmark.",
+        }
     if change <= 0:
-        return {"annual_change_pct": change * 100, "years_to_close": None,
-                "verdict": f"{trend} the gap does not close: relative to the benchmark the value fell by "
-                           f"{formatting.percent(-change * 100)} a year."}
+        return {
+            "annual_change_pct": change * 100,
+            "years_to_close": None,
+            "verdict": f"{trend} the gap does not close: relative to the benchmark the value fell by "
+            f"{formatting.percent(-change * 100)} a year.",
+        }
     to_close = math.log(1 / end) / math.log(1 + change)
     return {
         "annual_change_pct": change * 100,
         "years_to_close": to_close,
         "verdict": f"{trend} (relative to the benchmark the value rose by {formatting.percent(change * 100)} a year) "
-                   f"the gap closes in about "
-                   f"{to_close:.0f} year{'' if round(to_close) == 1 else 's'}, around {last_year + math.ceil(to_close)}.",
+        f"the gap closes in about "
+        f"{to_close:.0f} year{'' if round(to_close) == 1 else 's'}, around {last_year + math.ceil(to_close)}.",
     }
 
 
@@ -178,8 +196,10 @@ def resolve_area(area_code: str, geography_key: str) -> tuple[str, str]:
     check_geography(geography_key)
     names = geography.area_names()
     if area_code not in names:
-        raise ValueError(f"unknown area code {area_code[:20]!r}: use a local authority, city region, combined authority "
-                         "or ITL region code")
+        raise ValueError(
+            f"unknown area code {area_code[:20]!r}: use a local authority, city region, combined authority "
+            "or ITL region code"
+        )
     code = area_code
     if geography_key == "city-region" and area_code in geography.lad_code_set():
         code = geography.city_region_of(area_code)
@@ -208,8 +228,10 @@ def benchmark_area(benchmark: str, geography_key: str, area_code: str | None = N
         return aggregates.CORE_CITY_REGIONS, f"{BENCHMARKS['core-cities']} (city regions)"
     names = geography.area_names()
     if benchmark not in names:
-        raise ValueError(f"unknown benchmark {benchmark!r}; valid: {', '.join(BENCHMARKS)} or an area code "
-                         "(council, city region, combined authority, ITL region)")
+        raise ValueError(
+            f"unknown benchmark {benchmark!r}; valid: {', '.join(BENCHMARKS)} or an area code "
+            "(council, city region, combined authority, ITL region)"
+        )
     return benchmark, names[benchmark]
 
 
@@ -222,11 +244,14 @@ def neighbours_area(geography_key: str, area_code: str | None) -> tuple[str, str
     if area_code is None:
         raise ValueError("Statistical neighbours are defined for councils: name the council they neighbour")
     if area_code in (aggregates.CORE_COUNCILS, aggregates.CORE_CITY_REGIONS):
-        raise ValueError("Statistical neighbours are defined for councils, one at a time, not for the Core Cities "
-                         "together: each city's gap against its own neighbours is shown city by city")
+        raise ValueError(
+            "Statistical neighbours are defined for councils, one at a time, not for the Core Cities "
+            "together: each city's gap against its own neighbours is shown city by city"
+        )
     if area_code not in geography.lad_code_set():
-        raise ValueError(f"Statistical neighbours are defined for councils: {names.get(area_code, area_code[:20])} is "
-                         "not a council")
+        raise ValueError(
+            f"Statistical neighbours are defined for councils: {names.get(area_code, area_code[:20])} is not a council"
+        )
     code = aggregates.neighbours_code(area_code)
     if code not in names:
         raise ValueError(f"no statistical neighbours were computed for {names.get(area_code, area_code)}")
@@ -241,11 +266,16 @@ def core_cities_code(geography_key: str) -> str:
 def figure_provenance(found: dict) -> dict:
     """How one figure was obtained: method in words, members, coverage and releases (for panels, CLI and downloads)."""
     return {
-        "area_code": found["area_code"], "name": found["area_name"], "method": found["method"],
+        "area_code": found["area_code"],
+        "name": found["area_name"],
+        "method": found["method"],
         "how": aggregates.method_text(found),
-        "published_as": found["published_as"], "members_expected": int(found["members_expected"]),
-        "members_present": int(found["members_present"]), "coverage_complete": bool(found["coverage_complete"]),
-        "coverage_note": found["coverage_note"], "source_ids": found["source_id"].split(";"),
+        "published_as": found["published_as"],
+        "members_expected": int(found["members_expected"]),
+        "members_present": int(found["members_present"]),
+        "coverage_complete": bool(found["coverage_complete"]),
+        "coverage_note": found["coverage_note"],
+        "source_ids": found["source_id"].split(";"),
     }
 
 
@@ -258,9 +288,11 @@ def later_vintage_note(measure_id: str, found: dict) -> str:
         published = aggregates.row(later, found["area_code"], found["period"])
     except ValueError:
         return ""
-    return (f"ONS publishes {MEASURES[later].name.split(' (')[0]} for {found['area_name']} only in a later release "
-            f"(June 2025: {published['value']:,.2f} for {found['period']}, on revised GVA); it is not mixed with the June "
-            "2024 figures used here")
+    return (
+        f"ONS publishes {MEASURES[later].name.split(' (')[0]} for {found['area_name']} only in a later release "
+        f"(June 2025: {published['value']:,.2f} for {found['period']}, on revised GVA); it is not mixed with the June "
+        "2024 figures used here"
+    )
 
 
 @dataclass
@@ -293,8 +325,13 @@ class GapResult:
 
 
 @per_database
-def gap(area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk",
-        year: int | None = None) -> GapResult:
+def gap(
+    area_code: str,
+    basis_key: str = "hour",
+    geography_key: str = "council",
+    benchmark: str = "uk",
+    year: int | None = None,
+) -> GapResult:
     """An area's value on a basis against a benchmark in a year (None: the latest year both have), with the £ gap a
     year and provenance. Raises ValueError naming the years available when there is no figure."""
     chosen = basis(basis_key)
@@ -304,23 +341,41 @@ def gap(area_code: str, basis_key: str = "hour", geography_key: str = "council",
     area = aggregates.row(chosen.measure_id, code, period)
     bench = aggregates.row(chosen.measure_id, bench_code, period)
     if pd.isna(area["denominator"]):
-        raise ValueError(f"{name} has a published {chosen.label} for {period} but no {chosen.denominator_label} to "
-                         "weigh a £ gap by")
+        raise ValueError(
+            f"{name} has a published {chosen.label} for {period} but no {chosen.denominator_label} to weigh a £ gap by"
+        )
     figures = gap_figures(area["value"], bench["value"], area["denominator"])
-    notes = [n for n in (_coverage(area, name), _coverage(bench, bench_name), later_vintage_note(chosen.measure_id, area)) if n]
+    notes = [
+        n
+        for n in (_coverage(area, name), _coverage(bench, bench_name), later_vintage_note(chosen.measure_id, area))
+        if n
+    ]
     return GapResult(
-        area_code=code, area_name=name, basis=basis_key, geography=geography_key, benchmark=benchmark,
-        benchmark_name=bench_name, year=int(period), value=float(area["value"]), benchmark_value=float(bench["value"]),
-        denominator=float(area["denominator"]), unit=chosen.unit, denominator_unit=chosen.denominator_label,
-        method=aggregates.method_text(area), benchmark_method=aggregates.method_text(bench),
-        coverage_note="; ".join(notes), **figures,
+        area_code=code,
+        area_name=name,
+        basis=basis_key,
+        geography=geography_key,
+        benchmark=benchmark,
+        benchmark_name=bench_name,
+        year=int(period),
+        value=float(area["value"]),
+        benchmark_value=float(bench["value"]),
+        denominator=float(area["denominator"]),
+        unit=chosen.unit,
+        denominator_unit=chosen.denominator_label,
+        method=aggregates.method_text(area),
+        benchmark_method=aggregates.method_text(bench),
+        coverage_note="; ".join(notes),
+        **figures,
         provenance={
             "formula": f"value = {chosen.formula}; gap % = (value ÷ benchmark − 1) × 100; "
             f"£ gap a year = (benchmark − value) × the area's {chosen.denominator_label}",
-            "area": figure_provenance(area), "benchmark": figure_provenance(bench),
+            "area": figure_provenance(area),
+            "benchmark": figure_provenance(bench),
             "area_members": aggregates.members(code) or [code],
             "benchmark_members_count": int(bench["councils_expected"]),
-            "indicators": list(chosen.indicator_ids), "period": period,
+            "indicators": list(chosen.indicator_ids),
+            "period": period,
             "note": "; ".join(notes),
             "releases": releases_for(list(chosen.indicator_ids)),
         },
@@ -331,16 +386,22 @@ def _coverage(found: dict, name: str) -> str:
     return f"{name}: {found['coverage_note']}" if found["coverage_note"] else ""
 
 
-def gap_table(basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> pd.DataFrame:
+def gap_table(
+    basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None
+) -> pd.DataFrame:
     """The gap for each of the ten Core Cities on one definition."""
-    rows = [gap(code, basis_key, geography_key, benchmark, year).to_dict() for code in geography.core_cities()["lad_code"]]
+    rows = [
+        gap(code, basis_key, geography_key, benchmark, year).to_dict() for code in geography.core_cities()["lad_code"]
+    ]
     frame = pd.DataFrame(rows).drop(columns="provenance")
     frame.insert(0, "city", geography.core_cities()["city"].tolist())
     return frame
 
 
 @per_database
-def core_cities_gap(basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> dict:
+def core_cities_gap(
+    basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None
+) -> dict:
     """The Core Cities together: the net gap (combined figure vs benchmark) and the sum of shortfalls of the cities
     below it. The combined figure is Σ GVA ÷ Σ denominator over the ten councils or city regions (their published
     figures where ONS publishes them), so the net gap is exactly the sum of the ten cities' gaps."""
@@ -352,7 +413,11 @@ def core_cities_gap(basis_key: str = "hour", geography_key: str = "council", ben
     table = gap_table(basis_key, geography_key, benchmark, year)
     below = table[table["gap_gbp"] > 0]
     return {
-        "basis": basis_key, "geography": geography_key, "benchmark": benchmark, "year": year, "unit": chosen.unit,
+        "basis": basis_key,
+        "geography": geography_key,
+        "benchmark": benchmark,
+        "year": year,
+        "unit": chosen.unit,
         **result,
         "net_gap_gbp_note": "net: (benchmark − Core Cities combined figure) × their combined "
         f"{chosen.denominator_label}; cities above the benchmark offset those below",
@@ -370,29 +435,51 @@ def _gap_of(code: str, chosen: Basis, geography_key: str, benchmark: str, year: 
     bench = aggregates.row(chosen.measure_id, bench_code, str(year))
     notes = [n for n in (_coverage(area, area["area_name"]), _coverage(bench, bench_name)) if n]
     return {
-        "benchmark_name": bench_name, "value": float(area["value"]), "benchmark_value": float(bench["value"]),
-        "denominator": float(area["denominator"]), **gap_figures(area["value"], bench["value"], area["denominator"]),
-        "method": aggregates.method_text(area), "benchmark_method": aggregates.method_text(bench),
+        "benchmark_name": bench_name,
+        "value": float(area["value"]),
+        "benchmark_value": float(bench["value"]),
+        "denominator": float(area["denominator"]),
+        **gap_figures(area["value"], bench["value"], area["denominator"]),
+        "method": aggregates.method_text(area),
+        "benchmark_method": aggregates.method_text(bench),
         "coverage_note": "; ".join(notes),
-        "provenance": {"formula": chosen.formula, "area": figure_provenance(area), "benchmark": figure_provenance(bench),
-                       "note": "; ".join(notes), "releases": releases_for(list(chosen.indicator_ids))},
+        "provenance": {
+            "formula": chosen.formula,
+            "area": figure_provenance(area),
+            "benchmark": figure_provenance(bench),
+            "note": "; ".join(notes),
+            "releases": releases_for(list(chosen.indicator_ids)),
+        },
     }
 
 
 @per_database
-def gap_series(area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk") -> pd.DataFrame:
+def gap_series(
+    area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk"
+) -> pd.DataFrame:
     """The area's value, the benchmark and the gap for every year both have a figure."""
     chosen = basis(basis_key)
     code, _ = resolve_area(area_code, geography_key)
     bench_code, _ = benchmark_area(benchmark, geography_key, code)
     area = aggregates.series(chosen.measure_id, code)[["period", "value", "denominator", "method", "coverage_note"]]
-    bench = aggregates.series(chosen.measure_id, bench_code)[["period", "value"]].rename(columns={"value": "benchmark_value"})
+    bench = aggregates.series(chosen.measure_id, bench_code)[["period", "value"]].rename(
+        columns={"value": "benchmark_value"}
+    )
     joined = area.merge(bench, on="period").dropna(subset=["denominator"])
-    rows = [{"year": int(r.period), "value": r.value, "benchmark_value": r.benchmark_value,
-             **gap_figures(r.value, r.benchmark_value, r.denominator), "method": r.method, "coverage_note": r.coverage_note}
-            for r in joined.itertuples()]
-    return pd.DataFrame(rows, columns=["year", "value", "benchmark_value", "ratio", "gap_pct", "gap_gbp", "method",
-                                       "coverage_note"])
+    rows = [
+        {
+            "year": int(r.period),
+            "value": r.value,
+            "benchmark_value": r.benchmark_value,
+            **gap_figures(r.value, r.benchmark_value, r.denominator),
+            "method": r.method,
+            "coverage_note": r.coverage_note,
+        }
+        for r in joined.itertuples()
+    ]
+    return pd.DataFrame(
+        rows, columns=["year", "value", "benchmark_value", "ratio", "gap_pct", "gap_gbp", "method", "coverage_note"]
+    )
 
 
 def decomposition_inputs(area_code: str, year: int) -> dict:
@@ -410,12 +497,18 @@ def decomposition_inputs(area_code: str, year: int) -> dict:
         population = aggregates.row("population", area_code, period)["value"]
     else:
         population = aggregates.row("gva_per_head", area_code, period)["denominator"]
-    return {"gva_gbp": hour["numerator"], "hours": hour["denominator"], "jobs": job["denominator"],
-            "population": population}
+    return {
+        "gva_gbp": hour["numerator"],
+        "hours": hour["denominator"],
+        "jobs": job["denominator"],
+        "population": population,
+    }
 
 
 @per_database
-def decomposition(area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | None = None) -> pd.DataFrame:
+def decomposition(
+    area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | None = None
+) -> pd.DataFrame:
     """GVA per head = GVA per hour × hours per job × jobs per resident, split against a benchmark (log points)."""
     year = year or available_years("hour")[-1]
     code, _ = resolve_area(area_code, geography_key)
@@ -425,8 +518,13 @@ def decomposition(area_code: str, geography_key: str = "council", benchmark: str
 
 @per_database
 def scenario(
-    area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk",
-    year: int | None = None, target_year: int = 2035, trend_window: int = 10,
+    area_code: str,
+    basis_key: str = "hour",
+    geography_key: str = "council",
+    benchmark: str = "uk",
+    year: int | None = None,
+    target_year: int = 2035,
+    trend_window: int = 10,
 ) -> dict:
     """What closing the gap would mean: £bn a year added, growth premium needed by the target year, years at trend."""
     result = gap(area_code, basis_key, geography_key, benchmark, year)
@@ -435,9 +533,13 @@ def scenario(
     if len(window) < 2:
         raise ValueError(f"trend window {trend_window} needs at least two years of data before {result.year}")
     return {
-        "area_name": result.area_name, "year": result.year, "target_year": target_year,
+        "area_name": result.area_name,
+        "year": result.year,
+        "target_year": target_year,
         "gbp_bn_added_per_year": max(result.gap_gbp, 0) / 1e9,
-        "growth_premium_pct_points": required_growth_premium(result.ratio, target_year - result.year) if result.ratio < 1 else 0.0,
+        "growth_premium_pct_points": required_growth_premium(result.ratio, target_year - result.year)
+        if result.ratio < 1
+        else 0.0,
         "trend_window": f"{int(window.index[0])}–{int(window.index[-1])}",
         **trend_to_close(window),
         "assumptions": "£ added = (benchmark − value) × today's denominator, at today's prices; the growth premium is the extra "

@@ -16,8 +16,17 @@ from indicators.observations import observations
 from indicators.provenance import releases_for
 
 RATE_MIN, RATE_MAX = international.RATE_MIN, international.RATE_MAX  # a stated € per £ outside this is refused
-FISCAL_INDICATORS = ["rev_total", "exp_total", "crpsf_population", "population", "income_tax", "filled_jobs",
-                     "gdhi_per_head", "gva_current", "council_tax_receipts"]
+FISCAL_INDICATORS = [
+    "rev_total",
+    "exp_total",
+    "crpsf_population",
+    "population",
+    "income_tax",
+    "filled_jobs",
+    "gdhi_per_head",
+    "gva_current",
+    "council_tax_receipts",
+]
 
 
 # ----------------------------------------------------------------------------------------------- URL parsing
@@ -35,7 +44,9 @@ def parse_rate(text: str | None) -> float | None:
     except ValueError:
         raise ValueError(f"the exchange rate {str(text)[:20]!r} is not a number") from None
     if not math.isfinite(rate) or not RATE_MIN <= rate <= RATE_MAX:
-        raise ValueError(f"the exchange rate must be between {RATE_MIN:g} and {RATE_MAX:g} euros per pound, not {text!r}")
+        raise ValueError(
+            f"the exchange rate must be between {RATE_MIN:g} and {RATE_MAX:g} euros per pound, not {text!r}"
+        )
     return rate
 
 
@@ -60,8 +71,10 @@ def parse_codes(text: str | None, allowed: list[str]) -> tuple[list[str], list[s
 def peer_options() -> dict[str, str]:
     """Every Eurostat metro region: code -> 'Name (country, code)', headline peers first."""
     frame = international.metros()
-    labels = {code: f"{name} ({country}, {code})" for code, name, country in
-              zip(frame["metro_code"], frame["metro_name"], frame["country"])}
+    labels = {
+        code: f"{name} ({country}, {code})"
+        for code, name, country in zip(frame["metro_code"], frame["metro_name"], frame["country"])
+    }
     return {code: labels[code] for code in international.HEADLINE_PEERS if code in labels} | labels
 
 
@@ -89,7 +102,9 @@ def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.Da
     premium_pct (peers: % above the Core Cities combined), break_even_eur_per_gbp (peers: the rate at which the
     peer equals the Core Cities combined), population.
     """
-    return _peer_bars(tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, international.RATE_DECIMALS))
+    return _peer_bars(
+        tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, international.RATE_DECIMALS)
+    )
 
 
 @per_database(max_entries=64)
@@ -97,18 +112,36 @@ def _peer_bars(metro_codes: tuple[str, ...], eur_per_gbp: float | None) -> pd.Da
     home = international.city_regions_gdp_per_head()
     home = home[home["area_code"] != international.HOME_CODES["council"]]
     peers = international.peer_comparison(list(metro_codes), eur_per_gbp)
-    rows = [{"area_code": r["area_code"],
-             "area_name": r["area_name"] if r["area_code"] == "core-cities" else f"{r['city']}: {r['area_name']}",
-             "group": "Core Cities combined" if r["area_code"] == "core-cities" else "Core City region",
-             "gdp_per_head_gbp": r["gdp_per_head_gbp"], "gdp_per_head_eur": None, "eur_per_gbp": None,
-             "rate_basis": None, "premium_pct": None, "break_even_eur_per_gbp": None,
-             "population": r["population"]} for r in home.to_dict("records")]
+    rows = [
+        {
+            "area_code": r["area_code"],
+            "area_name": r["area_name"] if r["area_code"] == "core-cities" else f"{r['city']}: {r['area_name']}",
+            "group": "Core Cities combined" if r["area_code"] == "core-cities" else "Core City region",
+            "gdp_per_head_gbp": r["gdp_per_head_gbp"],
+            "gdp_per_head_eur": None,
+            "eur_per_gbp": None,
+            "rate_basis": None,
+            "premium_pct": None,
+            "break_even_eur_per_gbp": None,
+            "population": r["population"],
+        }
+        for r in home.to_dict("records")
+    ]
     for r in peers.to_dict("records"):
-        rows.append({"area_code": r["metro_code"], "area_name": f"{r['metro_name']} ({r['country']})",
-                     "group": "European peer", "gdp_per_head_gbp": r["gdp_per_head_gbp"],
-                     "gdp_per_head_eur": r["gdp_per_head_eur"], "eur_per_gbp": r["eur_per_gbp"],
-                     "rate_basis": r["rate_basis"], "premium_pct": r["premium_pct"],
-                     "break_even_eur_per_gbp": r["break_even_eur_per_gbp"], "population": r["population"]})
+        rows.append(
+            {
+                "area_code": r["metro_code"],
+                "area_name": f"{r['metro_name']} ({r['country']})",
+                "group": "European peer",
+                "gdp_per_head_gbp": r["gdp_per_head_gbp"],
+                "gdp_per_head_eur": r["gdp_per_head_eur"],
+                "eur_per_gbp": r["eur_per_gbp"],
+                "rate_basis": r["rate_basis"],
+                "premium_pct": r["premium_pct"],
+                "break_even_eur_per_gbp": r["break_even_eur_per_gbp"],
+                "population": r["population"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -123,8 +156,17 @@ def break_even_table(metro_codes: list[str]) -> pd.DataFrame:
 def _break_even_table(metro_codes: tuple[str, ...]) -> pd.DataFrame:
     frame = international.peer_comparison(list(metro_codes), None)
     frame = frame.rename(columns={"eur_per_gbp": "ecb_eur_per_gbp"})
-    return frame[["metro_code", "metro_name", "country", "gdp_per_head_eur", "core_cities_gdp_per_head_gbp",
-                  "break_even_eur_per_gbp", "ecb_eur_per_gbp"]].reset_index(drop=True)
+    return frame[
+        [
+            "metro_code",
+            "metro_name",
+            "country",
+            "gdp_per_head_eur",
+            "core_cities_gdp_per_head_gbp",
+            "break_even_eur_per_gbp",
+            "ecb_eur_per_gbp",
+        ]
+    ].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------- Claims check
@@ -141,16 +183,28 @@ def claims_table(results: list[dict]) -> pd.DataFrame:
     rows = []
     for r in results:
         counts, spread, fx = r.get("holds_on_k_of_n"), r.get("range"), r.get("fx") or {}
-        rows.append({
-            "claim": r["claim"], "claimed": r["claimed"], "unit": r["unit"], "period_described": r["period_described"],
-            "primary_value": r["primary_value"], "primary_period": r["primary_period"], "verdict": r["verdict"],
-            "holds_on": f"{counts['k']} of {counts['n']}" if counts else "",
-            "range_min": spread["min"] if spread else None, "range_max": spread["max"] if spread else None,
-            "primary_definition": r["primary_definition"], "verdict_code": r["verdict_code"],
-            "period_reason": r["period_reason"], "primary_reason": r["primary_reason"],
-            "fx_eur_per_gbp": fx.get("eur_per_gbp"), "fx_source": fx.get("source"),
-            "source": r["source"], "claim_id": r["claim_id"],
-        })
+        rows.append(
+            {
+                "claim": r["claim"],
+                "claimed": r["claimed"],
+                "unit": r["unit"],
+                "period_described": r["period_described"],
+                "primary_value": r["primary_value"],
+                "primary_period": r["primary_period"],
+                "verdict": r["verdict"],
+                "holds_on": f"{counts['k']} of {counts['n']}" if counts else "",
+                "range_min": spread["min"] if spread else None,
+                "range_max": spread["max"] if spread else None,
+                "primary_definition": r["primary_definition"],
+                "verdict_code": r["verdict_code"],
+                "period_reason": r["period_reason"],
+                "primary_reason": r["primary_reason"],
+                "fx_eur_per_gbp": fx.get("eur_per_gbp"),
+                "fx_source": fx.get("source"),
+                "source": r["source"],
+                "claim_id": r["claim_id"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -163,9 +217,17 @@ def claim_comparison(result: dict) -> pd.DataFrame:
     definitions carry (e.g. eur_per_gbp, break_even_eur_per_gbp).
     """
     claimed, primary = result["claimed"], result.get("primary_definition_id")
-    rows = [{"label": "As claimed", "definition": f"{result['claim']} ({result['source']})",
-             "period": result.get("period_described"), "value": claimed, "difference_pct": 0.0, "counted": None,
-             "holds": None}]
+    rows = [
+        {
+            "label": "As claimed",
+            "definition": f"{result['claim']} ({result['source']})",
+            "period": result.get("period_described"),
+            "value": claimed,
+            "difference_pct": 0.0,
+            "counted": None,
+            "holds": None,
+        }
+    ]
     number = 0
     for alternative in result.get("alternatives", []):
         if alternative["definition_id"] == primary:
@@ -176,9 +238,17 @@ def claim_comparison(result: dict) -> pd.DataFrame:
             number += 1
             label = f"Definition {number}"
         value = alternative.get("value")
-        rows.append({"label": label, "definition": alternative["definition"], "period": alternative["period"],
-                     "value": value, "difference_pct": claims.difference_pct(value, claimed),
-                     "counted": alternative.get("counted"), "holds": alternative.get("holds")})
+        rows.append(
+            {
+                "label": label,
+                "definition": alternative["definition"],
+                "period": alternative["period"],
+                "value": value,
+                "difference_pct": claims.difference_pct(value, claimed),
+                "counted": alternative.get("counted"),
+                "holds": alternative.get("holds"),
+            }
+        )
     frame = pd.DataFrame(rows)
     skip = {"definition_id", "definition", "period", "value", "context", "counted", "holds", "difference_pct"}
     extra = [k for a in result.get("alternatives", []) for k in a if k not in skip]
@@ -193,10 +263,12 @@ def numeric_claims(results: list[dict]) -> list[str]:
 
 
 SUMMARY_LABELS = {  # verdict code -> how a count of claims reads ('2 hold', '1 not reproduced', …)
-    "holds": "hold on the period they describe", "not_reproduced": "not reproduced on the period they describe",
+    "holds": "hold on the period they describe",
+    "not_reproduced": "not reproduced on the period they describe",
     "holds_other_period": "would hold only on later data (their period is not in the data)",
     "not_reproduced_other_period": "not reproduced on later data (their period is not in the data)",
-    "not_recomputable": "not recomputable", "untestable": "cannot be tested with the data held here",
+    "not_recomputable": "not recomputable",
+    "untestable": "cannot be tested with the data held here",
 }
 
 
@@ -225,8 +297,10 @@ def tax_spend_page(area_code: str, geography_key: str, year: str, options_items:
     Returns tax_spend_view()'s table, gap and keys, plus caveat (fiscal.shared_spending for the Core Cities shown),
     estimate (fiscal.area_estimate) and total_place (fiscal.total_place_view).
     """
-    return {**_core_cities_tax_spend(geography_key, year, options_items),
-            **_area_tax_spend(area_code, geography_key, year, options_items)}
+    return {
+        **_core_cities_tax_spend(geography_key, year, options_items),
+        **_area_tax_spend(area_code, geography_key, year, options_items),
+    }
 
 
 @per_database(max_entries=64)
@@ -238,8 +312,10 @@ def _core_cities_tax_spend(geography_key: str, year: str, options_items: tuple) 
 
 @per_database(max_entries=128)
 def _area_tax_spend(area_code: str, geography_key: str, year: str, options_items: tuple) -> dict:
-    return {"estimate": fiscal.area_estimate(area_code, geography_key, year, **dict(options_items)),
-            "total_place": fiscal.total_place_view(area_code, geography_key, year)}
+    return {
+        "estimate": fiscal.area_estimate(area_code, geography_key, year, **dict(options_items)),
+        "total_place": fiscal.total_place_view(area_code, geography_key, year),
+    }
 
 
 def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]) -> dict:
@@ -269,8 +345,10 @@ def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]
     official = rows[rows["area_type"].isin(["region", "country"])].assign(city="")
     held = rows[rows["area_type"] == "north_sea_held"].assign(city="")
     table = pd.concat([chosen.sort_values("city"), total, official, held], ignore_index=True)
-    table["basis"] = ["held at region/nation level" if t == "north_sea_held" else "estimate" if e else "official CRPSF"
-                      for t, e in zip(table["area_type"], table["estimate"])]
+    table["basis"] = [
+        "held at region/nation level" if t == "north_sea_held" else "estimate" if e else "official CRPSF"
+        for t, e in zip(table["area_type"], table["estimate"])
+    ]
     table["key_options"] = table["key_options"].astype(str)
     row = total.iloc[0]
     sensitivity = row["sensitivity_net_balance_gbp"]
@@ -278,15 +356,25 @@ def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]
     stated = fiscal.claim(fiscal.CLAIM_GAP)
     estimate = row["net_balance_gbp_bn"]
     gap = {
-        "year": row["year"], "estimate_gbp_bn": estimate, "min_gbp_bn": sensitivity["min"] / 1e9,
-        "max_gbp_bn": sensitivity["max"] / 1e9, "below_gbp_bn": estimate - sensitivity["min"] / 1e9,
-        "above_gbp_bn": sensitivity["max"] / 1e9 - estimate, "combinations": sensitivity["combinations"],
-        "min_options": sensitivity["min_options"], "max_options": sensitivity["max_options"],
-        "revenue_gbp_bn": row["revenue_gbp_bn"], "expenditure_gbp_bn": row["expenditure_gbp_bn"],
-        "population": row["population"], "members": int(row["members"]), "members_expected": int(row["members_expected"]),
-        "coverage": row["coverage"], "claim": stated,
+        "year": row["year"],
+        "estimate_gbp_bn": estimate,
+        "min_gbp_bn": sensitivity["min"] / 1e9,
+        "max_gbp_bn": sensitivity["max"] / 1e9,
+        "below_gbp_bn": estimate - sensitivity["min"] / 1e9,
+        "above_gbp_bn": sensitivity["max"] / 1e9 - estimate,
+        "combinations": sensitivity["combinations"],
+        "min_options": sensitivity["min_options"],
+        "max_options": sensitivity["max_options"],
+        "revenue_gbp_bn": row["revenue_gbp_bn"],
+        "expenditure_gbp_bn": row["expenditure_gbp_bn"],
+        "population": row["population"],
+        "members": int(row["members"]),
+        "members_expected": int(row["members_expected"]),
+        "coverage": row["coverage"],
+        "claim": stated,
         "claimed_gbp_bn": float(stated["value"]) if stated.get("value") is not None else None,
-        "spending_note": fiscal.spending_note(options), "north_sea_note": fiscal.north_sea_note(row["year"], options),
+        "spending_note": fiscal.spending_note(options),
+        "north_sea_note": fiscal.north_sea_note(row["year"], options),
         "notes": fiscal.notes(row["year"], options),
         "sign_convention": fiscal.method()["sign_convention"],
     }
@@ -299,29 +387,54 @@ def key_table(options: dict[str, str]) -> pd.DataFrame:
     rows = []
     for entry in fiscal.function_keys():
         used = options.get(entry["group"], entry["default"])
-        rows.append({"side": entry["side"], "group": entry["group"].replace("_", " "), "key_used": fiscal.KEY_LABELS[used],
-                     "default": "yes" if used == entry["default"] else "no",
-                     "alternatives": ", ".join(fiscal.KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
-                     "why": entry["why"]})
+        rows.append(
+            {
+                "side": entry["side"],
+                "group": entry["group"].replace("_", " "),
+                "key_used": fiscal.KEY_LABELS[used],
+                "default": "yes" if used == entry["default"] else "no",
+                "alternatives": ", ".join(fiscal.KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
+                "why": entry["why"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def key_table_markdown(table: pd.DataFrame) -> str:
     """key_table() as a Markdown table (drawn as text: no data-grid component for the browser to load)."""
     header = "| Taxes or spending | Group | Key used | Default? | Alternatives | Why |\n|---|---|---|---|---|---|"
-    lines = [f"| {r['side']} | {r['group']} | {r['key_used']} | {r['default']} | {r['alternatives']} | {r['why']} |"
-             for r in table.to_dict("records")]
+    lines = [
+        f"| {r['side']} | {r['group']} | {r['key_used']} | {r['default']} | {r['alternatives']} | {r['why']} |"
+        for r in table.to_dict("records")
+    ]
     return "\n".join([header, *lines])
 
 
 def gap_table(gap: dict) -> pd.DataFrame:
     """The gap chart's data as a table: the estimate with its range, and the claim (from tax_spend_view()["gap"])."""
-    rows = [{"figure": f"Estimate {gap['year']} (chosen keys)", "net_balance_gbp_bn": gap["estimate_gbp_bn"],
-             "range_min_gbp_bn": gap["min_gbp_bn"], "range_max_gbp_bn": gap["max_gbp_bn"],
-             "combinations": gap["combinations"], "members": gap.get("coverage"), "basis": "estimate"}]
+    rows = [
+        {
+            "figure": f"Estimate {gap['year']} (chosen keys)",
+            "net_balance_gbp_bn": gap["estimate_gbp_bn"],
+            "range_min_gbp_bn": gap["min_gbp_bn"],
+            "range_max_gbp_bn": gap["max_gbp_bn"],
+            "combinations": gap["combinations"],
+            "members": gap.get("coverage"),
+            "basis": "estimate",
+        }
+    ]
     if gap.get("claimed_gbp_bn") is not None:
-        rows.append({"figure": "As claimed (c.2016)", "net_balance_gbp_bn": gap["claimed_gbp_bn"], "range_min_gbp_bn": None,
-                     "range_max_gbp_bn": None, "combinations": None, "members": None, "basis": "claim, method not stated"})
+        rows.append(
+            {
+                "figure": "As claimed (c.2016)",
+                "net_balance_gbp_bn": gap["claimed_gbp_bn"],
+                "range_min_gbp_bn": None,
+                "range_max_gbp_bn": None,
+                "combinations": None,
+                "members": None,
+                "basis": "claim, method not stated",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -339,7 +452,9 @@ def fiscal_provenance() -> dict:
     return {
         "formula": method["formula"],
         "method": " ".join([method["summary"], method["population"], method["aggregates"]]),
-        "assumptions": " ".join([method["sign_convention"], method["expenditure"], method["years"], method["north_sea"]]),
+        "assumptions": " ".join(
+            [method["sign_convention"], method["expenditure"], method["years"], method["north_sea"]]
+        ),
         "limits": method["caveats"] + " " + method["sensitivity"],
         "releases": releases_for(FISCAL_INDICATORS) + fiscal.key_releases(),
     }

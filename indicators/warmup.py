@@ -52,12 +52,16 @@ def warm() -> None:
         for geography_key in geography.GEOGRAPHIES:
             for benchmark in productivity.BENCHMARKS:
                 steps.append(lambda a=area, g=geography_key, b=benchmark: measures.profile_view(a, b, None, g))
+
     def explorer_default(area: str):
         return place.explorer_view(place.catalogue()["indicator_id"].iloc[0], place.COUNCIL, area, "core")
 
     for area in measures.core_city_codes("lad"):  # the ten Core Cities' whole-place views
-        steps += [lambda a=area: place.scorecard(a), lambda a=area: place.sector_mix(a),
-                  lambda a=area: explorer_default(a)]
+        steps += [
+            lambda a=area: place.scorecard(a),
+            lambda a=area: place.sector_mix(a),
+            lambda a=area: explorer_default(a),
+        ]
     for step in steps:
         try:
             step()

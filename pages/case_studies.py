@@ -17,8 +17,10 @@ st.markdown(
 )
 
 all_cities, all_areas = cases.cities_with_case_studies(), cases.policy_areas_list()
-for widget, param, allowed, label in (("case_cities", "cities", all_cities, "cities"),
-                                      ("case_areas", "policy", all_areas, "policy areas")):
+for widget, param, allowed, label in (
+    ("case_cities", "cities", all_cities, "cities"),
+    ("case_areas", "policy", all_areas, "policy areas"),
+):
     if widget not in st.session_state:
         chosen, rejected = views.parse_codes(st.query_params.get(param), allowed)
         if rejected:
@@ -38,8 +40,9 @@ except ValueError as problem:
     st.stop()
 
 st.header(f"{formatting.number(len(found))} case stud{'y' if len(found) == 1 else 'ies'}")
-st.markdown(f"Showing {', '.join(cities) if cities else 'all cities'}; "
-            f"{', '.join(areas) if areas else 'all policy areas'}.")
+st.markdown(
+    f"Showing {', '.join(cities) if cities else 'all cities'}; {', '.join(areas) if areas else 'all policy areas'}."
+)
 if found.empty:
     st.info("No case study matches both filters; remove one to see more.", icon="ℹ️")
 for row in found.to_dict("records"):
@@ -53,18 +56,34 @@ for row in found.to_dict("records"):
             st.markdown("*The publication gives no figures for this example.*")
 
 with st.expander("Table: case studies shown"):
-    st.dataframe(found, hide_index=True, width="stretch", key="case-table", placeholder="",
-                 column_order=["city", "project", "policy_area", "featured_figures"], column_config={
-                     "city": st.column_config.TextColumn("City"),
-                     "project": st.column_config.TextColumn("Project", width="medium"),
-                     "policy_area": st.column_config.TextColumn("Policy area", width="medium"),
-                     "featured_figures": st.column_config.TextColumn("Featured figures (as published)", width="large"),
-                     "case_id": st.column_config.TextColumn("Case study ID"),
-                     "source_id": st.column_config.TextColumn("Source ID")})
-    render.downloads(found, "case-studies", "case-table", title="Case studies of place-based working",
-                     definition="Examples quoted from the publication with attribution; not official statistics, not "
-                     "verified by the project.", period=str(publication.get("release_date", "")),
-                     source=f"{publication.get('publisher', '')}, {publication.get('title', '')}",
-                     licence=publication.get("licence", ""))
-st.caption(f"Source: {publication.get('publisher', '')}, {publication.get('title', '')} "
-           f"({publication.get('release', '')}). Licence: {publication.get('licence', '')}.")
+    st.dataframe(
+        found,
+        hide_index=True,
+        width="stretch",
+        key="case-table",
+        placeholder="",
+        column_order=["city", "project", "policy_area", "featured_figures"],
+        column_config={
+            "city": st.column_config.TextColumn("City"),
+            "project": st.column_config.TextColumn("Project", width="medium"),
+            "policy_area": st.column_config.TextColumn("Policy area", width="medium"),
+            "featured_figures": st.column_config.TextColumn("Featured figures (as published)", width="large"),
+            "case_id": st.column_config.TextColumn("Case study ID"),
+            "source_id": st.column_config.TextColumn("Source ID"),
+        },
+    )
+    render.downloads(
+        found,
+        "case-studies",
+        "case-table",
+        title="Case studies of place-based working",
+        definition="Examples quoted from the publication with attribution; not official statistics, not "
+        "verified by the project.",
+        period=str(publication.get("release_date", "")),
+        source=f"{publication.get('publisher', '')}, {publication.get('title', '')}",
+        licence=publication.get("licence", ""),
+    )
+st.caption(
+    f"Source: {publication.get('publisher', '')}, {publication.get('title', '')} "
+    f"({publication.get('release', '')}). Licence: {publication.get('licence', '')}."
+)

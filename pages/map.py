@@ -17,9 +17,12 @@ options = measures.available(level)
 state.page_param("measure", list(options), "gva_per_hour", widget_key="map_measure")
 if st.session_state["map_measure"] not in options:
     known = measures.available("lad").get(st.session_state["map_measure"])  # None for a value no option offers
-    st.info(f"{known} is published for local authorities only; showing GVA per hour worked." if known else
-            f"Ignored the measure {state.shown(st.session_state['map_measure'])}: not a valid choice; showing GVA per "
-            "hour worked.")
+    st.info(
+        f"{known} is published for local authorities only; showing GVA per hour worked."
+        if known
+        else f"Ignored the measure {state.shown(st.session_state['map_measure'])}: not a valid choice; showing GVA per "
+        "hour worked."
+    )
     st.session_state["map_measure"] = "gva_per_hour"
 measure_id = right.selectbox("Measure", list(options), format_func=options.get, key="map_measure")
 render.sync_param("level", level)
@@ -42,30 +45,44 @@ scale = figures.colour_range(values["value"], values["area_name"])
 def map_figure() -> go.Figure:
     outlined = measures.core_city_values(measure_id, d.year, level)["area_code"].tolist() if level != "itl1" else []
     itl1 = level == "city_region"  # ten city regions alone float in the sea: draw the UK's regions under them
-    fig = figures.area_map(values, geojson=geography.boundaries_url(LEVEL_BOUNDARIES[level]), name=m.name, unit=m.unit,
-                           colorscale={"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity,
-                                                                                                          "viridis"),
-                           scale=scale, outlined=outlined, height=700,
-                           base_geojson=geography.boundaries_url("itl1") if itl1 else None,
-                           base_codes=measures.label_points("itl1")["area_code"].tolist() if itl1 else ())
+    fig = figures.area_map(
+        values,
+        geojson=geography.boundaries_url(LEVEL_BOUNDARIES[level]),
+        name=m.name,
+        unit=m.unit,
+        colorscale={"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(m.polarity, "viridis"),
+        scale=scale,
+        outlined=outlined,
+        height=700,
+        base_geojson=geography.boundaries_url("itl1") if itl1 else None,
+        base_codes=measures.label_points("itl1")["area_code"].tolist() if itl1 else (),
+    )
     if level != "itl1":
-        fig.add_trace(figures.map_labels(measures.core_city_points(measure_id, d.year), name="Core City",
-                                         hoverinfo="skip"))
+        fig.add_trace(
+            figures.map_labels(measures.core_city_points(measure_id, d.year), name="Core City", hoverinfo="skip")
+        )
     fig.update_layout(clickmode="event+select")
     return fig
 
 
-polarity_note = {"higher_is_better": "lighter (yellow) is better", "lower_is_better": "lighter (yellow) is better (lower)",
-                 "neutral": "no better or worse"}[m.polarity]
+polarity_note = {
+    "higher_is_better": "lighter (yellow) is better",
+    "lower_is_better": "lighter (yellow) is better (lower)",
+    "neutral": "no better or worse",
+}[m.polarity]
 event = render.chart(
-    map_figure, cache=(measure_id, d.year, level), title=f"{m.name}: {measures.LEVELS[level]}",
+    map_figure,
+    cache=(measure_id, d.year, level),
+    title=f"{m.name}: {measures.LEVELS[level]}",
     subtitle=f"{m.unit} · {period} · Core Cities outlined",
-    source=measures.source(measure_id), key="map-choropleth", on_select="rerun",
+    source=measures.source(measure_id),
+    key="map-choropleth",
+    on_select="rerun",
     table=lambda: measures.ranking(measure_id, d.year, level)[
         ["rank", "area_code", "area_name", "is_core_city", "period", "value", "method", "coverage_note"]
     ].rename(columns={"value": f"{m.name} ({m.unit})", "is_core_city": "Core City"}),
     note=f"Colour: {polarity_note}; Core Cities outlined in orange. {figures.colour_range_note(scale, m.unit)} "
-         f"{measures.coverage_caption(values, level)} Click an area to open its profile.",
+    f"{measures.coverage_caption(values, level)} Click an area to open its profile.",
 )
 points = (event or {}).get("selection", {}).get("points", []) if event else []
 if points:

@@ -14,7 +14,9 @@ st.warning(
     "**Every council and city-region figure on this page is an estimate.** No official source publishes taxes raised or "
     "public spending below region level; these figures share each region's official ONS figures out to councils with a "
     "stated key for each group of taxes and each spending function, which you can change below. Regions, England and "
-    "the UK are official figures.", icon="⚠️")
+    "the UK are official figures.",
+    icon="⚠️",
+)
 
 
 d = state.current()
@@ -31,7 +33,10 @@ year = state.page_param("fy", years, years[-1], widget_key="fiscal_year")
 with st.expander("Apportionment options (how each region's official figure is shared out)", expanded=True):
     year = st.selectbox("Financial year", years[::-1], key="fiscal_year")
     options = {}
-    for side, groups in (("Taxes", fiscal.REVENUE_GROUPS), ("Spending, function by function", fiscal.EXPENDITURE_GROUPS)):
+    for side, groups in (
+        ("Taxes", fiscal.REVENUE_GROUPS),
+        ("Spending, function by function", fiscal.EXPENDITURE_GROUPS),
+    ):
         switchable = [g for g in groups if g in fiscal.KEY_OPTIONS]
         st.markdown(f"**{side}**")
         cols = st.columns(3)
@@ -39,8 +44,12 @@ with st.expander("Apportionment options (how each region's official figure is sh
             keys = fiscal.KEY_OPTIONS[group]
             state.page_param(f"k_{group}", list(keys), keys[0], widget_key=f"fiscal_{group}")
             options[group] = cols[i % 3].selectbox(
-                f"{fiscal.group_title(group)} shared by", list(keys), key=f"fiscal_{group}",
-                format_func=fiscal.KEY_LABELS.get, help="; ".join(f"{fiscal.KEY_LABELS[k]}: {method['keys'][k]}" for k in keys))
+                f"{fiscal.group_title(group)} shared by",
+                list(keys),
+                key=f"fiscal_{group}",
+                format_func=fiscal.KEY_LABELS.get,
+                help="; ".join(f"{fiscal.KEY_LABELS[k]}: {method['keys'][k]}" for k in keys),
+            )
 state.show_notices()
 render.sync_param("fy", year)
 for group, key in options.items():
@@ -58,36 +67,68 @@ with st.spinner("Reading the estimates…"):
 with panel:
     if not estimate["available"]:
         st.header(f"{estimate['name']}: estimated taxes and spending")
-        st.info(f"No tax and spend estimate for {estimate['name']} on the {geography_label} geography. "
-                f"{estimate['reason']}.", icon="ℹ️")
+        st.info(
+            f"No tax and spend estimate for {estimate['name']} on the {geography_label} geography. "
+            f"{estimate['reason']}.",
+            icon="ℹ️",
+        )
     else:
         st.header(f"{estimate['name']}: estimated taxes and spending, {estimate['year']}")
-        st.caption(f"Estimate for the area chosen in the sidebar ({estimate['fiscal_code']}, {geography_label}"
-                   + (f", resting on {estimate['coverage']}" if estimate["coverage"] else "") + f") · "
-                   f"{estimate['keys_text']} (change them below). {method['sign_convention']}")
+        st.caption(
+            f"Estimate for the area chosen in the sidebar ({estimate['fiscal_code']}, {geography_label}"
+            + (f", resting on {estimate['coverage']}" if estimate["coverage"] else "")
+            + f") · "
+            f"{estimate['keys_text']} (change them below). {method['sign_convention']}"
+        )
         combinations = formatting.number(estimate["combinations"]) if estimate["combinations"] else "all"
         cols = st.columns([1, 1, 1, 1.3])
-        cols[0].metric("Taxes raised", formatting.gbp_millions(estimate["revenue_gbp_m"]), border=True,
-                       help="Every group of taxes shared out from the region's official figure by its key.")
-        cols[1].metric("Public spending", formatting.gbp_millions(estimate["expenditure_gbp_m"]), border=True,
-                       help="Total managed expenditure shared out from the region's official figure, function by "
-                       "function. " + fiscal.area_spending_caveat(estimate))
-        cols[2].metric("Spending − taxes", formatting.gbp_millions(estimate["net_balance_gbp_m"]), border=True,
-                       help=method["sign_convention"])
-        cols[3].metric("Range over all keys", fiscal.range_text(estimate["min_gbp_m"], estimate["max_gbp_m"],
-                                                                formatting.gbp_millions), border=True,
-                       help=f"Lowest and highest spending − taxes over all {combinations} combinations of "
-                       "apportionment keys, North Sea and spending keys included.")
+        cols[0].metric(
+            "Taxes raised",
+            formatting.gbp_millions(estimate["revenue_gbp_m"]),
+            border=True,
+            help="Every group of taxes shared out from the region's official figure by its key.",
+        )
+        cols[1].metric(
+            "Public spending",
+            formatting.gbp_millions(estimate["expenditure_gbp_m"]),
+            border=True,
+            help="Total managed expenditure shared out from the region's official figure, function by "
+            "function. " + fiscal.area_spending_caveat(estimate),
+        )
+        cols[2].metric(
+            "Spending − taxes",
+            formatting.gbp_millions(estimate["net_balance_gbp_m"]),
+            border=True,
+            help=method["sign_convention"],
+        )
+        cols[3].metric(
+            "Range over all keys",
+            fiscal.range_text(estimate["min_gbp_m"], estimate["max_gbp_m"], formatting.gbp_millions),
+            border=True,
+            help=f"Lowest and highest spending − taxes over all {combinations} combinations of "
+            "apportionment keys, North Sea and spending keys included.",
+        )
         cols = st.columns([1, 1, 1, 1.3])
         cols[0].metric("Taxes per resident", formatting.gbp(estimate["revenue_per_head_gbp"]), border=True)
-        cols[1].metric("Spending per resident", formatting.gbp(estimate["expenditure_per_head_gbp"]), border=True,
-                       help=fiscal.area_spending_caveat(estimate))
-        cols[2].metric("Net per resident", formatting.gbp(estimate["net_balance_per_head_gbp"]), border=True,
-                       help="Spending − taxes per resident. " + method["sign_convention"])
-        cols[3].metric("Range per resident", fiscal.range_text(estimate["min_per_head_gbp"], estimate["max_per_head_gbp"],
-                                                               formatting.gbp), border=True,
-                       help=f"Lowest and highest spending − taxes per resident over all {combinations} combinations "
-                       "of apportionment keys.")
+        cols[1].metric(
+            "Spending per resident",
+            formatting.gbp(estimate["expenditure_per_head_gbp"]),
+            border=True,
+            help=fiscal.area_spending_caveat(estimate),
+        )
+        cols[2].metric(
+            "Net per resident",
+            formatting.gbp(estimate["net_balance_per_head_gbp"]),
+            border=True,
+            help="Spending − taxes per resident. " + method["sign_convention"],
+        )
+        cols[3].metric(
+            "Range per resident",
+            fiscal.range_text(estimate["min_per_head_gbp"], estimate["max_per_head_gbp"], formatting.gbp),
+            border=True,
+            help=f"Lowest and highest spending − taxes per resident over all {combinations} combinations "
+            "of apportionment keys.",
+        )
         st.markdown(fiscal.balance_sentence(estimate))
         st.caption(fiscal.area_spending_caveat(estimate))
 
@@ -96,43 +137,79 @@ st.header(f"The Core Cities' estimated net fiscal balance, {gap['year']}")
 st.caption(gap["sign_convention"] + " Geography follows the sidebar: " + level + f", resting on {gap['coverage']}.")
 cols = st.columns([1, 1.5, 1, 1])
 cols[0].metric("Estimated spending − taxes", formatting.gbp_bn(gap["estimate_gbp_bn"]), help=label)
-cols[1].metric("Range across all keys", fiscal.range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
-               help=f"Minimum and maximum over all {formatting.number(gap['combinations'])} combinations of "
-               "apportionment keys, North Sea and spending keys included.")
+cols[1].metric(
+    "Range across all keys",
+    fiscal.range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
+    help=f"Minimum and maximum over all {formatting.number(gap['combinations'])} combinations of "
+    "apportionment keys, North Sea and spending keys included.",
+)
 cols[2].metric("Estimated taxes raised", formatting.gbp_bn(gap["revenue_gbp_bn"]))
 cols[3].metric("Estimated public spending", formatting.gbp_bn(gap["expenditure_gbp_bn"]))
 st.caption(" ".join(note for note in (gap["spending_note"], gap["north_sea_note"]) if note))
 claimed = gap["claimed_gbp_bn"]
 if claimed is not None:
-    st.markdown(f"**As claimed:** {fiscal.claimed_text(claimed)} a year ({gap['claim'].get('publication', '')}, "
-                f"{gap['claim'].get('period_as_stated', '')}, method not stated).")
+    st.markdown(
+        f"**As claimed:** {fiscal.claimed_text(claimed)} a year ({gap['claim'].get('publication', '')}, "
+        f"{gap['claim'].get('period_as_stated', '')}, method not stated)."
+    )
 
 
 def gap_figure() -> go.Figure:
     fig = go.Figure()
-    fig.add_bar(x=[f"Estimate {gap['year']}"], y=[gap["estimate_gbp_bn"]], name="Estimate (chosen keys)",
-                marker_color=render.PALETTE[0], error_y={"type": "data", "symmetric": False, "array": [gap["above_gbp_bn"]],
-                                                         "arrayminus": [gap["below_gbp_bn"]], "color": "#333"},
-                customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])], cliponaxis=False,
-                hovertemplate="%{x}: %{customdata}<extra>estimate</extra>")
+    fig.add_bar(
+        x=[f"Estimate {gap['year']}"],
+        y=[gap["estimate_gbp_bn"]],
+        name="Estimate (chosen keys)",
+        marker_color=render.PALETTE[0],
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [gap["above_gbp_bn"]],
+            "arrayminus": [gap["below_gbp_bn"]],
+            "color": "#333",
+        },
+        customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])],
+        cliponaxis=False,
+        hovertemplate="%{x}: %{customdata}<extra>estimate</extra>",
+    )
     # the label sits above the range's whisker, outside the bar, so it never sits on the bar or the error bar
-    fig.add_annotation(x=f"Estimate {gap['year']}", y=gap["max_gbp_bn"], yanchor="bottom", showarrow=False,
-                       text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
-                       f"{fiscal.range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})")
+    fig.add_annotation(
+        x=f"Estimate {gap['year']}",
+        y=gap["max_gbp_bn"],
+        yanchor="bottom",
+        showarrow=False,
+        text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
+        f"{fiscal.range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})",
+    )
     if claimed is not None:
-        fig.add_bar(x=["As claimed (c.2016)"], y=[claimed], name="As claimed", marker_color=render.HIGHLIGHT,
-                    marker_pattern_shape="/", text=[f"{fiscal.claimed_text(claimed)} (claimed)"], textposition="outside",
-                    cliponaxis=False, customdata=[fiscal.claimed_text(claimed)],
-                    hovertemplate="%{x}: %{customdata}<extra>claim</extra>")
+        fig.add_bar(
+            x=["As claimed (c.2016)"],
+            y=[claimed],
+            name="As claimed",
+            marker_color=render.HIGHLIGHT,
+            marker_pattern_shape="/",
+            text=[f"{fiscal.claimed_text(claimed)} (claimed)"],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[fiscal.claimed_text(claimed)],
+            hovertemplate="%{x}: %{customdata}<extra>claim</extra>",
+        )
     fig.update_yaxes(**formatting.axis("£"), ticksuffix="bn")
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
     return fig
 
 
 depends = (year, geography_key, options_items)  # everything the Core Cities charts are drawn from
-render.chart(gap_figure, cache=depends, title="Core Cities: estimated spending minus taxes (£bn a year)",
-             subtitle=label, source=source, table=lambda: fiscal.gap_rows(gap), key="fiscal-gap",
-             y_title="£bn a year (positive = spending exceeds taxes)")
+render.chart(
+    gap_figure,
+    cache=depends,
+    title="Core Cities: estimated spending minus taxes (£bn a year)",
+    subtitle=label,
+    source=source,
+    table=lambda: fiscal.gap_rows(gap),
+    key="fiscal-gap",
+    y_title="£bn a year (positive = spending exceeds taxes)",
+)
 
 # ------------------------------------------------------------------------------------------------ per resident
 st.header("Per resident, beside the official regional figures")
@@ -143,10 +220,19 @@ def per_resident_figure() -> go.Figure:
     frame = fiscal.per_resident_frame(table, caveat["shared"])
     hover = formatting.hover("£ per resident")
     fig = go.Figure()
-    fig.add_bar(y=frame["label"], x=frame["revenue_per_head_gbp"], orientation="h", name="Taxes raised",
-                marker_color=render.PALETTE[0], offsetgroup="taxes", customdata=frame["area_code"],
-                text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]], textposition="outside", cliponaxis=False,
-                hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>")
+    fig.add_bar(
+        y=frame["label"],
+        x=frame["revenue_per_head_gbp"],
+        orientation="h",
+        name="Taxes raised",
+        marker_color=render.PALETTE[0],
+        offsetgroup="taxes",
+        customdata=frame["area_code"],
+        text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>",
+    )
     spending_series = (
         (fiscal.SHARED_MARK, f"Spending: region's, {fiscal.SHARED_MARK}", "/"),
         ("partly by councils' own data", "Spending: partly councils' own data", ""),
@@ -157,22 +243,42 @@ def per_resident_figure() -> go.Figure:
         part = frame[frame["spending_mark"] == mark]
         if part.empty:
             continue
-        fig.add_bar(y=part["label"], x=part["expenditure_per_head_gbp"], orientation="h", name=name,
-                    marker={"color": render.PALETTE[4],
-                            "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35}},
-                    offsetgroup="spending", customdata=part["area_code"],
-                    text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]], textposition="outside",
-                    cliponaxis=False, hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>")
+        fig.add_bar(
+            y=part["label"],
+            x=part["expenditure_per_head_gbp"],
+            orientation="h",
+            name=name,
+            marker={
+                "color": render.PALETTE[4],
+                "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35},
+            },
+            offsetgroup="spending",
+            customdata=part["area_code"],
+            text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>",
+        )
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
-    fig.update_xaxes(title_text="£ per resident a year", **formatting.axis("£ per resident"),
-                     range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5))
+    fig.update_xaxes(
+        title_text="£ per resident a year",
+        **formatting.axis("£ per resident"),
+        range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5),
+    )
     fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
     return fig
 
 
-render.chart(per_resident_figure, cache=depends,
-             title=f"Taxes raised and public spending per resident, {gap['year']} (£)", subtitle=label, source=source,
-             table=lambda: fiscal.per_resident_table(table, caveat["shared"]), key="fiscal-per-head", note=caveat["text"])
+render.chart(
+    per_resident_figure,
+    cache=depends,
+    title=f"Taxes raised and public spending per resident, {gap['year']} (£)",
+    subtitle=label,
+    source=source,
+    table=lambda: fiscal.per_resident_table(table, caveat["shared"]),
+    key="fiscal-per-head",
+    note=caveat["text"],
+)
 
 st.markdown("**The key for each group of taxes and each spending function**")
 st.markdown(fiscal.key_table_markdown(options))
@@ -188,17 +294,31 @@ if place["fallback_reason"]:
 stated = place.get("claim") or {}
 cols = st.columns(3)
 if stated:
-    cols[0].metric(f"Total Place count ({stated.get('period_as_stated', '')})", fiscal.claimed_text(float(stated["value"])),
-                   help=stated.get("publication"), border=True)
-cols[1 if stated else 0].metric("Identifiable spending (CRA)", formatting.gbp_millions(place["identifiable_total_gbp_m"]),
-                                help=f"HM Treasury CRA identifiable spending, {place['cra_year']}, shared out from the "
-                                "region by population (estimate).", border=True)
-cols[2 if stated else 1].metric("Total spending (CRPSF)", formatting.gbp_millions(place["crpsf_total_expenditure_gbp_m"]),
-                                help=f"ONS CRPSF total managed expenditure, {place['crpsf_year']}, shared out from the "
-                                "region by population (estimate).", border=True)
-st.caption(f"Estimates: identifiable spending {place['cra_year']} (HM Treasury CRA), total managed expenditure "
-           f"{place['crpsf_year']} (ONS CRPSF), both shared out from the region by population."
-           + (f" {place['year_note']}" if place.get("year_note") else ""))
+    cols[0].metric(
+        f"Total Place count ({stated.get('period_as_stated', '')})",
+        fiscal.claimed_text(float(stated["value"])),
+        help=stated.get("publication"),
+        border=True,
+    )
+cols[1 if stated else 0].metric(
+    "Identifiable spending (CRA)",
+    formatting.gbp_millions(place["identifiable_total_gbp_m"]),
+    help=f"HM Treasury CRA identifiable spending, {place['cra_year']}, shared out from the "
+    "region by population (estimate).",
+    border=True,
+)
+cols[2 if stated else 1].metric(
+    "Total spending (CRPSF)",
+    formatting.gbp_millions(place["crpsf_total_expenditure_gbp_m"]),
+    help=f"ONS CRPSF total managed expenditure, {place['crpsf_year']}, shared out from the "
+    "region by population (estimate).",
+    border=True,
+)
+st.caption(
+    f"Estimates: identifiable spending {place['cra_year']} (HM Treasury CRA), total managed expenditure "
+    f"{place['crpsf_year']} (ONS CRPSF), both shared out from the region by population."
+    + (f" {place['year_note']}" if place.get("year_note") else "")
+)
 st.markdown(place["explanation"])
 if place.get("claim_note"):
     st.markdown(place["claim_note"])
@@ -206,22 +326,37 @@ if place.get("claim_note"):
 
 def total_place_figure() -> go.Figure:
     functions = fiscal.total_place_rows(place)
-    fig = go.Figure(go.Bar(y=functions["Function"], x=[f["value_gbp_m"] for f in place["functions"]], orientation="h",
-                           marker_color=render.PALETTE[4], text=functions["Identifiable spending (estimate)"],
-                           textposition="outside", cliponaxis=False,
-                           hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            y=functions["Function"],
+            x=[f["value_gbp_m"] for f in place["functions"]],
+            orientation="h",
+            marker_color=render.PALETTE[4],
+            text=functions["Identifiable spending (estimate)"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="£ million (estimate)", **formatting.axis("£ million"),
-                     range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]], 0.3))
+    fig.update_xaxes(
+        title_text="£ million (estimate)",
+        **formatting.axis("£ million"),
+        range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]], 0.3),
+    )
     return fig
 
 
-render.chart(total_place_figure, cache=(d.area, geography_key, year), title=f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} "
-             "(estimate)", subtitle=f"HM Treasury CRA ({place['edition']}) regional identifiable spending shared by "
-             "population · estimate",
-             source="Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
-             table=lambda: fiscal.total_place_rows(place), key="fiscal-total-place",
-             note="Shared out from the region by population, so per resident every function is the region's figure.")
+render.chart(
+    total_place_figure,
+    cache=(d.area, geography_key, year),
+    title=f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} (estimate)",
+    subtitle=f"HM Treasury CRA ({place['edition']}) regional identifiable spending shared by population · estimate",
+    source="Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
+    table=lambda: fiscal.total_place_rows(place),
+    key="fiscal-total-place",
+    note="Shared out from the region by population, so per resident every function is the region's figure.",
+)
 
 st.header("Method and assumptions")
 st.markdown(f"**{method['label']}.** {method['summary']}")

@@ -33,8 +33,8 @@ import tempfile
 import tomllib
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LOCKS = (ROOT / "requirements.lock", ROOT / "requirements-dev.lock")
@@ -114,8 +114,10 @@ def load_ignores(path: Path, today: dt.date) -> tuple[list[dict], list[str]]:
             problems.append(f"{label}: review_by must be a date such as 2027-01-31")
             continue
         if entry["review_by"] < today:
-            problems.append(f"{label} was due for review on {entry['review_by']:%Y-%m-%d}: fix, or re-justify and "
-                            "set a new review date")
+            problems.append(
+                f"{label} was due for review on {entry['review_by']:%Y-%m-%d}: fix, or re-justify and "
+                "set a new review date"
+            )
             continue
         entries.append({**entry, "package": canonical(entry["package"])})
     return entries, problems
@@ -125,8 +127,21 @@ def run_pip_audit(locks: Iterable[Path]) -> tuple[dict[Pin, list[Vuln]], dict[Pi
     """Run pip-audit on the lock files: (answered pins with their advisories, skipped pins with the reason, error)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "audit.json"
-        cmd = [sys.executable, "-m", "pip_audit", "--progress-spinner", "off", "--format", "json", "--output",
-               str(out), "--require-hashes", "--disable-pip", "--timeout", str(TIMEOUT_S)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip_audit",
+            "--progress-spinner",
+            "off",
+            "--format",
+            "json",
+            "--output",
+            str(out),
+            "--require-hashes",
+            "--disable-pip",
+            "--timeout",
+            str(TIMEOUT_S),
+        ]
         for lock in locks:
             cmd += ["-r", str(Path(lock).resolve())]
         try:
@@ -143,9 +158,15 @@ def run_pip_audit(locks: Iterable[Path]) -> tuple[dict[Pin, list[Vuln]], dict[Pi
         if "skip_reason" in dep:
             skipped[pin] = dep["skip_reason"]
             continue
-        answered[pin] = [Vuln(v["id"], tuple(v.get("aliases") or ()), tuple(v.get("fix_versions") or ()),
-                                   first_line(v.get("description")))
-                         for v in dep.get("vulns", [])]
+        answered[pin] = [
+            Vuln(
+                v["id"],
+                tuple(v.get("aliases") or ()),
+                tuple(v.get("fix_versions") or ()),
+                first_line(v.get("description")),
+            )
+            for v in dep.get("vulns", [])
+        ]
     return answered, skipped, None
 
 
@@ -176,9 +197,16 @@ def latest_release_check(pin: Pin, fetch: Callable[[str], dict]) -> tuple[list[V
     latest = data.get("info", {}).get("version")
     if latest != pin.version:
         return None, f"not the latest release ({latest}), and no advisory data for the exact version"
-    vulns = [Vuln(v["id"], tuple(v.get("aliases") or ()), tuple(v.get("fixed_in") or ()),
-                  first_line(v.get("summary") or v.get("details")))
-             for v in data.get("vulnerabilities") or [] if not v.get("withdrawn")]
+    vulns = [
+        Vuln(
+            v["id"],
+            tuple(v.get("aliases") or ()),
+            tuple(v.get("fixed_in") or ()),
+            first_line(v.get("summary") or v.get("details")),
+        )
+        for v in data.get("vulnerabilities") or []
+        if not v.get("withdrawn")
+    ]
     return vulns, ""
 
 
@@ -194,9 +222,14 @@ def merge_aliases(vulns: list[Vuln]) -> list[Vuln]:
     return kept
 
 
-def audit(locks: list[Path], ignore_file: Path = IGNORE_FILE, today: dt.date | None = None,
-          pip_audit: Callable = run_pip_audit, fetch: Callable[[str], dict] = fetch_project,
-          out: Callable[[str], None] = print) -> int:
+def audit(
+    locks: list[Path],
+    ignore_file: Path = IGNORE_FILE,
+    today: dt.date | None = None,
+    pip_audit: Callable = run_pip_audit,
+    fetch: Callable[[str], dict] = fetch_project,
+    out: Callable[[str], None] = print,
+) -> int:
     today = today or dt.date.today()
     pins = sorted({p for lock in locks for p in read_pins(lock)}, key=lambda p: (p.name, p.version))
     names = " + ".join(lock.name for lock in locks)
@@ -212,6 +245,7 @@ def audit(locks: list[Path], ignore_file: Path = IGNORE_FILE, today: dt.date | N
 
     rest = [p for p in pins if p not in findings]
     if rest and not unreachable:
+
         def check(pin: Pin):
             try:
                 return pin, *latest_release_check(pin, fetch)
@@ -242,8 +276,10 @@ def audit(locks: list[Path], ignore_file: Path = IGNORE_FILE, today: dt.date | N
         if by_latest:
             how += f", {by_latest} as the latest release of their project"
         if skipped and not by_exact:
-            how += f"; pip-audit got no answer for any exact version ({len(skipped)} skipped: the index does not " \
-                   "serve per-version data)"
+            how += (
+                f"; pip-audit got no answer for any exact version ({len(skipped)} skipped: the index does not "
+                "serve per-version data)"
+            )
         out(f"  checked {len(findings)} of {len(pins)} against PyPI's advisories: {how}")
         if unchecked:
             out(f"  NOT CHECKED ({len(unchecked)}), so unknown rather than clean:")
@@ -260,8 +296,10 @@ def audit(locks: list[Path], ignore_file: Path = IGNORE_FILE, today: dt.date | N
             line = f"{pin.name} {pin.version}: {v.id}{also}, {fix}" + (f": {v.summary}" if v.summary else "")
             if accepted:
                 matched.add(id(accepted))
-                out(f"  accepted until {accepted['review_by']:%Y-%m-%d} ({ignore_file.name}): {line}; "
-                    f"reason: {accepted['reason']}")
+                out(
+                    f"  accepted until {accepted['review_by']:%Y-%m-%d} ({ignore_file.name}): {line}; "
+                    f"reason: {accepted['reason']}"
+                )
             else:
                 failed.append(line)
     checked_names = {p.name for p in findings}
@@ -274,13 +312,18 @@ def audit(locks: list[Path], ignore_file: Path = IGNORE_FILE, today: dt.date | N
     for problem in problems:
         out(f"  ERROR: {problem}")
     if failed or problems:
-        out(f"Dependency audit FAILED: {len(failed)} finding(s) not accepted in {ignore_file.name}, "
+        out(
+            f"Dependency audit FAILED: {len(failed)} finding(s) not accepted in {ignore_file.name}, "
             f"{len(problems)} other problem(s). Upgrade the pin (then `bash scripts/lock.sh`) or accept the finding "
-            f"in scripts/{ignore_file.name} with a reason and a review date.")
+            f"in scripts/{ignore_file.name} with a reason and a review date."
+        )
         return 1
     if findings:
-        out("  no known vulnerabilities in the packages checked" if not any(findings.values())
-            else "  no finding that is not accepted")
+        out(
+            "  no known vulnerabilities in the packages checked"
+            if not any(findings.values())
+            else "  no finding that is not accepted"
+        )
     return 0
 
 

@@ -27,8 +27,19 @@ HEALTH_TIMEOUT_S = 90
 RUN_TIMEOUT_MS = 60_000
 
 # The app's pages: URL path = file stem (app.py gives every st.Page url_path=<stem>).
-PAGES = ["overview", "map", "compare", "city_profile", "indicator_explorer", "productivity_gap", "tax_and_spend",
-         "european_peers", "claims_check", "case_studies", "data_and_methods"]
+PAGES = [
+    "overview",
+    "map",
+    "compare",
+    "city_profile",
+    "indicator_explorer",
+    "productivity_gap",
+    "tax_and_spend",
+    "european_peers",
+    "claims_check",
+    "case_studies",
+    "data_and_methods",
+]
 
 # WCAG 2.2 A/AA rules (axe-core tags), plus best-practice rules that matter to a screen-reader user and are run and
 # enforced whatever their impact: heading-order (axe rates a skipped level, h1 -> h3, "moderate").
@@ -38,8 +49,18 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 # The two screen sizes every page is checked at: a common laptop and a phone (iPhone 12-15 in CSS pixels).
 VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
-CORE_CITIES = ("Birmingham", "Bristol", "Cardiff", "Glasgow", "Leeds", "Liverpool", "Manchester", "Newcastle",
-               "Nottingham", "Sheffield")
+CORE_CITIES = (
+    "Birmingham",
+    "Bristol",
+    "Cardiff",
+    "Glasgow",
+    "Leeds",
+    "Liverpool",
+    "Manchester",
+    "Newcastle",
+    "Nottingham",
+    "Sheffield",
+)
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 # Violations that come from Streamlit's or Plotly's own chrome, which the app cannot change without raw HTML/CSS
@@ -85,17 +106,34 @@ class AppServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(self.port), "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}; see {self.log_path}:\n"
-                                   + self.log_path.read_text(errors="replace")[-2000:])
+                raise RuntimeError(
+                    f"streamlit exited with {self.process.returncode}; see {self.log_path}:\n"
+                    + self.log_path.read_text(errors="replace")[-2000:]
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -205,7 +243,8 @@ def expand_viewport(page, max_height: int = 12_000) -> None:
             break
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_function(
-            f"() => document.querySelector('[data-testid=\"stMain\"]').clientHeight >= {height}", timeout=5_000)
+            f"() => document.querySelector('[data-testid=\"stMain\"]').clientHeight >= {height}", timeout=5_000
+        )
     wait_for_charts(page, timeout_ms=10_000)
 
 
@@ -220,9 +259,14 @@ def run_axe(page, json_path: Path) -> dict:
     """axe-core over the page, WCAG 2.2 A/AA rules only; full results written to `json_path`."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "rules": {rule: {"enabled": True} for rule in AXE_EXTRA_RULES},
-                                       "resultTypes": ["violations"]})
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "rules": {rule: {"enabled": True} for rule in AXE_EXTRA_RULES},
+            "resultTypes": ["violations"],
+        },
+    )
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results.response, indent=1))
     return results.response
@@ -245,16 +289,21 @@ def blocking_violations(page, response: dict) -> list[str]:
                 owners = page.evaluate(
                     """sel => { const out = []; let e = document.querySelector(sel);
                         for (; e; e = e.parentElement) if (e.dataset && e.dataset.testid) out.push(e.dataset.testid);
-                        return out; }""", node["target"][0])
+                        return out; }""",
+                    node["target"][0],
+                )
             if any(owner in allowed_owners for owner in owners):
                 continue
             summary = (node.get("failureSummary") or "").strip().splitlines()
-            problems.append(f"{violation['id']} ({violation['impact']}): {node['target']} - "
-                            f"{summary[-1].strip() if summary else ''} - {node['html'][:200]}")
+            problems.append(
+                f"{violation['id']} ({violation['impact']}): {node['target']} - "
+                f"{summary[-1].strip() if summary else ''} - {node['html'][:200]}"
+            )
     return problems
 
 
 # ------------------------------------------------------------------------------------------------ what a reader sees
+
 
 def is_local(url: str) -> bool:
     """Whether a request stays on this machine: the app on loopback, or data:/blob:/about: URLs the page makes."""
@@ -274,8 +323,10 @@ def record_requests(context) -> list[str]:
             leaving.append(f"{request.resource_type} {request.url}")
 
     context.on("request", _note)
-    context.on("websocket", lambda ws: None if is_local(ws.url.replace("ws", "http", 1)) else
-               leaving.append(f"websocket {ws.url}"))
+    context.on(
+        "websocket",
+        lambda ws: None if is_local(ws.url.replace("ws", "http", 1)) else leaving.append(f"websocket {ws.url}"),
+    )
     return leaving
 
 
@@ -336,10 +387,20 @@ _TEXT_JS = """() => {
 # Plotly's own text (figure, axis, colour-bar and legend titles, legend entries, data labels, annotations and tick
 # labels) is SVG text that Plotly never wraps: a long one runs off the chart and is cut. Each must lie inside its
 # chart's SVG. (Text Plotly has hidden, e.g. a bar label that does not fit, has no box and is skipped.)
-CHART_TEXT = {".gtitle": "chart title", ".g-xtitle text": "x-axis title", ".g-ytitle text": "y-axis title",
-              ".cbtitle text": "colour-bar title", ".legendtitletext": "legend title", ".legendtext": "legend entry",
-              ".bartext": "data label", ".textpoint text": "data label", ".annotation-text": "annotation",
-              ".xtick text": "x-axis tick", ".ytick text": "y-axis tick", ".cbaxis text": "colour-bar tick"}
+CHART_TEXT = {
+    ".gtitle": "chart title",
+    ".g-xtitle text": "x-axis title",
+    ".g-ytitle text": "y-axis title",
+    ".cbtitle text": "colour-bar title",
+    ".legendtitletext": "legend title",
+    ".legendtext": "legend entry",
+    ".bartext": "data label",
+    ".textpoint text": "data label",
+    ".annotation-text": "annotation",
+    ".xtick text": "x-axis tick",
+    ".ytick text": "y-axis tick",
+    ".cbaxis text": "colour-bar tick",
+}
 _CHART_TEXT_JS = """kinds => Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')).flatMap(g => {
     const svg = g.querySelector('.main-svg'); if (!svg) return [];
     const s = svg.getBoundingClientRect();
@@ -415,8 +476,9 @@ def map_problems(maps: list[dict], cities=CORE_CITIES) -> list[str]:
         labels = m["labels"]
         missing = [c for c in cities if not any(c == lab["text"] or lab["text"].startswith(c + " ") for lab in labels)]
         if missing:
-            problems.append(f"{where}: no label for {', '.join(missing)} (labels drawn: "
-                            f"{sorted(lab['text'] for lab in labels)})")
+            problems.append(
+                f"{where}: no label for {', '.join(missing)} (labels drawn: {sorted(lab['text'] for lab in labels)})"
+            )
         width = m["innerWidth"]
         for name in ("frame", "colorbar"):
             b = m.get(name)
@@ -430,15 +492,19 @@ def map_problems(maps: list[dict], cities=CORE_CITIES) -> list[str]:
             if frame and not _inside(lab, frame, 1):
                 problems.append(f"{where}: label {lab['text']!r} at {_xy(lab)} is cut by the map frame {_xy(frame)}")
         for i, a in enumerate(boxed):
-            for b in boxed[i + 1:]:
+            for b in boxed[i + 1 :]:
                 if _overlap(_glyphs(a), _glyphs(b)) > 1:
                     problems.append(f"{where}: labels {a['text']!r} {_xy(a)} and {b['text']!r} {_xy(b)} overlap")
     return problems
 
 
 def _inside(inner: dict, outer: dict, tolerance: float) -> bool:
-    return (inner["left"] >= outer["left"] - tolerance and inner["right"] <= outer["right"] + tolerance
-            and inner["top"] >= outer["top"] - tolerance and inner["bottom"] <= outer["bottom"] + tolerance)
+    return (
+        inner["left"] >= outer["left"] - tolerance
+        and inner["right"] <= outer["right"] + tolerance
+        and inner["top"] >= outer["top"] - tolerance
+        and inner["bottom"] <= outer["bottom"] + tolerance
+    )
 
 
 def _glyphs(label: dict) -> dict:
@@ -451,8 +517,13 @@ def _glyphs(label: dict) -> dict:
 
 def _overlap(a: dict, b: dict) -> float:
     """The smaller side of the rectangle two boxes share (0 when they don't meet)."""
-    return max(0, min(min(a["right"], b["right"]) - max(a["left"], b["left"]),
-                      min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])))
+    return max(
+        0,
+        min(
+            min(a["right"], b["right"]) - max(a["left"], b["left"]),
+            min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]),
+        ),
+    )
 
 
 def _xy(b: dict) -> str:
@@ -515,8 +586,10 @@ def focus_indicator(info: dict, min_width: float = 2, min_contrast: float = 3) -
         ratio = contrast(info["outlineColor"], info["background"])
         if info["outlineWidth"] >= min_width and ratio >= min_contrast:
             return None
-        found.append(f"outline {info['outlineStyle']} {info['outlineWidth']:g}px {info['outlineColor']} "
-                     f"({ratio:.2f}:1 on {info['background']})")
+        found.append(
+            f"outline {info['outlineStyle']} {info['outlineWidth']:g}px {info['outlineColor']} "
+            f"({ratio:.2f}:1 on {info['background']})"
+        )
     for colour, spread in re.findall(r"(rgba?\([^)]*\))[^,]*?(-?[\d.]+)px(?:\s+inset)?\s*(?:,|$)", info["boxShadow"]):
         ratio = contrast(colour, info["background"])
         if float(spread) >= min_width and ratio >= min_contrast:
@@ -559,8 +632,9 @@ if __name__ == "__main__":
         server = AppServer(free_port(), ARTIFACTS / "streamlit-screenshot.log")
         server.start()
     try:
-        readme_screenshot(server.url if server else f"http://localhost:{args.port}", args.out, args.path,
-                          height=args.height)
+        readme_screenshot(
+            server.url if server else f"http://localhost:{args.port}", args.out, args.path, height=args.height
+        )
     finally:
         if server:
             server.stop()

@@ -30,7 +30,10 @@ COUNTY = "E10000001"
 YEAR, LATER = "2022-23", "2024-25"
 LADS = [(A, "Alpha", "TLD"), (B, "Beta", "TLD"), (C, "Gamma", "TLK"), (D, "Delta", "TLK"), (E, "Epsilon", "TLK")]
 KEY_DATA = {  # indicator -> [(period, {lad: value})]
-    "population": [("2021", {A: 100, B: 300, C: 200, D: 200, E: 400}), ("2022", {A: 100, B: 300, C: 200, D: 200, E: 400})],
+    "population": [
+        ("2021", {A: 100, B: 300, C: 200, D: 200, E: 400}),
+        ("2022", {A: 100, B: 300, C: 200, D: 200, E: 400}),
+    ],
     "income_tax": [("2023-24", {A: 30, B: 10, C: 50, E: 150})],
     "filled_jobs": [("2022", {A: 60, B: 40, C: 10, D: 30, E: 60})],
     "gdhi_per_head": [("2021", {A: 2, B: 1, C: 3, D: 1, E: 1})],
@@ -38,23 +41,53 @@ KEY_DATA = {  # indicator -> [(period, {lad: value})]
     "council_tax_receipts": [("2021-22", {A: 10, B: 10, C: 7, E: 21})],
 }
 REGIONAL = {
-    "TLD": {"rev_income_tax": 100, "rev_social_contributions": 50, "rev_value_added_tax": 40, "rev_corporation_tax": 20,
-            "rev_council_tax": 10, "rev_tv_licence_fees": 4, "rev_offshore_corporation_tax": 6,
-            "rev_energy_profits_levy": 2, "rev_total": 232, "rev_total_excl_north_sea": 224, "exp_total": 400,
-            "exp_economic_affairs": 40, "exp_education": 60, "exp_social_protection": 100, "exp_health": 80,
-            "crpsf_population": 800},
-    "TLK": {"rev_income_tax": 80, "rev_social_contributions": 40, "rev_value_added_tax": 20, "rev_corporation_tax": 10,
-            "rev_council_tax": 8, "rev_petroleum_revenue_tax": -4, "rev_total": 154, "rev_total_excl_north_sea": 158,
-            "exp_total": 300, "exp_economic_affairs": 30, "exp_education": 50, "exp_social_protection": 70,
-            "crpsf_population": 1000},
+    "TLD": {
+        "rev_income_tax": 100,
+        "rev_social_contributions": 50,
+        "rev_value_added_tax": 40,
+        "rev_corporation_tax": 20,
+        "rev_council_tax": 10,
+        "rev_tv_licence_fees": 4,
+        "rev_offshore_corporation_tax": 6,
+        "rev_energy_profits_levy": 2,
+        "rev_total": 232,
+        "rev_total_excl_north_sea": 224,
+        "exp_total": 400,
+        "exp_economic_affairs": 40,
+        "exp_education": 60,
+        "exp_social_protection": 100,
+        "exp_health": 80,
+        "crpsf_population": 800,
+    },
+    "TLK": {
+        "rev_income_tax": 80,
+        "rev_social_contributions": 40,
+        "rev_value_added_tax": 20,
+        "rev_corporation_tax": 10,
+        "rev_council_tax": 8,
+        "rev_petroleum_revenue_tax": -4,
+        "rev_total": 154,
+        "rev_total_excl_north_sea": 158,
+        "exp_total": 300,
+        "exp_economic_affairs": 30,
+        "exp_education": 50,
+        "exp_social_protection": 70,
+        "crpsf_population": 1000,
+    },
 }
 RS = [  # period, area_code, class, county_code, service, £m
-    ("2021-22", A, "UA", "", "education", 30), ("2021-22", B, "MD", "", "education", 10),
-    ("2021-22", C, "UA", "", "education", 20), ("2021-22", COUNTY, "SC", "", "education", 90),
-    ("2021-22", D, "SD", COUNTY, "education", 0), ("2021-22", E, "SD", COUNTY, "education", 0),
-    ("2021-22", A, "UA", "", "children_social_care", 3), ("2021-22", A, "UA", "", "adult_social_care", 1),
-    ("2021-22", B, "MD", "", "adult_social_care", 1), ("2021-22", C, "UA", "", "adult_social_care", 10),
-    ("2021-22", COUNTY, "SC", "", "adult_social_care", 30), ("2021-22", D, "SD", COUNTY, "adult_social_care", 2),
+    ("2021-22", A, "UA", "", "education", 30),
+    ("2021-22", B, "MD", "", "education", 10),
+    ("2021-22", C, "UA", "", "education", 20),
+    ("2021-22", COUNTY, "SC", "", "education", 90),
+    ("2021-22", D, "SD", COUNTY, "education", 0),
+    ("2021-22", E, "SD", COUNTY, "education", 0),
+    ("2021-22", A, "UA", "", "children_social_care", 3),
+    ("2021-22", A, "UA", "", "adult_social_care", 1),
+    ("2021-22", B, "MD", "", "adult_social_care", 1),
+    ("2021-22", C, "UA", "", "adult_social_care", 10),
+    ("2021-22", COUNTY, "SC", "", "adult_social_care", 30),
+    ("2021-22", D, "SD", COUNTY, "adult_social_care", 2),
     ("2021-22", E, "SD", COUNTY, "adult_social_care", 0),
 ]
 
@@ -68,7 +101,9 @@ def observations_frame(drop: set[tuple[str, str, str]] = frozenset()) -> pd.Data
     for year in (YEAR, LATER):
         for region, values in REGIONAL.items():
             rows += [(region, region, i, year, float(v), "£ million", "fixture") for i, v in values.items()]
-    frame = pd.DataFrame(rows, columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"])
+    frame = pd.DataFrame(
+        rows, columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"]
+    )
     keep = [(a, i, p) not in drop for a, i, p in zip(frame["area_code"], frame["indicator_id"], frame["period"])]
     return frame[keep].reset_index(drop=True)
 
@@ -76,24 +111,40 @@ def observations_frame(drop: set[tuple[str, str, str]] = frozenset()) -> pd.Data
 def tables(drop=frozenset()) -> dict[str, pd.DataFrame]:
     return {
         "observations": observations_frame(drop),
-        "lad_lookup": pd.DataFrame([(c, n, r, "") for c, n, r in LADS], columns=["lad_code", "lad_name", "itl1_code", "ca_code"]),
+        "lad_lookup": pd.DataFrame(
+            [(c, n, r, "") for c, n, r in LADS], columns=["lad_code", "lad_name", "itl1_code", "ca_code"]
+        ),
         "city_region_members": pd.DataFrame(
-            [("Alpha", "E47000001", "Alpha CR", A), ("Alpha", "E47000001", "Alpha CR", B),
-             ("Gamma", "E47000009", "Gamma CR", C), ("Gamma", "E47000009", "Gamma CR", D)],
-            columns=["city", "city_region_code", "city_region_name", "lad_code"]),
+            [
+                ("Alpha", "E47000001", "Alpha CR", A),
+                ("Alpha", "E47000001", "Alpha CR", B),
+                ("Gamma", "E47000009", "Gamma CR", C),
+                ("Gamma", "E47000009", "Gamma CR", D),
+            ],
+            columns=["city", "city_region_code", "city_region_name", "lad_code"],
+        ),
         "core_cities": pd.DataFrame([("Alpha", A), ("Gamma", C)], columns=["city", "lad_code"]),
         "areas": pd.DataFrame([(c, n, "lad") for c, n, _ in LADS], columns=["area_code", "area_name", "area_type"]),
-        "claims": pd.DataFrame([("tp_birmingham_total", "Total Place", "7.5", "2008-09"), ("cc_tax_spend_gap", "Gap", "53", "c.2016")],
-                               columns=["claim_id", "claim", "value", "period_as_stated"]),
+        "claims": pd.DataFrame(
+            [("tp_birmingham_total", "Total Place", "7.5", "2008-09"), ("cc_tax_spend_gap", "Gap", "53", "c.2016")],
+            columns=["claim_id", "claim", "value", "period_as_stated"],
+        ),
         "cra_identifiable_spending": pd.DataFrame(
-            [("CRA 2016", "TLD", "7. Health", "7.1 Medical", "2022-23", "50"), ("CRA 2016", "TLD", "7. Health", "7.2 Other", "2022-23", "30"),
-             ("CRA 2016", "TLD", "10. Social protection", "10.1 Sickness", "2022-23", "120"),
-             ("CRA 2016", "TLD", "7. Health", "7.1 Medical", "2024-25", "999")],
-            columns=["edition", "region_code", "cofog_function", "hmt_function", "period", "value_gbp_m"]),
-        "rs_service_expenditure": pd.DataFrame(RS, columns=["period", "area_code", "authority_class", "county_code",
-                                                            "service", "value_gbp_m"]),
-        "sources": pd.DataFrame([("mhclg_rs_2014_15", "DCLG", "RS 2014-15", "RS release", "2016-02-02", "RS 2014-15")],
-                                columns=["source_id", "publisher", "title", "release", "release_date", "vintage"]),
+            [
+                ("CRA 2016", "TLD", "7. Health", "7.1 Medical", "2022-23", "50"),
+                ("CRA 2016", "TLD", "7. Health", "7.2 Other", "2022-23", "30"),
+                ("CRA 2016", "TLD", "10. Social protection", "10.1 Sickness", "2022-23", "120"),
+                ("CRA 2016", "TLD", "7. Health", "7.1 Medical", "2024-25", "999"),
+            ],
+            columns=["edition", "region_code", "cofog_function", "hmt_function", "period", "value_gbp_m"],
+        ),
+        "rs_service_expenditure": pd.DataFrame(
+            RS, columns=["period", "area_code", "authority_class", "county_code", "service", "value_gbp_m"]
+        ),
+        "sources": pd.DataFrame(
+            [("mhclg_rs_2014_15", "DCLG", "RS 2014-15", "RS release", "2016-02-02", "RS 2014-15")],
+            columns=["source_id", "publisher", "title", "release", "release_date", "vintage"],
+        ),
     }
 
 

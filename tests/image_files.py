@@ -36,6 +36,7 @@ class ImageError(ValueError):
 
 # ---- the Dockerfile
 
+
 def instructions(dockerfile: Path = DOCKERFILE) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) for each instruction, continuation lines joined and comment lines dropped."""
     result, pending = [], ""
@@ -106,10 +107,11 @@ def workdir(dockerfile: Path = DOCKERFILE) -> str:
 
 # ---- the .dockerignore
 
+
 @dataclass(frozen=True)
 class Pattern:
     text: str
-    include: bool       # a `!` pattern: lets files back in
+    include: bool  # a `!` pattern: lets files back in
     regex: re.Pattern
 
 
@@ -161,7 +163,8 @@ def excluded(path: str, patterns: list[Pattern]) -> bool:
         if pattern.include != matched:
             continue  # an include can only change an excluded path, an exclude only a kept one
         hit = bool(pattern.regex.match(path)) or any(
-            pattern.regex.match("/".join(parents[: i + 1])) for i in range(len(parents)))
+            pattern.regex.match("/".join(parents[: i + 1])) for i in range(len(parents))
+        )
         if hit:
             matched = not pattern.include
     return matched
@@ -175,6 +178,7 @@ def build_context(files, patterns: list[Pattern] | None = None) -> set[str]:
 
 # ---- COPY
 
+
 def _directories(files: set[str]) -> set[str]:
     return {"/".join(f.split("/")[:i]) for f in files for i in range(1, f.count("/") + 1)}
 
@@ -185,8 +189,9 @@ def _sources(source: str, context: set[str], directories: set[str]) -> list[str]
     if clean == "" or clean in context or clean in directories:
         return [clean]
     if any(c in clean for c in "*?["):
-        found = sorted(p for p in context | directories if fnmatch.fnmatchcase(p, clean)
-                       and p.count("/") == clean.count("/"))
+        found = sorted(
+            p for p in context | directories if fnmatch.fnmatchcase(p, clean) and p.count("/") == clean.count("/")
+        )
         if found:
             return found
     raise ImageError(f"COPY source {source!r} is not in the build context (left out by the .dockerignore, or missing)")
@@ -218,7 +223,7 @@ def image_files(files, dockerfile: Path = DOCKERFILE, ignore: Path = DOCKERIGNOR
                     prefix = source + "/" if source else ""
                     for f in context:
                         if f.startswith(prefix):
-                            result[posixpath.join(target, f[len(prefix):])] = f
+                            result[posixpath.join(target, f[len(prefix) :])] = f
                 else:
                     dest = posixpath.join(target, posixpath.basename(source)) if into_directory else target
                     result[dest] = source
@@ -228,11 +233,15 @@ def image_files(files, dockerfile: Path = DOCKERFILE, ignore: Path = DOCKERIGNOR
 def app_files(files, dockerfile: Path = DOCKERFILE, ignore: Path = DOCKERIGNORE) -> dict[str, str]:
     """Like `image_files`, keyed by the path relative to the final WORKDIR (files outside it are left out)."""
     root = workdir(dockerfile).rstrip("/") + "/"
-    return {path[len(root):]: source for path, source in image_files(files, dockerfile, ignore).items()
-            if path.startswith(root)}
+    return {
+        path[len(root) :]: source
+        for path, source in image_files(files, dockerfile, ignore).items()
+        if path.startswith(root)
+    }
 
 
 # ---- the repository
+
 
 def tracked_files(repo: Path = REPO) -> list[str]:
     """The repository's committed (git-tracked) files that exist in the working tree."""

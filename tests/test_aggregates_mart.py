@@ -24,33 +24,68 @@ A, B, C = "E08000001", "E08000002", "E09000001"
 def observations(ukx_per_hour: float = 28.2) -> pd.DataFrame:
     rows = []
     for code, gva, population, per_hour, hours in ((A, 10, 100, 30, 10), (B, 20, 300, 20, 10), (C, 30, 100, 40, 5)):
-        rows += [(code, "gva_current", "2022", gva), (code, "population", "2022", population),
-                 (code, "gva_per_hour", "2022", per_hour), (code, "hours_worked", "2022", hours)]
-    rows += [(A, "population", "2023", 100), (C, "population", "2023", 100), (A, "gva_current", "2023", 11),
-             (B, "gva_current", "2023", 21), (C, "gva_current", "2023", 31)]
-    rows += [("UKX", "gva_per_hour", "2022", ukx_per_hour), ("UKX", "hours_worked", "2022", 25),
-             ("TLI11", "itl_gva_per_head", "2022", 300_000), ("TLI11", "itl_gva_current", "2022", 30),
-             ("TLI11", "itl_population", "2022", 100),
-             ("TLD11", "itl_gva_per_head", "2022", 66_667), ("TLD11", "itl_gva_current", "2022", 10),
-             ("TLD11", "itl_population", "2022", 150)]
-    return pd.DataFrame([(a, a, i, p, float(v), "", "fixture") for a, i, p, v in rows],
-                        columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"])
+        rows += [
+            (code, "gva_current", "2022", gva),
+            (code, "population", "2022", population),
+            (code, "gva_per_hour", "2022", per_hour),
+            (code, "hours_worked", "2022", hours),
+        ]
+    rows += [
+        (A, "population", "2023", 100),
+        (C, "population", "2023", 100),
+        (A, "gva_current", "2023", 11),
+        (B, "gva_current", "2023", 21),
+        (C, "gva_current", "2023", 31),
+    ]
+    rows += [
+        ("UKX", "gva_per_hour", "2022", ukx_per_hour),
+        ("UKX", "hours_worked", "2022", 25),
+        ("TLI11", "itl_gva_per_head", "2022", 300_000),
+        ("TLI11", "itl_gva_current", "2022", 30),
+        ("TLI11", "itl_population", "2022", 100),
+        ("TLD11", "itl_gva_per_head", "2022", 66_667),
+        ("TLD11", "itl_gva_current", "2022", 10),
+        ("TLD11", "itl_population", "2022", 150),
+    ]
+    return pd.DataFrame(
+        [(a, a, i, p, float(v), "", "fixture") for a, i, p, v in rows],
+        columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"],
+    )
 
 
 def connection(ukx_per_hour: float = 28.2) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     lookup = pd.DataFrame(
-        [(A, "A", "TLD11", "TLD1", "TLD", "North West", "E92000001", "E47000001", "A CA"),
-         (B, "B", "TLD12", "TLD1", "TLD", "North West", "E92000001", "E47000001", "A CA"),
-         (C, "C", "TLI11", "TLI1", "TLI", "London", "W92000004", "", "")],  # a nation apart, so it isn't the UK
-        columns=["lad_code", "lad_name", "itl3_code", "itl2_code", "itl1_code", "itl1_name", "country_code", "ca_code",
-                 "ca_name"]).assign(itl3_name=lambda f: f["itl3_code"], itl2_name=lambda f: f["itl2_code"])
+        [
+            (A, "A", "TLD11", "TLD1", "TLD", "North West", "E92000001", "E47000001", "A CA"),
+            (B, "B", "TLD12", "TLD1", "TLD", "North West", "E92000001", "E47000001", "A CA"),
+            (C, "C", "TLI11", "TLI1", "TLI", "London", "W92000004", "", ""),
+        ],  # a nation apart, so it isn't the UK
+        columns=[
+            "lad_code",
+            "lad_name",
+            "itl3_code",
+            "itl2_code",
+            "itl1_code",
+            "itl1_name",
+            "country_code",
+            "ca_code",
+            "ca_name",
+        ],
+    ).assign(itl3_name=lambda f: f["itl3_code"], itl2_name=lambda f: f["itl2_code"])
     tables = {
-        "observations": observations(ukx_per_hour), "lad_lookup": lookup,
-        "city_region_members": pd.DataFrame([("A", "E47000001", "A city region", A), ("C", "CR_C", "C city region", C)],
-                                            columns=["city", "city_region_code", "city_region_name", "lad_code"]),
-        "productivity_cr_lookup_jun2024": pd.DataFrame(columns=["lad_code", "lad_name", "city_region_code", "city_region_name"]),
-        "areas": pd.DataFrame([(A, "A", "lad"), (B, "B", "lad"), (C, "C", "lad")], columns=["area_code", "area_name", "area_type"]),
+        "observations": observations(ukx_per_hour),
+        "lad_lookup": lookup,
+        "city_region_members": pd.DataFrame(
+            [("A", "E47000001", "A city region", A), ("C", "CR_C", "C city region", C)],
+            columns=["city", "city_region_code", "city_region_name", "lad_code"],
+        ),
+        "productivity_cr_lookup_jun2024": pd.DataFrame(
+            columns=["lad_code", "lad_name", "city_region_code", "city_region_name"]
+        ),
+        "areas": pd.DataFrame(
+            [(A, "A", "lad"), (B, "B", "lad"), (C, "C", "lad")], columns=["area_code", "area_name", "area_type"]
+        ),
         "core_cities": pd.DataFrame([(A,), (C,)], columns=["lad_code"]),
     }
     for name, frame in tables.items():
@@ -72,8 +107,12 @@ def test_the_published_figure_wins_and_the_derivation_is_kept_beside_it(built):
     con, rows = built
     uk = rows.loc[("gva_per_hour", "UKX", "2022")]
     assert (uk["value"], uk["method"], uk["denominator"]) == (28.2, "published", 25 * 52)
-    check = con.execute("SELECT * FROM reconciliation WHERE area_code = 'UKX' AND measure_id = 'gva_per_hour'").df().iloc[0]
-    assert check["derived_value"] == pytest.approx(28.0) and check["difference_pct"] == pytest.approx(-0.70922, abs=1e-5)
+    check = (
+        con.execute("SELECT * FROM reconciliation WHERE area_code = 'UKX' AND measure_id = 'gva_per_hour'").df().iloc[0]
+    )
+    assert check["derived_value"] == pytest.approx(28.0) and check["difference_pct"] == pytest.approx(
+        -0.70922, abs=1e-5
+    )
     assert check["checked"] and check["within_tolerance"] and check["tolerance_pct"] == 2.0
     assert mart.checks(con) == []
 
@@ -101,8 +140,9 @@ def test_a_best_fit_area_lends_nothing_and_its_difference_is_explained(built):
     assert (a["value"], a["method"]) == (100_000, "derived")  # 10e6 ÷ 100, not TLD11's 66,667
     areas = con.execute("SELECT area_code, membership_exact FROM mart_areas WHERE area_code = 'TLD11'").fetchone()
     assert areas == ("TLD11", False)
-    explained = con.execute("SELECT explained, checked FROM reconciliation WHERE area_code = 'TLD11' "
-                            "AND measure_id = 'gva_per_head'").fetchone()
+    explained = con.execute(
+        "SELECT explained, checked FROM reconciliation WHERE area_code = 'TLD11' AND measure_id = 'gva_per_head'"
+    ).fetchone()
     assert explained[0].startswith("the area's boundary splits councils") and explained[1] is False
 
 

@@ -94,7 +94,9 @@ def test_slide_count_and_sections(prs, pack, claims_results):
     # + peers + claims + cases
     assert len(prs.slides) == 1 + 1 + 3 + 1 + 1 + 2 + 1 + claims_slides + 1
     assert [s.section for s in pack.slides][:2] == ["title", "headline"]
-    assert not [s for s in pack.slides if s.title.endswith("not included")], "no section should be skipped for Manchester"
+    assert not [s for s in pack.slides if s.title.endswith("not included")], (
+        "no section should be skipped for Manchester"
+    )
 
 
 def test_headline_chart_is_native_with_the_gap_on_each_basis(prs, pack):
@@ -110,14 +112,14 @@ def test_headline_chart_is_native_with_the_gap_on_each_basis(prs, pack):
 def test_scorecard_slide_counts_and_lists_significant_results_first(prs, pack):
     from indicators import place
 
-    (slide, content), = _slides(prs, pack, "scorecard")
+    ((slide, content),) = _slides(prs, pack, "scorecard")
     counts = place.significance_counts(AREA)
     card = place.scorecard_table(AREA)
     assert f"Of {len(card)} ONS subnational indicators" in content.headline
     assert f"{counts.get('better', 0)} are significantly better" in content.headline
     verdicts = [row[-1] for row in content.table[1:]]
     significant = sum(counts.get(k, 0) for k in ("better", "worse"))
-    assert all(v.startswith("Significantly") for v in verdicts[:min(significant, len(verdicts))])
+    assert all(v.startswith("Significantly") for v in verdicts[: min(significant, len(verdicts))])
     table = next(shape.table for shape in slide.shapes if shape.has_table)
     assert table.cell(1, 2).text == content.table[1][2]
 
@@ -125,7 +127,7 @@ def test_scorecard_slide_counts_and_lists_significant_results_first(prs, pack):
 def test_sector_slide_chart_is_the_sector_mix(prs, pack):
     from indicators import place
 
-    (slide, content), = _slides(prs, pack, "sectors")
+    ((slide, content),) = _slides(prs, pack, "sectors")
     mix = place.sector_mix(AREA)
     chart = _chart(slide)
     _close(_values(chart, 0), mix["share_last"].round(1).tolist())
@@ -250,18 +252,23 @@ def test_missing_section_becomes_a_note_slide(monkeypatch):
 
 
 def test_any_local_authority_without_case_studies():
-    code = next(c for c in geography.local_authorities()["lad_code"] if c not in set(geography.core_cities()["lad_code"]))
+    code = next(
+        c for c in geography.local_authorities()["lad_code"] if c not in set(geography.core_cities()["lad_code"])
+    )
     assert briefing.case_studies(code) == []
     prs = Presentation(io.BytesIO(briefing.build_pack(code, ("case_studies",), "pptx")))
     assert len(prs.slides) == 2 and prs.slides[1].shapes.title.text == "Case studies: not included"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"sections": ("headline", "gossip")}, "unknown sections"),
-    ({"fmt": "docx"}, "unknown briefing format"),
-    ({"definition": {"basis": "per-cat"}}, "unknown basis"),
-    ({"definition": {"colour": "red"}}, "unknown definition keys"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"sections": ("headline", "gossip")}, "unknown sections"),
+        ({"fmt": "docx"}, "unknown briefing format"),
+        ({"definition": {"basis": "per-cat"}}, "unknown basis"),
+        ({"definition": {"colour": "red"}}, "unknown definition keys"),
+    ],
+)
 def test_bad_arguments_raise_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
         briefing.build_pack(AREA, **kwargs)
@@ -290,14 +297,22 @@ def test_pdf_pages_render_and_are_not_blank(pdf_bytes, pack, tmp_path):
 
 
 def _figure():
-    fig = go.Figure([go.Bar(x=["Leeds", "Manchester"], y=[-9.0, 2.2], name="Gap, %"),
-                     go.Scatter(x=["Leeds", "Manchester"], y=[0, 0], name="Benchmark", mode="lines")])
+    fig = go.Figure(
+        [
+            go.Bar(x=["Leeds", "Manchester"], y=[-9.0, 2.2], name="Gap, %"),
+            go.Scatter(x=["Leeds", "Manchester"], y=[0, 0], name="Benchmark", mode="lines"),
+        ]
+    )
     fig.update_layout(yaxis_title="% vs UK")
     return fig
 
 
-LABELS = {"title": "Productivity gap", "subtitle": "GVA per hour worked · council areas · vs UK · 2022",
-          "source": "Source: ONS, Subregional productivity (June 2024)", "date": "26 May 2026"}
+LABELS = {
+    "title": "Productivity gap",
+    "subtitle": "GVA per hour worked · council areas · vs UK · 2022",
+    "source": "Source: ONS, Subregional productivity (June 2024)",
+    "date": "26 May 2026",
+}
 
 
 @pytest.mark.parametrize("fmt", figures.FORMATS)
@@ -363,8 +378,14 @@ def _served_map() -> go.Figure:
     """A map as the pages draw it: boundaries referenced by URL (fetched by the browser), the ten cities labelled."""
     values = measures.values("gva_per_hour", 2022, "lad")
     points = measures.core_city_points("gva_per_hour", 2022)
-    fig = go.Figure(go.Choroplethmap(geojson=geography.boundaries_url("lad"), featureidkey="properties.area_code",
-                                     locations=values["area_code"].to_numpy(), z=values["value"].to_numpy()))
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geography.boundaries_url("lad"),
+            featureidkey="properties.area_code",
+            locations=values["area_code"].to_numpy(),
+            z=values["value"].to_numpy(),
+        )
+    )
     fig.add_trace(go.Scattermap(lon=points["lon"], lat=points["lat"], text=points["city"], mode="markers+text"))
     return fig
 
@@ -398,8 +419,9 @@ def test_map_image_is_browser_free_png():
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "indicators", "briefing", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "indicators", "briefing", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_writes_a_pack(tmp_path):
@@ -418,8 +440,10 @@ def test_cli_bad_suffix_is_one_line_error(tmp_path):
 
 def test_labels_go_where_they_cover_no_other_point_or_label():
     # A's label to the right would cover B's point, so it goes left; B's is clear to the right
-    assert figures.label_sides([0, 1], [0, 0], ["abcdefghij", "k"], char_deg=0.13, line_deg=0.28) == \
-        ["middle left", "middle right"]
+    assert figures.label_sides([0, 1], [0, 0], ["abcdefghij", "k"], char_deg=0.13, line_deg=0.28) == [
+        "middle left",
+        "middle right",
+    ]
     # boxed in on both sides: above
     assert figures.label_sides([0, 1, -1], [0, 0, 0], ["abcdefghij", "k", "k"], 0.13, 0.28)[0] == "top center"
 
@@ -429,20 +453,26 @@ def test_one_extreme_area_does_not_flatten_a_map_colour_scale_and_is_named():
     assert (scale.low, scale.high, scale.beyond) == (1, 4, (("e", 100.0),))
     assert figures.colour_range_note(scale, "£ per resident") == (
         "e (£100 per resident) lies far from the other areas, so the colours run from £1.00 per resident to "
-        "£4.00 per resident and it takes the end colour.")
+        "£4.00 per resident and it takes the end colour."
+    )
     assert figures.colour_range([1, 2, 3, 4, 15], list("abcde")).beyond == ()  # within six interquartile ranges
     assert figures.colour_range_note(figures.colour_range([1, 2, 3], list("abc")), "%") == ""
 
 
 def test_map_labels_carry_a_halo_and_sit_apart():
-    points = pd.DataFrame({"lon": [-2.24, -2.98, -1.55], "lat": [53.48, 53.41, 53.80],
-                           "city": ["Manchester", "Liverpool", "Leeds"]})
+    points = pd.DataFrame(
+        {"lon": [-2.24, -2.98, -1.55], "lat": [53.48, 53.41, 53.80], "city": ["Manchester", "Liverpool", "Leeds"]}
+    )
     trace = figures.map_labels(points)
     assert list(trace.text) == ["Manchester", "Liverpool", "Leeds"]
     assert "#fff" in trace.textfont.shadow and trace.mode == "markers+text"
-    assert list(trace.textposition) == figures.label_sides(points["lon"].tolist(), points["lat"].tolist(),
-                                                           points["city"].tolist(), figures.MAP_CHAR_DEG,
-                                                           figures.MAP_LINE_DEG)
+    assert list(trace.textposition) == figures.label_sides(
+        points["lon"].tolist(),
+        points["lat"].tolist(),
+        points["city"].tolist(),
+        figures.MAP_CHAR_DEG,
+        figures.MAP_LINE_DEG,
+    )
 
 
 def test_packs_prepared_at_build_time_are_served_for_exactly_their_request(tmp_path, monkeypatch):

@@ -35,8 +35,17 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 # Pages that must show a map (its areas drawn, every Core City labelled), and pages that must show at least n charts.
 MAP_PAGES = {"overview", "map"}
-MIN_CHARTS = {"overview": 1, "map": 1, "compare": 1, "city_profile": 3, "indicator_explorer": 2, "productivity_gap": 1,
-              "tax_and_spend": 1, "european_peers": 1, "claims_check": 1}
+MIN_CHARTS = {
+    "overview": 1,
+    "map": 1,
+    "compare": 1,
+    "city_profile": 3,
+    "indicator_explorer": 2,
+    "productivity_gap": 1,
+    "tax_and_spend": 1,
+    "european_peers": 1,
+    "claims_check": 1,
+}
 DEEP = {"geo": "city-region", "basis": "head", "bench": "uk-ex-london", "year": "2021", "area": "E08000035"}
 
 
@@ -131,8 +140,13 @@ def _key_values(page) -> list[str]:
 
 
 def _definition_caption(page) -> str:
-    return page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").filter(
-        has_text="Definition:").first.inner_text().strip()
+    return (
+        page.get_by_test_id("stMain")
+        .get_by_test_id("stCaptionContainer")
+        .filter(has_text="Definition:")
+        .first.inner_text()
+        .strip()
+    )
 
 
 # ------------------------------------------------------------------------------------------------ every page, two sizes
@@ -154,10 +168,18 @@ KNOWN: dict[str, dict[tuple[str, str], str]] = {
 
 
 def _cases(check: str, names=bs.PAGES) -> list:
-    return [pytest.param(name, size, id=f"{name}-{size}",
-                         marks=[pytest.mark.xfail(strict=True, reason=KNOWN[check][name, size])]
-                         if (name, size) in KNOWN[check] else [])
-            for name in names for size in bs.VIEWPORTS]
+    return [
+        pytest.param(
+            name,
+            size,
+            id=f"{name}-{size}",
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN[check][name, size])]
+            if (name, size) in KNOWN[check]
+            else [],
+        )
+        for name in names
+        for size in bs.VIEWPORTS
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -235,24 +257,31 @@ def test_page_renders_with_its_charts(visit, name, size):
     assert len(charts) >= MIN_CHARTS.get(name, 0), f"{name}: expected charts, found {charts}"
     assert all(c["drawn"] for c in charts), f"{name}: charts not drawn: {[c for c in charts if not c['drawn']]}"
     if name in MAP_PAGES:
-        drawn = [m["rendered_fill_features"] for c in charts for m in c["maps"]] + \
-            [g["areas"] for c in charts for g in c["geos"]]
+        drawn = [m["rendered_fill_features"] for c in charts for m in c["maps"]] + [
+            g["areas"] for c in charts for g in c["geos"]
+        ]
         assert drawn and all(n > 0 for n in drawn), f"{name}: no map areas drawn: {charts}"
-    print(f"{name} at {size} size: {report['seconds']} s ({report['steps']}), {len(charts)} charts, "
-          f"screenshot {report['screenshot']}")
+    print(
+        f"{name} at {size} size: {report['seconds']} s ({report['steps']}), {len(charts)} charts, "
+        f"screenshot {report['screenshot']}"
+    )
 
 
 @pytest.mark.parametrize(("name", "size"), _cases("scroll"))
 def test_no_sideways_scroll(visit, name, size):
     text = visit(name, size)["text"]
     width = text["innerWidth"]
-    assert text["scrollWidth"] <= width + 1, f"{name} at {size} size: the page scrolls sideways " \
-        f"({text['scrollWidth']} px wide in a {width} px window)"
-    assert text["mainScrollWidth"] <= text["mainClientWidth"] + 1, f"{name} at {size} size: the main area scrolls " \
-        f"sideways ({text['mainScrollWidth']} px in {text['mainClientWidth']} px), because of:\n" + "\n".join(
-            f"  {w['element']} {w['text']!r}: x {w['left']} to {w['right']}" for w in text["wide"])
-    assert not text["outside"], f"{name} at {size} size: wider than the {width} px window:\n" + \
-        "\n".join(f"  {o['what']} {o['text']!r}: x {o['left']} to {o['right']}" for o in text["outside"])
+    assert text["scrollWidth"] <= width + 1, (
+        f"{name} at {size} size: the page scrolls sideways ({text['scrollWidth']} px wide in a {width} px window)"
+    )
+    assert text["mainScrollWidth"] <= text["mainClientWidth"] + 1, (
+        f"{name} at {size} size: the main area scrolls "
+        f"sideways ({text['mainScrollWidth']} px in {text['mainClientWidth']} px), because of:\n"
+        + "\n".join(f"  {w['element']} {w['text']!r}: x {w['left']} to {w['right']}" for w in text["wide"])
+    )
+    assert not text["outside"], f"{name} at {size} size: wider than the {width} px window:\n" + "\n".join(
+        f"  {o['what']} {o['text']!r}: x {o['left']} to {o['right']}" for o in text["outside"]
+    )
 
 
 @pytest.mark.parametrize(("name", "size"), _cases("text"))
@@ -266,7 +295,8 @@ def test_no_truncated_text(visit, name, size):
     assert not text["clipped"], f"{name} at {size} size: text cut off:\n" + "\n".join(
         f"  {c['what']} {c['text']!r}: content {c['scrollWidth']}x{c['scrollHeight']} px in a "
         f"{c['clientWidth']}x{c['clientHeight']} px box{' (CSS ellipsis)' if c['ellipsis'] else ''}"
-        for c in text["clipped"])
+        for c in text["clipped"]
+    )
 
 
 @pytest.mark.parametrize(("name", "size"), _cases("chart_text"))
@@ -276,7 +306,9 @@ def test_chart_text_fits_its_chart(visit, name, size):
     outside = [t for t in visit(name, size)["chart_text"] if not t["inside"]]
     assert not outside, f"{name} at {size} size: chart text cut off at the chart's edge:\n" + "\n".join(
         f"  {t['chart']} {t['what']} {t['text']!r}: x {t['left']} to {t['right']}, y {t['top']} to {t['bottom']} "
-        f"in a {t['width']}x{t['height']} px chart" for t in outside)
+        f"in a {t['width']}x{t['height']} px chart"
+        for t in outside
+    )
 
 
 @pytest.mark.parametrize(("name", "size"), _cases("maps", sorted(MAP_PAGES)))
@@ -297,8 +329,9 @@ def test_axe_finds_no_violations(visit, name, size):
     """No serious or critical WCAG 2.2 A/AA violation, and heading levels in order, apart from Streamlit's own
     sectioned navigation markup (bs.AXE_ALLOW names it)."""
     problems = visit(name, size)["axe"]
-    assert not problems, f"{name} at {size} size: axe violations (see test-artifacts/axe/{name}-{size}.json):\n" \
-        + "\n".join(problems)
+    assert not problems, (
+        f"{name} at {size} size: axe violations (see test-artifacts/axe/{name}-{size}.json):\n" + "\n".join(problems)
+    )
 
 
 def test_keyboard_focus_is_clearly_visible(open_page):
@@ -321,8 +354,11 @@ def test_keyboard_focus_is_clearly_visible(open_page):
             if problem:
                 weak.append(f"{info['tag']} ({info['testid']}) {info['text']!r}: {problem}")
         if info["testid"] == "stSidebarNavLink" and not reached_nav:
-            page.screenshot(path=str(bs.ARTIFACTS / "screenshots" / "focus-sidebar-link.png"), animations="disabled",
-                            clip={"x": 0, "y": 0, "width": 400, "height": 500})
+            page.screenshot(
+                path=str(bs.ARTIFACTS / "screenshots" / "focus-sidebar-link.png"),
+                animations="disabled",
+                clip={"x": 0, "y": 0, "width": 400, "height": 500},
+            )
         reached_nav = reached_nav or info["testid"] == "stSidebarNavLink"
         after_nav += reached_nav and info["testid"] != "stSidebarNavLink"
         if after_nav >= 12:
@@ -347,8 +383,10 @@ def test_deep_link_reproduces_the_view(open_page, app_url):
     # the page follows them: its title, definition label and headline value
     definition = state.Definition(DEEP["geo"], DEEP["basis"], DEEP["bench"], int(DEEP["year"]), DEEP["area"])
     main = page.get_by_test_id("stMain")
-    assert main.get_by_role("heading", level=1).first.inner_text().strip() == \
-        f"Productivity gap: {measures.city_name(DEEP['area'])}"
+    assert (
+        main.get_by_role("heading", level=1).first.inner_text().strip()
+        == f"Productivity gap: {measures.city_name(DEEP['area'])}"
+    )
     assert definition.label in _definition_caption(page)
     expected = measures.gap(DEEP["area"], DEEP["basis"], DEEP["geo"], DEEP["bench"], int(DEEP["year"]))
     assert formatting.headline(expected["value"], productivity.BASES[DEEP["basis"]].unit) in _key_values(page)
@@ -358,7 +396,8 @@ def test_deep_link_reproduces_the_view(open_page, app_url):
     # changing a control updates the URL ...
     # (the radio <input> is visually hidden under its label, as for a person: click the label)
     page.get_by_test_id("stSidebar").get_by_test_id("stRadioOption").get_by_text(
-        productivity.BASES["job"].label, exact=True).click()
+        productivity.BASES["job"].label, exact=True
+    ).click()
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("basis") == ["job"])
     bs.wait_for_run(page)
     assert {k: _query(page).get(k) for k in DEEP} == {**DEEP, "basis": "job"}

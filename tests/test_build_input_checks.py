@@ -83,28 +83,34 @@ def test_quoted_fields_and_crlf_line_ends_read(tmp_path):
     assert check(path)["area_name"][0] == 'Birmingham, "City"'
 
 
-@pytest.mark.parametrize("text,row,problem", [
-    ("", None, "empty file"),
-    ("\n\n", None, "empty file"),
-    (HEADER + "\n", None, "no rows under the header"),
-    (HEADER + "\n" + ROW, 2, "the last row is cut off"),
-    (HEADER + "\n" + ROW + "\n" + ROW[:30], 3, "the last row is cut off"),
-    (HEADER + "\n" + ROW + "\n\n" + row_with(period="2022") + "\n", 3, "blank line"),
-    (HEADER + "\n" + ROW + ",extra\n", 2, "8 fields, the header has 7"),
-    (HEADER + "\n" + ROW.rsplit(",", 1)[0] + "\n", 2, "6 fields, the header has 7"),
-])
+@pytest.mark.parametrize(
+    "text,row,problem",
+    [
+        ("", None, "empty file"),
+        ("\n\n", None, "empty file"),
+        (HEADER + "\n", None, "no rows under the header"),
+        (HEADER + "\n" + ROW, 2, "the last row is cut off"),
+        (HEADER + "\n" + ROW + "\n" + ROW[:30], 3, "the last row is cut off"),
+        (HEADER + "\n" + ROW + "\n\n" + row_with(period="2022") + "\n", 3, "blank line"),
+        (HEADER + "\n" + ROW + ",extra\n", 2, "8 fields, the header has 7"),
+        (HEADER + "\n" + ROW.rsplit(",", 1)[0] + "\n", 2, "6 fields, the header has 7"),
+    ],
+)
 def test_structure_errors_name_file_and_row(tmp_path, text, row, problem):
     fails(write(tmp_path, "obs_bad.csv", text), row, None, problem)
 
 
-@pytest.mark.parametrize("line,column,problem", [
-    (ROW.replace("Birmingham", 'Birm"ingham'), "area_name", "stray quote"),
-    (ROW.replace("Birmingham", '"Birmingham"x'), "area_name", "stray quote"),
-    (ROW.replace("Birmingham", '"Birmingham'), "area_name", "a quote opens this field and is not closed"),
-    (ROW.replace(",%,", ',"%,'), "unit", "a quote opens this field and is not closed"),
-    (ROW.replace("Birmingham", "Birm\x00ingham"), "area_name", r"control character '\\x00'"),
-    (ROW.replace("Birmingham", "Birm\tingham"), "area_name", r"control character '\\t'"),
-])
+@pytest.mark.parametrize(
+    "line,column,problem",
+    [
+        (ROW.replace("Birmingham", 'Birm"ingham'), "area_name", "stray quote"),
+        (ROW.replace("Birmingham", '"Birmingham"x'), "area_name", "stray quote"),
+        (ROW.replace("Birmingham", '"Birmingham'), "area_name", "a quote opens this field and is not closed"),
+        (ROW.replace(",%,", ',"%,'), "unit", "a quote opens this field and is not closed"),
+        (ROW.replace("Birmingham", "Birm\x00ingham"), "area_name", r"control character '\\x00'"),
+        (ROW.replace("Birmingham", "Birm\tingham"), "area_name", r"control character '\\t'"),
+    ],
+)
 def test_quotes_and_control_characters_name_the_column(tmp_path, line, column, problem):
     fails(obs(tmp_path, line), 2, column, problem)
 
@@ -112,64 +118,90 @@ def test_quotes_and_control_characters_name_the_column(tmp_path, line, column, p
 def test_a_line_break_inside_quotes_is_refused(tmp_path):
     """One record per line: a quoted field spanning lines is how a stray quote swallows the next row."""
     text = HEADER + "\n" + ROW.replace("Birmingham", '"Birming') + "\n" + 'ham",x\n'
-    fails(write(tmp_path, "obs_split.csv", text), 2, "area_name", "a quote opens this field and is not closed on this line")
+    fails(
+        write(tmp_path, "obs_split.csv", text),
+        2,
+        "area_name",
+        "a quote opens this field and is not closed on this line",
+    )
 
 
 def test_header_errors(tmp_path):
     fails(write(tmp_path, "claims.csv", "claim_id,claim,claim\nx,y,z\n"), 1, "claim", "column named twice")
-    fails(write(tmp_path, "obs_h.csv", HEADER.replace("period", "year") + "\n" + ROW + "\n"), 1, None,
-          "columns must be")
-    fails(write(tmp_path, "core_cities.csv", "city,lad_code\nLeeds,E08000035\n"), 1, None,
-          r"declared columns \['note'\] are missing")
+    fails(
+        write(tmp_path, "obs_h.csv", HEADER.replace("period", "year") + "\n" + ROW + "\n"), 1, None, "columns must be"
+    )
+    fails(
+        write(tmp_path, "core_cities.csv", "city,lad_code\nLeeds,E08000035\n"),
+        1,
+        None,
+        r"declared columns \['note'\] are missing",
+    )
 
 
 def test_not_utf8_names_the_row(tmp_path):
-    fails(write(tmp_path, "obs_enc.csv", (HEADER + "\n" + ROW + "\n").encode() + b"E08000003,Manchester\xff\n"),
-          3, None, "not UTF-8 text")
+    fails(
+        write(tmp_path, "obs_enc.csv", (HEADER + "\n" + ROW + "\n").encode() + b"E08000003,Manchester\xff\n"),
+        3,
+        None,
+        "not UTF-8 text",
+    )
 
 
 # ---- numbers
 
 
-@pytest.mark.parametrize("value,problem", [
-    ("inf", "'inf' is not a finite number"),
-    ("-Infinity", "'-Infinity' is not a finite number"),
-    ("nan", "'nan' is not a finite number"),
-    ("NaN", "'NaN' is not a finite number"),
-    ("1e400", "'1e400' is too large"),
-    ("-1e999", "'-1e999' is too large"),
-    ("1_000", "'1_000' is not a number"),
-    ("12abc", "'12abc' is not a number"),
-    ("0x1A", "'0x1A' is not a number"),
-    ("", r"blank \(a value is required\)"),
-    (" 70.1", "' 70.1' has surrounding spaces"),
-])
+@pytest.mark.parametrize(
+    "value,problem",
+    [
+        ("inf", "'inf' is not a finite number"),
+        ("-Infinity", "'-Infinity' is not a finite number"),
+        ("nan", "'nan' is not a finite number"),
+        ("NaN", "'NaN' is not a finite number"),
+        ("1e400", "'1e400' is too large"),
+        ("-1e999", "'-1e999' is too large"),
+        ("1_000", "'1_000' is not a number"),
+        ("12abc", "'12abc' is not a number"),
+        ("0x1A", "'0x1A' is not a number"),
+        ("", r"blank \(a value is required\)"),
+        (" 70.1", "' 70.1' has surrounding spaces"),
+    ],
+)
 def test_values_must_be_finite_numbers(tmp_path, value, problem):
     fails(obs(tmp_path, ROW, row_with(period="2022", value=value)), 3, "value", problem)
 
 
-@pytest.mark.parametrize("value,ok", [("0", True), ("100", True), ("100.0001", False), ("5000", False),
-                                      ("-5", False), ("-0.01", False)])
+@pytest.mark.parametrize(
+    "value,ok", [("0", True), ("100", True), ("100.0001", False), ("5000", False), ("-5", False), ("-0.01", False)]
+)
 def test_percentages_lie_between_0_and_100(tmp_path, value, ok):
     path = obs(tmp_path, row_with(value=value))
     if ok:
         assert check(path)["value"][0] == float(value)
     else:
-        message = fails(path, 2, "value", re.escape(value) + r" is outside the range for employment_rate in '%' "
-                        r"\(0 to 100\)")
+        message = fails(
+            path,
+            2,
+            "value",
+            re.escape(value) + r" is outside the range for employment_rate in '%' "
+            r"\(0 to 100\)",
+        )
         assert "obs_test.csv" in message
 
 
-@pytest.mark.parametrize("unit,indicator,value,ok", [
-    ("persons", "population", "-1", False),
-    ("£ million", "gva_current", "-3", False),
-    ("£", "gdp_per_head", "-5374", False),
-    ("£", "nfb_per_head", "-5374", True),  # a net fiscal balance is genuinely negative
-    ("£ million", "rev_petroleum_revenue_tax", "-744", True),  # receipts net of repayments
-    ("£ million", "exp_eu_transactions", "-4844", True),
-    ("index (2022=100)", "gdp_deflator", "-1", False),
-    ("£ per hour", "gva_per_hour", "0", True),
-])
+@pytest.mark.parametrize(
+    "unit,indicator,value,ok",
+    [
+        ("persons", "population", "-1", False),
+        ("£ million", "gva_current", "-3", False),
+        ("£", "gdp_per_head", "-5374", False),
+        ("£", "nfb_per_head", "-5374", True),  # a net fiscal balance is genuinely negative
+        ("£ million", "rev_petroleum_revenue_tax", "-744", True),  # receipts net of repayments
+        ("£ million", "exp_eu_transactions", "-4844", True),
+        ("index (2022=100)", "gdp_deflator", "-1", False),
+        ("£ per hour", "gva_per_hour", "0", True),
+    ],
+)
 def test_counts_and_totals_are_not_negative_unless_declared_signed(tmp_path, unit, indicator, value, ok):
     path = obs(tmp_path, row_with(unit=unit, indicator_id=indicator, value=value))
     if ok:
@@ -182,25 +214,59 @@ def test_a_unit_without_a_declared_range_fails(tmp_path):
     fails(obs(tmp_path, row_with(unit="furlongs")), 2, "unit", "unit 'furlongs' has no declared range")
 
 
-@pytest.mark.parametrize("name,text,row,column,problem", [
-    ("fx_rates.csv", "year,currency,currency_per_eur,eur_per_currency,days,first_date,last_date,source_id\n"
-     "2020,GBP,0,1.1,250,2020-01-02,2020-12-31,ecb\n", 2, "currency_per_eur", r"0 is outside its declared range"),
-    ("fx_rates.csv", "year,currency,currency_per_eur,eur_per_currency,days,first_date,last_date,source_id\n"
-     "2020,GBP,0.88,inf,250,2020-01-02,2020-12-31,ecb\n", 2, "eur_per_currency", "'inf' is not a finite number"),
-    ("claims.csv", "claim_id,claim,value,unit,primary_definition\nc1,x,1e400,%,\n", 2, "value", "'1e400' is too large"),
-    ("claims.csv", "claim_id,claim,value,unit,primary_definition\nc1,x,-53,£bn,\n", 2, "value",
-     "-53 is outside its declared range"),
-    ("cra_identifiable_spending.csv", "edition,region_code,cofog_function,hmt_function,period,value_gbp_m\n"
-     "CRA 2020,TLC,1,1,2019-20,nan\n", 2, "value_gbp_m", "'nan' is not a finite number"),
-])
+@pytest.mark.parametrize(
+    "name,text,row,column,problem",
+    [
+        (
+            "fx_rates.csv",
+            "year,currency,currency_per_eur,eur_per_currency,days,first_date,last_date,source_id\n"
+            "2020,GBP,0,1.1,250,2020-01-02,2020-12-31,ecb\n",
+            2,
+            "currency_per_eur",
+            r"0 is outside its declared range",
+        ),
+        (
+            "fx_rates.csv",
+            "year,currency,currency_per_eur,eur_per_currency,days,first_date,last_date,source_id\n"
+            "2020,GBP,0.88,inf,250,2020-01-02,2020-12-31,ecb\n",
+            2,
+            "eur_per_currency",
+            "'inf' is not a finite number",
+        ),
+        (
+            "claims.csv",
+            "claim_id,claim,value,unit,primary_definition\nc1,x,1e400,%,\n",
+            2,
+            "value",
+            "'1e400' is too large",
+        ),
+        (
+            "claims.csv",
+            "claim_id,claim,value,unit,primary_definition\nc1,x,-53,£bn,\n",
+            2,
+            "value",
+            "-53 is outside its declared range",
+        ),
+        (
+            "cra_identifiable_spending.csv",
+            "edition,region_code,cofog_function,hmt_function,period,value_gbp_m\nCRA 2020,TLC,1,1,2019-20,nan\n",
+            2,
+            "value_gbp_m",
+            "'nan' is not a finite number",
+        ),
+    ],
+)
 def test_declared_numeric_columns_of_other_extracts(tmp_path, name, text, row, column, problem):
     fails(write(tmp_path, name, text), row, column, problem)
 
 
 def test_net_service_spending_may_be_negative(tmp_path):
-    path = write(tmp_path, "rs_service_expenditure.csv",
-                 "period,area_code,area_name,e_code,authority_class,county_code,service,value_gbp_m,source_id\n"
-                 "2017-18,E08000025,Birmingham,E0801,MD,,housing,-42.5,mhclg_rs_2017_18\n")
+    path = write(
+        tmp_path,
+        "rs_service_expenditure.csv",
+        "period,area_code,area_name,e_code,authority_class,county_code,service,value_gbp_m,source_id\n"
+        "2017-18,E08000025,Birmingham,E0801,MD,,housing,-42.5,mhclg_rs_2017_18\n",
+    )
     assert check(path)["value_gbp_m"][0] == -42.5
 
 
@@ -213,14 +279,22 @@ def test_required_cells_blank_and_optional_cells_allowed(tmp_path):
     assert check(write(tmp_path, "core_cities.csv", header + good))["note"].isna().all()  # note is optional
     fails(write(tmp_path, "core_cities.csv", header + good.replace("E08000035", "")), 2, "lad_code", "blank")
     fails(write(tmp_path, "core_cities.csv", header + good.replace("E08000035", "  ")), 2, "lad_code", "blank")
-    fails(write(tmp_path, "core_cities.csv", header + good.replace("E08000035", "E08000035 ")), 2, "lad_code",
-          "'E08000035 ' has surrounding spaces")
+    fails(
+        write(tmp_path, "core_cities.csv", header + good.replace("E08000035", "E08000035 ")),
+        2,
+        "lad_code",
+        "'E08000035 ' has surrounding spaces",
+    )
     fails(obs(tmp_path, row_with(area_code="")), 2, "area_code", "blank")
 
 
 def test_duplicate_keys_name_both_rows(tmp_path):
-    fails(obs(tmp_path, ROW, row_with(period="2022"), ROW), 4, "area_code, indicator_id, period",
-          r"duplicate key \(area_code='E08000025', indicator_id='employment_rate', period='2023'\), already on row 2")
+    fails(
+        obs(tmp_path, ROW, row_with(period="2022"), ROW),
+        4,
+        "area_code, indicator_id, period",
+        r"duplicate key \(area_code='E08000025', indicator_id='employment_rate', period='2023'\), already on row 2",
+    )
     header = "city,lad_name,lad_code,nation_or_region,itl1_code,city_region_name,note,source_id\n"
     good = "Leeds,Leeds,E08000035,Yorkshire,TLE,West Yorkshire CA,,whole_place\n"
     fails(write(tmp_path, "core_cities.csv", header + good + good), 3, "city", "duplicate key")
@@ -229,8 +303,11 @@ def test_duplicate_keys_name_both_rows(tmp_path):
 def test_duplicate_observation_keys_across_files_name_both_files(tmp_path):
     first = obs(tmp_path, ROW, name="obs_a.csv")
     second = obs(tmp_path, row_with(period="2022"), ROW, name="obs_b.csv")
-    with pytest.raises(InputError, match=r"obs_b\.csv, row 3, column area_code, indicator_id, period: duplicate "
-                                         r"key .*already in .*obs_a\.csv, row 2"):
+    with pytest.raises(
+        InputError,
+        match=r"obs_b\.csv, row 3, column area_code, indicator_id, period: duplicate "
+        r"key .*already in .*obs_a\.csv, row 2",
+    ):
         load_extracts([first, second], {}, log=lambda _: None)
 
 
@@ -275,29 +352,73 @@ def set_value(value):
 
 
 PROBES = {
-    "inf": ("obs_ons_gdp_lad.csv", lambda t: edit_row(t, lambda r: r["area_code"] == "E08000025", set_value("inf")),
-            "E08000025", "value", "'inf' is not a finite number"),
-    "1e400": ("obs_ons_gdp_lad.csv", lambda t: edit_row(t, lambda r: r["area_code"] == "E08000025",
-                                                       set_value("1e400")),
-              "E08000025", "value", "'1e400' is too large"),
-    "employment rate 5000": ("obs_subnational.csv", lambda t: edit_row(
-        t, lambda r: r["indicator_id"] == "employment_rate" and r["area_code"] == "E06000023", set_value("5000")),
-        "E06000023,", "value", r"5000 is outside the range for employment_rate in '%' \(0 to 100\)"),
-    "employment rate -5": ("obs_subnational.csv", lambda t: edit_row(
-        t, lambda r: r["indicator_id"] == "employment_rate" and r["area_code"] == "E06000023", set_value("-5")),
-        "E06000023,", "value", r"-5 is outside the range for employment_rate"),
-    "blank lad_code for Bristol": ("core_cities.csv", lambda t: edit_row(
-        t, lambda r: r["city"] == "Bristol", lambda r: r.update(lad_code="")), "Bristol", "lad_code",
-        r"blank \(a value is required\)"),
-    "stray quote in claims.csv": ("claims.csv", lambda t: t.replace("\ncc_population,", '\ncc_population,"', 1),
-                                  "cc_population", "claim", "stray quote"),
+    "inf": (
+        "obs_ons_gdp_lad.csv",
+        lambda t: edit_row(t, lambda r: r["area_code"] == "E08000025", set_value("inf")),
+        "E08000025",
+        "value",
+        "'inf' is not a finite number",
+    ),
+    "1e400": (
+        "obs_ons_gdp_lad.csv",
+        lambda t: edit_row(t, lambda r: r["area_code"] == "E08000025", set_value("1e400")),
+        "E08000025",
+        "value",
+        "'1e400' is too large",
+    ),
+    "employment rate 5000": (
+        "obs_subnational.csv",
+        lambda t: edit_row(
+            t, lambda r: r["indicator_id"] == "employment_rate" and r["area_code"] == "E06000023", set_value("5000")
+        ),
+        "E06000023,",
+        "value",
+        r"5000 is outside the range for employment_rate in '%' \(0 to 100\)",
+    ),
+    "employment rate -5": (
+        "obs_subnational.csv",
+        lambda t: edit_row(
+            t, lambda r: r["indicator_id"] == "employment_rate" and r["area_code"] == "E06000023", set_value("-5")
+        ),
+        "E06000023,",
+        "value",
+        r"-5 is outside the range for employment_rate",
+    ),
+    "blank lad_code for Bristol": (
+        "core_cities.csv",
+        lambda t: edit_row(t, lambda r: r["city"] == "Bristol", lambda r: r.update(lad_code="")),
+        "Bristol",
+        "lad_code",
+        r"blank \(a value is required\)",
+    ),
+    "stray quote in claims.csv": (
+        "claims.csv",
+        lambda t: t.replace("\ncc_population,", '\ncc_population,"', 1),
+        "cc_population",
+        "claim",
+        "stray quote",
+    ),
     "unclosed quote at the end of claims.csv": (
-        "claims.csv", lambda t: t[: t.rstrip("\n").rindex("\n") + 1] + 'cc_last,"never closed\n', "cc_last", "claim",
-        "a quote opens this field and is not closed"),
-    "duplicate key": ("core_cities.csv", lambda t: t + t.splitlines()[3] + "\n", None, "city",
-                      r"duplicate key \(city='Cardiff'\), already on row 4"),
-    "duplicate observation": ("obs_ashe.csv", lambda t: t + t.splitlines()[1] + "\n", None,
-                              "area_code, indicator_id, period", "duplicate key .*already on row 2"),
+        "claims.csv",
+        lambda t: t[: t.rstrip("\n").rindex("\n") + 1] + 'cc_last,"never closed\n',
+        "cc_last",
+        "claim",
+        "a quote opens this field and is not closed",
+    ),
+    "duplicate key": (
+        "core_cities.csv",
+        lambda t: t + t.splitlines()[3] + "\n",
+        None,
+        "city",
+        r"duplicate key \(city='Cardiff'\), already on row 4",
+    ),
+    "duplicate observation": (
+        "obs_ashe.csv",
+        lambda t: t + t.splitlines()[1] + "\n",
+        None,
+        "area_code, indicator_id, period",
+        "duplicate key .*already on row 2",
+    ),
     "empty file": ("claims.csv", lambda t: "", None, None, "empty file"),
     "cut-off last row": ("claims.csv", lambda t: t[:-40], None, None, "the last row is cut off"),
     "header only": ("areas.csv", lambda t: t.splitlines()[0] + "\n", None, None, "no rows under the header"),

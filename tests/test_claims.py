@@ -76,30 +76,56 @@ def test_euros_and_rates_print_as_quoted():
 
 
 def test_comparison_in_words_for_a_hand_made_claim():
-    alternatives = [d("a", "A", "2014", 25.0), d("p", "P", "2014", 21.0), d("late", "latest", "2022", 19.0, context=True),
-                    d("b", "B", "2014", None)]
-    result = {"claim": "x", "source": "s", "claimed": 20.0, "unit": "percent", "period_described": "2014",
-              "primary_definition_id": "p", **claims.assess(20.0, "percent", alternatives, "p", "2014")}
+    alternatives = [
+        d("a", "A", "2014", 25.0),
+        d("p", "P", "2014", 21.0),
+        d("late", "latest", "2022", 19.0, context=True),
+        d("b", "B", "2014", None),
+    ]
+    result = {
+        "claim": "x",
+        "source": "s",
+        "claimed": 20.0,
+        "unit": "percent",
+        "period_described": "2014",
+        "primary_definition_id": "p",
+        **claims.assess(20.0, "percent", alternatives, "p", "2014"),
+    }
     frame = claims.comparison(result)
     assert frame["figure"].tolist() == ["As claimed", "Definition 1", "Primary definition", "Context", "Definition 2"]
     assert frame["printed"].tolist() == ["20.0%", "25.0%", "21.0%", "19.0%", "not available"]
-    assert frame["difference"].tolist() == ["", "+5.0 percentage points", "+1.0 percentage point",
-                                            "−1.0 percentage point", ""]
+    assert frame["difference"].tolist() == [
+        "",
+        "+5.0 percentage points",
+        "+1.0 percentage point",
+        "−1.0 percentage point",
+        "",
+    ]
     assert frame["counted"].tolist() == ["", "yes", "yes", "no", "no"]
     assert frame["holds"].tolist() == ["", "no", "yes", "yes", ""]
     table = claims.comparison_table(result)
     assert len(table) == 4 and table["Value (%)"].tolist() == [20.0, 25.0, 21.0, 19.0]  # the valueless one left out
     drawn = claims.comparison_chart(result)
-    assert drawn["bars"]["label"].tolist() == ["As claimed (2014)", "Definition 1 (2014)", "Primary definition<br>(2014)",
-                                               "Context (2022)"]  # wrapped at 20 characters for a phone
+    assert drawn["bars"]["label"].tolist() == [
+        "As claimed (2014)",
+        "Definition 1 (2014)",
+        "Primary definition<br>(2014)",
+        "Context (2022)",
+    ]  # wrapped at 20 characters for a phone
     assert drawn["bars"]["text"].tolist() == ["20.0%", "25.0%", "21.0%", "19.0%"]
     assert drawn["x_range"] == [0.0, 25 * 1.35] and drawn["ticktext"] == ["0%", "10%", "20%", "30%"]
     assert drawn["axis_title"] == "%"
 
 
 def alternatives() -> list[dict]:
-    return [d("a", "A", "2014", 70), d("b", "B", "2014", 20), d("c", "C", "2014", 80), d("none", "no value", "2014", None),
-            d("later", "latest, context", "2022", 66, context=True), d("other", "another year", "2015", 66)]
+    return [
+        d("a", "A", "2014", 70),
+        d("b", "B", "2014", 20),
+        d("c", "C", "2014", 80),
+        d("none", "no value", "2014", None),
+        d("later", "latest, context", "2022", 66, context=True),
+        d("other", "another year", "2015", 66),
+    ]
 
 
 def test_verdict_on_the_primary_definition_for_the_period_described():
@@ -192,8 +218,10 @@ def test_verdicts_are_vintage_true(checked):
             assert result["primary_period"] == result["period_described"], result["claim_id"]
             assert not result["verdict_code"].endswith("other_period")
     for claim_id in ("cc_gva_share", "cc_population", "cc_productivity_gap", "cc_tax_spend_gap"):
-        assert any(a["context"] and a["period"] > checked[claim_id]["period_described"]
-                   for a in checked[claim_id]["alternatives"]), "the latest data is shown for context"
+        assert any(
+            a["context"] and a["period"] > checked[claim_id]["period_described"]
+            for a in checked[claim_id]["alternatives"]
+        ), "the latest data is shown for context"
 
 
 def test_primary_values_come_from_the_declared_definitions(checked):
@@ -205,7 +233,10 @@ def test_primary_values_come_from_the_declared_definitions(checked):
     assert checked["cc_gva_share"]["primary_value"] == shares["gva/city-region"]
     assert shares["gva/council"] < shares["gva/city-region"] < 100  # the councils lie inside their city regions
     population = {a["definition_id"]: a for a in checked["cc_population"]["alternatives"]}
-    assert population["city-region"]["period"] == "2015" and population["council"]["value"] < population["city-region"]["value"]
+    assert (
+        population["city-region"]["period"] == "2015"
+        and population["council"]["value"] < population["city-region"]["value"]
+    )
 
 
 def test_european_claims_convert_at_the_ecb_rate_for_the_data_year(checked):

@@ -16,8 +16,20 @@ def run(*args):
 
 
 def test_gap_json_matches_the_function():
-    done = run("gap", "--area", "E08000025", "--basis", "hour", "--geography", "council", "--benchmark", "uk",
-               "--year", "2022", "--json")
+    done = run(
+        "gap",
+        "--area",
+        "E08000025",
+        "--basis",
+        "hour",
+        "--geography",
+        "council",
+        "--benchmark",
+        "uk",
+        "--year",
+        "2022",
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     expected = productivity.gap("E08000025", "hour", "council", "uk", 2022)
@@ -27,14 +39,17 @@ def test_gap_json_matches_the_function():
     assert payload["provenance"]["releases"][0]["publisher"] == "Office for National Statistics"
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["gap", "--area", "E08000025", "--basis", "per-widget"], "choose from 'head', 'job', 'hour'"),
-    (["gap", "--area", "E08000025", "--geography", "county"], "choose from 'council', 'city-region'"),
-    (["gap", "--area", "E08000025", "--benchmark", "atlantis"], "valid: uk, uk-ex-london, core-cities"),
-    (["gap", "--area", "XX", "--json"], "unknown area code 'XX'"),
-    (["gap", "--area", "E08000025", "--year", "19x8"], "invalid year"),
-    (["fiscal", "--nics", "astrology"], "choose from"),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["gap", "--area", "E08000025", "--basis", "per-widget"], "choose from 'head', 'job', 'hour'"),
+        (["gap", "--area", "E08000025", "--geography", "county"], "choose from 'council', 'city-region'"),
+        (["gap", "--area", "E08000025", "--benchmark", "atlantis"], "valid: uk, uk-ex-london, core-cities"),
+        (["gap", "--area", "XX", "--json"], "unknown area code 'XX'"),
+        (["gap", "--area", "E08000025", "--year", "19x8"], "invalid year"),
+        (["fiscal", "--nics", "astrology"], "choose from"),
+    ],
+)
 def test_bad_arguments_exit_non_zero_with_one_line(args, expected):
     done = run(*args)
     assert done.returncode != 0
@@ -48,9 +63,24 @@ def test_claims_json_lists_every_claim():
     assert done.returncode == 0, done.stderr
     claims = json.loads(done.stdout)
     assert len(claims) == 17
-    fields = {"claim_id", "claimed", "period_described", "period_reason", "primary_definition", "primary_definition_id",
-              "primary_reason", "primary_value", "primary_period", "verdict", "verdict_code", "tolerance_pct", "range",
-              "holds_on_k_of_n", "fx", "alternatives"}
+    fields = {
+        "claim_id",
+        "claimed",
+        "period_described",
+        "period_reason",
+        "primary_definition",
+        "primary_definition_id",
+        "primary_reason",
+        "primary_value",
+        "primary_period",
+        "verdict",
+        "verdict_code",
+        "tolerance_pct",
+        "range",
+        "holds_on_k_of_n",
+        "fx",
+        "alternatives",
+    }
     for claim in claims:
         assert fields <= set(claim), fields - set(claim)
     by_id = {c["claim_id"]: c for c in claims}
@@ -81,7 +111,15 @@ def test_fiscal_json_rows():
     done = run("fiscal", "--year", "2024-25", "--json")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
-    required = {"area_code", "area_name", "revenue_gbp", "income_tax_gbp", "expenditure_gbp", "net_balance_gbp", "key_options"}
+    required = {
+        "area_code",
+        "area_name",
+        "revenue_gbp",
+        "income_tax_gbp",
+        "expenditure_gbp",
+        "net_balance_gbp",
+        "key_options",
+    }
     assert all(required <= set(r) for r in rows)
     types = {r["area_type"] for r in rows}
     assert {"lad", "city_region"} <= types

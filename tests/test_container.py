@@ -41,6 +41,7 @@ def files() -> dict[str, str]:
 
 # ---- the file set
 
+
 def test_every_copy_source_is_in_the_build_context():
     """A COPY whose source the .dockerignore leaves out fails `docker build` ("not found"): image_files raises then."""
     image_files.image_files(image_files.tracked_files())
@@ -68,8 +69,9 @@ def test_paths_the_code_opens_at_run_time_are_in_the_image(files):
 
     for name in geography.BOUNDARY_LEVELS.values():
         assert (paths.BOUNDARIES_DIR / name).relative_to(REPO).as_posix() in files
-        assert geography.boundaries_url(next(k for k, v in geography.BOUNDARY_LEVELS.items() if v == name)) \
-            .startswith("app/static/" + name)
+        assert geography.boundaries_url(next(k for k, v in geography.BOUNDARY_LEVELS.items() if v == name)).startswith(
+            "app/static/" + name
+        )
     assert figures.BASE_MAP_URL == "app/static/" and "static/world_110m.json" in files  # Plotly's base map name
     app = (REPO / "app.py").read_text()
     assert '"assets" / "icon.png"' in app and 'ICON.parent / "app.css"' in app
@@ -85,27 +87,42 @@ def test_build_context_leaves_out_local_tests_and_secrets():
         assert not re.match(r"(\.venv|\.git|tests|benchmarks|docs|scripts|test-artifacts|\.pytest_cache)/", path), path
         assert "__pycache__" not in path and not path.endswith(".pyc"), path
         assert not re.match(r"data/(warehouse.*\.duckdb|warehouses/)", path), path
-    for path in (".venv/bin/python", ".venv/lib/python3.11/site-packages/streamlit/__init__.py",
-                 "data/warehouse.duckdb", "data/warehouse.duckdb.tmp", "data/warehouse.duckdb.tmp.wal",
-                 "data/warehouses/current.json", "data/warehouses/00f07811e0d98625.duckdb", "data/warehouses/.lock",
-                 "tests/test_container.py", "tests/conftest.py", "benchmarks/run.py", ".streamlit/secrets.toml",
-                 "indicators/__pycache__/db.cpython-311.pyc", "requirements-dev.txt", ".git/config"):
+    for path in (
+        ".venv/bin/python",
+        ".venv/lib/python3.11/site-packages/streamlit/__init__.py",
+        "data/warehouse.duckdb",
+        "data/warehouse.duckdb.tmp",
+        "data/warehouse.duckdb.tmp.wal",
+        "data/warehouses/current.json",
+        "data/warehouses/00f07811e0d98625.duckdb",
+        "data/warehouses/.lock",
+        "tests/test_container.py",
+        "tests/conftest.py",
+        "benchmarks/run.py",
+        ".streamlit/secrets.toml",
+        "indicators/__pycache__/db.cpython-311.pyc",
+        "requirements-dev.txt",
+        ".git/config",
+    ):
         assert image_files.excluded(path, patterns), path
     for path in ("app.py", "indicators/db.py", "requirements.lock", "data/boundaries/lad.geojson", "assets/icon.png"):
         assert not image_files.excluded(path, patterns), path
 
 
-@pytest.mark.parametrize("pattern, path, left_out", [
-    ("**", "a/b/c.txt", True),
-    ("*.md", "README.md", True),
-    ("*.md", "docs/README.md", False),        # `*` stays in one segment
-    ("**/*.md", "docs/x/README.md", True),
-    ("docs", "docs/x/README.md", True),       # a parent directory's match covers what is under it
-    ("data/*.duckdb", "data/warehouse.duckdb", True),
-    ("/data/", "data/x.csv", True),           # leading and trailing slashes are cleaned away
-    ("a?c", "abc", True),
-    ("a?c", "a/c", False),
-])
+@pytest.mark.parametrize(
+    "pattern, path, left_out",
+    [
+        ("**", "a/b/c.txt", True),
+        ("*.md", "README.md", True),
+        ("*.md", "docs/README.md", False),  # `*` stays in one segment
+        ("**/*.md", "docs/x/README.md", True),
+        ("docs", "docs/x/README.md", True),  # a parent directory's match covers what is under it
+        ("data/*.duckdb", "data/warehouse.duckdb", True),
+        ("/data/", "data/x.csv", True),  # leading and trailing slashes are cleaned away
+        ("a?c", "abc", True),
+        ("a?c", "a/c", False),
+    ],
+)
 def test_dockerignore_pattern_semantics(tmp_path, pattern, path, left_out):
     ignore = tmp_path / ".dockerignore"
     ignore.write_text(pattern + "\n")
@@ -116,19 +133,30 @@ def test_dockerignore_last_match_wins(tmp_path):
     ignore = tmp_path / ".dockerignore"
     ignore.write_text("**\n!src/\n**/*.pyc\n!src/keep.pyc\n")
     patterns = image_files.ignore_patterns(ignore)
-    assert [image_files.excluded(p, patterns) for p in ("x", "src/a.py", "src/b.pyc", "src/keep.pyc")] == \
-        [True, False, True, False]
+    assert [image_files.excluded(p, patterns) for p in ("x", "src/a.py", "src/b.pyc", "src/keep.pyc")] == [
+        True,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_copy_semantics(tmp_path):
     dockerfile, ignore = tmp_path / "Dockerfile", tmp_path / "Dockerfile.dockerignore"
     ignore.write_text("**\n!src/\n!top.txt\n")
-    dockerfile.write_text("FROM scratch\nWORKDIR /app\nCOPY src/ code/\nCOPY top.txt ./\nCOPY top.txt \\\n"
-                          "   # a comment inside a continued instruction\n   renamed.txt\n"
-                          "COPY --chown=1:1 src/a/ /elsewhere/\n")
+    dockerfile.write_text(
+        "FROM scratch\nWORKDIR /app\nCOPY src/ code/\nCOPY top.txt ./\nCOPY top.txt \\\n"
+        "   # a comment inside a continued instruction\n   renamed.txt\n"
+        "COPY --chown=1:1 src/a/ /elsewhere/\n"
+    )
     got = image_files.image_files(["src/a/x.py", "src/b.py", "top.txt", "other.txt"], dockerfile, ignore)
-    assert got == {"/app/code/a/x.py": "src/a/x.py", "/app/code/b.py": "src/b.py", "/app/top.txt": "top.txt",
-                   "/app/renamed.txt": "top.txt", "/elsewhere/x.py": "src/a/x.py"}
+    assert got == {
+        "/app/code/a/x.py": "src/a/x.py",
+        "/app/code/b.py": "src/b.py",
+        "/app/top.txt": "top.txt",
+        "/app/renamed.txt": "top.txt",
+        "/elsewhere/x.py": "src/a/x.py",
+    }
     dockerfile.write_text("FROM scratch\nCOPY other.txt /\n")
     with pytest.raises(image_files.ImageError, match="other.txt"):
         image_files.image_files(["other.txt"], dockerfile, ignore)
@@ -160,14 +188,18 @@ def _environment(root: Path) -> dict[str, str]:
     and HOME in a scratch folder; the project's settings and import path dropped, so nothing can come from the
     repository; the venv's python first on PATH (the HEALTHCHECK says `python`)."""
     workdir = image_files.workdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME") and not k.startswith("CORE_CITIES_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME") and not k.startswith("CORE_CITIES_")
+    }
     for key, value in image_files.environment().items():
-        env[key] = str(root) + value[len(workdir):] if value.startswith(workdir + "/") else value
+        env[key] = str(root) + value[len(workdir) :] if value.startswith(workdir + "/") else value
     home = root.parent / "home"
     home.mkdir(exist_ok=True)
-    env.update(HOME=str(home), PYTHONDONTWRITEBYTECODE="1",
-               PATH=f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}")
+    env.update(
+        HOME=str(home), PYTHONDONTWRITEBYTECODE="1", PATH=f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}"
+    )
     assert env["CORE_CITIES_WAREHOUSE"].startswith(str(root) + "/"), "the image names its warehouse inside /srv/app"
     return env
 
@@ -183,8 +215,9 @@ def image_tree(tmp_path_factory, files):
     root = tmp_path_factory.mktemp("image") / "srv-app"
     image_files.copy_tree(files, root)
     env = _environment(root)
-    built = subprocess.run([PYTHON, "-m", "indicators", "build"], cwd=root, env=env, capture_output=True, text=True,
-                           timeout=180)
+    built = subprocess.run(
+        [PYTHON, "-m", "indicators", "build"], cwd=root, env=env, capture_output=True, text=True, timeout=180
+    )
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     added = _tree(root) - set(files)
     home = Path(env["CORE_CITIES_WAREHOUSE"]).parent.relative_to(root).as_posix() + "/"
@@ -198,8 +231,13 @@ def served(image_tree):
     root, env, _ = image_tree
     port, opened = _free_port(), root.parent / "opened.log"
     log = open(root.parent / "streamlit.log", "wb")
-    process = subprocess.Popen([PYTHON, "-c", AUDIT, str(opened), "--server.address", "127.0.0.1",
-                                "--server.port", str(port)], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [PYTHON, "-c", AUDIT, str(opened), "--server.address", "127.0.0.1", "--server.port", str(port)],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         try:
@@ -219,13 +257,20 @@ def test_healthcheck_command_passes_in_the_image_tree(image_tree, served):
     base, port, _ = served
     command = image_files.healthcheck_command()
     assert isinstance(command, str) and command.startswith("python -m indicators check")
-    result = subprocess.run(["sh", "-c", command.replace(":8501/", f":{port}/")], cwd=root, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["sh", "-c", command.replace(":8501/", f":{port}/")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip(), "the check prints the data version"
     broken = {**env, "CORE_CITIES_WAREHOUSE": str(root.parent / "missing" / "current.json")}
-    failed = subprocess.run([PYTHON, "-m", "indicators", "check"], cwd=root, env=broken, capture_output=True,
-                            text=True, timeout=60)
+    failed = subprocess.run(
+        [PYTHON, "-m", "indicators", "check"], cwd=root, env=broken, capture_output=True, text=True, timeout=60
+    )
     assert failed.returncode != 0
     assert not (root.parent / "missing").exists(), "the check must not build a warehouse"
 
@@ -263,7 +308,7 @@ def test_every_page_renders_from_the_image_tree(image_tree, served, files):
     venv = str(REPO / ".venv") + "/"
     for line in opened.read_text().splitlines():
         if line.startswith(str(root) + "/"):
-            inside.add(line[len(str(root)) + 1:])
+            inside.add(line[len(str(root)) + 1 :])
         elif line.startswith(str(REPO) + "/") and not line.startswith(venv):
             outside.add(line)
     assert not outside, f"read from the repository, not the image: {sorted(outside)[:5]}"

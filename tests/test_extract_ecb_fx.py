@@ -26,8 +26,16 @@ def write(path, lines: list[str]) -> None:
 def test_annual_mean_and_inverse_by_hand(tmp_path):
     path = tmp_path / "eurofxref-hist.csv"
     # newest first, as the ECB file is; 2021 is the year the file ends in (incomplete), so it is left out
-    write(path, ["2021-01-04,1.2,130,0.9,1.1,", "2020-12-31,1.2,130,1.0,1.1,", "2020-06-01,1.2,130,N/A,1.1,",
-                 "2020-01-02,1.2,130,0.8,1.1,", "2019-12-31,1.2,130,0.5,1.1,"])
+    write(
+        path,
+        [
+            "2021-01-04,1.2,130,0.9,1.1,",
+            "2020-12-31,1.2,130,1.0,1.1,",
+            "2020-06-01,1.2,130,N/A,1.1,",
+            "2020-01-02,1.2,130,0.8,1.1,",
+            "2019-12-31,1.2,130,0.5,1.1,",
+        ],
+    )
     rates = ecb_fx.annual_rates(ecb_fx.read_daily(path))
     assert rates["year"].tolist() == [2019, 2020]
     row = rates.set_index("year").loc[2020]
@@ -40,13 +48,16 @@ def test_annual_mean_and_inverse_by_hand(tmp_path):
     validate_extract("fx_rates", rates, ecb_fx.TABLES["fx_rates"])
 
 
-@pytest.mark.parametrize("lines, message", [
-    (["2020-01-02,1.2,130,abc,1.1,"], r"eurofxref-hist\.csv, row 2: GBP rate 'abc' is not a number or N/A"),
-    (["2020-01-03,1.2,130,0.8,1.1,", "2020-01-02,1.2,130,-0.8,1.1,"], r"row 3: GBP rate '-0\.8' is not positive"),
-    (["2020-01-02,1.2,130,0.8,1.1,", "02/01/2020,1.2,130,0.8,1.1,"], r"row 3: Date '02/01/2020' is not YYYY-MM-DD"),
-    (["2020-01-02,1.2,130,0.8,1.1,", "2020-01-02,1.2,130,0.8,1.1,"], r"row 3: Date 2020-01-02 repeated"),
-    (["2020-01-02,1.2"], r"row 2: expected at least 4 cells, found 2"),
-])
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        (["2020-01-02,1.2,130,abc,1.1,"], r"eurofxref-hist\.csv, row 2: GBP rate 'abc' is not a number or N/A"),
+        (["2020-01-03,1.2,130,0.8,1.1,", "2020-01-02,1.2,130,-0.8,1.1,"], r"row 3: GBP rate '-0\.8' is not positive"),
+        (["2020-01-02,1.2,130,0.8,1.1,", "02/01/2020,1.2,130,0.8,1.1,"], r"row 3: Date '02/01/2020' is not YYYY-MM-DD"),
+        (["2020-01-02,1.2,130,0.8,1.1,", "2020-01-02,1.2,130,0.8,1.1,"], r"row 3: Date 2020-01-02 repeated"),
+        (["2020-01-02,1.2"], r"row 2: expected at least 4 cells, found 2"),
+    ],
+)
 def test_malformed_rows_name_file_and_line(tmp_path, lines, message):
     path = tmp_path / "eurofxref-hist.csv"
     write(path, lines)

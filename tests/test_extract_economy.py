@@ -18,8 +18,16 @@ from indicators.build.extracts import validate_extract
 from indicators.build.spec import ExtractError, project_area_code
 
 CORE_CITIES = {
-    "E08000025", "E06000023", "W06000015", "S12000049", "E08000035",
-    "E08000012", "E08000003", "E08000021", "E06000018", "E08000019",
+    "E08000025",
+    "E06000023",
+    "W06000015",
+    "S12000049",
+    "E08000035",
+    "E08000012",
+    "E08000003",
+    "E08000021",
+    "E06000018",
+    "E08000019",
 }
 LA_YEARS = [str(y) for y in range(1998, 2024)]
 
@@ -143,7 +151,10 @@ def test_la_sums_match_provenance(gdp):
 def test_population_equals_the_population_workbook(raw_dir, gdp):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        book = pd.read_excel(raw_dir / "ons_population_lad/populationestimatesbylocalauthority_1998to2023.xlsx", sheet_name="Population data")
+        book = pd.read_excel(
+            raw_dir / "ons_population_lad/populationestimatesbylocalauthority_1998to2023.xlsx",
+            sheet_name="Population data",
+        )
     book.columns = [str(c) for c in book.columns]
     book = book[book["LA code"].notna()].set_index("LA code")[LA_YEARS]
     long = book.stack().rename("value").reset_index()
@@ -157,7 +168,9 @@ def test_population_equals_the_population_workbook(raw_dir, gdp):
 
 def test_cvm_and_deflator_are_consistent_with_current_prices(gdp):
     """Table 9 is Table 10 indexed to 2022, and in 2022 CVM equals current prices (2022 money), for every LA."""
-    wide = gdp[gdp["period"].isin(["2022", "2023"])].pivot_table(index=["area_code", "period"], columns="indicator_id", values="value")
+    wide = gdp[gdp["period"].isin(["2022", "2023"])].pivot_table(
+        index=["area_code", "period"], columns="indicator_id", values="value"
+    )
     y22 = wide.xs("2022", level="period")
     assert (y22["gdp_cvm_index"] == 100).all() and (y22["gdp_deflator"] == 100).all()
     assert ((y22["gdp_cvm"] - y22["gdp_current"]).abs() <= 1).all()  # each rounded to £1m
@@ -188,7 +201,13 @@ def test_itl_spot_checks_match_provenance(itl):
 def test_itl_areas_and_coverage(itl_out, itl):
     areas = itl_out[ons_gva_itl.AREAS].set_index("area_code")
     assert areas["itl_level"].value_counts().to_dict() == {
-        "ITL3": 182, "ITL2": 46, "ITL1": 12, "UK": 1, "UK less Extra-Regio": 1, "England": 1, "Extra-Regio": 1,
+        "ITL3": 182,
+        "ITL2": 46,
+        "ITL1": 12,
+        "UK": 1,
+        "UK less Extra-Regio": 1,
+        "England": 1,
+        "Extra-Regio": 1,
     }
     assert areas.loc["TLZ", "area_name"] == "Extra-Regio" and areas.loc["K02000001", "area_name"] == "United Kingdom"
     assert {"TLC", "TLI", "TLL", "TLM", "TLN"} <= set(areas.index[areas["itl_level"] == "ITL1"])
@@ -236,7 +255,9 @@ def test_la_gva_sums_to_uk_less_extra_regio(gdp, itl, itl_out):
 def test_la_gva_sums_to_each_itl1_region(raw_dir, gdp, itl):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        regions = pd.read_excel(raw_dir / ons_gdp_lad.RAW_FILE, sheet_name="Table 1", header=1)[["ITL1 Region", "LA code"]]
+        regions = pd.read_excel(raw_dir / ons_gdp_lad.RAW_FILE, sheet_name="Table 1", header=1)[
+            ["ITL1 Region", "LA code"]
+        ]
     regions["ITL1 Region"] = regions["ITL1 Region"].str.strip()  # published with trailing spaces
     gva = gdp[gdp["indicator_id"] == "gva_current"].merge(regions, left_on="area_code", right_on="LA code")
     by_region = gva.groupby(["ITL1 Region", "period"])["value"].agg(["sum", "size"]).reset_index()
@@ -257,11 +278,26 @@ def test_single_la_itl3_equals_the_la_figure(gdp, itl):
 
 # PROVENANCE.md (ons_subregional_productivity): A3 GVA per hour worked (£), 2021 and 2022
 PER_HOUR = {
-    "UKX": (39.1, 39.7), "E08000025": (33.6, 34.2), "E06000023": (35.1, 35.7), "W06000015": (36.8, 37.0),
-    "S12000049": (35.3, 36.0), "E08000035": (36.1, 36.8), "E08000012": (35.0, 35.6), "E08000003": (39.4, 40.7),
-    "E08000021": (34.8, 35.6), "E06000018": (32.0, 31.8), "E08000019": (34.0, 34.6),
+    "UKX": (39.1, 39.7),
+    "E08000025": (33.6, 34.2),
+    "E06000023": (35.1, 35.7),
+    "W06000015": (36.8, 37.0),
+    "S12000049": (35.3, 36.0),
+    "E08000035": (36.1, 36.8),
+    "E08000012": (35.0, 35.6),
+    "E08000003": (39.4, 40.7),
+    "E08000021": (34.8, 35.6),
+    "E06000018": (32.0, 31.8),
+    "E08000019": (34.0, 34.6),
 }
-PER_JOB_2022 = {"UKX": 61_729, "E08000025": 52_848, "E08000003": 64_801, "E08000035": 59_623, "W06000015": 57_337, "S12000049": 55_020}
+PER_JOB_2022 = {
+    "UKX": 61_729,
+    "E08000025": 52_848,
+    "E08000003": 64_801,
+    "E08000035": 59_623,
+    "W06000015": 57_337,
+    "S12000049": 55_020,
+}
 
 
 @pytest.mark.parametrize("code", sorted(PER_HOUR))
@@ -284,8 +320,14 @@ def test_lad_per_job_and_jobs_match_provenance(prod):
 def test_lad_productivity_coverage(prod, gdp):
     lad = prod[ons_productivity.LAD_EXTRACT]
     las = set(gdp["area_code"])
-    for indicator_id, first in (("gva_per_hour", 2004), ("gva_per_hour_index", 2004), ("hours_worked", 2004),
-                                ("gva_per_job", 2002), ("gva_per_job_index", 2002), ("filled_jobs", 2002)):
+    for indicator_id, first in (
+        ("gva_per_hour", 2004),
+        ("gva_per_hour_index", 2004),
+        ("hours_worked", 2004),
+        ("gva_per_job", 2002),
+        ("gva_per_job_index", 2002),
+        ("filled_jobs", 2002),
+    ):
         rows = lad[lad["indicator_id"] == indicator_id]
         assert set(rows["area_code"]) == las | {"UKX"}  # 361 LADs (same codes as the GDP tables) + UKX
         assert len(rows) == 362 * (2023 - first)
@@ -311,8 +353,15 @@ def test_hours_are_weekly_area_totals_and_the_identity_is_not_assumed(prod):
 
 # PROVENANCE.md: city regions 2022, A3 £/hour
 CR_2022 = {
-    "E47000001": 36.6, "E47000007": 34.5, "E47000003": 34.7, "E47000004": 35.4, "E47000002": 31.6,
-    "E47000009": 39.6, "E47000011": 35.3, "W42000001": 34.5, "CR_GLASGOW_CITY_REGION": 36.5,
+    "E47000001": 36.6,
+    "E47000007": 34.5,
+    "E47000003": 34.7,
+    "E47000004": 35.4,
+    "E47000002": 31.6,
+    "E47000009": 39.6,
+    "E47000011": 35.3,
+    "W42000001": 34.5,
+    "CR_GLASGOW_CITY_REGION": 36.5,
 }
 
 
@@ -320,14 +369,18 @@ def test_city_region_per_hour_matches_provenance(prod):
     cr = prod[ons_productivity.CR_EXTRACT]
     for code, expected in CR_2022.items():
         assert value(cr, code, "gva_per_hour", "2022") == expected
-    assert set(cr["indicator_id"]) == {t.indicator_id for t in ons_productivity.CURRENT_2024 + ons_productivity.CVM_2024}
+    assert set(cr["indicator_id"]) == {
+        t.indicator_id for t in ons_productivity.CURRENT_2024 + ons_productivity.CVM_2024
+    }
     # UKX stays only for the chained-volume indices (its current-price figures are in the LAD extract)
     assert set(cr.loc[cr["area_code"] == "UKX", "indicator_id"]) == {"gva_per_hour_cvm_index", "gva_per_job_cvm_index"}
     assert value(cr, "UKX", "gva_per_hour_cvm_index", "2019") == 100
 
 
 def test_city_region_file_ukx_equals_lad_file_ukx(raw_dir, prod):
-    full = ons_productivity.read_file(raw_dir, ons_productivity.CR_FILE, ons_productivity.CURRENT_2024, ons_productivity.SOURCE_2024)
+    full = ons_productivity.read_file(
+        raw_dir, ons_productivity.CR_FILE, ons_productivity.CURRENT_2024, ons_productivity.SOURCE_2024
+    )
     lad = prod[ons_productivity.LAD_EXTRACT]
     key = ["indicator_id", "period"]
     ours = full[full["area_code"] == "UKX"].set_index(key)["value"].sort_index()
@@ -340,7 +393,14 @@ def test_city_region_lookup(prod):
     cr = prod[ons_productivity.CR_EXTRACT]
     members = lookup.groupby("city_region_code")["lad_code"].apply(set)
     assert members["CR_GLASGOW_CITY_REGION"] == {
-        "S12000049", "S12000045", "S12000039", "S12000050", "S12000029", "S12000038", "S12000011", "S12000018",
+        "S12000049",
+        "S12000045",
+        "S12000039",
+        "S12000050",
+        "S12000029",
+        "S12000038",
+        "S12000011",
+        "S12000018",
     }
     assert len(members["W42000001"]) == 10 and "W06000015" in members["W42000001"]
     assert set(members.index) == set(cr["area_code"]) - {"UKX"}  # every city region in the tables, and only those
@@ -354,8 +414,16 @@ def test_city_region_lookup(prod):
 
 # PROVENANCE.md: June 2025 CA file, 2023 A3 £/hour
 CA_2023 = {
-    "UKX": 41.87, "E47000001": 39.77, "E47000007": 35.72, "E47000003": 37.33, "E47000004": 37.33, "E47000002": 33.77,
-    "E47000009": 42.01, "E47000013": 35.62, "E47000014": 35.97, "CR_GLASGOW_CITY_REGION": 39.33,
+    "UKX": 41.87,
+    "E47000001": 39.77,
+    "E47000007": 35.72,
+    "E47000003": 37.33,
+    "E47000004": 37.33,
+    "E47000002": 33.77,
+    "E47000009": 42.01,
+    "E47000013": 35.62,
+    "E47000014": 35.97,
+    "CR_GLASGOW_CITY_REGION": 39.33,
 }
 
 
@@ -376,7 +444,9 @@ def test_northern_ireland_2023_jobs_zeros_are_dropped(prod):
     ni_2023 = ca[ca["area_code"].isin(["N34000001", "CR_MID_SOUTH_WEST_GROWTH_DEAL"]) & (ca["period"] == "2023")]
     assert not ni_2023["indicator_id"].isin(["filled_jobs_jun2025", "gva_per_job_jun2025"]).any()
     assert set(ni_2023["indicator_id"]) >= {"gva_per_hour_jun2025", "hours_worked_jun2025"}
-    for frame in (prod[n] for n in (ons_productivity.LAD_EXTRACT, ons_productivity.CR_EXTRACT, ons_productivity.CA_EXTRACT)):
+    for frame in (
+        prod[n] for n in (ons_productivity.LAD_EXTRACT, ons_productivity.CR_EXTRACT, ons_productivity.CA_EXTRACT)
+    ):
         assert (frame["value"] > 0).all()
 
 
@@ -469,12 +539,19 @@ def test_itl_tiny_workbook_and_bad_code(tmp_path):
 
 def _ca_workbook(tmp_path: Path, code: str = "E47000001", per_hour="39.77") -> Path:
     table = ons_productivity.CURRENT_2025[1]  # A3
-    rows = [[f"Table A3: {table.title}; Combined Authorities"], ["Including UK figures"], [None], [None],
-            ["area_code", "area_name", "Pounds_2022", "Pounds_2023"],
-            ["UKX", "United Kingdom less Extra-Regio", 40.97, 41.87],
-            [code, "Greater Manchester", 38.0, per_hour],
-            ["Not available", "Glasgow City Region", 37.0, 39.33],
-            [None], ["Note 1: Data are current price"], ["Source: Office for National Statistics"]]
+    rows = [
+        [f"Table A3: {table.title}; Combined Authorities"],
+        ["Including UK figures"],
+        [None],
+        [None],
+        ["area_code", "area_name", "Pounds_2022", "Pounds_2023"],
+        ["UKX", "United Kingdom less Extra-Regio", 40.97, 41.87],
+        [code, "Greater Manchester", 38.0, per_hour],
+        ["Not available", "Glasgow City Region", 37.0, 39.33],
+        [None],
+        ["Note 1: Data are current price"],
+        ["Source: Office for National Statistics"],
+    ]
     return _workbook(tmp_path / ons_productivity.CA_FILE, {"A3": rows})
 
 
@@ -484,13 +561,17 @@ def test_productivity_tiny_workbook_and_bad_input(tmp_path):
     obs = ons_productivity.read_file(tmp_path, ons_productivity.CA_FILE, (table,), ons_productivity.SOURCE_2025)
     assert len(obs) == 6 and value(obs, "CR_GLASGOW_CITY_REGION", "gva_per_hour_jun2025", "2023") == 39.33
     _ca_workbook(tmp_path, per_hour="x")
-    with pytest.raises(ExtractError, match=r"labourproductivitycaeer_jun2025\.xlsx, sheet 'A3', row 7: expected a number"):
+    with pytest.raises(
+        ExtractError, match=r"labourproductivitycaeer_jun2025\.xlsx, sheet 'A3', row 7: expected a number"
+    ):
         ons_productivity.read_file(tmp_path, ons_productivity.CA_FILE, (table,), ons_productivity.SOURCE_2025)
     _ca_workbook(tmp_path, code="Total")
     with pytest.raises(ExtractError, match=r"sheet 'A3', row 7: unexpected area code 'Total'"):
         ons_productivity.read_file(tmp_path, ons_productivity.CA_FILE, (table,), ons_productivity.SOURCE_2025)
     with pytest.raises(ExtractError, match=r"sheet 'A1': sheet not found"):
-        ons_productivity.read_file(tmp_path, ons_productivity.CA_FILE, ons_productivity.CURRENT_2025, ons_productivity.SOURCE_2025)
+        ons_productivity.read_file(
+            tmp_path, ons_productivity.CA_FILE, ons_productivity.CURRENT_2025, ons_productivity.SOURCE_2025
+        )
 
 
 def test_every_sheet_reader_keeps_markers_as_text_and_only_empty_cells_missing(tmp_path):
@@ -499,7 +580,8 @@ def test_every_sheet_reader_keeps_markers_as_text_and_only_empty_cells_missing(t
 
     path = tmp_path / "book.xlsx"
     pd.DataFrame([["code", "2022"], ["E1", "n/a"], ["E2", "NA"], ["E3", "-"], ["E4", None]]).to_excel(
-        path, sheet_name="T1", header=False, index=False)
+        path, sheet_name="T1", header=False, index=False
+    )
     grid = read_grid(path, "T1")
     assert grid.iloc[1:4, 1].tolist() == ["n/a", "NA", "-"] and pd.isna(grid.iloc[4, 1])
     assert read_grids(path, ["T1"])["T1"].equals(grid)

@@ -12,8 +12,16 @@ from indicators.build.spec import ExtractError
 from indicators.paths import EXTRACTS_DIR as EXTRACTS
 
 CORE_CITY_CODES = {
-    "E08000025", "E06000023", "W06000015", "S12000049", "E08000035",
-    "E08000012", "E08000003", "E08000021", "E06000018", "E08000019",
+    "E08000025",
+    "E06000023",
+    "W06000015",
+    "S12000049",
+    "E08000035",
+    "E08000012",
+    "E08000003",
+    "E08000021",
+    "E06000018",
+    "E08000019",
 }
 
 
@@ -46,7 +54,12 @@ def test_lad_lookup_has_361_unique_lads(tables):
     assert len(lad) == 361 and lad["lad_code"].is_unique
     assert list(lad.columns) == geography.LAD_COLUMNS
     # PROVENANCE (LAD May 2023 BUC): E 296, S 32, W 22, N 11
-    assert lad["country_code"].value_counts().to_dict() == {"E92000001": 296, "S92000003": 32, "W92000004": 22, "N92000002": 11}
+    assert lad["country_code"].value_counts().to_dict() == {
+        "E92000001": 296,
+        "S92000003": 32,
+        "W92000004": 22,
+        "N92000002": 11,
+    }
 
 
 def test_core_cities_itl_and_ca(tables, core_cities):
@@ -56,9 +69,15 @@ def test_core_cities_itl_and_ca(tables, core_cities):
         assert lad.at[city.lad_code, "itl1_code"] == city.itl1_code, city.city
     # ITL3 and CA codes read off ons_geography_lookups/PROVENANCE.md
     expected = {
-        "E08000025": ("TLG31", "E47000007"), "E06000023": ("TLK51", "E47000009"), "W06000015": ("TLL52", ""),
-        "S12000049": ("TLM32", ""), "E08000035": ("TLE42", "E47000003"), "E08000012": ("TLD72", "E47000004"),
-        "E08000003": ("TLD33", "E47000001"), "E08000021": ("TLC43", "E47000014"), "E06000018": ("TLF14", "E47000013"),
+        "E08000025": ("TLG31", "E47000007"),
+        "E06000023": ("TLK51", "E47000009"),
+        "W06000015": ("TLL52", ""),
+        "S12000049": ("TLM32", ""),
+        "E08000035": ("TLE42", "E47000003"),
+        "E08000012": ("TLD72", "E47000004"),
+        "E08000003": ("TLD33", "E47000001"),
+        "E08000021": ("TLC43", "E47000014"),
+        "E06000018": ("TLF14", "E47000013"),
         "E08000019": ("TLE32", "E47000002"),
     }
     for code, (itl3, ca) in expected.items():
@@ -95,8 +114,17 @@ def test_areas_register(tables):
     assert areas["area_code"].is_unique
     assert set(areas["area_type"]) == set(geography.AREA_TYPES)
     counts = areas["area_type"].value_counts().to_dict()
-    assert counts == {"uk": 1, "uk_less_extra_regio": 1, "country": 4, "itl1": 12, "itl2": 46, "itl3": 182,
-                      "lad": 361, "combined_authority": 15, "city_region": 2}
+    assert counts == {
+        "uk": 1,
+        "uk_less_extra_regio": 1,
+        "country": 4,
+        "itl1": 12,
+        "itl2": 46,
+        "itl3": 182,
+        "lad": 361,
+        "combined_authority": 15,
+        "city_region": 2,
+    }
     by_code = areas.set_index("area_code")
     assert by_code.at["UKX", "area_name"] == "UK less Extra-Regio"
     assert by_code.at["E92000001", "area_name"] == "England"
@@ -119,10 +147,16 @@ def test_city_region_codes_and_sizes(tables):
     assert not members.duplicated(["city_region_code", "lad_code"]).any()
     regions = members.groupby(["city", "city_region_code"]).size().to_dict()
     assert regions == {
-        ("Birmingham", "E47000007"): 7, ("Bristol", "E47000009"): 3, ("Leeds", "E47000003"): 5,
-        ("Liverpool", "E47000004"): 6, ("Manchester", "E47000001"): 10, ("Newcastle", "E47000014"): 7,
-        ("Nottingham", "E47000013"): 17, ("Sheffield", "E47000002"): 4,
-        ("Cardiff", "W42000001"): 10, ("Glasgow", "CR_GLASGOW_CITY_REGION"): 8,
+        ("Birmingham", "E47000007"): 7,
+        ("Bristol", "E47000009"): 3,
+        ("Leeds", "E47000003"): 5,
+        ("Liverpool", "E47000004"): 6,
+        ("Manchester", "E47000001"): 10,
+        ("Newcastle", "E47000014"): 7,
+        ("Nottingham", "E47000013"): 17,
+        ("Sheffield", "E47000002"): 4,
+        ("Cardiff", "W42000001"): 10,
+        ("Glasgow", "CR_GLASGOW_CITY_REGION"): 8,
     }
     own = members[members["lad_code"].isin(CORE_CITY_CODES)]
     assert len(own) == 10  # each city sits in its own region
@@ -142,8 +176,11 @@ def test_non_english_regions_match_core_cities_note(tables, core_cities, city):
 def test_code_changes(tables):
     changes = tables["code_changes"].set_index(["old_code", "new_code"])
     assert set(changes.index) == {
-        ("S12000046", "S12000049"), ("E08000019", "E08000039"), ("E08000016", "E08000038"),
-        ("E47000010", "E47000014"), ("E47000011", "E47000014"),
+        ("S12000046", "S12000049"),
+        ("E08000019", "E08000039"),
+        ("E08000016", "E08000038"),
+        ("E47000010", "E47000014"),
+        ("E47000011", "E47000014"),
     }
     assert changes.loc[("E08000019", "E08000039"), "project_code"] == "E08000019"
     assert changes.loc[("E08000019", "E08000039"), "effective"] == "2025"
@@ -171,7 +208,9 @@ def test_itl1_and_city_region_geojson(boundaries, tables):
     itl1 = _features(boundaries["itl1.geojson"])
     assert sorted(f["properties"]["area_code"] for f in itl1) == sorted(tables["lad_lookup"]["itl1_code"].unique())
     lads = {f["properties"]["area_code"]: shape(f["geometry"]) for f in _features(boundaries["lad.geojson"])}
-    regions = {f["properties"]["area_code"]: shape(f["geometry"]) for f in _features(boundaries["city_regions.geojson"])}
+    regions = {
+        f["properties"]["area_code"]: shape(f["geometry"]) for f in _features(boundaries["city_regions.geojson"])
+    }
     members = tables["city_region_members"]
     assert set(regions) == set(members["city_region_code"])
     for code, geom in regions.items():
@@ -213,17 +252,24 @@ def test_blank_code_in_lookup_names_file_and_row(tmp_path):
 
 def test_missing_column_in_itl_lookup(tmp_path):
     path = tmp_path / "itl.csv"
-    path.write_text("ITL125CD,ITL125NM,LAD24CD,LAD24NM\nTLC,North East (England),E06000001,Hartlepool\n", encoding="utf-8")
+    path.write_text(
+        "ITL125CD,ITL125NM,LAD24CD,LAD24NM\nTLC,North East (England),E06000001,Hartlepool\n", encoding="utf-8"
+    )
     with pytest.raises(ExtractError, match=r"itl\.csv: missing columns"):
         geography.read_itl_lookup(path)
 
 
 def test_incomplete_city_region_sheet_names_sheet_and_row(tmp_path):
     path = tmp_path / "cityregions.xlsx"
-    frame = pd.DataFrame({
-        "LAD23CD": ["W06000015", "W06000022"], "LAD23NM": ["Cardiff", "Newport"],
-        "CRCD": ["W42000001", None], "CRNM": ["Cardiff Capital Region", "Cardiff Capital Region"], "Country": ["Wales", "Wales"],
-    })
+    frame = pd.DataFrame(
+        {
+            "LAD23CD": ["W06000015", "W06000022"],
+            "LAD23NM": ["Cardiff", "Newport"],
+            "CRCD": ["W42000001", None],
+            "CRNM": ["Cardiff Capital Region", "Cardiff Capital Region"],
+            "Country": ["Wales", "Wales"],
+        }
+    )
     frame.to_excel(path, sheet_name="Geography Lookup", index=False)
     with pytest.raises(ExtractError, match=r"cityregions\.xlsx, sheet 'Geography Lookup', row 3"):
         geography.read_city_region_lookup(path)
@@ -231,9 +277,21 @@ def test_incomplete_city_region_sheet_names_sheet_and_row(tmp_path):
 
 def test_lad_boundaries_must_match_lookup(tmp_path):
     path = tmp_path / "lad.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"LAD23CD": "E06000001"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"LAD23CD": "E06000001"},
+                        "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ExtractError, match=r"lad\.geojson: LAD codes differ from the lookup"):
         geography.read_lad_boundaries(path, {"E06000001", "E06000002"})
 

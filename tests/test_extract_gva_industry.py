@@ -78,7 +78,27 @@ def test_schema_keys_and_declarations(out, gva):
 def test_industries_are_total_the_18_sections_and_imputed_rent(out):
     industries = out["industries"].set_index("industry_code")
     assert list(industries.sort_values("display_order").index) == [
-        "total", "AB", "C", "DE", "F", "G", "H", "I", "J", "K", "L", "68IMP", "M", "N", "O", "P", "Q", "R", "S", "T"]
+        "total",
+        "AB",
+        "C",
+        "DE",
+        "F",
+        "G",
+        "H",
+        "I",
+        "J",
+        "K",
+        "L",
+        "68IMP",
+        "M",
+        "N",
+        "O",
+        "P",
+        "Q",
+        "R",
+        "S",
+        "T",
+    ]
     assert not industries.loc["total", "is_section"] and not industries.loc["68IMP", "is_section"]
     assert industries["is_section"].sum() == 18
     assert industries.loc["C", "sic07_label"] == "C (10-33)" and industries.loc["C", "industry_name"] == "Manufacturing"
@@ -88,11 +108,18 @@ def test_industries_are_total_the_18_sections_and_imputed_rent(out):
 # --- figures against the workbooks ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("area", "industry", "year", "expected"), [
-    ("E08000025", "total", 1998, 13640), ("E08000025", "total", 2023, 35427), ("E08000025", "C", 2023, 2379),
-    ("E08000025", "K", 2023, 4196), ("E08000003", "K", 2023, 5341), ("W06000015", "K", 2023, 2956),
-    ("S12000049", "total", 2023, 29391),
-])
+@pytest.mark.parametrize(
+    ("area", "industry", "year", "expected"),
+    [
+        ("E08000025", "total", 1998, 13640),
+        ("E08000025", "total", 2023, 35427),
+        ("E08000025", "C", 2023, 2379),
+        ("E08000025", "K", 2023, 4196),
+        ("E08000003", "K", 2023, 5341),
+        ("W06000015", "K", 2023, 2956),
+        ("S12000049", "total", 2023, 29391),
+    ],
+)
 def test_provenance_spot_checks(gva, area, industry, year, expected):
     assert value(gva, area, industry, year) == expected
 
@@ -114,8 +141,12 @@ def test_suppressed_cells_are_exactly_the_workbooks_c_markers(gva, workbook_tabl
     for row in missing.itertuples(index=False):
         assert workbook_table3[(row.area_code, labels[row.industry_code])][row.year] == "[c]"
     kept = {(a, labels[i], y) for a, i, y in zip(gva["area_code"], gva["industry_code"], gva["year"])}
-    markers = {(a, label, y) for (a, label), years in workbook_table3.items() for y, cell in years.items()
-               if cell == "[c]" and (a, label, y) in kept}
+    markers = {
+        (a, label, y)
+        for (a, label), years in workbook_table3.items()
+        for y, cell in years.items()
+        if cell == "[c]" and (a, label, y) in kept
+    }
     assert markers == set(zip(missing["area_code"], missing["industry_code"].map(labels), missing["year"]))
     assert not missing["industry_code"].eq("total").any()
     assert missing["marker"].eq("[c]").all()  # stored as missing with its marker, never as zero

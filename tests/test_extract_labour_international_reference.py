@@ -260,8 +260,14 @@ def write_sni(path, code, date="10/2022 - 09/2023", header="Area Code"):
     rows = [
         ["Metric:", "Employment rate aged 16 to 64 years", None, None, None, None],
         ["Date:", date, None, None, None, None],
-        [header, "Country", "Local Authority District", "Employment rate, aged 16 to 64 years (%)",
-         "Lower 95% Confidence Interval", "Upper 95% Confidence Interval"],
+        [
+            header,
+            "Country",
+            "Local Authority District",
+            "Employment rate, aged 16 to 64 years (%)",
+            "Lower 95% Confidence Interval",
+            "Upper 95% Confidence Interval",
+        ],
         ["K02000001", "United Kingdom", None, 75.7, 75.4, 76],
         [code, None, "Glasgow City Region", 73.6, "na", 78.2],
     ]
@@ -306,7 +312,14 @@ def metros(raw_dir):
 def test_metros_schema_and_count(metros):
     validate_extract("eurostat_metros", metros, eurostat_metro.TABLES["eurostat_metros"])
     assert list(metros.columns) == [
-        "metro_code", "metro_name", "country", "is_capital", "gdp_eur", "population", "period", "source_id"
+        "metro_code",
+        "metro_name",
+        "country",
+        "is_capital",
+        "gdp_eur",
+        "population",
+        "period",
+        "source_id",
     ]
     assert len(metros) == 255
     assert set(metros.period) == {"2021"}
@@ -324,8 +337,13 @@ def test_metros_munich_exact(metros):
 
 @pytest.mark.parametrize(
     "code, gdp_bn, population",
-    [("DE005M", 160.84, 2735932), ("NL003M", 95.19, 1834417), ("ES002M", 173.72, 5639523),
-     ("DE002M", 179.53, 3353084), ("FR003M", 97.31, 1899599)],
+    [
+        ("DE005M", 160.84, 2735932),
+        ("NL003M", 95.19, 1834417),
+        ("ES002M", 173.72, 5639523),
+        ("DE002M", 179.53, 3353084),
+        ("FR003M", 97.31, 1899599),
+    ],
 )
 def test_metros_provenance_spot_checks(metros, code, gdp_bn, population):
     row = metros.set_index("metro_code").loc[code]
@@ -418,7 +436,9 @@ def test_case_studies_count_and_ids(reference_dir, ref):
     assert len(cases) == len(published)
     assert cases.case_id.is_unique
     assert "leeds-storm-eva-flood-response" in set(cases.case_id)
-    assert reference.case_id("Cardiff", "Education is Everybody's Business") == "cardiff-education-is-everybodys-business"
+    assert (
+        reference.case_id("Cardiff", "Education is Everybody's Business") == "cardiff-education-is-everybodys-business"
+    )
 
 
 def test_reference_sources_name_publications():
@@ -467,8 +487,11 @@ def test_reference_methods_must_match_the_claims(tmp_path):
 
 def test_reference_malformed_core_cities(tmp_path):
     path = tmp_path / "core_cities.csv"
-    path.write_text("city,lad_name,lad_code,nation_or_region,itl1_code,city_region_name,note\n"
-                    "Leeds,Leeds,LEEDS,Yorkshire,TLE,West Yorkshire CA,\n", encoding="utf-8")
+    path.write_text(
+        "city,lad_name,lad_code,nation_or_region,itl1_code,city_region_name,note\n"
+        "Leeds,Leeds,LEEDS,Yorkshire,TLE,West Yorkshire CA,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ExtractError, match=r"core_cities\.csv, row 2: bad lad_code 'LEEDS'"):
         reference.read_core_cities(path)
     path.write_text("city,lad_code\nLeeds,E08000035\n", encoding="utf-8")

@@ -96,20 +96,37 @@ def test_codes_from_ecodes_are_those_the_later_files_give(table):
 def test_reextraction_is_byte_identical_to_the_committed_extract(raw_dir, tmp_path):
     out = tmp_path / "data" / "extracts"
     run_extract(raw_dir, out, only="mhclg_revenue_outturn", log=lambda *_: None)
-    assert (out / "rs_service_expenditure.csv").read_bytes() == (EXTRACTS_DIR / "rs_service_expenditure.csv").read_bytes()
+    assert (out / "rs_service_expenditure.csv").read_bytes() == (
+        EXTRACTS_DIR / "rs_service_expenditure.csv"
+    ).read_bytes()
 
 
 # ------------------------------------------------------------------------------------------- malformed input
 
 
 def year_rows(rows) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["period", "e_code", "ons_code", "area_name", "authority_class", "service",
-                                       "value_gbp_thousand", "source_id"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "e_code",
+            "ons_code",
+            "area_name",
+            "authority_class",
+            "service",
+            "value_gbp_thousand",
+            "source_id",
+        ],
+    )
 
 
 def test_districts_get_their_county_and_codes_come_from_ecodes():
-    frame = year_rows([("2010-11", "E2620", "", "Norfolk CC", "SC", "education", 1.0, "s"),
-                       ("2010-11", "E2636", "", "Norwich City", "SD", "education", 0.0, "s")])
+    frame = year_rows(
+        [
+            ("2010-11", "E2620", "", "Norfolk CC", "SC", "education", 1.0, "s"),
+            ("2010-11", "E2636", "", "Norwich City", "SD", "education", 0.0, "s"),
+        ]
+    )
     out = rs.with_codes(frame, {"E2620": "E10000020", "E2636": "E07000148"}, "file.xls")
     assert out["area_code"].tolist() == ["E10000020", "E07000148"]
     assert out["county_code"].tolist() == ["", "E10000020"]
@@ -128,23 +145,38 @@ def write_workbook(path, rows):
     pd.DataFrame(rows).to_excel(path, sheet_name="RS LA Data 2014-15 (1)", header=False, index=False)
 
 
-HEADER = ["E-code", "ONS Code", "Local authority", "Region", "Class", "Education services",
-          "Highways and transport services", "Children Social Care", "Adult Social Care",
-          "Housing services (GFRA only)", "Cultural and related services", "Environmental and regulatory services",
-          "TOTAL SERVICE EXPENDITURE (TOTAL OF LINES 190 to 698)"]
+HEADER = [
+    "E-code",
+    "ONS Code",
+    "Local authority",
+    "Region",
+    "Class",
+    "Education services",
+    "Highways and transport services",
+    "Children Social Care",
+    "Adult Social Care",
+    "Housing services (GFRA only)",
+    "Cultural and related services",
+    "Environmental and regulatory services",
+    "TOTAL SERVICE EXPENDITURE (TOTAL OF LINES 190 to 698)",
+]
 
 
-@pytest.mark.parametrize("row, message", [
-    (["E0102", "E06000023", "Bristol", "SW", "XX", 1, 1, 1, 1, 1, 1, 1, 7], "unknown authority class 'XX'"),
-    (["E0102", "E06000023", "Bristol", "SW", "UA", "n/a", 1, 1, 1, 1, 1, 1, 7], "expected a number, found 'n/a'"),
-    (["E0102", "E06000023", "Bristol", "SW", "UA", 1, None, 1, 1, 1, 1, 1, 7], "some service cells empty"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (["E0102", "E06000023", "Bristol", "SW", "XX", 1, 1, 1, 1, 1, 1, 1, 7], "unknown authority class 'XX'"),
+        (["E0102", "E06000023", "Bristol", "SW", "UA", "n/a", 1, 1, 1, 1, 1, 1, 7], "expected a number, found 'n/a'"),
+        (["E0102", "E06000023", "Bristol", "SW", "UA", 1, None, 1, 1, 1, 1, 1, 7], "some service cells empty"),
+    ],
+)
 def test_bad_cells_name_file_sheet_and_row(tmp_path, monkeypatch, row, message):
     folder = tmp_path / rs.RS_DIR
     folder.mkdir()
     write_workbook(folder / rs.RS_FILES["2014-15"][0].replace(".xls", ".xlsx"), [["title"], HEADER, row])
-    monkeypatch.setitem(rs.RS_FILES, "2014-15", (rs.RS_FILES["2014-15"][0].replace(".xls", ".xlsx"),
-                                                 *rs.RS_FILES["2014-15"][1:]))
+    monkeypatch.setitem(
+        rs.RS_FILES, "2014-15", (rs.RS_FILES["2014-15"][0].replace(".xls", ".xlsx"), *rs.RS_FILES["2014-15"][1:])
+    )
     with pytest.raises(ExtractError, match=message) as error:
         rs.read_year(tmp_path, "2014-15")
     assert "RS LA Data 2014-15 (1)" in str(error.value)
@@ -154,7 +186,9 @@ def test_missing_service_column_is_named(tmp_path, monkeypatch):
     folder = tmp_path / rs.RS_DIR
     folder.mkdir()
     name = "rs.xlsx"
-    write_workbook(folder / name, [HEADER[:5] + HEADER[6:], ["E0102", "E06000023", "Bristol", "SW", "UA", 1, 1, 1, 1, 1, 1, 6]])
+    write_workbook(
+        folder / name, [HEADER[:5] + HEADER[6:], ["E0102", "E06000023", "Bristol", "SW", "UA", 1, 1, 1, 1, 1, 1, 6]]
+    )
     monkeypatch.setitem(rs.RS_FILES, "2014-15", (name, *rs.RS_FILES["2014-15"][1:]))
     with pytest.raises(ExtractError, match="service columns missing"):
         rs.read_year(tmp_path, "2014-15")

@@ -102,8 +102,12 @@ def test_every_sheet_is_listed_and_every_indicator_sheet_loaded(place, book):
     assert (sheets.loc[sorted(indicator_sheets), "indicator_id"] != "").all()
     others = sheets.loc[sorted(NON_INDICATOR_SHEETS)]
     assert not others["loaded"].any() and (others["reason"] != "").all() and (others["indicator_id"] == "").all()
-    assert {"Employment rate (NI)", "Level 3+ qualifications (NI)", "Under 75 mortality rate (NI)",
-            "Weekly pay"} <= indicator_sheets
+    assert {
+        "Employment rate (NI)",
+        "Level 3+ qualifications (NI)",
+        "Under 75 mortality rate (NI)",
+        "Weekly pay",
+    } <= indicator_sheets
 
 
 def test_extracts_have_the_declared_schema_and_keys(place):
@@ -118,8 +122,18 @@ def test_extracts_have_the_declared_schema_and_keys(place):
 
 
 def test_indicator_metadata(indicators):
-    themes = {"Economy and business", "Work and pay", "Connectivity", "Education and children", "Skills", "Health",
-              "Wellbeing", "Housing", "Crime and safety", "Devolution"}
+    themes = {
+        "Economy and business",
+        "Work and pay",
+        "Connectivity",
+        "Education and children",
+        "Skills",
+        "Health",
+        "Wellbeing",
+        "Housing",
+        "Crime and safety",
+        "Devolution",
+    }
     assert set(indicators.theme) <= themes
     assert set(indicators.polarity) <= {"higher_is_better", "lower_is_better", "neutral"}
     assert (indicators.source_id == ons_labour.SNI).all()
@@ -128,7 +142,10 @@ def test_indicator_metadata(indicators):
         assert not indicators[column].str.contains("\n").any(), column
     female = indicators.loc["Female HLE"]
     assert (female.indicator_id, female.theme, female["name"]) == (
-        "healthy_life_expectancy_female", "Health", "Female healthy life expectancy")
+        "healthy_life_expectancy_female",
+        "Health",
+        "Female healthy life expectancy",
+    )
     assert female.unit == "years" and female.polarity == "higher_is_better" and female.has_confidence_limits
     assert female.period == "2018-2020" and female.source == "UK: ONS"
     assert female.geographies.startswith("Counties and Unitary Authorities, 2022; Welsh Health Boards;")
@@ -139,17 +156,20 @@ def test_indicator_metadata(indicators):
     assert indicators.loc["Weekly pay", "source"] == "GB: ONS; Northern Ireland: NISRA"
 
 
-@pytest.mark.parametrize("sheet, period", [
-    ("Employment rate", "Oct 2022-Sep 2023"),
-    ("Broadband availability", "Sep 2023"),
-    ("KS2 attainment", "2022/23"),
-    ("Ofsted", "As at 31 January 2024"),
-    ("Public transport to employer", "2019 revised"),
-    ("Net additions", "Financial year ending 2023"),
-    ("Adult obesity", "16 Nov 2021-15 Nov 2022"),
-    ("Devolution", "As of 13 January 2023"),
-    ("GDHI per head", "2021"),
-])
+@pytest.mark.parametrize(
+    "sheet, period",
+    [
+        ("Employment rate", "Oct 2022-Sep 2023"),
+        ("Broadband availability", "Sep 2023"),
+        ("KS2 attainment", "2022/23"),
+        ("Ofsted", "As at 31 January 2024"),
+        ("Public transport to employer", "2019 revised"),
+        ("Net additions", "Financial year ending 2023"),
+        ("Adult obesity", "16 Nov 2021-15 Nov 2022"),
+        ("Devolution", "As of 13 January 2023"),
+        ("GDHI per head", "2021"),
+    ],
+)
 def test_periods(indicators, sheet, period):
     assert indicators.loc[sheet, "period"] == period
 
@@ -187,14 +207,17 @@ def test_confidence_limit_flag_follows_the_sheet_columns(indicators, book):
 # ------------------------------------------------------------------ figures against the workbook
 
 
-@pytest.mark.parametrize("indicator_id, code, value, lower, upper", [
-    ("healthy_life_expectancy_female", UK, 63.59, 63.4, 63.77),
-    ("healthy_life_expectancy_male", UK, 62.83, 62.65, 63.0),
-    ("life_satisfaction", UK, 7.45, 7.43, 7.47),
-    ("obesity_reception", ENGLAND, 9.1535, 9.07878, 9.22876),
-    ("employment_rate", UK, 75.7, 75.4, 76.0),
-    ("level3_qualifications", UK, 61.4, 61.0, 61.8),
-])
+@pytest.mark.parametrize(
+    "indicator_id, code, value, lower, upper",
+    [
+        ("healthy_life_expectancy_female", UK, 63.59, 63.4, 63.77),
+        ("healthy_life_expectancy_male", UK, 62.83, 62.65, 63.0),
+        ("life_satisfaction", UK, 7.45, 7.43, 7.47),
+        ("obesity_reception", ENGLAND, 9.1535, 9.07878, 9.22876),
+        ("employment_rate", UK, 75.7, 75.4, 76.0),
+        ("level3_qualifications", UK, 61.4, 61.0, 61.8),
+    ],
+)
 def test_spot_checks_with_confidence_limits(observations, indicator_id, code, value, lower, upper):
     row = observation(observations, indicator_id, code)
     assert (row.value, row.ci_lower, row.ci_upper) == (value, lower, upper)
@@ -238,12 +261,17 @@ def test_suppressed_cells_are_missing_with_their_marker_never_zero(observations,
     scilly = observation(observations, "apprenticeship_achievements_rate", "E06000053")
     assert pd.isna(scilly.value) and scilly.marker == "na"
     assert scilly.status == "Value suppressed due to a base value of fewer than 5"
-    assert published_rows(book, "Apprenticeship achievements")["E06000053"][
-        "Apprenticeships achieved by adults aged 16+ based on home address (per 100,000 population)"] == "na"
+    assert (
+        published_rows(book, "Apprenticeship achievements")["E06000053"][
+            "Apprenticeships achieved by adults aged 16+ based on home address (per 100,000 population)"
+        ]
+        == "na"
+    )
     wellbeing = marked[marked.indicator_id == "life_satisfaction"]
     assert len(wellbeing) == 11
-    explained = wellbeing.status.str.startswith("Value suppressed") | (wellbeing.accuracy == "Not available in the "
-                                                                          "source data")
+    explained = wellbeing.status.str.startswith("Value suppressed") | (
+        wellbeing.accuracy == "Not available in the source data"
+    )
     assert explained.all() and "E06000053" in set(wellbeing.area_code)  # Isles of Scilly: not in the source data
     cancer = marked[marked.indicator_id == "cancer_early_stage_diagnosis"]
     assert len(cancer) == 33 and "E09000001" in set(cancer.area_code)
@@ -289,11 +317,16 @@ def test_agrees_with_obs_subnational_on_shared_series(observations, indicators):
     """employment_rate (and its limits), unemployment_rate, gdhi_per_head, level3_qualifications, GVA per hour."""
     published = pd.read_csv(EXTRACTS_DIR / "obs_subnational.csv")
     column = published.indicator_id.str.extract(r"_(ci_lower|ci_upper)$")[0].fillna("value")
-    published = published.assign(series=published.indicator_id.str.replace(r"_ci_(lower|upper)$", "", regex=True),
-                                 column=column)
+    published = published.assign(
+        series=published.indicator_id.str.replace(r"_ci_(lower|upper)$", "", regex=True), column=column
+    )
     assert set(published.series) <= set(observations.indicator_id)
-    merged = published.merge(observations, left_on=["series", "area_code"], right_on=["indicator_id", "area_code"],
-                             suffixes=("_published", ""))
+    merged = published.merge(
+        observations,
+        left_on=["series", "area_code"],
+        right_on=["indicator_id", "area_code"],
+        suffixes=("_published", ""),
+    )
     assert len(merged) == len(published)
     figures = merged.apply(lambda row: row[row.column], axis=1)
     assert (figures == merged.value_published).all()
@@ -313,18 +346,43 @@ def test_weekly_pay_repeats_ashe_table_8(observations):
 # ------------------------------------------------------------------ geography levels and period labels
 
 
-@pytest.mark.parametrize("code, level", [
-    ("E06000023", "council"), ("E07000026", "council"), ("E08000025", "council"), ("E09000001", "council"),
-    ("W06000015", "council"), ("S12000049", "council"), ("N09000003", "council"),
-    ("E10000006", "county"), ("E11000001", "metropolitan_county"), ("E47000001", "combined_authority"),
-    ("E12000001", "region"), ("E92000001", "nation"), ("W92000004", "nation"), ("S92000003", "nation"),
-    ("N92000002", "nation"), ("K02000001", "country_group"), ("K03000001", "country_group"),
-    ("K04000001", "country_group"), ("UKX", "country_group"), ("TLC", "itl1"), ("TLC3", "itl2"), ("TLC31", "itl3"),
-    ("W11000029", "welsh_health_board"), ("E23000001", "police_force_area"), ("W15000003", "police_force_area"),
-    ("CR_GLASGOW_CITY_REGION", "city_region"), ("W42000001", "city_region"), ("N34000001", "city_region"),
-    ("E13000001", "inner_outer_london"), ("E61000001", "greater_london_authority"),
-    ("E67000001", "council_group"), ("K99000001", "unallocated"),
-])
+@pytest.mark.parametrize(
+    "code, level",
+    [
+        ("E06000023", "council"),
+        ("E07000026", "council"),
+        ("E08000025", "council"),
+        ("E09000001", "council"),
+        ("W06000015", "council"),
+        ("S12000049", "council"),
+        ("N09000003", "council"),
+        ("E10000006", "county"),
+        ("E11000001", "metropolitan_county"),
+        ("E47000001", "combined_authority"),
+        ("E12000001", "region"),
+        ("E92000001", "nation"),
+        ("W92000004", "nation"),
+        ("S92000003", "nation"),
+        ("N92000002", "nation"),
+        ("K02000001", "country_group"),
+        ("K03000001", "country_group"),
+        ("K04000001", "country_group"),
+        ("UKX", "country_group"),
+        ("TLC", "itl1"),
+        ("TLC3", "itl2"),
+        ("TLC31", "itl3"),
+        ("W11000029", "welsh_health_board"),
+        ("E23000001", "police_force_area"),
+        ("W15000003", "police_force_area"),
+        ("CR_GLASGOW_CITY_REGION", "city_region"),
+        ("W42000001", "city_region"),
+        ("N34000001", "city_region"),
+        ("E13000001", "inner_outer_london"),
+        ("E61000001", "greater_london_authority"),
+        ("E67000001", "council_group"),
+        ("K99000001", "unallocated"),
+    ],
+)
 def test_geography_level(code, level):
     assert ons_place.geography_level(code, "book.xlsx", "Sheet", 7) == level
 
@@ -335,12 +393,21 @@ def test_unknown_geography_level_fails_naming_the_row(code):
         ons_place.geography_level(code, "book.xlsx", "Sheet", 7)
 
 
-@pytest.mark.parametrize("label, period", [
-    ("2021", "2021"), ("10/2022 - 09/2023", "Oct 2022-Sep 2023"), ("09/2023", "Sep 2023"), ("2018 - 2020", "2018-2020"),
-    ("16/11/2021 - 15/11/2022", "16 Nov 2021-15 Nov 2022"), ("2022/23", "2022/23"),
-    ("Financial year ending 2023", "Financial year ending 2023"), ("As at 31 January 2024", "As at 31 January 2024"),
-    ("2019 revised", "2019 revised"), (2021, "2021"),
-])
+@pytest.mark.parametrize(
+    "label, period",
+    [
+        ("2021", "2021"),
+        ("10/2022 - 09/2023", "Oct 2022-Sep 2023"),
+        ("09/2023", "Sep 2023"),
+        ("2018 - 2020", "2018-2020"),
+        ("16/11/2021 - 15/11/2022", "16 Nov 2021-15 Nov 2022"),
+        ("2022/23", "2022/23"),
+        ("Financial year ending 2023", "Financial year ending 2023"),
+        ("As at 31 January 2024", "As at 31 January 2024"),
+        ("2019 revised", "2019 revised"),
+        (2021, "2021"),
+    ],
+)
 def test_period_label(label, period):
     grid = pd.DataFrame([["Metric:", "Something"], ["Date:", label]])
     assert ons_place.period_label(grid, "book.xlsx", "Sheet") == period
@@ -363,8 +430,15 @@ def tiny_sheet(tmp_path, rows, sheet="Smokers"):
     workbook = openpyxl.Workbook()
     worksheet = workbook.active
     worksheet.title = sheet
-    for row in [["Metric:", "Adults that currently smoke cigarettes"], ["Date:", "2022"], ["Coverage:", "UK"],
-                ["Geography:", "Local Authority Districts"], [None, "Nations"], HEADER, *rows]:
+    for row in [
+        ["Metric:", "Adults that currently smoke cigarettes"],
+        ["Date:", "2022"],
+        ["Coverage:", "UK"],
+        ["Geography:", "Local Authority Districts"],
+        [None, "Nations"],
+        HEADER,
+        *rows,
+    ]:
         worksheet.append(row)
     path = tmp_path / "book.xlsx"
     workbook.save(path)

@@ -9,8 +9,16 @@ from indicators.build.extract import public_finances as pf
 from indicators.build.extracts import validate_extract
 from indicators.build.spec import ExtractError, read_grid
 
-CORE_CITIES_ENGLAND = ["E08000025", "E06000023", "E08000035", "E08000012", "E08000003", "E08000021", "E06000018",
-                       "E08000019"]
+CORE_CITIES_ENGLAND = [
+    "E08000025",
+    "E06000023",
+    "E08000035",
+    "E08000012",
+    "E08000003",
+    "E08000021",
+    "E06000018",
+    "E08000019",
+]
 CORE_CITIES_UK = CORE_CITIES_ENGLAND + ["W06000015", "S12000049"]
 
 
@@ -77,8 +85,11 @@ def test_revenue_items_sum_to_total(frames):
     obs = frames["obs_crpsf"]
     sub_ids = {pf.revenue_id(i) for i in pf.REVENUE_SUB_ITEMS}
     not_items = sub_ids | {"rev_total", "rev_total_ns_population", "rev_total_excl_north_sea", "rev_per_head"}
-    is_item = (obs["indicator_id"].str.startswith("rev_") & ~obs["indicator_id"].str.endswith("_ns_population")
-               & ~obs["indicator_id"].isin(not_items))
+    is_item = (
+        obs["indicator_id"].str.startswith("rev_")
+        & ~obs["indicator_id"].str.endswith("_ns_population")
+        & ~obs["indicator_id"].isin(not_items)
+    )
     items = obs[is_item]
     assert items["indicator_id"].nunique() == len(pf.REVENUE_ITEMS) - len(pf.REVENUE_SUB_ITEMS) + 4
     summed = items.groupby(["area_code", "period"])["value"].sum()
@@ -86,11 +97,17 @@ def test_revenue_items_sum_to_total(frames):
     tolerance = 0.5 * items["indicator_id"].nunique()  # each item rounded to £1m
     assert (summed - total).abs().max() <= tolerance
     # population-share total differs only in the North Sea items
-    ns_pop = obs[obs["indicator_id"].str.endswith("_ns_population") & obs["indicator_id"].str.startswith("rev_")
-                 & ~obs["indicator_id"].isin(["rev_total_ns_population", "rev_per_head_ns_population"])]
+    ns_pop = obs[
+        obs["indicator_id"].str.endswith("_ns_population")
+        & obs["indicator_id"].str.startswith("rev_")
+        & ~obs["indicator_id"].isin(["rev_total_ns_population", "rev_per_head_ns_population"])
+    ]
     ns_geo = obs[obs["indicator_id"].isin([pf.revenue_id(i + " - Geographic") for i in pf.NORTH_SEA_ITEMS])]
-    alt = summed - ns_geo.groupby(["area_code", "period"])["value"].sum() + ns_pop.groupby(
-        ["area_code", "period"])["value"].sum()
+    alt = (
+        summed
+        - ns_geo.groupby(["area_code", "period"])["value"].sum()
+        + ns_pop.groupby(["area_code", "period"])["value"].sum()
+    )
     total_pop = obs[obs["indicator_id"] == "rev_total_ns_population"].set_index(["area_code", "period"])["value"]
     assert (alt - total_pop).abs().max() <= tolerance
 
@@ -103,8 +120,11 @@ def test_sub_items_sum_to_parent(crpsf):
 
 def test_expenditure_functions_sum_to_total(frames):
     obs = frames["obs_crpsf"]
-    divisions = [pf.expenditure_id(i) for i in pf.EXPENDITURE_ITEMS
-                 if not pf.is_sub_function(i) and i != "Total Managed Expenditure"]
+    divisions = [
+        pf.expenditure_id(i)
+        for i in pf.EXPENDITURE_ITEMS
+        if not pf.is_sub_function(i) and i != "Total Managed Expenditure"
+    ]
     assert len(divisions) == 12  # 10 COFOG divisions, EU transactions, accounting adjustments
     summed = obs[obs["indicator_id"].isin(divisions)].groupby(["area_code", "period"])["value"].sum()
     total = obs[obs["indicator_id"] == "exp_total"].set_index(["area_code", "period"])["value"]
@@ -112,8 +132,9 @@ def test_expenditure_functions_sum_to_total(frames):
     assert (summed - total).abs().max() <= 0.5 * len(divisions)
 
 
-@pytest.mark.parametrize("indicator, tolerance", [("rev_total", 6), ("exp_total", 6), ("crpsf_population", 1),
-                                                  ("rev_income_tax", 6)])
+@pytest.mark.parametrize(
+    "indicator, tolerance", [("rev_total", 6), ("exp_total", 6), ("crpsf_population", 1), ("rev_income_tax", 6)]
+)
 def test_regions_sum_to_england_and_nations_to_uk(frames, indicator, tolerance):
     """ONS: figures are additive across regions/nations ('totals may not sum due to rounding')."""
     obs = frames["obs_crpsf"]
@@ -127,8 +148,9 @@ def test_net_fiscal_balance_sign_convention(frames):
     obs = frames["obs_crpsf"]
     wide = obs.pivot_table(index=["area_code", "period"], columns="indicator_id", values="value")
     assert (wide["exp_per_head"] - wide["rev_per_head"] - wide["nfb_per_head"]).abs().max() <= 1
-    assert (wide["exp_per_head"] - wide["rev_per_head_ns_population"]
-            - wide["nfb_per_head_ns_population"]).abs().max() <= 1
+    assert (
+        wide["exp_per_head"] - wide["rev_per_head_ns_population"] - wide["nfb_per_head_ns_population"]
+    ).abs().max() <= 1
 
 
 def test_indicator_ids_unique_and_well_formed():
@@ -235,8 +257,11 @@ def test_unknown_region_name_fails():
 
 def test_crpsf_block_bad_number(tmp_path):
     path = tmp_path / "supp.xlsx"
-    rows = [["Public Sector Expenditure per head", None, None], ["notes", None, None],
-            ["£", "2023 to 2024", "2024 to 2025"]]
+    rows = [
+        ["Public Sector Expenditure per head", None, None],
+        ["notes", None, None],
+        ["£", "2023 to 2024", "2024 to 2025"],
+    ]
     rows += [[pf.AREA_NAMES[c], 100, 200] for c in pf.CRPSF_AREAS]
     rows[4][2] = "oops"
     pd.DataFrame(rows).to_excel(path, sheet_name="Table S6", header=False, index=False)
@@ -251,9 +276,7 @@ def test_hmrc_bad_value(tmp_path):
     folder = tmp_path / "hmrc_spi_la_2023_24"
     folder.mkdir()
     (folder / Path(pf.HMRC_FILE).name).write_text(
-        "lad_code,lad_name,total_tax_n,total_tax_gbp\n"
-        "E06000027,Torbay,,\n"
-        "E08000025,Birmingham,474000,lots\n"
+        "lad_code,lad_name,total_tax_n,total_tax_gbp\nE06000027,Torbay,,\nE08000025,Birmingham,474000,lots\n"
     )
     with pytest.raises(ExtractError, match=r"hmrc_table_3_14_income_tax_by_LA_2023_24\.csv, row 3: expected a number"):
         pf.extract_hmrc(tmp_path)
@@ -262,12 +285,27 @@ def test_hmrc_bad_value(tmp_path):
 def test_council_tax_bad_value(tmp_path):
     folder = tmp_path / "dluhc_council_tax_receipts"
     folder.mkdir()
-    header = ["E-code", "ONS Code", "Local authority", "Class", "Region", "April to June 2010 (Q1)",
-              "July to September 2010 (Q2)", "October to December 2010 (Q3)", "January to March 2011 (Q4)"]
-    rows = [["Table 5"] + [None] * 8] + [[None] * 9] * 4 + [header,
-                                        ["E4601", "E08000025", "Birmingham", "MD", "WM", 1, 2, 3, 4],
-                                        ["E0435", "E07000007", "Wycombe", "SD", "SE", "[z]", "[z]", "[z]", "[z]"],
-                                        ["E4602", "E08000026", "Coventry", "MD", "WM", 1, "oops", 3, 4]]
+    header = [
+        "E-code",
+        "ONS Code",
+        "Local authority",
+        "Class",
+        "Region",
+        "April to June 2010 (Q1)",
+        "July to September 2010 (Q2)",
+        "October to December 2010 (Q3)",
+        "January to March 2011 (Q4)",
+    ]
+    rows = (
+        [["Table 5"] + [None] * 8]
+        + [[None] * 9] * 4
+        + [
+            header,
+            ["E4601", "E08000025", "Birmingham", "MD", "WM", 1, 2, 3, 4],
+            ["E0435", "E07000007", "Wycombe", "SD", "SE", "[z]", "[z]", "[z]", "[z]"],
+            ["E4602", "E08000026", "Coventry", "MD", "WM", 1, "oops", 3, 4],
+        ]
+    )
     pd.DataFrame(rows).to_excel(folder / Path(pf.CT_FILE).name, sheet_name="Table_5", header=False, index=False)
     with pytest.raises(ExtractError, match=r"sheet 'Table_5', row 9: expected a number, found 'oops'"):
         pf.extract_council_tax(tmp_path)
@@ -276,24 +314,53 @@ def test_council_tax_bad_value(tmp_path):
 def test_council_tax_sums_quarters(tmp_path):
     folder = tmp_path / "dluhc_council_tax_receipts"
     folder.mkdir()
-    header = ["E-code", "ONS Code", "Local authority", "Class", "Region", "April to June 2010 (Q1)",
-              "July to September 2010 (Q2)", "October to December 2010 (Q3)", "January to March 2011 (Q4)"]
-    rows = [["Table 5"] + [None] * 8] + [[None] * 9] * 4 + [header,
-                                        ["NE", "E12000001", "North East England", "Eng", "NE", 10, 20, 30, 40.5],
-                                        ["E0435", "E07000007", "Wycombe  ", "SD", "SE", "[z]", "[z]", "[z]", "[z]"]]
+    header = [
+        "E-code",
+        "ONS Code",
+        "Local authority",
+        "Class",
+        "Region",
+        "April to June 2010 (Q1)",
+        "July to September 2010 (Q2)",
+        "October to December 2010 (Q3)",
+        "January to March 2011 (Q4)",
+    ]
+    rows = (
+        [["Table 5"] + [None] * 8]
+        + [[None] * 9] * 4
+        + [
+            header,
+            ["NE", "E12000001", "North East England", "Eng", "NE", 10, 20, 30, 40.5],
+            ["E0435", "E07000007", "Wycombe  ", "SD", "SE", "[z]", "[z]", "[z]", "[z]"],
+        ]
+    )
     pd.DataFrame(rows).to_excel(folder / Path(pf.CT_FILE).name, sheet_name="Table_5", header=False, index=False)
     out = pf.extract_council_tax(tmp_path)
-    assert out.to_dict("records") == [{"area_code": "TLC", "area_name": "North East", "indicator_id":
-                                       "council_tax_receipts", "period": "2010-11", "value": 0.1005,
-                                       "unit": "£ million", "source_id": pf.CT_SOURCE}]
+    assert out.to_dict("records") == [
+        {
+            "area_code": "TLC",
+            "area_name": "North East",
+            "indicator_id": "council_tax_receipts",
+            "period": "2010-11",
+            "value": 0.1005,
+            "unit": "£ million",
+            "source_id": pf.CT_SOURCE,
+        }
+    ]
 
 
 def test_cra_unknown_region(tmp_path):
     folder = tmp_path / "hmt_cra"
     folder.mkdir()
-    frame = pd.DataFrame({"COFOG Level 0": ["7. Health"] * 2, "HMT Function": ["7. Health"] * 2,
-                          "ID/non-ID": ["ID", "ID"], "ITL Region": ["ENGLAND_North East", "ENGLAND_Wessex"],
-                          "2024-25": [1000, 2000]})
+    frame = pd.DataFrame(
+        {
+            "COFOG Level 0": ["7. Health"] * 2,
+            "HMT Function": ["7. Health"] * 2,
+            "ID/non-ID": ["ID", "ID"],
+            "ITL Region": ["ENGLAND_North East", "ENGLAND_Wessex"],
+            "2024-25": [1000, 2000],
+        }
+    )
     frame.to_excel(folder / "CRA_2025_database.xlsx", sheet_name="CRA 2025 database", index=False)
     with pytest.raises(ExtractError, match=r"sheet 'CRA 2025 database', row 3: unknown region name 'ENGLAND_Wessex'"):
         pf._cra_edition(tmp_path, "CRA 2025")
@@ -311,4 +378,7 @@ def test_north_sea_items_are_the_four_crpsf_leaves_out_of_its_excluding_total(fr
     assert gap.abs().max() <= 0.5 * len(north_sea)
     # the levy has values from 2022-23 only, and ONS allocates most of it to Scotland
     levy = wide["rev_energy_profits_levy"].unstack("area_code")
-    assert levy.loc[:"2021-22"].abs().sum().sum() == 0 and levy.loc["2022-23", "TLM"] > 0.5 * levy.loc["2022-23", "K02000001"]
+    assert (
+        levy.loc[:"2021-22"].abs().sum().sum() == 0
+        and levy.loc["2022-23", "TLM"] > 0.5 * levy.loc["2022-23", "K02000001"]
+    )

@@ -14,7 +14,7 @@ import pytest
 from indicators import db, fiscal
 from indicators import reference_views as views
 from tests import fiscal_fixture as fx
-from tests.fiscal_fixture import A, C, YEAR
+from tests.fiscal_fixture import YEAR, A, C
 
 
 @pytest.fixture()
@@ -85,9 +85,12 @@ def test_held_north_sea_lines_add_back(fixture_db):
     rows = rows_by_code()
     assert rows["NORTH_SEA_TLD"]["revenue_gbp"] == 8_000_000 and rows["NORTH_SEA_TLK"]["revenue_gbp"] == -4_000_000
     assert rows["NORTH_SEA_TLD"]["area_type"] == "north_sea_held"
-    assert rows["NORTH_SEA_TLD"]["items_gbp"] == {"rev_energy_profits_levy": 2_000_000, "rev_offshore_corporation_tax": 6_000_000,
-                                                  "rev_north_sea_oil_royalties_and_license_fees": 0,
-                                                  "rev_petroleum_revenue_tax": 0}
+    assert rows["NORTH_SEA_TLD"]["items_gbp"] == {
+        "rev_energy_profits_levy": 2_000_000,
+        "rev_offshore_corporation_tax": 6_000_000,
+        "rev_north_sea_oil_royalties_and_license_fees": 0,
+        "rev_petroleum_revenue_tax": 0,
+    }
     for region, members in (("TLD", ["E08000001", "E08000002"]), ("TLK", [C, fx.D, fx.E])):
         councils = sum(rows[m]["revenue_gbp"] for m in members)
         assert councils + rows[f"NORTH_SEA_{region}"]["revenue_gbp"] == rows[region]["revenue_gbp"]
@@ -96,15 +99,18 @@ def test_held_north_sea_lines_add_back(fixture_db):
     assert shared[A]["revenue_gbp"] == 146_500_000 + 2_000_000  # 8 × 0.25
 
 
-@pytest.mark.parametrize("options, net_m", [
-    ({}, -1.75),
-    ({"council_tax": "population"}, -1.75 + 2.5 - 0.5),  # Alpha 10 × .25 instead of 5; Gamma 8 × .25 instead of 1.5
-    ({"north_sea": "population"}, -1.75 - 8 * 0.25 + 4 * 0.25),
-    ({"north_sea": "gva"}, -1.75 - 8 * 0.9 + 4 * 0.125),
-    ({"education": "rs_education"}, -1.75 + (45 - 15) + (50 * 20 / 110 - 12.5)),
-    ({"social_protection": "rs_social_care"}, -1.75 + (80 - 25) + (70 * 10 / 42 - 17.5)),
-    ({"economic_affairs": "gva"}, -1.75 + (40 * 0.9 - 10) + (30 * 0.125 - 7.5)),
-])
+@pytest.mark.parametrize(
+    "options, net_m",
+    [
+        ({}, -1.75),
+        ({"council_tax": "population"}, -1.75 + 2.5 - 0.5),  # Alpha 10 × .25 instead of 5; Gamma 8 × .25 instead of 1.5
+        ({"north_sea": "population"}, -1.75 - 8 * 0.25 + 4 * 0.25),
+        ({"north_sea": "gva"}, -1.75 - 8 * 0.9 + 4 * 0.125),
+        ({"education": "rs_education"}, -1.75 + (45 - 15) + (50 * 20 / 110 - 12.5)),
+        ({"social_protection": "rs_social_care"}, -1.75 + (80 - 25) + (70 * 10 / 42 - 17.5)),
+        ({"economic_affairs": "gva"}, -1.75 + (40 * 0.9 - 10) + (30 * 0.125 - 7.5)),
+    ],
+)
 def test_core_cities_gap_by_hand(fixture_db, options, net_m):
     result = fiscal.core_cities_gap(YEAR, **options)
     assert result["councils"]["net_balance_gbp_bn"] == pytest.approx(net_m / 1e3)
@@ -127,8 +133,10 @@ def test_notes_on_the_fixture(fixture_db):
     result = fiscal.core_cities_gap(YEAR)
     assert result["notes"][0] == fiscal.spending_note(fiscal.DEFAULT_OPTIONS)
     assert "North Sea" in result["notes"][1] and "TLD £8m" in result["notes"][1]
-    assert any(line.startswith("council tax collected: 1 council(s) in TLK") and "E07000001" in line
-               for line in result["notes"])
+    assert any(
+        line.startswith("council tax collected: 1 council(s) in TLK") and "E07000001" in line
+        for line in result["notes"]
+    )
     assert not any(line.startswith("councils' education spending") for line in result["notes"])  # not in use
     keyed = fiscal.core_cities_gap(YEAR, education="rs_education")["notes"]
     assert "councils' education spending (England): data period(s) used 2021-22" in keyed
@@ -155,12 +163,20 @@ def test_total_place_on_fixture(fixture_db):
 def test_tax_spend_view_on_fixture(fixture_db, monkeypatch):
     from indicators import geography
 
-    monkeypatch.setattr(geography, "core_cities", lambda: fx.pd.DataFrame(
-        {"city": ["Alpha", "Gamma"], "lad_code": [A, C], "city_region_code": ["E47000001", "E47000009"]}))
+    monkeypatch.setattr(
+        geography,
+        "core_cities",
+        lambda: fx.pd.DataFrame(
+            {"city": ["Alpha", "Gamma"], "lad_code": [A, C], "city_region_code": ["E47000001", "E47000009"]}
+        ),
+    )
     view = views.tax_spend_view(YEAR, "council", {"education": "rs_education"})
     gap, table = view["gap"], view["table"]
     assert gap["estimate_gbp_bn"] == pytest.approx((-1.75 + 30 + 50 * 20 / 110 - 12.5) / 1e3, abs=1e-3)
-    assert gap["coverage"] == "2 of 2 councils" and "education by councils' education spending (England)" in gap["spending_note"]
+    assert (
+        gap["coverage"] == "2 of 2 councils"
+        and "education by councils' education spending (England)" in gap["spending_note"]
+    )
     assert gap["north_sea_note"].startswith("North Sea oil and gas revenue is held")
     assert set(table["basis"]) == {"estimate", "official CRPSF", "held at region/nation level"}
     assert table.loc[table["basis"] == "estimate", "city"].tolist() == ["Alpha", "Gamma", "Core Cities"]
@@ -195,7 +211,8 @@ def test_every_key_and_group_has_a_plain_english_label():
     assert fiscal.group_title("income_tax") == "Income tax"
     assert fiscal.keys_text(fiscal.DEFAULT_OPTIONS) == "default keys"
     assert fiscal.keys_text(fiscal.check_options(education="rs_education")) == (
-        "default keys except education by councils' education spending (England)")
+        "default keys except education by councils' education spending (England)"
+    )
 
 
 def test_range_text_as_a_briefing_prints_it():
@@ -233,8 +250,10 @@ def test_area_estimate_of_a_council_by_hand(fixture_db):
     # every function shared by population: the council spends exactly its region's official figure per head
     assert alpha["region_code"] == "TLD" and alpha["region_expenditure_per_head_gbp"] == 400e6 / 800
     assert alpha["spending_shared_by_population"] and alpha["spending_keyed"] == {}
-    assert fiscal.balance_sentence(alpha) == ("Estimate: public spending in Alpha fell short of the taxes raised "
-                                              "there by £47m in 2022-23 (£232,500 per resident).")
+    assert fiscal.balance_sentence(alpha) == (
+        "Estimate: public spending in Alpha fell short of the taxes raised "
+        "there by £47m in 2022-23 (£232,500 per resident)."
+    )
     assert "every place in the region shows the same spending per resident" in fiscal.area_spending_caveat(alpha)
     assert "TLD's official figure: £500,000" in fiscal.area_spending_caveat(alpha)
 
@@ -293,8 +312,13 @@ def test_total_place_follows_the_area_or_says_why(fixture_db, monkeypatch):
 def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
     from indicators import geography
 
-    monkeypatch.setattr(geography, "core_cities", lambda: fx.pd.DataFrame(
-        {"city": ["Alpha", "Gamma"], "lad_code": [A, C], "city_region_code": ["E47000001", "E47000009"]}))
+    monkeypatch.setattr(
+        geography,
+        "core_cities",
+        lambda: fx.pd.DataFrame(
+            {"city": ["Alpha", "Gamma"], "lad_code": [A, C], "city_region_code": ["E47000001", "E47000009"]}
+        ),
+    )
     view = views.tax_spend_view(YEAR, "council", {})
     shared = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, fiscal.place_names(view["table"]))
     assert fiscal.place_names(view["table"]) == {A: "Alpha", C: "Gamma"}

@@ -15,7 +15,7 @@ import pytest
 from indicators.build import marts
 from indicators.build.marts import fiscal as mart
 from tests import fiscal_fixture as fx
-from tests.fiscal_fixture import A, B, C, COUNTY, D, E, YEAR
+from tests.fiscal_fixture import COUNTY, YEAR, A, B, C, D, E
 
 # ------------------------------------------------------------------------------------------- pure arithmetic
 
@@ -44,7 +44,11 @@ def test_shares_with_fallback_by_hand():
     assert fallback.tolist() == [False, True, False]
     # a negative key value is not usable: that council keeps its population share
     shares, fallback = mart.shares_with_fallback(pop, np.array([-1.0, 1.0, 3.0]))
-    assert shares.tolist() == pytest.approx([0.25, 0.75 / 4, 0.75 * 3 / 4]) and fallback.tolist() == [True, False, False]
+    assert shares.tolist() == pytest.approx([0.25, 0.75 / 4, 0.75 * 3 / 4]) and fallback.tolist() == [
+        True,
+        False,
+        False,
+    ]
     # nothing usable: everyone by population
     shares, fallback = mart.shares_with_fallback(pop, np.array([np.nan, np.nan, 0.0]))
     assert shares.tolist() == pop.tolist() and fallback.all()
@@ -72,7 +76,9 @@ def test_two_tier_values_share_a_county_to_its_districts_by_population():
 
 def test_two_tier_values_drop_a_reorganised_county():
     """A county whose districts are not all current councils gives its districts no value (they fall back)."""
-    rs = rs_rows([(C, "UA", "", 20.0), (COUNTY, "SC", "", 90.0), (D, "SD", COUNTY, 2.0), ("E07999999", "SD", COUNTY, 1.0)])
+    rs = rs_rows(
+        [(C, "UA", "", 20.0), (COUNTY, "SC", "", 90.0), (D, "SD", COUNTY, 2.0), ("E07999999", "SD", COUNTY, 1.0)]
+    )
     assert mart.two_tier_values(rs, {C: 200, D: 200}, {C, D, E}) == {C: 20.0}
 
 
@@ -97,8 +103,10 @@ def frame(con, sql, params=()):
 
 
 def item(con, area, name, key, period=YEAR):
-    return con.execute("SELECT value_gbp_m FROM fiscal_items WHERE period = ? AND area_code = ? AND item = ? AND key = ?",
-                       [period, area, name, key]).fetchone()[0]
+    return con.execute(
+        "SELECT value_gbp_m FROM fiscal_items WHERE period = ? AND area_code = ? AND item = ? AND key = ?",
+        [period, area, name, key],
+    ).fetchone()[0]
 
 
 def test_population_base_on_the_fixture(con):
@@ -127,7 +135,9 @@ def test_items_by_hand(con):
 
 
 def test_held_lines_and_areas(con):
-    held = frame(con, "SELECT region_code, sum(value_gbp_m) AS v FROM fiscal_held WHERE period = ? GROUP BY 1 ORDER BY 1", [YEAR])
+    held = frame(
+        con, "SELECT region_code, sum(value_gbp_m) AS v FROM fiscal_held WHERE period = ? GROUP BY 1 ORDER BY 1", [YEAR]
+    )
     assert held["v"].tolist() == [8, -4]
     areas = frame(con, "SELECT * FROM fiscal_areas WHERE period = ? AND area_type <> 'lad' ORDER BY area_code", [YEAR])
     assert areas["area_code"].tolist() == [mart.CORE_CITY_REGIONS, mart.CORE_COUNCILS, "E47000001", "E47000009"]
@@ -137,7 +147,9 @@ def test_held_lines_and_areas(con):
 
 
 def test_notes_record_periods_and_fallbacks(con):
-    notes = frame(con, "SELECT * FROM fiscal_key_notes WHERE period = ? AND region_code = 'TLK'", [YEAR]).set_index("key")
+    notes = frame(con, "SELECT * FROM fiscal_key_notes WHERE period = ? AND region_code = 'TLK'", [YEAR]).set_index(
+        "key"
+    )
     assert notes.loc["hmrc_income_tax", "fallback_lads"] == D and notes.loc["receipts", "key_period"] == "2021-22"
     assert notes.loc["rs_culture", "fallback_lads"] == f"{C};{D};{E}"  # no cultural spending in the fixture
     assert pd.isna(notes.loc["rs_culture", "key_period"])
@@ -148,18 +160,34 @@ def test_checks_pass_and_declared_checks_pass(con):
     assert marts.declared_checks(con, mart) == []
 
 
-@pytest.mark.parametrize("tamper, message", [
-    ("UPDATE fiscal_items SET value_gbp_m = value_gbp_m + 2 WHERE area_code = 'E08000001' AND item = 'rev_income_tax' "
-     "AND key = 'population' AND period = '2022-23'", "TLD 2022-23 rev_income_tax by population"),
-    ("DELETE FROM fiscal_held WHERE region_code = 'TLK'", "North Sea items"),
-    ("UPDATE fiscal_population SET population = population + 5 WHERE lad_code = 'E06000001'", "council populations add to"),
-    ("UPDATE fiscal_areas SET members_present = 1, members_missing = 'E08000002' WHERE area_code = 'E47000001'",
-     "rests on 1 of 2 councils"),
-    ("DELETE FROM fiscal_population WHERE lad_code = 'E07000002' AND period = '2024-25'", "E07000002 has no estimate"),
-    ("UPDATE fiscal_ranges SET max_gbp_m = min_gbp_m - 1", "outside its range"),
-    ("UPDATE fiscal_items SET value_gbp_m = -value_gbp_m WHERE area_code = 'E08000002' AND item = 'exp_health'",
-     "opposite sign"),
-])
+@pytest.mark.parametrize(
+    "tamper, message",
+    [
+        (
+            "UPDATE fiscal_items SET value_gbp_m = value_gbp_m + 2 WHERE area_code = 'E08000001' AND item = 'rev_income_tax' "
+            "AND key = 'population' AND period = '2022-23'",
+            "TLD 2022-23 rev_income_tax by population",
+        ),
+        ("DELETE FROM fiscal_held WHERE region_code = 'TLK'", "North Sea items"),
+        (
+            "UPDATE fiscal_population SET population = population + 5 WHERE lad_code = 'E06000001'",
+            "council populations add to",
+        ),
+        (
+            "UPDATE fiscal_areas SET members_present = 1, members_missing = 'E08000002' WHERE area_code = 'E47000001'",
+            "rests on 1 of 2 councils",
+        ),
+        (
+            "DELETE FROM fiscal_population WHERE lad_code = 'E07000002' AND period = '2024-25'",
+            "E07000002 has no estimate",
+        ),
+        ("UPDATE fiscal_ranges SET max_gbp_m = min_gbp_m - 1", "outside its range"),
+        (
+            "UPDATE fiscal_items SET value_gbp_m = -value_gbp_m WHERE area_code = 'E08000002' AND item = 'exp_health'",
+            "opposite sign",
+        ),
+    ],
+)
 def test_checks_catch_a_broken_table(con, tamper, message):
     con.execute(tamper)
     failures = mart.checks(con)
@@ -176,8 +204,9 @@ def test_a_region_with_a_missing_estimate_uses_the_nearest_complete_year(tmp_pat
 
 
 def test_a_council_with_no_estimate_at_all_fails_the_build(tmp_path):
-    path = fx.build(tmp_path / "none.duckdb", drop={(D, "population", "2021"), (D, "population", "2022")},
-                    with_marts=False)
+    path = fx.build(
+        tmp_path / "none.duckdb", drop={(D, "population", "2021"), (D, "population", "2022")}, with_marts=False
+    )
     with duckdb.connect(str(path)) as con, pytest.raises(ValueError, match="mid-year estimate for every council"):
         mart.build(con)
 
@@ -189,17 +218,23 @@ def brute_force(items: pd.DataFrame) -> tuple[float, float]:
     """Net balance (£m) of one area under every combination of keys, by enumeration: (min, max)."""
     value = {(i, k): v for i, k, v in zip(items["item"], items["key"], items["value_gbp_m"])}
     sign = {g.item: (-1.0 if g.item.startswith("rev_") else 1.0) for g in mart.GROUPS.values()}
-    fixed = sum(sign[g.item] * value[(g.item, g.keys[0])] for name, g in mart.GROUPS.items() if name not in mart.KEY_OPTIONS)
+    fixed = sum(
+        sign[g.item] * value[(g.item, g.keys[0])] for name, g in mart.GROUPS.items() if name not in mart.KEY_OPTIONS
+    )
     switchable = [mart.GROUPS[name] for name in mart.KEY_OPTIONS]
-    nets = [fixed + sum(sign[g.item] * value[(g.item, k)] for g, k in zip(switchable, combo))
-            for combo in itertools.product(*(g.keys for g in switchable))]
+    nets = [
+        fixed + sum(sign[g.item] * value[(g.item, k)] for g, k in zip(switchable, combo))
+        for combo in itertools.product(*(g.keys for g in switchable))
+    ]
     assert len(nets) == mart.combinations()
     return min(nets), max(nets)
 
 
 @pytest.mark.parametrize("area", [A, C, mart.CORE_COUNCILS, mart.CORE_CITY_REGIONS, "E47000009"])
 def test_ranges_equal_brute_force_on_the_fixture(con, area):
-    items = frame(con, "SELECT item, key, value_gbp_m FROM fiscal_items WHERE period = ? AND area_code = ?", [YEAR, area])
+    items = frame(
+        con, "SELECT item, key, value_gbp_m FROM fiscal_items WHERE period = ? AND area_code = ?", [YEAR, area]
+    )
     low, high = brute_force(items)
     stored = frame(con, "SELECT * FROM fiscal_ranges WHERE period = ? AND area_code = ?", [YEAR, area]).iloc[0]
     assert stored["min_gbp_m"] == pytest.approx(low) and stored["max_gbp_m"] == pytest.approx(high)
@@ -207,8 +242,12 @@ def test_ranges_equal_brute_force_on_the_fixture(con, area):
     # the options it names give exactly the extremes
     for side, target in (("min_options", low), ("max_options", high)):
         chosen = {**mart.DEFAULT_OPTIONS, **json.loads(stored[side])}
-        picked = items[[k == chosen[n] for n, k in zip(items["item"].map({g.item: n for n, g in mart.GROUPS.items()}),
-                                                       items["key"])]]
+        picked = items[
+            [
+                k == chosen[n]
+                for n, k in zip(items["item"].map({g.item: n for n, g in mart.GROUPS.items()}), items["key"])
+            ]
+        ]
         net = (picked["value_gbp_m"] * np.where(picked["item"].str.startswith("rev_"), -1, 1)).sum()
         assert net == pytest.approx(target)
 

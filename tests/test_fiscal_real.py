@@ -73,20 +73,30 @@ def test_north_east_councils_spend_the_regions_per_head_on_default_keys(real):
     rows = fiscal.fiscal_cli_rows(LATEST)
     region = next(r for r in rows if r["area_code"] == "TLC")
     assert region["expenditure_per_head_gbp"] == 19071  # CRPSF Table S6, 2024-25
-    north_east = [r for r in rows if r["area_type"] == "lad" and r["area_code"] in set(
-        query("SELECT lad_code FROM lad_lookup WHERE itl1_code = 'TLC'")["lad_code"])]
+    north_east = [
+        r
+        for r in rows
+        if r["area_type"] == "lad"
+        and r["area_code"] in set(query("SELECT lad_code FROM lad_lookup WHERE itl1_code = 'TLC'")["lad_code"])
+    ]
     assert len(north_east) == 12
     assert {r["expenditure_per_head_gbp"] for r in north_east} == {19071}
-    keyed = [r for r in fiscal.fiscal_cli_rows(LATEST, social_protection="rs_social_care")
-             if r["area_code"] in {x["area_code"] for x in north_east}]
+    keyed = [
+        r
+        for r in fiscal.fiscal_cli_rows(LATEST, social_protection="rs_social_care")
+        if r["area_code"] in {x["area_code"] for x in north_east}
+    ]
     assert len({r["expenditure_per_head_gbp"] for r in keyed}) > 1  # a non-population key: per head differs
 
 
 def test_north_sea_held_by_default_and_in_the_range(real):
     crpsf = official(LATEST)
-    north_sea = query("SELECT t.value - x.value AS v FROM observations t JOIN observations x USING (area_code, period) "
-                      "WHERE t.area_code = 'TLM' AND t.period = ? AND t.indicator_id = 'rev_total' "
-                      "AND x.indicator_id = 'rev_total_excl_north_sea'", [LATEST])["v"].iloc[0]
+    north_sea = query(
+        "SELECT t.value - x.value AS v FROM observations t JOIN observations x USING (area_code, period) "
+        "WHERE t.area_code = 'TLM' AND t.period = ? AND t.indicator_id = 'rev_total' "
+        "AND x.indicator_id = 'rev_total_excl_north_sea'",
+        [LATEST],
+    )["v"].iloc[0]
     rows = {r["area_code"]: r for r in fiscal.fiscal_cli_rows(LATEST)}
     assert rows["NORTH_SEA_TLM"]["revenue_gbp"] == round(north_sea * 1e6) and north_sea > 3000
     assert "rev_energy_profits_levy" in rows["NORTH_SEA_TLM"]["items_gbp"]
@@ -95,7 +105,9 @@ def test_north_sea_held_by_default_and_in_the_range(real):
     assert 0 < glasgow_share < north_sea * 1e6  # by GVA Glasgow would take part of it; held, none
     assert "NORTH_SEA_TLM" not in by_gva
     assert crpsf.loc["TLM", "rev_total"] * 1e6 - rows["NORTH_SEA_TLM"]["revenue_gbp"] == pytest.approx(
-        sum(r["revenue_gbp"] for r in rows.values() if r["area_type"] == "lad" and r["area_code"].startswith("S")), abs=1e6)
+        sum(r["revenue_gbp"] for r in rows.values() if r["area_type"] == "lad" and r["area_code"].startswith("S")),
+        abs=1e6,
+    )
     gap = fiscal.core_cities_gap(LATEST)["councils"]["sensitivity"]
     assert gap["max_options"]["north_sea"] == "held" and gap["min_options"]["north_sea"] in ("population", "gva")
 
@@ -127,7 +139,9 @@ def test_coverage_of_every_aggregate(real):
 
 def test_regions_and_uk_are_official_and_core_cities_present(real):
     rows = {r["area_code"]: r for r in fiscal.fiscal_cli_rows(LATEST)}
-    assert {"E08000025", "S12000049", "CR_GLASGOW_CITY_REGION", fiscal.CORE_COUNCILS, fiscal.CORE_CITY_REGIONS} <= set(rows)
+    assert {"E08000025", "S12000049", "CR_GLASGOW_CITY_REGION", fiscal.CORE_COUNCILS, fiscal.CORE_CITY_REGIONS} <= set(
+        rows
+    )
     regions = sum(rows[r]["revenue_gbp"] for r in fiscal.REGIONS)
     assert abs(regions - rows["K02000001"]["revenue_gbp"]) <= 1e6 * len(fiscal.REGIONS)
     total = rows[fiscal.CORE_COUNCILS]

@@ -9,21 +9,24 @@ from indicators import formatting as fmt
 M = "\u2212"
 
 
-@pytest.mark.parametrize(("value", "unit", "expected"), [
-    (52848.04, "£ per filled job", "£52,848 per filled job"),
-    (39.7, "£ per hour", "£39.70 per hour"),
-    (99.996, "£ per hour", "£100.00 per hour"),
-    (57109.3, "£", "£57,109"),
-    (-5374.4, "£", f"{M}£5,374"),
-    (64.06, "%", "64.1%"),
-    (1154221.0, "persons", "1,154,221 people"),
-    (0.8549, "jobs per resident", "0.85 jobs per resident"),
-    (1234.5, "£ million", "£1.2bn"),
-    (523.4, "£ million", "£523m"),
-    (53.04, "GBP bn per year", "£53.0bn a year"),
-    (None, "£", "not available"),
-    (float("nan"), "%", "not available"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (52848.04, "£ per filled job", "£52,848 per filled job"),
+        (39.7, "£ per hour", "£39.70 per hour"),
+        (99.996, "£ per hour", "£100.00 per hour"),
+        (57109.3, "£", "£57,109"),
+        (-5374.4, "£", f"{M}£5,374"),
+        (64.06, "%", "64.1%"),
+        (1154221.0, "persons", "1,154,221 people"),
+        (0.8549, "jobs per resident", "0.85 jobs per resident"),
+        (1234.5, "£ million", "£1.2bn"),
+        (523.4, "£ million", "£523m"),
+        (53.04, "GBP bn per year", "£53.0bn a year"),
+        (None, "£", "not available"),
+        (float("nan"), "%", "not available"),
+    ],
+)
 def test_values_read_as_a_briefing_prints_them(value, unit, expected):
     assert fmt.value(value, unit) == expected
 
@@ -56,7 +59,7 @@ def test_units_read_in_plain_english():
     assert fmt.not_available("no data for 2024") == "not available (no data for 2024)"
     assert fmt.hover("£ per filled job") == "£%{x:,.0f} per filled job"
     assert fmt.hover("£ per hour", "y") == "£%{y:,.2f} per hour"
-    assert fmt.rounded(13.85, '%') == 13.9
+    assert fmt.rounded(13.85, "%") == 13.9
 
 
 def test_a_metric_tile_leaves_the_unit_to_its_label():

@@ -22,10 +22,10 @@ import hashlib
 import itertools
 import math
 import os
-from pathlib import Path
 import random
 import re
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 import pytest
@@ -44,10 +44,17 @@ WORKERS_PER_SERVER = 2
 
 # url_path -> the page's own URL parameters (the frame's geo/basis/bench/year/area are read on every page)
 PAGES = {
-    "": [], "map": ["level", "measure"], "compare": ["measure", "xmeasure", "preset", "areas"], "city_profile": [],
-    "productivity_gap": ["target", "window"], "tax_and_spend": ["fy", *(f"k_{g}" for g in fiscal.KEY_OPTIONS)],
-    "european_peers": ["peers", "eur"], "claims_check": ["eur", "claim"], "case_studies": ["cities", "policy"],
-    "data_and_methods": ["indicator"], "indicator_explorer": ["theme", "indicator", "level", "set"],
+    "": [],
+    "map": ["level", "measure"],
+    "compare": ["measure", "xmeasure", "preset", "areas"],
+    "city_profile": [],
+    "productivity_gap": ["target", "window"],
+    "tax_and_spend": ["fy", *(f"k_{g}" for g in fiscal.KEY_OPTIONS)],
+    "european_peers": ["peers", "eur"],
+    "claims_check": ["eur", "claim"],
+    "case_studies": ["cities", "policy"],
+    "data_and_methods": ["indicator"],
+    "indicator_explorer": ["theme", "indicator", "level", "set"],
 }
 FRAME = ["geo", "basis", "bench", "year", "area"]
 STATIC_CSS = f"<style>{(Path(__file__).resolve().parent.parent / 'assets' / 'app.css').read_text()}</style>"  # what app.py's st.html(path) sends
@@ -55,43 +62,181 @@ SIDEBAR_PAGE = "city_profile"  # a page drawing every shared control: the sideba
 FRAME_WIDGET = {"geo": "geography", "basis": "basis", "bench": "benchmark", "year": "year", "area": "area"}
 # (page, param) -> the widget key seeded from it: a notice is owed only when the page got as far as drawing it
 PAGE_WIDGET = {
-    ("map", "level"): "map_level", ("map", "measure"): "map_measure", ("compare", "measure"): "cmp_measure",
-    ("compare", "xmeasure"): "cmp_xmeasure", ("compare", "preset"): "cmp_preset", ("compare", "areas"): "cmp_areas",
-    ("productivity_gap", "target"): "gap_target", ("productivity_gap", "window"): "gap_window",
-    ("tax_and_spend", "fy"): "fiscal_year", **{("tax_and_spend", f"k_{g}"): f"fiscal_{g}" for g in fiscal.KEY_OPTIONS},
-    ("european_peers", "peers"): "peers_select", ("european_peers", "eur"): "peers_eur",
-    ("claims_check", "eur"): "claims_eur", ("claims_check", "claim"): "claims_pick",
-    ("case_studies", "cities"): "case_cities", ("case_studies", "policy"): "case_areas",
+    ("map", "level"): "map_level",
+    ("map", "measure"): "map_measure",
+    ("compare", "measure"): "cmp_measure",
+    ("compare", "xmeasure"): "cmp_xmeasure",
+    ("compare", "preset"): "cmp_preset",
+    ("compare", "areas"): "cmp_areas",
+    ("productivity_gap", "target"): "gap_target",
+    ("productivity_gap", "window"): "gap_window",
+    ("tax_and_spend", "fy"): "fiscal_year",
+    **{("tax_and_spend", f"k_{g}"): f"fiscal_{g}" for g in fiscal.KEY_OPTIONS},
+    ("european_peers", "peers"): "peers_select",
+    ("european_peers", "eur"): "peers_eur",
+    ("claims_check", "eur"): "claims_eur",
+    ("claims_check", "claim"): "claims_pick",
+    ("case_studies", "cities"): "case_cities",
+    ("case_studies", "policy"): "case_areas",
     ("data_and_methods", "indicator"): "data_indicator",
     **{("indicator_explorer", p): f"exp_{p}" for p in ("theme", "indicator", "level", "set")},
 }
 NOTICE = {  # how each parameter's notice names it (regex on the notice text)
-    **{p: rf"link's {p}=" for p in [*FRAME, "level", "measure", "xmeasure", "preset", "target", "window", "fy",
-                                      "indicator", "claim", "theme", "set", *(f"k_{g}" for g in fiscal.KEY_OPTIONS)]},
-    "areas": r"link's areas", "eur": r"link's exchange rate", "peers": r"unknown Eurostat metro codes",
-    "cities": r"link's unknown cities", "policy": r"link's unknown policy areas",
+    **{
+        p: rf"link's {p}="
+        for p in [
+            *FRAME,
+            "level",
+            "measure",
+            "xmeasure",
+            "preset",
+            "target",
+            "window",
+            "fy",
+            "indicator",
+            "claim",
+            "theme",
+            "set",
+            *(f"k_{g}" for g in fiscal.KEY_OPTIONS),
+        ]
+    },
+    "areas": r"link's areas",
+    "eur": r"link's exchange rate",
+    "peers": r"unknown Eurostat metro codes",
+    "cities": r"link's unknown cities",
+    "policy": r"link's unknown policy areas",
 }
 
-XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "<svg onload=alert(1)>",
-       "[fuzzlink](https://evil.example/x)", "![fuzzlink](https://evil.example/p.png)", "https://evil.example/x",
-       "**bold** _it_ # head", "`code` ``", "<iframe src=javascript:alert(1)>", "{{7*7}}", "${7*7}", "%3Cscript%3E"]
-SQL = ["' OR 1=1 --", "'; DROP TABLE observations; --", "E08000025' UNION SELECT * FROM observations --",
-       "1; SELECT * FROM read_csv('/etc/passwd')", "E08000025'--", '" OR ""="', "1 OR 1=1", "'); ATTACH '/tmp/x' AS x; --"]
-HUGE = ["x" * 100_000, "1e308", "1e309", "-1e308", "10^308", "-1", "NaN", "nan", "inf", "-inf", "0", "-0",
-        "99999999999999999999", "2022.0", " 2022", "2022 ", "0x7E6", " " * 50_000 + "9", "1" + "_0" * 20_000, "1.17" * 5000]
-UNICODE = ["２０２２", "E08000025\u200b", "\u202eevil", "\x00", "\x00E08000025", "\r\n\r\nSet-Cookie: x=y", "\t", "\x1b[31m",
-           "😀" * 2000, "ß", "İstanbul", "E08000025\n\n[fuzzlink](https://evil.example)", "\ud7ff", "𝔼𝟘𝟠𝟘𝟘𝟘𝟘𝟚𝟝"]
-PATHS = ["../../etc/passwd", "/etc/passwd", "..%2f..%2fetc%2fpasswd", "file:///etc/passwd", "C:\\Windows\\win.ini",
-         "....//....//etc/passwd", "/proc/self/environ"]
-CODES = ["E08999999", "e08000025", "E0800002", "E080000255", "K02000001", "UKX", "W06999999", "S12000049x", "E12000001",
-         "UKI", "DE003M", "de003m", "core", "CUSTOM", "Lad", "council ", "hour\x00", "2035.5", "3.0", "07"]
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "<svg onload=alert(1)>",
+    "[fuzzlink](https://evil.example/x)",
+    "![fuzzlink](https://evil.example/p.png)",
+    "https://evil.example/x",
+    "**bold** _it_ # head",
+    "`code` ``",
+    "<iframe src=javascript:alert(1)>",
+    "{{7*7}}",
+    "${7*7}",
+    "%3Cscript%3E",
+]
+SQL = [
+    "' OR 1=1 --",
+    "'; DROP TABLE observations; --",
+    "E08000025' UNION SELECT * FROM observations --",
+    "1; SELECT * FROM read_csv('/etc/passwd')",
+    "E08000025'--",
+    '" OR ""="',
+    "1 OR 1=1",
+    "'); ATTACH '/tmp/x' AS x; --",
+]
+HUGE = [
+    "x" * 100_000,
+    "1e308",
+    "1e309",
+    "-1e308",
+    "10^308",
+    "-1",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "0",
+    "-0",
+    "99999999999999999999",
+    "2022.0",
+    " 2022",
+    "2022 ",
+    "0x7E6",
+    " " * 50_000 + "9",
+    "1" + "_0" * 20_000,
+    "1.17" * 5000,
+]
+UNICODE = [
+    "２０２２",
+    "E08000025\u200b",
+    "\u202eevil",
+    "\x00",
+    "\x00E08000025",
+    "\r\n\r\nSet-Cookie: x=y",
+    "\t",
+    "\x1b[31m",
+    "😀" * 2000,
+    "ß",
+    "İstanbul",
+    "E08000025\n\n[fuzzlink](https://evil.example)",
+    "\ud7ff",
+    "𝔼𝟘𝟠𝟘𝟘𝟘𝟘𝟚𝟝",
+]
+PATHS = [
+    "../../etc/passwd",
+    "/etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "file:///etc/passwd",
+    "C:\\Windows\\win.ini",
+    "....//....//etc/passwd",
+    "/proc/self/environ",
+]
+CODES = [
+    "E08999999",
+    "e08000025",
+    "E0800002",
+    "E080000255",
+    "K02000001",
+    "UKX",
+    "W06999999",
+    "S12000049x",
+    "E12000001",
+    "UKI",
+    "DE003M",
+    "de003m",
+    "core",
+    "CUSTOM",
+    "Lad",
+    "council ",
+    "hour\x00",
+    "2035.5",
+    "3.0",
+    "07",
+]
 EMPTY = ["", " ", ",", ",,,", "+", "%"]
 HOSTILE = XSS + SQL + HUGE + UNICODE + PATHS + CODES + EMPTY
-MARKERS = ["<script", "<img", "onerror", "javascript:", "<svg", "<iframe", "fuzzlink", "evil.example", "DROP TABLE",
-           "UNION SELECT", "/etc/passwd", "Set-Cookie"]
-RAW_QUERIES = ["%", "&&&", "==", "area", "=E08000025", "area=%E0%A4%A", "area=%ZZ", "year=2022&&year", "geo[]=city",
-               "a=" + "&b=" * 2000, "area=E08000025#frag", "area=E08000025;year=1900", "embed=true&embed_options=x",
-               "geo=council&geo=<script>", "bench=uk&bench=", "year=%00", "%00=%00", "area=%2522"]
+MARKERS = [
+    "<script",
+    "<img",
+    "onerror",
+    "javascript:",
+    "<svg",
+    "<iframe",
+    "fuzzlink",
+    "evil.example",
+    "DROP TABLE",
+    "UNION SELECT",
+    "/etc/passwd",
+    "Set-Cookie",
+]
+RAW_QUERIES = [
+    "%",
+    "&&&",
+    "==",
+    "area",
+    "=E08000025",
+    "area=%E0%A4%A",
+    "area=%ZZ",
+    "year=2022&&year",
+    "geo[]=city",
+    "a=" + "&b=" * 2000,
+    "area=E08000025#frag",
+    "area=E08000025;year=1900",
+    "embed=true&embed_options=x",
+    "geo=council&geo=<script>",
+    "bench=uk&bench=",
+    "year=%00",
+    "%00=%00",
+    "area=%2522",
+]
 
 
 # ------------------------------------------------------------------------------------------------ allow-lists
@@ -101,8 +246,12 @@ class Allowed:
     """The valid values of every parameter, computed here from indicators (independently of the pages' parsing)."""
 
     def __init__(self):
-        self.frame = {"geo": list(geography.GEOGRAPHIES), "basis": list(productivity.BASES),
-                      "bench": list(state.benchmark_options()), "area": list(state.area_options())}
+        self.frame = {
+            "geo": list(geography.GEOGRAPHIES),
+            "basis": list(productivity.BASES),
+            "bench": list(state.benchmark_options()),
+            "area": list(state.area_options()),
+        }
         self.years = {b: [str(y) for y in productivity.available_years(b)] for b in productivity.BASES}
         self.levels = list(measures.LEVELS)
         self.measures = {level: list(measures.available(level)) for level in measures.LEVELS}
@@ -115,21 +264,39 @@ class Allowed:
         self.cities = case_studies.cities_with_case_studies()
         self.policies = case_studies.policy_areas_list()
         self.indicators = views.indicator_ids()
-        self.explorer = {"theme": place.themes(), "indicator": place.catalogue()["indicator_id"].tolist(),
-                         "level": list(place.LEVELS), "set": list(place.COMPARE_SETS)}  # the explorer's own values
+        self.explorer = {
+            "theme": place.themes(),
+            "indicator": place.catalogue()["indicator_id"].tolist(),
+            "level": list(place.LEVELS),
+            "set": list(place.COMPARE_SETS),
+        }  # the explorer's own values
         self._gap_years: dict[tuple, int | None] = {}
 
     def valid_choices(self, page: str, param: str) -> list[str]:
         """Valid values to draw from (list parameters: single codes; the generator joins them)."""
         if page == "indicator_explorer" and param in self.explorer:
             return self.explorer[param]
-        return {"geo": self.frame["geo"], "basis": self.frame["basis"], "bench": self.frame["bench"],
-                "area": self.frame["area"], "year": sorted({y for ys in self.years.values() for y in ys}),
-                "level": self.levels, "measure": self.measures["lad"], "xmeasure": self.measures["lad"],
-                "preset": self.presets, "areas": self.frame["area"], "target": ["2030", "2035", "2050"],
-                "window": self.windows, "fy": self.fiscal_years, "peers": self.peers, "eur": ["0.1", "1.17", "10"],
-                "claim": self.claims, "cities": self.cities, "policy": self.policies, "indicator": self.indicators,
-                }.get(param) or self.keys[param]
+        return {
+            "geo": self.frame["geo"],
+            "basis": self.frame["basis"],
+            "bench": self.frame["bench"],
+            "area": self.frame["area"],
+            "year": sorted({y for ys in self.years.values() for y in ys}),
+            "level": self.levels,
+            "measure": self.measures["lad"],
+            "xmeasure": self.measures["lad"],
+            "preset": self.presets,
+            "areas": self.frame["area"],
+            "target": ["2030", "2035", "2050"],
+            "window": self.windows,
+            "fy": self.fiscal_years,
+            "peers": self.peers,
+            "eur": ["0.1", "1.17", "10"],
+            "claim": self.claims,
+            "cities": self.cities,
+            "policy": self.policies,
+            "indicator": self.indicators,
+        }.get(param) or self.keys[param]
 
     def gap_year(self, d: dict) -> int | None:
         key = (d["area"], d["basis"], d["geo"], d["bench"], int(d["year"]))
@@ -171,7 +338,7 @@ def invalid(allowed: Allowed, page: str, param: str, raw: str, d: dict, got: dic
     if param in FRAME:
         return raw != d[param]
     if page == "indicator_explorer" and param in allowed.explorer:  # a valid level the indicator is not published
-        return raw not in allowed.explorer[param]                       # at is replaced without a notice
+        return raw not in allowed.explorer[param]  # at is replaced without a notice
     if param == "level":
         return raw not in allowed.levels
     if param == "measure":
@@ -208,8 +375,13 @@ def invalid(allowed: Allowed, page: str, param: str, raw: str, d: dict, got: dic
     raise AssertionError(param)
 
 
-DEFAULT_WRITTEN = {"level": "lad", "xmeasure": "gva_per_head", "preset": "core", "window": "10",
-                   "indicator": "gva_per_hour"}
+DEFAULT_WRITTEN = {
+    "level": "lad",
+    "xmeasure": "gva_per_head",
+    "preset": "core",
+    "window": "10",
+    "indicator": "gva_per_hour",
+}
 # the explorer's theme, indicator and level defaults follow one another: only the chart's set has a fixed default
 DEFAULT_WRITTEN_ON = {"indicator_explorer": {"set": "core"}}
 
@@ -243,8 +415,12 @@ def make_cases(allowed: Allowed, n: int) -> list[tuple[str, str]]:
     # every area code appears at least once (the sidebar's biggest allow-list), on the cheapest pages
     areas = allowed.frame["area"]
     for i in range(0, len(areas), 3):
-        cases.append((rng.choice(["case_studies", "data_and_methods", "claims_check"]),
-                      "&".join(f"area={quote(a, safe='')}" for a in areas[i:i + 3])))  # repeated keys: the last wins
+        cases.append(
+            (
+                rng.choice(["case_studies", "data_and_methods", "claims_check"]),
+                "&".join(f"area={quote(a, safe='')}" for a in areas[i : i + 3]),
+            )
+        )  # repeated keys: the last wins
     while len(cases) < n:
         page = pages[len(cases) % len(pages)]
         params = FRAME + PAGES[page]
@@ -386,11 +562,20 @@ async def _query_worker(base: str, queue: asyncio.Queue, allowed: Allowed, probl
 
 # widget values no browser would send, in the protobuf field each widget type uses (a forged client can send any)
 # (st.slider and st.select_slider share one element type but not one value type, so sliders are left to the URL cases)
-FIELD = {"radio": "string_value", "selectbox": "string_value", "multiselect": "string_array_value",
-         "number_input": "double_value"}
+FIELD = {
+    "radio": "string_value",
+    "selectbox": "string_value",
+    "multiselect": "string_array_value",
+    "number_input": "double_value",
+}
 HOSTILE_WIDGET = {
-    "string_value": ["<script>alert(1)</script>", "", "x" * 100_000, "'; DROP TABLE observations; --",
-                     "[fuzzlink](https://evil.example)"],
+    "string_value": [
+        "<script>alert(1)</script>",
+        "",
+        "x" * 100_000,
+        "'; DROP TABLE observations; --",
+        "[fuzzlink](https://evil.example)",
+    ],
     "string_array_value": [["<script>", "E08999999"], [], ["E08000025"] * 500, ["[fuzzlink](https://evil.example)"]],
     "double_array_value": [[1e308], [], [float("nan")], [-1.0], [2051.0, 1.0]],
     "double_value": [float("nan"), 1e308, float("-inf"), -1.0],
@@ -501,8 +686,9 @@ def test_hostile_query_strings_and_widget_states(servers, tmp_path):
             queue.put_nowait(case)
         page_list = list(PAGES)
         jobs = [_widget_worker(bases[i], page_list[i::2], problems, counts, coverage) for i in range(2)]
-        jobs += [_query_worker(base, queue, allowed, problems, counts) for base in bases
-                 for _ in range(WORKERS_PER_SERVER)]
+        jobs += [
+            _query_worker(base, queue, allowed, problems, counts) for base in bases for _ in range(WORKERS_PER_SERVER)
+        ]
         await asyncio.gather(*jobs)
 
     started = time.perf_counter()
@@ -514,9 +700,14 @@ def test_hostile_query_strings_and_widget_states(servers, tmp_path):
     # tracebacks in the server log, apart from Streamlit's own deserializer refusing the forged types above
     text = "\n".join(log.read_text(errors="replace") for log in logs)
     # (their innermost frame is in Streamlit's widget code; any other traceback is the app's)
-    tracebacks = [block[:2000] for block in text.split("Traceback")[1:]
-                  if not any(inner in (re.findall(r'File "([^"]+)"', block) or [""])[-1]
-                             for inner in ("streamlit/runtime/state", "streamlit/elements/widgets"))]
+    tracebacks = [
+        block[:2000]
+        for block in text.split("Traceback")[1:]
+        if not any(
+            inner in (re.findall(r'File "([^"]+)"', block) or [""])[-1]
+            for inner in ("streamlit/runtime/state", "streamlit/elements/widgets")
+        )
+    ]
     report = tmp_path / "fuzz-problems.txt"
     report.write_text("\n".join(problems))
     assert counts["query"] + counts["widget"] >= 1000
@@ -525,6 +716,16 @@ def test_hostile_query_strings_and_widget_states(servers, tmp_path):
     assert after == before, "the warehouse changed"
     # every option of every sidebar radio/selectbox was set as a widget state on some page (select sliders such as
     # gap_window share the slider element type and are exercised through their URL parameters instead)
-    for key in ("geography", "basis", "benchmark", "year", "map_level", "map_measure", "cmp_preset", "fiscal_year",
-                "data_indicator", "claims_pick"):
+    for key in (
+        "geography",
+        "basis",
+        "benchmark",
+        "year",
+        "map_level",
+        "map_measure",
+        "cmp_preset",
+        "fiscal_year",
+        "data_indicator",
+        "claims_pick",
+    ):
         assert len(coverage.get(key, ())) > 1, key

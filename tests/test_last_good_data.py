@@ -99,6 +99,7 @@ def count_builds(monkeypatch):
 @pytest.fixture()
 def serving_from(monkeypatch):
     """Point indicators.db's serving choice at a pointer and an extracts folder, fresh for this test."""
+
     def point(pointer: Path, extracts: Path = EXTRACTS_DIR) -> None:
         db.close_all()
         db._failed_builds.clear()
@@ -111,8 +112,14 @@ def serving_from(monkeypatch):
 
 
 def run_check(pointer: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "indicators", "check"], capture_output=True, text=True, timeout=60,
-                          cwd=REPO_ROOT, env={**os.environ, "CORE_CITIES_WAREHOUSE": str(pointer)})
+    return subprocess.run(
+        [sys.executable, "-m", "indicators", "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO_ROOT,
+        env={**os.environ, "CORE_CITIES_WAREHOUSE": str(pointer)},
+    )
 
 
 def quiet(_):
@@ -130,8 +137,9 @@ def test_check_passes_on_a_good_build_quickly(good):
         timings.append(time.perf_counter() - started)
         assert done.returncode == 0, done.stderr
     entry = versions.read_pointer(good.parent / "current.json").current
-    assert done.stdout.startswith(f"ok {good} sha256 {entry.sha256[:16]} built {entry.built_at} from "
-                                  f"{entry.releases} releases (latest 20")
+    assert done.stdout.startswith(
+        f"ok {good} sha256 {entry.sha256[:16]} built {entry.built_at} from {entry.releases} releases (latest 20"
+    )
     assert re.search(r"\d[\d,]* observations; gva_current E08000025 20\d\d = [\d,.]+;", done.stdout), done.stdout
     assert "memory_limit 512.0 MiB, threads 2; inputs unchanged since the build" in done.stdout
     assert min(timings) < 2.0, timings
@@ -179,8 +187,9 @@ def test_a_garbled_pointer_or_a_tampered_name_fails_check(good, tmp_path):
 # ---- 1. corruption caught by the checksum, not the stamp
 
 
-def test_corrupt_current_build_fails_check_and_the_previous_serves_with_a_notice(good, tmp_path, count_builds,
-                                                                             serving_from):
+def test_corrupt_current_build_fails_check_and_the_previous_serves_with_a_notice(
+    good, tmp_path, count_builds, serving_from
+):
     pointer = tmp_path / "w" / "current.json"
     previous = install(good, pointer, OLDER)
     current = install(good, pointer)
@@ -191,14 +200,18 @@ def test_corrupt_current_build_fails_check_and_the_previous_serves_with_a_notice
 
     done = run_check(pointer)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.strip() == (f"check failed: the current warehouse {pointer.parent / current.file} fails its "
-                                   "SHA-256 checksum: it is corrupt or was changed after it was built")
+    assert done.stderr.strip() == (
+        f"check failed: the current warehouse {pointer.parent / current.file} fails its "
+        "SHA-256 checksum: it is corrupt or was changed after it was built"
+    )
 
     serving_from(pointer)
     assert db.query("SELECT built_at FROM build_info")["built_at"][0] == OLDER  # the previous build serves
     notice = db.serving_notice()
-    assert notice.startswith(f"Showing the previous good data (built {OLDER}): the current warehouse "
-                             f"{current.file} fails its SHA-256 checksum")
+    assert notice.startswith(
+        f"Showing the previous good data (built {OLDER}): the current warehouse "
+        f"{current.file} fails its SHA-256 checksum"
+    )
     assert notice.endswith("Rebuild it with python -m indicators build.")
     assert db._connections.keys() == {pointer.parent / previous.file}
     assert count_builds == []  # the process does not rebuild over a corrupt file while a good one exists
@@ -209,8 +222,11 @@ def test_corrupt_current_and_no_previous_rebuilds_once(good, tmp_path, count_bui
     current = install(good, pointer)
     corrupt(pointer.parent / current.file)
     failed: dict = {}
-    with pytest.raises(WarehouseUnavailable, match=r"the current warehouse \w+\.duckdb fails its SHA-256 checksum.*"
-                                                   r"and building it failed\. .*" + STRAY_QUOTE):
+    with pytest.raises(
+        WarehouseUnavailable,
+        match=r"the current warehouse \w+\.duckdb fails its SHA-256 checksum.*"
+        r"and building it failed\. .*" + STRAY_QUOTE,
+    ):
         serving_warehouse(pointer, bad_extracts(tmp_path / "bad"), failed, log=quiet)
     assert len(count_builds) == 1
 
@@ -226,8 +242,11 @@ def test_bad_extract_builds_once_and_the_last_good_build_serves(good, tmp_path, 
     for _ in range(5):
         assert db.query("SELECT count(*) AS n FROM core_cities")["n"][0] == 10
     notice = db.serving_notice()
-    assert re.match(rf"Showing the last good data \(built {re.escape(current.built_at)}\): the warehouse could not be "
-                    rf"rebuilt from the changed extracts\. .*{STRAY_QUOTE}", notice), notice
+    assert re.match(
+        rf"Showing the last good data \(built {re.escape(current.built_at)}\): the warehouse could not be "
+        rf"rebuilt from the changed extracts\. .*{STRAY_QUOTE}",
+        notice,
+    ), notice
     assert len(count_builds) == 1
     db.close_all()  # even when the process forgets its connection, it remembers the failed build for these inputs
     assert db.query("SELECT count(*) AS n FROM core_cities")["n"][0] == 10
@@ -244,8 +263,11 @@ def test_no_good_build_and_a_bad_extract_is_a_clear_error_without_retries(tmp_pa
     for _ in range(3):
         with pytest.raises(WarehouseUnavailable) as failure:
             db.query("SELECT 1")
-        assert re.match(r"The indicator data cannot be shown: no warehouse has been built yet, and building it "
-                        rf"failed\. .*{STRAY_QUOTE}", str(failure.value)), failure.value
+        assert re.match(
+            r"The indicator data cannot be shown: no warehouse has been built yet, and building it "
+            rf"failed\. .*{STRAY_QUOTE}",
+            str(failure.value),
+        ), failure.value
         assert "\n" not in str(failure.value)
     db.close_all()
     with pytest.raises(WarehouseUnavailable):
@@ -296,9 +318,13 @@ def test_a_build_killed_part_way_leaves_the_pointer_and_its_build_untouched(good
     pointer = tmp_path / "w" / "current.json"
     old = install(good, pointer)
     before = pointer.read_bytes()
-    process = subprocess.Popen([sys.executable, "-m", "indicators", "build"], cwd=REPO_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "CORE_CITIES_WAREHOUSE": str(pointer)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indicators", "build"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CORE_CITIES_WAREHOUSE": str(pointer)},
+    )
     try:
         deadline = time.monotonic() + 60
         while not list(pointer.parent.glob(".build-*.tmp")) and time.monotonic() < deadline:
@@ -358,8 +384,9 @@ def app_with(tmp_path):
 
     def start(pointer: Path, extracts: Path = EXTRACTS_DIR):
         port, log = free_port(), tmp_path / f"app-{len(started)}.log"
-        process = serve.start(port, log, env={"CORE_CITIES_WAREHOUSE": str(pointer),
-                                              "CORE_CITIES_EXTRACTS_DIR": str(extracts)})
+        process = serve.start(
+            port, log, env={"CORE_CITIES_WAREHOUSE": str(pointer), "CORE_CITIES_EXTRACTS_DIR": str(extracts)}
+        )
         started.append(process)
         serve.wait_healthy(f"http://127.0.0.1:{port}", process)
         return f"http://127.0.0.1:{port}", log
@@ -409,7 +436,8 @@ def test_app_without_any_good_build_says_why_on_every_page(tmp_path, app_with):
         assert run.ok and not run.exceptions, (page, run.exceptions)  # stopped cleanly: no traceback element
         alerts = [unescaped(a) for a in run.alerts]
         assert len(alerts) == 1 and alerts[0].startswith(
-            "The indicator data cannot be shown: no warehouse has been built yet, and building it failed."), alerts
+            "The indicator data cannot be shown: no warehouse has been built yet, and building it failed."
+        ), alerts
         assert "claims.csv, row 3, column claim: stray quote" in alerts[0]
         assert not any(m.startswith("Sources: ONS") for m in run.markdown)
     assert log.read_text().count("building the warehouse from") == 1

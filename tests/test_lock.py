@@ -83,8 +83,9 @@ def test_every_lock_entry_is_pinned_and_hashed(lock):
     entries = lock_entries(lock)
     assert len(entries) > 20
     for entry in entries:
-        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!_-]+", entry["spec"]), \
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!_-]+", entry["spec"]), (
             f"{lock.name}: {entry['line'][:80]!r} is not pinned as name==version"
+        )
         assert not entry["spec"].startswith(("-e", "-r", "-c", "git+", "http", "file:")), entry["spec"]
         assert entry["hashes"], f"{lock.name}: {entry['spec']} has no --hash"
         assert all(algo == "sha256" and len(digest) == 64 for algo, digest in entry["hashes"]), entry["spec"]
@@ -117,8 +118,9 @@ def test_dev_requirements_include_the_runtime_ones_and_the_audit_tool():
     assert "pip-audit" in top_level(DEV_TXT)
 
 
-@pytest.mark.parametrize("script,lock", [("run-dashboard.sh", "requirements.lock"),
-                                         ("run-tests.sh", "requirements-dev.lock")])
+@pytest.mark.parametrize(
+    "script,lock", [("run-dashboard.sh", "requirements.lock"), ("run-tests.sh", "requirements-dev.lock")]
+)
 def test_readme_commands_install_the_lock_with_hash_checking(script, lock):
     text = (ROOT / "scripts" / script).read_text(encoding="utf-8")
     installs = [ln for ln in text.splitlines() if re.search(r"\bpip install\b", ln) and not ln.lstrip().startswith("#")]
@@ -171,14 +173,16 @@ def run(lock, *, pip_audit, fetch=None, ignores="", today=dt.date(2027, 1, 1)):
     def no_fetch(name):
         raise AssertionError(f"fetched {name}")
 
-    rc = audit.audit([lock], ignore_file=ignore_file, today=today, pip_audit=pip_audit, fetch=fetch or no_fetch,
-                     out=lines.append)
+    rc = audit.audit(
+        [lock], ignore_file=ignore_file, today=today, pip_audit=pip_audit, fetch=fetch or no_fetch, out=lines.append
+    )
     return rc, "\n".join(lines)
 
 
 def answered(**vulns):
     def fake(locks):
         return ({audit.Pin(name, version): list(vs) for (name, version), vs in vulns.items()}, {}, None)
+
     return fake
 
 
@@ -195,18 +199,20 @@ def test_a_finding_fails_the_audit(lock):
 
 def test_a_finding_accepted_with_a_reason_and_a_review_date_passes_but_is_printed(lock):
     fake = lambda locks: ({audit.Pin("alpha", "1.0"): [VULN], audit.Pin("beta", "2.0"): []}, {}, None)
-    ignores = ('[[ignore]]\npackage = "Alpha"\nid = "CVE-2026-1"\nreason = "never reached"\n'
-               "review_by = 2027-02-01\n")
+    ignores = '[[ignore]]\npackage = "Alpha"\nid = "CVE-2026-1"\nreason = "never reached"\nreview_by = 2027-02-01\n'
     rc, text = run(lock, pip_audit=fake, ignores=ignores)
     assert rc == 0, text
     assert "accepted until 2027-02-01" in text and "reason: never reached" in text and "GHSA-aaaa" in text
 
 
-@pytest.mark.parametrize("entry,problem", [
-    ('package = "alpha"\nid = "CVE-2026-1"\nreason = "never reached"\nreview_by = 2026-12-31\n', "due for review"),
-    ('package = "alpha"\nid = "CVE-2026-1"\nreview_by = 2027-02-01\n', "lacks reason"),
-    ('package = "alpha"\nid = "CVE-2026-1"\nreason = "x"\nreview_by = "soon"\n', "must be a date"),
-])
+@pytest.mark.parametrize(
+    "entry,problem",
+    [
+        ('package = "alpha"\nid = "CVE-2026-1"\nreason = "never reached"\nreview_by = 2026-12-31\n', "due for review"),
+        ('package = "alpha"\nid = "CVE-2026-1"\nreview_by = 2027-02-01\n', "lacks reason"),
+        ('package = "alpha"\nid = "CVE-2026-1"\nreason = "x"\nreview_by = "soon"\n', "must be a date"),
+    ],
+)
 def test_an_ignore_entry_past_its_review_date_or_incomplete_fails(lock, entry, problem):
     fake = lambda locks: ({audit.Pin("alpha", "1.0"): [VULN], audit.Pin("beta", "2.0"): []}, {}, None)
     rc, text = run(lock, pip_audit=fake, ignores="[[ignore]]\n" + entry)
@@ -223,10 +229,14 @@ def test_clean_when_every_pin_is_answered(lock):
 def test_pins_without_an_exact_version_answer_are_checked_as_the_latest_release_or_listed_as_not_checked(lock):
     skipped = lambda locks: ({}, {audit.Pin("alpha", ""): "Dependency not found on PyPI"}, None)
     projects = {
-        "alpha": {"info": {"version": "1.0"}, "vulnerabilities": [
-            {"id": "PYSEC-1", "aliases": ["GHSA-x"], "fixed_in": [], "summary": "bad"},
-            {"id": "GHSA-x", "aliases": ["PYSEC-1"], "fixed_in": [], "summary": "bad"},
-            {"id": "PYSEC-2", "aliases": [], "fixed_in": ["1.1"], "withdrawn": "2026-01-01T00:00:00Z"}]},
+        "alpha": {
+            "info": {"version": "1.0"},
+            "vulnerabilities": [
+                {"id": "PYSEC-1", "aliases": ["GHSA-x"], "fixed_in": [], "summary": "bad"},
+                {"id": "GHSA-x", "aliases": ["PYSEC-1"], "fixed_in": [], "summary": "bad"},
+                {"id": "PYSEC-2", "aliases": [], "fixed_in": ["1.1"], "withdrawn": "2026-01-01T00:00:00Z"},
+            ],
+        },
         "beta": {"info": {"version": "2.5"}, "vulnerabilities": []},
     }
     rc, text = run(lock, pip_audit=skipped, fetch=projects.__getitem__)
@@ -266,7 +276,9 @@ def test_an_index_error_for_one_pin_leaves_it_not_checked(lock):
 
 def test_pip_audit_failing_for_another_reason_fails_the_audit(lock):
     broken = lambda locks: ({}, {}, "ERROR:pip_audit._cli:invalid requirements input: x.lock")
-    projects = {"alpha": {"info": {"version": "1.0"}, "vulnerabilities": []},
-                "beta": {"info": {"version": "2.0"}, "vulnerabilities": []}}
+    projects = {
+        "alpha": {"info": {"version": "1.0"}, "vulnerabilities": []},
+        "beta": {"info": {"version": "2.0"}, "vulnerabilities": []},
+    }
     rc, text = run(lock, pip_audit=broken, fetch=projects.__getitem__)
     assert rc == 1 and "pip-audit failed: ERROR:pip_audit._cli:invalid requirements input" in text

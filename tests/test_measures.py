@@ -15,7 +15,9 @@ def as_dict(frame):
 
 def test_registry_lists_every_measure_with_levels_and_sources(tiny):
     table = measures.measures().set_index("id")
-    assert {"gva_per_hour", "gva_per_job", "gva_per_head", "population", "median_annual_pay_workplace"} <= set(table.index)
+    assert {"gva_per_hour", "gva_per_job", "gva_per_head", "population", "median_annual_pay_workplace"} <= set(
+        table.index
+    )
     assert table.loc["gva_per_head", "levels"] == ["lad", "city_region", "itl1"]
     # a rate reaches an aggregate level only where an area is one council (Gamma CR, TLK and TLI here)
     assert table.loc["employment_rate", "levels"] == ["lad", "city_region", "itl1"]
@@ -25,18 +27,25 @@ def test_registry_lists_every_measure_with_levels_and_sources(tiny):
     assert all(table["definition"].str.len() > 10)
 
 
-@pytest.mark.parametrize("measure_id,level,expected", [
-    ("gva_per_head", "lad", {ALPHA: 25.0, BETA: 20.0, GAMMA: 40.0, LONDONIA: 80.0}),
-    ("gva_per_head", "city_region", {"E47000001": 15e6 / 650_000, "E47000009": 40.0}),
-    ("gva_per_head", "itl1", {"TLD": 15e6 / 650_000, "TLK": 40.0, "TLI": 80.0}),
-    # per hour: (30 x 520 + 20 x 520) / 1,040 hours = 25 for Alpha CR
-    ("gva_per_hour", "city_region", {"E47000001": 25.0, "E47000009": 40.0}),
-    # per job: (50,000 x 200 + 40,000 x 100) / 300
-    ("gva_per_job", "itl1", {"TLD": 14e6 / 300, "TLK": 60_000.0, "TLI": 100_000.0}),
-    ("population", "city_region", {"E47000001": 650_000.0, "E47000009": 200_000.0}),
-    ("gva_current", "itl1", {"TLD": 15.0, "TLK": 8.0, "TLI": 40.0}),
-    ("jobs_per_resident", "lad", {ALPHA: 200 / 400_000, BETA: 100 / 250_000, GAMMA: 100 / 200_000, LONDONIA: 300 / 500_000}),
-])
+@pytest.mark.parametrize(
+    "measure_id,level,expected",
+    [
+        ("gva_per_head", "lad", {ALPHA: 25.0, BETA: 20.0, GAMMA: 40.0, LONDONIA: 80.0}),
+        ("gva_per_head", "city_region", {"E47000001": 15e6 / 650_000, "E47000009": 40.0}),
+        ("gva_per_head", "itl1", {"TLD": 15e6 / 650_000, "TLK": 40.0, "TLI": 80.0}),
+        # per hour: (30 x 520 + 20 x 520) / 1,040 hours = 25 for Alpha CR
+        ("gva_per_hour", "city_region", {"E47000001": 25.0, "E47000009": 40.0}),
+        # per job: (50,000 x 200 + 40,000 x 100) / 300
+        ("gva_per_job", "itl1", {"TLD": 14e6 / 300, "TLK": 60_000.0, "TLI": 100_000.0}),
+        ("population", "city_region", {"E47000001": 650_000.0, "E47000009": 200_000.0}),
+        ("gva_current", "itl1", {"TLD": 15.0, "TLK": 8.0, "TLI": 40.0}),
+        (
+            "jobs_per_resident",
+            "lad",
+            {ALPHA: 200 / 400_000, BETA: 100 / 250_000, GAMMA: 100 / 200_000, LONDONIA: 300 / 500_000},
+        ),
+    ],
+)
 def test_values_aggregate_sum_over_sum(tiny, measure_id, level, expected):
     found = measures.values(measure_id, 2022, level)
     assert as_dict(found) == pytest.approx(expected)
@@ -78,7 +87,12 @@ def test_ranking_and_distribution(tiny):
     ranked = measures.ranking("gva_per_hour", 2022, "lad")
     assert ranked["area_code"].tolist() == [LONDONIA, GAMMA, ALPHA, BETA]
     assert ranked["rank"].tolist() == [1, 2, 3, 4] and set(ranked["out_of"]) == {4}
-    assert ranked.set_index("area_code")["is_core_city"].to_dict() == {LONDONIA: False, GAMMA: True, ALPHA: True, BETA: False}
+    assert ranked.set_index("area_code")["is_core_city"].to_dict() == {
+        LONDONIA: False,
+        GAMMA: True,
+        ALPHA: True,
+        BETA: False,
+    }
     dist = measures.distribution("gva_per_hour", 2022)
     assert dist["median"] == pytest.approx(35.0) and dist["count"] == 4
 
@@ -116,17 +130,28 @@ def test_profile_strengths_and_weaknesses(tiny):
     assert [(s["name"], round(s["gap_pct"], 2)) for s in sw["strengths"]] == [("Employment rate, 16–64", 8.11)]
 
 
-@pytest.mark.parametrize("args,expected", [
-    (("Leeds", "GVA per hour", "the UK", -9.2, -11.4, 2015),
-     "Leeds is 9% below the UK on GVA per hour; the gap narrowed 2 points since 2015."),
-    (("Leeds", "GVA per hour", "the UK", -9.2, -8.0, 2015),
-     "Leeds is 9% below the UK on GVA per hour; the gap widened 1 point since 2015."),
-    (("Bristol", "GVA per head", "the UK", 12.4, 12.3, 2015),
-     "Bristol is 12% above the UK on GVA per head; the gap is about the same as in 2015."),
-    (("Manchester", "GVA per hour", "the UK", 2.0, -4.0, 2015),
-     "Manchester is 2% above the UK on GVA per hour; in 2015 it was 4% below."),
-    (("Cardiff", "GVA per job", "the UK", 0.2, None, None), "Cardiff is level with the UK on GVA per job."),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (
+            ("Leeds", "GVA per hour", "the UK", -9.2, -11.4, 2015),
+            "Leeds is 9% below the UK on GVA per hour; the gap narrowed 2 points since 2015.",
+        ),
+        (
+            ("Leeds", "GVA per hour", "the UK", -9.2, -8.0, 2015),
+            "Leeds is 9% below the UK on GVA per hour; the gap widened 1 point since 2015.",
+        ),
+        (
+            ("Bristol", "GVA per head", "the UK", 12.4, 12.3, 2015),
+            "Bristol is 12% above the UK on GVA per head; the gap is about the same as in 2015.",
+        ),
+        (
+            ("Manchester", "GVA per hour", "the UK", 2.0, -4.0, 2015),
+            "Manchester is 2% above the UK on GVA per hour; in 2015 it was 4% below.",
+        ),
+        (("Cardiff", "GVA per job", "the UK", 0.2, None, None), "Cardiff is level with the UK on GVA per job."),
+    ],
+)
 def test_sentence_wording(args, expected):
     assert measures.sentence(*args) == expected
 
@@ -134,7 +159,8 @@ def test_sentence_wording(args, expected):
 def test_sentences_use_computed_gaps(tiny):
     # Alpha per hour: 2022 gap -28.95%, 2021 gap (25 / 41.11 - 1) = -39.19%: narrowed 10 points
     assert measures.sentences(ALPHA, "council", "uk", 2022, measure_ids=("gva_per_hour",)) == [
-        "Alpha is 29% below the UK (less Extra-Regio) on GVA per hour worked; the gap narrowed 10 points since 2021."]
+        "Alpha is 29% below the UK (less Extra-Regio) on GVA per hour worked; the gap narrowed 10 points since 2021."
+    ]
     # city region: Alpha CR per job 46,667 vs Gamma's 60,000 as a peer benchmark
     text = measures.sentences(ALPHA, "city-region", GAMMA, 2022, measure_ids=("gva_per_job",))[0]
     assert text.startswith("Alpha city region is 22% below Gamma on GVA per filled job")
@@ -145,7 +171,9 @@ def test_definitions_grid_matches_productivity_gap(tiny):
     assert len(grid) == 3 * 2 * 3
     row = grid[(grid["basis"] == "hour") & (grid["geography"] == "council") & (grid["benchmark"] == "uk")].iloc[0]
     expected = productivity.gap(ALPHA, "hour", "council", "uk", 2022)
-    assert row["gap_pct"] == pytest.approx(expected.gap_pct) and row["gap_gbp_bn"] == pytest.approx(expected.gap_gbp / 1e9)
+    assert row["gap_pct"] == pytest.approx(expected.gap_pct) and row["gap_gbp_bn"] == pytest.approx(
+        expected.gap_gbp / 1e9
+    )
 
 
 def test_definitions_matrix_places_each_gap_in_its_cell(tiny):
@@ -160,14 +188,17 @@ def test_marked_values_flag_exactly_the_core_cities(tiny):
     for level in measures.LEVELS:
         marked = measures.marked_values("population", 2022, level)
         assert marked.drop(columns="core_city").equals(measures.values("population", 2022, level))
-        assert set(marked.loc[marked["core_city"], "area_code"]) == \
-            set(measures.core_city_codes(level)) & set(marked["area_code"])
+        assert set(marked.loc[marked["core_city"], "area_code"]) == set(measures.core_city_codes(level)) & set(
+            marked["area_code"]
+        )
 
 
 def test_core_city_values_and_waterfall_steps(tiny):
     marked = measures.marked_values("population", 2022, "lad")
-    assert measures.core_city_values("population", 2022, "lad")["area_code"].tolist() == \
-        marked.loc[marked["core_city"], "area_code"].tolist()
+    assert (
+        measures.core_city_values("population", 2022, "lad")["area_code"].tolist()
+        == marked.loc[marked["core_city"], "area_code"].tolist()
+    )
     components, steps = measures.waterfall_steps(ALPHA, "council", "uk", 2022)
     parts = productivity.decomposition(ALPHA, "council", "uk", 2022)
     assert components[-1] == "GVA per head gap" and len(components) == len(steps) == len(parts)
@@ -177,7 +208,9 @@ def test_core_city_values_and_waterfall_steps(tiny):
 
 def test_helpers(tiny):
     assert measures.start_year("2023-24") == 2023 and measures.start_year("Oct 2022-Sep 2023") == 2022
-    assert measures.pick_period(["2021", "2022"], 2025) == "2022" and measures.pick_period(["2023-24"], 2022) == "2023-24"
+    assert (
+        measures.pick_period(["2021", "2022"], 2025) == "2022" and measures.pick_period(["2023-24"], 2022) == "2023-24"
+    )
     assert measures.city_name(ALPHA) == "Alpha" and measures.city_name("E47000001") == "Alpha city region"
     assert measures.city_region_lad("E47000009") == GAMMA and measures.city_region_lad("TLD") is None
     assert measures.better(-5.0, "lower_is_better") is True and measures.better(0.1, "higher_is_better") is None

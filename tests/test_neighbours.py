@@ -36,8 +36,13 @@ K = {A: 0, B: 1, C: 3, D: 4, E: 6}
 EMPLOYMENT = {A: 60.0, B: 64.0, C: 60.0, D: 64.0}
 HOURS = {A: (20, 10), B: (30, 10), C: (40, 30), D: (60, 20)}  # GVA per hour £, weekly hours (2022); E none
 JOBS = {A: (50_000, 100), B: (40_000, 100), C: (60_000, 300), D: (80_000, 200)}  # GVA per job £, filled jobs (2022)
-EXPECTED = {A: [(C, 0.993), (B, 1.452)], B: [(D, 0.993), (A, 1.452)], C: [(A, 0.993), (E, 1.405)],
-            D: [(E, 0.937), (B, 0.993)], E: [(D, 0.937), (C, 1.405)]}
+EXPECTED = {
+    A: [(C, 0.993), (B, 1.452)],
+    B: [(D, 0.993), (A, 1.452)],
+    C: [(A, 0.993), (E, 1.405)],
+    D: [(E, 0.937), (B, 0.993)],
+    E: [(D, 0.937), (C, 1.405)],
+}
 
 
 def hand_distance(first: str, second: str) -> float:
@@ -61,44 +66,97 @@ def observations() -> pd.DataFrame:
         rows += [(code, "gva_per_job", "2022", per_job), (code, "filled_jobs", "2022", jobs)]
     # ITL1 TLD is exactly B + C (the council set of A's neighbours) and publishes its GVA per head: 50,010, not the
     # 50,000 its councils give. A's neighbours must not borrow it.
-    rows += [("TLD", "itl_gva_per_head", "2022", 50_010), ("TLD", "itl_gva_current", "2022", 100_000),
-             ("TLD", "itl_population", "2022", 2_000_000)]
-    return pd.DataFrame([(a, NAMES.get(a, a), i, p, float(v), "", "fixture_release") for a, i, p, v in rows],
-                        columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"])
+    rows += [
+        ("TLD", "itl_gva_per_head", "2022", 50_010),
+        ("TLD", "itl_gva_current", "2022", 100_000),
+        ("TLD", "itl_population", "2022", 2_000_000),
+    ]
+    return pd.DataFrame(
+        [(a, NAMES.get(a, a), i, p, float(v), "", "fixture_release") for a, i, p, v in rows],
+        columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"],
+    )
 
 
 def fixture_tables() -> dict[str, pd.DataFrame]:
     itl1 = {A: "TLC", B: "TLD", C: "TLD", D: "TLI", E: "TLN"}
     lookup = pd.DataFrame(
-        [(code, NAMES[code], f"{itl1[code]}{i}1", f"{itl1[code]}{i}", itl1[code], itl1[code],
-          "N92000002" if code == E else "E92000001", "", "") for i, code in enumerate(NAMES)],
-        columns=["lad_code", "lad_name", "itl3_code", "itl2_code", "itl1_code", "itl1_name", "country_code", "ca_code",
-                 "ca_name"]).assign(itl3_name=lambda f: f["itl3_code"], itl2_name=lambda f: f["itl2_code"])
+        [
+            (
+                code,
+                NAMES[code],
+                f"{itl1[code]}{i}1",
+                f"{itl1[code]}{i}",
+                itl1[code],
+                itl1[code],
+                "N92000002" if code == E else "E92000001",
+                "",
+                "",
+            )
+            for i, code in enumerate(NAMES)
+        ],
+        columns=[
+            "lad_code",
+            "lad_name",
+            "itl3_code",
+            "itl2_code",
+            "itl1_code",
+            "itl1_name",
+            "country_code",
+            "ca_code",
+            "ca_name",
+        ],
+    ).assign(itl3_name=lambda f: f["itl3_code"], itl2_name=lambda f: f["itl2_code"])
     place = [("employment_rate", code, NAMES[code], "council", value) for code, value in EMPLOYMENT.items()]
-    place += [("employment_rate", E, NAMES[E], "council", None), ("employment_rate", "E12000001", "North East", "region", 70.0),
-              ("level3_qualifications", A, NAMES[A], "council", None)]
-    industry = [(code, section, year, value) for code in NAMES for year, scale in ((2022, 1), (2023, 2))
-                for section, value in (("C", 30 * scale), ("G", 10 * scale), ("total", 999))]
+    place += [
+        ("employment_rate", E, NAMES[E], "council", None),
+        ("employment_rate", "E12000001", "North East", "region", 70.0),
+        ("level3_qualifications", A, NAMES[A], "council", None),
+    ]
+    industry = [
+        (code, section, year, value)
+        for code in NAMES
+        for year, scale in ((2022, 1), (2023, 2))
+        for section, value in (("C", 30 * scale), ("G", 10 * scale), ("total", 999))
+    ]
     return {
-        "observations": observations(), "lad_lookup": lookup,
-        "place_observations": pd.DataFrame(place, columns=["indicator_id", "area_code", "area_name", "geography_level", "value"]),
-        "place_indicators": pd.DataFrame([("employment_rate", "Oct 2022-Sep 2023"), ("level3_qualifications", "2021")],
-                                         columns=["indicator_id", "period"]),
+        "observations": observations(),
+        "lad_lookup": lookup,
+        "place_observations": pd.DataFrame(
+            place, columns=["indicator_id", "area_code", "area_name", "geography_level", "value"]
+        ),
+        "place_indicators": pd.DataFrame(
+            [("employment_rate", "Oct 2022-Sep 2023"), ("level3_qualifications", "2021")],
+            columns=["indicator_id", "period"],
+        ),
         "lad_land_areas": pd.DataFrame([(code, 100.0) for code in NAMES], columns=["lad_code", "area_km2"]),
         "gva_industry": pd.DataFrame(industry, columns=["area_code", "industry_code", "year", "value_gbp_m"]),
-        "industries": pd.DataFrame([("C", "Manufacturing", True, 3), ("G", "Trade", True, 6), ("total", "All", False, 1)],
-                                   columns=["industry_code", "industry_name", "is_section", "display_order"]),
-        "city_region_members": pd.DataFrame([("Aton", "E47000001", "Aton city region", A), ("Aton", "E47000001", "Aton city region", B)],
-                                            columns=["city", "city_region_code", "city_region_name", "lad_code"]),
-        "productivity_cr_lookup_jun2024": pd.DataFrame(columns=["lad_code", "lad_name", "city_region_code", "city_region_name"]),
-        "areas": pd.DataFrame([(code, name, "lad") for code, name in NAMES.items()]
-                              + [("E47000001", "Aton city region", "city_region")], columns=["area_code", "area_name", "area_type"]),
-        "core_cities": pd.DataFrame([("Aton", "Aton", A, "TLC", "Aton city region")],
-                                    columns=["city", "lad_name", "lad_code", "itl1_code", "city_region_name"]),
-        "catalog": pd.DataFrame([(i, i, "", "fixture_release") for i in observations()["indicator_id"].unique()],
-                                columns=["indicator_id", "name", "unit", "source_id"]),
-        "sources": pd.DataFrame([("fixture_release", "Test publisher", "Fixture release", "Jan 2025", "2025-01-01", "Jan 2025")],
-                                columns=["source_id", "publisher", "title", "release", "release_date", "vintage"]),
+        "industries": pd.DataFrame(
+            [("C", "Manufacturing", True, 3), ("G", "Trade", True, 6), ("total", "All", False, 1)],
+            columns=["industry_code", "industry_name", "is_section", "display_order"],
+        ),
+        "city_region_members": pd.DataFrame(
+            [("Aton", "E47000001", "Aton city region", A), ("Aton", "E47000001", "Aton city region", B)],
+            columns=["city", "city_region_code", "city_region_name", "lad_code"],
+        ),
+        "productivity_cr_lookup_jun2024": pd.DataFrame(
+            columns=["lad_code", "lad_name", "city_region_code", "city_region_name"]
+        ),
+        "areas": pd.DataFrame(
+            [(code, name, "lad") for code, name in NAMES.items()] + [("E47000001", "Aton city region", "city_region")],
+            columns=["area_code", "area_name", "area_type"],
+        ),
+        "core_cities": pd.DataFrame(
+            [("Aton", "Aton", A, "TLC", "Aton city region")],
+            columns=["city", "lad_name", "lad_code", "itl1_code", "city_region_name"],
+        ),
+        "catalog": pd.DataFrame(
+            [(i, i, "", "fixture_release") for i in observations()["indicator_id"].unique()],
+            columns=["indicator_id", "name", "unit", "source_id"],
+        ),
+        "sources": pd.DataFrame(
+            [("fixture_release", "Test publisher", "Fixture release", "Jan 2025", "2025-01-01", "Jan 2025")],
+            columns=["source_id", "publisher", "title", "release", "release_date", "vintage"],
+        ),
     }
 
 
@@ -141,21 +199,35 @@ def test_characteristics_read_from_the_warehouse_tables(built):
     # each section's share of the sum of the sections, latest year (2023: 60 and 20), the 'total' row left out
     assert (table.loc[D, "share_C"], table.loc[D, "share_G"]) == (75.0, 25.0)
     assert [c for c in table.columns if c.startswith("share_")] == ["share_C", "share_G"]
-    periods = built.execute("SELECT * FROM neighbour_periods WHERE characteristic <> 'log_density' ORDER BY ALL").fetchall()
-    assert periods == [("employment_rate", "Oct 2022-Sep 2023", 4), ("industry_mix", "2023", 5),
-                       ("level3_qualifications", "2021", 0), ("log_gva_per_head", "2022", 1),
-                       ("log_gva_per_head", "2023", 4), ("log_population", "2022", 1), ("log_population", "2023", 4)]
+    periods = built.execute(
+        "SELECT * FROM neighbour_periods WHERE characteristic <> 'log_density' ORDER BY ALL"
+    ).fetchall()
+    assert periods == [
+        ("employment_rate", "Oct 2022-Sep 2023", 4),
+        ("industry_mix", "2023", 5),
+        ("level3_qualifications", "2021", 0),
+        ("log_gva_per_head", "2022", 1),
+        ("log_gva_per_head", "2023", 4),
+        ("log_population", "2022", 1),
+        ("log_population", "2023", 4),
+    ]
 
 
 def test_neighbours_are_the_hand_computed_nearest(built):
-    found = built.execute("SELECT area_code, neighbour_code, rank, distance FROM neighbours ORDER BY area_code, rank").fetchall()
-    expected = [(code, other, rank, distance) for code, pairs in EXPECTED.items()
-                for rank, (other, distance) in enumerate(pairs, start=1)]
+    found = built.execute(
+        "SELECT area_code, neighbour_code, rank, distance FROM neighbours ORDER BY area_code, rank"
+    ).fetchall()
+    expected = [
+        (code, other, rank, distance)
+        for code, pairs in EXPECTED.items()
+        for rank, (other, distance) in enumerate(pairs, start=1)
+    ]
     assert found == sorted(expected, key=lambda r: (r[0], r[2]))
     for code, other, _, distance in found:
         assert distance == pytest.approx(hand_distance(code, other), abs=5e-4)
     assert mart.checks(built) == []
     from indicators.build import marts
+
     assert marts.declared_checks(built, mart) == []
 
 
@@ -169,6 +241,7 @@ def test_checks_catch_a_missing_or_self_neighbour(built):
 
 def test_build_order_puts_neighbours_before_aggregates():
     from indicators.build import marts
+
     assert marts.MODULE_NAMES.index("neighbours") < marts.MODULE_NAMES.index("aggregates")
 
 
@@ -176,15 +249,24 @@ def test_build_order_puts_neighbours_before_aggregates():
 
 
 def rows(con, area_code: str) -> pd.DataFrame:
-    return con.execute("SELECT * FROM aggregates WHERE area_code = ? ORDER BY measure_id, period", [area_code]).df() \
+    return (
+        con.execute("SELECT * FROM aggregates WHERE area_code = ? ORDER BY measure_id, period", [area_code])
+        .df()
         .set_index(["measure_id", "period"])
+    )
 
 
 def test_neighbours_aggregate_is_sum_of_numerators_over_sum_of_denominators(built):
     area = built.execute(f"SELECT * FROM mart_areas WHERE area_code = 'NEIGHBOURS_{A}'").df().iloc[0]
-    assert (area["area_name"], area["level"], area["member_level"], area["members"]) == \
-        ("Statistical neighbours of Aton", "neighbours", "lad", 2)
-    assert built.execute(f"SELECT member_code FROM mart_members WHERE area_code = 'NEIGHBOURS_{A}' ORDER BY 1").fetchall() == [(B,), (C,)]
+    assert (area["area_name"], area["level"], area["member_level"], area["members"]) == (
+        "Statistical neighbours of Aton",
+        "neighbours",
+        "lad",
+        2,
+    )
+    assert built.execute(
+        f"SELECT member_code FROM mart_members WHERE area_code = 'NEIGHBOURS_{A}' ORDER BY 1"
+    ).fetchall() == [(B,), (C,)]
     found = rows(built, f"NEIGHBOURS_{A}")
     assert set(found.index.get_level_values(0)) == set(aggregates_mart.NEIGHBOUR_MEASURES)  # nothing else doubles
     head = found.loc[("gva_per_head", "2022")]
@@ -200,6 +282,7 @@ def test_neighbours_aggregate_is_sum_of_numerators_over_sum_of_denominators(buil
     assert job["coverage_note"] == f"derived from 1 of 2 councils; no figure for: Eeton ({E})"
     assert aggregates_mart.checks(built) == []
     from indicators.build import marts
+
     assert marts.declared_checks(built, aggregates_mart) == []
 
 
@@ -229,7 +312,9 @@ def test_gap_against_the_neighbours_of_a_fixture_council(fixture_db):
     assert result.benchmark_method == "derived from 2 of 2 councils"
     with pytest.raises(ValueError, match="choose the council geography"):
         productivity.gap(A, "hour", "city-region", "neighbours", 2022)
-    with pytest.raises(ValueError, match="Statistical neighbours are defined for councils: Aton city region is not a council"):
+    with pytest.raises(
+        ValueError, match="Statistical neighbours are defined for councils: Aton city region is not a council"
+    ):
         productivity.gap("E47000001", "hour", "council", "neighbours", 2022)
 
 
@@ -269,13 +354,18 @@ def test_birmingham_per_hour_against_its_statistical_neighbours():
 
 
 def test_statistical_neighbours_on_the_city_region_geography_are_refused_with_a_reason():
-    with pytest.raises(ValueError, match="Statistical neighbours are defined for councils: choose the council geography"):
+    with pytest.raises(
+        ValueError, match="Statistical neighbours are defined for councils: choose the council geography"
+    ):
         productivity.gap(BIRMINGHAM, "hour", "city-region", "neighbours")
-    with pytest.raises(ValueError, match="Statistical neighbours are defined for councils, one at a time, not for the Core"):
+    with pytest.raises(
+        ValueError, match="Statistical neighbours are defined for councils, one at a time, not for the Core"
+    ):
         productivity.core_cities_gap("hour", "council", "neighbours")
 
 
 def test_the_sidebar_offers_neighbours_after_the_standard_benchmarks():
     from ui import state
+
     assert list(state.benchmark_options())[:4] == ["uk", "uk-ex-london", "core-cities", "neighbours"]
     assert state.benchmark_label("neighbours") == "Statistical neighbours"

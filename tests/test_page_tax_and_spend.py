@@ -92,8 +92,11 @@ def chart(at: AppTest, key: str) -> dict:
 def everything_shown(at: AppTest) -> str:
     """Every piece of text the page draws: text elements, metric labels, values and help, widget labels, options and
     help, expander labels, the tables' headers and cells, and the charts' titles, legends, labels and annotations."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+        for e in getattr(at, kind)
+    ]
     parts += [f"{m.label} {m.value} {m.proto.help}" for m in at.metric]
     parts += [f"{s.label} {' '.join(map(str, s.options))} {s.help or ''}" for s in at.selectbox]
     parts += [e.label for e in at.expander]
@@ -106,8 +109,11 @@ def everything_shown(at: AppTest) -> str:
         for axis in ("xaxis", "yaxis"):
             parts.append(json.dumps(layout.get(axis, {}).get("title", "")))
         for trace in spec.get("data", []):
-            parts += [str(trace.get("name", "")), " ".join(map(str, values(trace.get("text")))),
-                      " ".join(map(str, trace.get("y", []) if isinstance(trace.get("y"), list) else []))]
+            parts += [
+                str(trace.get("name", "")),
+                " ".join(map(str, values(trace.get("text")))),
+                " ".join(map(str, trace.get("y", []) if isinstance(trace.get("y"), list) else [])),
+            ]
     return "\n".join(parts)
 
 
@@ -128,15 +134,20 @@ def test_area_panel_shows_the_chosen_councils_figures_as_a_briefing_prints_them(
     assert shown["Taxes per resident"] == formatting.gbp(est["revenue_per_head_gbp"])
     assert shown["Spending per resident"] == formatting.gbp(est["expenditure_per_head_gbp"])
     assert shown["Net per resident"] == formatting.gbp(est["net_balance_per_head_gbp"])
-    assert shown["Range per resident"] == (f"{formatting.gbp(est['min_per_head_gbp'])}–"
-                                           f"{formatting.gbp(est['max_per_head_gbp']).removeprefix('£')}")
+    assert shown["Range per resident"] == (
+        f"{formatting.gbp(est['min_per_head_gbp'])}–{formatting.gbp(est['max_per_head_gbp']).removeprefix('£')}"
+    )
     # the sentence a briefing quotes, and why spending per resident is Scotland's
-    assert (f"public spending in {est['name']} exceeded the taxes raised there by "
-            f"{formatting.gbp_millions(est['net_balance_gbp_m'])} in {YEAR} "
-            f"({formatting.gbp(est['net_balance_per_head_gbp'])} per resident)") in markdown(at)
+    assert (
+        f"public spending in {est['name']} exceeded the taxes raised there by "
+        f"{formatting.gbp_millions(est['net_balance_gbp_m'])} in {YEAR} "
+        f"({formatting.gbp(est['net_balance_per_head_gbp'])} per resident)"
+    ) in markdown(at)
     assert est["spending_shared_by_population"]
-    assert (f"{est['region_name']}'s official figure: {formatting.gbp(est['region_expenditure_per_head_gbp'])}"
-            in captions(at))
+    assert (
+        f"{est['region_name']}'s official figure: {formatting.gbp(est['region_expenditure_per_head_gbp'])}"
+        in captions(at)
+    )
     assert formatting.gbp(est["region_expenditure_per_head_gbp"]) == shown["Spending per resident"]
     for label in shown:
         assert len(label) <= 28, f"metric label too long for a quarter-width column: {label!r}"
@@ -159,8 +170,11 @@ def test_area_panel_follows_the_city_region_geography():
 def test_an_area_without_an_estimate_says_why_and_total_place_still_follows():
     cores = set(geography.core_cities()["city_region_code"])
     councils = geography.local_authorities()
-    outside = councils[councils["ca_code"].notna() & ~councils["ca_code"].isin(cores)
-                       & ~councils["lad_code"].isin(query("SELECT lad_code FROM city_region_members")["lad_code"])]
+    outside = councils[
+        councils["ca_code"].notna()
+        & ~councils["ca_code"].isin(cores)
+        & ~councils["lad_code"].isin(query("SELECT lad_code FROM city_region_members")["lad_code"])
+    ]
     code, name = outside["lad_code"].iloc[0], outside["lad_name"].iloc[0]
     at = run_page(area=code, geo="city-region", fy=YEAR)
     est = fiscal.area_estimate(code, "city-region", YEAR)
@@ -228,7 +242,9 @@ def test_caveat_beside_the_per_resident_figures_and_the_shared_bars_marked():
     assert spec["layout"]["xaxis"]["tickprefix"] == "£"
     table = next(f.value for f in at.dataframe if "Spending per resident is" in f.value.columns)
     marked = table.set_index("Area code")["Spending per resident is"]
-    assert all(marked[by_name[n]] == f"the region's ({fiscal.SHARED_MARK})" for _, names in caveat["groups"] for n in names)
+    assert all(
+        marked[by_name[n]] == f"the region's ({fiscal.SHARED_MARK})" for _, names in caveat["groups"] for n in names
+    )
 
 
 def test_no_raw_names_or_none_anywhere_on_the_page():
@@ -277,8 +293,10 @@ def test_a_spending_key_and_north_sea_from_the_url():
     shown = metrics(at)
     assert shown["Estimated spending − taxes"] == formatting.gbp_bn(gap["net_balance_gbp_bn"])
     sensitivity = gap["sensitivity"]
-    assert shown["Range across all keys"] == (f"{formatting.gbp_bn(sensitivity['min_gbp_bn']).removesuffix('bn')}–"
-                                              f"{formatting.gbp_bn(sensitivity['max_gbp_bn']).removeprefix('£')}")
+    assert shown["Range across all keys"] == (
+        f"{formatting.gbp_bn(sensitivity['min_gbp_bn']).removesuffix('bn')}–"
+        f"{formatting.gbp_bn(sensitivity['max_gbp_bn']).removeprefix('£')}"
+    )
     assert "only through social protection by councils' social care spending (England)" in captions(at)
     assert "North Sea oil and gas revenue is held" not in captions(at)
     assert at.query_params["k_north_sea"] in ("gva", ["gva"])

@@ -74,7 +74,10 @@ def test_overview_headline_tiles_map_and_sentences():
     expected = productivity.core_cities_gap("hour", "council", "uk", year)
     shown = metrics(at)
     assert shown[f"Productivity gap, {year}"] == formatting.gbp_bn(expected["gap_gbp"] / 1e9) + " a year"
-    assert shown[f"Sum of city shortfalls, {year}"] == formatting.gbp_bn(expected["sum_of_shortfalls_gbp"] / 1e9) + " a year"
+    assert (
+        shown[f"Sum of city shortfalls, {year}"]
+        == formatting.gbp_bn(expected["sum_of_shortfalls_gbp"] / 1e9) + " a year"
+    )
     assert all(len(label) <= 34 for label in shown)  # what a third-width tile shows on a 1366 px laptop
     assert any("As claimed: £66.0bn a year" in c.value for c in at.caption)
     assert any("As claimed: £53.0bn a year" in c.value for c in at.caption)
@@ -88,9 +91,18 @@ def test_overview_headline_tiles_map_and_sentences():
     assert figure["data"][2]["locations"] == ["E08000025"]  # the area chosen in the sidebar, outlined in black
     labels = figure["data"][3]
     points = measures.core_city_points("gva_per_hour", year)
-    assert dict(zip(arr(labels["text"]), arr(labels["textposition"]))) == dict(zip(points["city"], figures.label_sides(
-        points["lon"].tolist(), points["lat"].tolist(), points["city"].tolist(), figures.MAP_CHAR_DEG,
-        figures.MAP_LINE_DEG)))  # all ten, crowded ones apart
+    assert dict(zip(arr(labels["text"]), arr(labels["textposition"]))) == dict(
+        zip(
+            points["city"],
+            figures.label_sides(
+                points["lon"].tolist(),
+                points["lat"].tolist(),
+                points["city"].tolist(),
+                figures.MAP_CHAR_DEG,
+                figures.MAP_LINE_DEG,
+            ),
+        )
+    )  # all ten, crowded ones apart
     assert len(set(arr(labels["textposition"]))) > 1 and "#fff" in labels["textfont"]["shadow"]  # with a halo
     assert figure["layout"]["geo"]["fitbounds"] == "locations"  # the whole UK, Shetland included
     text = markdown(at)
@@ -103,8 +115,10 @@ def test_profile_manchester_per_head_council_uk():
     at = run("pages/city_profile.py", area="E08000003", basis="head", geo="council", bench="uk", year="2022")
     result = productivity.gap("E08000003", "head", "council", "uk", 2022)
     shown = {m.label: (m.value, m.proto.delta) for m in at.metric}
-    assert shown["GVA per head (2022)"] == (formatting.gbp(result.value),
-                                            f"{formatting.percent(result.gap_pct, signed=True)} vs UK (less Extra-Regio)")
+    assert shown["GVA per head (2022)"] == (
+        formatting.gbp(result.value),
+        f"{formatting.percent(result.gap_pct, signed=True)} vs UK (less Extra-Regio)",
+    )
     table = next(df.value for df in at.dataframe if "value_text" in df.value.columns)
     assert formatting.value(result.value, "£ per resident") in table["value_text"].tolist()
     assert not table.isin(["None", "nan"]).any().any()
@@ -120,8 +134,14 @@ def test_profile_manchester_per_head_council_uk():
 
 
 def test_productivity_gap_leeds_per_hour_city_region_uk_ex_london():
-    at = run("pages/productivity_gap.py", area="E08000035", basis="hour", geo="city-region", bench="uk-ex-london",
-             year="2022")
+    at = run(
+        "pages/productivity_gap.py",
+        area="E08000035",
+        basis="hour",
+        geo="city-region",
+        bench="uk-ex-london",
+        year="2022",
+    )
     result = productivity.gap("E08000035", "hour", "city-region", "uk-ex-london", 2022)
     shown = metrics(at)
     assert shown["Leeds, 2022"] == formatting.gbp(result.value)  # £ per hour: pence kept below £100
@@ -162,7 +182,8 @@ def test_map_city_regions_values_and_outlines():
     base, shaded, outlined, labels = figure["data"]
     assert sorted(arr(base["locations"])) == sorted(measures.label_points("itl1")["area_code"])  # the UK under them
     assert dict(zip(arr(shaded["locations"]), arr(shaded["z"]))) == pytest.approx(
-        dict(zip(expected["area_code"], expected["value"])))
+        dict(zip(expected["area_code"], expected["value"]))
+    )
     assert len(outlined["locations"]) == 10  # Core City regions outlined
     assert sorted(arr(labels["text"])) == sorted(geography.core_cities()["city"])  # and named
     assert at.query_params["level"] == "city_region"
@@ -221,8 +242,10 @@ def test_deep_link_reproduces_the_definition():
     assert metrics(at)["Newcastle, 2019"] == formatting.gbp(result.value)
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/compare.py", "pages/city_profile.py",
-                                  "pages/productivity_gap.py"])
+@pytest.mark.parametrize(
+    "page",
+    ["pages/overview.py", "pages/map.py", "pages/compare.py", "pages/city_profile.py", "pages/productivity_gap.py"],
+)
 def test_invalid_parameters_fall_back_with_a_notice(page):
     at = run(page, basis="xyz", year="1066", area="<script>alert(1)</script>", measure="'; DROP TABLE x", level="moon")
     notices = at.first_notices
@@ -270,7 +293,9 @@ def test_overview_names_the_method_of_the_headline_and_map():
     at = run("pages/overview.py", basis="head", year="2023")
     headline = productivity.core_cities_gap("head", "council", "uk", 2023)
     captions = [c.value for c in at.caption]
-    assert f"Core Cities: {headline['method']}. {headline['benchmark_name']}: {headline['benchmark_method']}." in captions
+    assert (
+        f"Core Cities: {headline['method']}. {headline['benchmark_name']}: {headline['benchmark_method']}." in captions
+    )
     values = measures.values("gva_per_head", 2023, "lad")
     assert any(c.startswith(measures.coverage_caption(values)) for c in captions)
 

@@ -49,8 +49,11 @@ def chart_specs(at: AppTest) -> list[dict]:
 
 def page_text(at: AppTest) -> str:
     """Everything a person reads on the page, as text (Markdown's backslash escapes removed)."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+        for e in getattr(at, kind)
+    ]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [json.dumps(s["layout"].get("title", {}).get("text", ""), ensure_ascii=False) for s in chart_specs(at)]
     return "\n".join(parts).replace("\\", "")
@@ -59,8 +62,9 @@ def page_text(at: AppTest) -> str:
 def chart_titles(at: AppTest) -> list[str]:
     """Chart titles, whether drawn in the figure or as bold text above it (ui.render.chart)."""
     inside = [s["layout"].get("title", {}).get("text", "").split("<br>")[0] for s in chart_specs(at)]
-    above = [m.value.strip("*").replace("\\", "") for m in at.markdown
-             if m.value.startswith("**") and m.value.endswith("**")]
+    above = [
+        m.value.strip("*").replace("\\", "") for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")
+    ]
     return [t for t in inside + above if t]
 
 
@@ -104,8 +108,12 @@ def values(array) -> list:
 
 def bar_values(spec: dict, label_part: str) -> list[float]:
     """x values of every horizontal bar whose y label contains `label_part`."""
-    return [x for trace in spec["data"] for y, x in zip(values(trace.get("y")), values(trace.get("x")))
-            if label_part in str(y)]
+    return [
+        x
+        for trace in spec["data"]
+        for y, x in zip(values(trace.get("y")), values(trace.get("x")))
+        if label_part in str(y)
+    ]
 
 
 # --------------------------------------------------------------------------------------------- pure helpers
@@ -126,10 +134,20 @@ def test_parse_codes_keeps_allowed_in_order_without_repeats():
 
 def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context():
     d = claims.definition
-    alternatives = [d("a", "a", "2014", 25.0), d("p", "p", "2014", 21.0, rate=2.0), d("late", "latest", "2022", 19.0, context=True),
-                    d("b", "b", "2014", None)]
-    result = {"claim": "x", "source": "s", "claimed": 20.0, "period_described": "2014", "primary_definition_id": "p",
-              **claims.assess(20.0, "percent", alternatives, "p", "2014")}
+    alternatives = [
+        d("a", "a", "2014", 25.0),
+        d("p", "p", "2014", 21.0, rate=2.0),
+        d("late", "latest", "2022", 19.0, context=True),
+        d("b", "b", "2014", None),
+    ]
+    result = {
+        "claim": "x",
+        "source": "s",
+        "claimed": 20.0,
+        "period_described": "2014",
+        "primary_definition_id": "p",
+        **claims.assess(20.0, "percent", alternatives, "p", "2014"),
+    }
     frame = views.claim_comparison(result)
     assert frame["label"].tolist() == ["As claimed", "Definition 1", "Primary definition", "Context", "Definition 2"]
     assert frame["value"].tolist()[:4] == [20.0, 25.0, 21.0, 19.0]
@@ -138,15 +156,17 @@ def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context
     assert frame["holds"].tolist()[1:4] == [False, True, True]
     assert frame["rate"].tolist()[2] == 2.0
     assert views.numeric_claims([{"claim_id": "n", **result}, {"claim_id": "e", "primary_value": None}]) == ["n"]
-    table = views.claims_table([{"claim_id": "n", "unit": "percent", "period_reason": "r", "primary_reason": "w",
-                                 "fx": None, **result}])
+    table = views.claims_table(
+        [{"claim_id": "n", "unit": "percent", "period_reason": "r", "primary_reason": "w", "fx": None, **result}]
+    )
     row = table.iloc[0]
     assert row["holds_on"] == "1 of 2" and (row["range_min"], row["range_max"]) == (21.0, 25.0)
     assert row["primary_value"] == 21.0 and row["verdict_code"] == "holds"
     codes = [{"verdict_code": c} for c in ("holds", "untestable", "holds")]
     assert views.claim_summary(codes)["holds"] == 2 and views.claim_summary(codes)["not_reproduced"] == 0
-    assert views.claim_summary_text(codes) == ("**2** hold on the period they describe · **1** cannot be tested with the "
-                                               "data held here")
+    assert views.claim_summary_text(codes) == (
+        "**2** hold on the period they describe · **1** cannot be tested with the data held here"
+    )
 
 
 def test_peer_bars_convert_at_the_ecb_rate_unless_overridden():
@@ -158,8 +178,11 @@ def test_peer_bars_convert_at_the_ecb_rate_unless_overridden():
     with_rate = views.peer_bars(["DE003M"], 2.0)
     peer = with_rate[with_rate["group"] == "European peer"].iloc[0]
     assert peer["gdp_per_head_gbp"] == pytest.approx(peer["gdp_per_head_eur"] / 2.0) and peer["rate_basis"] == "stated"
-    assert with_rate["group"].value_counts().to_dict() == {"Core City region": 10, "Core Cities combined": 1,
-                                                            "European peer": 1}
+    assert with_rate["group"].value_counts().to_dict() == {
+        "Core City region": 10,
+        "Core Cities combined": 1,
+        "European peer": 1,
+    }
     assert views.peer_rate(None)["chart_label"].startswith("peers at the ECB 2021 average")
     assert "override" in views.peer_rate(2.0)["chart_label"]
 
@@ -189,7 +212,9 @@ def test_peers_default_converts_at_the_ecb_rate_with_break_even_as_sensitivity()
     ecb = international.ecb_rate(2021)["eur_per_gbp"]
     expected = international.peer_comparison(HEADLINE).set_index("metro_code")
     converted, break_even = chart_specs(at)
-    assert f"GDP per resident 2021, £ (peers at the ECB 2021 average, {international.rate_text(ecb)})" in chart_titles(at)
+    assert f"GDP per resident 2021, £ (peers at the ECB 2021 average, {international.rate_text(ecb)})" in chart_titles(
+        at
+    )
     assert "Sensitivity: break-even exchange rate for each peer (€ per £)" in chart_titles(at)
     assert bar_values(converted, "München")[0] == pytest.approx(expected.at["DE003M", "gdp_per_head_eur"] / ecb)
     assert bar_values(break_even, "München")[0] == pytest.approx(expected.at["DE003M", "break_even_eur_per_gbp"])
@@ -199,7 +224,9 @@ def test_peers_default_converts_at_the_ecb_rate_with_break_even_as_sensitivity()
     assert metrics["Core Cities combined"] == formatting.gbp(home["core-cities"])
     assert metrics["Exchange rate used"] == international.rate_text(ecb) == f"£1 = {international.euro(ecb, 4)}"
     for code, peer in expected.iterrows():  # each peer by name, its premium as a briefing prints it
-        assert metrics[f"{peer['metro_name']} ({peer['country']})"] == formatting.percent(peer["premium_pct"], signed=True)
+        assert metrics[f"{peer['metro_name']} ({peer['country']})"] == formatting.percent(
+            peer["premium_pct"], signed=True
+        )
     assert not at.warning  # no override
     assert at.query_params["eur"] == [""] or at.query_params["eur"] == ""
     assert_readable(at)
@@ -223,8 +250,10 @@ def test_peers_charts_are_labelled_in_briefing_style_outside_the_bars():
     assert min(column.weight for column in at.columns) >= 0.4
     # the charts' table alternatives: plain-English headers, every cell filled, values rounded as printed
     bars = views.peer_bars(HEADLINE)
-    for table in (international.peer_chart_table(bars, international.ecb_rate(2021)["eur_per_gbp"]),
-                  international.break_even_chart_table(HEADLINE)):
+    for table in (
+        international.peer_chart_table(bars, international.ecb_rate(2021)["eur_per_gbp"]),
+        international.break_even_chart_table(HEADLINE),
+    ):
         assert not table.isna().any().any() and not any("_" in c for c in table.columns)
         assert not UNREADABLE.search(" ".join(shown_cells(table)))
     table = international.peer_chart_table(bars, international.ecb_rate(2021)["eur_per_gbp"])
@@ -236,7 +265,9 @@ def test_peers_follow_the_area_chosen_in_the_sidebar():
     chosen = international.chosen_area("E08000003")
     home = international.city_regions_gdp_per_head().set_index("area_code")
     region = home.loc[chosen["region_code"]]
-    assert formatting.gbp(region["gdp_per_head_gbp"]) in chosen["sentence"] and "Greater Manchester" in chosen["sentence"]
+    assert (
+        formatting.gbp(region["gdp_per_head_gbp"]) in chosen["sentence"] and "Greater Manchester" in chosen["sentence"]
+    )
     assert any(m.value.startswith(chosen["sentence"]) for m in at.markdown)
     labels = [y for trace in chart_specs(at)[0]["data"] for y in values(trace["y"])]
     marked = [y for y in labels if y.startswith("<b>▶")]
@@ -287,10 +318,12 @@ def test_every_claim_is_listed_in_full_with_its_verdict_in_words(expected_claims
         if result["verdict_code"] == "untestable":
             assert any(result["claim"] in b and claimed in b and result["verdict"] in b for b in blocks)
         else:
-            line = (f"Verdict: **{claims.VERDICT_SHORT[result['verdict_code']]}** · claimed {claimed} for "
-                    f"{result['period_described']} · recomputed {claims.format_value(result['primary_value'], result['unit'])}"
-                    f" for {result['primary_period']} · range over the definitions tried "
-                    f"{claims.range_text(result['range'], result['unit'])}")
+            line = (
+                f"Verdict: **{claims.VERDICT_SHORT[result['verdict_code']]}** · claimed {claimed} for "
+                f"{result['period_described']} · recomputed {claims.format_value(result['primary_value'], result['unit'])}"
+                f" for {result['primary_period']} · range over the definitions tried "
+                f"{claims.range_text(result['range'], result['unit'])}"
+            )
             assert line in blocks, line
     assert_readable(at)
 
@@ -306,7 +339,8 @@ def test_claims_table_shows_full_text_in_plain_english(expected_claims):
     assert shown["Claimed"].tolist() == [claims.claimed_text(r["claimed"], r["unit"]) for r in expected_claims]
     assert shown["Recomputed (primary definition)"].tolist() == [
         "" if r["verdict_code"] == "untestable" else claims.format_value(r["primary_value"], r["unit"])
-        for r in expected_claims]
+        for r in expected_claims
+    ]
     # wrapped, wide columns: Streamlit wraps cell text when rows are taller than 4rem (64 px)
     config = json.loads(table.proto.columns)
     assert table.proto.row_height > 64 and config["Claim"]["width"] == "large" == config["Verdict in full"]["width"]
@@ -373,8 +407,14 @@ def test_claims_european_detail_shows_the_ecb_rate_and_a_stated_rate_beside_it()
 def test_tax_and_spend_options_come_from_the_url_and_match_fiscal():
     at = run_page("pages/tax_and_spend.py", fy="2016-17", k_business="population", k_nics="bogus", geo="city-region")
     assert "k_nics" in infos(at)
-    options = {"income_tax": "hmrc_income_tax", "nics": "hmrc_income_tax", "consumption": "population",
-               "business": "population", "council_tax": "receipts", "economic_affairs": "population"}
+    options = {
+        "income_tax": "hmrc_income_tax",
+        "nics": "hmrc_income_tax",
+        "consumption": "population",
+        "business": "population",
+        "council_tax": "receipts",
+        "economic_affairs": "population",
+    }
     gap = fiscal.core_cities_gap("2016-17", **options)["city_regions"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Estimated spending − taxes"] == f"£{gap['net_balance_gbp_bn']:,.1f}bn"
@@ -398,8 +438,12 @@ def test_case_studies_filtered_by_city_from_the_url():
     assert headings == [f"### {p}" for p in leeds["project"]]
     (table,) = at.dataframe
     headers = dataframe_headers(table)
-    assert [headers[c] for c in table.proto.column_order] == ["City", "Project", "Policy area",
-                                                              "Featured figures (as published)"]
+    assert [headers[c] for c in table.proto.column_order] == [
+        "City",
+        "Project",
+        "Policy area",
+        "Featured figures (as published)",
+    ]
     assert_readable(at)
 
 

@@ -18,8 +18,9 @@ def test_explorer_shows_a_councils_figure_its_benchmarks_and_the_verdict():
     assert shown[f"Birmingham, {entry['period']}"] == formatting.value(own["value"], entry["unit"])
     national = place.national_benchmark("healthy_life_expectancy_female", "E08000025")
     assert shown[national.label] == formatting.value(national.value, entry["unit"])
-    verdict = place.SIGNIFICANCE[place.significance(own["value"], own["ci_lower"], own["ci_upper"], national.value,
-                                                    entry["polarity"])][0]
+    verdict = place.SIGNIFICANCE[
+        place.significance(own["value"], own["ci_lower"], own["ci_upper"], national.value, entry["polarity"])
+    ][0]
     assert f"Against {national.label}:** {verdict}." in markdown(at)
     ranked = spec(at, 1)["data"][0]  # the map first, then the ranked chart
     assert len(ranked["error_x"]["array"]) == len(ranked["x"])  # confidence whiskers on every dot
@@ -60,8 +61,11 @@ def test_profile_scorecard_counts_and_spine(city):
     counts = place.significance_counts(code)
     text = markdown(at)
     assert f"{counts.get('better', 0)} significantly better, {counts.get('similar', 0)} similar" in text
-    spine = next(s for s in (spec(at, i) for i in range(len(at.get("plotly_chart"))))
-                 if any("Core Cities median" == t.get("name") for t in s["data"]))
+    spine = next(
+        s
+        for s in (spec(at, i) for i in range(len(at.get("plotly_chart"))))
+        if any("Core Cities median" == t.get("name") for t in s["data"])
+    )
     plotted = sum(len(t["x"]) for t in spine["data"] if t.get("name", "").startswith(geography.area_names()[code]))
     assert plotted == card.loc[~card["unit"].isin(place.TOTAL_UNITS), "x_value"].notna().sum()
 
@@ -70,8 +74,11 @@ def test_profile_sector_mix_and_neighbours():
     at = run("pages/city_profile.py", area="E08000003")
     mix = place.sector_mix("E08000003")
     assert mix["share_last"].sum() == pytest.approx(100, abs=0.01)
-    bars = next(s for s in (spec(at, i) for i in range(len(at.get("plotly_chart"))))
-                if s["data"] and s["data"][0].get("type") == "bar" and "UK" in s["data"][1].get("name", ""))
+    bars = next(
+        s
+        for s in (spec(at, i) for i in range(len(at.get("plotly_chart"))))
+        if s["data"] and s["data"][0].get("type") == "bar" and "UK" in s["data"][1].get("name", "")
+    )
     assert len(bars["data"][0]["y"]) == len(mix)
     near = place.neighbours("E08000003")
     assert len(near) == 15 and "E08000003" not in set(near["area_code"])
@@ -90,12 +97,20 @@ def test_data_and_methods_lists_every_sheet_not_loaded_with_its_reason():
 
 
 def test_neighbours_benchmark_names_whose_neighbours_and_says_why_it_cannot_apply():
-    at = run("pages/productivity_gap.py", area="E08000025", basis="hour", bench="neighbours", geo="council",
-             year="2022")
+    at = run(
+        "pages/productivity_gap.py", area="E08000025", basis="hour", bench="neighbours", geo="council", year="2022"
+    )
     assert "Statistical neighbours of Birmingham (15 councils)" in [m.label for m in at.metric]
     assert any("Statistical neighbours of Birmingham (15 councils)" in m.value for m in at.markdown)
-    at = run("pages/productivity_gap.py", footer=False, area="E08000025", basis="hour", bench="neighbours",
-             geo="city-region", year="2022")  # the page stops after saying why
+    at = run(
+        "pages/productivity_gap.py",
+        footer=False,
+        area="E08000025",
+        basis="hour",
+        bench="neighbours",
+        geo="city-region",
+        year="2022",
+    )  # the page stops after saying why
     assert "choose the council geography" in " ".join(w.value for w in at.warning)
     at = run("pages/overview.py", bench="neighbours", geo="city-region")
     assert "choose the council geography" in markdown(at)

@@ -8,19 +8,22 @@ import pytest
 from indicators import place, similarity
 
 
-@pytest.mark.parametrize("value, lower, upper, benchmark, polarity, expected", [
-    (70.0, 68.0, 72.0, 65.0, "higher_is_better", "better"),     # interval wholly above, higher is better
-    (70.0, 68.0, 72.0, 65.0, "lower_is_better", "worse"),       # same interval, lower is better
-    (60.0, 58.0, 62.0, 65.0, "higher_is_better", "worse"),      # wholly below
-    (60.0, 58.0, 62.0, 65.0, "lower_is_better", "better"),
-    (64.0, 62.0, 66.0, 65.0, "higher_is_better", "similar"),    # interval contains the benchmark
-    (66.0, 65.0, 67.0, 65.0, "higher_is_better", "similar"),    # touching the benchmark is not significant
-    (70.0, 68.0, 72.0, 65.0, "neutral", "higher"),              # neutral: direction only
-    (70.0, None, None, 65.0, "higher_is_better", "not tested"), # no limits
-    (70.0, float("nan"), float("nan"), 65.0, "higher_is_better", "not tested"),
-    (None, None, None, 65.0, "higher_is_better", "not tested"), # suppressed value
-    (70.0, 68.0, 72.0, None, "higher_is_better", "not tested"), # no benchmark
-])
+@pytest.mark.parametrize(
+    "value, lower, upper, benchmark, polarity, expected",
+    [
+        (70.0, 68.0, 72.0, 65.0, "higher_is_better", "better"),  # interval wholly above, higher is better
+        (70.0, 68.0, 72.0, 65.0, "lower_is_better", "worse"),  # same interval, lower is better
+        (60.0, 58.0, 62.0, 65.0, "higher_is_better", "worse"),  # wholly below
+        (60.0, 58.0, 62.0, 65.0, "lower_is_better", "better"),
+        (64.0, 62.0, 66.0, 65.0, "higher_is_better", "similar"),  # interval contains the benchmark
+        (66.0, 65.0, 67.0, 65.0, "higher_is_better", "similar"),  # touching the benchmark is not significant
+        (70.0, 68.0, 72.0, 65.0, "neutral", "higher"),  # neutral: direction only
+        (70.0, None, None, 65.0, "higher_is_better", "not tested"),  # no limits
+        (70.0, float("nan"), float("nan"), 65.0, "higher_is_better", "not tested"),
+        (None, None, None, 65.0, "higher_is_better", "not tested"),  # suppressed value
+        (70.0, 68.0, 72.0, None, "higher_is_better", "not tested"),  # no benchmark
+    ],
+)
 def test_significance_follows_the_interval_and_the_polarity(value, lower, upper, benchmark, polarity, expected):
     assert place.significance(value, lower, upper, benchmark, polarity) == expected
 
@@ -33,8 +36,16 @@ def test_every_verdict_has_words_and_a_shape_not_just_a_colour():
 
 
 def test_spine_puts_the_benchmark_at_the_centre_and_better_to_the_right():
-    row = {"benchmark_value": 50.0, "councils_q1": 45.0, "polarity": "higher_is_better", "value": 60.0,
-           "core_cities_median": 40.0, "councils_min": 30.0, "councils_max": 70.0, "councils_q3": 55.0}
+    row = {
+        "benchmark_value": 50.0,
+        "councils_q1": 45.0,
+        "polarity": "higher_is_better",
+        "value": 60.0,
+        "core_cities_median": 40.0,
+        "councils_min": 30.0,
+        "councils_max": 70.0,
+        "councils_q3": 55.0,
+    }
     x = place.spine_positions(row)
     # half-width = max(70 - 50, 50 - 30) = 20: value 60 -> 0.5 + 10/40 = 0.75; min 30 -> 0; max 70 -> 1
     assert x["x_value"] == pytest.approx(0.75)

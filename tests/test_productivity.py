@@ -37,8 +37,14 @@ EXPECTED = {
     ("hour", "city-region", "uk"): (25.0, 98_800 / 2_340),
     ("hour", "city-region", GAMMA): (25.0, 40.0),
 }
-DENOMINATORS = {("head", "council"): 400_000, ("job", "council"): 200, ("hour", "council"): 520,
-                ("head", "city-region"): 650_000, ("job", "city-region"): 300, ("hour", "city-region"): 1_040}
+DENOMINATORS = {
+    ("head", "council"): 400_000,
+    ("job", "council"): 200,
+    ("hour", "council"): 520,
+    ("head", "city-region"): 650_000,
+    ("job", "city-region"): 300,
+    ("hour", "city-region"): 1_040,
+}
 
 
 @pytest.mark.parametrize("basis,geography,benchmark", list(EXPECTED))
@@ -107,16 +113,19 @@ def test_the_trend_is_fitted_over_every_year_of_the_window():
     assert outlook["annual_change_pct"] == pytest.approx((math.exp(slope) - 1) * 100)
     years = math.log(1 / 0.84) / slope
     assert outlook["years_to_close"] == pytest.approx(years)
-    assert outlook["verdict"] == (f"At the 2018–2022 trend (relative to the benchmark the value rose by "
-                                  f"{(math.exp(slope) - 1) * 100:.1f}% a year) the gap closes in about {years:.0f} "
-                                  f"years, around {2022 + math.ceil(years)}.")
+    assert outlook["verdict"] == (
+        f"At the 2018–2022 trend (relative to the benchmark the value rose by "
+        f"{(math.exp(slope) - 1) * 100:.1f}% a year) the gap closes in about {years:.0f} "
+        f"years, around {2022 + math.ceil(years)}."
+    )
 
 
 def test_trend_that_diverges_never_closes():
     widening = pd.Series([0.9, 0.85, 0.8], index=[2020, 2021, 2022])
     assert productivity.trend_to_close(widening)["years_to_close"] is None
     assert productivity.trend_to_close(widening)["verdict"] == (
-        "At the 2020–2022 trend the gap does not close: relative to the benchmark the value fell by 5.7% a year.")
+        "At the 2020–2022 trend the gap does not close: relative to the benchmark the value fell by 5.7% a year."
+    )
     assert productivity.trend_to_close(pd.Series([0.9, 1.1], index=[2021, 2022]))["years_to_close"] == 0.0
 
 
@@ -129,7 +138,9 @@ def test_decomposition_worked_example(tiny):
     assert total["value"] == pytest.approx(15_600 / 400_000)
     factors = parts.drop(index="GVA per head (total)")
     assert factors["log_points"].sum() == pytest.approx(total["log_points"], abs=1e-12)
-    assert factors["share_of_gap_pct_points"].sum() == pytest.approx((total["value"] / total["benchmark_value"] - 1) * 100)
+    assert factors["share_of_gap_pct_points"].sum() == pytest.approx(
+        (total["value"] / total["benchmark_value"] - 1) * 100
+    )
 
 
 positive = st.floats(min_value=1e-3, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -142,5 +153,7 @@ def test_decomposition_identity_holds_exactly(g1, h1, j1, p1, g2, h2, j2, p2):
     benchmark = {"gva_gbp": g2, "hours": h2, "jobs": j2, "population": p2}
     parts = productivity.decompose(area, benchmark).set_index("component")
     factors = parts.drop(index="GVA per head (total)")
-    assert factors["log_points"].sum() == pytest.approx(parts.loc["GVA per head (total)", "log_points"], rel=1e-9, abs=1e-9)
+    assert factors["log_points"].sum() == pytest.approx(
+        parts.loc["GVA per head (total)", "log_points"], rel=1e-9, abs=1e-9
+    )
     assert math.prod(factors["value"]) == pytest.approx(g1 / p1, rel=1e-9)

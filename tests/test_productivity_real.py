@@ -32,11 +32,17 @@ def test_birmingham_per_hour_gap_uses_the_published_uk_figure(raw_dir):
     assert productivity.gap("E08000025", "job", "council", "uk", 2022).benchmark_value == per_job["UKX"] == 61729.3
 
 
-@pytest.mark.parametrize("council,region,table", [
-    ("E08000003", "E47000001", "A3"), ("E08000003", "E47000001", "B3"),  # Greater Manchester £36.6, £56,998
-    ("E08000035", "E47000003", "B3"), ("E08000025", "E47000007", "A3"),  # West Yorkshire £54,166; West Midlands
-    ("S12000049", "CR_GLASGOW_CITY_REGION", "A3"), ("W06000015", "W42000001", "B3"),
-])
+@pytest.mark.parametrize(
+    "council,region,table",
+    [
+        ("E08000003", "E47000001", "A3"),
+        ("E08000003", "E47000001", "B3"),  # Greater Manchester £36.6, £56,998
+        ("E08000035", "E47000003", "B3"),
+        ("E08000025", "E47000007", "A3"),  # West Yorkshire £54,166; West Midlands
+        ("S12000049", "CR_GLASGOW_CITY_REGION", "A3"),
+        ("W06000015", "W42000001", "B3"),
+    ],
+)
 def test_city_regions_are_the_ons_city_region_figures(raw_dir, council, region, table):
     published = sheet(raw_dir, CR_BOOK, table, "Area_Code")
     by_name = published.reset_index().set_index("City_Region")["Pounds_2022"]
@@ -101,7 +107,9 @@ def test_core_cities_net_gap_is_the_sum_of_the_city_gaps():
 def test_every_partial_figure_says_so():
     partial = aggregates.coverage()
     assert len(partial) and (partial["coverage_note"].str.len() > 0).all()
-    uk_gdp = partial[(partial["area_code"] == "UKX") & (partial["measure_id"] == "gdp_per_head") & (partial["period"] == "2023")]
+    uk_gdp = partial[
+        (partial["area_code"] == "UKX") & (partial["measure_id"] == "gdp_per_head") & (partial["period"] == "2023")
+    ]
     note = uk_gdp["coverage_note"].iloc[0]
     assert note.startswith("derived from 350 of 361 councils; no figure for: Antrim and Newtownabbey (N09000001)")
 
@@ -112,7 +120,9 @@ def test_reconciliation_of_derived_against_published():
     table = aggregates.reconciliation()
     checked = table[table["checked"]]
     assert len(checked) > 10_000 and checked["within_tolerance"].all()
-    uk = table[(table["area_code"] == "UKX") & (table["measure_id"] == "gva_per_hour") & (table["period"] == "2022")].iloc[0]
+    uk = table[
+        (table["area_code"] == "UKX") & (table["measure_id"] == "gva_per_hour") & (table["period"] == "2022")
+    ].iloc[0]
     assert uk["published_value"] == 39.7 and uk["derived_value"] == pytest.approx(39.8225, abs=1e-4)
     assert uk["difference_pct"] == pytest.approx(0.3085, abs=1e-3)
     explained = table[table["explained"] != ""]
@@ -128,6 +138,10 @@ def test_figures_come_from_the_marts_not_per_request_aggregation():
 
     for module in (productivity, measures):
         tree = ast.parse(inspect.getsource(module))
-        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                    and node.module == "indicators.observations" for alias in node.names}
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "indicators.observations"
+            for alias in node.names
+        }
         assert not imported, (module.__name__, imported)

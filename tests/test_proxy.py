@@ -22,13 +22,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from benchmarks import proxy, serve
 from benchmarks.ws_client import Session, find_page
-
 
 
 def _free_ports(count: int) -> list[int]:
@@ -43,8 +42,7 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
-(APP_PORT, PROXY_PORT, TLS_HTTP_PORT, TLS_PORT, LIMITS_PORT, STUB_PORT, AFFINITY_PORT,
- *REPLICA_PORTS) = _free_ports(9)
+(APP_PORT, PROXY_PORT, TLS_HTTP_PORT, TLS_PORT, LIMITS_PORT, STUB_PORT, AFFINITY_PORT, *REPLICA_PORTS) = _free_ports(9)
 PROXIED = f"http://127.0.0.1:{PROXY_PORT}"
 # TLS_HTTP_PORT, TLS_PORT: the production shape (plain HTTP redirects, TLS serves); LIMITS_PORT in front of the
 # websocket stub on STUB_PORT; AFFINITY_PORT in front of two stub replicas.
@@ -52,11 +50,13 @@ NGINX_CONF = proxy.NGINX_CONF
 SECURITY_TXT = proxy.SECURITY_TXT
 HSTS = "max-age=31536000; includeSubDomains"
 
-pytestmark = pytest.mark.skipif(proxy.nginx_binary() is None,
-                                reason="nginx not installed (apt-get install nginx-light); proxy config not exercised")
+pytestmark = pytest.mark.skipif(
+    proxy.nginx_binary() is None, reason="nginx not installed (apt-get install nginx-light); proxy config not exercised"
+)
 
 
 # ---- running deploy/nginx.conf on loopback
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
@@ -143,6 +143,7 @@ def test_metrics_blocked(stack, path):
 
 def test_websocket_session_through_proxy(stack):
     """A browser-like client (Origin = the public host:port) renders a page through the proxy to script_finished."""
+
     async def scenario():
         async with Session(PROXIED, origin=True) as session:
             first = await session.rerun()
@@ -178,15 +179,18 @@ def test_pages_render_in_chromium_under_the_csp(stack):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             violations, errors = [], []
             page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                                 "console.error('Content Security Policy violation ' + e.violatedDirective + ' ' + e.blockedURI))")
+            page.add_init_script(
+                "document.addEventListener('securitypolicyviolation', e => "
+                "console.error('Content Security Policy violation ' + e.violatedDirective + ' ' + e.blockedURI))"
+            )
             for path in ("/", "/map"):
                 page.goto(PROXIED + path)
                 page.wait_for_selector("text=Sources:", timeout=45_000)
@@ -198,6 +202,7 @@ def test_pages_render_in_chromium_under_the_csp(stack):
 
 
 # ---- session affinity across replicas: two stub upstreams that answer with their own port
+
 
 class _Replica(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's naming
@@ -224,8 +229,6 @@ def replicas(tmp_path_factory):
         proxy.stop(nginx)
         for server in servers:
             server.shutdown()
-
-
 
 
 def _replica_for(base: str, cookie: str | None = None) -> tuple[str, str | None]:
@@ -418,6 +421,7 @@ def test_sessions_capped_for_the_whole_site(limits_proxy):
 
 # ---- TLS: HSTS, protocol versions, Secure cookies, the https redirect, security.txt (production shape)
 
+
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """A throwaway self-signed certificate for localhost and 127.0.0.1, valid one day."""
@@ -426,9 +430,28 @@ def certificate(tmp_path_factory):
         pytest.skip("openssl not installed (apt-get install openssl); TLS settings not exercised")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -436,8 +459,13 @@ def certificate(tmp_path_factory):
 def tls_stack(app, certificate, tmp_path_factory):
     """The app behind the deployed shape: plain HTTP redirects (health checks excepted), https serves."""
     cert, key = certificate
-    nginx = proxy.start(tmp_path_factory.mktemp("tls-proxy") / "nginx", TLS_HTTP_PORT, APP_PORT,
-                        tls=(TLS_PORT, cert, key), https_redirect=True)
+    nginx = proxy.start(
+        tmp_path_factory.mktemp("tls-proxy") / "nginx",
+        TLS_HTTP_PORT,
+        APP_PORT,
+        tls=(TLS_PORT, cert, key),
+        https_redirect=True,
+    )
     try:
         yield ssl.create_default_context(cafile=str(cert))
     finally:
@@ -536,7 +564,7 @@ def test_security_txt(tls_stack):
     assert fields["contact"] and all(re.match(r"(mailto:|https://|tel:)", c) for c in fields["contact"])
     assert len(fields["expires"]) == 1
     expires = datetime.fromisoformat(fields["expires"][0].replace("Z", "+00:00"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert now < expires, "security.txt has expired: set a new Expires (under a year ahead) in deploy/security.txt"
     assert expires < now + timedelta(days=366), "RFC 9116: Expires should be less than a year ahead"
     assert fields["preferred-languages"] == ["en"]

@@ -76,14 +76,24 @@ ENGINE_REFUSES = [
     "SELECT 1; DROP TABLE core_cities",
 ]
 # Accepted by a read-only DuckDB database, refused by indicators.db.query's one-SELECT check.
-QUERY_REFUSES = ["CREATE TEMP TABLE scratch (a INT)", "CREATE TEMP VIEW v AS SELECT 1",
-                 "CREATE TEMP MACRO plus1(x) AS x + 1", "CHECKPOINT", "SELECT 1; SELECT 2", "EXPLAIN SELECT 1",
-                 "PRAGMA table_info('core_cities')", ""]
+QUERY_REFUSES = [
+    "CREATE TEMP TABLE scratch (a INT)",
+    "CREATE TEMP VIEW v AS SELECT 1",
+    "CREATE TEMP MACRO plus1(x) AS x + 1",
+    "CHECKPOINT",
+    "SELECT 1; SELECT 2",
+    "EXPLAIN SELECT 1",
+    "PRAGMA table_info('core_cities')",
+    "",
+]
 
 
 def test_serving_settings_take_effect(tiny):
-    settings = dict(db.query("SELECT name, value FROM duckdb_settings() WHERE name IN ?",
-                             [list(SEALED_SETTINGS)]).itertuples(index=False))
+    settings = dict(
+        db.query("SELECT name, value FROM duckdb_settings() WHERE name IN ?", [list(SEALED_SETTINGS)]).itertuples(
+            index=False
+        )
+    )
     assert settings == SEALED_SETTINGS
 
 
@@ -116,8 +126,13 @@ def test_temp_objects_die_with_their_cursor(tiny):
 
 
 def test_read_statements_still_work(tiny):
-    for sql in ["SELECT 1 AS x", "WITH a AS (SELECT 1 AS x) SELECT * FROM a", "FROM core_cities SELECT city",
-                "DESCRIBE core_cities", "SHOW TABLES"]:
+    for sql in [
+        "SELECT 1 AS x",
+        "WITH a AS (SELECT 1 AS x) SELECT * FROM a",
+        "FROM core_cities SELECT city",
+        "DESCRIBE core_cities",
+        "SHOW TABLES",
+    ]:
         assert len(db.query(sql)) >= 1
 
 
@@ -179,16 +194,26 @@ def test_process_runs_with_every_public_setting(app):
         if lines:
             break
         threading.Event().wait(0.05)
-    effective = json.loads(lines[0][len("config "):])
-    wanted = {f"{section}.{key}": value for section, values in tomllib.loads(CONFIG.read_text()).items()
-              for key, value in values.items()}
+    effective = json.loads(lines[0][len("config ") :])
+    wanted = {
+        f"{section}.{key}": value
+        for section, values in tomllib.loads(CONFIG.read_text()).items()
+        for key, value in values.items()
+    }
     assert {key: effective[key] for key in wanted} == wanted
-    for key, value in {"client.showErrorDetails": "none", "client.toolbarMode": "viewer",
-                       "browser.gatherUsageStats": False, "server.maxUploadSize": 1,
-                       "server.fileWatcherType": "none", "runner.magicEnabled": False,
-                       "server.enableXsrfProtection": True, "server.enableCORS": True,
-                       "server.enableWebsocketCompression": True, "server.headless": True,
-                       "server.allowRunOnSave": False}.items():
+    for key, value in {
+        "client.showErrorDetails": "none",
+        "client.toolbarMode": "viewer",
+        "browser.gatherUsageStats": False,
+        "server.maxUploadSize": 1,
+        "server.fileWatcherType": "none",
+        "runner.magicEnabled": False,
+        "server.enableXsrfProtection": True,
+        "server.enableCORS": True,
+        "server.enableWebsocketCompression": True,
+        "server.headless": True,
+        "server.allowRunOnSave": False,
+    }.items():
         assert wanted[key] == value, key
 
 
@@ -212,8 +237,11 @@ def test_cross_site_websocket_is_refused(app):
     from websockets.exceptions import ConnectionClosed, InvalidStatus
 
     async def scenario():
-        async with connect(f"ws://127.0.0.1:{PORT}/_stcore/stream", subprotocols=["streamlit"],
-                           additional_headers={"Origin": "https://evil.example"}) as ws:
+        async with connect(
+            f"ws://127.0.0.1:{PORT}/_stcore/stream",
+            subprotocols=["streamlit"],
+            additional_headers={"Origin": "https://evil.example"},
+        ) as ws:
             await ws.recv()
 
     with pytest.raises((ConnectionClosed, InvalidStatus)) as closed:
@@ -235,6 +263,7 @@ def test_module_state_survives_a_clients_clear_cache(app):
     clear_cache from a client (confirmed processed by the probe) and reruns by that client and a fresh session, both
     counts are unchanged and there is exactly one read-only connection.
     """
+
     def counts():
         connects = [line for line in serve.probe_lines(app, "duckdb.connect") if "serving=True" in line]
         return len(connects), len(serve.probe_lines(app, "open "))
@@ -283,8 +312,15 @@ def test_nothing_relies_on_streamlits_client_clearable_caches():
     """Any client can empty Streamlit's caches (clear_cache), so nothing costly may live there: figures, tables and
     exports are kept in indicators.memo and ui.render's process-wide stores, which no client can reach."""
     repo = Path(__file__).resolve().parents[1]
-    code = [repo / "app.py", *sorted((repo / "pages").glob("*.py")), *sorted((repo / "ui").glob("*.py")),
-            *sorted((repo / "indicators").rglob("*.py"))]
-    users = [str(path.relative_to(repo)) for path in code
-             if re.search(r"\bst\.cache_(data|resource)\b|\bcache_data\(|\bcache_resource\(", path.read_text())]
+    code = [
+        repo / "app.py",
+        *sorted((repo / "pages").glob("*.py")),
+        *sorted((repo / "ui").glob("*.py")),
+        *sorted((repo / "indicators").rglob("*.py")),
+    ]
+    users = [
+        str(path.relative_to(repo))
+        for path in code
+        if re.search(r"\bst\.cache_(data|resource)\b|\bcache_data\(|\bcache_resource\(", path.read_text())
+    ]
     assert not users, f"Streamlit caches used in {users}: a client's clear_cache would drop them"

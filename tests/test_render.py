@@ -25,6 +25,7 @@ def test_a_cached_figure_is_built_once_per_definition_and_styled():
         def figure():
             calls.append(value)
             return go.Figure(go.Bar(x=["a"], y=[value]))
+
         return figure
 
     first = render.styled_figure(build(1), "Title", "definition", "£", cache=("chart", "E08000025", 2022))
@@ -85,22 +86,28 @@ def test_every_memo_is_bounded():
 # ------------------------------------------------------------------------------------------------ chart titles
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("Leeds: GVA per hour", "Leeds\\: GVA per hour"),
-    ("A *b* _c_ [d](http://x) `e`", "A \\*b\\* \\_c\\_ \\[d\\](http\\://x) \\`e\\`"),
-    ("$1 <b>x</b> :red[y] ~z~", "\\$1 \\<b\\>x\\</b\\> \\:red\\[y\\] \\~z\\~"),
-    ("- not a list", "\\- not a list"),
-    ("2022. not numbered", "2022\\. not numbered"),
-    ("two\nlines", "two lines"),
-    (":smile: :material/home:", "\\:\u2060smile\\: \\:\u2060material/home\\:"),  # no icons from data
-    ("Newcastle upon Tyne (E08000021), 2012–2022 (£)", "Newcastle upon Tyne (E08000021), 2012–2022 (£)"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Leeds: GVA per hour", "Leeds\\: GVA per hour"),
+        ("A *b* _c_ [d](http://x) `e`", "A \\*b\\* \\_c\\_ \\[d\\](http\\://x) \\`e\\`"),
+        ("$1 <b>x</b> :red[y] ~z~", "\\$1 \\<b\\>x\\</b\\> \\:red\\[y\\] \\~z\\~"),
+        ("- not a list", "\\- not a list"),
+        ("2022. not numbered", "2022\\. not numbered"),
+        ("two\nlines", "two lines"),
+        (":smile: :material/home:", "\\:\u2060smile\\: \\:\u2060material/home\\:"),  # no icons from data
+        ("Newcastle upon Tyne (E08000021), 2012–2022 (£)", "Newcastle upon Tyne (E08000021), 2012–2022 (£)"),
+    ],
+)
 def test_titles_from_data_are_shown_literally(text, shown):
     assert render.markdown_escape(text) == shown
 
 
 def test_labels_keep_their_colons_and_lose_their_markup():
-    assert render.markdown_escape("Leeds: *GVA* [x](y) $1 :red[z]", label=True) == "Leeds: \\*GVA\\* \\[x\\](y) \\$1 \\:red\\[z\\]"
+    assert (
+        render.markdown_escape("Leeds: *GVA* [x](y) $1 :red[z]", label=True)
+        == "Leeds: \\*GVA\\* \\[x\\](y) \\$1 \\:red\\[z\\]"
+    )
     assert render.markdown_escape("a :smile: b", label=True) == "a :\u2060smile: b"
 
 
@@ -112,11 +119,16 @@ def chart_script():
     from ui import render
 
     area = st.session_state.get("area", "Leeds")
-    render.chart(lambda: go.Figure(go.Bar(x=[area], y=[39.7049])), cache=(area,),
-                 title=f"{area}: *GVA* per hour [worked]", subtitle="£ per hour · council areas · 2022",
-                 source="Source: ONS, Subregional productivity", key="t-chart",
-                 table=pd.DataFrame({"area_name": [area], "value": [39.7049], "gap_pct": [-13.85]}),
-                 units="£ per hour")
+    render.chart(
+        lambda: go.Figure(go.Bar(x=[area], y=[39.7049])),
+        cache=(area,),
+        title=f"{area}: *GVA* per hour [worked]",
+        subtitle="£ per hour · council areas · 2022",
+        source="Source: ONS, Subregional productivity",
+        key="t-chart",
+        table=pd.DataFrame({"area_name": [area], "value": [39.7049], "gap_pct": [-13.85]}),
+        units="£ per hour",
+    )
 
 
 def walk(node, out):
@@ -145,8 +157,11 @@ def fake_images(monkeypatch):
 def test_the_title_and_definition_are_text_above_a_chart_without_a_layout_title(fake_images):
     at = AppTest.from_function(chart_script).run()
     assert not at.exception
-    kinds = [(e.type, getattr(e, "value", None) if e.type in ("markdown", "caption") else None)
-             for e in walk(at.main, []) if e.type in ("markdown", "caption", "plotly_chart", "button")]
+    kinds = [
+        (e.type, getattr(e, "value", None) if e.type in ("markdown", "caption") else None)
+        for e in walk(at.main, [])
+        if e.type in ("markdown", "caption", "plotly_chart", "button")
+    ]
     assert kinds[:5] == [
         ("markdown", "**Leeds\\: \\*GVA\\* per hour \\[worked\\]**"),  # bold, escaped: area names come from data
         ("caption", "£ per hour · council areas · 2022"),
@@ -155,6 +170,7 @@ def test_the_title_and_definition_are_text_above_a_chart_without_a_layout_title(
         ("button", None),  # the image button right under the chart, beside the source line
     ]
     import json
+
     assert "title" not in json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
     assert at.button(key="t-chart-images").label == "Prepare PNG and SVG images"
     assert not at.expander[0].proto.expanded and len(at.dataframe) == 0  # the table is still built only on opening
@@ -166,8 +182,9 @@ def test_images_stay_available_for_the_session_until_the_chart_changes(fake_imag
     assert [b.label for b in at.get("download_button")] == ["Download PNG", "Download SVG"]
     assert not [b for b in at.button if b.key == "t-chart-images"]  # replaced by the two downloads
     # the exports bake in what the page shows above and below the chart
-    assert fake_images == [("Leeds: *GVA* per hour [worked]", "£ per hour · council areas · 2022",
-                            "Source: ONS, Subregional productivity")]
+    assert fake_images == [
+        ("Leeds: *GVA* per hour [worked]", "£ per hour · council areas · 2022", "Source: ONS, Subregional productivity")
+    ]
     # a download neither reruns the page nor hides the other button (on_click="ignore")
     assert all(button.proto.ignore_rerun for button in at.get("download_button"))
     at.run()
@@ -188,8 +205,11 @@ def test_a_session_draws_one_export_at_a_time_and_is_told_when_it_may_draw_again
     at.run()
     at.button(key="t-chart-images").click().run()
     (refused,) = at.warning
-    assert re.fullmatch(r"You can prepare another export in (1[0-5]|[2-9]) seconds: each visitor may prepare one every "
-                        r"15 seconds, so that everyone gets a turn\.", refused.value), refused.value
+    assert re.fullmatch(
+        r"You can prepare another export in (1[0-5]|[2-9]) seconds: each visitor may prepare one every "
+        r"15 seconds, so that everyone gets a turn\.",
+        refused.value,
+    ), refused.value
     assert len(fake_images) == 1 and not at.get("download_button")
     at.session_state["_export_drawn_at"] -= 14.5  # half a second left: one second, said in the singular
     at.run()
@@ -217,8 +237,9 @@ def test_when_every_export_slot_is_busy_a_press_is_refused_with_a_message(fake_i
     try:
         at = AppTest.from_function(chart_script).run()
         at.button(key="t-chart-images").click().run()
-        assert [w.value for w in at.warning] == ["Exports are being prepared for other visitors; please try again in a "
-                                                 "moment."]
+        assert [w.value for w in at.warning] == [
+            "Exports are being prepared for other visitors; please try again in a moment."
+        ]
         assert not fake_images
     finally:
         for _ in range(render.EXPORTS_AT_ONCE):
@@ -252,12 +273,24 @@ def test_the_table_alternative_shows_plain_headers_and_the_decimals_displayed(fa
 
 # ------------------------------------------------------------------------------------------------ downloads
 
-TABLE = pd.DataFrame({"area_code": ["E08000035", "E08000025"], "area_name": ["Leeds", "Birmingham"],
-                      "period": ["2022", "2022"], "unit": ["£ per hour", "£ per hour"],
-                      "value": [38.9152, 35.1], "gap_pct": [-2.04, -11.6], "coverage_note": ["", None]})
-META = render.Meta(title="GVA per hour worked, Leeds and Birmingham", definition="council areas · vs UK",
-                   source="Source: ONS, Subregional productivity (June 2024)", licence="Open Government Licence v3.0",
-                   view="http://localhost:8501/compare?areas=E08000035%2CE08000025")
+TABLE = pd.DataFrame(
+    {
+        "area_code": ["E08000035", "E08000025"],
+        "area_name": ["Leeds", "Birmingham"],
+        "period": ["2022", "2022"],
+        "unit": ["£ per hour", "£ per hour"],
+        "value": [38.9152, 35.1],
+        "gap_pct": [-2.04, -11.6],
+        "coverage_note": ["", None],
+    }
+)
+META = render.Meta(
+    title="GVA per hour worked, Leeds and Birmingham",
+    definition="council areas · vs UK",
+    source="Source: ONS, Subregional productivity (June 2024)",
+    licence="Open Government Licence v3.0",
+    view="http://localhost:8501/compare?areas=E08000035%2CE08000025",
+)
 
 
 def test_the_csv_opens_with_its_metadata_then_the_table_rounded_as_displayed():
@@ -283,16 +316,33 @@ def test_the_csv_opens_with_its_metadata_then_the_table_rounded_as_displayed():
 
 
 def test_the_workbook_has_an_about_sheet_and_a_formatted_data_sheet():
-    book = openpyxl.load_workbook(io.BytesIO(render.xlsx_bytes(TABLE.assign(
-        population=[812000.0, 1157603.0], net_balance_gbp_bn=[1.234, -0.56]), META, downloaded="1 December 2026")))
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            render.xlsx_bytes(
+                TABLE.assign(population=[812000.0, 1157603.0], net_balance_gbp_bn=[1.234, -0.56]),
+                META,
+                downloaded="1 December 2026",
+            )
+        )
+    )
     assert book.sheetnames == ["About", "Data"]
     about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}
     assert about == dict(labels.meta_fields(META, TABLE, "1 December 2026"))
     assert about["Licence"] == "Open Government Licence v3.0" and book["About"]["A2"].font.bold
     data = book["Data"]
     headers = [c.value for c in data[1]]
-    assert headers == ["ONS area code", "Area", "Period", "Unit", "Value", "Value (full precision)", "Gap (%)",
-                       "Coverage", "Population", "Net balance (£bn)"]
+    assert headers == [
+        "ONS area code",
+        "Area",
+        "Period",
+        "Unit",
+        "Value",
+        "Value (full precision)",
+        "Gap (%)",
+        "Coverage",
+        "Population",
+        "Net balance (£bn)",
+    ]
     assert all(c.font.bold for c in data[1]) and data.freeze_panes == "A2"
     row = {h: c for h, c in zip(headers, data[2])}
     assert row["Value"].value == 38.92 and row["Value"].number_format == labels.excel_format("£ per hour", 38.92)
@@ -309,13 +359,20 @@ def test_download_metadata_takes_keywords_a_title_and_the_view(monkeypatch):
         def get_all(self, key):
             return self[key]
 
-    fake = types.SimpleNamespace(query_params=Params(area=["E08000035"], basis=["hour"]),
-                                 context=types.SimpleNamespace(url="http://localhost:8501/productivity_gap"))
+    fake = types.SimpleNamespace(
+        query_params=Params(area=["E08000035"], basis=["hour"]),
+        context=types.SimpleNamespace(url="http://localhost:8501/productivity_gap"),
+    )
     monkeypatch.setattr(render, "st", fake)
-    meta = render.download_meta("claims-check", render.Meta(title="All claims", unit="%"), unit="GBP bn",
-                                source="Source: Core Cities UK")
-    assert meta == render.Meta(title="All claims", unit="GBP bn", source="Source: Core Cities UK",
-                               view="http://localhost:8501/productivity_gap?area=E08000035&basis=hour")
+    meta = render.download_meta(
+        "claims-check", render.Meta(title="All claims", unit="%"), unit="GBP bn", source="Source: Core Cities UK"
+    )
+    assert meta == render.Meta(
+        title="All claims",
+        unit="GBP bn",
+        source="Source: Core Cities UK",
+        view="http://localhost:8501/productivity_gap?area=E08000035&basis=hour",
+    )
     assert render.download_meta("indicator-catalogue").title == "Indicator catalogue"
 
 
@@ -333,8 +390,13 @@ def test_the_licence_is_read_from_the_sources_the_line_names():
 
 def test_values_and_formats_agree_with_the_one_formatter():
     """A value in the download is the figure the formatter prints, to the digit."""
-    for value, unit in ((16348.312009820287, "£ per resident"), (39.7049, "£ per hour"), (64.05, "%"),
-                        (1154221.4, "persons"), (53.04, "GBP bn per year")):
+    for value, unit in (
+        (16348.312009820287, "£ per resident"),
+        (39.7049, "£ per hour"),
+        (64.05, "%"),
+        (1154221.4, "persons"),
+        (53.04, "GBP bn per year"),
+    ):
         shown = labels.rounded(value, unit)
         assert formatting.value(shown, unit) == formatting.value(value, unit)
 

@@ -30,11 +30,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = sorted([*ROOT.glob("indicators/**/*.py"), *ROOT.glob("pages/**/*.py"), *ROOT.glob("ui/**/*.py"),
-                ROOT / "app.py"])
+FILES = sorted(
+    [*ROOT.glob("indicators/**/*.py"), *ROOT.glob("pages/**/*.py"), *ROOT.glob("ui/**/*.py"), ROOT / "app.py"]
+)
 SINK_METHODS = {"execute", "executemany", "sql"}
-SQL_TEXT = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TEMP\s+)?"
-                      r"(TABLE|VIEW|MACRO)|DROP\s+TABLE|ATTACH\s|COPY\s.+\sTO|PRAGMA\s|INSTALL\s|LOAD\s)", re.S)
+SQL_TEXT = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TEMP\s+)?"
+    r"(TABLE|VIEW|MACRO)|DROP\s+TABLE|ATTACH\s|COPY\s.+\sTO|PRAGMA\s|INSTALL\s|LOAD\s)",
+    re.S,
+)
 
 
 def rel(path: Path) -> str:
@@ -73,7 +77,9 @@ class SqlChecker:
             value = ast.literal_eval(node)
         except ValueError:
             return False
-        items = value.items() if isinstance(value, dict) else value if isinstance(value, (tuple, list, set)) else [value]
+        items = (
+            value.items() if isinstance(value, dict) else value if isinstance(value, (tuple, list, set)) else [value]
+        )
         flat = [x for item in items for x in (item if isinstance(item, tuple) else (item,))]
         return all(isinstance(x, str) for x in flat)
 
@@ -93,8 +99,9 @@ class SqlChecker:
             elif func.id in wrappers:
                 position, keyword = wrappers[func.id]
         elif isinstance(func, ast.Attribute):
-            if func.attr in SINK_METHODS or (func.attr == "query" and isinstance(func.value, ast.Name)
-                                              and func.value.id == "db"):
+            if func.attr in SINK_METHODS or (
+                func.attr == "query" and isinstance(func.value, ast.Name) and func.value.id == "db"
+            ):
                 position = 0
         if position is None:
             return None
@@ -126,8 +133,13 @@ class SqlChecker:
             return node.id in self.constants
         if isinstance(node, ast.Subscript):
             return self._allow_listed(node.value)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" \
-                and isinstance(node.func.value, ast.Constant) and len(node.args) == 1:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant)
+            and len(node.args) == 1
+        ):
             return self._allow_listed(node.args[0])
         return False
 
@@ -142,14 +154,22 @@ class SqlChecker:
                         for t, v in zip(target.elts, node.value.elts):
                             if isinstance(t, ast.Name) and t.id == name:
                                 values.append(v)
-                    elif isinstance(target, ast.Tuple) and any(isinstance(t, ast.Name) and t.id == name
-                                                               for t in target.elts):
+                    elif isinstance(target, ast.Tuple) and any(
+                        isinstance(t, ast.Name) and t.id == name for t in target.elts
+                    ):
                         values.append(node.value)  # unpacked from something opaque: must itself be static
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name) \
-                    and node.target.id == name and node.value is not None:
+            elif (
+                isinstance(node, (ast.AugAssign, ast.AnnAssign))
+                and isinstance(node.target, ast.Name)
+                and node.target.id == name
+                and node.value is not None
+            ):
                 values.append(node.value)
-            elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name) \
-                    and node.target.id == name:
+            elif (
+                isinstance(node, (ast.For, ast.comprehension))
+                and isinstance(node.target, ast.Name)
+                and node.target.id == name
+            ):
                 values.append(node.iter)  # a loop variable is only static if the iterable is
         return values
 
@@ -162,9 +182,15 @@ class SqlChecker:
             return self.static(node.body, fn, seen) and self.static(node.orelse, fn, seen)
         if isinstance(node, ast.JoinedStr):
             values = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
-            return self.build_exempt and not any(
-                isinstance(n, ast.Call) and not self._allow_listed(n) and not self._is_join(n)
-                for v in values for n in ast.walk(v)) or all(self._allow_listed(v) for v in values)
+            return (
+                self.build_exempt
+                and not any(
+                    isinstance(n, ast.Call) and not self._allow_listed(n) and not self._is_join(n)
+                    for v in values
+                    for n in ast.walk(v)
+                )
+                or all(self._allow_listed(v) for v in values)
+            )
         if isinstance(node, ast.Name):
             if node.id in self.constants or node.id in seen:
                 return True
@@ -180,8 +206,11 @@ class SqlChecker:
     @staticmethod
     def _is_join(node: ast.Call) -> bool:
         """`", ".join(...)` of quoted identifiers in the build (the generator inside is checked for calls too)."""
-        return isinstance(node.func, ast.Attribute) and node.func.attr == "join" \
+        return (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
             and isinstance(node.func.value, ast.Constant)
+        )
 
     def violations(self) -> list[str]:
         found = []
@@ -196,8 +225,12 @@ class SqlChecker:
             if arg is None:
                 continue
             fn = owner.get(id(call))
-            if fn is not None and fn.name in self.wrappers and isinstance(arg, ast.Name) \
-                    and arg.id == self.wrappers[fn.name][1]:
+            if (
+                fn is not None
+                and fn.name in self.wrappers
+                and isinstance(arg, ast.Name)
+                and arg.id == self.wrappers[fn.name][1]
+            ):
                 continue  # a wrapper handing its parameter on: its call sites are checked instead
             if not self.static(arg, fn):
                 found.append(f"{rel(self.path)}:{call.lineno}: SQL built at run time: {ast.unparse(arg)[:100]}")
@@ -230,8 +263,11 @@ def test_pages_have_no_sql_and_no_database_access(path):
     used = imports(tree)
     assert not {name for name in used if name == "duckdb" or name.startswith("duckdb.")}
     assert not used & {"indicators.db", "indicators.db.query", "indicators.db.connection"}
-    sql_like = [node.value[:80] for node in ast.walk(tree)
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value)]
+    sql_like = [
+        node.value[:80]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value)
+    ]
     assert sql_like == []
 
 
@@ -250,6 +286,7 @@ def test_no_unsafe_allow_html(path):
 
 # ---- the checker itself, on small snippets (so a green run means something)
 
+
 def check_snippet(tmp_path, source: str, name: str = "indicators/x.py") -> list[str]:
     path = ROOT / name
     checker = SqlChecker.__new__(SqlChecker)
@@ -262,26 +299,32 @@ def check_snippet(tmp_path, source: str, name: str = "indicators/x.py") -> list[
     return checker.violations()
 
 
-@pytest.mark.parametrize("source", [
-    "def f(x):\n    return query(f'SELECT * FROM t WHERE a = {x}')",
-    "def f(x):\n    return query('SELECT * FROM t WHERE a = ' + x)",
-    "def f(x):\n    return query('SELECT * FROM t WHERE a = {}'.format(x))",
-    "def f(x):\n    return query('SELECT * FROM t WHERE a = %s' % x)",
-    "def f(x):\n    sql = 'SELECT * FROM t'\n    sql += f' WHERE a = {x}'\n    return query(sql)",
-    "def f(con, x):\n    con.execute(f'DROP TABLE {x}')",
-    "def run(con, sql):\n    return con.execute(sql)\ndef g(con, x):\n    run(con, f'SELECT {x}')",
-    "COLS = ('a', 'b')\ndef f(x):\n    return query(f\"SELECT {', '.join(COLS)}, {x} FROM t\")",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(x):\n    return query(f'SELECT * FROM t WHERE a = {x}')",
+        "def f(x):\n    return query('SELECT * FROM t WHERE a = ' + x)",
+        "def f(x):\n    return query('SELECT * FROM t WHERE a = {}'.format(x))",
+        "def f(x):\n    return query('SELECT * FROM t WHERE a = %s' % x)",
+        "def f(x):\n    sql = 'SELECT * FROM t'\n    sql += f' WHERE a = {x}'\n    return query(sql)",
+        "def f(con, x):\n    con.execute(f'DROP TABLE {x}')",
+        "def run(con, sql):\n    return con.execute(sql)\ndef g(con, x):\n    run(con, f'SELECT {x}')",
+        "COLS = ('a', 'b')\ndef f(x):\n    return query(f\"SELECT {', '.join(COLS)}, {x} FROM t\")",
+    ],
+)
 def test_checker_flags_built_sql(tmp_path, source):
     assert check_snippet(tmp_path, source)
 
 
-@pytest.mark.parametrize("source", [
-    "def f(x):\n    return query('SELECT * FROM t WHERE a = ?', [x])",
-    "def f(x):\n    sql, params = 'SELECT * FROM t WHERE 1=1', []\n    if x:\n        sql += ' AND a = ?'\n"
-    "    return query(sql + ' ORDER BY a', params)",
-    "COLS = ('a', 'b')\ndef f():\n    return query(f\"SELECT {', '.join(COLS)} FROM t\")",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(x):\n    return query('SELECT * FROM t WHERE a = ?', [x])",
+        "def f(x):\n    sql, params = 'SELECT * FROM t WHERE 1=1', []\n    if x:\n        sql += ' AND a = ?'\n"
+        "    return query(sql + ' ORDER BY a', params)",
+        "COLS = ('a', 'b')\ndef f():\n    return query(f\"SELECT {', '.join(COLS)} FROM t\")",
+    ],
+)
 def test_checker_accepts_static_sql(tmp_path, source):
     assert check_snippet(tmp_path, source) == []
 

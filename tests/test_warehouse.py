@@ -12,8 +12,18 @@ from indicators.build.checks import run_checks
 from indicators.build.load import BuildError, build_warehouse, ensure_warehouse
 from indicators.paths import EXTRACTS_DIR
 
-CORE_LADS = ["E08000025", "E06000023", "W06000015", "S12000049", "E08000035",
-             "E08000012", "E08000003", "E08000021", "E06000018", "E08000019"]
+CORE_LADS = [
+    "E08000025",
+    "E06000023",
+    "W06000015",
+    "S12000049",
+    "E08000035",
+    "E08000012",
+    "E08000003",
+    "E08000021",
+    "E06000018",
+    "E08000019",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +38,11 @@ def fetch(path, sql, params=()):
 
 
 def value(path, area, indicator, period):
-    rows = fetch(path, "SELECT value FROM observations WHERE area_code=? AND indicator_id=? AND period=?", [area, indicator, period])
+    rows = fetch(
+        path,
+        "SELECT value FROM observations WHERE area_code=? AND indicator_id=? AND period=?",
+        [area, indicator, period],
+    )
     assert rows, f"no {indicator} {period} for {area}"
     return rows[0][0]
 
@@ -36,27 +50,47 @@ def value(path, area, indicator, period):
 def test_checks_pass_and_tables_have_keys(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert run_checks(con) == []
-        constraints = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+        constraints = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+            ).fetchall()
+        }
     assert {"observations", "catalog", "sources", "lad_lookup", "core_cities", "claims"} <= constraints
 
 
-@pytest.mark.parametrize("indicator,first,last", [
-    ("gva_current", "1998", "2023"), ("population", "1998", "2023"), ("gdp_current", "1998", "2023"),
-    ("gdp_per_head", "1998", "2023"), ("gdp_cvm", "1998", "2023"),
-    ("gva_per_hour", "2004", "2022"), ("gva_per_job", "2002", "2022"), ("filled_jobs", "2002", "2022"),
-    ("hours_worked", "2004", "2022"),
-])
+@pytest.mark.parametrize(
+    "indicator,first,last",
+    [
+        ("gva_current", "1998", "2023"),
+        ("population", "1998", "2023"),
+        ("gdp_current", "1998", "2023"),
+        ("gdp_per_head", "1998", "2023"),
+        ("gdp_cvm", "1998", "2023"),
+        ("gva_per_hour", "2004", "2022"),
+        ("gva_per_job", "2002", "2022"),
+        ("filled_jobs", "2002", "2022"),
+        ("hours_worked", "2004", "2022"),
+    ],
+)
 def test_local_series_cover_all_361_councils_every_year(warehouse, indicator, first, last):
-    rows = fetch(warehouse, """SELECT period, count(*) FROM observations
-                               WHERE indicator_id = ? AND area_code IN (SELECT lad_code FROM lad_lookup) GROUP BY period""", [indicator])
+    rows = fetch(
+        warehouse,
+        """SELECT period, count(*) FROM observations
+                               WHERE indicator_id = ? AND area_code IN (SELECT lad_code FROM lad_lookup) GROUP BY period""",
+        [indicator],
+    )
     counts = dict(rows)
     assert min(counts) == first and max(counts) == last
     if indicator in ("population", "gdp_per_head"):
         # ONS marks Northern Ireland's 11 councils "[u]" (not available) for 2023 population
         assert counts.pop("2023") == 350
-        missing = fetch(warehouse, """SELECT lad_code FROM lad_lookup WHERE lad_code NOT IN
-                        (SELECT area_code FROM observations WHERE indicator_id = ? AND period = '2023')""", [indicator])
+        missing = fetch(
+            warehouse,
+            """SELECT lad_code FROM lad_lookup WHERE lad_code NOT IN
+                        (SELECT area_code FROM observations WHERE indicator_id = ? AND period = '2023')""",
+            [indicator],
+        )
         assert all(code.startswith("N09") for (code,) in missing)
     assert set(counts.values()) == {361}
 
@@ -64,7 +98,9 @@ def test_local_series_cover_all_361_councils_every_year(warehouse, indicator, fi
 def test_every_source_has_provenance_and_every_indicator_a_source(warehouse):
     sources = fetch(warehouse, "SELECT source_id, publisher, release_date, licence FROM sources")
     assert len(sources) >= 10 and all(all(r) for r in sources)
-    orphans = fetch(warehouse, "SELECT indicator_id FROM catalog WHERE source_id NOT IN (SELECT source_id FROM sources)")
+    orphans = fetch(
+        warehouse, "SELECT indicator_id FROM catalog WHERE source_id NOT IN (SELECT source_id FROM sources)"
+    )
     assert orphans == []
 
 
@@ -73,7 +109,8 @@ def test_build_is_published_under_its_content_hash(warehouse):
     assert pointer.current.file == warehouse.name == pointer.current.sha256[:16] + ".duckdb"
     assert versions.sha256_of(warehouse) == pointer.current.sha256 and pointer.previous is None
     assert fetch(warehouse, "SELECT fingerprint, built_at FROM build_info") == [
-        (pointer.current.fingerprint, pointer.current.built_at)]
+        (pointer.current.fingerprint, pointer.current.built_at)
+    ]
     assert (warehouse.parent / ".gitignore").read_text() == "*\n"
     assert not [p for p in warehouse.parent.iterdir() if ".tmp" in p.name]
 
@@ -111,8 +148,11 @@ def test_duplicate_keys_fail_the_build(tmp_path):
     target = extracts / "core_cities.csv"
     lines = target.read_text().splitlines()
     target.write_text("\n".join(lines + [lines[1]]) + "\n")
-    with pytest.raises(BuildError, match=r"core_cities\.csv, row 12, column city: duplicate key \(city='Birmingham'\), "
-                                         r"already on row 2"):
+    with pytest.raises(
+        BuildError,
+        match=r"core_cities\.csv, row 12, column city: duplicate key \(city='Birmingham'\), "
+        r"already on row 2",
+    ):
         build_warehouse(extracts, tmp_path / "w" / "current.json", log=lambda _: None)
     assert not (tmp_path / "w").exists()
 
@@ -131,7 +171,9 @@ def test_ensure_builds_when_missing_or_stale_only(tmp_path):
     original = studies.read_text()
     studies.write_text(original.replace("Birmingham", "Birmingham ", 1))  # a bad edit fails, the build stays
     first = versions.read_pointer(pointer).current
-    with pytest.raises(BuildError, match=r"case_studies\.csv, row 2, column city: 'Birmingham ' has surrounding spaces"):
+    with pytest.raises(
+        BuildError, match=r"case_studies\.csv, row 2, column city: 'Birmingham ' has surrounding spaces"
+    ):
         ensure_warehouse(pointer, extracts, log=quiet)
     assert versions.read_pointer(pointer).current == first
     studies.write_text(original.replace("Paradise Circus", "Paradise Circus (edited)", 1))
@@ -147,14 +189,23 @@ LIMITS = {"threads": "2", "memory_limit": "512.0 MiB", "max_temp_directory_size"
 
 def test_serving_connection_has_resource_limits_it_cannot_change(tiny):
     """Limits for a 2-core replica (indicators/db.py SERVING_CONFIG), reported by the serving connection itself."""
-    row = db.query("SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit, "
-                   "current_setting('max_temp_directory_size') AS max_temp_directory_size, "
-                   "current_setting('temp_directory') AS temp_directory").iloc[0]
+    row = db.query(
+        "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit, "
+        "current_setting('max_temp_directory_size') AS max_temp_directory_size, "
+        "current_setting('temp_directory') AS temp_directory"
+    ).iloc[0]
     assert {name: str(row[name]) for name in LIMITS} == LIMITS
     assert row["temp_directory"] == str(db.temp_directory(tiny)) and "core-cities-duckdb-" in row["temp_directory"]
-    for change in ["SET threads = 64", "SET memory_limit = '64GB'", "SET max_temp_directory_size = '1TB'",
-                   "SET temp_directory = '/var/tmp/x'", "RESET memory_limit", "SET GLOBAL threads = 8",
-                   "PRAGMA memory_limit = '64GB'", "PRAGMA threads = 64"]:
+    for change in [
+        "SET threads = 64",
+        "SET memory_limit = '64GB'",
+        "SET max_temp_directory_size = '1TB'",
+        "SET temp_directory = '/var/tmp/x'",
+        "RESET memory_limit",
+        "SET GLOBAL threads = 8",
+        "PRAGMA memory_limit = '64GB'",
+        "PRAGMA threads = 64",
+    ]:
         cursor = db.connection().cursor()
         try:
             with pytest.raises(duckdb.Error, match="Cannot change configuration option"):
@@ -168,15 +219,23 @@ def test_serving_connection_is_read_only_and_sealed(warehouse, tmp_path):
     db.close_all()
     with db.using(warehouse):
         assert db.query("SELECT count(*) AS n FROM core_cities")["n"][0] == 10
-        for hostile in ["SELECT * FROM read_csv('/etc/passwd')", "INSTALL spatial", "LOAD spatial",
-                        f"ATTACH '{tmp_path / 'x.duckdb'}' AS x", "CREATE TABLE t (a INT)", "DELETE FROM claims",
-                        "SET enable_external_access = true", "COPY claims TO '/tmp/claims.csv'"]:
+        for hostile in [
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "INSTALL spatial",
+            "LOAD spatial",
+            f"ATTACH '{tmp_path / 'x.duckdb'}' AS x",
+            "CREATE TABLE t (a INT)",
+            "DELETE FROM claims",
+            "SET enable_external_access = true",
+            "COPY claims TO '/tmp/claims.csv'",
+        ]:
             with pytest.raises(duckdb.Error):
                 db.query(hostile)
     db.close_all()
 
 
 # ---- spot figures against the official files (skip when ../shared/data/raw is absent)
+
 
 def test_spot_birmingham_gva_2023(raw_dir, warehouse):
     book = raw_dir / "ons_gdp_lad" / "regionalgrossdomesticproductgdplocalauthorities_1998to2023_apr2025.xlsx"

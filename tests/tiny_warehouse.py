@@ -39,8 +39,15 @@ DATA_2022 = {
 }
 CHANGES_2021 = {("E08000001", "gva_per_hour"): 25, ("E08000001", "gva_current"): 9}
 RATES_2022 = {"employment_rate": ([70, 60, 80, 75], 74)}  # the councils' figures, then the UK's
-UNITS = {"gva_current": "£ million", "population": "persons", "gva_per_job": "£", "filled_jobs": "jobs",
-         "gva_per_hour": "£", "hours_worked": "hours a week", "employment_rate": "%"}
+UNITS = {
+    "gva_current": "£ million",
+    "population": "persons",
+    "gva_per_job": "£",
+    "filled_jobs": "jobs",
+    "gva_per_hour": "£",
+    "hours_worked": "hours a week",
+    "employment_rate": "%",
+}
 
 
 def observations_frame() -> pd.DataFrame:
@@ -55,7 +62,9 @@ def observations_frame() -> pd.DataFrame:
         for (code, name, _, _), value in zip(LADS, values):
             rows.append((code, name, indicator, "2022", float(value), UNITS[indicator], "fixture_release"))
         rows.append(("K02000001", "United Kingdom", indicator, "2022", float(uk), UNITS[indicator], "fixture_release"))
-    return pd.DataFrame(rows, columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"])
+    return pd.DataFrame(
+        rows, columns=["area_code", "area_name", "indicator_id", "period", "value", "unit", "source_id"]
+    )
 
 
 def build(path: Path) -> Path:
@@ -65,12 +74,26 @@ def build(path: Path) -> Path:
         "observations": observations_frame(),
         "lad_lookup": pd.DataFrame(
             [(c, n, "", "", "", "", i, i, c[:1] + "92000001", ca, "") for c, n, i, ca in LADS],
-            columns=["lad_code", "lad_name", "itl3_code", "itl3_name", "itl2_code", "itl2_name", "itl1_code", "itl1_name",
-                     "country_code", "ca_code", "ca_name"],
+            columns=[
+                "lad_code",
+                "lad_name",
+                "itl3_code",
+                "itl3_name",
+                "itl2_code",
+                "itl2_name",
+                "itl1_code",
+                "itl1_name",
+                "country_code",
+                "ca_code",
+                "ca_name",
+            ],
         ),
-        "productivity_cr_lookup_jun2024": pd.DataFrame(columns=["lad_code", "lad_name", "city_region_code", "city_region_name"]),
+        "productivity_cr_lookup_jun2024": pd.DataFrame(
+            columns=["lad_code", "lad_name", "city_region_code", "city_region_name"]
+        ),
         "areas": pd.DataFrame(
-            [(c, n, "lad") for c, n, _, _ in LADS] + [("E47000001", "Alpha CR", "city_region"), ("E47000009", "Gamma CR", "city_region")],
+            [(c, n, "lad") for c, n, _, _ in LADS]
+            + [("E47000001", "Alpha CR", "city_region"), ("E47000009", "Gamma CR", "city_region")],
             columns=["area_code", "area_name", "area_type"],
         ),
         "core_cities": pd.DataFrame(
@@ -78,8 +101,11 @@ def build(path: Path) -> Path:
             columns=["city", "lad_name", "lad_code", "itl1_code", "city_region_name"],
         ),
         "city_region_members": pd.DataFrame(
-            [("Alpha", "E47000001", "Alpha CR", "E08000001"), ("Alpha", "E47000001", "Alpha CR", "E08000002"),
-             ("Gamma", "E47000009", "Gamma CR", "E06000001")],
+            [
+                ("Alpha", "E47000001", "Alpha CR", "E08000001"),
+                ("Alpha", "E47000001", "Alpha CR", "E08000002"),
+                ("Gamma", "E47000009", "Gamma CR", "E06000001"),
+            ],
             columns=["city", "city_region_code", "city_region_name", "lad_code"],
         ),
         "catalog": pd.DataFrame(

@@ -34,7 +34,9 @@ EXPORT_WAIT_S = 5  # a press waits this long for a free slot, then says so (a sc
 EXPORT_COOLDOWN_S = 15
 EXPORTS_KEPT_BYTES = 64 * 2**20
 _export_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
-WAIT_ICON = ":material/hourglass_top:"  # Streamlit's own icon font: an hourglass emoji is a blank box without an emoji font
+WAIT_ICON = (
+    ":material/hourglass_top:"  # Streamlit's own icon font: an hourglass emoji is a blank box without an emoji font
+)
 
 
 def sync_param(param: str, value) -> None:
@@ -191,9 +193,21 @@ def download_meta(name: str, meta: Meta | None = None, **fields: str) -> Meta:
     return meta if meta.view else dataclasses.replace(meta, view=current_view())
 
 
-def downloads(table: pd.DataFrame, name: str, key: str, *, meta: Meta | None = None, units=None,
-              title: str = "", definition: str = "", unit: str = "", period: str = "", source: str = "",
-              licence: str = "", note: str = "") -> None:
+def downloads(
+    table: pd.DataFrame,
+    name: str,
+    key: str,
+    *,
+    meta: Meta | None = None,
+    units=None,
+    title: str = "",
+    definition: str = "",
+    unit: str = "",
+    period: str = "",
+    source: str = "",
+    licence: str = "",
+    note: str = "",
+) -> None:
     """CSV and XLSX downloads of exactly the data shown, opening with their metadata (title, definition, unit, period,
     source, licence, the URL of the view), with plain-English headers and values rounded as displayed.
 
@@ -204,14 +218,37 @@ def downloads(table: pd.DataFrame, name: str, key: str, *, meta: Meta | None = N
         units: {column: warehouse unit} for columns whose unit the name does not say, or one unit for the value
             columns (see indicators.labels.for_download); defaults to meta.unit.
     Files are generated only when clicked (deferred), so reruns don't pay for writing every table as XLSX."""
-    meta = download_meta(name, meta, title=title, definition=definition, unit=unit, period=period, source=source,
-                         licence=licence, note=note)
+    meta = download_meta(
+        name,
+        meta,
+        title=title,
+        definition=definition,
+        unit=unit,
+        period=period,
+        source=source,
+        licence=licence,
+        note=note,
+    )
     units = (meta.unit or None) if units is None else units
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: csv_bytes(table, complete(meta), units), f"{name}.csv", "text/csv",
-                         key=f"{key}-csv", width="stretch", on_click="ignore")
-    right.download_button("Download XLSX", lambda: xlsx_bytes(table, complete(meta), units), f"{name}.xlsx",
-                          XLSX_MIME, key=f"{key}-xlsx", width="stretch", on_click="ignore")
+    left.download_button(
+        "Download CSV",
+        lambda: csv_bytes(table, complete(meta), units),
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}-csv",
+        width="stretch",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download XLSX",
+        lambda: xlsx_bytes(table, complete(meta), units),
+        f"{name}.xlsx",
+        XLSX_MIME,
+        key=f"{key}-xlsx",
+        width="stretch",
+        on_click="ignore",
+    )
 
 
 # ------------------------------------------------------------------------------------------------ charts
@@ -226,8 +263,9 @@ def _figure_store() -> OrderedDict:
     return OrderedDict()
 
 
-def styled_figure(fig: go.Figure | Callable[[], go.Figure], title: str, subtitle: str, y_title: str | None,
-                  cache: tuple | None) -> go.Figure:
+def styled_figure(
+    fig: go.Figure | Callable[[], go.Figure], title: str, subtitle: str, y_title: str | None, cache: tuple | None
+) -> go.Figure:
     """`fig` styled. With `cache` (a tuple of everything the figure depends on), `fig` is a function that builds the
     figure, called once per process and database for each cache tuple and title; the styled figure is then reused by
     every session (building and validating Plotly figures was a third of a rerun). Shared: never mutate it."""
@@ -246,10 +284,22 @@ def styled_figure(fig: go.Figure | Callable[[], go.Figure], title: str, subtitle
     return built
 
 
-def chart(fig: go.Figure | Callable[[], go.Figure], *, title: str, subtitle: str, source: str,
-          table: pd.DataFrame | Callable[[], pd.DataFrame], key: str, y_title: str | None = None,
-          on_select: str | None = None, note: str | None = None, cache: tuple | None = None,
-          units=None, unit: str = "", period: str = ""):
+def chart(
+    fig: go.Figure | Callable[[], go.Figure],
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    key: str,
+    y_title: str | None = None,
+    on_select: str | None = None,
+    note: str | None = None,
+    cache: tuple | None = None,
+    units=None,
+    unit: str = "",
+    period: str = "",
+):
     """Show a chart under its title and definition, with its source line and image exports under it, a table
     alternative and downloads.
 
@@ -268,10 +318,13 @@ def chart(fig: go.Figure | Callable[[], go.Figure], *, title: str, subtitle: str
     depends = None if cache is None else (key, *cache)
     fig = styled_figure(fig, title, subtitle, y_title, depends)
     # Plotly's own camera button is removed: its PNG would lack the source; the image buttons below bake it in
-    event = st.plotly_chart(fig, width="stretch", key=key,
-                            config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"],
-                                    "topojsonURL": figures.BASE_MAP_URL},
-                            **options)
+    event = st.plotly_chart(
+        fig,
+        width="stretch",
+        key=key,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "topojsonURL": figures.BASE_MAP_URL},
+        **options,
+    )
     words, images = st.columns([3, 2])
     words.caption(f"{note} {source}" if note else source)
     with images:
@@ -279,13 +332,27 @@ def chart(fig: go.Figure | Callable[[], go.Figure], *, title: str, subtitle: str
     # The table alternative is built only once opened: a closed one costs neither an Arrow conversion on every rerun
     # nor, on a first visit, the browser's data-grid bundle (about 1.4 MB) competing with the chart for the main thread.
     unit = unit or (units if isinstance(units, str) else "")
-    lazy_table(f"Table: {markdown_escape(title, label=True)}", key, table, slug(title),
-               meta=Meta(title=title, definition=subtitle, unit=unit, period=period, source=source), units=units)
+    lazy_table(
+        f"Table: {markdown_escape(title, label=True)}",
+        key,
+        table,
+        slug(title),
+        meta=Meta(title=title, definition=subtitle, unit=unit, period=period, source=source),
+        units=units,
+    )
     return event if on_select else None
 
 
-def lazy_table(label: str, key: str, table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *,
-               meta: Meta | None = None, units=None, **fields) -> bool:
+def lazy_table(
+    label: str,
+    key: str,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    *,
+    meta: Meta | None = None,
+    units=None,
+    **fields,
+) -> bool:
     """An expander holding a table and its CSV/XLSX downloads, built only once opened (`table` may be a function);
     returns whether it is open, with its content drawn inside it. `meta`/`fields`/`units` as for `downloads` (the
     title defaults to the label without "Table: ")."""
@@ -296,8 +363,13 @@ def lazy_table(label: str, key: str, table: pd.DataFrame | Callable[[], pd.DataF
             if meta is None:
                 title = re.sub(r"^Table:\s*", "", label)
                 meta = Meta(title=title[:1].upper() + title[1:])
-            st.dataframe(table, hide_index=True, width="stretch", placeholder="",
-                         column_config=screen_columns(table, units or meta.unit))
+            st.dataframe(
+                table,
+                hide_index=True,
+                width="stretch",
+                placeholder="",
+                column_config=screen_columns(table, units or meta.unit),
+            )
             downloads(table, name, key, meta=meta, units=units, **fields)
     return section.open
 
@@ -348,8 +420,10 @@ def prepared_export(key: tuple, make: Callable[[], bytes | dict]):
     wait = st.session_state.get("_export_drawn_at", -EXPORT_COOLDOWN_S) + EXPORT_COOLDOWN_S - time.monotonic()
     if wait > 0:
         seconds = math.ceil(wait)
-        raise ExportRefused(f"You can prepare another export in {seconds} second{'s' if seconds != 1 else ''}: each "
-                            f"visitor may prepare one every {EXPORT_COOLDOWN_S} seconds, so that everyone gets a turn.")
+        raise ExportRefused(
+            f"You can prepare another export in {seconds} second{'s' if seconds != 1 else ''}: each "
+            f"visitor may prepare one every {EXPORT_COOLDOWN_S} seconds, so that everyone gets a turn."
+        )
     if not _export_slots.acquire(timeout=EXPORT_WAIT_S):
         raise ExportRefused("Exports are being prepared for other visitors; please try again in a moment.")
     try:
@@ -370,8 +444,9 @@ def _images_key(fig: go.Figure, title: str, subtitle: str, source: str, depends:
     return ("images", hashlib.sha256("\x1f".join((what, title, subtitle, source)).encode()).hexdigest())
 
 
-def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, key: str,
-                    depends: tuple | None = None) -> None:
+def image_downloads(
+    fig: go.Figure, *, title: str, subtitle: str, source: str, key: str, depends: tuple | None = None
+) -> None:
     """PNG and SVG of a chart with title, definition, source line and date baked in. Drawn on request (see
     prepared_export), then kept for this chart and definition, so both buttons stay after either is used."""
     held_key = f"_images-{key}"
@@ -386,8 +461,9 @@ def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, k
             return
         try:
             with st.spinner("Drawing the images…"):
-                drawn = prepared_export(wanted, lambda: figures.chart_images(fig, title=title, subtitle=subtitle,
-                                                                             source=source))
+                drawn = prepared_export(
+                    wanted, lambda: figures.chart_images(fig, title=title, subtitle=subtitle, source=source)
+                )
         except ExportRefused as refused:
             place.warning(str(refused), icon=WAIT_ICON)
             return
@@ -395,8 +471,15 @@ def image_downloads(fig: go.Figure, *, title: str, subtitle: str, source: str, k
         st.session_state[held_key] = held
     row = place.container(horizontal=True)
     for fmt in figures.FORMATS:
-        row.download_button(f"Download {fmt.upper()}", held[1][fmt], f"{slug(title)}.{fmt}", figures.MIME[fmt],
-                            key=f"{key}-{fmt}", width="stretch", on_click="ignore")
+        row.download_button(
+            f"Download {fmt.upper()}",
+            held[1][fmt],
+            f"{slug(title)}.{fmt}",
+            figures.MIME[fmt],
+            key=f"{key}-{fmt}",
+            width="stretch",
+            on_click="ignore",
+        )
 
 
 # ------------------------------------------------------------------------------------------------ panels
@@ -420,8 +503,10 @@ def how_calculated(provenance: dict, key: str) -> None:
             st.markdown(f"**Formula.** {provenance['formula']}")
         figures_used = [provenance[k] for k in ("area", "benchmark") if isinstance(provenance.get(k), dict)]
         if figures_used:
-            st.markdown("**Figures.** " + " ".join(f"{f.get('name', f['area_code'])} ({f['area_code']}): {f['how']}."
-                                                  for f in figures_used))
+            st.markdown(
+                "**Figures.** "
+                + " ".join(f"{f.get('name', f['area_code'])} ({f['area_code']}): {f['how']}." for f in figures_used)
+            )
         for label in ("method", "assumptions", "limits", "note"):
             if provenance.get(label):
                 st.markdown(f"**{label.capitalize()}.** {provenance[label]}")
@@ -435,12 +520,15 @@ def release_line(release: dict) -> str:
     """One markdown bullet for a release row (indicator rows carry name and unit, source rows a title)."""
     what = release.get("name") or release.get("title", "")
     unit = f" ({release['unit']})" if release.get("unit") else ""
-    return (f"- {what}{unit}: {release.get('publisher', '')}, *{release.get('release', '')}*, "
-            f"released {release.get('release_date', '')}")
+    return (
+        f"- {what}{unit}: {release.get('publisher', '')}, *{release.get('release', '')}*, "
+        f"released {release.get('release_date', '')}"
+    )
 
 
-def decomposition_section(area_code: str, geography_key: str, benchmark: str, year: int, *, name: str,
-                          benchmark_label: str, key: str) -> None:
+def decomposition_section(
+    area_code: str, geography_key: str, benchmark: str, year: int, *, name: str, benchmark_label: str, key: str
+) -> None:
     """The GVA-per-head gap split into productivity, hours and jobs, as a waterfall (log points add up exactly)."""
     from indicators import measures, productivity  # local: keeps ui.render importable without the warehouse
 
@@ -457,17 +545,27 @@ def decomposition_section(area_code: str, geography_key: str, benchmark: str, ye
 
     def waterfall() -> go.Figure:
         components, steps = measures.waterfall_steps(area_code, geography_key, benchmark, decomposition_year)
-        return go.Figure(go.Waterfall(
-            x=components, y=steps, measure=["relative"] * (len(steps) - 1) + ["total"],
-            text=[f"{v:+.1f}" for v in steps], textposition="outside",
-            increasing={"marker": {"color": PALETTE[0]}}, decreasing={"marker": {"color": PALETTE[5]}},
-            totals={"marker": {"color": PALETTE[7]}},
-        ))
+        return go.Figure(
+            go.Waterfall(
+                x=components,
+                y=steps,
+                measure=["relative"] * (len(steps) - 1) + ["total"],
+                text=[f"{v:+.1f}" for v in steps],
+                textposition="outside",
+                increasing={"marker": {"color": PALETTE[0]}},
+                decreasing={"marker": {"color": PALETTE[5]}},
+                totals={"marker": {"color": PALETTE[7]}},
+            )
+        )
 
-    chart(waterfall, cache=(area_code, geography_key, benchmark, decomposition_year),
-          title=f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs",
-          subtitle=f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
-          f"{decomposition_year}",
-          source=measures.source("gva_per_hour", "gva_per_head"),
-          key=key, y_title="log points", table=parts)
-
+    chart(
+        waterfall,
+        cache=(area_code, geography_key, benchmark, decomposition_year),
+        title=f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs",
+        subtitle=f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
+        f"{decomposition_year}",
+        source=measures.source("gva_per_hour", "gva_per_head"),
+        key=key,
+        y_title="log points",
+        table=parts,
+    )

@@ -30,8 +30,10 @@ class Definition:
     @property
     def label(self) -> str:
         """E.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio) · 2022'."""
-        return (f"{productivity.BASES[self.basis].label} · {self.geography.replace('-', ' ')} areas · "
-                f"vs {benchmark_label(self.benchmark)} · {self.year}")
+        return (
+            f"{productivity.BASES[self.basis].label} · {self.geography.replace('-', ' ')} areas · "
+            f"vs {benchmark_label(self.benchmark)} · {self.year}"
+        )
 
 
 @per_database
@@ -96,10 +98,17 @@ CONTROLS = ("area", "geography", "basis", "benchmark", "year")
 CONTROL_LABELS = {"area": "Area", "geography": "Geography", "basis": "Basis", "benchmark": "Benchmark", "year": "Year"}
 # The shared controls each page reads (by page title); the others are not drawn there, and the sidebar says so.
 PAGE_CONTROLS = {
-    "Overview": CONTROLS, "City profile": CONTROLS, "Productivity gap": CONTROLS,
-    "Map": ("year",), "Compare": ("area", "basis", "year"), "Indicator explorer": ("area",),
+    "Overview": CONTROLS,
+    "City profile": CONTROLS,
+    "Productivity gap": CONTROLS,
+    "Map": ("year",),
+    "Compare": ("area", "basis", "year"),
+    "Indicator explorer": ("area",),
     "Tax and spend": ("area", "geography"),
-    "European peers": ("area",), "Claims check": (), "Case studies": (), "Data and methods": (),
+    "European peers": ("area",),
+    "Claims check": (),
+    "Case studies": (),
+    "Data and methods": (),
 }
 
 
@@ -124,11 +133,22 @@ def sidebar_controls(page: str | None = None) -> Definition:
     with st.sidebar:
         st.header("Definitions")
         if "area" in drawn:
-            st.selectbox("Area", list(areas), format_func=areas.get, key="area", filter_mode="contains",
-                         help="Any Core City or local authority (ONS code).")
+            st.selectbox(
+                "Area",
+                list(areas),
+                format_func=areas.get,
+                key="area",
+                filter_mode="contains",
+                help="Any Core City or local authority (ONS code).",
+            )
         if "geography" in drawn:
-            st.radio("Geography", geographies, format_func=geography.GEOGRAPHIES.get, key="geography",
-                     help="Council area, or the city region the council sits in.")
+            st.radio(
+                "Geography",
+                geographies,
+                format_func=geography.GEOGRAPHIES.get,
+                key="geography",
+                help="Council area, or the city region the council sits in.",
+            )
         if "basis" in drawn:
             st.radio("Basis", bases, format_func=lambda b: productivity.BASES[b].label, key="basis")
         if "benchmark" in drawn:
@@ -136,20 +156,29 @@ def sidebar_controls(page: str | None = None) -> Definition:
         years = productivity.available_years(st.session_state["basis"])  # read once the basis widget has checked it
         _seed("year", "year", years, years[-1])
         if st.session_state["year"] not in years:
-            _notice(f"{shown(st.session_state['year'])} has no {productivity.BASES[st.session_state['basis']].label} "
-                    f"data; showing {years[-1]}.")
+            _notice(
+                f"{shown(st.session_state['year'])} has no {productivity.BASES[st.session_state['basis']].label} "
+                f"data; showing {years[-1]}."
+            )
             st.session_state["year"] = years[-1]
         if "year" in drawn:
             st.selectbox("Year", years[::-1], key="year")
         unused = [CONTROL_LABELS[key] for key in CONTROLS if key not in drawn]
         if unused:
-            st.caption(("This page uses none of the shared definitions." if not drawn else
-                        f"Not used on this page: {', '.join(unused).lower().capitalize()}.")
-                       + " Your choices are kept for the other pages.")
+            st.caption(
+                (
+                    "This page uses none of the shared definitions."
+                    if not drawn
+                    else f"Not used on this page: {', '.join(unused).lower().capitalize()}."
+                )
+                + " Your choices are kept for the other pages."
+            )
         area, geo, basis, benchmark, year = (st.session_state[key] for key in CONTROLS)
         if "geography" in drawn and effective_geography(area, geo) != geo:
-            st.info(f"{areas.get(area, area)} is in no combined authority or city region, so council figures are "
-                    "shown.", icon="ℹ️")
+            st.info(
+                f"{areas.get(area, area)} is in no combined authority or city region, so council figures are shown.",
+                icon="ℹ️",
+            )
     definition = Definition(effective_geography(area, geo), basis, benchmark, int(year), area)
     st.query_params.update({"geo": geo, "basis": basis, "bench": benchmark, "year": str(year), "area": area})
     return definition
@@ -178,7 +207,9 @@ def current() -> Definition:
     """The definition chosen in the frame (pages call this; the frame must have run sidebar_controls)."""
     ensure_frame()
     s = st.session_state
-    return Definition(effective_geography(s["area"], s["geography"]), s["basis"], s["benchmark"], int(s["year"]), s["area"])
+    return Definition(
+        effective_geography(s["area"], s["geography"]), s["basis"], s["benchmark"], int(s["year"]), s["area"]
+    )
 
 
 def page_param(param: str, allowed, default, widget_key: str | None = None):

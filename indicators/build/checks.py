@@ -57,7 +57,8 @@ def check_observations_catalogued(con) -> list[str]:
     failures = [
         f"observations: indicator {indicator_id} is not in the catalogue"
         for (indicator_id,) in _rows(
-            con, "SELECT DISTINCT indicator_id FROM observations WHERE indicator_id NOT IN (SELECT indicator_id FROM catalog)"
+            con,
+            "SELECT DISTINCT indicator_id FROM observations WHERE indicator_id NOT IN (SELECT indicator_id FROM catalog)",
         )
     ]
     mixed = _rows(
@@ -66,7 +67,9 @@ def check_observations_catalogued(con) -> list[str]:
            JOIN catalog c USING (indicator_id) WHERE o.source_id <> c.source_id""",
     )
     failures += [f"observations: {i} carries source {s}, catalogue says {c}" for i, s, c in mixed]
-    unused = _rows(con, "SELECT indicator_id FROM catalog WHERE indicator_id NOT IN (SELECT indicator_id FROM observations)")
+    unused = _rows(
+        con, "SELECT indicator_id FROM catalog WHERE indicator_id NOT IN (SELECT indicator_id FROM observations)"
+    )
     failures += [f"catalog: {i} has no observations" for (i,) in unused]
     return failures
 

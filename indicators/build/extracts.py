@@ -30,10 +30,14 @@ def validate_extract(name: str, frame: pd.DataFrame, key: tuple[str, ...]) -> No
             raise ExtractError(name, "null values in an observation extract")
     duplicated = frame.duplicated(list(key), keep=False)
     if duplicated.any():
-        raise ExtractError(name, f"duplicate keys {list(key)}: {frame.loc[duplicated, list(key)].head(3).to_dict('records')}")
+        raise ExtractError(
+            name, f"duplicate keys {list(key)}: {frame.loc[duplicated, list(key)].head(3).to_dict('records')}"
+        )
 
 
-def run_extract(raw_dir: Path = RAW_DIR, out_dir: Path = EXTRACTS_DIR, only: str | None = None, log=print) -> list[Path]:
+def run_extract(
+    raw_dir: Path = RAW_DIR, out_dir: Path = EXTRACTS_DIR, only: str | None = None, log=print
+) -> list[Path]:
     """Extract every module (or one) from the raw official files into CSVs; returns the files written."""
     if not raw_dir.is_dir():
         raise ExtractError(raw_dir, "raw official files not found (set CORE_CITIES_RAW_DIR)")
@@ -51,7 +55,9 @@ def run_extract(raw_dir: Path = RAW_DIR, out_dir: Path = EXTRACTS_DIR, only: str
             path = out_dir / f"{name}.csv"
             frame.to_csv(path, index=False, lineterminator="\n")
             written.append(path)
-            log(f"  wrote {path.relative_to(out_dir.parent.parent) if out_dir.is_relative_to(DATA_DIR.parent) else path} ({len(frame):,} rows)")
+            log(
+                f"  wrote {path.relative_to(out_dir.parent.parent) if out_dir.is_relative_to(DATA_DIR.parent) else path} ({len(frame):,} rows)"
+            )
         if hasattr(module, "write_files"):
             for path in module.write_files(raw_dir, DATA_DIR if out_dir == EXTRACTS_DIR else out_dir.parent):
                 written.append(path)

@@ -100,8 +100,7 @@ def split_line(path: Path, number: int, line: str, header: list[str] | None) -> 
             continue
         column = _column_name(header, len(fields) - 1)
         if line[position] == '"' and quoted is None and plain == "":
-            problem = ("a quote opens this field and is not closed on this line (it would swallow the rows "
-                       "after it)")
+            problem = "a quote opens this field and is not closed on this line (it would swallow the rows after it)"
         else:
             problem = "stray quote (a quote may only open and close a whole field; inside one, write it twice)"
         raise InputError(f"{where(path, number, column)}: {problem}")
@@ -124,8 +123,9 @@ def read_table(path: Path) -> Table:
         raise InputError(f"{where(path, line)}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     lines = text.removeprefix("\ufeff").split("\n")
     if lines[-1] != "":
-        raise InputError(f"{where(path, len(lines))}: the last row is cut off (the file does not end with a line "
-                         "break)")
+        raise InputError(
+            f"{where(path, len(lines))}: the last row is cut off (the file does not end with a line break)"
+        )
     lines.pop()
     if all(line.endswith("\r") for line in lines):  # CRLF line ends (a Windows checkout)
         lines = [line[:-1] for line in lines]
@@ -133,22 +133,27 @@ def read_table(path: Path) -> Table:
     control = CONTROL.search(text.replace("\n", " "))
     if control:
         number = text.count("\n", 0, control.start()) + 1
-        before = text[text.rfind("\n", 0, control.start()) + 1: control.start()]
+        before = text[text.rfind("\n", 0, control.start()) + 1 : control.start()]
         header = lines[0].split(",") if number > 1 else None
-        raise InputError(f"{where(path, number, _column_name(header, before.count(',')))}: control character "
-                         f"{control.group()!r} in a field (line breaks and other control characters are not allowed "
-                         "inside a field)")
+        raise InputError(
+            f"{where(path, number, _column_name(header, before.count(',')))}: control character "
+            f"{control.group()!r} in a field (line breaks and other control characters are not allowed "
+            "inside a field)"
+        )
     header = _fields(path, 1, lines[0], None)
     for index, name in enumerate(header):
         if name.strip() == "" or name != name.strip():
-            raise InputError(f"{where(path, 1, str(index + 1))}: header {literal(name)} is blank or has surrounding "
-                             "spaces")
+            raise InputError(
+                f"{where(path, 1, str(index + 1))}: header {literal(name)} is blank or has surrounding spaces"
+            )
         if header.index(name) != index:
             raise InputError(f"{where(path, 1, name)}: column named twice in the header")
     if len(lines) == 1:
         raise InputError(f"{shown(path)}: no rows under the header")
-    rows = [line.split(",") if '"' not in line else split_line(path, number, line, header)
-            for number, line in enumerate(lines[1:], start=2)]
+    rows = [
+        line.split(",") if '"' not in line else split_line(path, number, line, header)
+        for number, line in enumerate(lines[1:], start=2)
+    ]
     width = len(header)
     if any(len(fields) != width for fields in rows):
         offset = next(i for i, fields in enumerate(rows) if len(fields) != width)
@@ -213,13 +218,15 @@ def _numbers(table: Table, cells: pd.Series, column: str) -> pd.Series:
     return pd.Series(values, index=cells.index)
 
 
-def _check_range(table: Table, frame: pd.DataFrame, values: pd.Series, column: str, low: pd.Series,
-                 high: pd.Series, label) -> None:
+def _check_range(
+    table: Table, frame: pd.DataFrame, values: pd.Series, column: str, low: pd.Series, high: pd.Series, label
+) -> None:
     """Values within [low, high] (missing bounds are open); `label(offset)` describes the range broken."""
     offset = _first((values < low.fillna(-math.inf)) | (values > high.fillna(math.inf)))
     if offset is not None:
-        raise InputError(f"{where(table.path, offset + 2, column)}: {frame[column].iloc[offset]} is outside "
-                         f"{label(offset)}")
+        raise InputError(
+            f"{where(table.path, offset + 2, column)}: {frame[column].iloc[offset]} is outside {label(offset)}"
+        )
 
 
 def _check_unique(table: Table, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
@@ -228,11 +235,15 @@ def _check_unique(table: Table, frame: pd.DataFrame, key: tuple[str, ...]) -> No
     if offset is None:
         return
     values = tuple(frame[c].iloc[offset] for c in key)
-    later = _first(duplicated & (frame[list(key)] == pd.Series(values, index=list(key))).all(axis=1)
-                   & (pd.RangeIndex(len(frame)) > offset))
+    later = _first(
+        duplicated
+        & (frame[list(key)] == pd.Series(values, index=list(key))).all(axis=1)
+        & (pd.RangeIndex(len(frame)) > offset)
+    )
     shown_key = ", ".join(f"{c}={v!r}" for c, v in zip(key, values))
-    raise InputError(f"{where(table.path, later + 2, ', '.join(key))}: duplicate key ({shown_key}), already on "
-                     f"row {offset + 2}")
+    raise InputError(
+        f"{where(table.path, later + 2, ', '.join(key))}: duplicate key ({shown_key}), already on row {offset + 2}"
+    )
 
 
 def check_observations(table: Table) -> pd.DataFrame:
@@ -245,14 +256,25 @@ def check_observations(table: Table) -> pd.DataFrame:
     values = _numbers(table, frame["value"], "value")
     offset = _first(~frame["unit"].isin(list(UNIT_RANGES)))
     if offset is not None:
-        raise InputError(f"{where(table.path, offset + 2, 'unit')}: unit {literal(frame['unit'].iloc[offset])} has "
-                         "no declared range (add it to UNIT_RANGES in indicators/build/spec.py)")
+        raise InputError(
+            f"{where(table.path, offset + 2, 'unit')}: unit {literal(frame['unit'].iloc[offset])} has "
+            "no declared range (add it to UNIT_RANGES in indicators/build/spec.py)"
+        )
     signed = frame["indicator_id"].isin(list(SIGNED_INDICATORS))
     low = frame["unit"].map({u: b[0] for u, b in UNIT_RANGES.items()}).astype("float64").mask(signed)
     high = frame["unit"].map({u: b[1] for u, b in UNIT_RANGES.items()}).astype("float64").mask(signed)
-    _check_range(table, frame, values, "value", low, high, lambda i: (
-        f"the range for {frame['indicator_id'].iloc[i]} in {frame['unit'].iloc[i]!r} "
-        f"({_bounds(UNIT_RANGES[frame['unit'].iloc[i]])})"))
+    _check_range(
+        table,
+        frame,
+        values,
+        "value",
+        low,
+        high,
+        lambda i: (
+            f"the range for {frame['indicator_id'].iloc[i]} in {frame['unit'].iloc[i]!r} "
+            f"({_bounds(UNIT_RANGES[frame['unit'].iloc[i]])})"
+        ),
+    )
     _check_unique(table, frame, OBSERVATION_KEY)
     frame["value"] = values
     return frame
@@ -270,15 +292,22 @@ def check_table(table: Table, key: tuple[str, ...]) -> pd.DataFrame:
     _check_required(table, text, [c for c in table.header if c not in optional or c in key])
     for column, bounds in numbers.items():
         values = _numbers(table, text[column], column)
-        _check_range(table, text, values, column, pd.Series(bounds[0], index=text.index, dtype="float64"),
-                     pd.Series(bounds[1], index=text.index, dtype="float64"),
-                     lambda i, b=bounds: f"its declared range ({_bounds(b)})")
+        _check_range(
+            table,
+            text,
+            values,
+            column,
+            pd.Series(bounds[0], index=text.index, dtype="float64"),
+            pd.Series(bounds[1], index=text.index, dtype="float64"),
+            lambda i, b=bounds: f"its declared range ({_bounds(b)})",
+        )
     if key:
         _check_unique(table, text, key)
     frame = pd.read_csv(io.StringIO(table.text), keep_default_na=False, na_values=[""])
     if len(frame) != len(table.rows) or list(frame.columns) != table.header:  # both parsers must agree
-        raise InputError(f"{shown(table.path)}: read as {len(frame)} rows by pandas but {len(table.rows)} by the "
-                         "strict parser")
+        raise InputError(
+            f"{shown(table.path)}: read as {len(frame)} rows by pandas but {len(table.rows)} by the strict parser"
+        )
     return frame
 
 
@@ -302,12 +331,15 @@ def _check_unique_across(tables: list[Table], frames: list[pd.DataFrame]) -> Non
     later_table, later_line = locate(offset)
     first_table, first_line = locate(first)
     shown_key = ", ".join(f"{c}={v!r}" for c, v in zip(OBSERVATION_KEY, values))
-    raise InputError(f"{where(later_table.path, later_line, ', '.join(OBSERVATION_KEY))}: duplicate key "
-                     f"({shown_key}), already in {where(first_table.path, first_line)}")
+    raise InputError(
+        f"{where(later_table.path, later_line, ', '.join(OBSERVATION_KEY))}: duplicate key "
+        f"({shown_key}), already in {where(first_table.path, first_line)}"
+    )
 
 
-def load_extracts(paths: list[Path], keys: dict[str, tuple[str, ...]], log=print
-                  ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def load_extracts(
+    paths: list[Path], keys: dict[str, tuple[str, ...]], log=print
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Every extract read and checked: the non-observation tables by name, and all observations in one frame."""
     tables: dict[str, pd.DataFrame] = {}
     observed: list[Table] = []

@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -26,8 +26,14 @@ from indicators.build.spec import OBSERVATION_KEY, BuildError, Indicator, Source
 from indicators.build.versions import Version, WarehouseUnavailable, fingerprint
 from indicators.paths import EXTRACTS_DIR, WAREHOUSE_POINTER
 
-__all__ = ["BuildError", "WarehouseUnavailable", "build_warehouse", "ensure_warehouse", "fingerprint",
-           "serving_warehouse"]
+__all__ = [
+    "BuildError",
+    "WarehouseUnavailable",
+    "build_warehouse",
+    "ensure_warehouse",
+    "fingerprint",
+    "serving_warehouse",
+]
 
 
 def declarations() -> tuple[list[Source], list[Indicator], dict[str, tuple[str, ...]]]:
@@ -74,13 +80,17 @@ def build_warehouse(extracts_dir: Path = EXTRACTS_DIR, pointer: Path = WAREHOUSE
         for name, frame in tables.items():
             _create_table(con, name, frame, keys.get(name, ()))
         _create_table(con, "observations", observations, OBSERVATION_KEY)
-        _create_table(con, "catalog", pd.DataFrame([vars(i) for i in indicators], columns=Indicator.columns()), ("indicator_id",))
-        _create_table(con, "sources", pd.DataFrame([vars(s) for s in sources], columns=Source.columns()), ("source_id",))
+        _create_table(
+            con, "catalog", pd.DataFrame([vars(i) for i in indicators], columns=Indicator.columns()), ("indicator_id",)
+        )
+        _create_table(
+            con, "sources", pd.DataFrame([vars(s) for s in sources], columns=Source.columns()), ("source_id",)
+        )
         marts.build_all(con, log=log)
         failures = run_checks(con) + marts.check_all(con)
         if failures:
             raise BuildError("warehouse checks failed:\n  " + "\n  ".join(failures))
-        built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        built_at = datetime.now(UTC).isoformat(timespec="seconds")
         con.execute("CREATE TABLE build_info AS SELECT ? AS fingerprint, ? AS built_at", [inputs, built_at])
         con.execute("CHECKPOINT")
         con.close()
@@ -91,12 +101,17 @@ def build_warehouse(extracts_dir: Path = EXTRACTS_DIR, pointer: Path = WAREHOUSE
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
         raise
     path = pointer.parent / version.file
-    log(f"built {path} ({version.size / 1e6:.1f} MB, sha256 {version.sha256[:16]}) in {time.perf_counter() - started:.1f} s")
+    log(
+        f"built {path} ({version.size / 1e6:.1f} MB, sha256 {version.sha256[:16]}) in {time.perf_counter() - started:.1f} s"
+    )
     return path
 
 
-def ensure_warehouse(pointer: Path = WAREHOUSE_POINTER, extracts_dir: Path = EXTRACTS_DIR,
-                     log=lambda message: print(message, file=sys.stderr)) -> bool:
+def ensure_warehouse(
+    pointer: Path = WAREHOUSE_POINTER,
+    extracts_dir: Path = EXTRACTS_DIR,
+    log=lambda message: print(message, file=sys.stderr),
+) -> bool:
     """Build the warehouse unless the pointer names a good build of the current inputs; True when a build ran."""
     pointer = Path(pointer)
     try:
@@ -104,7 +119,11 @@ def ensure_warehouse(pointer: Path = WAREHOUSE_POINTER, extracts_dir: Path = EXT
     except WarehouseUnavailable:
         recorded = None
     current = recorded.current if recorded else None
-    if current and current.fingerprint == fingerprint(extracts_dir) and versions.verify(pointer.parent, current) is None:
+    if (
+        current
+        and current.fingerprint == fingerprint(extracts_dir)
+        and versions.verify(pointer.parent, current) is None
+    ):
         return False
     log(f"building the warehouse from {extracts_dir} ...")
     build_warehouse(extracts_dir, pointer, log=log)
@@ -129,7 +148,9 @@ def one_line(problem: BaseException | str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _build_once(pointer: Path, extracts_dir: Path, inputs: str, failed: dict[str, str], log) -> tuple[Path | None, str | None]:
+def _build_once(
+    pointer: Path, extracts_dir: Path, inputs: str, failed: dict[str, str], log
+) -> tuple[Path | None, str | None]:
     """Build for these inputs unless a build of them already failed in this process: (new build, None) or
     (None, why it failed). A failure is remembered in `failed`, so requests never retry it."""
     if inputs in failed:
@@ -145,9 +166,12 @@ def _build_once(pointer: Path, extracts_dir: Path, inputs: str, failed: dict[str
         return None, failed[inputs]
 
 
-def serving_warehouse(pointer: Path = WAREHOUSE_POINTER, extracts_dir: Path = EXTRACTS_DIR,
-                      failed: dict[str, str] | None = None,
-                      log=lambda message: print(message, file=sys.stderr)) -> Serving:
+def serving_warehouse(
+    pointer: Path = WAREHOUSE_POINTER,
+    extracts_dir: Path = EXTRACTS_DIR,
+    failed: dict[str, str] | None = None,
+    log=lambda message: print(message, file=sys.stderr),
+) -> Serving:
     """Choose the build a serving process opens, building at most once per set of inputs.
 
     - The current build verifies (size and SHA-256) and matches the inputs: serve it.
@@ -174,16 +198,22 @@ def serving_warehouse(pointer: Path = WAREHOUSE_POINTER, extracts_dir: Path = EX
         built, problem = _build_once(pointer, extracts_dir, inputs, failed, log)
         if built:
             return _published(pointer, built)
-        return Serving(home / current.file, current,
-                       f"Showing the last good data (built {current.built_at}): the warehouse could not be rebuilt "
-                       f"from the changed extracts. {problem}")
+        return Serving(
+            home / current.file,
+            current,
+            f"Showing the last good data (built {current.built_at}): the warehouse could not be rebuilt "
+            f"from the changed extracts. {problem}",
+        )
     if current:
         why = f"the current warehouse {current.file} {current_problem}"
         if previous and versions.verify(home, previous) is None:
             log(f"{why}; serving the previous build {previous.file}")
-            return Serving(home / previous.file, previous,
-                           f"Showing the previous good data (built {previous.built_at}): {why}. Rebuild it with "
-                           "python -m indicators build.")
+            return Serving(
+                home / previous.file,
+                previous,
+                f"Showing the previous good data (built {previous.built_at}): {why}. Rebuild it with "
+                "python -m indicators build.",
+            )
     built, problem = _build_once(pointer, extracts_dir, inputs, failed, log)
     if built:
         return _published(pointer, built)

@@ -96,20 +96,22 @@ UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
 # Series that are genuinely negative in the published tables (ONS country and regional public sector finances):
 # net fiscal balances, net EU transactions, and receipts net of repayments (North Sea taxes and royalties, the
 # smaller taxes on income and wealth). Any finite value is allowed for them.
-SIGNED_INDICATORS = frozenset({
-    "nfb_per_head",
-    "nfb_per_head_ns_population",
-    "exp_eu_transactions",
-    "rev_miscellaneous_taxes_on_income_and_wealth",
-    "rev_other_miscellaneous_taxes_on_income_and_wealth",
-    "rev_taxes_on_income_and_wealth_paid_by_pcs",
-    "rev_north_sea_oil_royalties_and_license_fees",
-    "rev_north_sea_oil_royalties_and_license_fees_ns_population",
-    "rev_offshore_corporation_tax",
-    "rev_offshore_corporation_tax_ns_population",
-    "rev_petroleum_revenue_tax",
-    "rev_petroleum_revenue_tax_ns_population",
-})
+SIGNED_INDICATORS = frozenset(
+    {
+        "nfb_per_head",
+        "nfb_per_head_ns_population",
+        "exp_eu_transactions",
+        "rev_miscellaneous_taxes_on_income_and_wealth",
+        "rev_other_miscellaneous_taxes_on_income_and_wealth",
+        "rev_taxes_on_income_and_wealth_paid_by_pcs",
+        "rev_north_sea_oil_royalties_and_license_fees",
+        "rev_north_sea_oil_royalties_and_license_fees_ns_population",
+        "rev_offshore_corporation_tax",
+        "rev_offshore_corporation_tax_ns_population",
+        "rev_petroleum_revenue_tax",
+        "rev_petroleum_revenue_tax_ns_population",
+    }
+)
 # Columns of the other extracts that may be blank; every other column (keys, area codes, names, sources) is required.
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "case_studies": ("featured_figures",),
@@ -132,8 +134,12 @@ NUMERIC_COLUMNS: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "gva_industry": {"year": (1998, 2100), "value_gbp_m": (None, None)},
     "lad_land_areas": {"area_km2": (0.1, 100000)},  # a small sector's GVA can be negative
     "place_observations": {"value": (-1000, 1e8), "ci_lower": (-1000, 1e8), "ci_upper": (-1000, 1e8)},
-    "fx_rates": {"year": (1999, 2100), "currency_per_eur": (0.001, 1000), "eur_per_currency": (0.001, 1000),
-                 "days": (1, 366)},
+    "fx_rates": {
+        "year": (1999, 2100),
+        "currency_per_eur": (0.001, 1000),
+        "eur_per_currency": (0.001, 1000),
+        "days": (1, 366),
+    },
     "rs_service_expenditure": {"value_gbp_m": (None, None)},  # net of a service's own income: can be negative
 }
 

@@ -71,7 +71,9 @@ def read_daily(path: Path, currencies: tuple[str, ...] = CURRENCIES) -> pd.DataF
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) <= max(positions.values()):
-                raise ExtractError(path, f"expected at least {max(positions.values()) + 1} cells, found {len(cells)}", row=line)
+                raise ExtractError(
+                    path, f"expected at least {max(positions.values()) + 1} cells, found {len(cells)}", row=line
+                )
             date = cells[positions["Date"]].strip()
             if not DATE.match(date):
                 raise ExtractError(path, f"Date {date!r} is not YYYY-MM-DD", row=line)
@@ -107,8 +109,9 @@ def annual_rates(daily: pd.DataFrame, source_id: str = SOURCE_ID) -> pd.DataFram
     last_year = int(frame["year"].max()) if not frame.empty else 0
     frame = frame[frame["year"] < last_year]
     grouped = frame.groupby(["year", "currency"], sort=True)
-    out = grouped.agg(currency_per_eur=("rate", "mean"), days=("rate", "size"), first_date=("date", "min"),
-                      last_date=("date", "max")).reset_index()
+    out = grouped.agg(
+        currency_per_eur=("rate", "mean"), days=("rate", "size"), first_date=("date", "min"), last_date=("date", "max")
+    ).reset_index()
     out["eur_per_currency"] = (1 / out["currency_per_eur"]).round(DECIMALS)
     out["currency_per_eur"] = out["currency_per_eur"].round(DECIMALS)
     out["source_id"] = source_id

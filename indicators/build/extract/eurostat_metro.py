@@ -85,4 +85,13 @@ def metro_row(item, path: Path, index: int) -> tuple:
     for label, value in (("gdpEur", gdp), ("population", population)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ExtractError(path, f"{where} ({code}): {label} must be a positive number, found {value!r}")
-    return (code.strip(), name.strip(), country.strip(), item["isCapital"], round(gdp), int(population), PERIOD, SOURCE_ID)
+    return (
+        code.strip(),
+        name.strip(),
+        country.strip(),
+        item["isCapital"],
+        round(gdp),
+        int(population),
+        PERIOD,
+        SOURCE_ID,
+    )

@@ -102,22 +102,48 @@ TABLES = {
     "lad_land_areas": ("lad_code",),
 }
 
-AREA_TYPES = ("uk", "uk_less_extra_regio", "country", "itl1", "itl2", "itl3", "lad", "combined_authority", "city_region")
+AREA_TYPES = (
+    "uk",
+    "uk_less_extra_regio",
+    "country",
+    "itl1",
+    "itl2",
+    "itl3",
+    "lad",
+    "combined_authority",
+    "city_region",
+)
 
 # Identifiers, not statistics: the UK totals' codes as used in ONS regional accounts.
 UK_AREAS = [("K02000001", "United Kingdom", "uk"), ("UKX", "UK less Extra-Regio", "uk_less_extra_regio")]
 
 # Code changes no lookup file here records (documented in ons_geography_lookups/PROVENANCE.md and core_cities.csv).
 DOCUMENTED_CHANGES = [
-    ("S12000046", "S12000049", "Glasgow City", "2018", "Scottish council code change (boundary change, 2018/19)", "S12000049"),
+    (
+        "S12000046",
+        "S12000049",
+        "Glasgow City",
+        "2018",
+        "Scottish council code change (boundary change, 2018/19)",
+        "S12000049",
+    ),
 ]
 # Year each derived change took effect (identifiers' dates, documented in PROVENANCE.md).
 CA_CHANGE_YEAR = "2024"
 LAD_CHANGE_YEAR = "2025"
 
 LAD_COLUMNS = [
-    "lad_code", "lad_name", "itl3_code", "itl3_name", "itl2_code", "itl2_name", "itl1_code", "itl1_name",
-    "country_code", "ca_code", "ca_name",
+    "lad_code",
+    "lad_name",
+    "itl3_code",
+    "itl3_name",
+    "itl2_code",
+    "itl2_name",
+    "itl1_code",
+    "itl1_name",
+    "country_code",
+    "ca_code",
+    "ca_name",
 ]
 MEMBER_COLUMNS = ["city", "city_region_code", "city_region_name", "lad_code", "lad_name", "definition_source"]
 CHANGE_COLUMNS = ["old_code", "new_code", "area_name", "effective", "note", "project_code"]
@@ -151,7 +177,18 @@ def read_csv_table(path: Path, columns: list[str]) -> pd.DataFrame:
 
 def read_itl_lookup(path: Path) -> pd.DataFrame:
     """ONS LAD24 -> LAU1 -> ITL3/2/1 (2025) lookup, one row per LAU1."""
-    cols = ["ITL125CD", "ITL125NM", "ITL225CD", "ITL225NM", "ITL325CD", "ITL325NM", "LAU125CD", "LAU125NM", "LAD24CD", "LAD24NM"]
+    cols = [
+        "ITL125CD",
+        "ITL125NM",
+        "ITL225CD",
+        "ITL225NM",
+        "ITL325CD",
+        "ITL325NM",
+        "LAU125CD",
+        "LAU125NM",
+        "LAD24CD",
+        "LAD24NM",
+    ]
     return read_csv_table(path, cols)
 
 
@@ -160,7 +197,9 @@ def read_ca_lookup(path: Path) -> pd.DataFrame:
     frame = read_csv_table(path, ["LAD25CD", "LAD25NM", "CAUTH25CD", "CAUTH25NM"])
     duplicated = frame["LAD25CD"].duplicated()
     if duplicated.any():
-        raise ExtractError(path, f"LAD {frame.loc[duplicated, 'LAD25CD'].iloc[0]} in two CAs", row=int(duplicated.idxmax()) + 2)
+        raise ExtractError(
+            path, f"LAD {frame.loc[duplicated, 'LAD25CD'].iloc[0]} in two CAs", row=int(duplicated.idxmax()) + 2
+        )
     return frame
 
 
@@ -221,7 +260,9 @@ def lad25_code_changes(itl: pd.DataFrame, ca: pd.DataFrame, ca_path: Path) -> pd
         if rec["LAD25CD"] in set(lad24):
             continue
         if rec["LAD25NM"] not in lad24.index:
-            raise ExtractError(ca_path, f"LAD25 code {rec['LAD25CD']} ({rec['LAD25NM']}) matches no LAD24 code", row=offset + 2)
+            raise ExtractError(
+                ca_path, f"LAD25 code {rec['LAD25CD']} ({rec['LAD25NM']}) matches no LAD24 code", row=offset + 2
+            )
         old = lad24[rec["LAD25NM"]]
         note = f"LAD25 code after an April 2025 boundary change; the project keeps the LAD24 code (remap {rec['LAD25CD']}->{old})"
         rows.append((old, rec["LAD25CD"], rec["LAD25NM"], LAD_CHANGE_YEAR, note, old))
@@ -261,7 +302,9 @@ def one_row_per_lad(itl: pd.DataFrame, path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).reset_index(drop=True)
 
 
-def build_lad_lookup(itl: pd.DataFrame, ca: pd.DataFrame, countries: pd.DataFrame, lad_remap: dict, path: Path) -> pd.DataFrame:
+def build_lad_lookup(
+    itl: pd.DataFrame, ca: pd.DataFrame, countries: pd.DataFrame, lad_remap: dict, path: Path
+) -> pd.DataFrame:
     """One row per LAD: ITL 2025 hierarchy, country, and May 2025 combined authority (blank if none)."""
     lads = one_row_per_lad(itl, path)
     country_by_letter = dict(zip(countries["country_code"].str[0], countries["country_code"]))
@@ -269,17 +312,25 @@ def build_lad_lookup(itl: pd.DataFrame, ca: pd.DataFrame, countries: pd.DataFram
     unmatched = sorted(set(ca_by_lad.index) - set(lads["LAD24CD"]))
     if unmatched:
         raise ExtractError(path, f"CA lookup LADs not in the ITL lookup: {unmatched}")
-    frame = pd.DataFrame({
-        "lad_code": lads["LAD24CD"], "lad_name": lads["LAD24NM"],
-        "itl3_code": lads["ITL325CD"], "itl3_name": lads["ITL325NM"],
-        "itl2_code": lads["ITL225CD"], "itl2_name": lads["ITL225NM"],
-        "itl1_code": lads["ITL125CD"], "itl1_name": lads["ITL125NM"],
-        "country_code": lads["LAD24CD"].str[0].map(country_by_letter),
-        "ca_code": lads["LAD24CD"].map(ca_by_lad["CAUTH25CD"]).fillna(""),
-        "ca_name": lads["LAD24CD"].map(ca_by_lad["CAUTH25NM"]).fillna(""),
-    })
+    frame = pd.DataFrame(
+        {
+            "lad_code": lads["LAD24CD"],
+            "lad_name": lads["LAD24NM"],
+            "itl3_code": lads["ITL325CD"],
+            "itl3_name": lads["ITL325NM"],
+            "itl2_code": lads["ITL225CD"],
+            "itl2_name": lads["ITL225NM"],
+            "itl1_code": lads["ITL125CD"],
+            "itl1_name": lads["ITL125NM"],
+            "country_code": lads["LAD24CD"].str[0].map(country_by_letter),
+            "ca_code": lads["LAD24CD"].map(ca_by_lad["CAUTH25CD"]).fillna(""),
+            "ca_name": lads["LAD24CD"].map(ca_by_lad["CAUTH25NM"]).fillna(""),
+        }
+    )
     if frame["country_code"].isna().any():
-        raise ExtractError(path, f"LAD codes with no country: {list(frame.loc[frame['country_code'].isna(), 'lad_code'])}")
+        raise ExtractError(
+            path, f"LAD codes with no country: {list(frame.loc[frame['country_code'].isna(), 'lad_code'])}"
+        )
     return frame[LAD_COLUMNS]
 
 
@@ -296,7 +347,9 @@ def build_lad_regions(lad: pd.DataFrame, regions: pd.DataFrame, countries: pd.Da
     return frame[["lad_code", "region_code", "region_name"]].sort_values("lad_code").reset_index(drop=True)
 
 
-def build_city_region_members(cities: pd.DataFrame, lad: pd.DataFrame, city_regions: pd.DataFrame, cr_path: Path) -> pd.DataFrame:
+def build_city_region_members(
+    cities: pd.DataFrame, lad: pd.DataFrame, city_regions: pd.DataFrame, cr_path: Path
+) -> pd.DataFrame:
     """Each Core City's region: its May-2025 CA in England, else its city region in the ONS Jun 2024 lookup."""
     names = lad.set_index("lad_code")["lad_name"]
     rows = []
@@ -329,7 +382,9 @@ def build_city_region_members(cities: pd.DataFrame, lad: pd.DataFrame, city_regi
 def build_areas(lad: pd.DataFrame, ca: pd.DataFrame, countries: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """The register of every area the project uses, with its type."""
     parts = [pd.DataFrame(UK_AREAS, columns=["area_code", "area_name", "area_type"])]
-    parts.append(countries.rename(columns={"country_code": "area_code", "country_name": "area_name"}).assign(area_type="country"))
+    parts.append(
+        countries.rename(columns={"country_code": "area_code", "country_name": "area_name"}).assign(area_type="country")
+    )
     for level in ("itl1", "itl2", "itl3", "lad"):
         sub = lad[[f"{level}_code", f"{level}_name"]].drop_duplicates()
         parts.append(sub.set_axis(["area_code", "area_name"], axis=1).assign(area_type=level))
@@ -357,8 +412,12 @@ def build_tables(raw_dir: Path, reference_dir: Path = REFERENCE_DIR) -> dict[str
         "areas": build_areas(lad, ca, countries, members),
         "city_region_members": members,
         "code_changes": build_code_changes(lad_changes, ca_code_changes(ca, city_regions, lad_remap, cr_path)),
-        "lad_regions": build_lad_regions(lad, read_csv_table(raw_dir / REGION_LOOKUP, ["LAD24CD", "RGN24CD", "RGN24NM"]),
-                                         countries, raw_dir / REGION_LOOKUP),
+        "lad_regions": build_lad_regions(
+            lad,
+            read_csv_table(raw_dir / REGION_LOOKUP, ["LAD24CD", "RGN24CD", "RGN24NM"]),
+            countries,
+            raw_dir / REGION_LOOKUP,
+        ),
         "lad_land_areas": land_areas(read_lad_boundaries(raw_dir / LAD_BOUNDARIES, set(lad["lad_code"]))),
     }
 
@@ -391,8 +450,13 @@ def read_lad_boundaries(path: Path, lad_codes: set[str]):
 def land_areas(lads) -> pd.DataFrame:
     """Each council's area in km² from its clipped (coastline) boundary in British National Grid: an approximation
     (the BUC polygons are generalised to about 500 m), used only to tell dense councils from sparse ones."""
-    return pd.DataFrame({"lad_code": lads["area_code"], "area_km2": (lads.geometry.area / 1e6).round(1),
-                         "method": "computed from ONS LAD (May 2023) BUC boundaries, British National Grid"})
+    return pd.DataFrame(
+        {
+            "lad_code": lads["area_code"],
+            "area_km2": (lads.geometry.area / 1e6).round(1),
+            "method": "computed from ONS LAD (May 2023) BUC boundaries, British National Grid",
+        }
+    )
 
 
 def _drop_small_parts(geometry):
@@ -431,7 +495,7 @@ def to_output(frame):
     import shapely
 
     out = frame.to_crs(CRS_OUTPUT)
-    snapped = shapely.set_precision(out.geometry.values, 10.0 ** -COORD_DP)
+    snapped = shapely.set_precision(out.geometry.values, 10.0**-COORD_DP)
     out["geometry"] = shapely.orient_polygons(snapped, exterior_cw=True)
     return out
 
@@ -450,19 +514,26 @@ def geojson_text(frame, properties: list[str]) -> str:
     features = []
     for row in frame.itertuples(index=False):
         geom = mapping(row.geometry)
-        features.append({
-            "type": "Feature",
-            "properties": {p: getattr(row, p) for p in properties},
-            "geometry": {"type": geom["type"], "coordinates": _rounded(geom["coordinates"])},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {p: getattr(row, p) for p in properties},
+                "geometry": {"type": geom["type"], "coordinates": _rounded(geom["coordinates"])},
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"), ensure_ascii=False)
 
 
 # Plotly's SVG maps load a world base map (coastlines, land…) from its CDN even when it is hidden; the maps point
 # Plotly at this empty one on our own server instead (our own boundaries are the base map), so no request leaves it.
-BLANK_BASE_MAP = {"type": "Topology", "arcs": [], "objects": {
-    name: {"type": "GeometryCollection", "geometries": []}
-    for name in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}}
+BLANK_BASE_MAP = {
+    "type": "Topology",
+    "arcs": [],
+    "objects": {
+        name: {"type": "GeometryCollection", "geometries": []}
+        for name in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
+    },
+}
 
 
 def build_boundaries(raw_dir: Path, reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:

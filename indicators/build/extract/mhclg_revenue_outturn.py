@@ -29,19 +29,49 @@ TOPIC = "public finances"
 RS_DIR = "mhclg_revenue_outturn_rs"
 # period -> (file, sheet, source_id, release date, publisher's release note)
 RS_FILES = {
-    "2010-11": ("Revenue_Outturn_Summary__RS__data_2010-11_by_LA_-_27-Nov-2012-v2.xls", "RS LA Data 2010-11 (1)",
-                "mhclg_rs_2010_11", "2012-11-27", "revised 27 November 2012"),
-    "2011-12": ("Revenue_Outturn_Summary__RS__data_2011-12_by_LA_-_Revised_28-Nov-2013.xls", "RS LA Data 2011-12 (1)",
-                "mhclg_rs_2011_12", "2013-11-28", "revised 28 November 2013"),
-    "2012-13": ("Revenue_Outturn_Summary__RS__data_2012-13_by_LA__Revised__-_18-Feb-2014.xls", "RS LA Data 2012-13 (1)",
-                "mhclg_rs_2012_13", "2014-02-18", "revised 18 February 2014"),
-    "2013-14": ("Revenue_Outturn_Summary__RS__data_2013-14_by_LA_-_Revised_28-Jan-2015.xls", "RS LA Data 2013-14 (1)",
-                "mhclg_rs_2013_14", "2015-01-28", "revised 28 January 2015"),
-    "2014-15": ("Revenue_Outturn_Summary__RS__data_2014-15_by_LA_-_02-Feb-2016.xls", "RS LA Data 2014-15 (1)",
-                "mhclg_rs_2014_15", "2016-02-02", "2 February 2016"),
-    "2017-18": ("RS_2017-18_data_by_LA.xlsx", "RS LA Data 2017-18", "mhclg_rs_2017_18", "2018-11-15",
-                "workbook behind the 2017-18 final outturn release of 15 November 2018 (the workbook states no date "
-                "of its own)"),
+    "2010-11": (
+        "Revenue_Outturn_Summary__RS__data_2010-11_by_LA_-_27-Nov-2012-v2.xls",
+        "RS LA Data 2010-11 (1)",
+        "mhclg_rs_2010_11",
+        "2012-11-27",
+        "revised 27 November 2012",
+    ),
+    "2011-12": (
+        "Revenue_Outturn_Summary__RS__data_2011-12_by_LA_-_Revised_28-Nov-2013.xls",
+        "RS LA Data 2011-12 (1)",
+        "mhclg_rs_2011_12",
+        "2013-11-28",
+        "revised 28 November 2013",
+    ),
+    "2012-13": (
+        "Revenue_Outturn_Summary__RS__data_2012-13_by_LA__Revised__-_18-Feb-2014.xls",
+        "RS LA Data 2012-13 (1)",
+        "mhclg_rs_2012_13",
+        "2014-02-18",
+        "revised 18 February 2014",
+    ),
+    "2013-14": (
+        "Revenue_Outturn_Summary__RS__data_2013-14_by_LA_-_Revised_28-Jan-2015.xls",
+        "RS LA Data 2013-14 (1)",
+        "mhclg_rs_2013_14",
+        "2015-01-28",
+        "revised 28 January 2015",
+    ),
+    "2014-15": (
+        "Revenue_Outturn_Summary__RS__data_2014-15_by_LA_-_02-Feb-2016.xls",
+        "RS LA Data 2014-15 (1)",
+        "mhclg_rs_2014_15",
+        "2016-02-02",
+        "2 February 2016",
+    ),
+    "2017-18": (
+        "RS_2017-18_data_by_LA.xlsx",
+        "RS LA Data 2017-18",
+        "mhclg_rs_2017_18",
+        "2018-11-15",
+        "workbook behind the 2017-18 final outturn release of 15 November 2018 (the workbook states no date "
+        "of its own)",
+    ),
 }
 CODE_SOURCES = ("2014-15", "2017-18")  # files that give ONS codes beside E-codes, in order of preference
 COUNCIL_CLASSES = ("L", "MD", "UA", "SC", "SD")
@@ -62,8 +92,17 @@ SERVICES = {  # normalised column label -> service id
     "other services": "other",
 }
 TOTAL_LABEL, TOTAL_ID = "total service expenditure", "total_service_expenditure"
-COLUMNS = ["period", "area_code", "area_name", "e_code", "authority_class", "county_code", "service", "value_gbp_m",
-           "source_id"]
+COLUMNS = [
+    "period",
+    "area_code",
+    "area_name",
+    "e_code",
+    "authority_class",
+    "county_code",
+    "service",
+    "value_gbp_m",
+    "source_id",
+]
 TABLES = {"rs_service_expenditure": ("period", "area_code", "service")}
 INDICATORS: list = []
 
@@ -145,14 +184,27 @@ def read_year(raw_dir: Path, period: str) -> pd.DataFrame:
             continue
         ons = _text(grid.iloc[idx, labels["ons code"]]) if "ons code" in labels else ""
         name = _text(grid.iloc[idx, labels["local authority"]])
-        values = {s: to_number(grid.iloc[idx, col], path, sheet, idx + 1, allow_missing=("…",)) for s, col in services.items()}
+        values = {
+            s: to_number(grid.iloc[idx, col], path, sheet, idx + 1, allow_missing=("…",)) for s, col in services.items()
+        }
         if all(v is None for v in values.values()):
             continue  # no return this year
         if any(v is None for v in values.values()):
             raise ExtractError(path, f"some service cells empty for {e_code}", sheet=sheet, row=idx + 1)
         records += [(period, e_code, ons, name, klass, s, v, source_id) for s, v in values.items()]
-    return pd.DataFrame.from_records(records, columns=["period", "e_code", "ons_code", "area_name", "authority_class",
-                                                       "service", "value_gbp_thousand", "source_id"])
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            "period",
+            "e_code",
+            "ons_code",
+            "area_name",
+            "authority_class",
+            "service",
+            "value_gbp_thousand",
+            "source_id",
+        ],
+    )
 
 
 def ons_codes(years: dict[str, pd.DataFrame]) -> dict[str, str]:

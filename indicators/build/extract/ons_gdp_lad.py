@@ -17,7 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.build.spec import (
-    LAD_CODE_REMAP, ExtractError, Indicator, Source, read_grids, require_columns, wide_years_to_long,
+    LAD_CODE_REMAP,
+    ExtractError,
+    Indicator,
+    Source,
+    read_grids,
+    require_columns,
+    wide_years_to_long,
 )
 
 RAW_FILE = "ons_gdp_lad/regionalgrossdomesticproductgdplocalauthorities_1998to2023_apr2025.xlsx"
@@ -39,9 +45,14 @@ TABLES_READ = {
     "Table 6": ("population", "persons", "Total resident population numbers, persons"),
     "Table 7": ("gdp_per_head", "£", "Gross domestic product (GDP) per head at current market prices, pounds"),
     "Table 8": ("gdp_deflator", "index (2022=100)", "Whole economy GDP implied deflators, 2022 equals 100"),
-    "Table 9": ("gdp_cvm_index", "index (2022=100)", "Gross domestic product (GDP) chained volume measures (CVM) index, 2022 equals 100"),
+    "Table 9": (
+        "gdp_cvm_index",
+        "index (2022=100)",
+        "Gross domestic product (GDP) chained volume measures (CVM) index, 2022 equals 100",
+    ),
     "Table 10": (
-        "gdp_cvm", "£ million (2022 prices)",
+        "gdp_cvm",
+        "£ million (2022 prices)",
         "Gross domestic product (GDP) chained volume measures (CVM) in 2022 money value, pounds million",
     ),
 }
@@ -79,48 +90,87 @@ _CVM = (
 
 INDICATORS = [
     Indicator(
-        "gva_current", "Gross value added (current prices)", "£ million", "higher_is_better",
+        "gva_current",
+        "Gross value added (current prices)",
+        "£ million",
+        "higher_is_better",
         "Balanced gross value added, GVA(B), at current basic prices: the value of goods and services produced in the "
         "local authority less the inputs used up in producing them, in cash terms (not adjusted for inflation).",
-        SOURCE_ID, "calendar_year", f"{_WORKPLACE} {_PROVISIONAL}", "economy",
+        SOURCE_ID,
+        "calendar_year",
+        f"{_WORKPLACE} {_PROVISIONAL}",
+        "economy",
     ),
     Indicator(
-        "gdp_current", "Gross domestic product (current prices)", "£ million", "higher_is_better",
+        "gdp_current",
+        "Gross domestic product (current prices)",
+        "£ million",
+        "higher_is_better",
         "Gross domestic product at current market prices: GVA(B) plus VAT and other taxes on products less subsidies on "
         "products, in cash terms.",
-        SOURCE_ID, "calendar_year", f"{_WORKPLACE} {_PROVISIONAL}", "economy",
+        SOURCE_ID,
+        "calendar_year",
+        f"{_WORKPLACE} {_PROVISIONAL}",
+        "economy",
     ),
     Indicator(
-        "population", "Resident population", "persons", "neutral",
+        "population",
+        "Resident population",
+        "persons",
+        "neutral",
         "Total resident population at mid-year (ONS, National Records of Scotland and NISRA mid-year estimates), as used "
         "for the per-head figures in the regional accounts.",
-        SOURCE_ID, "calendar_year",
+        SOURCE_ID,
+        "calendar_year",
         "Northern Ireland 2023 estimates are suppressed ([u]) in this release, so the 2023 UK total of the local "
         "authorities excludes Northern Ireland.",
         "population",
     ),
     Indicator(
-        "gdp_per_head", "GDP per head (current prices)", "£", "higher_is_better",
+        "gdp_per_head",
+        "GDP per head (current prices)",
+        "£",
+        "higher_is_better",
         "Gross domestic product at current market prices divided by the resident population.",
-        SOURCE_ID, "calendar_year",
-        f"{_WORKPLACE} Northern Ireland 2023 values are suppressed ([u]). {_PROVISIONAL}", "economy",
+        SOURCE_ID,
+        "calendar_year",
+        f"{_WORKPLACE} Northern Ireland 2023 values are suppressed ([u]). {_PROVISIONAL}",
+        "economy",
     ),
     Indicator(
-        "gdp_deflator", "GDP implied deflator", "index (2022=100)", "neutral",
+        "gdp_deflator",
+        "GDP implied deflator",
+        "index (2022=100)",
+        "neutral",
         "Whole-economy GDP implied deflator for the local authority (price level relative to its own 2022 level), derived "
         "from current-price and chained-volume GVA.",
-        SOURCE_ID, "calendar_year", f"Corrected October 2025. {_PROVISIONAL}", "economy",
+        SOURCE_ID,
+        "calendar_year",
+        f"Corrected October 2025. {_PROVISIONAL}",
+        "economy",
     ),
     Indicator(
-        "gdp_cvm_index", "Real GDP index (chained volume)", "index (2022=100)", "higher_is_better",
+        "gdp_cvm_index",
+        "Real GDP index (chained volume)",
+        "index (2022=100)",
+        "higher_is_better",
         "Gross domestic product in chained volume measures (inflation removed) as an index of the local authority's own "
         "2022 level; shows real growth over time, not levels between places.",
-        SOURCE_ID, "calendar_year", f"{_CVM} {_PROVISIONAL}", "economy",
+        SOURCE_ID,
+        "calendar_year",
+        f"{_CVM} {_PROVISIONAL}",
+        "economy",
     ),
     Indicator(
-        "gdp_cvm", "Real GDP (chained volume, 2022 money)", "£ million (2022 prices)", "higher_is_better",
+        "gdp_cvm",
+        "Real GDP (chained volume, 2022 money)",
+        "£ million (2022 prices)",
+        "higher_is_better",
         "Gross domestic product in chained volume measures expressed in 2022 money value (inflation removed).",
-        SOURCE_ID, "calendar_year", f"{_CVM} {_PROVISIONAL}", "economy",
+        SOURCE_ID,
+        "calendar_year",
+        f"{_CVM} {_PROVISIONAL}",
+        "economy",
     ),
 ]
 
@@ -168,14 +218,18 @@ def check_correction(frame: pd.DataFrame, path: Path) -> None:
     """Make sure this is the corrected (10 Oct 2025) workbook that Source.notes describes."""
     stamp = frame.iloc[1, 0] if len(frame) > 1 else None
     if not isinstance(stamp, datetime) or stamp.date().isoformat() != CORRECTION_DATE:
-        raise ExtractError(path, f"expected the correction dated {CORRECTION_DATE}, found {stamp!r}", sheet=CORRECTION_SHEET, row=2)
+        raise ExtractError(
+            path, f"expected the correction dated {CORRECTION_DATE}, found {stamp!r}", sheet=CORRECTION_SHEET, row=2
+        )
 
 
 def check_lad_codes(body: pd.DataFrame, path: Path, sheet: str) -> pd.DataFrame:
     """Every row must carry a LAD code; returns the body with codes mapped onto the project code set."""
     for offset, code in enumerate(body[CODE_COL]):
         if not isinstance(code, str) or not LAD_PATTERN.match(code.strip()):
-            raise ExtractError(path, f"expected a local authority code, found {code!r}", sheet=sheet, row=HEADER_ROW + 1 + offset)
+            raise ExtractError(
+                path, f"expected a local authority code, found {code!r}", sheet=sheet, row=HEADER_ROW + 1 + offset
+            )
     return body.assign(**{CODE_COL: body[CODE_COL].str.strip().map(lad_code)})
 
 

@@ -28,8 +28,17 @@ from indicators.build.spec import ExtractError, Source, read_grid, to_number
 
 RAW_FOLDER = "ons_gva_lad_by_industry"
 REGIONS = (  # file-name suffixes, ITL1 order
-    "tlcnortheast", "tldnorthwest", "tleyorkshireandthehumber", "tlfeastmidlands", "tlgwestmidlands",
-    "tlheastofengland", "tlilondon", "tljsoutheast", "tlksouthwest", "tllwales", "tlmscotland",
+    "tlcnortheast",
+    "tldnorthwest",
+    "tleyorkshireandthehumber",
+    "tlfeastmidlands",
+    "tlgwestmidlands",
+    "tlheastofengland",
+    "tlilondon",
+    "tljsoutheast",
+    "tlksouthwest",
+    "tllwales",
+    "tlmscotland",
     "tlnnorthernireland",
 )
 RAW_FILES = [f"{RAW_FOLDER}/regionalgrossvalueaddedbalancedbyindustrylocalauthorities{r}.xlsx" for r in REGIONS]
@@ -123,7 +132,9 @@ def read_region(path: Path) -> tuple[list[tuple], dict[str, str]]:
             value = to_number(cell, path, SHEET, excel_row, allow_missing=SUPPRESSED)
             if value is None and not (isinstance(cell, str) and cell.strip() in SUPPRESSED):
                 raise ExtractError(path, f"no value for {year}", sheet=SHEET, row=excel_row)
-            records.append((row[CODE_COL], code, int(year), published(value), "" if value is not None else cell.strip()))
+            records.append(
+                (row[CODE_COL], code, int(year), published(value), "" if value is not None else cell.strip())
+            )
     return records, descriptions
 
 
@@ -152,8 +163,9 @@ def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
         rows, named = read_region(path)
         for label, text in named.items():
             if descriptions.setdefault(label, text) != text:
-                raise ExtractError(path, f"{label!r} is described as {text!r}, elsewhere {descriptions[label]!r}",
-                                   sheet=SHEET)
+                raise ExtractError(
+                    path, f"{label!r} is described as {text!r}, elsewhere {descriptions[label]!r}", sheet=SHEET
+                )
         records += rows
     frame = pd.DataFrame.from_records(records, columns=GVA_COLUMNS[:-1]).assign(source_id=SOURCE_ID)
     values = frame["value_gbp_m"].astype("Float64")
@@ -161,4 +173,3 @@ def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
     check_complete(frame, raw_dir)
     frame = frame.sort_values(list(TABLES["gva_industry"]), kind="stable").reset_index(drop=True)
     return {"gva_industry": frame, "industries": industries_table(descriptions)}
-

@@ -34,14 +34,23 @@ LEVELS = {
     ("ITL2", None): "ITL2",
     ("ITL3", None): "ITL3",
 }
-ITL_PATTERN = {"ITL1": re.compile(r"^TL[C-N]$"), "ITL2": re.compile(r"^TL[C-N]\w$"), "ITL3": re.compile(r"^TL[C-N]\w\w$")}
+ITL_PATTERN = {
+    "ITL1": re.compile(r"^TL[C-N]$"),
+    "ITL2": re.compile(r"^TL[C-N]\w$"),
+    "ITL3": re.compile(r"^TL[C-N]\w\w$"),
+}
 
 # sheet: (indicator_id, unit, text the sheet's title must contain)
 TABLES_READ = {
     "Table 1": ("itl_gva_current", "£ million", "Gross value added (balanced) at current basic prices, pounds million"),
-    "Table 2": ("itl_gva_per_head", "£", "Gross value added (balanced) per head of population at current basic prices, pounds"),
+    "Table 2": (
+        "itl_gva_per_head",
+        "£",
+        "Gross value added (balanced) per head of population at current basic prices, pounds",
+    ),
     "Table 3": (
-        "itl_gva_per_head_index", "index (UK less Extra-Regio=100)",
+        "itl_gva_per_head_index",
+        "index (UK less Extra-Regio=100)",
         "Gross value added (balanced) per head indices, UK less Extra-Regio equals 100",
     ),
     "Table 17": ("itl_population", "persons", "Total resident population numbers, persons"),
@@ -77,30 +86,51 @@ _CAVEATS = (
 
 INDICATORS = [
     Indicator(
-        "itl_gva_current", "Gross value added (current prices), ITL regions", "£ million", "higher_is_better",
+        "itl_gva_current",
+        "Gross value added (current prices), ITL regions",
+        "£ million",
+        "higher_is_better",
         "Balanced gross value added, GVA(B), at current basic prices for the UK, England and ITL1/ITL2/ITL3 regions, "
         "in cash terms (not adjusted for inflation). The UK row includes Extra-Regio; UKX excludes it.",
-        SOURCE_ID, "calendar_year", _CAVEATS, "economy",
+        SOURCE_ID,
+        "calendar_year",
+        _CAVEATS,
+        "economy",
     ),
     Indicator(
-        "itl_gva_per_head", "GVA per head (current prices), ITL regions", "£", "higher_is_better",
+        "itl_gva_per_head",
+        "GVA per head (current prices), ITL regions",
+        "£",
+        "higher_is_better",
         "Balanced GVA at current basic prices divided by the total resident population of the area. The UK "
         "(K02000001) figure includes Extra-Regio GVA; UKX (UK less Extra-Regio) is the like-for-like benchmark.",
-        SOURCE_ID, "calendar_year",
+        SOURCE_ID,
+        "calendar_year",
         f"{_CAVEATS} Not published for Extra-Regio; some Scottish ITL2/ITL3 and Northern Ireland ITL3 values are "
         "suppressed ([u]) where population estimates for the new boundaries are not yet available.",
         "economy",
     ),
     Indicator(
-        "itl_gva_per_head_index", "GVA per head index, ITL regions", "index (UK less Extra-Regio=100)", "higher_is_better",
+        "itl_gva_per_head_index",
+        "GVA per head index, ITL regions",
+        "index (UK less Extra-Regio=100)",
+        "higher_is_better",
         "GVA per head relative to the UK less Extra-Regio average for the same year (UK less Extra-Regio = 100).",
-        SOURCE_ID, "calendar_year", _CAVEATS, "economy",
+        SOURCE_ID,
+        "calendar_year",
+        _CAVEATS,
+        "economy",
     ),
     Indicator(
-        "itl_population", "Resident population, ITL regions", "persons", "neutral",
+        "itl_population",
+        "Resident population, ITL regions",
+        "persons",
+        "neutral",
         "Total resident population at mid-year (ONS, NRS and NISRA mid-year estimates) used for the per-head figures.",
-        SOURCE_ID, "calendar_year",
-        "Some Scottish ITL2/ITL3 and Northern Ireland ITL3 values are suppressed ([u]).", "population",
+        SOURCE_ID,
+        "calendar_year",
+        "Some Scottish ITL2/ITL3 and Northern Ireland ITL3 values are suppressed ([u]).",
+        "population",
     ),
 ]
 
@@ -125,7 +155,9 @@ def read_table(frame: pd.DataFrame, path: Path, sheet: str) -> tuple[pd.DataFram
     for offset, row in enumerate(body[[LEVEL_COL, CODE_COL, NAME_COL]].itertuples(index=False)):
         level, code, name = row
         if not isinstance(code, str):
-            raise ExtractError(path, f"missing area code (ITL {level!r}, name {name!r})", sheet=sheet, row=HEADER_ROW + 1 + offset)
+            raise ExtractError(
+                path, f"missing area code (ITL {level!r}, name {name!r})", sheet=sheet, row=HEADER_ROW + 1 + offset
+            )
         label = area_level(level, code.strip(), path, sheet, HEADER_ROW + 1 + offset)
         areas.append((CODE_MAP.get(code.strip(), code.strip()), str(name).strip(), label))
     areas = pd.DataFrame.from_records(areas, columns=["area_code", "area_name", "itl_level"])

@@ -14,7 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.build.spec import (
-    LAD_CODE_REMAP, OBSERVATION_COLUMNS, ExtractError, Indicator, Source, project_area_code, read_grid, to_number,
+    LAD_CODE_REMAP,
+    OBSERVATION_COLUMNS,
+    ExtractError,
+    Indicator,
+    Source,
+    project_area_code,
+    read_grid,
+    to_number,
 )
 
 ASHE_DIR = "ons_ashe"
@@ -60,14 +67,23 @@ class SniSheet:
 
 SNI_SHEETS = (
     SniSheet(
-        "Employment rate", "employment_rate", "Employment rate, aged 16 to 64 years (%)", "%", SNI,
+        "Employment rate",
+        "employment_rate",
+        "Employment rate, aged 16 to 64 years (%)",
+        "%",
+        SNI,
         ci_ids=("employment_rate_ci_lower", "employment_rate_ci_upper"),
     ),
-    SniSheet("Unemployment rate", "unemployment_rate", "Modelled unemployment rate, aged 16 years and over (%)", "%", SNI),
+    SniSheet(
+        "Unemployment rate", "unemployment_rate", "Modelled unemployment rate, aged 16 years and over (%)", "%", SNI
+    ),
     SniSheet("GDHI per head", "gdhi_per_head", "Gross disposable household income, per head (£)", "£", SNI),
     SniSheet(
-        "Level 3+ qualifications", "level3_qualifications",
-        "Proportion of the population aged 16 to 64 with NVQ3+ qualification (%)", "%", SNI,
+        "Level 3+ qualifications",
+        "level3_qualifications",
+        "Proportion of the population aged 16 to 64 with NVQ3+ qualification (%)",
+        "%",
+        SNI,
     ),
     SniSheet("GVA per hour", "gva_per_hour_jun2023", "Gross Value Added (GVA) per hour worked (£)", "£", SNI_GVA),
 )
@@ -166,13 +182,17 @@ INDICATORS = [
     _ashe_indicator("median_weekly_pay_workplace", "workplace", "weekly", ""),
     _ashe_indicator("median_hourly_pay_workplace", "workplace", "hourly", " (excluding overtime)"),
     _ashe_indicator(
-        "median_annual_pay_workplace", "workplace", "annual",
+        "median_annual_pay_workplace",
+        "workplace",
+        "annual",
         " (for employees in the same job for more than a year)",
     ),
     _ashe_indicator("median_weekly_pay_residence", "residence", "weekly", ""),
     _ashe_indicator("median_hourly_pay_residence", "residence", "hourly", " (excluding overtime)"),
     _ashe_indicator(
-        "median_annual_pay_residence", "residence", "annual",
+        "median_annual_pay_residence",
+        "residence",
+        "annual",
         " (for employees in the same job for more than a year)",
     ),
     Indicator(

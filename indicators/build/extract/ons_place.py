@@ -15,7 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.build.extract.ons_labour import (
-    SNI, SNI_FILE, area_code, clean_number, column_position, find_header_row, sni_period, table_below,
+    SNI,
+    SNI_FILE,
+    area_code,
+    clean_number,
+    column_position,
+    find_header_row,
+    sni_period,
+    table_below,
 )
 from indicators.build.spec import ExtractError, project_area_code, read_grids
 
@@ -82,8 +89,16 @@ OTHER_SHEETS = {
 DICTIONARY = "Data dictionary"
 
 NAME_COLUMNS = (
-    "Country", "Nation", "Region", "County or Unitary Authority", "Local Authority District",
-    "Combined Authority or City Region", "ITL Level 1", "ITL Level 2", "ITL Level 3", "Welsh Health Board",
+    "Country",
+    "Nation",
+    "Region",
+    "County or Unitary Authority",
+    "Local Authority District",
+    "Combined Authority or City Region",
+    "ITL Level 1",
+    "ITL Level 2",
+    "ITL Level 3",
+    "Welsh Health Board",
     "Police Force Area",
 )
 CI_COLUMNS = ("Lower 95% Confidence Interval", "Upper 95% Confidence Interval")
@@ -95,8 +110,12 @@ NUMBER_TEXT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 POLARITIES = {"better": "higher_is_better", "worse": "lower_is_better"}
 SOURCE_COLUMNS = {
-    "Source UK": "UK", "Source GB": "GB", "Source England": "England", "Source Wales": "Wales",
-    "Source Scotland": "Scotland", "Source NI": "Northern Ireland",
+    "Source UK": "UK",
+    "Source GB": "GB",
+    "Source England": "England",
+    "Source Wales": "Wales",
+    "Source Scotland": "Scotland",
+    "Source NI": "Northern Ireland",
 }
 # Trailing qualifiers that the sheets and the Data dictionary do not repeat consistently.
 METRIC_QUALIFIERS = ("(official statistics in development)", "(great britain)")
@@ -123,12 +142,34 @@ UK_LESS_EXTRA_REGIO = "UKX"  # K99000002 after CODE_REMAP
 ITL_LEVELS = {1: "itl1", 2: "itl2", 3: "itl3"}
 
 INDICATOR_COLUMNS = [
-    "indicator_id", "sheet", "theme", "name", "definition", "unit", "polarity", "period", "coverage", "geographies",
-    "source", "source_detail", "caveats", "has_confidence_limits", "source_id",
+    "indicator_id",
+    "sheet",
+    "theme",
+    "name",
+    "definition",
+    "unit",
+    "polarity",
+    "period",
+    "coverage",
+    "geographies",
+    "source",
+    "source_detail",
+    "caveats",
+    "has_confidence_limits",
+    "source_id",
 ]
 OBSERVATION_COLUMNS = [
-    "indicator_id", "area_code", "area_name", "geography_level", "value", "ci_lower", "ci_upper", "marker", "status",
-    "accuracy", "note",
+    "indicator_id",
+    "area_code",
+    "area_name",
+    "geography_level",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "marker",
+    "status",
+    "accuracy",
+    "note",
 ]
 SHEET_COLUMNS = ["sheet", "indicator_id", "loaded", "reason"]
 
@@ -251,8 +292,12 @@ def read_dictionary(grid: pd.DataFrame, path: Path) -> dict[str, dict[str, str]]
     """Data dictionary rows by metric key, each as {column label: text}."""
     table = table_below(grid, find_header_row(grid, "Metric", path, DICTIONARY))
     columns = [
-        "Metric", "Indicator (name in jitter plot visualisation)", "Description",
-        "Are higher values better than or worse than the median?", *SOURCE_COLUMNS, "Source further details",
+        "Metric",
+        "Indicator (name in jitter plot visualisation)",
+        "Description",
+        "Are higher values better than or worse than the median?",
+        *SOURCE_COLUMNS,
+        "Source further details",
         "Source notes and caveats",
     ]
     positions = {label: column_position(table, label, path, DICTIONARY) for label in columns}
@@ -276,15 +321,26 @@ def dictionary_entry(dictionary: dict[str, dict[str, str]], metric: str, path: P
     return entry
 
 
-def indicator_row(grid: pd.DataFrame, path: Path, sheet: str, indicator_id: str, theme: str, unit: str,
-                  entry: dict[str, str], has_limits: bool) -> dict:
+def indicator_row(
+    grid: pd.DataFrame,
+    path: Path,
+    sheet: str,
+    indicator_id: str,
+    theme: str,
+    unit: str,
+    entry: dict[str, str],
+    has_limits: bool,
+) -> dict:
     """One place_indicators row: the sheet's metadata with its Data dictionary entry."""
     published = entry["Are higher values better than or worse than the median?"]
     if published.casefold() not in POLARITIES:
         raise ExtractError(path, f"unknown polarity {published!r} in the Data dictionary", sheet=sheet)
     source = "; ".join(f"{nation}: {entry[label]}" for label, nation in SOURCE_COLUMNS.items() if entry[label])
-    required = {"name": entry["Indicator (name in jitter plot visualisation)"], "definition": entry["Description"],
-                "source": source}
+    required = {
+        "name": entry["Indicator (name in jitter plot visualisation)"],
+        "definition": entry["Description"],
+        "source": source,
+    }
     for field, value in required.items():
         if not value:
             raise ExtractError(path, f"the Data dictionary gives no {field}", sheet=sheet)
@@ -341,8 +397,9 @@ def parse_value(cell, path: Path, sheet: str, row: int, column: str) -> tuple[fl
         return None, label
     if NUMBER_TEXT.fullmatch(label):  # a number stored as text
         return clean_number(float(label.replace(",", ""))), ""
-    raise ExtractError(path, f"column {column!r}: expected a number or a missing-value marker, found {cell!r}",
-                       sheet=sheet, row=row)
+    raise ExtractError(
+        path, f"column {column!r}: expected a number or a missing-value marker, found {cell!r}", sheet=sheet, row=row
+    )
 
 
 def read_indicator_sheet(grid: pd.DataFrame, path: Path, sheet: str, indicator_id: str) -> tuple[pd.DataFrame, bool]:
@@ -364,8 +421,12 @@ def read_indicator_sheet(grid: pd.DataFrame, path: Path, sheet: str, indicator_i
             continue
         _, code, *_ = record
         if code in kept and kept[code][0] != record:
-            raise ExtractError(path, f"area {code} repeated with different figures (first on row {kept[code][1]})",
-                               sheet=sheet, row=excel_row)
+            raise ExtractError(
+                path,
+                f"area {code} repeated with different figures (first on row {kept[code][1]})",
+                sheet=sheet,
+                row=excel_row,
+            )
         kept.setdefault(code, (record, excel_row))
     if not kept:
         raise ExtractError(path, "no coded rows found", sheet=sheet)
@@ -373,8 +434,17 @@ def read_indicator_sheet(grid: pd.DataFrame, path: Path, sheet: str, indicator_i
     return frame, all(label in optional for label in CI_COLUMNS)
 
 
-def observation(row: tuple, excel_row: int, path: Path, sheet: str, indicator_id: str, labels: list[str],
-                value_at: int, name_at: list[int], optional: dict[str, int]) -> tuple | None:
+def observation(
+    row: tuple,
+    excel_row: int,
+    path: Path,
+    sheet: str,
+    indicator_id: str,
+    labels: list[str],
+    value_at: int,
+    name_at: list[int],
+    optional: dict[str, int],
+) -> tuple | None:
     """One coded table row as a place_observations record; None for a row without an area code (a footnote)."""
     raw_code = text(row[0])
     if not raw_code:
@@ -396,4 +466,3 @@ def observation(row: tuple, excel_row: int, path: Path, sheet: str, indicator_id
         raise ExtractError(path, f"value {value} outside its confidence interval {limits}", sheet=sheet, row=excel_row)
     level = geography_level(code, path, sheet, excel_row)
     return (indicator_id, code, name, level, value, *limits, marker, notes["status"], notes["accuracy"], notes["note"])
-

@@ -26,7 +26,12 @@ import pandas as pd
 
 from indicators.build.extract.ons_gdp_lad import UKX_NAME, check_title, lad_code, table_body
 from indicators.build.spec import (
-    ExtractError, Indicator, Source, project_area_code, read_grids, wide_years_to_long,
+    ExtractError,
+    Indicator,
+    Source,
+    project_area_code,
+    read_grids,
+    wide_years_to_long,
 )
 
 DIR = "ons_subregional_productivity"
@@ -35,7 +40,11 @@ CR_FILE = f"{DIR}/labourproductivitycityregions_jun2024.xls"
 ITL_FILE = f"{DIR}/labourproductivityitls_jun2024.xls"
 CA_FILE = f"{DIR}/labourproductivitycaeer_jun2025.xlsx"
 SOURCE_2024, SOURCE_2025 = "ons_productivity_jun2024", "ons_productivity_jun2025"
-LAD_EXTRACT, CR_EXTRACT, CA_EXTRACT = "obs_productivity_lad_jun2024", "obs_productivity_cr_jun2024", "obs_productivity_ca_jun2025"
+LAD_EXTRACT, CR_EXTRACT, CA_EXTRACT = (
+    "obs_productivity_lad_jun2024",
+    "obs_productivity_cr_jun2024",
+    "obs_productivity_ca_jun2025",
+)
 ITL_EXTRACT = "obs_productivity_itl_jun2024"
 ITL_LEVELS = {"Other": "England", "ITL1": "ITL1"}  # ITL_level values read from the ITL file; "Other" is England only
 ITL_ENGLAND, ENGLAND_CODE = "TLB", "E92000001"
@@ -63,21 +72,46 @@ class Table:
 def _tables(suffix: str, cvm_base: str) -> tuple[tuple[Table, ...], tuple[Table, ...]]:
     """The current-price tables and the chained-volume tables, with ids carrying the vintage suffix."""
     current = (
-        Table("A1", f"gva_per_hour_index{suffix}", "index (UK less Extra-Regio=100)",
-              "Current Price (smoothed) GVA (B) per hour worked indices", "UK=100"),
+        Table(
+            "A1",
+            f"gva_per_hour_index{suffix}",
+            "index (UK less Extra-Regio=100)",
+            "Current Price (smoothed) GVA (B) per hour worked indices",
+            "UK=100",
+        ),
         Table("A3", f"gva_per_hour{suffix}", "£ per hour", "Current Price (smoothed) GVA (B) per hour worked (£)"),
-        Table("B1", f"gva_per_job_index{suffix}", "index (UK less Extra-Regio=100)",
-              "Current Price (smoothed) GVA (B) per filled job indices", "UK=100"),
+        Table(
+            "B1",
+            f"gva_per_job_index{suffix}",
+            "index (UK less Extra-Regio=100)",
+            "Current Price (smoothed) GVA (B) per filled job indices",
+            "UK=100",
+        ),
         Table("B3", f"gva_per_job{suffix}", "£ per filled job", "Current Price (smoothed) GVA (B) per filled job (£)"),
-        Table("Productivity Hours", f"hours_worked{suffix}", "hours per week", "Productivity Hours Worked per Week",
-              zero_is_missing=True),
+        Table(
+            "Productivity Hours",
+            f"hours_worked{suffix}",
+            "hours per week",
+            "Productivity Hours Worked per Week",
+            zero_is_missing=True,
+        ),
         Table("Productivity Jobs", f"filled_jobs{suffix}", "filled jobs", "Productivity Jobs", zero_is_missing=True),
     )
     cvm = (
-        Table("A5", f"gva_per_hour_cvm_index{suffix}", f"index ({cvm_base})",
-              "Chained Volume (unsmoothed) GVA (B) per hour worked indices", cvm_base),
-        Table("B5", f"gva_per_job_cvm_index{suffix}", f"index ({cvm_base})",
-              "Chained Volume (unsmoothed) GVA (B) per filled job indices", cvm_base),
+        Table(
+            "A5",
+            f"gva_per_hour_cvm_index{suffix}",
+            f"index ({cvm_base})",
+            "Chained Volume (unsmoothed) GVA (B) per hour worked indices",
+            cvm_base,
+        ),
+        Table(
+            "B5",
+            f"gva_per_job_cvm_index{suffix}",
+            f"index ({cvm_base})",
+            "Chained Volume (unsmoothed) GVA (B) per filled job indices",
+            cvm_base,
+        ),
     )
     return current, cvm
 
@@ -86,8 +120,12 @@ CURRENT_2024, CVM_2024 = _tables("", "2019=100")
 CURRENT_2025, CVM_2025 = _tables("_jun2025", "2022=100")
 
 # file -> (code column, name column)
-COLUMNS = {LAD_FILE: ("LAD_Code", "LAD_Name"), CR_FILE: ("Area_Code", "City_Region"), CA_FILE: ("area_code", "area_name"),
-           ITL_FILE: ("ITL_code", "Region_name")}
+COLUMNS = {
+    LAD_FILE: ("LAD_Code", "LAD_Name"),
+    CR_FILE: ("Area_Code", "City_Region"),
+    CA_FILE: ("area_code", "area_name"),
+    ITL_FILE: ("ITL_code", "Region_name"),
+}
 
 _URL_2024 = (
     "https://www.ons.gov.uk/economy/economicoutputandproductivity/productivitymeasures/bulletins/"
@@ -147,62 +185,100 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
     extra = f" ({vintage} release)"
     return [
         Indicator(
-            f"gva_per_hour{suffix}", f"GVA per hour worked{extra}", "£ per hour", "higher_is_better",
+            f"gva_per_hour{suffix}",
+            f"GVA per hour worked{extra}",
+            "£ per hour",
+            "higher_is_better",
             "Gross value added (balanced) at current prices divided by total hours worked by people whose job is in the "
             "area: ONS's headline measure of labour productivity.",
-            source_id, "calendar_year", f"{_CURRENT} {_SMOOTHED} {_WORKPLACE} {_IDENTITY}", "productivity",
+            source_id,
+            "calendar_year",
+            f"{_CURRENT} {_SMOOTHED} {_WORKPLACE} {_IDENTITY}",
+            "productivity",
         ),
         Indicator(
-            f"gva_per_hour_index{suffix}", f"GVA per hour worked index{extra}", "index (UK less Extra-Regio=100)",
+            f"gva_per_hour_index{suffix}",
+            f"GVA per hour worked index{extra}",
+            "index (UK less Extra-Regio=100)",
             "higher_is_better",
             "GVA per hour worked relative to the UK less Extra-Regio figure for the same year (UK less Extra-Regio = 100).",
-            source_id, "calendar_year", f"{_CURRENT} {_SMOOTHED}", "productivity",
+            source_id,
+            "calendar_year",
+            f"{_CURRENT} {_SMOOTHED}",
+            "productivity",
         ),
         Indicator(
-            f"gva_per_job{suffix}", f"GVA per filled job{extra}", "£ per filled job", "higher_is_better",
+            f"gva_per_job{suffix}",
+            f"GVA per filled job{extra}",
+            "£ per filled job",
+            "higher_is_better",
             "Gross value added (balanced) at current prices divided by the number of filled jobs in the area. Unlike "
             "GVA per hour it is affected by the mix of part-time and full-time work.",
-            source_id, "calendar_year", f"{_CURRENT} {_SMOOTHED} {_WORKPLACE} {_IDENTITY}", "productivity",
+            source_id,
+            "calendar_year",
+            f"{_CURRENT} {_SMOOTHED} {_WORKPLACE} {_IDENTITY}",
+            "productivity",
         ),
         Indicator(
-            f"gva_per_job_index{suffix}", f"GVA per filled job index{extra}", "index (UK less Extra-Regio=100)",
+            f"gva_per_job_index{suffix}",
+            f"GVA per filled job index{extra}",
+            "index (UK less Extra-Regio=100)",
             "higher_is_better",
             "GVA per filled job relative to the UK less Extra-Regio figure for the same year (UK less Extra-Regio = 100).",
-            source_id, "calendar_year", f"{_CURRENT} {_SMOOTHED}", "productivity",
+            source_id,
+            "calendar_year",
+            f"{_CURRENT} {_SMOOTHED}",
+            "productivity",
         ),
         Indicator(
-            f"hours_worked{suffix}", f"Hours worked per week (total){extra}", "hours per week", "neutral",
+            f"hours_worked{suffix}",
+            f"Hours worked per week (total){extra}",
+            "hours per week",
+            "neutral",
             "Total hours worked in an average week of the year by everyone whose job is located in the area (ONS "
             "'Productivity Hours Worked per Week', footnoted 'These are Average Weekly Hours'), constrained to ITL1 "
             "totals; the denominator of GVA per hour worked. It is an area total, not hours per worker: annual hours "
             "are roughly 52 times this figure.",
-            source_id, "calendar_year",
+            source_id,
+            "calendar_year",
             f"Unsmoothed. {_WORKPLACE} {_IDENTITY} Northern Ireland ITL1 hours exceed the sum of its districts (hours "
             "not allocated geographically).",
             "labour",
         ),
         Indicator(
-            f"filled_jobs{suffix}", f"Filled jobs{extra}", "filled jobs", "neutral",
+            f"filled_jobs{suffix}",
+            f"Filled jobs{extra}",
+            "filled jobs",
+            "neutral",
             "Number of filled jobs (employee jobs plus self-employment) located in the area, constrained to ITL1 totals; "
             "the denominator of GVA per filled job.",
-            source_id, "calendar_year",
+            source_id,
+            "calendar_year",
             f"Unsmoothed. {_WORKPLACE} Counts jobs, not people (one person can hold two jobs). {_IDENTITY}",
             "labour",
         ),
         Indicator(
-            f"gva_per_hour_cvm_index{suffix}", f"Real GVA per hour worked index{extra}", f"index ({cvm_base})",
+            f"gva_per_hour_cvm_index{suffix}",
+            f"Real GVA per hour worked index{extra}",
+            f"index ({cvm_base})",
             "higher_is_better",
             f"GVA per hour worked in chained volume measures (inflation removed), as an index of the area's own level in "
             f"the base year ({cvm_base}): real productivity growth over time, not a comparison of levels between areas.",
-            source_id, "calendar_year", "Unsmoothed, so it can be volatile for small areas. Published for city regions/"
-            "combined authorities and UKX only.", "productivity",
+            source_id,
+            "calendar_year",
+            "Unsmoothed, so it can be volatile for small areas. Published for city regions/"
+            "combined authorities and UKX only.",
+            "productivity",
         ),
         Indicator(
-            f"gva_per_job_cvm_index{suffix}", f"Real GVA per filled job index{extra}", f"index ({cvm_base})",
+            f"gva_per_job_cvm_index{suffix}",
+            f"Real GVA per filled job index{extra}",
+            f"index ({cvm_base})",
             "higher_is_better",
             f"GVA per filled job in chained volume measures (inflation removed), as an index of the area's own level in "
             f"the base year ({cvm_base}).",
-            source_id, "calendar_year",
+            source_id,
+            "calendar_year",
             "Unsmoothed. Published for city regions/combined authorities and UKX only."
             + (" Stored by ONS as single-precision numbers; rounded here to 2 decimal places." if suffix else ""),
             "productivity",
@@ -210,7 +286,9 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
     ]
 
 
-INDICATORS = _indicators("", SOURCE_2024, "Jun 2024", "2019=100") + _indicators("_jun2025", SOURCE_2025, "Jun 2025", "2022=100")
+INDICATORS = _indicators("", SOURCE_2024, "Jun 2024", "2019=100") + _indicators(
+    "_jun2025", SOURCE_2025, "Jun 2025", "2022=100"
+)
 
 TABLES = {LOOKUP: ("lad_code", "city_region_code")}
 
@@ -239,8 +317,9 @@ def itl_rows(body: pd.DataFrame, path: Path, sheet: str) -> pd.DataFrame:
     kept = body[body["ITL_level"].isin(ITL_LEVELS)].copy()
     england = kept["ITL_code"] == ITL_ENGLAND
     if england.sum() != 1 or (kept["ITL_level"] == "ITL1").sum() != 12:
-        raise ExtractError(path, f"expected England ({ITL_ENGLAND}) and 12 ITL1 rows, found {kept['ITL_code'].tolist()}",
-                           sheet=sheet)
+        raise ExtractError(
+            path, f"expected England ({ITL_ENGLAND}) and 12 ITL1 rows, found {kept['ITL_code'].tolist()}", sheet=sheet
+        )
     kept.loc[england, "ITL_code"] = ENGLAND_CODE
     return kept
 
@@ -255,8 +334,17 @@ def read_table(frame: pd.DataFrame, path: Path, table: Table, source_id: str, re
     body = table_body(frame, path, table.sheet, HEADER_ROW, [code_col, name_col])
     body = body.rename(columns=lambda c: YEAR_HEADER.sub(r"\1", c))
     if relative == ITL_FILE:
-        obs = wide_years_to_long(itl_rows(body, path, table.sheet), code_col, name_col, table.indicator_id, table.unit,
-                                 source_id, path, table.sheet, HEADER_ROW)
+        obs = wide_years_to_long(
+            itl_rows(body, path, table.sheet),
+            code_col,
+            name_col,
+            table.indicator_id,
+            table.unit,
+            source_id,
+            path,
+            table.sheet,
+            HEADER_ROW,
+        )
         return obs.assign(value=obs["value"].round(2))
     if not any(c.isdigit() for c in body.columns):
         raise ExtractError(path, "no year columns (expected e.g. Pounds_2004)", sheet=table.sheet, row=HEADER_ROW)
@@ -265,7 +353,9 @@ def read_table(frame: pd.DataFrame, path: Path, table: Table, source_id: str, re
         for offset, (code, name) in enumerate(zip(body[code_col], body[name_col]))
     ]
     body = body.assign(**{code_col: codes})
-    obs = wide_years_to_long(body, code_col, name_col, table.indicator_id, table.unit, source_id, path, table.sheet, HEADER_ROW)
+    obs = wide_years_to_long(
+        body, code_col, name_col, table.indicator_id, table.unit, source_id, path, table.sheet, HEADER_ROW
+    )
     if table.zero_is_missing:
         obs = obs[obs["value"] != 0]
     return obs.assign(value=obs["value"].round(2))
@@ -287,12 +377,19 @@ def read_lookup(raw_dir: Path) -> pd.DataFrame:
     frame = read_grids(path, [LOOKUP_SHEET])[LOOKUP_SHEET]
     body = table_body(frame, path, LOOKUP_SHEET, 1, ["LAD23CD", "LAD23NM", "CRCD", "CRNM"])
     rows = []
-    for offset, (lad, lad_name, cr, cr_name) in enumerate(body[["LAD23CD", "LAD23NM", "CRCD", "CRNM"]].itertuples(index=False)):
+    for offset, (lad, lad_name, cr, cr_name) in enumerate(
+        body[["LAD23CD", "LAD23NM", "CRCD", "CRNM"]].itertuples(index=False)
+    ):
         if all(pd.isna(v) for v in (lad, lad_name, cr, cr_name)):
             continue
         row = 2 + offset
         if not (isinstance(lad, str) and LAD_PATTERN.match(lad.strip())) or not isinstance(cr_name, str):
-            raise ExtractError(path, f"expected a LAD code and city-region name, found {lad!r}, {cr_name!r}", sheet=LOOKUP_SHEET, row=row)
+            raise ExtractError(
+                path,
+                f"expected a LAD code and city-region name, found {lad!r}, {cr_name!r}",
+                sheet=LOOKUP_SHEET,
+                row=row,
+            )
         cr = str(cr).strip()
         if cr == NOT_AVAILABLE:
             cr = project_area_code(cr_name)

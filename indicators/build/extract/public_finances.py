@@ -347,8 +347,17 @@ _ITL1 = "Available for the UK, England, the nations and the 9 English regions (I
 
 
 def _crpsf(indicator_id, name, unit, polarity, definition, caveats=""):
-    return Indicator(indicator_id, name, unit, polarity, definition, CRPSF_SOURCE, "financial_year",
-                     " ".join(c for c in (caveats, _ITL1) if c), TOPIC)
+    return Indicator(
+        indicator_id,
+        name,
+        unit,
+        polarity,
+        definition,
+        CRPSF_SOURCE,
+        "financial_year",
+        " ".join(c for c in (caveats, _ITL1) if c),
+        TOPIC,
+    )
 
 
 def _revenue_indicators() -> list[Indicator]:
@@ -365,19 +374,39 @@ def _revenue_indicators() -> list[Indicator]:
         if north_sea == "pop":
             extra = "North Sea oil and gas revenue allocated by population share (ONS alternative method). " + extra
         name = f"Public sector revenue: {item}" + (" (North Sea population share)" if north_sea == "pop" else "")
-        definition = (f"Public sector current receipts from '{item}' (ONS CRPSF Table S9) attributed to the area, "
-                      f"£ million in cash terms. {extra}").strip()
+        definition = (
+            f"Public sector current receipts from '{item}' (ONS CRPSF Table S9) attributed to the area, "
+            f"£ million in cash terms. {extra}"
+        ).strip()
         out.append(_crpsf(indicator_id, name, "£ million", "neutral", definition, _RS))
     out += [
-        _crpsf("rev_total", "Total public sector revenue", "£ million", "neutral",
-               "Total public sector current receipts excluding public sector banks, including North Sea oil and gas "
-               "revenue allocated by geographic share (ONS CRPSF revenue tables). Equals the sum of the S9 items "
-               "(excluding sub-items and population-share North Sea items).", _RS),
-        _crpsf("rev_total_ns_population", "Total public sector revenue (North Sea population share)", "£ million",
-               "neutral", "As rev_total but with North Sea oil and gas revenue allocated by population share.", _RS),
-        _crpsf("rev_total_excl_north_sea", "Total public sector revenue excluding North Sea", "£ million", "neutral",
-               "Total public sector current receipts excluding public sector banks and excluding North Sea oil and "
-               "gas revenue (ONS CRPSF revenue tables).", _RS),
+        _crpsf(
+            "rev_total",
+            "Total public sector revenue",
+            "£ million",
+            "neutral",
+            "Total public sector current receipts excluding public sector banks, including North Sea oil and gas "
+            "revenue allocated by geographic share (ONS CRPSF revenue tables). Equals the sum of the S9 items "
+            "(excluding sub-items and population-share North Sea items).",
+            _RS,
+        ),
+        _crpsf(
+            "rev_total_ns_population",
+            "Total public sector revenue (North Sea population share)",
+            "£ million",
+            "neutral",
+            "As rev_total but with North Sea oil and gas revenue allocated by population share.",
+            _RS,
+        ),
+        _crpsf(
+            "rev_total_excl_north_sea",
+            "Total public sector revenue excluding North Sea",
+            "£ million",
+            "neutral",
+            "Total public sector current receipts excluding public sector banks and excluding North Sea oil and "
+            "gas revenue (ONS CRPSF revenue tables).",
+            _RS,
+        ),
     ]
     return out
 
@@ -389,18 +418,37 @@ def _expenditure_indicators() -> list[Indicator]:
             continue
         label = re.sub(r"^\d+\.\s*(of which:\s*)?", "", item)
         extra = " A sub-function, already included in its COFOG division total." if is_sub_function(item) else ""
-        out.append(_crpsf(expenditure_id(item), f"Public expenditure: {label}", "£ million", "neutral",
-                          f"Total public sector expenditure on '{label}' (COFOG; ONS CRPSF Table S10, total "
-                          f"expenditure = identifiable + non-identifiable + outside-UK share), £ million in cash "
-                          f"terms.{extra}", _ES))
+        out.append(
+            _crpsf(
+                expenditure_id(item),
+                f"Public expenditure: {label}",
+                "£ million",
+                "neutral",
+                f"Total public sector expenditure on '{label}' (COFOG; ONS CRPSF Table S10, total "
+                f"expenditure = identifiable + non-identifiable + outside-UK share), £ million in cash "
+                f"terms.{extra}",
+                _ES,
+            )
+        )
     out += [
-        _crpsf("exp_total", "Total managed expenditure", "£ million", "neutral",
-               "Total managed expenditure attributed to the area (ONS CRPSF Table S10): all COFOG functions plus EU "
-               "transactions and accounting adjustments, £ million in cash terms.", _ES),
-        _crpsf("exp_identifiable_total", "Identifiable public expenditure", "£ million", "neutral",
-               "Public expenditure identified as benefiting the area (ONS CRPSF Table S10 'Identifiable Expenditure' "
-               "total, based on HM Treasury CRA adjusted to the public sector finances), £ million.",
-               "Excludes non-identifiable and outside-UK spending."),
+        _crpsf(
+            "exp_total",
+            "Total managed expenditure",
+            "£ million",
+            "neutral",
+            "Total managed expenditure attributed to the area (ONS CRPSF Table S10): all COFOG functions plus EU "
+            "transactions and accounting adjustments, £ million in cash terms.",
+            _ES,
+        ),
+        _crpsf(
+            "exp_identifiable_total",
+            "Identifiable public expenditure",
+            "£ million",
+            "neutral",
+            "Public expenditure identified as benefiting the area (ONS CRPSF Table S10 'Identifiable Expenditure' "
+            "total, based on HM Treasury CRA adjusted to the public sector finances), £ million.",
+            "Excludes non-identifiable and outside-UK spending.",
+        ),
     ]
     return out
 
@@ -408,56 +456,107 @@ def _expenditure_indicators() -> list[Indicator]:
 INDICATORS = [
     *_revenue_indicators(),
     *_expenditure_indicators(),
-    _crpsf("nfb_per_head", "Net fiscal balance per head", "£", "lower_is_better",
-           "Public sector expenditure per head minus revenue per head (ONS CRPSF Table S4, North Sea revenue by "
-           "geographic share). Sign convention in this edition: expenditure minus revenue, so a positive value is a "
-           "deficit (e.g. North East 2024-25: 19,071 - 12,006 = 7,065).",
-           "Most regions run a deficit because the UK as a whole does. " + _RS),
-    _crpsf("nfb_per_head_ns_population", "Net fiscal balance per head (North Sea population share)", "£",
-           "lower_is_better",
-           "As nfb_per_head (expenditure minus revenue per head; positive = deficit) but with North Sea oil and gas "
-           "revenue allocated by population share (ONS CRPSF Table S4, second table).", _RS),
-    _crpsf("rev_per_head", "Public sector revenue per head", "£", "higher_is_better",
-           "Total public sector current receipts per head of population (ONS CRPSF Table S5, North Sea revenue by "
-           "geographic share).", _RS),
-    _crpsf("rev_per_head_ns_population", "Public sector revenue per head (North Sea population share)", "£",
-           "higher_is_better",
-           "Total public sector current receipts per head with North Sea revenue allocated by population share "
-           "(ONS CRPSF Table S5, second table).", _RS),
-    _crpsf("exp_per_head", "Public sector expenditure per head", "£", "neutral",
-           "Total managed expenditure per head of population (ONS CRPSF Table S6).", _ES),
-    _crpsf("crpsf_population", "Population used for CRPSF per-head values", "persons", "neutral",
-           "Financial-year population used by ONS for the CRPSF per-head figures (Table S12), derived from mid-year "
-           "estimates; fractional values are as published.",
-           "Use for CRPSF per-head arithmetic only; the mid-year estimates are the population source of record."),
-    _crpsf("crpsf_uk_gdp", "UK GDP at current prices (CRPSF denominator)", "£ million", "neutral",
-           "UK gross domestic product at current market prices, financial year (ONS series BKTL, March 2026 "
-           "vintage), as used by CRPSF for its percentage-of-GDP tables (Table S11).",
-           "UK only."),
+    _crpsf(
+        "nfb_per_head",
+        "Net fiscal balance per head",
+        "£",
+        "lower_is_better",
+        "Public sector expenditure per head minus revenue per head (ONS CRPSF Table S4, North Sea revenue by "
+        "geographic share). Sign convention in this edition: expenditure minus revenue, so a positive value is a "
+        "deficit (e.g. North East 2024-25: 19,071 - 12,006 = 7,065).",
+        "Most regions run a deficit because the UK as a whole does. " + _RS,
+    ),
+    _crpsf(
+        "nfb_per_head_ns_population",
+        "Net fiscal balance per head (North Sea population share)",
+        "£",
+        "lower_is_better",
+        "As nfb_per_head (expenditure minus revenue per head; positive = deficit) but with North Sea oil and gas "
+        "revenue allocated by population share (ONS CRPSF Table S4, second table).",
+        _RS,
+    ),
+    _crpsf(
+        "rev_per_head",
+        "Public sector revenue per head",
+        "£",
+        "higher_is_better",
+        "Total public sector current receipts per head of population (ONS CRPSF Table S5, North Sea revenue by "
+        "geographic share).",
+        _RS,
+    ),
+    _crpsf(
+        "rev_per_head_ns_population",
+        "Public sector revenue per head (North Sea population share)",
+        "£",
+        "higher_is_better",
+        "Total public sector current receipts per head with North Sea revenue allocated by population share "
+        "(ONS CRPSF Table S5, second table).",
+        _RS,
+    ),
+    _crpsf(
+        "exp_per_head",
+        "Public sector expenditure per head",
+        "£",
+        "neutral",
+        "Total managed expenditure per head of population (ONS CRPSF Table S6).",
+        _ES,
+    ),
+    _crpsf(
+        "crpsf_population",
+        "Population used for CRPSF per-head values",
+        "persons",
+        "neutral",
+        "Financial-year population used by ONS for the CRPSF per-head figures (Table S12), derived from mid-year "
+        "estimates; fractional values are as published.",
+        "Use for CRPSF per-head arithmetic only; the mid-year estimates are the population source of record.",
+    ),
+    _crpsf(
+        "crpsf_uk_gdp",
+        "UK GDP at current prices (CRPSF denominator)",
+        "£ million",
+        "neutral",
+        "UK gross domestic product at current market prices, financial year (ONS series BKTL, March 2026 "
+        "vintage), as used by CRPSF for its percentage-of-GDP tables (Table S11).",
+        "UK only.",
+    ),
     Indicator(
-        "income_tax", "Income tax liabilities of residents", "£ million", "neutral",
+        "income_tax",
+        "Income tax liabilities of residents",
+        "£ million",
+        "neutral",
         "Total income tax liabilities of taxpayers resident in the local authority, tax year 2023-24 (HMRC Survey of "
         "Personal Incomes, Table 3.14). HMRC rounds to the nearest £1 million.",
-        HMRC_SOURCE, "tax_year",
+        HMRC_SOURCE,
+        "tax_year",
         "TRANSCRIBED: taken from a third-party CSV (GitHub puntofisso/MapSplit) derived from HMRC Table 3.14, not from "
         "HMRC's own file; column totals were checked against MapSplit's documented totals. SPI is a sample survey, so "
         "LA figures are estimates; residence-based; liabilities, not receipts. Torbay and the Isles of Scilly were "
         "suppressed by HMRC and are omitted. Sheffield/Barnsley 2025 codes mapped to E08000019/E08000016.",
-        TOPIC),
+        TOPIC,
+    ),
     Indicator(
-        "income_taxpayers", "Income taxpayers", "persons", "neutral",
+        "income_taxpayers",
+        "Income taxpayers",
+        "persons",
+        "neutral",
         "Number of individuals resident in the local authority with an income tax liability, tax year 2023-24 (HMRC "
         "Survey of Personal Incomes, Table 3.14). HMRC rounds to the nearest 1,000.",
-        HMRC_SOURCE, "tax_year",
+        HMRC_SOURCE,
+        "tax_year",
         "TRANSCRIBED from a third-party CSV derived from HMRC Table 3.14 (see income_tax). Sample-survey estimate; "
         "taxpayers only. Torbay and the Isles of Scilly suppressed and omitted.",
-        TOPIC),
+        TOPIC,
+    ),
     Indicator(
-        "council_tax_receipts", "Council tax receipts collected", "£ million", "neutral",
+        "council_tax_receipts",
+        "Council tax receipts collected",
+        "£ million",
+        "neutral",
         "Council tax cash collected by the billing authority during the financial year, whatever the billing year it "
         "relates to: the sum of the four quarterly figures in DLUHC Table 5 (reported in £ thousand). Also given for "
         "England (E92000001) and the English regions (ITL1 codes).",
-        CT_SOURCE, "financial_year",
+        CT_SOURCE,
+        "financial_year",
         "Billing-authority receipts include precepts passed to county councils, police, fire, combined authorities, "
         "the GLA and parishes, so this is not the council's own income. England only. Abolished authorities keep their "
         "own codes: districts abolished in April 2019-2021 (Dorset, Suffolk, Taunton Deane/West Somerset, "
@@ -465,13 +564,22 @@ INDICATORS = [
         "the Cumbria, North Yorkshire and Somerset districts abolished on 1 April 2023 run to 2022-23 and their successors (E06000063-E06000066) have no "
         "data in this release. Summed quarters can differ from DLUHC's annual column by rounding (£1-2 thousand) and, "
         "for Arun 2020-21, by £212 thousand after a revised quarter.",
-        TOPIC),
+        TOPIC,
+    ),
 ]
 
 TABLES = {"cra_identifiable_spending": ("edition", "region_code", "cofog_function", "hmt_function", "period")}
 
-CRA_COLUMNS = ["edition", "region_code", "region_name", "cofog_function", "hmt_function", "period", "value_gbp_m",
-               "source_id"]
+CRA_COLUMNS = [
+    "edition",
+    "region_code",
+    "region_name",
+    "cofog_function",
+    "hmt_function",
+    "period",
+    "value_gbp_m",
+    "source_id",
+]
 
 # ------------------------------------------------------------------------------------------------- helpers
 
@@ -559,8 +667,12 @@ def _check_nfb_sign(values: dict, path: Path) -> None:
             continue
         implied = values[("exp_per_head", code, period)] - values[("rev_per_head", code, period)]
         if abs(implied - nfb) > 1.0:
-            raise ExtractError(path, f"S4 net fiscal balance {nfb} for {code} {period} is not S6 - S5 = {implied}; "
-                               "has the sign convention changed?", sheet="Table S4")
+            raise ExtractError(
+                path,
+                f"S4 net fiscal balance {nfb} for {code} {period} is not S6 - S5 = {implied}; "
+                "has the sign convention changed?",
+                sheet="Table S4",
+            )
 
 
 def _uk_gdp(path: Path) -> list[tuple]:
@@ -576,8 +688,16 @@ def _uk_gdp(path: Path) -> list[tuple]:
                 if isinstance(header.iloc[col], str) and header.iloc[col].strip():
                     value = to_number(grid.iloc[idx, col], path, sheet, idx + 1)
                     if value is not None:
-                        out.append(_obs(UK[0], "crpsf_uk_gdp", fy_period(header.iloc[col], path, sheet),
-                                        round(value, 2), "£ million", CRPSF_SOURCE))
+                        out.append(
+                            _obs(
+                                UK[0],
+                                "crpsf_uk_gdp",
+                                fy_period(header.iloc[col], path, sheet),
+                                round(value, 2),
+                                "£ million",
+                                CRPSF_SOURCE,
+                            )
+                        )
             return out
     raise ExtractError(path, "GDP row not found", sheet=sheet)
 
@@ -663,16 +783,16 @@ def _expenditure(raw_dir: Path) -> pd.DataFrame:
             continue
         if spending_type == "Identifiable Expenditure":
             if item == "Total":
-                records.append(_obs(code, "exp_identifiable_total", period, round(value, 2), "£ million",
-                                    CRPSF_SOURCE))
+                records.append(_obs(code, "exp_identifiable_total", period, round(value, 2), "£ million", CRPSF_SOURCE))
             continue
         if item not in EXPENDITURE_ITEMS:
             raise ExtractError(path, f"unknown expenditure function {item!r}", sheet="Table S10", row=excel_row)
         seen.add(item)
         records.append(_obs(code, expenditure_id(item), period, round(value, 2), "£ million", CRPSF_SOURCE))
     if set(EXPENDITURE_ITEMS) - seen:
-        raise ExtractError(path, f"expenditure functions missing: {sorted(set(EXPENDITURE_ITEMS) - seen)}",
-                           sheet="Table S10")
+        raise ExtractError(
+            path, f"expenditure functions missing: {sorted(set(EXPENDITURE_ITEMS) - seen)}", sheet="Table S10"
+        )
     return _frame(records)
 
 
@@ -697,8 +817,12 @@ def _cra_edition(raw_dir: Path, edition: str) -> pd.DataFrame:
     flag = frame["ID/non-ID"].astype(str).str.strip()
     unknown = frame.index[~flag.isin(["ID", "Non-ID"])]
     if len(unknown):
-        raise ExtractError(path, f"unexpected ID/non-ID value {frame.at[unknown[0], 'ID/non-ID']!r}", sheet=sheet,
-                           row=int(unknown[0]) + 2)
+        raise ExtractError(
+            path,
+            f"unexpected ID/non-ID value {frame.at[unknown[0], 'ID/non-ID']!r}",
+            sheet=sheet,
+            row=int(unknown[0]) + 2,
+        )
     ident = frame[(flag == "ID") & (frame[region_col].astype(str).str.strip().str.upper() != "OUTSIDE UK")]
     codes = [region_code(label, path, sheet, int(i) + 2) for i, label in ident[region_col].items()]
     values = ident[years].apply(pd.to_numeric, errors="coerce")
@@ -712,8 +836,12 @@ def _cra_edition(raw_dir: Path, edition: str) -> pd.DataFrame:
         cofog_function=ident["COFOG Level 0"].astype(str).str.strip().str.replace(r"\s+", " ", regex=True),
         hmt_function=ident["HMT Function"].astype(str).str.strip().str.replace(r"\s+", " ", regex=True),
     )
-    long = tidy.melt(id_vars=["region_code", "cofog_function", "hmt_function"], value_vars=years,
-                     var_name="period", value_name="value")
+    long = tidy.melt(
+        id_vars=["region_code", "cofog_function", "hmt_function"],
+        value_vars=years,
+        var_name="period",
+        value_name="value",
+    )
     summed = long.groupby(["region_code", "cofog_function", "hmt_function", "period"], as_index=False)["value"].sum()
     summed["value_gbp_m"] = (summed["value"] / 1000).round(3)
     summed["edition"] = edition
@@ -778,7 +906,9 @@ def _quarter_columns(columns, path: Path, sheet: str) -> dict[str, list[str]]:
         raise ExtractError(path, "no quarterly columns like 'April to June 2010 (Q1)'", sheet=sheet)
     for year, cols in years.items():
         if len(cols) != 4:
-            raise ExtractError(path, f"financial year {year} has {len(cols)} quarterly columns, expected 4", sheet=sheet)
+            raise ExtractError(
+                path, f"financial year {year} has {len(cols)} quarterly columns, expected 4", sheet=sheet
+            )
     return years
 
 
@@ -810,8 +940,17 @@ def extract_council_tax(raw_dir: Path) -> pd.DataFrame:
             quarters = [to_number(row[c], path, sheet, excel_row, allow_missing=("[z]", "[x]")) for c in cols]
             if any(q is None for q in quarters):
                 continue  # authority did not exist (or a quarter is missing): no full-year figure
-            records.append((area_code, area_name, "council_tax_receipts", year, round(sum(quarters) / 1000, 5),
-                            "£ million", CT_SOURCE))
+            records.append(
+                (
+                    area_code,
+                    area_name,
+                    "council_tax_receipts",
+                    year,
+                    round(sum(quarters) / 1000, 5),
+                    "£ million",
+                    CT_SOURCE,
+                )
+            )
     return _frame(records)
 
 

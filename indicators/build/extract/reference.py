@@ -78,24 +78,34 @@ METHOD_COLUMNS = ["period_described", "period_reason", "primary_definition", "pr
 # definition ids are those indicators.claims generates; an empty primary_definition means the data held here cannot
 # test the claim, and primary_reason says why.
 
-_WPL_DATE = ("Whole Place Leadership was published in the second half of 2016 (its foreword speaks of 'post Brexit "
-             "Britain', so after the referendum of 23 June 2016); the month is not stated in the sources held here.")
-_CITY_REGIONS = ("City regions: the publication speaks for the cities with their wider city regions (the reference "
-                 "table reads 'wider city regions implied' for its headline economy figures), and Core Cities UK has "
-                 "long quoted its population and output for the cities with their surrounding areas.")
-_EUROSTAT_PERIOD = (_WPL_DATE + " Eurostat's regional GDP for 2015 was first published in 2017, so a 2016 "
-                    "publication describes 2014 at the latest. The only Eurostat metro-region data held here is for "
-                    "2021, so the test is on a later period than the claim's.")
-_EUROPEAN = ("GDP per resident, the only measure Eurostat publishes for metropolitan regions: not productivity (GVA per "
-             "worker or per hour), so commuting and employment rates move it. The Core Cities' city regions combined "
-             "(Σ GDP ÷ Σ residents) as 'the Core Cities' combined average', as for the publication's "
-             "other figures. Converted at the European Central Bank's annual average rate for the data year, the "
-             "official market rate for that year (not a purchasing-power parity).")
+_WPL_DATE = (
+    "Whole Place Leadership was published in the second half of 2016 (its foreword speaks of 'post Brexit "
+    "Britain', so after the referendum of 23 June 2016); the month is not stated in the sources held here."
+)
+_CITY_REGIONS = (
+    "City regions: the publication speaks for the cities with their wider city regions (the reference "
+    "table reads 'wider city regions implied' for its headline economy figures), and Core Cities UK has "
+    "long quoted its population and output for the cities with their surrounding areas."
+)
+_EUROSTAT_PERIOD = (
+    _WPL_DATE + " Eurostat's regional GDP for 2015 was first published in 2017, so a 2016 "
+    "publication describes 2014 at the latest. The only Eurostat metro-region data held here is for "
+    "2021, so the test is on a later period than the claim's."
+)
+_EUROPEAN = (
+    "GDP per resident, the only measure Eurostat publishes for metropolitan regions: not productivity (GVA per "
+    "worker or per hour), so commuting and employment rates move it. The Core Cities' city regions combined "
+    "(Σ GDP ÷ Σ residents) as 'the Core Cities' combined average', as for the publication's "
+    "other figures. Converted at the European Central Bank's annual average rate for the data year, the "
+    "official market rate for that year (not a purchasing-power parity)."
+)
 _NO_DATA = "Cannot be tested with the official data held here: "
-_TOTAL_PLACE = ("The claim's year is available only in ONS country and regional public sector finances (the region's "
-                "total managed expenditure, shared to the place by population). HM Treasury CRA identifiable spending, "
-                "the closer concept, starts in 2011-12 here, so it is shown for a later period. CRPSF also counts "
-                "spending that cannot be placed (defence, debt interest), which Total Place did not count.")
+_TOTAL_PLACE = (
+    "The claim's year is available only in ONS country and regional public sector finances (the region's "
+    "total managed expenditure, shared to the place by population). HM Treasury CRA identifiable spending, "
+    "the closer concept, starts in 2011-12 here, so it is shown for a later period. CRPSF also counts "
+    "spending that cannot be placed (defence, debt interest), which Total Place did not count."
+)
 
 CLAIM_METHODS: dict[str, dict[str, str]] = {
     "cc_gva_share": {
@@ -137,16 +147,34 @@ CLAIM_METHODS: dict[str, dict[str, str]] = {
         "exceeds taxes'), on the tax-and-spend estimates' default apportionment keys (official CRPSF regional "
         "figures shared to councils; see Tax and spend); every other key combination gives the range.",
     },
-    "intl_munich": {"period_described": "2014", "period_reason": _EUROSTAT_PERIOD,
-                    "primary_definition": "city-region/ecb", "primary_reason": _EUROPEAN},
-    "intl_frankfurt": {"period_described": "2014", "period_reason": _EUROSTAT_PERIOD,
-                       "primary_definition": "city-region/ecb", "primary_reason": _EUROPEAN},
-    "intl_rotterdam": {"period_described": "2014", "period_reason": _EUROSTAT_PERIOD,
-                       "primary_definition": "city-region/ecb", "primary_reason": _EUROPEAN},
-    "intl_barcelona": {"period_described": "2014", "period_reason": _EUROSTAT_PERIOD,
-                       "primary_definition": "city-region/ecb", "primary_reason": _EUROPEAN},
+    "intl_munich": {
+        "period_described": "2014",
+        "period_reason": _EUROSTAT_PERIOD,
+        "primary_definition": "city-region/ecb",
+        "primary_reason": _EUROPEAN,
+    },
+    "intl_frankfurt": {
+        "period_described": "2014",
+        "period_reason": _EUROSTAT_PERIOD,
+        "primary_definition": "city-region/ecb",
+        "primary_reason": _EUROPEAN,
+    },
+    "intl_rotterdam": {
+        "period_described": "2014",
+        "period_reason": _EUROSTAT_PERIOD,
+        "primary_definition": "city-region/ecb",
+        "primary_reason": _EUROPEAN,
+    },
+    "intl_barcelona": {
+        "period_described": "2014",
+        "period_reason": _EUROSTAT_PERIOD,
+        "primary_definition": "city-region/ecb",
+        "primary_reason": _EUROPEAN,
+    },
     "scandi_local_income_tax": {
-        "period_described": "c.2016", "period_reason": "As stated in the publication.", "primary_definition": "",
+        "period_described": "c.2016",
+        "period_reason": "As stated in the publication.",
+        "primary_definition": "",
         "primary_reason": _NO_DATA + "the project holds no data on Scandinavian municipal income taxes.",
     },
     "tp_birmingham_total": {
@@ -156,12 +184,16 @@ CLAIM_METHODS: dict[str, dict[str, str]] = {
         "primary_reason": _TOTAL_PLACE,
     },
     "tp_birmingham_council_share": {
-        "period_described": "2008-09", "period_reason": "As stated in the publication.", "primary_definition": "",
+        "period_described": "2008-09",
+        "period_reason": "As stated in the publication.",
+        "primary_definition": "",
         "primary_reason": _NO_DATA + "spending by public body (the city council's own spending) is not among the "
         "sources; CRPSF and CRA give spending by region and function, not by body.",
     },
     "tp_birmingham_pcts": {
-        "period_described": "2008-09", "period_reason": "As stated in the publication.", "primary_definition": "",
+        "period_described": "2008-09",
+        "period_reason": "As stated in the publication.",
+        "primary_definition": "",
         "primary_reason": _NO_DATA + "spending by Primary Care Trust is not among the sources.",
     },
     "tp_bdp_total": {
@@ -173,21 +205,28 @@ CLAIM_METHODS: dict[str, dict[str, str]] = {
         "council areas (the 2019 reorganisation), so the two are summed. " + _TOTAL_PLACE,
     },
     "tp_bdp_local": {
-        "period_described": "2008-09", "period_reason": "As stated in the publication.", "primary_definition": "",
+        "period_described": "2008-09",
+        "period_reason": "As stated in the publication.",
+        "primary_definition": "",
         "primary_reason": _NO_DATA + "spending by local bodies is not among the sources.",
     },
     "ifs_cuts_4yr": {
-        "period_described": "2011-12 to 2014-15", "period_reason": "As stated: an IFS forecast (February 2010) for "
-        "those years.", "primary_definition": "",
+        "period_described": "2011-12 to 2014-15",
+        "period_reason": "As stated: an IFS forecast (February 2010) for those years.",
+        "primary_definition": "",
         "primary_reason": _NO_DATA + "a forecast of planned real cuts to departmental spending; the sources hold no "
         "spending plans of 2010 or price deflators to test it against.",
     },
     "council_funding_gap_2526": {
-        "period_described": "2025-26", "period_reason": "As stated in the publication.", "primary_definition": "",
+        "period_described": "2025-26",
+        "period_reason": "As stated in the publication.",
+        "primary_definition": "",
         "primary_reason": _NO_DATA + "councils' spending pressures and funding forecasts are not among the sources.",
     },
     "council_funding_gap_2627": {
-        "period_described": "2026-27", "period_reason": "As stated in the publication.", "primary_definition": "",
+        "period_described": "2026-27",
+        "period_reason": "As stated in the publication.",
+        "primary_definition": "",
         "primary_reason": _NO_DATA + "councils' spending pressures and funding forecasts are not among the sources.",
     },
 }

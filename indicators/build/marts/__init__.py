@@ -39,7 +39,9 @@ def declared_checks(con, module) -> list[str]:
     failures = []
     for table, key in getattr(module, "TABLES", {}).items():
         columns = ", ".join(f'"{c}"' for c in key)
-        duplicates = con.execute(f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)').fetchone()[0]
+        duplicates = con.execute(
+            f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
+        ).fetchone()[0]
         if duplicates:
             failures.append(f"{table}: {duplicates} duplicated keys ({', '.join(key)})")
         for column in (*key, *getattr(module, "NOT_NULL", {}).get(table, ())):

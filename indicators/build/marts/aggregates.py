@@ -36,13 +36,32 @@ UK, UK_EX_LONDON, UK_WHOLE = "UKX", "UK_EX_LONDON", "K02000001"
 CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"
 LONDON = "TLI"
 NEIGHBOURS_PREFIX, NEIGHBOURS_LEVEL = "NEIGHBOURS_", "neighbours"
-NEIGHBOUR_MEASURES = ("gva_per_head", "gva_per_job", "gva_per_hour")  # the productivity gap's bases: derived for neighbours
+NEIGHBOUR_MEASURES = (
+    "gva_per_head",
+    "gva_per_job",
+    "gva_per_hour",
+)  # the productivity gap's bases: derived for neighbours
 FIRST_ORDER = ("city_region", "combined_authority", "ons_city_region", "itl1", "itl2", "itl3", "country", "uk")
 SECOND_ORDER = (UK_EX_LONDON, CORE_CITY_REGIONS)  # aggregates of aggregates
 # Whose published figure stands in for an area made of the same councils, most specific first.
-LEVEL_ORDER = ("lad", "itl3", "itl2", "city_region", "combined_authority", "ons_city_region", "itl1", "country",
-               "uk", "uk_ex_london", "core_cities")
-MEMBER_NOUNS = {"lad": ("council", "councils"), "itl1": ("region", "regions"), "city_region": ("city region", "city regions")}
+LEVEL_ORDER = (
+    "lad",
+    "itl3",
+    "itl2",
+    "city_region",
+    "combined_authority",
+    "ons_city_region",
+    "itl1",
+    "country",
+    "uk",
+    "uk_ex_london",
+    "core_cities",
+)
+MEMBER_NOUNS = {
+    "lad": ("council", "councils"),
+    "itl1": ("region", "regions"),
+    "city_region": ("city region", "city regions"),
+}
 EXACT_POPULATION_PCT = 0.05  # published population within this of its councils' sum: the council list is exact
 MISSING_SHOWN = 12
 ROW_COLUMNS = ["area_code", "period", "value", "numerator", "denominator", "source_id"]
@@ -72,6 +91,7 @@ class Places:
         self.member_lists = self.members.groupby("area_code")["member_code"].apply(list).to_dict()
         self.stand_ins = stand_ins(self)
 
+
 TABLES = {
     "mart_areas": ("area_code",),
     "mart_members": ("area_code", "member_code"),
@@ -80,10 +100,29 @@ TABLES = {
 }
 NOT_NULL = {
     "mart_areas": ("area_name", "level", "members", "membership_exact"),
-    "aggregates": ("area_name", "level", "year", "value", "method", "members_expected", "members_present",
-                   "councils_expected", "councils_present", "coverage_complete", "coverage_note", "source_id"),
-    "reconciliation": ("published_value", "derived_value", "difference_pct", "tolerance_pct", "explained", "checked",
-                       "within_tolerance"),
+    "aggregates": (
+        "area_name",
+        "level",
+        "year",
+        "value",
+        "method",
+        "members_expected",
+        "members_present",
+        "councils_expected",
+        "councils_present",
+        "coverage_complete",
+        "coverage_note",
+        "source_id",
+    ),
+    "reconciliation": (
+        "published_value",
+        "derived_value",
+        "difference_pct",
+        "tolerance_pct",
+        "explained",
+        "checked",
+        "within_tolerance",
+    ),
 }
 
 
@@ -94,7 +133,9 @@ def areas_and_members(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every area with its level and member level, and the membership of each aggregate."""
     lookup = con.execute("SELECT * FROM lad_lookup").df()
     regions = con.execute("SELECT DISTINCT city_region_code, city_region_name, lad_code FROM city_region_members").df()
-    ons_regions = con.execute("SELECT city_region_code, city_region_name, lad_code FROM productivity_cr_lookup_jun2024").df()
+    ons_regions = con.execute(
+        "SELECT city_region_code, city_region_name, lad_code FROM productivity_cr_lookup_jun2024"
+    ).df()
     names = dict(con.execute("SELECT area_code, area_name FROM areas").fetchall())
     core = con.execute("SELECT lad_code FROM core_cities ORDER BY lad_code").df()["lad_code"].tolist()
     lads, areas, members = set(lookup["lad_code"]), [], []
@@ -107,25 +148,46 @@ def areas_and_members(con) -> tuple[pd.DataFrame, pd.DataFrame]:
         add(code, name, "lad", None, [])
     for code, group in regions.groupby("city_region_code"):
         add(code, group["city_region_name"].iloc[0], "city_region", "lad", group["lad_code"])
-    for level, code_col, name_col in (("itl1", "itl1_code", "itl1_name"), ("itl2", "itl2_code", "itl2_name"),
-                                      ("itl3", "itl3_code", "itl3_name"), ("country", "country_code", "country_code"),
-                                      ("combined_authority", "ca_code", "ca_name")):
+    for level, code_col, name_col in (
+        ("itl1", "itl1_code", "itl1_name"),
+        ("itl2", "itl2_code", "itl2_name"),
+        ("itl3", "itl3_code", "itl3_name"),
+        ("country", "country_code", "country_code"),
+        ("combined_authority", "ca_code", "ca_name"),
+    ):
         for code, group in lookup[lookup[code_col].fillna("") != ""].groupby(code_col):
             if code not in set(regions["city_region_code"]):
                 add(code, group[name_col].iloc[0], level, "lad", group["lad_code"])
     known = {a[0] for a in areas}
     for code, group in ons_regions.groupby("city_region_code"):
         if code not in known:
-            add(code, group["city_region_name"].iloc[0], "ons_city_region", "lad", group[group["lad_code"].isin(lads)]["lad_code"])
+            add(
+                code,
+                group["city_region_name"].iloc[0],
+                "ons_city_region",
+                "lad",
+                group[group["lad_code"].isin(lads)]["lad_code"],
+            )
     add(UK, "United Kingdom less Extra-Regio", "uk", "lad", sorted(lads))
     add(UK_WHOLE, "United Kingdom", "uk", None, [])  # includes Extra-Regio: published figures only, never derived
     add(UK_EX_LONDON, "UK excluding London", "uk_ex_london", "itl1", sorted(set(lookup["itl1_code"]) - {LONDON}))
     add(CORE_COUNCILS, "Core Cities (ten councils)", "core_cities", "lad", core)
-    add(CORE_CITY_REGIONS, "Core Cities (ten city regions)", "core_cities", "city_region", sorted(regions["city_region_code"].unique()))
+    add(
+        CORE_CITY_REGIONS,
+        "Core Cities (ten city regions)",
+        "core_cities",
+        "city_region",
+        sorted(regions["city_region_code"].unique()),
+    )
     lad_names = dict(zip(lookup["lad_code"], lookup["lad_name"]))
     for code, group in statistical_neighbours(con).groupby("area_code"):
-        add(NEIGHBOURS_PREFIX + code, f"Statistical neighbours of {lad_names.get(code, code)}", NEIGHBOURS_LEVEL, "lad",
-            group["neighbour_code"])
+        add(
+            NEIGHBOURS_PREFIX + code,
+            f"Statistical neighbours of {lad_names.get(code, code)}",
+            NEIGHBOURS_LEVEL,
+            "lad",
+            group["neighbour_code"],
+        )
     area_frame = pd.DataFrame(areas, columns=["area_code", "area_name", "level", "member_level"])
     member_frame = pd.DataFrame(members, columns=["area_code", "member_code"]).drop_duplicates()
     area_frame["members"] = area_frame["area_code"].map(member_frame.groupby("area_code").size()).fillna(0).astype(int)
@@ -134,7 +196,9 @@ def areas_and_members(con) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def statistical_neighbours(con) -> pd.DataFrame:
     """Each council's neighbours (area_code, neighbour_code) from the neighbours mart; none when it was not built."""
-    built = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'neighbours'").fetchall()[0][0]
+    built = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'neighbours'").fetchall()[0][
+        0
+    ]
     if not built:
         return pd.DataFrame(columns=["area_code", "neighbour_code"])
     return con.execute("SELECT area_code, neighbour_code FROM neighbours ORDER BY area_code, rank").df()
@@ -148,8 +212,11 @@ def council_sets(areas: pd.DataFrame, members: pd.DataFrame) -> dict[str, frozen
 
     def expand(code: str) -> frozenset:
         if code not in out:
-            out[code] = frozenset([code]) if level[code] == "lad" else frozenset(
-                lad for member in direct.get(code, []) for lad in expand(member))
+            out[code] = (
+                frozenset([code])
+                if level[code] == "lad"
+                else frozenset(lad for member in direct.get(code, []) for lad in expand(member))
+            )
         return out[code]
 
     for code in areas["area_code"]:
@@ -157,7 +224,9 @@ def council_sets(areas: pd.DataFrame, members: pd.DataFrame) -> dict[str, frozen
     return out
 
 
-def best_fit_areas(obs: dict[str, pd.DataFrame], sets: dict[str, frozenset], published_population: str) -> dict[str, float]:
+def best_fit_areas(
+    obs: dict[str, pd.DataFrame], sets: dict[str, frozenset], published_population: str
+) -> dict[str, float]:
     """Areas whose published population differs from their councils' sum (in years with every council present) by
     more than EXACT_POPULATION_PCT: their boundaries split councils, so the council list only approximates them.
 
@@ -185,8 +254,14 @@ def best_fit_areas(obs: dict[str, pd.DataFrame], sets: dict[str, frozenset], pub
 def _part(obs: dict[str, pd.DataFrame], part, codes: set[str]) -> pd.DataFrame:
     frame = obs.get(part.indicator_id, pd.DataFrame(columns=["area_code", "period", "value", "source_id"]))
     frame = frame[frame["area_code"].isin(codes)]
-    return pd.DataFrame({"area_code": frame["area_code"], "period": frame["period"], "x": frame["value"] * part.scale,
-                         "source_id": frame["source_id"]})
+    return pd.DataFrame(
+        {
+            "area_code": frame["area_code"],
+            "period": frame["period"],
+            "x": frame["value"] * part.scale,
+            "source_id": frame["source_id"],
+        }
+    )
 
 
 def form_rows(obs: dict[str, pd.DataFrame], form: Form, codes: set[str], start_year_denominator: bool) -> pd.DataFrame:
@@ -204,10 +279,15 @@ def form_rows(obs: dict[str, pd.DataFrame], form: Form, codes: set[str], start_y
     main["denominator"] = float("nan")
     if form.denominator:
         den = _part(obs, form.denominator, codes).rename(
-            columns={"x": "denominator", "period": "den_period", "source_id": "den_source"})
-        main["den_period"] = main["period"].map(lambda p: str(start_year(p))) if start_year_denominator else main["period"]
+            columns={"x": "denominator", "period": "den_period", "source_id": "den_source"}
+        )
+        main["den_period"] = (
+            main["period"].map(lambda p: str(start_year(p))) if start_year_denominator else main["period"]
+        )
         main = main.drop(columns="denominator").merge(den, on=["area_code", "den_period"], how="left")
-        main["source_id"] = [s if pd.isna(d) or d == s else f"{s};{d}" for s, d in zip(main["source_id"], main["den_source"])]
+        main["source_id"] = [
+            s if pd.isna(d) or d == s else f"{s};{d}" for s, d in zip(main["source_id"], main["den_source"])
+        ]
     if form.value is None:
         main["numerator"], main["value"] = main["main"], main["main"] / main["denominator"]
     elif form.numerator is not None:
@@ -244,7 +324,8 @@ def derive(rows: pd.DataFrame, members: pd.DataFrame, kind: str) -> pd.DataFrame
                    array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';') AS source_id
             FROM members m JOIN usable r ON r.area_code = m.member_code
             WHERE {needed} GROUP BY ALL""",
-        members=members, usable=usable,
+        members=members,
+        usable=usable,
     ).assign(value=lambda f: f["numerator"] if kind == "sum" else f["numerator"] / f["denominator"])
 
 
@@ -268,13 +349,16 @@ def _sql(sql: str, **frames: pd.DataFrame) -> pd.DataFrame:
 
 def median_of_councils(council_rows: pd.DataFrame, codes: list[str], sets: dict[str, frozenset]) -> pd.DataFrame:
     """For a rate no release publishes for an aggregate: the median of its councils' published figures."""
-    members = pd.DataFrame([(code, lad) for code in codes for lad in sorted(sets[code])], columns=["area_code", "member_code"])
+    members = pd.DataFrame(
+        [(code, lad) for code in codes for lad in sorted(sets[code])], columns=["area_code", "member_code"]
+    )
     return _sql(
         """SELECT m.area_code, r.period, median(r.value) AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
                   count(*) AS members_present, count(*) AS councils_present,
                   array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';') AS source_id
            FROM members m JOIN usable r ON r.area_code = m.member_code WHERE r.value IS NOT NULL GROUP BY ALL""",
-        members=members, usable=council_rows[["area_code", "period", "value", "source_id"]],
+        members=members,
+        usable=council_rows[["area_code", "period", "value", "source_id"]],
     )
 
 
@@ -299,8 +383,12 @@ def stand_ins(places: Places) -> pd.DataFrame:
     for code, _ in ordered:
         if places.councils[code] and code not in places.best_fit:
             by_set.setdefault(places.councils[code], []).append(code)
-    pairs = [(code, other, i) for group in by_set.values() for code in group
-             for i, other in enumerate(o for o in group if o != code)]
+    pairs = [
+        (code, other, i)
+        for group in by_set.values()
+        for code in group
+        for i, other in enumerate(o for o in group if o != code)
+    ]
     return pd.DataFrame(pairs, columns=["area_code", "published_as", "rank"])
 
 
@@ -332,8 +420,10 @@ def measure_table(measure: Measure, obs: dict[str, pd.DataFrame], places: Places
     final = _prefer_published(published[published["area_code"].isin(lads)], own)
     derived = [own]
     first_order = (*FIRST_ORDER, NEIGHBOURS_LEVEL) if measure.id in NEIGHBOUR_MEASURES else FIRST_ORDER
-    for targets in (areas[areas["level"].isin(first_order) | (areas["area_code"] == CORE_COUNCILS)],
-                    areas[areas["area_code"].isin(SECOND_ORDER)]):
+    for targets in (
+        areas[areas["level"].isin(first_order) | (areas["area_code"] == CORE_COUNCILS)],
+        areas[areas["area_code"].isin(SECOND_ORDER)],
+    ):
         if measure.kind == "rate":
             wanted = targets.loc[targets["level"].isin(["uk_ex_london", "core_cities"]), "area_code"].tolist()
             step = median_of_councils(final[final["area_code"].isin(lads)], wanted, places.councils)
@@ -352,8 +442,9 @@ def _without(frame: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
     """The rows of `frame` whose (area_code, period) is not in `other`."""
     if frame.empty or other.empty:
         return frame
-    marked = frame.merge(other[["area_code", "period"]].drop_duplicates(), on=["area_code", "period"], how="left",
-                         indicator=True)
+    marked = frame.merge(
+        other[["area_code", "period"]].drop_duplicates(), on=["area_code", "period"], how="left", indicator=True
+    )
     return frame[(marked["_merge"] == "left_only").to_numpy()]
 
 
@@ -366,7 +457,8 @@ def _prefer_published(published: pd.DataFrame, derived: pd.DataFrame) -> pd.Data
 def _finish(measure: Measure, final: pd.DataFrame, places: Places) -> pd.DataFrame:
     """Names, levels, coverage columns and notes on the chosen rows."""
     attributes = places.areas[["area_code", "area_name", "level", "member_level", "members"]].assign(
-        councils_expected=places.areas["area_code"].map(places.council_counts))
+        councils_expected=places.areas["area_code"].map(places.council_counts)
+    )
     years = pd.DataFrame({"period": final["period"].unique()})
     years["year"] = years["period"].map(start_year)
     out = final.merge(attributes, on="area_code").merge(years, on="period")
@@ -377,7 +469,8 @@ def _finish(measure: Measure, final: pd.DataFrame, places: Places) -> pd.DataFra
     out["councils_present"] = out["councils_present"].astype(float).round().astype(int)
     out.loc[median, "members_expected"] = out.loc[median, "councils_expected"]
     out["coverage_complete"] = (out["members_present"] >= out["members_expected"]) & (
-        (out["councils_present"] >= out["councils_expected"]) | median)
+        (out["councils_present"] >= out["councils_expected"]) | median
+    )
     needs = ["value"] if measure.kind in ("sum", "rate") else ["numerator", "denominator"]
     usable = set(zip(*out.dropna(subset=needs)[["area_code", "period"]].to_numpy().T)) if len(out) else set()
     out["coverage_note"], out["missing_members"] = "", ""
@@ -389,12 +482,33 @@ def _finish(measure: Measure, final: pd.DataFrame, places: Places) -> pd.DataFra
         note = coverage_note(wanted, missing, noun, places.names)
         if not note:  # every member present, but one of them rests on partial coverage itself
             present = int(out.at[i, "members_present"])
-            note = (f"derived from {present} {noun[present != 1]}, resting on {out.at[i, 'councils_present']} "
-                    f"of {out.at[i, 'councils_expected']} councils")
+            note = (
+                f"derived from {present} {noun[present != 1]}, resting on {out.at[i, 'councils_present']} "
+                f"of {out.at[i, 'councils_expected']} councils"
+            )
         out.at[i, "coverage_note"], out.at[i, "missing_members"] = note, ",".join(missing)
-    columns = ["area_code", "area_name", "level", "measure_id", "period", "year", "value", "numerator", "denominator",
-               "method", "published_as", "member_level", "members_expected", "members_present", "councils_expected",
-               "councils_present", "coverage_complete", "missing_members", "coverage_note", "source_id"]
+    columns = [
+        "area_code",
+        "area_name",
+        "level",
+        "measure_id",
+        "period",
+        "year",
+        "value",
+        "numerator",
+        "denominator",
+        "method",
+        "published_as",
+        "member_level",
+        "members_expected",
+        "members_present",
+        "councils_expected",
+        "councils_present",
+        "coverage_complete",
+        "missing_members",
+        "coverage_note",
+        "source_id",
+    ]
     return out[columns].sort_values(["area_code", "year", "period"]).reset_index(drop=True)
 
 
@@ -402,50 +516,80 @@ def _reconcile(measure: Measure, published: pd.DataFrame, derived: pd.DataFrame,
     """Published beside derived wherever both exist, with the difference, the tolerance and any structural cause."""
     derived = derived[derived["method"] == "derived"]
     both = published[["area_code", "period", "value", "denominator", "published_as"]].merge(
-        derived[["area_code", "period", "value", "denominator", "members_present"]], on=["area_code", "period"],
-        suffixes=("", "_derived"))
+        derived[["area_code", "period", "value", "denominator", "members_present"]],
+        on=["area_code", "period"],
+        suffixes=("", "_derived"),
+    )
     both = both[~both["published_as"].isin(places.lads) | (both["published_as"] == both["area_code"])]
     if both.empty or measure.kind == "rate":  # (a figure borrowed from its one council checks nothing)
         return pd.DataFrame()
     by_code = places.areas.set_index("area_code")
     is_lad = both["area_code"].isin(places.lads)
-    out = pd.DataFrame({
-        "area_code": both["area_code"], "area_name": both["area_code"].map(by_code["area_name"]),
-        "level": both["area_code"].map(by_code["level"]), "measure_id": measure.id, "period": both["period"],
-        "published_value": both["value"], "published_as": both["published_as"], "derived_value": both["value_derived"],
-        "members_expected": both["area_code"].map(by_code["members"]).where(~is_lad, 1).astype(int),
-        "members_present": both["members_present"].where(~is_lad, 1).astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "area_code": both["area_code"],
+            "area_name": both["area_code"].map(by_code["area_name"]),
+            "level": both["area_code"].map(by_code["level"]),
+            "measure_id": measure.id,
+            "period": both["period"],
+            "published_value": both["value"],
+            "published_as": both["published_as"],
+            "derived_value": both["value_derived"],
+            "members_expected": both["area_code"].map(by_code["members"]).where(~is_lad, 1).astype(int),
+            "members_present": both["members_present"].where(~is_lad, 1).astype(int),
+        }
+    )
     out["difference"] = out["derived_value"] - out["published_value"]
     out["difference_pct"] = out["difference"] / out["published_value"] * 100
     denominator_gap = (both["denominator_derived"] / both["denominator"] - 1) * 100
     out["coverage_complete"] = out["members_present"] >= out["members_expected"]
     out["tolerance_pct"], out["tolerance_reason"] = measure.tolerance_pct, measure.tolerance_reason
-    out["explained"] = [_explanation(code, gap, places.best_fit) if complete else ""
-                        for code, gap, complete in zip(out["area_code"], denominator_gap, out["coverage_complete"])]
+    out["explained"] = [
+        _explanation(code, gap, places.best_fit) if complete else ""
+        for code, gap, complete in zip(out["area_code"], denominator_gap, out["coverage_complete"])
+    ]
     out["checked"] = out["coverage_complete"] & (out["explained"] == "")
     out["within_tolerance"] = out["difference_pct"].abs() <= measure.tolerance_pct
     return out
 
 
-EMPTY_RECONCILIATION = pd.DataFrame({
-    **{c: pd.Series(dtype=object) for c in ("area_code", "area_name", "level", "measure_id", "period", "published_as",
-                                           "tolerance_reason", "explained")},
-    **{c: pd.Series(dtype=float) for c in ("published_value", "derived_value", "difference", "difference_pct",
-                                          "tolerance_pct")},
-    **{c: pd.Series(dtype=int) for c in ("members_expected", "members_present")},
-    **{c: pd.Series(dtype=bool) for c in ("coverage_complete", "checked", "within_tolerance")},
-})  # a build whose releases publish nothing that is also derived (e.g. a test fixture)
+EMPTY_RECONCILIATION = pd.DataFrame(
+    {
+        **{
+            c: pd.Series(dtype=object)
+            for c in (
+                "area_code",
+                "area_name",
+                "level",
+                "measure_id",
+                "period",
+                "published_as",
+                "tolerance_reason",
+                "explained",
+            )
+        },
+        **{
+            c: pd.Series(dtype=float)
+            for c in ("published_value", "derived_value", "difference", "difference_pct", "tolerance_pct")
+        },
+        **{c: pd.Series(dtype=int) for c in ("members_expected", "members_present")},
+        **{c: pd.Series(dtype=bool) for c in ("coverage_complete", "checked", "within_tolerance")},
+    }
+)  # a build whose releases publish nothing that is also derived (e.g. a test fixture)
 
 
 def _explanation(area_code: str, denominator_gap_pct: float, best_fit: dict[str, float]) -> str:
     """A structural reason found in the data for a derived figure to differ from the published one ('' if none)."""
     if area_code in best_fit:
-        return (f"the area's boundary splits councils: its published population differs from its councils' by up to "
-                f"{best_fit[area_code]:.2f}%")
+        return (
+            f"the area's boundary splits councils: its published population differs from its councils' by up to "
+            f"{best_fit[area_code]:.2f}%"
+        )
     if pd.notna(denominator_gap_pct) and abs(denominator_gap_pct) > EXACT_POPULATION_PCT * 10:
-        return (f"the published denominator (hours or jobs) is {-denominator_gap_pct:+.1f}% against its councils' sum: "
-                "ONS includes some not allocated to councils")
+        return (
+            f"the published denominator (hours or jobs) is {-denominator_gap_pct:+.1f}% against its councils' sum: "
+            "ONS includes some not allocated to councils"
+        )
     return ""
 
 
@@ -455,8 +599,11 @@ def _explanation(area_code: str, denominator_gap_pct: float, best_fit: dict[str,
 def read_observations(con) -> dict[str, pd.DataFrame]:
     """The observations every measure reads, by indicator id (area_code, period, value, source_id)."""
     needed = sorted({i for m in MEASURES.values() for i in m.indicator_ids})
-    frame = con.execute("SELECT area_code, indicator_id, period, value, source_id FROM observations "
-                        "WHERE list_contains(?, indicator_id)", [needed]).df()
+    frame = con.execute(
+        "SELECT area_code, indicator_id, period, value, source_id FROM observations "
+        "WHERE list_contains(?, indicator_id)",
+        [needed],
+    ).df()
     # plain Python strings: the joins and look-ups below run several times faster than on Arrow-backed strings
     frame = frame.astype({"area_code": object, "period": object, "source_id": object, "indicator_id": object})
     return {indicator: group.drop(columns="indicator_id") for indicator, group in frame.groupby("indicator_id")}
@@ -472,8 +619,12 @@ def tables(con) -> dict[str, pd.DataFrame]:
         rows.append(table)
         checks.append(reconciliation)
     checks = [c for c in checks if len(c)]
-    return {"mart_areas": places.areas, "mart_members": places.members, "aggregates": pd.concat(rows, ignore_index=True),
-            "reconciliation": pd.concat(checks, ignore_index=True) if checks else EMPTY_RECONCILIATION}
+    return {
+        "mart_areas": places.areas,
+        "mart_members": places.members,
+        "aggregates": pd.concat(rows, ignore_index=True),
+        "reconciliation": pd.concat(checks, ignore_index=True) if checks else EMPTY_RECONCILIATION,
+    }
 
 
 def build(con) -> None:
@@ -483,7 +634,9 @@ def build(con) -> None:
 def checks(con) -> list[str]:
     """Partial coverage is always noted; fully covered derived figures reconcile with the published ones."""
     failures = []
-    silent = con.execute("SELECT count(*) FROM aggregates WHERE NOT coverage_complete AND coverage_note = ''").fetchone()[0]
+    silent = con.execute(
+        "SELECT count(*) FROM aggregates WHERE NOT coverage_complete AND coverage_note = ''"
+    ).fetchone()[0]
     if silent:
         failures.append(f"aggregates: {silent} rows rest on partial coverage without a note")
     methods = set(con.execute("SELECT DISTINCT method FROM aggregates").df()["method"])
@@ -493,12 +646,16 @@ def checks(con) -> list[str]:
         """SELECT area_code, measure_id, period, published_value, derived_value, difference_pct, tolerance_pct
            FROM reconciliation WHERE checked AND NOT within_tolerance ORDER BY abs(difference_pct) DESC"""
     ).fetchall()
-    failures += [f"reconciliation: {a} {m} {p}: derived {d:,.6g} vs published {v:,.6g} ({pct:+.3f}%, tolerance ±{t}%)"
-                 for a, m, p, v, d, pct, t in outside[:20]]
+    failures += [
+        f"reconciliation: {a} {m} {p}: derived {d:,.6g} vs published {v:,.6g} ({pct:+.3f}%, tolerance ±{t}%)"
+        for a, m, p, v, d, pct, t in outside[:20]
+    ]
     for measure_id in ("gva_per_hour", "gva_per_job", "gva_per_head"):  # the benchmarks every page offers
-        found = con.execute("""SELECT count(*) AS all_rows, count(DISTINCT area_code) FILTER (WHERE list_contains(?, area_code))
+        found = con.execute(
+            """SELECT count(*) AS all_rows, count(DISTINCT area_code) FILTER (WHERE list_contains(?, area_code))
                                FROM aggregates WHERE measure_id = ?""",
-                            [[UK, CORE_COUNCILS, CORE_CITY_REGIONS, UK_EX_LONDON], measure_id]).fetchone()
+            [[UK, CORE_COUNCILS, CORE_CITY_REGIONS, UK_EX_LONDON], measure_id],
+        ).fetchone()
         if found[0] and found[1] < 4:
             failures.append(f"aggregates: {measure_id} lacks the UK, UK excluding London or Core Cities rows")
     return failures + neighbour_checks(con)
@@ -508,16 +665,26 @@ def neighbour_checks(con) -> list[str]:
     """Every council's statistical neighbours have figures on each NEIGHBOUR_MEASURE, and only those, never published."""
     failures = []
     expected = con.execute("SELECT count(*) FROM mart_areas WHERE level = ?", [NEIGHBOURS_LEVEL]).fetchone()[0]
-    found = dict(con.execute("""SELECT measure_id, count(DISTINCT area_code) FROM aggregates WHERE level = ?
-                                GROUP BY ALL""", [NEIGHBOURS_LEVEL]).fetchall())
+    found = dict(
+        con.execute(
+            """SELECT measure_id, count(DISTINCT area_code) FROM aggregates WHERE level = ?
+                                GROUP BY ALL""",
+            [NEIGHBOURS_LEVEL],
+        ).fetchall()
+    )
     for measure_id in NEIGHBOUR_MEASURES:
         if found.get(measure_id, 0) != expected:
-            failures.append(f"aggregates: {measure_id} has figures for {found.get(measure_id, 0)} of {expected} "
-                            "councils' statistical neighbours")
+            failures.append(
+                f"aggregates: {measure_id} has figures for {found.get(measure_id, 0)} of {expected} "
+                "councils' statistical neighbours"
+            )
     if set(found) - set(NEIGHBOUR_MEASURES):
-        failures.append(f"aggregates: statistical neighbours derived for {sorted(set(found) - set(NEIGHBOUR_MEASURES))}")
-    published = con.execute("SELECT count(*) FROM aggregates WHERE level = ? AND method <> 'derived'",
-                            [NEIGHBOURS_LEVEL]).fetchone()[0]
+        failures.append(
+            f"aggregates: statistical neighbours derived for {sorted(set(found) - set(NEIGHBOUR_MEASURES))}"
+        )
+    published = con.execute(
+        "SELECT count(*) FROM aggregates WHERE level = ? AND method <> 'derived'", [NEIGHBOURS_LEVEL]
+    ).fetchone()[0]
     if published:
         failures.append(f"aggregates: {published} statistical-neighbour rows not derived from their members")
     return failures

@@ -24,7 +24,6 @@ Sign convention (CRPSF's): net balance = expenditure - revenue; positive = spend
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
@@ -48,72 +47,147 @@ class Group:
 
 NORTH_SEA_ITEMS = tuple(pf.revenue_id(f"{item} - Geographic") for item in pf.NORTH_SEA_ITEMS)
 BUSINESS_ITEMS = (
-    "rev_corporation_tax", "rev_business_rates_paid_by_market_sector_bodies",
+    "rev_corporation_tax",
+    "rev_business_rates_paid_by_market_sector_bodies",
     "rev_business_rates_paid_by_private_sector_non_profit_institutions",
-    "rev_northern_ireland_regional_non_domestic_rates", "rev_northern_ireland_district_non_domestic_rates",
-    "rev_bank_levy", "rev_bank_of_england_tax_levy", "rev_apprenticeship_levy",
-    "rev_vehicle_excise_duties_paid_by_businesses", "rev_climate_change_levy", "rev_digital_services_tax",
+    "rev_northern_ireland_regional_non_domestic_rates",
+    "rev_northern_ireland_district_non_domestic_rates",
+    "rev_bank_levy",
+    "rev_bank_of_england_tax_levy",
+    "rev_apprenticeship_levy",
+    "rev_vehicle_excise_duties_paid_by_businesses",
+    "rev_climate_change_levy",
+    "rev_digital_services_tax",
 )
 CONSUMPTION_ITEMS = (
-    "rev_value_added_tax", "rev_fuel_duties", "rev_tobacco_duties", "rev_alcohol_duties",
-    "rev_betting_gaming_and_gambling_duty", "rev_insurance_premium_tax", "rev_air_passenger_duty",
-    "rev_soft_drinks_industry_levy", "rev_vehicle_excise_duties_paid_by_households", "rev_custom_duties",
+    "rev_value_added_tax",
+    "rev_fuel_duties",
+    "rev_tobacco_duties",
+    "rev_alcohol_duties",
+    "rev_betting_gaming_and_gambling_duty",
+    "rev_insurance_premium_tax",
+    "rev_air_passenger_duty",
+    "rev_soft_drinks_industry_levy",
+    "rev_vehicle_excise_duties_paid_by_households",
+    "rev_custom_duties",
 )
 REVENUE: dict[str, Group] = {
-    "income_tax": Group("rev_income_tax", ("rev_income_tax",), ("hmrc_income_tax", "population"),
-                        "HMRC publishes residents' income tax by council (one year)."),
-    "nics": Group("rev_social_contributions", ("rev_social_contributions",),
-                  ("hmrc_income_tax", "workplace_jobs", "population"),
-                  "NICs follow earnings; residents' income tax and workplace jobs are the nearest local proxies."),
-    "consumption": Group("rev_consumption", CONSUMPTION_ITEMS, ("population", "gdhi"),
-                         "VAT and duties follow spending; household income is the alternative."),
-    "business": Group("rev_business", BUSINESS_ITEMS, ("gva", "population"),
-                      "Onshore business taxes follow output (GVA); population is the alternative."),
-    "council_tax": Group("rev_council_tax", ("rev_council_tax",), ("receipts", "population"),
-                         "Council tax collected by each billing authority is published for England."),
-    "north_sea": Group("rev_north_sea", NORTH_SEA_ITEMS, ("held", "population", "gva"),
-                       "Offshore oil and gas revenue (ONS: allocated to regions by the location of fields) is not "
-                       "raised by any council's residents or businesses, so by default it is held at region/nation "
-                       "level and not shared to councils."),
-    "other_revenue": Group("rev_other", (), ("population",),
-                           "Every other CRPSF revenue item (capital gains tax, stamp duties, TV licence fees, "
-                           "interest and dividends, rent …): no local source, shared by population."),
+    "income_tax": Group(
+        "rev_income_tax",
+        ("rev_income_tax",),
+        ("hmrc_income_tax", "population"),
+        "HMRC publishes residents' income tax by council (one year).",
+    ),
+    "nics": Group(
+        "rev_social_contributions",
+        ("rev_social_contributions",),
+        ("hmrc_income_tax", "workplace_jobs", "population"),
+        "NICs follow earnings; residents' income tax and workplace jobs are the nearest local proxies.",
+    ),
+    "consumption": Group(
+        "rev_consumption",
+        CONSUMPTION_ITEMS,
+        ("population", "gdhi"),
+        "VAT and duties follow spending; household income is the alternative.",
+    ),
+    "business": Group(
+        "rev_business",
+        BUSINESS_ITEMS,
+        ("gva", "population"),
+        "Onshore business taxes follow output (GVA); population is the alternative.",
+    ),
+    "council_tax": Group(
+        "rev_council_tax",
+        ("rev_council_tax",),
+        ("receipts", "population"),
+        "Council tax collected by each billing authority is published for England.",
+    ),
+    "north_sea": Group(
+        "rev_north_sea",
+        NORTH_SEA_ITEMS,
+        ("held", "population", "gva"),
+        "Offshore oil and gas revenue (ONS: allocated to regions by the location of fields) is not "
+        "raised by any council's residents or businesses, so by default it is held at region/nation "
+        "level and not shared to councils.",
+    ),
+    "other_revenue": Group(
+        "rev_other",
+        (),
+        ("population",),
+        "Every other CRPSF revenue item (capital gains tax, stamp duties, TV licence fees, "
+        "interest and dividends, rent …): no local source, shared by population.",
+    ),
 }
 EXPENDITURE: dict[str, Group] = {
-    "general_public_services": Group("exp_general_public_services", ("exp_general_public_services",), ("population",),
-                                     "Mostly debt interest and central services that HM Treasury itself treats as "
-                                     "non-identifiable and apportions by population."),
-    "defence": Group("exp_defence", ("exp_defence",), ("population",),
-                     "Non-identifiable: CRPSF apportions it by population."),
-    "public_order_and_safety": Group("exp_public_order_and_safety", ("exp_public_order_and_safety",), ("population",),
-                                     "Police, fire, courts and prisons report by force, fire authority or nation, not "
-                                     "by council, in these sources."),
-    "economic_affairs": Group("exp_economic_affairs", ("exp_economic_affairs",), ("population", "gva"),
-                              "Transport, business support, science and employment programmes; output (GVA) is "
-                              "the alternative."),
-    "environment_protection": Group("exp_environment_protection", ("exp_environment_protection",), ("population",),
-                                    "Mostly waste; council waste spending is split between councils and joint waste "
-                                    "authorities in the metropolitan areas, so no council key is fair."),
-    "housing": Group("exp_housing_and_community_amenities", ("exp_housing_and_community_amenities",),
-                     ("population", "rs_housing"),
-                     "Councils' general-fund housing spending (homelessness, housing advice) is a proxy for housing "
-                     "need (England only)."),
-    "health": Group("exp_health", ("exp_health",), ("population",),
-                    "NHS spending by area is not among the sources; councils' public health is a small part."),
-    "recreation_and_culture": Group("exp_recreation_culture_and_religion", ("exp_recreation_culture_and_religion",),
-                                    ("population", "rs_culture"),
-                                    "Councils' cultural services (libraries, museums, leisure) are the local part "
-                                    "(England only)."),
-    "education": Group("exp_education", ("exp_education",), ("population", "rs_education"),
-                       "Councils' education spending covers maintained schools (England only); academies are funded "
-                       "directly, so the key understates councils with many academies, more so in later years."),
-    "social_protection": Group("exp_social_protection", ("exp_social_protection",), ("population", "rs_social_care"),
-                               "Councils' adult and children's social care spending is a proxy for need (England "
-                               "only); most social protection is pensions and benefits paid by DWP, which it does "
-                               "not measure."),
-    "other_spending": Group("exp_other", (), ("population",),
-                            "EU transactions and accounting adjustments (CRPSF exp_total less the ten functions): "
-                            "shared by population."),
+    "general_public_services": Group(
+        "exp_general_public_services",
+        ("exp_general_public_services",),
+        ("population",),
+        "Mostly debt interest and central services that HM Treasury itself treats as "
+        "non-identifiable and apportions by population.",
+    ),
+    "defence": Group(
+        "exp_defence", ("exp_defence",), ("population",), "Non-identifiable: CRPSF apportions it by population."
+    ),
+    "public_order_and_safety": Group(
+        "exp_public_order_and_safety",
+        ("exp_public_order_and_safety",),
+        ("population",),
+        "Police, fire, courts and prisons report by force, fire authority or nation, not by council, in these sources.",
+    ),
+    "economic_affairs": Group(
+        "exp_economic_affairs",
+        ("exp_economic_affairs",),
+        ("population", "gva"),
+        "Transport, business support, science and employment programmes; output (GVA) is the alternative.",
+    ),
+    "environment_protection": Group(
+        "exp_environment_protection",
+        ("exp_environment_protection",),
+        ("population",),
+        "Mostly waste; council waste spending is split between councils and joint waste "
+        "authorities in the metropolitan areas, so no council key is fair.",
+    ),
+    "housing": Group(
+        "exp_housing_and_community_amenities",
+        ("exp_housing_and_community_amenities",),
+        ("population", "rs_housing"),
+        "Councils' general-fund housing spending (homelessness, housing advice) is a proxy for housing "
+        "need (England only).",
+    ),
+    "health": Group(
+        "exp_health",
+        ("exp_health",),
+        ("population",),
+        "NHS spending by area is not among the sources; councils' public health is a small part.",
+    ),
+    "recreation_and_culture": Group(
+        "exp_recreation_culture_and_religion",
+        ("exp_recreation_culture_and_religion",),
+        ("population", "rs_culture"),
+        "Councils' cultural services (libraries, museums, leisure) are the local part (England only).",
+    ),
+    "education": Group(
+        "exp_education",
+        ("exp_education",),
+        ("population", "rs_education"),
+        "Councils' education spending covers maintained schools (England only); academies are funded "
+        "directly, so the key understates councils with many academies, more so in later years.",
+    ),
+    "social_protection": Group(
+        "exp_social_protection",
+        ("exp_social_protection",),
+        ("population", "rs_social_care"),
+        "Councils' adult and children's social care spending is a proxy for need (England "
+        "only); most social protection is pensions and benefits paid by DWP, which it does "
+        "not measure.",
+    ),
+    "other_spending": Group(
+        "exp_other",
+        (),
+        ("population",),
+        "EU transactions and accounting adjustments (CRPSF exp_total less the ten functions): shared by population.",
+    ),
 }
 GROUPS: dict[str, Group] = {**REVENUE, **EXPENDITURE}
 KEY_OPTIONS: dict[str, tuple[str, ...]] = {name: g.keys for name, g in GROUPS.items() if len(g.keys) > 1}
@@ -125,11 +199,18 @@ RS_SERVICES = {  # key -> RS services summed (social care is one column in 2010-
     "rs_culture": ("cultural",),
     "rs_housing": ("housing_gfra",),
 }
-OBS_KEYS = {"hmrc_income_tax": "income_tax", "workplace_jobs": "filled_jobs", "gva": "gva_current",
-            "receipts": "council_tax_receipts", "gdhi": "gdhi_per_head"}
-_RS = ("councils' net current expenditure on {} (MHCLG Revenue Outturn Summary, England only; 2010-11 to 2014-15 and "
-       "2017-18, the nearest year used); a shire county's spending is shared to its districts by population, and "
-       "councils whose county has since been reorganised take their population share")
+OBS_KEYS = {
+    "hmrc_income_tax": "income_tax",
+    "workplace_jobs": "filled_jobs",
+    "gva": "gva_current",
+    "receipts": "council_tax_receipts",
+    "gdhi": "gdhi_per_head",
+}
+_RS = (
+    "councils' net current expenditure on {} (MHCLG Revenue Outturn Summary, England only; 2010-11 to 2014-15 and "
+    "2017-18, the nearest year used); a shire county's spending is shared to its districts by population, and "
+    "councils whose county has since been reorganised take their population share"
+)
 KEYS = {
     "population": "resident population: CRPSF's population of the region for the financial year, shared to councils "
     "by ONS mid-year estimates (calendar year Y for FY Y-(Y+1), else the nearest year published)",
@@ -298,20 +379,42 @@ def _tables(con) -> set[str]:
 
 def read_inputs(con) -> dict:
     """Everything the mart reads: councils, CRPSF regional figures, key inputs, RS spending and members."""
-    lads = _frame(con, "SELECT lad_code, lad_name, itl1_code FROM lad_lookup WHERE list_contains(?, itl1_code) "
-                  "ORDER BY lad_code", [list(REGIONS)])
-    crpsf_ids = sorted({i for g in GROUPS.values() for i in g.indicators}
-                       | {REVENUE_TOTAL, REVENUE_EXCL_NORTH_SEA, EXPENDITURE_TOTAL, CRPSF_POPULATION})
-    crpsf = _frame(con, "SELECT area_code, indicator_id, period, value FROM observations WHERE list_contains(?, area_code) "
-                   "AND list_contains(?, indicator_id)", [list(REGIONS), crpsf_ids])
-    inputs = _frame(con, "SELECT area_code, indicator_id, period, value FROM observations WHERE list_contains(?, indicator_id) "
-                    "AND list_contains(?, area_code)", [["population", *OBS_KEYS.values()], lads["lad_code"].tolist()])
+    lads = _frame(
+        con,
+        "SELECT lad_code, lad_name, itl1_code FROM lad_lookup WHERE list_contains(?, itl1_code) ORDER BY lad_code",
+        [list(REGIONS)],
+    )
+    crpsf_ids = sorted(
+        {i for g in GROUPS.values() for i in g.indicators}
+        | {REVENUE_TOTAL, REVENUE_EXCL_NORTH_SEA, EXPENDITURE_TOTAL, CRPSF_POPULATION}
+    )
+    crpsf = _frame(
+        con,
+        "SELECT area_code, indicator_id, period, value FROM observations WHERE list_contains(?, area_code) "
+        "AND list_contains(?, indicator_id)",
+        [list(REGIONS), crpsf_ids],
+    )
+    inputs = _frame(
+        con,
+        "SELECT area_code, indicator_id, period, value FROM observations WHERE list_contains(?, indicator_id) "
+        "AND list_contains(?, area_code)",
+        [["population", *OBS_KEYS.values()], lads["lad_code"].tolist()],
+    )
     rs_columns = ["period", "area_code", "authority_class", "county_code", "service", "value_gbp_m"]
-    rs = (_frame(con, "SELECT period, area_code, authority_class, coalesce(county_code, '') AS county_code, service, "
-                 "CAST(value_gbp_m AS DOUBLE) AS value_gbp_m FROM rs_service_expenditure")
-          if "rs_service_expenditure" in _tables(con) else pd.DataFrame(columns=rs_columns))
-    members = _frame(con, "SELECT city_region_code AS area_code, city_region_name AS area_name, lad_code "
-                     "FROM city_region_members ORDER BY 1, 3")
+    rs = (
+        _frame(
+            con,
+            "SELECT period, area_code, authority_class, coalesce(county_code, '') AS county_code, service, "
+            "CAST(value_gbp_m AS DOUBLE) AS value_gbp_m FROM rs_service_expenditure",
+        )
+        if "rs_service_expenditure" in _tables(con)
+        else pd.DataFrame(columns=rs_columns)
+    )
+    members = _frame(
+        con,
+        "SELECT city_region_code AS area_code, city_region_name AS area_name, lad_code "
+        "FROM city_region_members ORDER BY 1, 3",
+    )
     cities = _frame(con, "SELECT lad_code FROM core_cities ORDER BY lad_code")
     return {"lads": lads, "crpsf": crpsf, "inputs": inputs, "rs": rs, "members": members, "cities": cities}
 
@@ -348,7 +451,9 @@ def periods_with_data(found: Lookup, indicator: str, lad_codes: tuple[str, ...])
     return tuple(p for p, by in found.get(indicator, {}).items() if any(c in by for c in lad_codes))
 
 
-def key_values(key: str, lad_codes: list[str], found: Lookup, year: str, available: tuple[str, ...]) -> tuple[np.ndarray, str | None]:
+def key_values(
+    key: str, lad_codes: list[str], found: Lookup, year: str, available: tuple[str, ...]
+) -> tuple[np.ndarray, str | None]:
     """One key's values for a region's councils in one financial year (NaN where missing) and the period used.
 
     available: the periods in which any of the councils has a value (periods_with_data); the nearest to the
@@ -386,8 +491,9 @@ def availability(lad_codes: list[str], found: Lookup) -> dict[str, tuple[str, ..
     return out
 
 
-def region_shares(lad_codes: list[str], pop_share: np.ndarray, found: Lookup, year: str,
-                  available: dict[str, tuple[str, ...]]) -> tuple[dict, list[tuple]]:
+def region_shares(
+    lad_codes: list[str], pop_share: np.ndarray, found: Lookup, year: str, available: dict[str, tuple[str, ...]]
+) -> tuple[dict, list[tuple]]:
     """Every key's shares for one region's councils in one year, and per key the period used and the fallbacks.
 
     Args: the region's councils; their population shares; the key inputs; the financial year; availability().
@@ -411,14 +517,23 @@ def item_columns(year: str, lad_codes: list[str], totals: dict[str, float], shar
             values.append(np.zeros(len(lad_codes)) if key == "held" else totals[group.item] * shares[key][0])
             labels.append((group.item, key))
     n = len(lad_codes)
-    return {"period": np.full(n * len(labels), year, dtype=object),
-            "area_code": np.tile(np.array(lad_codes, dtype=object), len(labels)),
-            "item": np.repeat(np.array([i for i, _ in labels], dtype=object), n),
-            "key": np.repeat(np.array([k for _, k in labels], dtype=object), n), "value_gbp_m": np.concatenate(values)}
+    return {
+        "period": np.full(n * len(labels), year, dtype=object),
+        "area_code": np.tile(np.array(lad_codes, dtype=object), len(labels)),
+        "item": np.repeat(np.array([i for i, _ in labels], dtype=object), n),
+        "key": np.repeat(np.array([k for _, k in labels], dtype=object), n),
+        "value_gbp_m": np.concatenate(values),
+    }
 
 
-def region_year(region: str, lad_codes: list[str], items: dict[str, float], found: Lookup, year: str,
-                available: dict[str, tuple[str, ...]]) -> dict:
+def region_year(
+    region: str,
+    lad_codes: list[str],
+    items: dict[str, float],
+    found: Lookup,
+    year: str,
+    available: dict[str, tuple[str, ...]],
+) -> dict:
     """Every group's £m per council under every key, for one region and year, with notes and the population base.
 
     items: the region's CRPSF figures for the year; available: availability() for the region.
@@ -431,10 +546,17 @@ def region_year(region: str, lad_codes: list[str], items: dict[str, float], foun
     notes += [(year, key, region, period, mye_period, len(lad_codes), fallback) for key, period, fallback in key_notes]
     totals = group_values(items)
     held = [(year, region, i, items.get(i, 0.0)) for i in REVENUE["north_sea"].indicators]
-    base = [(year, c, region, mye_period, float(m), float(p), items[CRPSF_POPULATION])
-            for c, m, p in zip(lad_codes, mye, population)]
-    return {"population": base, "items": [item_columns(year, lad_codes, totals, shares)], "held": held, "notes": notes,
-            "regional": [(year, region, item, value) for item, value in totals.items()]}
+    base = [
+        (year, c, region, mye_period, float(m), float(p), items[CRPSF_POPULATION])
+        for c, m, p in zip(lad_codes, mye, population)
+    ]
+    return {
+        "population": base,
+        "items": [item_columns(year, lad_codes, totals, shares)],
+        "held": held,
+        "notes": notes,
+        "regional": [(year, region, item, value) for item, value in totals.items()],
+    }
 
 
 ITEM_COLUMNS = ("period", "area_code", "item", "key", "value_gbp_m")
@@ -448,8 +570,10 @@ def apportion(data: dict) -> dict[str, pd.DataFrame]:
     crpsf = data["crpsf"]
     by_region = {r: g.sort_values("lad_code")["lad_code"].tolist() for r, g in data["lads"].groupby("itl1_code")}
     parts: dict[str, list] = {"population": [], "items": [], "held": [], "notes": [], "regional": []}
-    regional = {(a, p): dict(zip(g["indicator_id"], g["value"].astype(float)))
-                for (a, p), g in crpsf.groupby(["area_code", "period"])}
+    regional = {
+        (a, p): dict(zip(g["indicator_id"], g["value"].astype(float)))
+        for (a, p), g in crpsf.groupby(["area_code", "period"])
+    }
     available = {region: availability(codes, found) for region, codes in by_region.items()}
     for (region, year), items in sorted(regional.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if region not in by_region or REVENUE_TOTAL not in items:
@@ -458,13 +582,27 @@ def apportion(data: dict) -> dict[str, pd.DataFrame]:
         for name in parts:
             parts[name] += result[name]
     return {
-        "fiscal_population": pd.DataFrame(parts["population"], columns=[
-            "period", "lad_code", "itl1_code", "mye_period", "mye_population", "population", "crpsf_population"]),
+        "fiscal_population": pd.DataFrame(
+            parts["population"],
+            columns=[
+                "period",
+                "lad_code",
+                "itl1_code",
+                "mye_period",
+                "mye_population",
+                "population",
+                "crpsf_population",
+            ],
+        ),
         "fiscal_la_items": pd.DataFrame({c: np.concatenate([p[c] for p in parts["items"]]) for c in ITEM_COLUMNS}),
         "fiscal_held": pd.DataFrame(parts["held"], columns=["period", "region_code", "item", "value_gbp_m"]),
-        "fiscal_key_notes": pd.DataFrame(parts["notes"], columns=[
-            "period", "key", "region_code", "key_period", "population_period", "lads", "fallback_lads"]),
-        "fiscal_regional_items": pd.DataFrame(parts["regional"], columns=["period", "region_code", "item", "value_gbp_m"]),
+        "fiscal_key_notes": pd.DataFrame(
+            parts["notes"],
+            columns=["period", "key", "region_code", "key_period", "population_period", "lads", "fallback_lads"],
+        ),
+        "fiscal_regional_items": pd.DataFrame(
+            parts["regional"], columns=["period", "region_code", "item", "value_gbp_m"]
+        ),
     }
 
 
@@ -476,14 +614,20 @@ def memberships(data: dict) -> pd.DataFrame:
     lads = data["lads"]
     rows = [(c, n, "lad", c) for c, n in zip(lads["lad_code"], lads["lad_name"])]
     members = data["members"]
-    rows += [(a, n, "city_region", c) for a, n, c in zip(members["area_code"], members["area_name"], members["lad_code"])]
+    rows += [
+        (a, n, "city_region", c) for a, n, c in zip(members["area_code"], members["area_name"], members["lad_code"])
+    ]
     rows += [(CORE_COUNCILS, "Core Cities (ten councils)", "core_cities_total", c) for c in data["cities"]["lad_code"]]
-    rows += [(CORE_CITY_REGIONS, "Core Cities (ten city regions)", "core_cities_total", c)
-             for c in sorted(set(members["lad_code"]))]
+    rows += [
+        (CORE_CITY_REGIONS, "Core Cities (ten city regions)", "core_cities_total", c)
+        for c in sorted(set(members["lad_code"]))
+    ]
     return pd.DataFrame(rows, columns=["area_code", "area_name", "area_type", "lad_code"])
 
 
-def aggregate(la_items: pd.DataFrame, population: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def aggregate(
+    la_items: pd.DataFrame, population: pd.DataFrame, members: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Items and areas for every area: sums of their members' estimates, with members expected and present.
 
     Args: LA items (period, area_code = LA, item, key, value_gbp_m); the population base; memberships().
@@ -492,21 +636,35 @@ def aggregate(la_items: pd.DataFrame, population: pd.DataFrame, members: pd.Data
     """
     links = members.rename(columns={"area_code": "group_code"})
     items = la_items.merge(links[["group_code", "lad_code"]], left_on="area_code", right_on="lad_code")
-    items = (items.groupby(["period", "group_code", "item", "key"], as_index=False, sort=False)["value_gbp_m"].sum()
-             .rename(columns={"group_code": "area_code"}))
-    expected = links.groupby("group_code").agg(area_name=("area_name", "first"), area_type=("area_type", "first"),
-                                                members_expected=("lad_code", "nunique"))
+    items = (
+        items.groupby(["period", "group_code", "item", "key"], as_index=False, sort=False)["value_gbp_m"]
+        .sum()
+        .rename(columns={"group_code": "area_code"})
+    )
+    expected = links.groupby("group_code").agg(
+        area_name=("area_name", "first"), area_type=("area_type", "first"), members_expected=("lad_code", "nunique")
+    )
     periods = population[["period"]].drop_duplicates()
     full = periods.merge(links[["group_code", "lad_code"]], how="cross").merge(
-        population[["period", "lad_code", "population"]], on=["period", "lad_code"], how="left")
+        population[["period", "lad_code", "population"]], on=["period", "lad_code"], how="left"
+    )
     keys = ["period", "group_code"]
-    areas = full.groupby(keys, as_index=False, sort=False).agg(population=("population", "sum"),
-                                                               members_present=("population", "count"))
+    areas = full.groupby(keys, as_index=False, sort=False).agg(
+        population=("population", "sum"), members_present=("population", "count")
+    )
     missing = full[full["population"].isna()].groupby(keys)["lad_code"].agg(";".join).rename("members_missing")
     areas = areas.merge(missing, left_on=keys, right_index=True, how="left").fillna({"members_missing": ""})
     areas = areas.merge(expected, left_on="group_code", right_index=True).rename(columns={"group_code": "area_code"})
-    columns = ["period", "area_code", "area_name", "area_type", "population", "members_expected", "members_present",
-               "members_missing"]
+    columns = [
+        "period",
+        "area_code",
+        "area_name",
+        "area_type",
+        "population",
+        "members_expected",
+        "members_present",
+        "members_missing",
+    ]
     return items, areas[columns]
 
 
@@ -517,12 +675,16 @@ def ranges(items: pd.DataFrame) -> pd.DataFrame:
     minimum and its maximum the sum of each group's maximum (tests/test_fiscal_mart.py checks this by brute force).
     """
     group_of = {g.item: name for name, g in GROUPS.items()}
-    signed = items.assign(group=items["item"].map(group_of),
-                          signed=np.where(items["item"].str.startswith("rev_"), -1.0, 1.0) * items["value_gbp_m"])
+    signed = items.assign(
+        group=items["item"].map(group_of),
+        signed=np.where(items["item"].str.startswith("rev_"), -1.0, 1.0) * items["value_gbp_m"],
+    )
     ext = extremes(signed)
     defaults = signed[signed["key"] == signed["group"].map(DEFAULT_OPTIONS)]
     keys = ["period", "area_code"]
-    out = ext.groupby(keys, as_index=False, sort=False).agg(min_gbp_m=("min_value", "sum"), max_gbp_m=("max_value", "sum"))
+    out = ext.groupby(keys, as_index=False, sort=False).agg(
+        min_gbp_m=("min_value", "sum"), max_gbp_m=("max_value", "sum")
+    )
     out = out.merge(defaults.groupby(keys, as_index=False)["signed"].sum().rename(columns={"signed": "default_gbp_m"}))
     switchable = ext[ext["group"].isin(list(KEY_OPTIONS))]
     for side in ("min", "max"):
@@ -565,7 +727,9 @@ def _failures(con, sql: str, params, message) -> list[str]:
 def check_add_back(con) -> list[str]:
     """For every region x year x group x key: councils (+ North Sea held, for 'held') = the official group, to £1m;
     and the groups add up to CRPSF's revenue and spending totals. Together: every combination of keys adds back."""
-    failures = _failures(con, """
+    failures = _failures(
+        con,
+        """
         WITH la AS (SELECT p.period, p.itl1_code AS region_code, i.item, i.key, sum(i.value_gbp_m) AS councils
                     FROM fiscal_items i JOIN fiscal_population p ON p.period = i.period AND p.lad_code = i.area_code
                     GROUP BY ALL),
@@ -575,9 +739,13 @@ def check_add_back(con) -> list[str]:
                    THEN coalesce(h.held, 0) ELSE 0 END AS estimate, r.value_gbp_m AS official
             FROM la JOIN fiscal_regional_items r USING (period, region_code, item)
             LEFT JOIN held h USING (period, region_code))
-        WHERE abs(estimate - official) >= ?""", [TOLERANCE_GBP_M],
-        lambda p, r, i, k, e, o: f"fiscal: {r} {p} {i} by {k}: councils (+ held) £{e:,.1f}m, official £{o:,.1f}m")
-    return failures + _failures(con, """
+        WHERE abs(estimate - official) >= ?""",
+        [TOLERANCE_GBP_M],
+        lambda p, r, i, k, e, o: f"fiscal: {r} {p} {i} by {k}: councils (+ held) £{e:,.1f}m, official £{o:,.1f}m",
+    )
+    return failures + _failures(
+        con,
+        """
         SELECT r.period, r.region_code, sum(r.value_gbp_m) FILTER (WHERE item LIKE 'rev%') AS rev,
                sum(r.value_gbp_m) FILTER (WHERE item LIKE 'exp%') AS exp, t.value AS rev_total, e.value AS exp_total
         FROM fiscal_regional_items r
@@ -586,57 +754,90 @@ def check_add_back(con) -> list[str]:
         GROUP BY r.period, r.region_code, t.value, e.value
         HAVING abs(rev - rev_total) >= ? OR abs(exp - exp_total) >= ?""",
         [REVENUE_TOTAL, EXPENDITURE_TOTAL, TOLERANCE_GBP_M, TOLERANCE_GBP_M],
-        lambda p, r, rv, ex, rt, et: f"fiscal: {r} {p} groups £{rv:,.1f}m / £{ex:,.1f}m vs totals £{rt:,.1f}m / £{et:,.1f}m")
+        lambda p, r, rv, ex, rt, et: (
+            f"fiscal: {r} {p} groups £{rv:,.1f}m / £{ex:,.1f}m vs totals £{rt:,.1f}m / £{et:,.1f}m"
+        ),
+    )
 
 
 def check_population(con) -> list[str]:
     """Council populations add back to CRPSF's regional population (to one person) in every year."""
-    return _failures(con, """
+    return _failures(
+        con,
+        """
         SELECT p.period, p.itl1_code, sum(p.population) AS councils, any_value(p.crpsf_population) AS crpsf
-        FROM fiscal_population p GROUP BY ALL HAVING abs(councils - crpsf) >= 1""", [],
-        lambda p, r, c, o: f"fiscal: {r} {p} council populations add to {c:,.1f}, CRPSF {o:,.1f}")
+        FROM fiscal_population p GROUP BY ALL HAVING abs(councils - crpsf) >= 1""",
+        [],
+        lambda p, r, c, o: f"fiscal: {r} {p} council populations add to {c:,.1f}, CRPSF {o:,.1f}",
+    )
 
 
 def check_north_sea(con) -> list[str]:
     """The North Sea items held are CRPSF's total less its total excluding North Sea, in every region and year."""
-    return _failures(con, """
+    return _failures(
+        con,
+        """
         SELECT t.period, t.area_code, coalesce(h.held, 0) AS held, t.value - x.value AS official
         FROM observations t JOIN observations x ON x.area_code = t.area_code AND x.period = t.period AND x.indicator_id = ?
         LEFT JOIN (SELECT period, region_code, sum(value_gbp_m) AS held FROM fiscal_held GROUP BY ALL) h
                ON h.period = t.period AND h.region_code = t.area_code
         WHERE t.indicator_id = ? AND list_contains(?, t.area_code) AND abs(coalesce(h.held, 0) - (t.value - x.value)) >= ?""",
         [REVENUE_EXCL_NORTH_SEA, REVENUE_TOTAL, list(REGIONS), TOLERANCE_GBP_M],
-        lambda p, r, h, o: f"fiscal: {r} {p} North Sea items £{h:,.1f}m, CRPSF total less excl. North Sea £{o:,.1f}m")
+        lambda p, r, h, o: f"fiscal: {r} {p} North Sea items £{h:,.1f}m, CRPSF total less excl. North Sea £{o:,.1f}m",
+    )
 
 
 def check_coverage(con) -> list[str]:
     """Every council has an estimate in every year, and every aggregate rests on all its members."""
-    failures = _failures(con, """
+    failures = _failures(
+        con,
+        """
         SELECT y.period, l.lad_code FROM (SELECT DISTINCT period FROM fiscal_regional_items) y
         CROSS JOIN lad_lookup l WHERE list_contains(?, l.itl1_code)
           AND NOT EXISTS (SELECT 1 FROM fiscal_population p WHERE p.period = y.period AND p.lad_code = l.lad_code)""",
-        [list(REGIONS)], lambda p, c: f"fiscal: council {c} has no estimate for {p}")
-    return failures + _failures(con, """
+        [list(REGIONS)],
+        lambda p, c: f"fiscal: council {c} has no estimate for {p}",
+    )
+    return failures + _failures(
+        con,
+        """
         SELECT period, area_code, members_present, members_expected, members_missing FROM fiscal_areas
-        WHERE members_present <> members_expected""", [],
-        lambda p, a, n, m, missing: f"fiscal: {a} {p} rests on {n} of {m} councils (missing {missing})")
+        WHERE members_present <> members_expected""",
+        [],
+        lambda p, a, n, m, missing: f"fiscal: {a} {p} rests on {n} of {m} councils (missing {missing})",
+    )
 
 
 def check_ranges_and_signs(con) -> list[str]:
     """Each range holds its default, and no council's share of a group has the opposite sign to the region's."""
-    failures = _failures(con, """
+    failures = _failures(
+        con,
+        """
         SELECT period, area_code, min_gbp_m, default_gbp_m, max_gbp_m FROM fiscal_ranges
-        WHERE NOT (min_gbp_m - 1e-6 <= default_gbp_m AND default_gbp_m <= max_gbp_m + 1e-6)""", [],
-        lambda p, a, lo, d, hi: f"fiscal: {a} {p} default £{d:,.1f}m outside its range £{lo:,.1f}m to £{hi:,.1f}m")
-    return failures + _failures(con, """
+        WHERE NOT (min_gbp_m - 1e-6 <= default_gbp_m AND default_gbp_m <= max_gbp_m + 1e-6)""",
+        [],
+        lambda p, a, lo, d, hi: f"fiscal: {a} {p} default £{d:,.1f}m outside its range £{lo:,.1f}m to £{hi:,.1f}m",
+    )
+    return failures + _failures(
+        con,
+        """
         SELECT i.period, i.area_code, i.item, i.key, i.value_gbp_m, r.value_gbp_m FROM fiscal_items i
         JOIN fiscal_population p ON p.period = i.period AND p.lad_code = i.area_code
         JOIN fiscal_regional_items r ON r.period = i.period AND r.region_code = p.itl1_code AND r.item = i.item
-        WHERE i.value_gbp_m * r.value_gbp_m < 0""", [],
-        lambda p, a, i, k, v, r: f"fiscal: {a} {p} {i} by {k} is £{v:,.2f}m against the region's £{r:,.1f}m (opposite sign)")
+        WHERE i.value_gbp_m * r.value_gbp_m < 0""",
+        [],
+        lambda p, a, i, k, v, r: (
+            f"fiscal: {a} {p} {i} by {k} is £{v:,.2f}m against the region's £{r:,.1f}m (opposite sign)"
+        ),
+    )
 
 
 def checks(con) -> list[str]:
     """Add-back to £1m, population base, North Sea items, coverage, ranges and signs (an empty list when sound)."""
-    return (check_add_back(con) + check_population(con) + check_north_sea(con) + check_coverage(con)
-            + check_ranges_and_signs(con))
+    return (
+        check_add_back(con)
+        + check_population(con)
+        + check_north_sea(con)
+        + check_coverage(con)
+        + check_ranges_and_signs(con)
+    )

@@ -50,20 +50,29 @@ def population_and_gva(con) -> pd.DataFrame:
            QUALIFY row_number() OVER (PARTITION BY l.lad_code ORDER BY p.period DESC) = 1"""
     ).df()
     land = pd.DataFrame(columns=["lad_code", "area_km2"])
-    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'lad_land_areas'").fetchall()[0][0]:
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'lad_land_areas'").fetchall()[0][
+        0
+    ]:
         land = con.execute("SELECT lad_code, area_km2 FROM lad_land_areas WHERE area_km2 > 0").df()
     area_km2 = frame["lad_code"].map(dict(zip(land["lad_code"], land["area_km2"]))).astype(float)
-    return pd.DataFrame({"lad_code": frame["lad_code"], "population_period": frame["period"],
-                         "log_population": frame["population"].map(math.log),
-                         "log_density": (frame["population"] / area_km2).map(math.log),
-                         "log_gva_per_head": frame["gva_per_head"].map(math.log)})
+    return pd.DataFrame(
+        {
+            "lad_code": frame["lad_code"],
+            "population_period": frame["period"],
+            "log_population": frame["population"].map(math.log),
+            "log_density": (frame["population"] / area_km2).map(math.log),
+            "log_gva_per_head": frame["gva_per_head"].map(math.log),
+        }
+    )
 
 
 def place_rates(con) -> pd.DataFrame:
     """The subnational indicators among the characteristics, one column each, by council (lad_code)."""
     frame = con.execute(
         """SELECT area_code AS lad_code, indicator_id, value FROM place_observations
-           WHERE geography_level = 'council' AND list_contains(?, indicator_id)""", [list(PLACE_VARIABLES)]).df()
+           WHERE geography_level = 'council' AND list_contains(?, indicator_id)""",
+        [list(PLACE_VARIABLES)],
+    ).df()
     wide = frame.pivot(index="lad_code", columns="indicator_id", values="value")
     return wide.reindex(columns=list(PLACE_VARIABLES)).rename_axis(columns=None).reset_index()
 
@@ -76,7 +85,9 @@ def industry_shares(con) -> tuple[pd.DataFrame, int]:
         """SELECT g.area_code AS lad_code, g.industry_code,
                   100 * g.value_gbp_m / sum(g.value_gbp_m) OVER (PARTITION BY g.area_code) AS share
            FROM gva_industry g JOIN industries i USING (industry_code)
-           WHERE i.is_section AND g.year = ?""", [year]).df()
+           WHERE i.is_section AND g.year = ?""",
+        [year],
+    ).df()
     sections = con.execute("SELECT industry_code FROM industries WHERE is_section ORDER BY display_order").df()
     wide = frame.pivot(index="lad_code", columns="industry_code", values="share")
     wide = wide.reindex(columns=sections["industry_code"].tolist()).rename_axis(columns=None)
@@ -88,15 +99,25 @@ def characteristics(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(neighbour_characteristics, neighbour_periods) from the loaded extracts in `con`."""
     councils = con.execute("SELECT lad_code FROM lad_lookup ORDER BY lad_code").df()
     shares, industry_year = industry_shares(con)
-    table = councils.merge(population_and_gva(con), on="lad_code", how="left") \
-        .merge(place_rates(con), on="lad_code", how="left").merge(shares, on="lad_code", how="left")
+    table = (
+        councils.merge(population_and_gva(con), on="lad_code", how="left")
+        .merge(place_rates(con), on="lad_code", how="left")
+        .merge(shares, on="lad_code", how="left")
+    )
     columns = ["lad_code", *[c for c in similarity.VARIABLES if c in table], *shares.columns[1:], "population_period"]
     table = table[columns]
-    indicator_periods = dict(con.execute("SELECT indicator_id, period FROM place_indicators "
-                                         "WHERE list_contains(?, indicator_id)", [list(PLACE_VARIABLES)]).fetchall())
-    periods = [(name, period, int(count))
-               for name in ("log_population", "log_density", "log_gva_per_head") if name in table
-               for period, count in table.dropna(subset=[name])["population_period"].value_counts().items()]
+    indicator_periods = dict(
+        con.execute(
+            "SELECT indicator_id, period FROM place_indicators WHERE list_contains(?, indicator_id)",
+            [list(PLACE_VARIABLES)],
+        ).fetchall()
+    )
+    periods = [
+        (name, period, int(count))
+        for name in ("log_population", "log_density", "log_gva_per_head")
+        if name in table
+        for period, count in table.dropna(subset=[name])["population_period"].value_counts().items()
+    ]
     periods += [(name, indicator_periods.get(name, ""), int(table[name].notna().sum())) for name in PLACE_VARIABLES]
     share_columns = list(shares.columns[1:])
     periods.append(("industry_mix", str(industry_year), int(table[share_columns].notna().any(axis=1).sum())))
@@ -106,8 +127,11 @@ def characteristics(con) -> tuple[pd.DataFrame, pd.DataFrame]:
 def tables(con) -> dict[str, pd.DataFrame]:
     table, periods = characteristics(con)
     data = table.set_index("lad_code").drop(columns="population_period")
-    return {"neighbour_characteristics": table, "neighbour_periods": periods,
-            "neighbours": similarity.nearest(data, similarity.NEIGHBOURS)}
+    return {
+        "neighbour_characteristics": table,
+        "neighbour_periods": periods,
+        "neighbours": similarity.nearest(data, similarity.NEIGHBOURS),
+    }
 
 
 def build(con) -> None:
@@ -121,7 +145,9 @@ def checks(con) -> list[str]:
     columns = set(con.execute("SELECT * FROM neighbour_characteristics LIMIT 0").df().columns)
     unread = [name for name in similarity.VARIABLES if name != "industry_mix" and name not in columns]
     if unread:
-        failures.append(f"neighbour_characteristics: similarity.VARIABLES names {unread}, which this mart does not read")
+        failures.append(
+            f"neighbour_characteristics: similarity.VARIABLES names {unread}, which this mart does not read"
+        )
     missing = con.execute("""SELECT count(*) FROM lad_lookup
                              WHERE lad_code NOT IN (SELECT lad_code FROM neighbour_characteristics)""").fetchone()[0]
     if missing:
@@ -129,10 +155,14 @@ def checks(con) -> list[str]:
     wrong = con.execute(
         """SELECT l.lad_code, count(n.neighbour_code) AS found FROM lad_lookup l
            LEFT JOIN neighbours n ON n.area_code = l.lad_code GROUP BY ALL HAVING count(n.neighbour_code) <> ?
-           ORDER BY l.lad_code""", [similarity.NEIGHBOURS]).fetchall()
+           ORDER BY l.lad_code""",
+        [similarity.NEIGHBOURS],
+    ).fetchall()
     if wrong:
-        failures.append(f"neighbours: {len(wrong)} councils without exactly {similarity.NEIGHBOURS} neighbours, e.g. "
-                        + ", ".join(f"{code} ({found})" for code, found in wrong[:5]))
+        failures.append(
+            f"neighbours: {len(wrong)} councils without exactly {similarity.NEIGHBOURS} neighbours, e.g. "
+            + ", ".join(f"{code} ({found})" for code, found in wrong[:5])
+        )
     itself = con.execute("SELECT count(*) FROM neighbours WHERE area_code = neighbour_code").fetchone()[0]
     if itself:
         failures.append(f"neighbours: {itself} councils listed as their own neighbour")
@@ -141,7 +171,8 @@ def checks(con) -> list[str]:
                                         lag(distance) OVER (PARTITION BY area_code ORDER BY rank) AS previous,
                                         row_number() OVER (PARTITION BY area_code ORDER BY rank) AS position
                                  FROM neighbours)
-           WHERE distance < previous OR rank <> position""").fetchone()[0]
+           WHERE distance < previous OR rank <> position"""
+    ).fetchone()[0]
     if disordered:
         failures.append(f"neighbours: {disordered} rows out of order (ranks must run 1, 2 … by ascending distance)")
     return failures
