@@ -6,8 +6,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit import runtime
 
-from indicators import db, warmup
+from indicators import warmup
 from indicators.catalog import warehouse_summary
+from indicators.data import db
 from ui import state
 
 # The favicon is a file in the repository, served by this app: a Material icon name or an emoji would make the browser

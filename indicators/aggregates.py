@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicators.build.marts.aggregates import NEIGHBOUR_MEASURES, NEIGHBOURS_PREFIX  # noqa: F401 (re-exported)
-from indicators.db import query
-from indicators.measure_spec import measure, start_year
-from indicators.memo import per_database
+from indicators.data.db import query
+from indicators.data.memo import per_database
+from indicators.domain.measure_spec import measure, start_year
+from indicators.pipeline.marts.aggregates import NEIGHBOUR_MEASURES, NEIGHBOURS_PREFIX  # noqa: F401 (re-exported)
 
 UK, UK_EX_LONDON, UK_WHOLE = "UKX", "UK_EX_LONDON", "K02000001"
 CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.db import query
+from indicators.data.db import query
 
 COLUMNS = ["case_id", "city", "project", "policy_area", "featured_figures", "source_id"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.db import query
-from indicators.memo import per_database
+from indicators.data.db import query
+from indicators.data.memo import per_database
 
 
 @per_database

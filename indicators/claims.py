@@ -1,6 +1,6 @@
 """Claims check: each published claim tested, vintage-true, against official data on declared definitions.
 
-For every claim the reference table (the claims extract; methods declared in indicators.build.extract.reference)
+For every claim the reference table (the claims extract; methods declared in indicators.pipeline.extract.reference)
 records the period the claim describes (a 2016 publication describes the latest data then available) and a primary
 definition chosen, with its reason, before the verdicts were computed. The verdict compares the claim with the
 primary definition on that period, within ±TOLERANCE_PCT % of the claimed value. Beside it: the range over every
@@ -17,9 +17,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import aggregates, fiscal, formatting, international, productivity
-from indicators.db import query
-from indicators.memo import per_database
+from indicators import aggregates, fiscal, international, productivity
+from indicators.data.db import query
+from indicators.data.memo import per_database
+from indicators.domain import formatting
 
 TOLERANCE_PCT = 10.0  # a claim holds on a definition when the recomputation is within ±10 % of the claimed value
 CORE_AREAS = {"city-region": "CORE_CITIES_CITY_REGIONS", "council": "CORE_CITIES_COUNCILS"}
@@ -51,7 +52,7 @@ def claims() -> pd.DataFrame:
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A value in a claim's unit as a briefing prints it (indicators.formatting): £53.0bn, −£26.9bn, 25.0%,
+    """A value in a claim's unit as a briefing prints it (indicators.domain.formatting): £53.0bn, −£26.9bn, 25.0%,
     19.05 million; 'not available' when there is none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return formatting.not_available()
@@ -180,7 +181,7 @@ def assess(
 
 
 def signed(number: float, decimals: int = 1) -> str:
-    """+2.3 / −2.3 with a true minus sign, as a briefing prints it (indicators.formatting)."""
+    """+2.3 / −2.3 with a true minus sign, as a briefing prints it (indicators.domain.formatting)."""
     return formatting.number(number, decimals, signed=True)
 
 

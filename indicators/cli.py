@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from indicators.build.versions import WarehouseUnavailable
-from indicators.measure_spec import MEASURES
+from indicators.domain.measure_spec import MEASURES
+from indicators.pipeline.versions import WarehouseUnavailable
 
 
 class _Parser(argparse.ArgumentParser):
@@ -18,7 +18,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build(args) -> int:
-    from indicators.build.load import build_warehouse
+    from indicators.pipeline.load import build_warehouse
 
     build_warehouse()
     return 0
@@ -26,7 +26,7 @@ def _build(args) -> int:
 
 def _check(args) -> int:
     """Verify and query the current warehouse exactly as serving opens it (the container's health check)."""
-    from indicators import db
+    from indicators.data import db
 
     try:
         report = db.health()
@@ -61,7 +61,7 @@ def _check_parser() -> argparse.ArgumentParser:
 
 
 def _extract(args) -> int:
-    from indicators.build.extracts import run_extract
+    from indicators.pipeline.extracts import run_extract
 
     run_extract(only=args.only)
     return 0
@@ -154,7 +154,7 @@ def _fiscal(args) -> int:
 def _briefing(args) -> int:
     from pathlib import Path
 
-    from indicators import briefing
+    from indicators.exports import briefing
 
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
@@ -169,7 +169,8 @@ def _briefing(args) -> int:
 
 
 def _prepare_packs(args) -> int:
-    from indicators import briefing, measures
+    from indicators import measures
+    from indicators.exports import briefing
 
     briefing.prepare_packs(measures.core_city_codes("lad"), args.formats.split(","))
     return 0
@@ -266,7 +267,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["check"]:  # the health check: skip building the full parser (it imports pandas and the app)
         return _check(_check_parser().parse_args(argv[1:]))
-    from indicators.build.spec import BuildError, ExtractError
+    from indicators.pipeline.spec import BuildError, ExtractError
 
     args = parser().parse_args(argv)
     try:

@@ -1,7 +1,7 @@
 """Tax-versus-spend estimates for councils, city regions and the Core Cities (all figures are ESTIMATES).
 
 No official source publishes public revenue or spending below region (ITL1) level. The build's fiscal mart
-(indicators/build/marts/fiscal.py) shares each region's official ONS CRPSF revenue and spending out to its councils
+(indicators/pipeline/marts/fiscal.py) shares each region's official ONS CRPSF revenue and spending out to its councils
 under every valid key, once. Here a set of key options picks one key per group and the mart's rows are added up; no
 apportionment happens per request.
 
@@ -16,11 +16,11 @@ import re
 
 import pandas as pd
 
-from indicators import formatting
-from indicators.build.extract import mhclg_revenue_outturn as revenue_outturn
-from indicators.build.marts import fiscal as mart
-from indicators.db import query
-from indicators.memo import per_database
+from indicators.data.db import query
+from indicators.data.memo import per_database
+from indicators.domain import formatting
+from indicators.pipeline.extract import mhclg_revenue_outturn as revenue_outturn
+from indicators.pipeline.marts import fiscal as mart
 
 # ------------------------------------------------------------------------------------------- options and groups
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.db import query
-from indicators.memo import per_database
-from indicators.paths import BOUNDARIES_DIR
+from indicators.data.db import query
+from indicators.data.memo import per_database
+from indicators.data.paths import BOUNDARIES_DIR
 
 GEOGRAPHIES = {
     "council": "Council area (local authority)",

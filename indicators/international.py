@@ -15,9 +15,10 @@ import textwrap
 
 import pandas as pd
 
-from indicators import formatting, geography
-from indicators.db import query
-from indicators.memo import per_database
+from indicators import geography
+from indicators.data.db import query
+from indicators.data.memo import per_database
+from indicators.domain import formatting
 from indicators.provenance import releases_for
 
 PEER_YEAR = 2021  # the Eurostat metro extract's only year; checked against the data in peer_year()
@@ -81,7 +82,7 @@ def ecb_rate(year: int = PEER_YEAR) -> dict:
 
 
 def euro(value, decimals: int | None = None) -> str:
-    """Euros as a briefing prints them (indicators.formatting's rules for pounds): €62,531 · €1.1633 (4 decimals) ·
+    """Euros as a briefing prints them (indicators.domain.formatting's rules for pounds): €62,531 · €1.1633 (4 decimals) ·
     −€120 · not available."""
     return formatting.gbp(value, decimals).replace("£", "€", 1)
 

@@ -5,7 +5,7 @@ resident (£)"; `for_download(table)` renames a table's columns that way and rou
 them (by a 'unit' column row by row, else by each column's suffix or known unit), keeping the main value at full
 precision in a column of its own where rounding changed it; `Meta` and `meta_fields` give the header block (title,
 definition, unit, period, source, licence, view) written above a CSV and on the "About" sheet of a workbook.
-Rounding and decimals come from indicators.formatting, the project's one formatter.
+Rounding and decimals come from indicators.domain.formatting, the project's one formatter.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from indicators import formatting
+from indicators.domain import formatting
 
 # ------------------------------------------------------------------------------------------------ column headers
 

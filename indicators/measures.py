@@ -2,7 +2,7 @@
 mart (indicators.aggregates): ONS's published figure wherever a release publishes one, otherwise the figure derived
 once at build time from the area's member councils, each labelled with its method and coverage.
 
-Measures (indicators.measure_spec) are of three kinds: ``sum`` (a total), ``ratio`` (Σ numerator ÷ Σ denominator,
+Measures (indicators.domain.measure_spec) are of three kinds: ``sum`` (a total), ``ratio`` (Σ numerator ÷ Σ denominator,
 never an average of ratios) and ``rate`` (published per area and not aggregatable; a benchmark with no published
 figure is the median of its councils, and says so).
 
@@ -16,10 +16,11 @@ import math
 
 import pandas as pd
 
-from indicators import aggregates, formatting, geography, productivity
-from indicators.db import query
-from indicators.measure_spec import BASIS_MEASURE, MEASURES, Measure, start_year
-from indicators.memo import per_database
+from indicators import aggregates, geography, productivity
+from indicators.data.db import query
+from indicators.data.memo import per_database
+from indicators.domain import formatting
+from indicators.domain.measure_spec import BASIS_MEASURE, MEASURES, Measure, start_year
 from indicators.provenance import releases_for, source_line
 
 LEVELS = {"lad": "Local authorities", "city_region": "Core City regions", "itl1": "ITL1 regions and nations"}

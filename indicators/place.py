@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import formatting, geography
-from indicators.db import query
-from indicators.memo import per_database
-from indicators.similarity import NEIGHBOURS
+from indicators import geography
+from indicators.data.db import query
+from indicators.data.memo import per_database
+from indicators.domain import formatting
+from indicators.domain.similarity import NEIGHBOURS
 
 COUNCIL = "council"
 # Level codes as the extract stores them -> words; the order is the order a picker offers them in.

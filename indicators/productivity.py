@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-from indicators import aggregates, formatting, geography
-from indicators.measure_spec import BASIS_MEASURE, LATER_VINTAGE, MEASURES, WEEKS_PER_YEAR
-from indicators.memo import per_database
+from indicators import aggregates, geography
+from indicators.data.memo import per_database
+from indicators.domain import formatting
+from indicators.domain.measure_spec import BASIS_MEASURE, LATER_VINTAGE, MEASURES, WEEKS_PER_YEAR
 from indicators.provenance import releases_for
 
 
@@ -70,7 +71,7 @@ BENCHMARKS = {
     "uk": "UK (less Extra-Regio)",
     "uk-ex-london": "UK excluding London",
     "core-cities": "Core Cities average",
-    "neighbours": "Statistical neighbours",  # the chosen council's 15 (indicators.similarity), computed at build time
+    "neighbours": "Statistical neighbours",  # the chosen council's 15 (indicators.domain.similarity), computed at build time
 }
 STANDARD_BENCHMARKS = ("uk", "uk-ex-london", "core-cities")  # the same area whoever is measured
 NEIGHBOURS_GEOGRAPHY = "Statistical neighbours are defined for councils: choose the council geography"

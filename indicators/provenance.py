@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from indicators.db import query
-from indicators.memo import per_database
+from indicators.data.db import query
+from indicators.data.memo import per_database
 
 
 def releases_for(indicator_ids: list[str]) -> list[dict]:

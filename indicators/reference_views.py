@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from indicators import catalog, claims, fiscal, international
-from indicators.memo import per_database
+from indicators.data.memo import per_database
 from indicators.observations import observations
 from indicators.provenance import releases_for
 

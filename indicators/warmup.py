@@ -84,7 +84,7 @@ def start() -> bool:
     Does nothing while queries point at a fixture database (tests).
     """
     global _started
-    from indicators import db
+    from indicators.data import db
 
     with _lock:
         if _started or db._active_path is not None:

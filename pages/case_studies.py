@@ -3,8 +3,8 @@
 import streamlit as st
 
 from indicators import case_studies as cases
-from indicators import formatting
 from indicators import reference_views as views
+from indicators.domain import formatting
 from ui import render, state
 
 state.ensure_frame()  # a deep link on a fresh server can run this file without app.py: rerun through the frame

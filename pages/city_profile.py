@@ -3,7 +3,9 @@ decomposition and the city's case studies."""
 
 import streamlit as st
 
-from indicators import briefing, case_studies, formatting, geography, measures, place, place_charts, similarity
+from indicators import case_studies, geography, measures, place
+from indicators.domain import formatting, similarity
+from indicators.exports import briefing, place_charts
 from ui import render, state
 
 d = state.current()

@@ -3,8 +3,9 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import claims, formatting, international
+from indicators import claims, international
 from indicators import reference_views as views
+from indicators.domain import formatting
 from ui import render, state
 
 TEXT_COLOUR = "#111111"  # labels outside the bars: the theme's text colour, dark on white

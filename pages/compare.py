@@ -3,7 +3,9 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import figures, formatting, measures
+from indicators import measures
+from indicators.domain import formatting
+from indicators.exports import figures
 from ui import render, state
 
 d = state.current()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from indicators import aggregates, catalog, claims, fiscal, formatting, international, place, productivity, similarity
+from indicators import aggregates, catalog, claims, fiscal, international, place, productivity
 from indicators import reference_views as views
+from indicators.domain import formatting, similarity
 from ui import render, state
 
 # How the warehouse's codes read on screen (display only: the data keep the codes, which the downloads carry too)

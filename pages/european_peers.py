@@ -7,8 +7,9 @@ sensitivity, and a rate the user states replaces the ECB rate only as a labelled
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import formatting, international
+from indicators import international
 from indicators import reference_views as views
+from indicators.domain import formatting
 from indicators.provenance import source_line
 from ui import render, state
 

@@ -3,7 +3,9 @@ its confidence limits, benchmarks and the areas significantly better or worse.""
 
 import streamlit as st
 
-from indicators import figures, formatting, geography, place, place_charts, similarity
+from indicators import geography, place
+from indicators.domain import formatting, similarity
+from indicators.exports import figures, place_charts
 from ui import render, state
 
 d = state.current()

@@ -3,7 +3,9 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import figures, fiscal, formatting, geography, measures, productivity
+from indicators import fiscal, geography, measures, productivity
+from indicators.domain import formatting
+from indicators.exports import figures
 from ui import render, state
 
 d = state.current()

@@ -3,7 +3,8 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import formatting, measures, productivity
+from indicators import measures, productivity
+from indicators.domain import formatting
 from ui import render, state
 
 d = state.current()

@@ -4,8 +4,9 @@ apportioned from ONS CRPSF, and the Total Place view of the chosen area."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import fiscal, formatting
+from indicators import fiscal
 from indicators import reference_views as views
+from indicators.domain import formatting
 from indicators.provenance import source_line
 from ui import render, state
 

@@ -1,6 +1,6 @@
 import pytest
 
-from indicators.paths import RAW_DIR, REFERENCE_DIR
+from indicators.data.paths import RAW_DIR, REFERENCE_DIR
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def reference_dir():
 @pytest.fixture()
 def tiny(tmp_path):
     """Point every indicators query at the hand-checkable four-council warehouse (tests/tiny_warehouse.py)."""
-    from indicators import db
+    from indicators.data import db
     from tests import tiny_warehouse
 
     path = tiny_warehouse.build(tmp_path / "tiny.duckdb")

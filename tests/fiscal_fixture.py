@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from indicators.build.marts import fiscal as mart
+from indicators.pipeline.marts import fiscal as mart
 
 A, B, C, D, E = "E08000001", "E08000002", "E06000001", "E07000001", "E07000002"
 COUNTY = "E10000001"

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from indicators.build.marts import aggregates as mart
+from indicators.pipeline.marts import aggregates as mart
 
 A, B, C = "E08000001", "E08000002", "E09000001"
 

@@ -18,8 +18,10 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from indicators import briefing, claims, figures, geography, international, measures, memo, productivity
-from indicators.db import query
+from indicators import claims, geography, international, measures, productivity
+from indicators.data import memo
+from indicators.data.db import query
+from indicators.exports import briefing, figures
 from indicators.provenance import releases_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -478,7 +480,7 @@ def test_map_labels_carry_a_halo_and_sit_apart():
 def test_packs_prepared_at_build_time_are_served_for_exactly_their_request(tmp_path, monkeypatch):
     """`python -m indicators prepare-packs` keeps each Core City's full pack on the default definition under the data
     version; the page serves it only for that exact request (all sections, that format and definition)."""
-    from indicators import db
+    from indicators.data import db
 
     monkeypatch.setattr(briefing, "PACKS_DIR", tmp_path)
     monkeypatch.setattr(briefing, "build_pack", lambda area, sections, fmt, definition=None: f"{area}.{fmt}".encode())

@@ -368,7 +368,8 @@ def test_keyboard_focus_is_clearly_visible(open_page):
 
 
 def test_deep_link_reproduces_the_view(open_page, app_url):
-    from indicators import formatting, geography, measures, productivity
+    from indicators import geography, measures, productivity
+    from indicators.domain import formatting
     from ui import state
 
     query = "&".join(f"{k}={v}" for k, v in DEEP.items())

@@ -1,4 +1,4 @@
-"""Load-time checks on the committed extracts (indicators/build/inputs.py, ranges declared in indicators/build/spec.py).
+"""Load-time checks on the committed extracts (indicators/pipeline/inputs.py, ranges declared in indicators/pipeline/spec.py).
 
 Small fixtures for each rule, then the hostile probe's inputs on copies of the real extracts through the real build:
 each fails naming the file, the row (its line number in the file) and the column, before any warehouse file is made.
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from indicators.build import inputs
-from indicators.build.inputs import InputError, check_observations, check_table, load_extracts, read_table
-from indicators.build.load import BuildError, build_warehouse, declarations
-from indicators.build.spec import OBSERVATION_COLUMNS, UNIT_RANGES
-from indicators.paths import EXTRACTS_DIR
+from indicators.data.paths import EXTRACTS_DIR
+from indicators.pipeline import inputs
+from indicators.pipeline.inputs import InputError, check_observations, check_table, load_extracts, read_table
+from indicators.pipeline.load import BuildError, build_warehouse, declarations
+from indicators.pipeline.spec import OBSERVATION_COLUMNS, UNIT_RANGES
 
 HEADER = ",".join(OBSERVATION_COLUMNS)
 ROW = "E08000025,Birmingham,employment_rate,2023,70.1,%,ons_subnational_indicators_mar2024"

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from indicators import claims, fiscal, international, productivity
-from indicators.build.extract import reference
-from indicators.db import query
-from indicators.paths import EXTRACTS_DIR
+from indicators.data.db import query
+from indicators.data.paths import EXTRACTS_DIR
+from indicators.pipeline.extract import reference
 
 d = claims.definition
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from indicators import productivity
-from indicators.paths import EXTRACTS_DIR
+from indicators.data.paths import EXTRACTS_DIR
 
 
 def run(*args):

@@ -65,7 +65,8 @@ def test_image_holds_what_the_app_serves(files):
 def test_paths_the_code_opens_at_run_time_are_in_the_image(files):
     """The paths app code builds to read files (the boundaries, their static URLs, the base map, app.py's favicon and
     stylesheet, the Streamlit config): the integration test below also records every open while pages render."""
-    from indicators import figures, paths
+    from indicators.data import paths
+    from indicators.exports import figures
 
     for name in geography.BOUNDARY_LEVELS.values():
         assert (paths.BOUNDARIES_DIR / name).relative_to(REPO).as_posix() in files
@@ -105,7 +106,13 @@ def test_build_context_leaves_out_local_tests_and_secrets():
         ".git/config",
     ):
         assert image_files.excluded(path, patterns), path
-    for path in ("app.py", "indicators/db.py", "requirements.lock", "data/boundaries/lad.geojson", "assets/icon.png"):
+    for path in (
+        "app.py",
+        "indicators/data/db.py",
+        "requirements.lock",
+        "data/boundaries/lad.geojson",
+        "assets/icon.png",
+    ):
         assert not image_files.excluded(path, patterns), path
 
 

@@ -8,10 +8,10 @@ import re
 import pandas as pd
 import pytest
 
-from indicators.build.extract import ecb_fx
-from indicators.build.extracts import run_extract, validate_extract
-from indicators.build.spec import ExtractError
-from indicators.paths import EXTRACTS_DIR
+from indicators.data.paths import EXTRACTS_DIR
+from indicators.pipeline.extract import ecb_fx
+from indicators.pipeline.extracts import run_extract, validate_extract
+from indicators.pipeline.spec import ExtractError
 
 HEADER = "Date,USD,JPY,GBP,CHF,\n"
 

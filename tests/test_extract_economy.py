@@ -13,9 +13,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators.build.extract import ons_gdp_lad, ons_gva_itl, ons_productivity
-from indicators.build.extracts import validate_extract
-from indicators.build.spec import ExtractError, project_area_code
+from indicators.pipeline.extract import ons_gdp_lad, ons_gva_itl, ons_productivity
+from indicators.pipeline.extracts import validate_extract
+from indicators.pipeline.spec import ExtractError, project_area_code
 
 CORE_CITIES = {
     "E08000025",
@@ -576,7 +576,7 @@ def test_productivity_tiny_workbook_and_bad_input(tmp_path):
 
 def test_every_sheet_reader_keeps_markers_as_text_and_only_empty_cells_missing(tmp_path):
     """One missing-value rule for all extracts: 'n/a', 'NA' and '-' must reach the number parser and fail loudly."""
-    from indicators.build.spec import read_grid, read_grids, read_sheet
+    from indicators.pipeline.spec import read_grid, read_grids, read_sheet
 
     path = tmp_path / "book.xlsx"
     pd.DataFrame([["code", "2022"], ["E1", "n/a"], ["E2", "NA"], ["E3", "-"], ["E4", None]]).to_excel(

@@ -7,9 +7,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from indicators.build.extract import geography
-from indicators.build.spec import ExtractError
-from indicators.paths import EXTRACTS_DIR as EXTRACTS
+from indicators.data.paths import EXTRACTS_DIR as EXTRACTS
+from indicators.pipeline.extract import geography
+from indicators.pipeline.spec import ExtractError
 
 CORE_CITY_CODES = {
     "E08000025",

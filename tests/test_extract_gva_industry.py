@@ -11,10 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators.build.extract import ons_gva_industry as gi
-from indicators.build.extracts import validate_extract
-from indicators.build.spec import ExtractError
-from indicators.paths import EXTRACTS_DIR
+from indicators.data.paths import EXTRACTS_DIR
+from indicators.pipeline.extract import ons_gva_industry as gi
+from indicators.pipeline.extracts import validate_extract
+from indicators.pipeline.spec import ExtractError
 from tests.test_extract_labour_international_reference import CORE_CITIES
 
 CORE_CODES = set(CORE_CITIES.values())
@@ -188,7 +188,7 @@ def test_imputed_rent_is_part_of_real_estate(wide):
 
 
 def test_committed_csvs_equal_a_fresh_extraction(out, tmp_path):
-    for name, frame in out.items():  # written as the runner writes them (indicators/build/extracts.py)
+    for name, frame in out.items():  # written as the runner writes them (indicators/pipeline/extracts.py)
         fresh = tmp_path / f"{name}.csv"
         frame = frame.sort_values(list(gi.TABLES[name]), kind="stable").reset_index(drop=True)
         frame.to_csv(fresh, index=False, lineterminator="\n")

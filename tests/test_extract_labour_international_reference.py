@@ -9,9 +9,9 @@ import json
 import pandas as pd
 import pytest
 
-from indicators.build.extract import eurostat_metro, ons_labour, reference
-from indicators.build.extracts import validate_extract
-from indicators.build.spec import OBSERVATION_COLUMNS, ExtractError
+from indicators.pipeline.extract import eurostat_metro, ons_labour, reference
+from indicators.pipeline.extracts import validate_extract
+from indicators.pipeline.spec import OBSERVATION_COLUMNS, ExtractError
 
 CORE_CITIES = {
     "Birmingham": "E08000025",

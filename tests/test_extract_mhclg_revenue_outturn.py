@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators.build.extract import mhclg_revenue_outturn as rs
-from indicators.build.extracts import run_extract, validate_extract
-from indicators.build.spec import ExtractError, read_grid
-from indicators.paths import EXTRACTS_DIR
+from indicators.data.paths import EXTRACTS_DIR
+from indicators.pipeline.extract import mhclg_revenue_outturn as rs
+from indicators.pipeline.extracts import run_extract, validate_extract
+from indicators.pipeline.spec import ExtractError, read_grid
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators.build.extract import ons_labour, ons_place
-from indicators.build.extracts import run_extract, validate_extract
-from indicators.build.spec import ExtractError, read_grid
-from indicators.paths import EXTRACTS_DIR
+from indicators.data.paths import EXTRACTS_DIR
+from indicators.pipeline.extract import ons_labour, ons_place
+from indicators.pipeline.extracts import run_extract, validate_extract
+from indicators.pipeline.spec import ExtractError, read_grid
 from tests.test_extract_labour_international_reference import CORE_CITIES
 
 ENGLISH_CITIES = {name: code for name, code in CORE_CITIES.items() if code.startswith("E")}

@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.build.extract import public_finances as pf
-from indicators.build.extracts import validate_extract
-from indicators.build.spec import ExtractError, read_grid
+from indicators.pipeline.extract import public_finances as pf
+from indicators.pipeline.extracts import validate_extract
+from indicators.pipeline.spec import ExtractError, read_grid
 
 CORE_CITIES_ENGLAND = [
     "E08000025",

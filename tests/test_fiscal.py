@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import db, fiscal
+from indicators import fiscal
 from indicators import reference_views as views
+from indicators.data import db
 from tests import fiscal_fixture as fx
 from tests.fiscal_fixture import YEAR, A, C
 
@@ -216,7 +217,7 @@ def test_every_key_and_group_has_a_plain_english_label():
 
 
 def test_range_text_as_a_briefing_prints_it():
-    from indicators import formatting
+    from indicators.domain import formatting
 
     assert fiscal.range_text(21.34, 41.76, formatting.gbp_bn) == "£21.3–41.8bn"
     assert fiscal.range_text(1692.6, 5114.0, formatting.gbp_millions) == "£1.7–5.1bn"

@@ -1,4 +1,4 @@
-"""The fiscal mart (indicators/build/marts/fiscal.py): its small arithmetic functions by hand, the tables it builds on
+"""The fiscal mart (indicators/pipeline/marts/fiscal.py): its small arithmetic functions by hand, the tables it builds on
 the five-council fixture (tests/fiscal_fixture.py), its declared checks, and the sensitivity range proved against
 brute force over every combination of keys."""
 
@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.build import marts
-from indicators.build.marts import fiscal as mart
+from indicators.pipeline import marts
+from indicators.pipeline.marts import fiscal as mart
 from tests import fiscal_fixture as fx
 from tests.fiscal_fixture import COUNTY, YEAR, A, B, C, D, E
 

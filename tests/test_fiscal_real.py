@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from indicators import fiscal
-from indicators.db import query
+from indicators.data.db import query
 
 LATEST = "2024-25"
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from indicators import formatting as fmt
+from indicators.domain import formatting as fmt
 
 M = "\u2212"
 

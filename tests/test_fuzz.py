@@ -32,9 +32,10 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session
-from indicators import case_studies, claims, db, fiscal, geography, measures, place, productivity
+from indicators import case_studies, claims, fiscal, geography, measures, place, productivity
 from indicators import reference_views as views
-from indicators.paths import WAREHOUSE_PATH as WAREHOUSE
+from indicators.data import db
+from indicators.data.paths import WAREHOUSE_PATH as WAREHOUSE
 from ui import state
 
 SEED = 20260522

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from indicators import labels
-from indicators.formatting import MINUS
+from indicators.domain.formatting import MINUS
 
 # Every column name that reached a chart table, a page's download or a lazy table when each page was run (collected
 # from the pages on 1 December 2026). None may reach a reader as snake_case.

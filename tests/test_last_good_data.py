@@ -29,11 +29,11 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session
-from indicators import db
-from indicators.build import load, marts, versions
-from indicators.build.load import build_warehouse, serving_warehouse
-from indicators.build.versions import WarehouseUnavailable
-from indicators.paths import EXTRACTS_DIR, REPO_ROOT, warehouse_pointer
+from indicators.data import db
+from indicators.data.paths import EXTRACTS_DIR, REPO_ROOT, warehouse_pointer
+from indicators.pipeline import load, marts, versions
+from indicators.pipeline.load import build_warehouse, serving_warehouse
+from indicators.pipeline.versions import WarehouseUnavailable
 
 OLDER = "2026-01-01T00:00:00+00:00"
 STRAY_QUOTE = r"claims\.csv, row 3, column claim: stray quote"
@@ -98,7 +98,7 @@ def count_builds(monkeypatch):
 
 @pytest.fixture()
 def serving_from(monkeypatch):
-    """Point indicators.db's serving choice at a pointer and an extracts folder, fresh for this test."""
+    """Point indicators.data.db's serving choice at a pointer and an extracts folder, fresh for this test."""
 
     def point(pointer: Path, extracts: Path = EXTRACTS_DIR) -> None:
         db.close_all()

@@ -26,9 +26,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from indicators import aggregates, db, measures, productivity, similarity
-from indicators.build.marts import aggregates as aggregates_mart
-from indicators.build.marts import neighbours as mart
+from indicators import aggregates, measures, productivity
+from indicators.data import db
+from indicators.domain import similarity
+from indicators.pipeline.marts import aggregates as aggregates_mart
+from indicators.pipeline.marts import neighbours as mart
 
 A, B, C, D, E = "E08000001", "E08000002", "E08000003", "E09000001", "N09000001"
 NAMES = {A: "Aton", B: "Beeton", C: "Ceeton", D: "Deeton", E: "Eeton"}
@@ -226,7 +228,7 @@ def test_neighbours_are_the_hand_computed_nearest(built):
     for code, other, _, distance in found:
         assert distance == pytest.approx(hand_distance(code, other), abs=5e-4)
     assert mart.checks(built) == []
-    from indicators.build import marts
+    from indicators.pipeline import marts
 
     assert marts.declared_checks(built, mart) == []
 
@@ -240,7 +242,7 @@ def test_checks_catch_a_missing_or_self_neighbour(built):
 
 
 def test_build_order_puts_neighbours_before_aggregates():
-    from indicators.build import marts
+    from indicators.pipeline import marts
 
     assert marts.MODULE_NAMES.index("neighbours") < marts.MODULE_NAMES.index("aggregates")
 
@@ -281,7 +283,7 @@ def test_neighbours_aggregate_is_sum_of_numerators_over_sum_of_denominators(buil
     assert job["value"] == 50_000 and not job["coverage_complete"]
     assert job["coverage_note"] == f"derived from 1 of 2 councils; no figure for: Eeton ({E})"
     assert aggregates_mart.checks(built) == []
-    from indicators.build import marts
+    from indicators.pipeline import marts
 
     assert marts.declared_checks(built, aggregates_mart) == []
 

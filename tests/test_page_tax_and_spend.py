@@ -3,7 +3,7 @@ taxes, spending and balance, in total and per resident, with the range over keys
 the Total Place view follows the area, the page says beside the per-resident figures why spending per head is the
 region's, every key is shown and switchable from the URL in plain English, and nothing raw reaches the screen.
 
-Expected figures come from indicators.fiscal, formatted with indicators.formatting as a briefing prints them; none is
+Expected figures come from indicators.fiscal, formatted with indicators.domain.formatting as a briefing prints them; none is
 typed in.
 """
 
@@ -19,8 +19,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import fiscal, formatting, geography
-from indicators.db import query
+from indicators import fiscal, geography
+from indicators.data.db import query
+from indicators.domain import formatting
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 YEAR = "2024-25"

@@ -13,7 +13,9 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from indicators import case_studies, figures, formatting, geography, measures, productivity
+from indicators import case_studies, geography, measures, productivity
+from indicators.domain import formatting
+from indicators.exports import figures
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -17,8 +17,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import case_studies, claims, fiscal, formatting, international
+from indicators import case_studies, claims, fiscal, international
 from indicators import reference_views as views
+from indicators.domain import formatting
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEADLINE = list(international.HEADLINE_PEERS)

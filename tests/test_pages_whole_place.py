@@ -3,7 +3,8 @@ neighbours. Expected figures come from `indicators` functions or the warehouse, 
 
 import pytest
 
-from indicators import formatting, geography, place
+from indicators import geography, place
+from indicators.domain import formatting
 from tests.test_pages_explore import frame, markdown, metrics, run, spec  # noqa: F401  (frame: autouse fixture)
 
 CORE = {"Birmingham": "E08000025", "Glasgow": "S12000049", "Cardiff": "W06000015", "Nottingham": "E06000018"}

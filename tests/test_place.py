@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import place, similarity
+from indicators import place
+from indicators.domain import similarity
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Public read-only mode (issue 7): the serving store is sealed, and the running app serves with the public config.
 
-Part 1 runs on the tiny fixture warehouse (tests/tiny_warehouse.py) through indicators.db.
+Part 1 runs on the tiny fixture warehouse (tests/tiny_warehouse.py) through indicators.data.db.
 Part 2 starts `streamlit run app.py` in a subprocess (benchmarks/serve.py, with a probe that only prints what the process
 does: duckdb.connect calls, boundary-file opens, clear_cache handling, the effective config) and talks to it with the
 protocol driver in benchmarks/ws_client.py over /_stcore/stream.
@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session, find_page
-from indicators import db
+from indicators.data import db
 
 PORT = 8615
 BASE = f"http://127.0.0.1:{PORT}"
@@ -75,7 +75,7 @@ ENGINE_REFUSES = [
     "CREATE SECRET s (TYPE s3, KEY_ID 'x', SECRET 'y')",
     "SELECT 1; DROP TABLE core_cities",
 ]
-# Accepted by a read-only DuckDB database, refused by indicators.db.query's one-SELECT check.
+# Accepted by a read-only DuckDB database, refused by indicators.data.db.query's one-SELECT check.
 QUERY_REFUSES = [
     "CREATE TEMP TABLE scratch (a INT)",
     "CREATE TEMP VIEW v AS SELECT 1",
@@ -310,7 +310,7 @@ async def _first_run(base: str, page: str):
 
 def test_nothing_relies_on_streamlits_client_clearable_caches():
     """Any client can empty Streamlit's caches (clear_cache), so nothing costly may live there: figures, tables and
-    exports are kept in indicators.memo and ui.render's process-wide stores, which no client can reach."""
+    exports are kept in indicators.data.memo and ui.render's process-wide stores, which no client can reach."""
     repo = Path(__file__).resolve().parents[1]
     code = [
         repo / "app.py",

@@ -13,7 +13,10 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import catalog, figures, formatting, labels, memo, provenance
+from indicators import catalog, labels, provenance
+from indicators.data import memo
+from indicators.domain import formatting
+from indicators.exports import figures
 from ui import render
 
 

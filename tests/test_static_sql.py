@@ -2,22 +2,22 @@
 
 Checked files: every .py under indicators/, pages/, ui/ and app.py.
 
-Rule 1, SQL sinks. The first argument of `query(...)`, `<x>.query(...)` (when imported from indicators.db or named db),
+Rule 1, SQL sinks. The first argument of `query(...)`, `<x>.query(...)` (when imported from indicators.data.db or named db),
 `<x>.execute(...)`, `<x>.executemany(...)`, `<x>.sql(...)`, and of any function in the same file that passes one of
-its own parameters straight to such a sink (e.g. indicators/build/checks.py::_rows), must be *static*:
+its own parameters straight to such a sink (e.g. indicators/pipeline/checks.py::_rows), must be *static*:
   - a string literal, or literals joined with `+` / `+=` (e.g. `sql += " AND area_code = ?"`);
   - a local name every assignment of which (in that function) is static, or a parameter of the enclosing function
     (then the call sites of that function are checked instead, see above);
   - an f-string whose every interpolated value is an allow-list: a module-level UPPER_CASE constant bound to a literal
     (str / tuple / list / set / dict of str), a subscript of one, or `"<sep>".join(<that constant>)`.
   Not static: `.format(...)`, `%`, other calls, f-strings interpolating anything else.
-Exemption (precise): files under indicators/build/ may interpolate any expression in f-strings. The build runs
+Exemption (precise): files under indicators/pipeline/ may interpolate any expression in f-strings. The build runs
 offline (`python -m indicators build`, or `ensure_warehouse` at process start) against its own temporary read-write
 file, never with request input; the interpolated values are table and column names from the extract modules'
 declarations (TABLES keys, OBSERVATION_KEY, literal column tuples in checks.py), quoted as identifiers. `.format`,
 `%` and calls are still refused there.
 
-Rule 2, layering: pages/ contain no SQL text and do not import duckdb or indicators.db; indicators/ never imports
+Rule 2, layering: pages/ contain no SQL text and do not import duckdb or indicators.data.db; indicators/ never imports
 streamlit; nobody passes `unsafe_allow_html` (or mentions it).
 """
 
@@ -55,7 +55,7 @@ class SqlChecker:
     def __init__(self, path: Path):
         self.path = path
         self.tree = ast.parse(path.read_text(), filename=str(path))
-        self.build_exempt = rel(path).startswith("indicators/build/")
+        self.build_exempt = rel(path).startswith("indicators/pipeline/")
         self.constants = self._literal_constants()
         self.query_names = self._query_imports()
         self.wrappers = self._wrappers()
@@ -84,9 +84,9 @@ class SqlChecker:
         return all(isinstance(x, str) for x in flat)
 
     def _query_imports(self) -> set[str]:
-        names = {"query"} if rel(self.path) == "indicators/db.py" else set()
+        names = {"query"} if rel(self.path) == "indicators/data/db.py" else set()
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "indicators.db":
+            if isinstance(node, ast.ImportFrom) and node.module == "indicators.data.db":
                 names |= {alias.asname or alias.name for alias in node.names if alias.name == "query"}
         return names
 
@@ -262,7 +262,7 @@ def test_pages_have_no_sql_and_no_database_access(path):
     tree = ast.parse(path.read_text())
     used = imports(tree)
     assert not {name for name in used if name == "duckdb" or name.startswith("duckdb.")}
-    assert not used & {"indicators.db", "indicators.db.query", "indicators.db.connection"}
+    assert not used & {"indicators.data.db", "indicators.data.db.query", "indicators.data.db.connection"}
     sql_like = [
         node.value[:80]
         for node in ast.walk(tree)
@@ -292,7 +292,7 @@ def check_snippet(tmp_path, source: str, name: str = "indicators/x.py") -> list[
     checker = SqlChecker.__new__(SqlChecker)
     checker.path = path
     checker.tree = ast.parse(source)
-    checker.build_exempt = name.startswith("indicators/build/")
+    checker.build_exempt = name.startswith("indicators/pipeline/")
     checker.constants = checker._literal_constants()
     checker.query_names = checker._query_imports() | {"query"}
     checker.wrappers = checker._wrappers()
@@ -331,7 +331,7 @@ def test_checker_accepts_static_sql(tmp_path, source):
 
 def test_build_exemption_is_limited_to_build(tmp_path):
     source = "def f(con, name):\n    con.execute(f'CREATE TABLE \"{name}\" AS SELECT 1')"
-    assert check_snippet(tmp_path, source, "indicators/build/load.py") == []
+    assert check_snippet(tmp_path, source, "indicators/pipeline/load.py") == []
     assert check_snippet(tmp_path, source, "indicators/geography.py")
     calling = "def f(con, name):\n    con.execute(f'CREATE TABLE {name.upper()} AS SELECT 1')"
-    assert check_snippet(tmp_path, calling, "indicators/build/load.py")
+    assert check_snippet(tmp_path, calling, "indicators/pipeline/load.py")

@@ -6,11 +6,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from indicators import db
-from indicators.build import versions
-from indicators.build.checks import run_checks
-from indicators.build.load import BuildError, build_warehouse, ensure_warehouse
-from indicators.paths import EXTRACTS_DIR
+from indicators.data import db
+from indicators.data.paths import EXTRACTS_DIR
+from indicators.pipeline import versions
+from indicators.pipeline.checks import run_checks
+from indicators.pipeline.load import BuildError, build_warehouse, ensure_warehouse
 
 CORE_LADS = [
     "E08000025",
@@ -188,7 +188,7 @@ LIMITS = {"threads": "2", "memory_limit": "512.0 MiB", "max_temp_directory_size"
 
 
 def test_serving_connection_has_resource_limits_it_cannot_change(tiny):
-    """Limits for a 2-core replica (indicators/db.py SERVING_CONFIG), reported by the serving connection itself."""
+    """Limits for a 2-core replica (indicators/data/db.py SERVING_CONFIG), reported by the serving connection itself."""
     row = db.query(
         "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit, "
         "current_setting('max_temp_directory_size') AS max_temp_directory_size, "

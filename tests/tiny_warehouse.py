@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from indicators.build.marts import aggregates
+from indicators.pipeline.marts import aggregates
 
 LADS = [
     # code, name, itl1, ca

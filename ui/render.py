@@ -18,9 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import figures, labels
+from indicators import labels
+from indicators.data.memo import per_database
+from indicators.exports import figures
 from indicators.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
-from indicators.memo import per_database
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
@@ -70,7 +71,7 @@ def markdown_escape(text, *, label: bool = False) -> str:
 def style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None) -> go.Figure:
     """Colours, font and margins for the on-screen chart. The title and subtitle (the definition) are drawn by
     `chart` as text above the figure, where they wrap on a phone instead of being cut off; the PNG/SVG exports bake
-    title, subtitle and source line in (indicators.figures). `title` and `subtitle` are accepted for the figure
+    title, subtitle and source line in (indicators.exports.figures). `title` and `subtitle` are accepted for the figure
     cache's key and for callers, and not put on the figure.
 
     Plain attribute assignments: `update_layout` parses every keyword as a property path (~5 ms a chart, against

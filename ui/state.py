@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from indicators import geography, productivity
-from indicators.memo import per_database
+from indicators.data.memo import per_database
 
 NOTICES_KEY = "_url_notices"
 PENDING_AREA_KEY = "_pending_area"
