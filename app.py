@@ -7,8 +7,8 @@ import streamlit as st
 from streamlit import runtime
 
 from indicators import warmup
-from indicators.catalog import warehouse_summary
 from indicators.data import db
+from indicators.data.catalog import warehouse_summary
 from ui import state
 
 # The favicon is a file in the repository, served by this app: a Material icon name or an emoji would make the browser

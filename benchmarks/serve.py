@@ -7,7 +7,7 @@ installs observers that change nothing in the app and print one line each to std
   with the locked serving config; the build's staleness check opens a plain read-only one briefly) (indicators.data.db looks the function up
   on the module at call time, so wrapping the module attribute sees every connection the app opens);
 - `PROBE open <path>` for every Python-level open of a boundary file (*.geojson), via a `sys.addaudithook` "open"
-  audit event (indicators.geography.boundaries reads them with Path.read_text);
+  audit event (indicators.data.geography.boundaries reads them with Path.read_text);
 - `PROBE clear_cache` when the runtime handles a client's clear_cache BackMsg (proves the message was processed);
 - `PROBE config {json}` once the runtime exists: the effective client/browser/runner/server/theme options.
 

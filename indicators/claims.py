@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import aggregates, fiscal, international, productivity
+from indicators import fiscal, international, productivity
+from indicators.data import aggregates
 from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.domain import formatting

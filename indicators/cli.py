@@ -113,7 +113,7 @@ def _claims(args) -> int:
 
 
 def _reconcile(args) -> int:
-    from indicators import aggregates
+    from indicators.data import aggregates
 
     table = aggregates.reconciliation()
     shown = table[table["difference_pct"].abs() > args.above]

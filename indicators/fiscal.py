@@ -483,7 +483,7 @@ def fiscal_area(area_code: str, geography_key: str) -> str:
 
     Raises ValueError, in words a reader can act on, when the geography is unknown or the council sits in no city region.
     """
-    from indicators import geography
+    from indicators.data import geography
 
     if geography_key == "council":
         return area_code
@@ -583,7 +583,7 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
     row = frame.iloc[0]
     spread = ranges(year, [code]).get(code)
     population = float(row["population"])
-    from indicators import geography
+    from indicators.data import geography
 
     lads = geography.member_lads(code)
     regions = sorted(set(region_of(lads, year)))
@@ -665,7 +665,7 @@ def shared_spending(year: str, options: dict[str, str], places: dict[str, str]) 
     Returns: {"shared": {code: True when every spending function reaches it by population}, "groups": [(region name,
         [names])] for regions holding two or more such places, "text": the caveat in words (always stated)}.
     """
-    from indicators import geography
+    from indicators.data import geography
 
     regional = load_regional(year)
     names = dict(zip(regional["area_code"], regional["area_name"]))
@@ -723,7 +723,7 @@ def area_name(area_code: str) -> str:
     frame = query("SELECT area_name FROM fiscal_areas WHERE area_code = ? LIMIT 1", [area_code])
     if not frame.empty:
         return str(frame["area_name"].iloc[0])
-    from indicators import geography
+    from indicators.data import geography
 
     return geography.area_names().get(area_code, area_code)
 
@@ -731,7 +731,7 @@ def area_name(area_code: str) -> str:
 def total_place(area_code: str, year: str | None = None) -> dict:
     """Public spending in one place by function: HMT CRA identifiable spending by COFOG function, apportioned by
     population from the region, for `year` (or the nearest year with CRA data), beside CRPSF total spending."""
-    from indicators import geography
+    from indicators.data import geography
 
     lad_codes = geography.member_lads(area_code)
     cra_years = query("SELECT DISTINCT period FROM cra_identifiable_spending ORDER BY period")["period"].tolist()

@@ -15,11 +15,11 @@ import textwrap
 
 import pandas as pd
 
-from indicators import geography
+from indicators.data import geography
 from indicators.data.db import query
 from indicators.data.memo import per_database
+from indicators.data.provenance import releases_for
 from indicators.domain import formatting
-from indicators.provenance import releases_for
 
 PEER_YEAR = 2021  # the Eurostat metro extract's only year; checked against the data in peer_year()
 HEADLINE_PEERS = {"DE003M": "Munich", "DE005M": "Frankfurt", "NL003M": "Rotterdam", "ES002M": "Barcelona"}
@@ -138,7 +138,7 @@ def city_regions_gdp_per_head(year: int = PEER_YEAR) -> pd.DataFrame:
     regions combined) and 'core-cities-councils' (the ten councils combined). Columns: city, area_code, area_name,
     gdp_gbp, population, gdp_per_head_gbp, method, coverage_note.
     """
-    from indicators import aggregates
+    from indicators.data import aggregates
 
     cities = geography.core_cities()
     areas = [

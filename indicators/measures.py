@@ -1,5 +1,5 @@
 """Mappable, comparable measures for councils, the Core City regions and the ITL1 regions, read from the aggregates
-mart (indicators.aggregates): ONS's published figure wherever a release publishes one, otherwise the figure derived
+mart (indicators.data.aggregates): ONS's published figure wherever a release publishes one, otherwise the figure derived
 once at build time from the area's member councils, each labelled with its method and coverage.
 
 Measures (indicators.domain.measure_spec) are of three kinds: ``sum`` (a total), ``ratio`` (Σ numerator ÷ Σ denominator,
@@ -16,12 +16,13 @@ import math
 
 import pandas as pd
 
-from indicators import aggregates, geography, productivity
+from indicators import productivity
+from indicators.data import aggregates, geography
 from indicators.data.db import query
 from indicators.data.memo import per_database
+from indicators.data.provenance import releases_for, source_line
 from indicators.domain import formatting
 from indicators.domain.measure_spec import BASIS_MEASURE, MEASURES, Measure, start_year
-from indicators.provenance import releases_for, source_line
 
 LEVELS = {"lad": "Local authorities", "city_region": "Core City regions", "itl1": "ITL1 regions and nations"}
 # The measures offered in selectors (the June 2025 combined-authority vintage is read only beside June 2024 figures).

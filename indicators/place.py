@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import geography
+from indicators.data import geography
 from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.domain import formatting

@@ -1,6 +1,6 @@
 """GVA and productivity gaps on explicit, switchable definitions; decomposition; scenarios.
 
-Every figure comes from the aggregates mart (indicators.aggregates): the ONS-published figure wherever a release
+Every figure comes from the aggregates mart (indicators.data.aggregates): the ONS-published figure wherever a release
 publishes one (the UK, nations and regions, ONS city regions, a council), otherwise Σ GVA ÷ Σ denominator over the
 area's member councils, computed once at build time and labelled with its coverage (a council's statistical
 neighbours, NEIGHBOURS_<council>, are always derived so). An area and its benchmark are always compared in the same
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-from indicators import aggregates, geography
+from indicators.data import aggregates, geography
 from indicators.data.memo import per_database
+from indicators.data.provenance import releases_for
 from indicators.domain import formatting
 from indicators.domain.measure_spec import BASIS_MEASURE, LATER_VINTAGE, MEASURES, WEEKS_PER_YEAR
-from indicators.provenance import releases_for
 
 
 @dataclass(frozen=True)

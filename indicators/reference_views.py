@@ -10,10 +10,11 @@ import math
 
 import pandas as pd
 
-from indicators import catalog, claims, fiscal, international
+from indicators import claims, fiscal, international
+from indicators.data import catalog
 from indicators.data.memo import per_database
-from indicators.observations import observations
-from indicators.provenance import releases_for
+from indicators.data.observations import observations
+from indicators.data.provenance import releases_for
 
 RATE_MIN, RATE_MAX = international.RATE_MIN, international.RATE_MAX  # a stated € per £ outside this is refused
 FISCAL_INDICATORS = [
@@ -333,7 +334,7 @@ def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]
     if geography_key not in FISCAL_LEVELS:
         raise ValueError(f"unknown geography {geography_key!r}; valid: {', '.join(FISCAL_LEVELS)}")
     options = fiscal.check_options(**options)
-    from indicators import geography
+    from indicators.data import geography
 
     cities = geography.core_cities()
     column = "lad_code" if geography_key == "council" else "city_region_code"

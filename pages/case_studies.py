@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from indicators import case_studies as cases
 from indicators import reference_views as views
+from indicators.data import case_studies as cases
 from indicators.domain import formatting
 from ui import render, state
 

@@ -3,7 +3,8 @@ decomposition and the city's case studies."""
 
 import streamlit as st
 
-from indicators import case_studies, geography, measures, place
+from indicators import measures, place
+from indicators.data import case_studies, geography
 from indicators.domain import formatting, similarity
 from indicators.exports import briefing, place_charts
 from ui import render, state

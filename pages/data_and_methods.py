@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from indicators import aggregates, catalog, claims, fiscal, international, place, productivity
+from indicators import claims, fiscal, international, place, productivity
 from indicators import reference_views as views
+from indicators.data import aggregates, catalog
 from indicators.domain import formatting, similarity
 from ui import render, state
 

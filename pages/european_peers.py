@@ -9,8 +9,8 @@ import streamlit as st
 
 from indicators import international
 from indicators import reference_views as views
+from indicators.data.provenance import source_line
 from indicators.domain import formatting
-from indicators.provenance import source_line
 from ui import render, state
 
 state.ensure_frame()  # a deep link on a fresh server can run this file without app.py: rerun through the frame

@@ -3,7 +3,8 @@ its confidence limits, benchmarks and the areas significantly better or worse.""
 
 import streamlit as st
 
-from indicators import geography, place
+from indicators import place
+from indicators.data import geography
 from indicators.domain import formatting, similarity
 from indicators.exports import figures, place_charts
 from ui import render, state

@@ -3,7 +3,8 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import geography, measures
+from indicators import measures
+from indicators.data import geography
 from indicators.exports import figures
 from ui import render, state
 

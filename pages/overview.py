@@ -3,7 +3,8 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import fiscal, geography, measures, productivity
+from indicators import fiscal, measures, productivity
+from indicators.data import geography
 from indicators.domain import formatting
 from indicators.exports import figures
 from ui import render, state

@@ -6,8 +6,8 @@ import streamlit as st
 
 from indicators import fiscal
 from indicators import reference_views as views
+from indicators.data.provenance import source_line
 from indicators.domain import formatting
-from indicators.provenance import source_line
 from ui import render, state
 
 st.title("Tax and spend (estimates)")

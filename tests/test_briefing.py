@@ -18,11 +18,11 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from indicators import claims, geography, international, measures, productivity
-from indicators.data import memo
+from indicators import claims, international, measures, productivity
+from indicators.data import geography, memo
 from indicators.data.db import query
+from indicators.data.provenance import releases_for
 from indicators.exports import briefing, figures
-from indicators.provenance import releases_for
 
 ROOT = Path(__file__).resolve().parents[1]
 AREA = "E08000003"  # Manchester

@@ -368,7 +368,8 @@ def test_keyboard_focus_is_clearly_visible(open_page):
 
 
 def test_deep_link_reproduces_the_view(open_page, app_url):
-    from indicators import geography, measures, productivity
+    from indicators import measures, productivity
+    from indicators.data import geography
     from indicators.domain import formatting
     from ui import state
 

@@ -24,7 +24,7 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session, discover_pages
-from indicators import geography
+from indicators.data import geography
 from tests import image_files
 
 REPO = image_files.REPO

@@ -162,7 +162,7 @@ def test_total_place_on_fixture(fixture_db):
 
 
 def test_tax_spend_view_on_fixture(fixture_db, monkeypatch):
-    from indicators import geography
+    from indicators.data import geography
 
     monkeypatch.setattr(
         geography,
@@ -311,7 +311,7 @@ def test_total_place_follows_the_area_or_says_why(fixture_db, monkeypatch):
 
 
 def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
-    from indicators import geography
+    from indicators.data import geography
 
     monkeypatch.setattr(
         geography,

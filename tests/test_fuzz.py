@@ -32,9 +32,9 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session
-from indicators import case_studies, claims, fiscal, geography, measures, place, productivity
+from indicators import claims, fiscal, measures, place, productivity
 from indicators import reference_views as views
-from indicators.data import db
+from indicators.data import case_studies, db, geography
 from indicators.data.paths import WAREHOUSE_PATH as WAREHOUSE
 from ui import state
 

@@ -26,8 +26,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from indicators import aggregates, measures, productivity
-from indicators.data import db
+from indicators import measures, productivity
+from indicators.data import aggregates, db
 from indicators.domain import similarity
 from indicators.pipeline.marts import aggregates as aggregates_mart
 from indicators.pipeline.marts import neighbours as mart

@@ -19,7 +19,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import fiscal, geography
+from indicators import fiscal
+from indicators.data import geography
 from indicators.data.db import query
 from indicators.domain import formatting
 

@@ -13,7 +13,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from indicators import case_studies, geography, measures, productivity
+from indicators import measures, productivity
+from indicators.data import case_studies, geography
 from indicators.domain import formatting
 from indicators.exports import figures
 

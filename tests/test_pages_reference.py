@@ -17,8 +17,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import case_studies, claims, fiscal, international
+from indicators import claims, fiscal, international
 from indicators import reference_views as views
+from indicators.data import case_studies
 from indicators.domain import formatting
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -473,7 +474,7 @@ def test_data_and_methods_catalogue_and_full_download():
 
 
 def test_data_and_methods_shows_reconciliation_and_coverage():
-    from indicators import aggregates
+    from indicators.data import aggregates
 
     at = run_page("pages/data_and_methods.py")
     frames = [df.value for df in at.dataframe]

@@ -3,7 +3,8 @@ neighbours. Expected figures come from `indicators` functions or the warehouse, 
 
 import pytest
 
-from indicators import geography, place
+from indicators import place
+from indicators.data import geography
 from indicators.domain import formatting
 from tests.test_pages_explore import frame, markdown, metrics, run, spec  # noqa: F401  (frame: autouse fixture)
 

@@ -4,7 +4,8 @@ official workbooks (skipped without ../shared); coverage and reconciliation rule
 import pandas as pd
 import pytest
 
-from indicators import aggregates, productivity
+from indicators import productivity
+from indicators.data import aggregates
 
 LAD_BOOK = "ons_subregional_productivity/labourproductivitylocalauthorities_jun2024.xls"
 CR_BOOK = "ons_subregional_productivity/labourproductivitycityregions_jun2024.xls"
@@ -141,7 +142,7 @@ def test_figures_come_from_the_marts_not_per_request_aggregation():
         imported = {
             alias.name
             for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.module == "indicators.observations"
+            if isinstance(node, ast.ImportFrom) and node.module == "indicators.data.observations"
             for alias in node.names
         }
         assert not imported, (module.__name__, imported)

@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import catalog, labels, provenance
-from indicators.data import memo
+from indicators import labels
+from indicators.data import catalog, memo, provenance
 from indicators.domain import formatting
 from indicators.exports import figures
 from ui import render

@@ -332,6 +332,6 @@ def test_checker_accepts_static_sql(tmp_path, source):
 def test_build_exemption_is_limited_to_build(tmp_path):
     source = "def f(con, name):\n    con.execute(f'CREATE TABLE \"{name}\" AS SELECT 1')"
     assert check_snippet(tmp_path, source, "indicators/pipeline/load.py") == []
-    assert check_snippet(tmp_path, source, "indicators/geography.py")
+    assert check_snippet(tmp_path, source, "indicators/data/geography.py")
     calling = "def f(con, name):\n    con.execute(f'CREATE TABLE {name.upper()} AS SELECT 1')"
     assert check_snippet(tmp_path, calling, "indicators/pipeline/load.py")

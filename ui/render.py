@@ -99,7 +99,7 @@ def current_view() -> str:
 @per_database
 def _source_rows() -> tuple[dict, ...]:
     """The warehouse's provenance rows (publisher, title, release, licence); memoised, never mutate."""
-    from indicators import catalog  # local: keeps ui.render importable without the warehouse
+    from indicators.data import catalog
 
     frame = catalog.sources()
     return tuple(frame[["publisher", "title", "release", "licence"]].to_dict("records"))

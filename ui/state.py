@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from indicators import geography, productivity
+from indicators import productivity
+from indicators.data import geography
 from indicators.data.memo import per_database
 
 NOTICES_KEY = "_url_notices"

@@ -23,14 +23,14 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from indicators import aggregates, geography, productivity
-from indicators import case_studies as case_study_list
-from indicators.data import db
+from indicators import productivity
+from indicators.data import aggregates, db, geography
+from indicators.data import case_studies as case_study_list
 from indicators.data.db import query
 from indicators.data.paths import WAREHOUSE_HOME
+from indicators.data.provenance import releases_for
 from indicators.domain import formatting
 from indicators.exports import figures
-from indicators.provenance import releases_for
 
 SECTIONS = ("headline", "productivity", "scorecard", "sectors", "tax_spend", "peers", "claims", "case_studies")
 SECTION_TITLES = {

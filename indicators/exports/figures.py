@@ -129,7 +129,7 @@ def baked(
 def with_boundaries(fig: go.Figure) -> go.Figure:
     """`fig` with any boundary file referenced by URL (maps on screen fetch it from the server) replaced by its
     content, so an exporter that cannot fetch it still draws the map; the original is untouched."""
-    from indicators import geography
+    from indicators.data import geography
 
     referenced = [i for i, trace in enumerate(fig.data) if isinstance(getattr(trace, "geojson", None), str)]
     if not referenced:
@@ -756,10 +756,10 @@ def lad_map_figure(highlight: list[str], context: list[str] = (), *, boundaries:
     Args:
         highlight: LAD codes to highlight (drawn in the highlight colour).
         context: LAD codes drawn in a lighter shade (e.g. other members of the city region).
-        boundaries: LAD GeoJSON (default: data/boundaries/lad.geojson via indicators.geography.boundaries).
+        boundaries: LAD GeoJSON (default: data/boundaries/lad.geojson via indicators.data.geography.boundaries).
     """
     if boundaries is None:
-        from indicators.geography import boundaries as load
+        from indicators.data.geography import boundaries as load
 
         boundaries = load("lad")
     codes = [f["properties"]["area_code"] for f in boundaries["features"]]
