@@ -61,8 +61,12 @@ UNIT_LABELS = {
 }
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+# a figure as read from the warehouse: None or NaN when there is none
+Amount = float | None
+
+
+def _nan(value: float) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _digits(value: float, decimals: int) -> tuple[str, str]:
@@ -79,56 +83,56 @@ def pound_decimals(value: float) -> int:
     return 2 if abs(value) < 100 else 0
 
 
-def number(value, decimals: int = 0, *, signed: bool = False) -> str:
+def number(value: Amount, decimals: int = 0, *, signed: bool = False) -> str:
     """A plain number: 1,154,221 · −3.5 · +0.25 (signed)."""
-    if _missing(value):
+    if value is None or _nan(value):
         return NOT_AVAILABLE
     sign, text = _digits(value, decimals)
     return (sign or ("+" if signed and text.strip("0.,") else "")) + text
 
 
-def gbp(value, decimals: int | None = None, *, signed: bool = False) -> str:
+def gbp(value: Amount, decimals: int | None = None, *, signed: bool = False) -> str:
     """Pounds: £52,848 · £39.70 · −£5,374 · +£120 (signed)."""
-    if _missing(value):
+    if value is None or _nan(value):
         return NOT_AVAILABLE
     sign, text = _digits(value, pound_decimals(value) if decimals is None else decimals)
     return (sign or ("+" if signed and text.strip("0.,") else "")) + "£" + text
 
 
-def gbp_bn(value_bn, decimals: int = 1, *, signed: bool = False) -> str:
+def gbp_bn(value_bn: Amount, decimals: int = 1, *, signed: bool = False) -> str:
     """Billions of pounds, given in £bn: £1.2bn · −£53.0bn."""
-    if _missing(value_bn):
+    if value_bn is None or _nan(value_bn):
         return NOT_AVAILABLE
     return gbp(value_bn, decimals, signed=signed) + "bn"
 
 
-def gbp_millions(value_m, *, signed: bool = False) -> str:
+def gbp_millions(value_m: Amount, *, signed: bool = False) -> str:
     """An amount given in £ million, as a briefing says it: £523m below £1bn, £1.2bn from £1bn."""
-    if _missing(value_m):
+    if value_m is None or _nan(value_m):
         return NOT_AVAILABLE
     if abs(value_m) >= 999.95:
         return gbp_bn(value_m / 1000, signed=signed)
     return gbp(value_m, 0, signed=signed) + "m"
 
 
-def percent(value, decimals: int = 1, *, signed: bool = False) -> str:
+def percent(value: Amount, decimals: int = 1, *, signed: bool = False) -> str:
     """A percentage: 64.1% · +2.3% (signed, e.g. a gap) · −13.9%."""
-    if _missing(value):
+    if value is None or _nan(value):
         return NOT_AVAILABLE
     return number(value, decimals, signed=signed) + "%"
 
 
-def points(value, decimals: int = 1) -> str:
+def points(value: Amount, decimals: int = 1) -> str:
     """A difference between two rates: +2.3 percentage points (1 point is singular)."""
-    if _missing(value):
+    if value is None or _nan(value):
         return NOT_AVAILABLE
     text = number(value, decimals, signed=True)
     return f"{text} percentage point{'' if text.lstrip('+' + MINUS) in ('1', '1.0') else 's'}"
 
 
-def value(value, unit: str, *, signed: bool = False) -> str:
+def value(value: Amount, unit: str, *, signed: bool = False) -> str:
     """A value in a warehouse unit, with its unit in words: £52,848 per filled job · 64.1% · 1,154,221 people."""
-    if _missing(value):
+    if value is None or _nan(value):
         return NOT_AVAILABLE
     if unit == "£ million":
         return gbp_millions(value, signed=signed)
@@ -137,10 +141,10 @@ def value(value, unit: str, *, signed: bool = False) -> str:
     prefix, suffix, decimals = UNITS.get(unit, ("", f" {unit}" if unit else "", 1))
     if prefix == "£":
         return gbp(value, decimals, signed=signed) + suffix
-    return number(value, decimals, signed=signed) + suffix
+    return number(value, decimals or 0, signed=signed) + suffix
 
 
-def headline(amount, unit: str) -> str:
+def headline(amount: Amount, unit: str) -> str:
     """A value as a metric tile shows it, short enough for a third of a laptop screen; the label names what it is
     per: £52,848 · £39.70 · 64.1% · £1.2bn · 1,154,221."""
     if unit.startswith("£ per") or unit == "£":
@@ -150,7 +154,7 @@ def headline(amount, unit: str) -> str:
     return value(amount, unit)
 
 
-def gap(value_pct, unit: str, difference=None) -> str:
+def gap(value_pct: Amount, unit: str, difference: Amount = None) -> str:
     """A gap against a benchmark: in percentage points for a rate in % (`difference`, value − benchmark), else the
     relative gap in per cent (`value_pct`): +2.3 percentage points · −13.9%."""
     if unit == "%":
@@ -158,7 +162,7 @@ def gap(value_pct, unit: str, difference=None) -> str:
     return percent(value_pct, signed=True)
 
 
-def decimals(unit: str, value=None) -> int:
+def decimals(unit: str, value: Amount = None) -> int:
     """How many decimals a value in `unit` is shown with (used to round downloads as displayed)."""
     if unit in ("£ million",):
         return 0
@@ -166,18 +170,18 @@ def decimals(unit: str, value=None) -> int:
         return 1
     _, _, places = UNITS.get(unit, ("", "", 1))
     if places is None:
-        return 2 if value is None or _missing(value) else pound_decimals(value)
+        return 2 if value is None or _nan(value) else pound_decimals(value)
     return places
 
 
-def rounded(value, unit: str):
+def rounded(value: Amount, unit: str) -> Amount:
     """`value` rounded as it is shown (None and NaN kept)."""
-    if _missing(value):
+    if value is None or _nan(value):
         return value
     return half_up(value, decimals(unit, value))
 
 
-def half_up(value, places: int) -> float:
+def half_up(value: float, places: int) -> float:
     """`value` rounded to `places` decimals with halves away from zero, as printed statistics round (13.85 → 13.9)."""
     return float(decimal.Decimal(str(float(value))).quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP))
 
@@ -192,7 +196,7 @@ def not_available(reason: str | None = None) -> str:
     return f"{NOT_AVAILABLE} ({reason})" if reason else NOT_AVAILABLE
 
 
-def axis(unit: str) -> dict:
+def axis(unit: str) -> dict[str, str]:
     """Plotly axis settings for a unit: £ prefix, thousands separators and the decimals shown in the text."""
     if unit.startswith("£") and unit != "£ million":
         return {"tickprefix": "£", "tickformat": ",.0f"}

@@ -117,7 +117,8 @@ MEASURES: dict[str, Measure] = {
             "higher_is_better",
             "ratio",
             f"GVA (current prices, smoothed) per hour worked; an aggregate is Σ(GVA per hour × weekly hours × "
-            f"{WEEKS_PER_YEAR}) ÷ Σ(weekly hours × {WEEKS_PER_YEAR}) over its member councils where ONS publishes no figure",
+            f"{WEEKS_PER_YEAR}) ÷ Σ(weekly hours × {WEEKS_PER_YEAR}) over its member councils where ONS publishes "
+            "no figure",
             Form(value=Part("gva_per_hour"), denominator=_HOURS),
             Form(value=Part("gva_per_hour"), denominator=_HOURS),
             tolerance_pct=2.0,
@@ -130,8 +131,8 @@ MEASURES: dict[str, Measure] = {
             "£ per filled job",
             "higher_is_better",
             "ratio",
-            "GVA (current prices, smoothed) per filled job; an aggregate is Σ(GVA per job × filled jobs) ÷ Σ filled jobs "
-            "over its member councils where ONS publishes no figure",
+            "GVA (current prices, smoothed) per filled job; an aggregate is Σ(GVA per job × filled jobs) ÷ "
+            "Σ filled jobs over its member councils where ONS publishes no figure",
             Form(value=Part("gva_per_job"), denominator=Part("filled_jobs")),
             Form(value=Part("gva_per_job"), denominator=Part("filled_jobs")),
             tolerance_pct=2.0,

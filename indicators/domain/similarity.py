@@ -6,6 +6,8 @@ same weights and words appear on the page and in Data and methods.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -28,7 +30,7 @@ METHOD = (
 )
 
 
-def weights(columns) -> dict[str, float]:
+def weights(columns: Collection[str]) -> dict[str, float]:
     """The weight of each characteristic column present (industry sections share the industry mix's weight)."""
     sections = [c for c in columns if c.startswith(SECTION_PREFIX)]
     found = {name: weight for name, (_, weight) in VARIABLES.items() if name in columns}
@@ -36,7 +38,7 @@ def weights(columns) -> dict[str, float]:
     return found
 
 
-def distances(characteristics: pd.DataFrame, area_code: str, weights: dict[str, float]) -> pd.Series:
+def distances(characteristics: pd.DataFrame, area_code: str, weights: dict[str, float]) -> pd.Series[float]:
     """Standardised weighted distance from one row of `characteristics` to every other (see METHOD).
 
     Args:
@@ -54,11 +56,12 @@ def standardised(characteristics: pd.DataFrame, weights: dict[str, float]) -> pd
     return (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
 
 
-def _distances(z: pd.DataFrame, area_code: str, w: pd.Series) -> pd.Series:
+def _distances(z: pd.DataFrame, area_code: str, w: pd.Series[float]) -> pd.Series[float]:
     diff2 = (z - z.loc[area_code]) ** 2
     total = diff2.fillna(0).mul(w).sum(axis=1)
     weight = diff2.notna().mul(w).sum(axis=1)
-    return np.sqrt(total / weight.replace(0, np.nan)).drop(area_code)
+    mean_square = total / weight.replace(0, np.nan)
+    return pd.Series(np.sqrt(mean_square.to_numpy()), index=mean_square.index).drop(area_code)
 
 
 def nearest(characteristics: pd.DataFrame, n: int = NEIGHBOURS) -> pd.DataFrame:
