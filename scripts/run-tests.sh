@@ -5,6 +5,8 @@
 # checked). Before the tests, scripts/audit.py checks the locked set for known vulnerabilities (about 15 s): a finding
 # not accepted in scripts/audit-ignore.toml fails the run (after the tests have run); offline it says it could not
 # check and the run goes on. SKIP_AUDIT=1 leaves the audit out of a quick local run (CI never sets it).
+# Then lint and types (settings in pyproject.toml): `ruff check .`, `ruff format --check .` and `mypy` (strict on
+# indicators/domain): a finding fails the run too, after the tests have run. pytest lists the 25 slowest tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
@@ -26,10 +28,18 @@ if [ "${SKIP_AUDIT:-0}" = 1 ]; then
 else
   .venv/bin/python scripts/audit.py || audit=$?
 fi
+checks_failed=()
+.venv/bin/ruff check . || checks_failed+=("ruff check .")
+.venv/bin/ruff format --check . || checks_failed+=("ruff format --check . (.venv/bin/ruff format . rewrites the files)")
+.venv/bin/mypy || checks_failed+=("mypy")
 tests=0
-.venv/bin/python -m pytest "$@" || tests=$?
+.venv/bin/python -m pytest --durations=25 "$@" || tests=$?
+for check in "${checks_failed[@]}"; do
+  echo "FAILED: $check found problems (its report is above the tests)" >&2
+done
 if [ "$audit" -ne 0 ]; then
   echo "FAILED: the dependency audit before the tests found a problem (its report is above the tests)" >&2
   [ "$tests" -ne 0 ] || exit "$audit"
 fi
+[ "$tests" -ne 0 ] || [ ${#checks_failed[@]} -eq 0 ] || exit 1
 exit "$tests"
