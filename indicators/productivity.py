@@ -9,79 +9,27 @@ period of the same release.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, fields
 
-import numpy as np
 import pandas as pd
 
 from indicators.data import aggregates, geography
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for
-from indicators.domain import formatting
-from indicators.domain.measure_spec import BASIS_MEASURE, LATER_VINTAGE, MEASURES, WEEKS_PER_YEAR
-
-
-@dataclass(frozen=True)
-class Basis:
-    """How GVA is divided: what the ratio means and which indicators build its numerator and denominator."""
-
-    key: str
-    label: str
-    unit: str
-    denominator_label: str
-    indicator_ids: tuple[str, ...]
-    formula: str
-
-    @property
-    def measure_id(self) -> str:
-        return BASIS_MEASURE[self.key]
-
-
-BASES = {
-    "head": Basis(
-        "head",
-        "GVA per head",
-        "£ per resident",
-        "residents",
-        ("gva_current", "population"),
-        "GVA (current basic prices, £m × 1,000,000) ÷ resident population (mid-year); ONS's published figure for the UK, "
-        "nations, regions and any area made of whole councils, otherwise Σ GVA ÷ Σ population over member councils",
-    ),
-    "job": Basis(
-        "job",
-        "GVA per filled job",
-        "£ per filled job",
-        "filled jobs",
-        ("gva_per_job", "filled_jobs"),
-        "ONS's published GVA per filled job (smoothed) for councils, ONS city regions, regions and the UK; elsewhere "
-        "Σ(GVA per filled job × filled jobs) ÷ Σ filled jobs over member councils",
-    ),
-    "hour": Basis(
-        "hour",
-        "GVA per hour worked",
-        "£ per hour",
-        "hours worked a year",
-        ("gva_per_hour", "hours_worked"),
-        "ONS's published GVA per hour worked (smoothed) for councils, ONS city regions, regions and the UK; elsewhere "
-        f"Σ(GVA per hour × weekly hours × {WEEKS_PER_YEAR}) ÷ Σ(weekly hours × {WEEKS_PER_YEAR}) over member councils",
-    ),
-}
-BENCHMARKS = {
-    "uk": "UK (less Extra-Regio)",
-    "uk-ex-london": "UK excluding London",
-    "core-cities": "Core Cities average",
-    "neighbours": "Statistical neighbours",  # the chosen council's 15 (indicators.domain.similarity), computed at build time
-}
-STANDARD_BENCHMARKS = ("uk", "uk-ex-london", "core-cities")  # the same area whoever is measured
-NEIGHBOURS_GEOGRAPHY = "Statistical neighbours are defined for councils: choose the council geography"
-UK_CODE = aggregates.UK
-
-
-def basis(key: str) -> Basis:
-    if key not in BASES:
-        raise ValueError(f"unknown basis {key!r}; valid: {', '.join(BASES)}")
-    return BASES[key]
+from indicators.domain import areas
+from indicators.domain.measure_spec import LATER_VINTAGE, MEASURES
+from indicators.domain.neighbours import NEIGHBOURS_GEOGRAPHY, neighbours_code
+from indicators.domain.productivity import BASES as BASES
+from indicators.domain.productivity import (
+    BENCHMARKS,
+    Basis,
+    basis,
+    decompose,
+    gap_figures,
+    required_growth_premium,
+    trend_to_close,
+)
+from indicators.domain.productivity import STANDARD_BENCHMARKS as STANDARD_BENCHMARKS
 
 
 def check_geography(key: str) -> str:
@@ -90,106 +38,13 @@ def check_geography(key: str) -> str:
     return key
 
 
-# ---------------------------------------------------------------- pure arithmetic (tested on small fixtures)
-
-
-def gap_figures(value: float, benchmark_value: float, denominator: float) -> dict:
-    """Ratio, percentage gap (negative when below) and £ gap a year ((benchmark − value) × denominator)."""
-    ratio = value / benchmark_value
-    return {
-        "ratio": ratio,
-        "gap_pct": (ratio - 1) * 100,
-        "gap_gbp": (benchmark_value - value) * denominator,
-    }
-
-
-def decompose(area: dict, benchmark: dict) -> pd.DataFrame:
-    """Split a GVA-per-head gap into productivity, hours per job and jobs per resident, in log points.
-
-    Args:
-        area, benchmark: dicts with gva_gbp, hours, jobs, population.
-    Returns:
-        one row per factor (and a 'total' row) with the area and benchmark values, log points (100 × ln ratio)
-        and percentage-point share of the total percentage gap; the factor log points add up exactly to the total.
-    """
-    factors = [
-        ("GVA per hour worked", "£ per hour", lambda d: d["gva_gbp"] / d["hours"]),
-        ("Hours per filled job", "hours a year", lambda d: d["hours"] / d["jobs"]),
-        ("Filled jobs per resident", "jobs per resident", lambda d: d["jobs"] / d["population"]),
-    ]
-    rows = []
-    for name, unit, measure in factors:
-        rows.append({"component": name, "unit": unit, "value": measure(area), "benchmark_value": measure(benchmark)})
-    total_ratio = (area["gva_gbp"] / area["population"]) / (benchmark["gva_gbp"] / benchmark["population"])
-    rows.append(
-        {
-            "component": "GVA per head (total)",
-            "unit": "£ per resident",
-            "value": area["gva_gbp"] / area["population"],
-            "benchmark_value": benchmark["gva_gbp"] / benchmark["population"],
-        }
-    )
-    frame = pd.DataFrame(rows)
-    frame["log_points"] = 100 * (frame["value"] / frame["benchmark_value"]).map(math.log)
-    total_log = 100 * math.log(total_ratio)
-    total_pct = (total_ratio - 1) * 100
-    frame["share_of_gap_pct_points"] = frame["log_points"] / total_log * total_pct if total_log else 0.0
-    return frame
-
-
-def trend_to_close(ratios: pd.Series) -> dict:
-    """Years for a value/benchmark ratio to reach 1 at its trend over the window given.
-
-    The trend is the ratio's average annual change fitted over every year of the window (least squares on its
-    logarithm), so one unusual first or last year does not decide it; with two years it is their change.
-    Args:
-        ratios: value ÷ benchmark indexed by year (int), oldest first, at least two years.
-    Returns:
-        dict with annual_change_pct, years_to_close (None when never) and verdict, a whole sentence.
-    """
-    first_year, last_year = int(ratios.index[0]), int(ratios.index[-1])
-    years = np.asarray(ratios.index, dtype=float)
-    slope = np.polyfit(years - years.mean(), np.log(np.asarray(ratios, dtype=float)), 1)[0]
-    change = math.exp(slope) - 1
-    end = float(ratios.iloc[-1])
-    trend = f"At the {first_year}–{last_year} trend"
-    if end >= 1:
-        return {
-            "annual_change_pct": change * 100,
-            "years_to_close": 0.0,
-            "verdict": f"There is no gap to close: in {last_year} the value is at or above the benchmark.",
-        }
-    if change <= 0:
-        return {
-            "annual_change_pct": change * 100,
-            "years_to_close": None,
-            "verdict": f"{trend} the gap does not close: relative to the benchmark the value fell by "
-            f"{formatting.percent(-change * 100)} a year.",
-        }
-    to_close = math.log(1 / end) / math.log(1 + change)
-    return {
-        "annual_change_pct": change * 100,
-        "years_to_close": to_close,
-        "verdict": f"{trend} (relative to the benchmark the value rose by {formatting.percent(change * 100)} a year) "
-        f"the gap closes in about "
-        f"{to_close:.0f} year{'' if round(to_close) == 1 else 's'}, around {last_year + math.ceil(to_close)}.",
-    }
-
-
-def required_growth_premium(ratio: float, years: int) -> float:
-    """Extra annual growth (percentage points above the benchmark's) needed to close a gap in `years` years."""
-    if years <= 0:
-        raise ValueError("target year must be after the data year")
-    return ((1 / ratio) ** (1 / years) - 1) * 100
-
-
 # ---------------------------------------------------------------- warehouse-backed functions
 
 
 @per_database
 def available_years(basis_key: str) -> list[int]:
     """Years with a UK figure on a basis (the years the app offers)."""
-    return [int(p) for p in aggregates.periods(basis(basis_key).measure_id, UK_CODE)]
+    return [int(p) for p in aggregates.periods(basis(basis_key).measure_id, areas.UK)]
 
 
 def resolve_area(area_code: str, geography_key: str) -> tuple[str, str]:
@@ -220,13 +75,13 @@ def benchmark_area(benchmark: str, geography_key: str, area_code: str | None = N
     if benchmark == "neighbours":
         return neighbours_area(geography_key, area_code)
     if benchmark == "uk":
-        return UK_CODE, BENCHMARKS["uk"]
+        return areas.UK, BENCHMARKS["uk"]
     if benchmark == "uk-ex-london":
-        return aggregates.UK_EX_LONDON, BENCHMARKS["uk-ex-london"]
+        return areas.UK_EX_LONDON, BENCHMARKS["uk-ex-london"]
     if benchmark == "core-cities":
         if geography_key == "council":
-            return aggregates.CORE_COUNCILS, f"{BENCHMARKS['core-cities']} (councils)"
-        return aggregates.CORE_CITY_REGIONS, f"{BENCHMARKS['core-cities']} (city regions)"
+            return areas.CORE_COUNCILS, f"{BENCHMARKS['core-cities']} (councils)"
+        return areas.CORE_CITY_REGIONS, f"{BENCHMARKS['core-cities']} (city regions)"
     names = geography.area_names()
     if benchmark not in names:
         raise ValueError(
@@ -244,7 +99,7 @@ def neighbours_area(geography_key: str, area_code: str | None) -> tuple[str, str
     names = geography.area_names()
     if area_code is None:
         raise ValueError("Statistical neighbours are defined for councils: name the council they neighbour")
-    if area_code in (aggregates.CORE_COUNCILS, aggregates.CORE_CITY_REGIONS):
+    if area_code in (areas.CORE_COUNCILS, areas.CORE_CITY_REGIONS):
         raise ValueError(
             "Statistical neighbours are defined for councils, one at a time, not for the Core Cities "
             "together: each city's gap against its own neighbours is shown city by city"
@@ -253,7 +108,7 @@ def neighbours_area(geography_key: str, area_code: str | None) -> tuple[str, str
         raise ValueError(
             f"Statistical neighbours are defined for councils: {names.get(area_code, area_code[:20])} is not a council"
         )
-    code = aggregates.neighbours_code(area_code)
+    code = neighbours_code(area_code)
     if code not in names:
         raise ValueError(f"no statistical neighbours were computed for {names.get(area_code, area_code)}")
     return code, f"{names[code]} ({len(aggregates.members(code))} councils)"
@@ -261,7 +116,7 @@ def neighbours_area(geography_key: str, area_code: str | None) -> tuple[str, str
 
 def core_cities_code(geography_key: str) -> str:
     """The Core Cities together on a geography: their ten councils, or their ten city regions."""
-    return aggregates.CORE_COUNCILS if check_geography(geography_key) == "council" else aggregates.CORE_CITY_REGIONS
+    return areas.CORE_COUNCILS if check_geography(geography_key) == "council" else areas.CORE_CITY_REGIONS
 
 
 def figure_provenance(found: dict) -> dict:
@@ -423,8 +278,8 @@ def core_cities_gap(
         "net_gap_gbp_note": "net: (benchmark − Core Cities combined figure) × their combined "
         f"{chosen.denominator_label}; cities above the benchmark offset those below",
         "sum_of_shortfalls_gbp": float(below["gap_gbp"].sum()),
-        "sum_of_shortfalls_note": f"sum over the {len(below)} cities below the benchmark of (benchmark − city value) × city "
-        f"{chosen.denominator_label}; cities above it count as zero",
+        "sum_of_shortfalls_note": f"sum over the {len(below)} cities below the benchmark of (benchmark − city value) "
+        f"× city {chosen.denominator_label}; cities above it count as zero",
         "cities": table.to_dict("records"),
     }
 
@@ -543,7 +398,7 @@ def scenario(
         else 0.0,
         "trend_window": f"{int(window.index[0])}–{int(window.index[-1])}",
         **trend_to_close(window),
-        "assumptions": "£ added = (benchmark − value) × today's denominator, at today's prices; the growth premium is the extra "
-        "annual growth of the area's value above the benchmark's own growth; the trend is the average annual change of the "
-        "value ÷ benchmark ratio over the window.",
+        "assumptions": "£ added = (benchmark − value) × today's denominator, at today's prices; the growth premium is "
+        "the extra annual growth of the area's value above the benchmark's own growth; the trend is the average annual "
+        "change of the value ÷ benchmark ratio over the window.",
     }

@@ -18,21 +18,20 @@ import pandas as pd
 
 from indicators.data.db import query
 from indicators.data.memo import per_database
+from indicators.domain.areas import CORE_CITY_REGIONS as CORE_CITY_REGIONS
+from indicators.domain.areas import CORE_COUNCILS as CORE_COUNCILS
+from indicators.domain.areas import UK as UK
+from indicators.domain.areas import UK_EX_LONDON as UK_EX_LONDON
+from indicators.domain.areas import UK_WHOLE as UK_WHOLE
 from indicators.domain.measure_spec import measure, start_year
-from indicators.pipeline.marts.aggregates import NEIGHBOUR_MEASURES, NEIGHBOURS_PREFIX  # noqa: F401 (re-exported)
+from indicators.domain.neighbours import NEIGHBOUR_MEASURES as NEIGHBOUR_MEASURES
+from indicators.domain.neighbours import neighbours_code as neighbours_code
 
-UK, UK_EX_LONDON, UK_WHOLE = "UKX", "UK_EX_LONDON", "K02000001"
-CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"
 COLUMNS = (
     "area_code, area_name, level, measure_id, period, year, value, numerator, denominator, method, published_as, "
     "member_level, members_expected, members_present, councils_expected, councils_present, coverage_complete, "
     "missing_members, coverage_note, source_id"
 )
-
-
-def neighbours_code(lad_code: str) -> str:
-    """The area code of a council's statistical neighbours taken together (NEIGHBOURS_<council>)."""
-    return NEIGHBOURS_PREFIX + lad_code
 
 
 CATEGORIES = [
@@ -151,7 +150,8 @@ def level_periods(measure_id: str, level: str) -> list[str]:
 
 @per_database
 def members(area_code: str) -> list[str]:
-    """The direct members of an aggregate (councils; regions; city regions), empty for a council (shared: don't mutate)."""
+    """The direct members of an aggregate (councils; regions; city regions), empty for a council (shared: don't
+    mutate)."""
     return query("SELECT member_code FROM mart_members WHERE area_code = ? ORDER BY member_code", [area_code])[
         "member_code"
     ].tolist()
@@ -201,9 +201,11 @@ def reconciliation_summary() -> pd.DataFrame:
 def coverage_summary() -> pd.DataFrame:
     """One row per measure and level: how many figures rest on fewer members than their definition names (shared:
     don't mutate)."""
-    return query("""SELECT measure_id, level, count(*) AS figures, count(*) FILTER (WHERE NOT coverage_complete) AS partial,
+    return query("""SELECT measure_id, level, count(*) AS figures,
+                           count(*) FILTER (WHERE NOT coverage_complete) AS partial,
                            min(members_present) FILTER (WHERE NOT coverage_complete) AS fewest_members,
-                           string_agg(DISTINCT period, ', ' ORDER BY period) FILTER (WHERE NOT coverage_complete) AS periods
+                           string_agg(DISTINCT period, ', ' ORDER BY period) FILTER (WHERE NOT coverage_complete)
+                               AS periods
                     FROM aggregates GROUP BY ALL HAVING count(*) FILTER (WHERE NOT coverage_complete) > 0
                     ORDER BY measure_id, level""")
 

@@ -29,18 +29,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from indicators.domain.areas import CORE_CITY_REGIONS, CORE_COUNCILS, UK, UK_EX_LONDON, UK_WHOLE
 from indicators.domain.measure_spec import MEASURES, Form, Measure, start_year
+from indicators.domain.neighbours import NEIGHBOUR_MEASURES, NEIGHBOURS_LEVEL, NEIGHBOURS_PREFIX
 from indicators.pipeline.marts import create_tables
 
-UK, UK_EX_LONDON, UK_WHOLE = "UKX", "UK_EX_LONDON", "K02000001"
-CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"
 LONDON = "TLI"
-NEIGHBOURS_PREFIX, NEIGHBOURS_LEVEL = "NEIGHBOURS_", "neighbours"
-NEIGHBOUR_MEASURES = (
-    "gva_per_head",
-    "gva_per_job",
-    "gva_per_hour",
-)  # the productivity gap's bases: derived for neighbours
 FIRST_ORDER = ("city_region", "combined_authority", "ons_city_region", "itl1", "itl2", "itl3", "country", "uk")
 SECOND_ORDER = (UK_EX_LONDON, CORE_CITY_REGIONS)  # aggregates of aggregates
 # Whose published figure stands in for an area made of the same councils, most specific first.
@@ -321,7 +315,8 @@ def derive(rows: pd.DataFrame, members: pd.DataFrame, kind: str) -> pd.DataFrame
         f"""SELECT m.area_code, r.period, sum(r.{summed}) AS numerator,
                    {"NULL::DOUBLE" if kind == "sum" else "sum(r.denominator)"} AS denominator,
                    count(*) AS members_present, sum(r.councils_present) AS councils_present,
-                   array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';') AS source_id
+                   array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';')
+                       AS source_id
             FROM members m JOIN usable r ON r.area_code = m.member_code
             WHERE {needed} GROUP BY ALL""",
         members=members,
@@ -353,9 +348,10 @@ def median_of_councils(council_rows: pd.DataFrame, codes: list[str], sets: dict[
         [(code, lad) for code in codes for lad in sorted(sets[code])], columns=["area_code", "member_code"]
     )
     return _sql(
-        """SELECT m.area_code, r.period, median(r.value) AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
-                  count(*) AS members_present, count(*) AS councils_present,
-                  array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';') AS source_id
+        """SELECT m.area_code, r.period, median(r.value) AS value, NULL::DOUBLE AS numerator,
+                  NULL::DOUBLE AS denominator, count(*) AS members_present, count(*) AS councils_present,
+                  array_to_string(list_sort(list_distinct(flatten(list(string_split(r.source_id, ';'))))), ';')
+                      AS source_id
            FROM members m JOIN usable r ON r.area_code = m.member_code WHERE r.value IS NOT NULL GROUP BY ALL""",
         members=members,
         usable=council_rows[["area_code", "period", "value", "source_id"]],
@@ -662,7 +658,8 @@ def checks(con) -> list[str]:
 
 
 def neighbour_checks(con) -> list[str]:
-    """Every council's statistical neighbours have figures on each NEIGHBOUR_MEASURE, and only those, never published."""
+    """Every council's statistical neighbours have figures on each NEIGHBOUR_MEASURE, and only those, never
+    published."""
     failures = []
     expected = con.execute("SELECT count(*) FROM mart_areas WHERE level = ?", [NEIGHBOURS_LEVEL]).fetchone()[0]
     found = dict(
