@@ -9,10 +9,6 @@ sensitivity. A rate the user states replaces the ECB rate only where asked, and 
 
 from __future__ import annotations
 
-import decimal
-import math
-import textwrap
-
 import pandas as pd
 
 from indicators.data import geography
@@ -20,21 +16,24 @@ from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for
 from indicators.domain import formatting
-
-PEER_YEAR = 2021  # the Eurostat metro extract's only year; checked against the data in peer_year()
-HEADLINE_PEERS = {"DE003M": "Munich", "DE005M": "Frankfurt", "NL003M": "Rotterdam", "ES002M": "Barcelona"}
-RATE_MIN, RATE_MAX = 0.1, 10.0  # a stated € per £ outside this range is refused
-RATE_DECIMALS = 4  # a stated € per £ is kept to the pages' four decimals: one memoised result per rate shown
-HOMES = {"city-region": "Core Cities city regions (combined)", "council": "Core Cities councils (combined)"}
-HOME_CODES = {"city-region": "core-cities", "council": "core-cities-councils"}
-LIMITS = (
-    "GDP at current market prices per resident, 2021: not productivity (GVA per worker or per hour), so commuting and "
-    "employment rates move it; Eurostat metro regions (NUTS3-based) and UK city regions (council-based) are drawn "
-    "differently; Eurostat figures come from a third-party extract of met_10r_3gdp / met_pjanaggr3. Euros are "
-    "converted at the European Central Bank's annual average reference rate for 2021 (the mean of the year's daily "
-    "rates): a market exchange rate, not a purchasing-power parity, so price levels are not adjusted. The claims of "
-    "2016 describe 2014 or earlier; no Eurostat metro data for those years is held here. The project's own calculation."
+from indicators.domain.international import HEADLINE_PEERS as HEADLINE_PEERS
+from indicators.domain.international import (
+    HOME_CODES,
+    HOMES,
+    PEER_YEAR,
+    break_even_rate,
+    check_rate,
+    euro,
+    premium_pct,
+    rate_text,
+    whole,
 )
+from indicators.domain.international import LIMITS as LIMITS
+from indicators.domain.international import RATE_DECIMALS as RATE_DECIMALS
+from indicators.domain.international import RATE_MAX as RATE_MAX
+from indicators.domain.international import RATE_MIN as RATE_MIN
+from indicators.domain.international import bar_range as bar_range
+from indicators.domain.international import wrap_label as wrap_label
 
 
 @per_database
@@ -75,38 +74,10 @@ def ecb_rate(year: int = PEER_YEAR) -> dict:
         "days": int(row["days"]),
         "basis": "ecb",
         "source_id": row["source_id"],
-        "label": f"ECB annual average {int(row['year'])}: {rate_text(float(row['eur_per_currency']))} "
-        f"(mean of {int(row['days'])} daily reference rates, {formatting.gbp(float(row['currency_per_eur']), 5)} per €)",
+        "label": f"ECB annual average {int(row['year'])}: {rate_text(float(row['eur_per_currency']))} (mean of "
+        f"{int(row['days'])} daily reference rates, {formatting.gbp(float(row['currency_per_eur']), 5)} per €)",
         "source": f"{row['publisher']}, {row['title']} ({row['release']})",
     }
-
-
-def euro(value, decimals: int | None = None) -> str:
-    """Euros as a briefing prints them (indicators.domain.formatting's rules for pounds): €62,531 · €1.1633 (4 decimals) ·
-    −€120 · not available."""
-    return formatting.gbp(value, decimals).replace("£", "€", 1)
-
-
-def rate_text(eur_per_gbp: float, decimals: int | None = 4) -> str:
-    """An exchange rate as quoted: '£1 = €1.1633'; decimals=None prints a stated rate as typed (up to 4 decimals):
-    '£1 = €1.25'."""
-    if decimals is None:
-        decimals = min(4, len(f"{eur_per_gbp:.4f}".rstrip("0").partition(".")[2]))
-    return f"£1 = {euro(eur_per_gbp, decimals)}"
-
-
-def check_rate(eur_per_gbp: float) -> float:
-    """A stated € per £, checked: a finite number from RATE_MIN to RATE_MAX (ValueError naming the parameter)."""
-    if (
-        isinstance(eur_per_gbp, bool)
-        or not isinstance(eur_per_gbp, (int, float))
-        or not math.isfinite(eur_per_gbp)
-        or not RATE_MIN <= eur_per_gbp <= RATE_MAX
-    ):
-        raise ValueError(
-            f"eur_per_gbp must be between {RATE_MIN:g} and {RATE_MAX:g} euros per pound, got {eur_per_gbp!r}"
-        )
-    return float(eur_per_gbp)
 
 
 def exchange_rate(eur_per_gbp: float | None = None, year: int = PEER_YEAR) -> dict:
@@ -169,20 +140,11 @@ def city_regions_gdp_per_head(year: int = PEER_YEAR) -> pd.DataFrame:
 
 
 def home_gdp_per_head(home: str = "city-region", year: int = PEER_YEAR) -> float:
-    """GDP per resident (£) of the Core Cities combined: 'city-region' (ten city regions) or 'council' (ten councils)."""
+    """GDP per resident (£) of the Core Cities combined: 'city-region' (ten city regions) or 'council' (ten
+    councils)."""
     if home not in HOMES:
         raise ValueError(f"unknown home {home!r}; valid: {', '.join(HOMES)}")
     return float(city_regions_gdp_per_head(year).set_index("area_code").at[HOME_CODES[home], "gdp_per_head_gbp"])
-
-
-def premium_pct(peer_eur: float, home_gbp: float, eur_per_gbp: float) -> float:
-    """How far (%) a peer's GDP per head in € is above a home figure in £ converted at `eur_per_gbp`."""
-    return (peer_eur / (home_gbp * eur_per_gbp) - 1) * 100
-
-
-def break_even_rate(peer_eur: float, home_gbp: float, premium: float = 0.0) -> float:
-    """The € per £ at which the peer is exactly `premium` % above the home figure."""
-    return peer_eur / (home_gbp * (1 + premium / 100))
 
 
 def peer_comparison(
@@ -258,35 +220,6 @@ def provenance() -> dict:
 # ------------------------------------------------------------------------------------- as the page shows it
 
 
-def bar_range(values, room: float = 0.35) -> list[float]:
-    """An axis range for bars labelled outside their ends: 0 included, and `room` × the span added beyond the
-    longest bar on each side that has bars, a third more on the negative side (Plotly's autorange leaves no room
-    for outside labels; 0.35 leaves room for '£62,536' on a 390-pixel phone with the category labels wrapped by
-    wrap_label)."""
-    found = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
-    low, high = min([0.0, *found]), max([0.0, *found])
-    if low == high:
-        return [0.0, 1.0]
-    span = high - low
-    # a third more on the left: labels of negative bars run into the category labels, with no margin between
-    return [low - span * room * 1.3 if low < 0 else 0.0, high + span * room if high > 0 else 0.0]
-
-
-def wrap_label(text: str, width: int = 22) -> str:
-    """A category label broken into lines of at most `width` characters (Plotly's '<br>'), so the labels beside
-    a horizontal bar chart leave the bars room on a phone."""
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
-
-
-def _whole(value) -> int:
-    return int(formatting.rounded(float(value), "persons"))
-
-
-def _rate(value, places: int) -> float:
-    """An exchange rate rounded half up to `places` decimals, as rate_text prints it."""
-    return float(decimal.Decimal(str(float(value))).quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP))
-
-
 def peer_chart_table(bars: pd.DataFrame, eur_per_gbp: float) -> pd.DataFrame:
     """The GDP-per-resident chart as a table: plain-English headers, every row in £ and in € (the Core City regions
     converted at `eur_per_gbp`, the peers as Eurostat gives them), how far each is above or below the Core Cities
@@ -307,12 +240,12 @@ def peer_chart_table(bars: pd.DataFrame, eur_per_gbp: float) -> pd.DataFrame:
             "Code (ONS or Eurostat)": bars["area_code"].tolist(),
             "Area": bars["area_name"].tolist(),
             "Group": bars["group"].tolist(),
-            "GDP per resident (£)": [_whole(v) for v in bars["gdp_per_head_gbp"]],
-            "GDP per resident (€)": [_whole(v) for v in euros],
+            "GDP per resident (£)": [whole(v) for v in bars["gdp_per_head_gbp"]],
+            "GDP per resident (€)": [whole(v) for v in euros],
             "Above (+) or below (−) the Core Cities combined (%)": [
                 formatting.rounded((float(g) / combined - 1) * 100, "%") for g in bars["gdp_per_head_gbp"]
             ],
-            "Residents": [_whole(v) for v in bars["population"]],
+            "Residents": [whole(v) for v in bars["population"]],
             "Exchange rate": rate_text(eur_per_gbp, 4 if eur_per_gbp == ecb_rate(PEER_YEAR)["eur_per_gbp"] else None),
         }
     )
@@ -327,10 +260,10 @@ def break_even_chart_table(metro_codes: list[str]) -> pd.DataFrame:
             "Eurostat code": frame["metro_code"].tolist(),
             "Metropolitan region": frame["metro_name"].tolist(),
             "Country": frame["country"].tolist(),
-            "GDP per resident (€)": [_whole(v) for v in frame["gdp_per_head_eur"]],
-            "Core Cities combined, GDP per resident (£)": [_whole(v) for v in frame["core_cities_gdp_per_head_gbp"]],
-            "Break-even rate (€ per £)": [_rate(v, 3) for v in frame["break_even_eur_per_gbp"]],
-            f"ECB {PEER_YEAR} average (€ per £)": [_rate(v, 4) for v in frame["eur_per_gbp"]],
+            "GDP per resident (€)": [whole(v) for v in frame["gdp_per_head_eur"]],
+            "Core Cities combined, GDP per resident (£)": [whole(v) for v in frame["core_cities_gdp_per_head_gbp"]],
+            "Break-even rate (€ per £)": [formatting.half_up(v, 3) for v in frame["break_even_eur_per_gbp"]],
+            f"ECB {PEER_YEAR} average (€ per £)": [formatting.half_up(v, 4) for v in frame["eur_per_gbp"]],
             "Peer ahead at the ECB rate": [
                 "yes" if b > r else "no" for b, r in zip(frame["break_even_eur_per_gbp"], frame["eur_per_gbp"])
             ],
