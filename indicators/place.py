@@ -9,53 +9,29 @@ publish, are the median of their member councils (as for every other rate in thi
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import pandas as pd
 
 from indicators.data import geography
 from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.domain import formatting
+from indicators.domain.place import (
+    COMPARE_SETS,
+    COUNCIL,
+    LEVELS,
+    NATION_NAMES,
+    NATIONAL_CODES,
+    SIGNIFICANCE,
+    TOTAL_UNITS,
+    Benchmark,
+    covers,
+    missing,
+    nation_of,
+    significance,
+    spine_positions,
+)
+from indicators.domain.place import boundary_level as boundary_level
 from indicators.domain.similarity import NEIGHBOURS
-
-COUNCIL = "council"
-# Level codes as the extract stores them -> words; the order is the order a picker offers them in.
-LEVELS = {
-    "council": "Councils (local authorities)",
-    "council_group": "Councils published together (Cornwall with Scilly, Hackney with the City)",
-    "county": "Counties",
-    "metropolitan_county": "Metropolitan counties",
-    "combined_authority": "Combined authorities",
-    "city_region": "City regions",
-    "welsh_health_board": "Welsh health boards",
-    "police_force_area": "Police force areas",
-    "itl3": "ITL3 areas",
-    "itl2": "ITL2 areas",
-    "itl1": "ITL1 regions",
-    "inner_outer_london": "Inner and Outer London",
-    "greater_london_authority": "Greater London Authority",
-    "region": "English regions",
-    "nation": "Nations",
-    "country_group": "UK, Great Britain, England and Wales",
-    "unallocated": "Not allocated to an area",
-}
-# The published national comparator, first found: UK, Great Britain, England and Wales, then the council's nation.
-NATIONAL_CODES = ("K02000001", "K03000001", "K04000001")
-NATION_NAMES = {"E92000001": "England", "W92000004": "Wales", "S92000003": "Scotland", "N92000002": "Northern Ireland"}
-
-# Totals (counts, £ million) are not compared with a national total: their centre is the median council.
-TOTAL_UNITS = frozenset({"count", "£ million"})
-SIGNIFICANCE = {  # verdict -> (words, marker symbol, colour); words and shape carry it without colour
-    "better": ("Significantly better", "triangle-up", "#1A7F37"),
-    "worse": ("Significantly worse", "triangle-down", "#C2410C"),
-    "higher": ("Significantly higher", "triangle-up", "#4B5563"),
-    "lower": ("Significantly lower", "triangle-down", "#4B5563"),
-    "similar": ("Similar", "circle", "#B8860B"),
-    "not tested": ("Not tested (no confidence limits)", "circle-open", "#4B5563"),
-}
-
 
 # ---------------------------------------------------------------- catalogue
 
@@ -183,57 +159,16 @@ def figure(indicator_id: str, area_code: str) -> dict | None:
 # ---------------------------------------------------------------- benchmarks and significance
 
 
-@dataclass(frozen=True)
-class Benchmark:
-    """A comparator for one indicator: a published figure, or the median of some councils."""
-
-    key: str  # "national", "nation", "region", "core-cities", "neighbours"
-    label: str
-    value: float | None
-    method: str  # in words: "published by ONS" or "median of 10 of 10 Core City councils"
-
-
-def significance(value, ci_lower, ci_upper, benchmark, polarity: str) -> str:
-    """Fingertips' test of an area against a benchmark: 'better'/'worse' (or 'higher'/'lower' for a neutral
-    indicator) when the area's 95 % confidence interval lies wholly above or below the benchmark value, 'similar'
-    when it contains it, 'not tested' without limits or without a benchmark."""
-    if any(_missing(v) for v in (value, ci_lower, ci_upper, benchmark)):
-        return "not tested"
-    if ci_lower > benchmark:
-        direction = "higher"
-    elif ci_upper < benchmark:
-        direction = "lower"
-    else:
-        return "similar"
-    if polarity == "neutral":
-        return direction
-    return "better" if (direction == "higher") == (polarity == "higher_is_better") else "worse"
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
 def national_benchmark(indicator_id: str, area_code: str) -> Benchmark | None:
     """The widest published figure that covers the area: UK, Great Britain, England and Wales, else its nation."""
-    nation = _nation_of(area_code)
+    nation = nation_of(area_code)
     for code in (*NATIONAL_CODES, nation):
         found = figure(indicator_id, code) if code else None
-        if found and not _missing(found["value"]):
-            if code != nation and not _covers(code, nation):
+        if found and not missing(found["value"]):
+            if code != nation and not covers(code, nation):
                 continue
             return Benchmark("national", found["area_name"], found["value"], "published")
     return None
-
-
-def _nation_of(area_code: str) -> str | None:
-    return {"E": "E92000001", "W": "W92000004", "S": "S92000003", "N": "N92000002"}.get(area_code[:1])
-
-
-def _covers(group_code: str, nation: str | None) -> bool:
-    """Whether a country group (UK, GB, England and Wales) includes a nation."""
-    members = {"K02000001": "EWSN", "K03000001": "EWS", "K04000001": "EW"}[group_code]
-    return nation is not None and nation[:1] in members
 
 
 def benchmarks(indicator_id: str, area_code: str) -> list[Benchmark]:
@@ -243,15 +178,15 @@ def benchmarks(indicator_id: str, area_code: str) -> list[Benchmark]:
     national = national_benchmark(indicator_id, area_code)
     if national:
         found.append(national)
-    nation = _nation_of(area_code)
+    nation = nation_of(area_code)
     if nation and (not national or national.label != NATION_NAMES.get(nation)):
         published = figure(indicator_id, nation)
-        if published and not _missing(published["value"]):
+        if published and not missing(published["value"]):
             found.append(Benchmark("nation", published["area_name"], published["value"], "published"))
     if area_code in regions().index:
         region_code = regions().at[area_code, "region_code"]
         published = figure(indicator_id, region_code) if region_code.startswith("E12") else None
-        if published and not _missing(published["value"]):
+        if published and not missing(published["value"]):
             found.append(Benchmark("region", published["area_name"], published["value"], "published"))
     found.append(council_median(indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL)))
     if area_code in geography.lad_code_set():
@@ -353,17 +288,6 @@ def council_spread(indicator_id: str) -> dict:
         "count": int(len(known)),
         **stats,
     }
-
-
-def spine_positions(row: dict) -> dict:
-    """Positions on a 0-1 spine for one scorecard row: benchmark 0.5, better to the right (see scorecard)."""
-    centre = row["benchmark_value"]
-    names = ("value", "core_cities_median", "councils_min", "councils_max", "councils_q1", "councils_q3")
-    if any(_missing(row[n]) for n in ("councils_min", "councils_max")) or _missing(centre):
-        return {f"x_{n}": None for n in names}
-    sign = -1.0 if row["polarity"] == "lower_is_better" else 1.0
-    half = max(abs(row["councils_max"] - centre), abs(centre - row["councils_min"])) or 1.0
-    return {f"x_{n}": None if _missing(row[n]) else 0.5 + sign * (row[n] - centre) / (2 * half) for n in names}
 
 
 # ---------------------------------------------------------------- statistical neighbours
@@ -478,14 +402,12 @@ def uk_coverage(year: int) -> str:
 
 # ---------------------------------------------------------------- the explorer's view
 
-COMPARE_SETS = {"core": "Core Cities", "neighbours": "Statistical neighbours of the chosen council", "all": "All areas"}
-
 
 def level_comparator(indicator_id: str) -> Benchmark | None:
     """The widest published figure for an indicator (UK, Great Britain, England and Wales, then a nation)."""
     for code in (*NATIONAL_CODES, *NATION_NAMES):
         found = figure(indicator_id, code)
-        if found and not _missing(found["value"]):
+        if found and not missing(found["value"]):
             return Benchmark("national", found["area_name"], found["value"], "published")
     return None
 
@@ -530,7 +452,7 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
     missing = [
         f"{name} ({marker or 'no figure'})"
         for name, value, marker in zip(charted["area_name"], charted["value"], charted["marker"])
-        if _missing(value)
+        if missing(value)
     ]
     shown_benchmarks = benchmarks(indicator_id, area_code) if council else ([comparator] if comparator else [])
     return {
@@ -552,23 +474,15 @@ def _own_figure(table: pd.DataFrame, area_code: str, entry: dict) -> dict:
     unit = entry["unit"]
     own["value_text"] = (
         formatting.value(own["value"], unit)
-        if not _missing(own["value"])
+        if not missing(own["value"])
         else formatting.not_available(own["marker"] or "no figure")
     )
     own["limits_text"] = (
         f"95% confidence limits: {formatting.value(own['ci_lower'], unit)} to {formatting.value(own['ci_upper'], unit)}"
-        if not _missing(own["ci_lower"])
+        if not missing(own["ci_lower"])
         else "ONS gives no confidence limits for this figure."
     )
     return own
-
-
-BOUNDARIES = {COUNCIL: "lad", "itl1": "itl1"}  # levels with boundaries in data/boundaries
-
-
-def boundary_level(level: str) -> str | None:
-    """The boundary file drawn for a level, or None when the dashboard carries none for it."""
-    return BOUNDARIES.get(level)
 
 
 def scorecard_table(area_code: str) -> pd.DataFrame:
@@ -581,7 +495,7 @@ def scorecard_table(area_code: str) -> pd.DataFrame:
     for r in card.to_dict("records"):
         limits = (
             ""
-            if _missing(r["ci_lower"])
+            if missing(r["ci_lower"])
             else f" ({formatting.value(r['ci_lower'], r['unit'])} to {formatting.value(r['ci_upper'], r['unit'])})"
         )
         rows.append(
@@ -590,13 +504,13 @@ def scorecard_table(area_code: str) -> pd.DataFrame:
                 "indicator": r["name"],
                 "period": r["period"],
                 "value_text": (formatting.value(r["value"], r["unit"]) + limits)
-                if not _missing(r["value"])
+                if not missing(r["value"])
                 else formatting.not_available(r["marker"] or "no figure"),
                 "benchmark": r["benchmark_name"] or "none published",
                 "benchmark_text": formatting.value(r["benchmark_value"], r["unit"]),
                 "verdict": SIGNIFICANCE[r["significance"]][0],
                 "core_cities_text": formatting.value(r["core_cities_median"], r["unit"]),
-                "rank_text": "" if _missing(r["rank"]) else f"{int(r['rank'])} of {r['councils']}",
+                "rank_text": "" if missing(r["rank"]) else f"{int(r['rank'])} of {r['councils']}",
                 "indicator_id": r["indicator_id"],
                 "unit": r["unit"],
                 "value": r["value"],
@@ -626,7 +540,7 @@ def sector_table(area_code: str) -> pd.DataFrame:
             "industry": mix["industry_name"],
             f"GVA {last}": [
                 formatting.gbp_millions(v)
-                if not _missing(v)
+                if not missing(v)
                 else formatting.not_available(f"suppressed by ONS as confidential, {marker}")
                 for v, marker in zip(mix["gva_last"], mix["marker_last"])
             ],
