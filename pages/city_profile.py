@@ -3,57 +3,43 @@ decomposition and the city's case studies."""
 
 import streamlit as st
 
-from indicators import measures, place
-from indicators.data import case_studies, geography
-from indicators.domain import formatting, similarity
-from indicators.exports import briefing, place_charts
+from indicators.domain import similarity
+from indicators.exports import briefing
+from indicators.views import city_profile as view
 from ui import render, state
 
 d = state.current()
-name = measures.city_name(d.area)
+name = view.area_name(d.area)
 bench_label = state.benchmark_label(d.benchmark)
 st.title(f"{name} ({d.area})")
-st.caption(f"Definition: {d.label}. Choose another area, geography or benchmark in the sidebar.")
+st.caption(f"Definition: {state.definition_label(d)}. Choose another area, geography or benchmark in the sidebar.")
 
-try:
-    view = measures.profile_view(d.area, d.benchmark, d.year, d.geography)
-except ValueError as problem:
-    st.warning(f"This profile can't be shown: {problem}")
+found = view.profile(d, bench_label)
+if found.problem:
+    st.warning(found.problem)
     st.stop()
-table, shown = view["table"], view["shown"]
-if table.empty:
-    st.warning("No measures are available for this area on this definition.")
-    st.stop()
+shown = found.shown
 
 st.header("In a sentence")
-st.markdown("\n".join(f"- {text}" for text in measures.sentences(d.area, d.geography, d.benchmark, d.year)))
+st.markdown("\n".join(f"- {text}" for text in found.sentences))
 
-headline = table[table["measure"].isin(measures.HEADLINE)]
-columns = st.columns(len(headline))
-for column, row in zip(columns, headline.itertuples()):
+for column, tile in zip(st.columns(len(found.tiles)), found.tiles):
     column.metric(
-        f"{row.name} ({row.period})",
-        formatting.headline(row.value, row.unit),
-        delta=f"{row.gap_text} vs {bench_label}",
+        tile.label,
+        tile.value,
+        delta=tile.delta,
         border=True,
-        **render.delta_style(row.gap_pct, row.polarity),
-        help=f"{formatting.value(row.value, row.unit)}. {name}: {row.area_method}. {row.benchmark_name}: "
-        f"{formatting.value(row.benchmark_value, row.unit)}, {row.method}."
-        + (f" Coverage: {row.coverage_note}." if row.coverage_note else ""),
+        **render.delta_style(tile.gap, tile.polarity),
+        help=tile.help,
     )
 
-sw = view["strengths"]
 left, right = st.columns(2)
 left.markdown("**Strengths** (furthest better than the benchmark)")
-for item in sw["strengths"] or [{"name": "none on this definition", "gap_pct": None}]:
-    left.markdown(
-        f"- ▲ {item['name']}" + (f": {item['gap_text']} ({item['period']})" if item["gap_pct"] is not None else "")
-    )
+for line in found.strengths:
+    left.markdown(line)
 right.markdown("**Weaknesses** (furthest worse than the benchmark)")
-for item in sw["weaknesses"] or [{"name": "none on this definition", "gap_pct": None}]:
-    right.markdown(
-        f"- ▼ {item['name']}" + (f": {item['gap_text']} ({item['period']})" if item["gap_pct"] is not None else "")
-    )
+for line in found.weaknesses:
+    right.markdown(line)
 
 st.header(f"Every measure against {bench_label}")
 st.dataframe(
@@ -119,54 +105,27 @@ render.decomposition_section(
     d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label, key="profile-waterfall"
 )
 
-council = d.area in geography.lad_code_set()
-council_name = geography.area_names().get(d.area, d.area)
+whole = view.whole_place(d.area)
+council_name = whole.council_name
 st.header(f"{council_name}: the whole place")
-card = place.scorecard_table(d.area) if council else None
-if card is None or card.empty:
+if whole.card is None:
     st.caption("The whole-place scorecard is drawn for councils.")
 else:
-    counts = place.significance_counts(d.area)
+    counts = whole.counts
     st.markdown(
-        f"Every indicator of the ONS Subnational indicators release published for {render.markdown_escape(council_name)}"
-        f" ({len(card)}), grouped by theme, tested against the national figure where ONS gives 95% confidence "
+        "Every indicator of the ONS Subnational indicators release published for "
+        f"{render.markdown_escape(council_name)} ({len(whole.card)}), grouped by theme, tested against the national "
+        "figure where ONS gives 95% confidence "
         f"limits: **{counts.get('better', 0)} significantly better, {counts.get('similar', 0)} similar, "
         f"{counts.get('worse', 0)} significantly worse**, {counts.get('not tested', 0)} not tested."
     )
-    render.chart(
-        lambda: place_charts.spine(place.scorecard(d.area), area_name=council_name),
-        cache=("spine", d.area),
-        title=f"{council_name} scorecard: every indicator against all councils",
-        subtitle="Each row on its own scale: better to the right; the centre line is the national figure; "
-        "bars show the range of all councils (light) and their middle half (dark); ◇ Core Cities median",
-        source=place.source_line(card["indicator_id"].iloc[0]),
-        key="profile-spine",
-        note="Shapes: ▲ significantly better, ▼ significantly worse, ● similar, ○ not tested (no confidence "
-        "limits). Significance: the area's 95% confidence interval lies wholly above or below the "
-        "national figure. Counts and £ million totals, which mostly reflect size, are in the table only; "
-        "where no national figure is published the centre is the median council.",
-        table=lambda: card.drop(
-            columns=["indicator_id", "unit", "value", "ci_lower", "ci_upper", "benchmark_value", "significance"]
-        ),
-    )
+    render.chart(**whole.spine.args(), key="profile-spine")
 
     st.subheader("Sector mix")
-    years = place.gva_years()
-    render.chart(
-        lambda: place_charts.sector_bars(place.sector_mix(d.area), area_name=council_name, last_year=years[-1]),
-        cache=("sectors", d.area),
-        title=f"{council_name}: share of GVA by industry against the UK, {years[-1]}",
-        subtitle=f"% of gross value added (current prices), SIC 2007 sections; UK = {place.uk_coverage(years[-1])}",
-        source="Source: ONS, Regional gross value added (balanced) by industry: local authorities by ITL1 "
-        "region (April 2025), Table 3.",
-        key="profile-sectors",
-        table=lambda: place.sector_table(d.area),
-        note=f"Location quotient = the area's share ÷ the UK's share (above 1: more concentrated than the UK). "
-        f"The table gives {years[0]} shares and the change since.",
-    )
+    render.chart(**whole.sectors.args(), key="profile-sectors")
 
     st.subheader("Statistical neighbours")
-    near = place.neighbours(d.area)
+    near = whole.neighbours
     st.markdown(
         f"The {len(near)} councils most like {render.markdown_escape(council_name)}: "
         + ", ".join(render.markdown_escape(n) for n in near["area_name"])
@@ -187,13 +146,12 @@ else:
 
 
 st.header(f"{name}: Whole Place Leadership case studies")
-city = name if d.area in measures.core_city_codes("lad") else None
-cases = case_studies.case_studies([city]) if city else None
-if cases is None or cases.empty:
+cases = view.city_case_studies(d.area)
+if cases is None:
     st.caption("Case studies exist for the ten Core Cities only.")
 else:
     st.dataframe(
-        cases[["project", "policy_area", "featured_figures"]],
+        cases,
         hide_index=True,
         width="stretch",
         column_config={"project": "Project", "policy_area": "Policy area", "featured_figures": "Figures quoted"},
@@ -236,4 +194,4 @@ if st.button("Prepare briefing pack", key="pack-build", disabled=not sections):
             briefing.MIME[fmt],
             key="pack-download",
         )
-render.how_calculated(measures.provenance(measures.HEADLINE[0]), "profile-how")
+render.how_calculated(view.provenance(), "profile-how")

@@ -5,8 +5,8 @@ import streamlit as st
 
 from indicators import place
 from indicators.data import geography
-from indicators.domain import formatting, similarity
-from indicators.exports import figures, place_charts
+from indicators.domain import similarity
+from indicators.views import indicator_explorer as view
 from ui import render, state
 
 d = state.current()
@@ -17,10 +17,7 @@ st.caption(
     "where ONS gives them."
 )
 
-catalogue = place.catalogue()
-ALL = dict(zip(catalogue["indicator_id"], catalogue["name"]))
-THEME_OF = dict(zip(catalogue["indicator_id"], catalogue["theme"]))
-THEMES = place.themes()
+ALL, THEME_OF, THEMES = view.choices()
 arriving = "exp_theme" not in st.session_state  # page widgets are forgotten when the visitor leaves the page
 state.page_param("theme", THEMES, THEMES[0], widget_key="exp_theme")
 if st.session_state["exp_theme"] not in THEMES:  # a widget state no option offers (a forged message)
@@ -66,133 +63,36 @@ compare = c2.radio(
 for param, value in (("theme", theme), ("indicator", indicator_id), ("level", level), ("set", compare)):
     render.sync_param(param, value)
 
-view = place.explorer_view(indicator_id, level, d.area, compare)
-unit, period, source = entry["unit"], entry["period"], place.source_line(indicator_id)
-polarity = {
-    "higher_is_better": "higher is better",
-    "lower_is_better": "lower is better",
-    "neutral": "neither higher nor lower is better",
-}[entry["polarity"]]
-
+shown = view.explorer(indicator_id, level, d.area, compare)
+entry = shown.entry
 st.markdown(
-    f"**{render.markdown_escape(entry['name'])}** · {render.markdown_escape(period)} · "
-    f"{render.markdown_escape(formatting.unit_label(unit))} · {polarity}"
+    f"**{render.markdown_escape(entry['name'])}** · {render.markdown_escape(entry['period'])} · "
+    f"{render.markdown_escape(shown.unit_label)} · {shown.polarity}"
 )
 st.caption(render.markdown_escape(f"{entry['definition'].rstrip('.')}. Coverage: {entry['coverage']}."))
 
-if view["council"]:
-    own = view["own"]
-    figures_shown = [(f"{own['area_name']}, {period}", own["value_text"], own["limits_text"])]
-    figures_shown += [(bench.label, formatting.value(bench.value, unit), bench.method) for bench in view["benchmarks"]]
-    for start in range(0, len(figures_shown), 3):  # three to a row: a tile's label stays on one line on a laptop
-        for tile, (label, text, note) in zip(st.columns(3), figures_shown[start : start + 3]):
-            tile.metric(label, text, border=True, help=note)
-    st.markdown(
-        f"**Against {render.markdown_escape(view['comparator'].label if view['comparator'] else 'the benchmark')}:** "
-        f"{own['verdict']}."
-    )
-elif level == place.COUNCIL:
-    st.info(f"{geography.area_names().get(d.area, d.area)} has no row in this indicator's table.")
+for start in range(0, len(shown.tiles), 3):  # three to a row: a tile's label stays on one line on a laptop
+    for column, tile in zip(st.columns(3), shown.tiles[start : start + 3]):
+        column.metric(tile.label, tile.value, border=True, help=tile.help)
+if shown.verdict:
+    against, verdict = shown.verdict
+    st.markdown(f"**Against {render.markdown_escape(against)}:** {verdict}.")
+elif shown.no_row:
+    st.info(shown.no_row)
 
-comparator = view["comparator"]
-bench_note = (
-    f"Marker shape: significance against {comparator.label} ({formatting.value(comparator.value, unit)}): "
-    "▲ significantly better, ▼ significantly worse, ● similar (the 95% limits include it), ○ not tested "
-    "(no limits)."
-    if comparator
-    else "No national figure is published to test against."
-)
-if view["missing"]:
-    bench_note += " No figure: " + "; ".join(view["missing"]) + "."
-
-boundary = place.boundary_level(level)
-if boundary:
-    values = view["table"][["area_code", "area_name", "value"]]
-    scale = figures.colour_range(values["value"], values["area_name"])
-
-    def map_figure():
-        return figures.area_map(
-            values.dropna(subset=["value"]),
-            geojson=geography.boundaries_url(boundary),
-            name=entry["name"],
-            unit=unit,
-            colorscale={"higher_is_better": "cividis", "lower_is_better": "cividis_r"}.get(
-                entry["polarity"], "viridis"
-            ),
-            scale=scale,
-            outlined=list(place.core_city_areas(level)),
-            chosen=d.area if view["council"] else None,
-            height=640,
-        )
-
-    render.chart(
-        map_figure,
-        cache=("explorer-map", indicator_id, level, d.area),
-        title=f"{entry['name']}: {place.LEVELS[level].lower()}",
-        subtitle=f"{formatting.unit_label(unit)} · {period} · Core Cities outlined in orange, the chosen area in black",
-        source=source,
-        key="exp-map",
-        table=lambda: view["table"],
-        unit=unit,
-        period=period,
-        note=f"Colour: lighter (yellow) is better. {figures.colour_range_note(scale, unit)} Grey: no figure.",
-    )
+if shown.map:
+    render.chart(**shown.map.args(), key="exp-map")
 else:
-    st.caption(
-        f"No map at this level: the dashboard carries boundaries for councils and ITL1 regions only; the chart "
-        f"and table show every {place.LEVELS[level].lower().rstrip('s')}."
-    )
-
-
-def ranked_figure():
-    return place_charts.ranked_with_limits(
-        view["charted"],
-        unit=unit,
-        chosen=d.area,
-        benchmarks=view["benchmarks"],
-        verdicts=dict(zip(view["table"]["area_code"], view["table"]["significance"])),
-    )
-
-
-render.chart(
-    ranked_figure,
-    cache=("explorer-rank", indicator_id, level, d.area, compare),
-    title=f"{entry['name']}: {view['compare_label']}, best first",
-    subtitle=f"{formatting.unit_label(unit)} · {period} · lines show 95% confidence limits"
-    if entry["has_confidence_limits"]
-    else f"{formatting.unit_label(unit)} · {period}",
-    source=source,
-    key="exp-rank",
-    note=bench_note,
-    unit=unit,
-    period=period,
-    table=lambda: view["charted"][
-        [
-            "rank",
-            "area_code",
-            "area_name",
-            "value",
-            "ci_lower",
-            "ci_upper",
-            "verdict",
-            "marker",
-            "status",
-            "accuracy",
-            "note",
-        ]
-    ],
-)
+    st.caption(shown.no_map)
+render.chart(**shown.ranked.args(), key="exp-rank")
 
 with st.expander("About this indicator: source, caveats and benchmarks"):
     st.markdown(render.markdown_escape(f"Source: {entry['source']}. {entry['source_detail'] or ''}"))
     if entry["caveats"]:
         st.markdown(render.markdown_escape(f"Caveats: {entry['caveats']}"))
     st.markdown(
-        "\n".join(
-            f"- {render.markdown_escape(b.label)}: {formatting.value(b.value, unit)} ({b.method})"
-            for b in view["benchmarks"]
-        )
+        "\n".join(f"- {render.markdown_escape(label)}: {text}" for label, text in shown.benchmarks)
         or "No benchmark is published for this indicator."
     )
-    if view["council"]:
+    if shown.tiles:
         st.caption(similarity.METHOD)

@@ -1,8 +1,8 @@
 """Chart images for briefings: PNG and SVG with title, subtitle (definition), source line and date baked in.
 
 Two renderers:
-- **kaleido** (Plotly's own exporter; drives a Chromium browser, found on PATH or via the BROWSER_PATH variable) gives an
-  image identical to the on-screen chart;
+- **kaleido** (Plotly's own exporter; drives a Chromium browser, found on PATH or via the BROWSER_PATH variable) gives
+  an image identical to the on-screen chart;
 - **matplotlib** (no browser) redraws the Plotly figure's bar, line/marker, waterfall and choropleth traces.
 
 `engine="auto"` uses kaleido when a browser is present and falls back to matplotlib when it is missing or the export
@@ -95,7 +95,8 @@ def baked(
     width: int = 1100,
     height: int = 650,
 ) -> go.Figure:
-    """A copy of `fig` with title, subtitle, source line and date placed inside the figure (the original is untouched)."""
+    """A copy of `fig` with title, subtitle, source line and date placed inside the figure (the original is
+    untouched)."""
     out = go.Figure(fig)
     footer = "<br>".join(textwrap.wrap(footer_text(source, date), 150))
     lines = footer.count("<br>") + 1
@@ -147,9 +148,9 @@ def render(
     fig: go.Figure,
     fmt: str = "png",
     *,
-    title: str,
-    subtitle: str,
-    source: str,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
     date: str | None = None,
     engine: str = "auto",
     width: int = 1100,
@@ -161,7 +162,8 @@ def render(
     Args:
         fig: the Plotly figure shown on screen.
         fmt: 'png' or 'svg'.
-        title, subtitle, source: chart title, the definition (basis · geography · benchmark · year), source line.
+        title, subtitle, source: chart title, the definition (basis · geography · benchmark · year), source line;
+            by default those the figure carries (layout.meta, set by indicators.exports.charts).
         date: date text printed after the source (default today).
         engine: 'auto' (kaleido if a browser exists, else matplotlib), 'kaleido' or 'matplotlib'.
     Returns:
@@ -170,6 +172,10 @@ def render(
     """
     check_format(fmt)
     chosen = image_engine(engine)
+    carried = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    title = carried.get("title", "") if title is None else title
+    subtitle = carried.get("subtitle", "") if subtitle is None else subtitle
+    source = carried.get("source", "") if source is None else source
     styled = baked(
         with_boundaries(fig), title=title, subtitle=subtitle, source=source, date=date, width=width, height=height
     )
@@ -513,20 +519,21 @@ def label_sides(
             "top left": (left[0], up[0], left[1], up[1]),
             "bottom left": (left[0], down[0], left[1], down[1]),
         }
-
-        def crowding_of(box):  # overlap with labels already placed, and points covered (one weighs like a label)
-            overlap = sum(
-                max(0, min(box[2], b[2]) - max(box[0], b[0])) * max(0, min(box[3], b[3]) - max(box[1], b[1]))
-                for b in taken
-            )
-            covered = sum(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points if (x, y) != (lon, lat))
-            return overlap + covered * width * height
-
-        sides[i] = min(
-            LABEL_SIDES, key=lambda name: crowding_of(boxes[name])
-        )  # the first clear side, else the least crowded
+        others = [point for point in points if point != (lon, lat)]
+        crowding_of = {name: _crowding(box, taken, others, width * height) for name, box in boxes.items()}
+        sides[i] = min(LABEL_SIDES, key=crowding_of.get)  # the first clear side, else the least crowded
         taken.append(boxes[sides[i]])
     return [sides[i] for i in range(len(points))]
+
+
+def _crowding(box: tuple, taken: list[tuple], points: list[tuple], point_weight: float) -> float:
+    """How crowded a label's box would be: its overlap with the labels already placed, and the other points it
+    covers (each weighing `point_weight`, the area of the label)."""
+    overlap = sum(
+        max(0, min(box[2], b[2]) - max(box[0], b[0])) * max(0, min(box[3], b[3]) - max(box[1], b[1])) for b in taken
+    )
+    covered = sum(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points)
+    return overlap + covered * point_weight
 
 
 def _draw_points(ax, trace: dict) -> None:
@@ -664,94 +671,9 @@ def map_labels(points: pd.DataFrame, text: str = "city", **trace) -> go.Scatterg
     )
 
 
-def area_map(
-    values: pd.DataFrame,
-    *,
-    geojson,
-    name: str,
-    unit: str,
-    colorscale,
-    scale: ColourRange,
-    outlined: list[str] = (),
-    chosen: str | None = None,
-    base_geojson=None,
-    base_codes: list[str] = (),
-    height: int = 620,
-) -> go.Figure:
-    """A UK choropleth of `values` (area_code, area_name, value) on an SVG map fitted to the areas drawn.
-
-    scale: the colour range (colour_range); outlined: codes drawn with the highlight outline (the Core Cities);
-    chosen: a code outlined in black (the user's area); base_geojson/base_codes: areas drawn first in grey (the UK
-    outline under a map of a few areas). The colour bar sits under the map, so it never narrows it on a phone.
-    """
-    from indicators.domain import formatting
-
-    fig = go.Figure()
-    if base_geojson is not None:
-        fig.add_trace(
-            go.Choropleth(
-                geojson=base_geojson,
-                featureidkey="properties.area_code",
-                locations=list(base_codes),
-                z=[0] * len(base_codes),
-                colorscale=[[0, BASE_FILL], [1, BASE_FILL]],
-                showscale=False,
-                marker={"line": {"width": 0.6, "color": BASE_LINE}},
-                hoverinfo="skip",
-                name="UK",
-            )
-        )
-    fig.add_trace(
-        go.Choropleth(
-            geojson=geojson,
-            featureidkey="properties.area_code",
-            locations=values["area_code"],
-            z=values["value"],
-            text=values["area_name"],
-            zmin=scale.low,
-            zmax=scale.high,
-            colorscale=colorscale,
-            marker={"line": {"width": 0.3, "color": "#FFFFFF"}},
-            name=name,
-            colorbar={
-                "orientation": "h",
-                "x": 0.5,
-                "xanchor": "center",
-                "y": 0,
-                "yanchor": "top",
-                "thickness": 12,
-                "len": 0.9,
-                "title": {"text": formatting.unit_label(unit), "side": "top"},
-                **formatting.axis(unit),
-            },
-            hovertemplate="%{text} (%{location})<br>" + name + ": " + formatting.hover(unit, "z") + "<extra></extra>",
-        )
-    )
-    for codes, colour, width, label in (
-        (list(outlined), HIGHLIGHT, 2.5, "Core Cities (outlined)"),
-        ([chosen] if chosen else [], "#000000", 3.5, "Chosen area (outlined)"),
-    ):
-        if codes:
-            fig.add_trace(
-                go.Choropleth(
-                    geojson=geojson,
-                    featureidkey="properties.area_code",
-                    locations=codes,
-                    z=[0] * len(codes),
-                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                    showscale=False,
-                    marker={"line": {"width": width, "color": colour}},
-                    hoverinfo="skip",
-                    name=label,
-                )
-            )
-    fig.update_geos(visible=False, fitbounds="locations", projection={"type": "mercator"})
-    fig.update_layout(height=height, showlegend=False, margin={"t": 10, "b": 70, "l": 0, "r": 0})
-    return fig
-
-
 def lad_map_figure(highlight: list[str], context: list[str] = (), *, boundaries: dict | None = None) -> go.Figure:
-    """A Plotly choropleth of every local authority: `highlight` dark, `context` (e.g. the rest of its city region) light.
+    """A Plotly choropleth of every local authority: `highlight` dark, `context` (e.g. the rest of its city region)
+    light.
 
     Args:
         highlight: LAD codes to highlight (drawn in the highlight colour).
