@@ -102,9 +102,9 @@ navigation.run()  # a definition that can't be shown is stopped where it is chos
 
 st.divider()
 st.caption(
-    "Sources: ONS (regional GDP and GVA, April 2025; subregional productivity, June 2024; ASHE; subnational indicators; "
-    "country and regional public sector finances, May 2026), HM Treasury CRA, HMRC SPI 2023-24, DLUHC, MHCLG, Eurostat, "
-    "European Central Bank (euro reference rates). "
+    "Sources: ONS (regional GDP and GVA, April 2025; subregional productivity, June 2024; ASHE; subnational "
+    "indicators; country and regional public sector finances, May 2026), HM Treasury CRA, HMRC SPI 2023-24, DLUHC, "
+    "MHCLG, Eurostat, European Central Bank (euro reference rates). "
     f"Warehouse built {summary['built_at']} from {summary['sources']} releases. Open Government Licence v3.0. "
     "Contains OS data © Crown copyright and database right 2023. Estimates are labelled as such; see Data and methods."
 )

@@ -1,4 +1,5 @@
-"""Benchmark of what users feel (issues 7 and 15). Prints figures; not part of the test suite (pytest collects tests/ only).
+"""Benchmark of what users feel (issues 7 and 15). Prints figures; not part of the test suite (pytest collects
+tests/ only).
 
     .venv/bin/python benchmarks/run.py                 # everything (about 45 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick         # fewer visitors and inputs (about 15 minutes)

@@ -4,8 +4,9 @@
 installs observers that change nothing in the app and print one line each to stderr:
 
 - `PROBE duckdb.connect read_only=<bool> serving=<bool> <path>` for every `duckdb.connect` call (serving = opened
-  with the locked serving config; the build's staleness check opens a plain read-only one briefly) (indicators.data.db looks the function up
-  on the module at call time, so wrapping the module attribute sees every connection the app opens);
+  with the locked serving config; the build's staleness check opens a plain read-only one briefly)
+  (indicators.data.db looks the function up on the module at call time, so wrapping the module attribute sees every
+  connection the app opens);
 - `PROBE open <path>` for every Python-level open of a boundary file (*.geojson), via a `sys.addaudithook` "open"
   audit event (indicators.data.geography.boundaries reads them with Path.read_text);
 - `PROBE clear_cache` when the runtime handles a client's clear_cache BackMsg (proves the message was processed);

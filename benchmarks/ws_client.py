@@ -5,9 +5,9 @@ index.html measure nothing: the work happens when a client sends `BackMsg.rerun_
 ForwardMsgs (deltas) until `script_finished`.
 
 Handshake (Streamlit 1.67, streamlit/web/server/starlette/starlette_websocket.py):
-- connect to ws://host:port/_stcore/stream with the subprotocol list ["streamlit"]; the browser packs an XSRF token and a
-  previous session id into further subprotocol entries, but those only matter for auth cookies and reconnection, so an
-  anonymous client needs neither. The Origin header, when sent, must match Host (or server.corsAllowedOrigins).
+- connect to ws://host:port/_stcore/stream with the subprotocol list ["streamlit"]; the browser packs an XSRF token
+  and a previous session id into further subprotocol entries, but those only matter for auth cookies and reconnection,
+  so an anonymous client needs neither. The Origin header, when sent, must match Host (or server.corsAllowedOrigins).
 - nothing runs until the client sends `rerun_script` with a ClientState (query string, page name or page script hash,
   widget states). The server answers with new_session, navigation, deltas, page_info_changed (the query string the
   script wrote) and finally script_finished.

@@ -159,7 +159,8 @@ class AppServer:
 # and nothing on screen is stale from the previous run.
 _FINISHED_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.dataset.testScriptState !== 'notRunning' || app.dataset.testConnectionState !== 'CONNECTED') return false;
+    if (!app || app.dataset.testScriptState !== 'notRunning'
+        || app.dataset.testConnectionState !== 'CONNECTED') return false;
     if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
     if (document.querySelector('[data-stale="true"]')) return false;
     const main = document.querySelector('[data-testid="stMain"]');
@@ -187,11 +188,13 @@ _CHARTS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stMain
         const m = sub.map;
         const fills = m.getStyle().layers.filter(l => l.type === 'fill').map(l => l.id);
         let rendered = 0;
-        try { rendered = fills.length ? m.queryRenderedFeatures({layers: fills}).length : 0; } catch (e) { rendered = -1; }
+        try { rendered = fills.length ? m.queryRenderedFeatures({layers: fills}).length : 0; }
+        catch (e) { rendered = -1; }
         out.maps.push({fill_layers: fills.length, rendered_fill_features: rendered,
                        canvas: !!m.getCanvas() && m.getCanvas().width > 0});
     }
-    out.geos = Array.from(g.querySelectorAll('.geo')).map(geo => ({areas: geo.querySelectorAll('.choroplethlayer path').length}));
+    out.geos = Array.from(g.querySelectorAll('.geo'))
+        .map(geo => ({areas: geo.querySelectorAll('.choroplethlayer path').length}));
     const choropleth = out.types.includes('choropleth');
     out.drawn = out.svg > 0 && out.maps.every(mp => mp.fill_layers > 0 && mp.rendered_fill_features > 0 && mp.canvas)
         && out.geos.every(geo => geo.areas > 0 || !choropleth);
@@ -342,7 +345,8 @@ _TEXT_JS = """() => {
     const clip = e => { const cs = getComputedStyle(e);
         const hidden = v => v !== 'visible';
         const wide = hidden(cs.overflowX) && e.scrollWidth > e.clientWidth + 1;
-        const tall = hidden(cs.overflowY) && e.scrollHeight > e.clientHeight + 1 && cs.overflowY !== 'auto' && cs.overflowY !== 'scroll';
+        const tall = hidden(cs.overflowY) && e.scrollHeight > e.clientHeight + 1
+            && cs.overflowY !== 'auto' && cs.overflowY !== 'scroll';
         return (wide || tall) ? {scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, scrollHeight: e.scrollHeight,
                 clientHeight: e.clientHeight, ellipsis: cs.textOverflow === 'ellipsis',
                 clamp: cs.webkitLineClamp && cs.webkitLineClamp !== 'none' ? cs.webkitLineClamp : null} : null; };
@@ -353,15 +357,19 @@ _TEXT_JS = """() => {
     const check = (what, root) => { for (const e of [root, ...root.querySelectorAll('*')]) {
         if (seen.has(e) || !visible(e) || !label(e)) continue;
         const c = clip(e); if (c) { seen.add(e); out.clipped.push({what, text: label(root), ...c}); return; } } };
-    for (const e of document.querySelectorAll('[data-testid="stMetricLabel"]')) if (visible(e)) check('metric label', e);
-    for (const e of document.querySelectorAll('[data-testid="stMetricValue"]')) if (visible(e)) check('metric value', e);
-    for (const e of document.querySelectorAll('[data-testid="stMetricDelta"]')) if (visible(e)) check('metric delta', e);
+    for (const e of document.querySelectorAll('[data-testid="stMetricLabel"]'))
+        if (visible(e)) check('metric label', e);
+    for (const e of document.querySelectorAll('[data-testid="stMetricValue"]'))
+        if (visible(e)) check('metric value', e);
+    for (const e of document.querySelectorAll('[data-testid="stMetricDelta"]'))
+        if (visible(e)) check('metric delta', e);
     if (main) {
         for (const e of main.querySelectorAll('h1, h2, h3')) if (visible(e)) check(e.tagName.toLowerCase(), e);
         for (const e of main.querySelectorAll('*')) {
             if (seen.has(e) || !visible(e) || getComputedStyle(e).textOverflow !== 'ellipsis' || !label(e)) continue;
             if (e.closest('.js-plotly-plot, [data-testid="stDataFrame"]')) continue;  // SVG and canvas: checked apart
-            const c = clip(e); if (c) { seen.add(e); out.clipped.push({what: 'text (CSS ellipsis)', text: label(e), ...c}); }
+            const c = clip(e);
+            if (c) { seen.add(e); out.clipped.push({what: 'text (CSS ellipsis)', text: label(e), ...c}); }
         }
         // what makes the main area wider than itself: elements that reach past its right edge while their parent
         // does not (the first element of each overflowing branch)
@@ -401,18 +409,22 @@ CHART_TEXT = {
     ".ytick text": "y-axis tick",
     ".cbaxis text": "colour-bar tick",
 }
-_CHART_TEXT_JS = """kinds => Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')).flatMap(g => {
+_CHART_TEXT_JS = """kinds => Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot'))
+.flatMap(g => {
     const svg = g.querySelector('.main-svg'); if (!svg) return [];
     const s = svg.getBoundingClientRect();
     const key = (g.closest('.stPrintGraphic') ? Array.from(g.closest('.stPrintGraphic').classList)
                  .filter(c => c.startsWith('st-key-')).join(' ') : '');
     return Object.entries(kinds).flatMap(([selector, what]) => Array.from(g.querySelectorAll(selector))
-        .filter(t => (t.textContent || '').trim() && !t.closest('[display="none"]') && t.getBoundingClientRect().width > 0)
+        .filter(t => (t.textContent || '').trim() && !t.closest('[display="none"]')
+                     && t.getBoundingClientRect().width > 0)
         .map(t => { const r = t.getBoundingClientRect();
-            return {chart: key, what, text: t.textContent.trim(), left: Math.round(r.left - s.left), right: Math.round(r.right - s.left),
+            return {chart: key, what, text: t.textContent.trim(),
+                    left: Math.round(r.left - s.left), right: Math.round(r.right - s.left),
                     top: Math.round(r.top - s.top), bottom: Math.round(r.bottom - s.top),
                     width: Math.round(s.width), height: Math.round(s.height),
-                    inside: r.left >= s.left - 1 && r.right <= s.right + 1 && r.top >= s.top - 1 && r.bottom <= s.bottom + 1}; }));
+                    inside: r.left >= s.left - 1 && r.right <= s.right + 1
+                            && r.top >= s.top - 1 && r.bottom <= s.bottom + 1}; }));
 })"""
 
 # The maps: for each Plotly chart with a map subplot, the frame the map is drawn in, the areas drawn (their extent can
@@ -544,9 +556,11 @@ _FOCUS_JS = """() => {
     for (let a = inset ? e : e.parentElement; a; a = a.parentElement) {
         const c = getComputedStyle(a).backgroundColor; if (opaque(c)) { bg = c; break; } }
     const owner = e.closest('[data-testid]');
-    return {tag: e.tagName.toLowerCase(), text: (e.innerText || e.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim().slice(0, 60),
+    return {tag: e.tagName.toLowerCase(),
+            text: (e.innerText || e.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim().slice(0, 60),
             testid: owner ? owner.dataset.testid : null, focusVisible: e.matches(':focus-visible'),
-            outlineStyle: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth) || 0, outlineColor: cs.outlineColor,
+            outlineStyle: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth) || 0,
+            outlineColor: cs.outlineColor,
             outlineOffset: cs.outlineOffset, boxShadow: cs.boxShadow, background: bg || 'rgb(255, 255, 255)'};
 }"""
 

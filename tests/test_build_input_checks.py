@@ -1,4 +1,5 @@
-"""Load-time checks on the committed extracts (indicators/pipeline/inputs.py, ranges declared in indicators/pipeline/spec.py).
+"""Load-time checks on the committed extracts (indicators/pipeline/inputs.py, ranges declared in
+indicators/pipeline/spec.py).
 
 Small fixtures for each rule, then the hostile probe's inputs on copies of the real extracts through the real build:
 each fails naming the file, the row (its line number in the file) and the column, before any warehouse file is made.

@@ -1,5 +1,5 @@
-"""The fiscal mart (indicators/pipeline/marts/fiscal.py): its small arithmetic functions by hand, the tables it builds on
-the five-council fixture (tests/fiscal_fixture.py), its declared checks, and the sensitivity range proved against
+"""The fiscal mart (indicators/pipeline/marts/fiscal.py): its small arithmetic functions by hand, the tables it builds
+on the five-council fixture (tests/fiscal_fixture.py), its declared checks, and the sensitivity range proved against
 brute force over every combination of keys."""
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ def test_checks_pass_and_declared_checks_pass(con):
     "tamper, message",
     [
         (
-            "UPDATE fiscal_items SET value_gbp_m = value_gbp_m + 2 WHERE area_code = 'E08000001' AND item = 'rev_income_tax' "
-            "AND key = 'population' AND period = '2022-23'",
+            "UPDATE fiscal_items SET value_gbp_m = value_gbp_m + 2 WHERE area_code = 'E08000001' "
+            "AND item = 'rev_income_tax' AND key = 'population' AND period = '2022-23'",
             "TLD 2022-23 rev_income_tax by population",
         ),
         ("DELETE FROM fiscal_held WHERE region_code = 'TLK'", "North Sea items"),

@@ -2,15 +2,16 @@
 running app (two `streamlit run app.py` processes, one per core) with the protocol client in benchmarks/ws_client.py.
 
 Why the websocket driver and not AppTest: a fresh session per query string costs ~0.2 s over the wire against ~1 s in
-AppTest, and it is what a hostile visitor actually sends (raw query strings with repeated keys, and widget values that no
-browser would send). Every case is a new session, so the app's URL validation (ui.state.url_value / page_param /
+AppTest, and it is what a hostile visitor actually sends (raw query strings with repeated keys, and widget values that
+no browser would send). Every case is a new session, so the app's URL validation (ui.state.url_value / page_param /
 page_list_param and the pages' own parsers) runs each time.
 
 For every case: the run finishes with no exception element and no traceback in the server log; the frame's footer
-("Sources: ...") is drawn; every parameter that the page read and that was not a valid choice gets a notice naming it, and
-the value the app writes back to the URL is the default (valid values are kept); hostile text is never echoed as
+("Sources: ...") is drawn; every parameter that the page read and that was not a valid choice gets a notice naming it,
+and the value the app writes back to the URL is the default (valid values are kept); hostile text is never echoed as
 live markdown (only inside an inline code span), no markdown element allows HTML, and no notice is longer than 2,000
-characters. Before and after: the warehouse file's size, mtime and SHA-256, and the observation row count, are unchanged.
+characters. Before and after: the warehouse file's size, mtime and SHA-256, and the observation row count, are
+unchanged.
 
 Deterministic: one seeded random.Random. `FUZZ_CASES` (environment) overrides the number of query-string cases.
 """
@@ -58,7 +59,8 @@ PAGES = {
     "indicator_explorer": ["theme", "indicator", "level", "set"],
 }
 FRAME = ["geo", "basis", "bench", "year", "area"]
-STATIC_CSS = f"<style>{(Path(__file__).resolve().parent.parent / 'assets' / 'app.css').read_text()}</style>"  # what app.py's st.html(path) sends
+# what app.py's st.html(path) sends
+STATIC_CSS = f"<style>{(Path(__file__).resolve().parent.parent / 'assets' / 'app.css').read_text()}</style>"
 SIDEBAR_PAGE = "city_profile"  # a page drawing every shared control: the sidebar's widgets are fuzzed there
 FRAME_WIDGET = {"geo": "geography", "basis": "basis", "bench": "benchmark", "year": "year", "area": "area"}
 # (page, param) -> the widget key seeded from it: a notice is owed only when the page got as far as drawing it
@@ -462,7 +464,8 @@ class FuzzSession(Session):
         self._values[widget_id] = value
 
     async def rerun_raw(self, typed: dict) -> object:
-        """Rerun with widget values of any protobuf type: {key: (field, value)}, e.g. ('double_array_value', [1e308])."""
+        """Rerun with widget values of any protobuf type: {key: (field, value)},
+        e.g. ('double_array_value', [1e308])."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         msg = BackMsg()

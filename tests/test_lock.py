@@ -179,18 +179,17 @@ def run(lock, *, pip_audit, fetch=None, ignores="", today=dt.date(2027, 1, 1)):
     return rc, "\n".join(lines)
 
 
-def answered(**vulns):
-    def fake(locks):
-        return ({audit.Pin(name, version): list(vs) for (name, version), vs in vulns.items()}, {}, None)
-
-    return fake
+def pip_audit_says(found=None, skipped=None, error=None):
+    """A stand-in for the audit's pip-audit run: ({pin: [vulnerability]} found, {pin: reason} skipped, error)."""
+    return lambda locks: (found or {}, skipped or {}, error)
 
 
 VULN = audit.Vuln("GHSA-aaaa-bbbb-cccc", ("CVE-2026-1", "PYSEC-2026-1"), ("1.1",), "Something bad")
+ALPHA_VULNERABLE = {audit.Pin("alpha", "1.0"): [VULN], audit.Pin("beta", "2.0"): []}
 
 
 def test_a_finding_fails_the_audit(lock):
-    fake = lambda locks: ({audit.Pin("alpha", "1.0"): [VULN], audit.Pin("beta", "2.0"): []}, {}, None)
+    fake = pip_audit_says(ALPHA_VULNERABLE)
     rc, text = run(lock, pip_audit=fake)
     assert rc == 1
     assert "VULNERABLE: alpha 1.0: GHSA-aaaa-bbbb-cccc (CVE-2026-1, PYSEC-2026-1), fixed in 1.1" in text
@@ -198,7 +197,7 @@ def test_a_finding_fails_the_audit(lock):
 
 
 def test_a_finding_accepted_with_a_reason_and_a_review_date_passes_but_is_printed(lock):
-    fake = lambda locks: ({audit.Pin("alpha", "1.0"): [VULN], audit.Pin("beta", "2.0"): []}, {}, None)
+    fake = pip_audit_says(ALPHA_VULNERABLE)
     ignores = '[[ignore]]\npackage = "Alpha"\nid = "CVE-2026-1"\nreason = "never reached"\nreview_by = 2027-02-01\n'
     rc, text = run(lock, pip_audit=fake, ignores=ignores)
     assert rc == 0, text
@@ -214,20 +213,20 @@ def test_a_finding_accepted_with_a_reason_and_a_review_date_passes_but_is_printe
     ],
 )
 def test_an_ignore_entry_past_its_review_date_or_incomplete_fails(lock, entry, problem):
-    fake = lambda locks: ({audit.Pin("alpha", "1.0"): [VULN], audit.Pin("beta", "2.0"): []}, {}, None)
+    fake = pip_audit_says(ALPHA_VULNERABLE)
     rc, text = run(lock, pip_audit=fake, ignores="[[ignore]]\n" + entry)
     assert rc == 1 and problem in text
 
 
 def test_clean_when_every_pin_is_answered(lock):
-    fake = lambda locks: ({audit.Pin("alpha", "1.0"): [], audit.Pin("beta", "2.0"): []}, {}, None)
+    fake = pip_audit_says({audit.Pin("alpha", "1.0"): [], audit.Pin("beta", "2.0"): []})
     rc, text = run(lock, pip_audit=fake)
     assert rc == 0
     assert "checked 2 of 2" in text and "2 by exact version" in text and "no known vulnerabilities" in text
 
 
 def test_pins_without_an_exact_version_answer_are_checked_as_the_latest_release_or_listed_as_not_checked(lock):
-    skipped = lambda locks: ({}, {audit.Pin("alpha", ""): "Dependency not found on PyPI"}, None)
+    skipped = pip_audit_says(skipped={audit.Pin("alpha", ""): "Dependency not found on PyPI"})
     projects = {
         "alpha": {
             "info": {"version": "1.0"},
@@ -248,14 +247,14 @@ def test_pins_without_an_exact_version_answer_are_checked_as_the_latest_release_
 
 
 def test_offline_it_says_it_could_not_check_and_does_not_fail(lock):
-    offline = lambda locks: ({}, {}, "requests.exceptions.ConnectionError: Max retries exceeded (NameResolutionError)")
+    offline = pip_audit_says(error="requests.exceptions.ConnectionError: Max retries exceeded (NameResolutionError)")
     rc, text = run(lock, pip_audit=offline)
     assert rc == 0
     assert "COULD NOT CHECK any of them" in text and "not a pass" in text
 
 
 def test_offline_fallback_too_says_it_could_not_check(lock):
-    skipped = lambda locks: ({}, {}, None)
+    skipped = pip_audit_says()
 
     def unreachable(name):
         raise audit.Unreachable("Temporary failure in name resolution")
@@ -265,7 +264,7 @@ def test_offline_fallback_too_says_it_could_not_check(lock):
 
 
 def test_an_index_error_for_one_pin_leaves_it_not_checked(lock):
-    skipped = lambda locks: ({audit.Pin("alpha", "1.0"): []}, {}, None)
+    skipped = pip_audit_says({audit.Pin("alpha", "1.0"): []})
 
     def fetch(name):
         raise urllib.error.HTTPError("u", 404, "Not Found", {}, None)
@@ -275,7 +274,7 @@ def test_an_index_error_for_one_pin_leaves_it_not_checked(lock):
 
 
 def test_pip_audit_failing_for_another_reason_fails_the_audit(lock):
-    broken = lambda locks: ({}, {}, "ERROR:pip_audit._cli:invalid requirements input: x.lock")
+    broken = pip_audit_says(error="ERROR:pip_audit._cli:invalid requirements input: x.lock")
     projects = {
         "alpha": {"info": {"version": "1.0"}, "vulnerabilities": []},
         "beta": {"info": {"version": "2.0"}, "vulnerabilities": []},

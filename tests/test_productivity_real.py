@@ -67,7 +67,8 @@ def test_regions_and_england_are_the_ons_regional_figures(raw_dir):
 
 
 def test_per_head_uk_benchmark_2023_is_published_not_a_partial_sum(raw_dir):
-    """Northern Ireland's councils have no 2023 population: the UK figure is ONS's £35,661, not a sum over 350 of 361."""
+    """Northern Ireland's councils have no 2023 population: the UK figure is ONS's £35,661, not a sum over 350 of
+    361."""
     published = sheet(raw_dir, GVA_ITL_BOOK, "Table 2", "ITL code", header=1)
     uk = productivity.gap("E08000025", "head", "council", "uk", 2023)
     assert uk.benchmark_value == published.loc["UKX", "2023"] == 35661 and uk.benchmark_method == "as published"

@@ -1,10 +1,10 @@
 """deploy/nginx.conf on loopback (Debian nginx) in front of `streamlit run app.py`: what a visitor gets through it.
 
 Skips with a reason when nginx is absent (CI installs nginx-light); the TLS tests skip when openssl is absent. Only
-the `# test:` lines of the config are rewritten (`benchmarks.proxy.render`): ports, upstream, pid/log/temp paths, a throwaway
-certificate, the security.txt path; where a test says so, the websocket connect rate (raised, to reach the per-address
-cap quickly) and the https redirect (off, so plain HTTP on loopback serves the app as it did before TLS: the tests
-below need no certificate, and benchmarks/proxy.py can run the proxy the same way). The limits are tested in front
+the `# test:` lines of the config are rewritten (`benchmarks.proxy.render`): ports, upstream, pid/log/temp paths, a
+throwaway certificate, the security.txt path; where a test says so, the websocket connect rate (raised, to reach the
+per-address cap quickly) and the https redirect (off, so plain HTTP on loopback serves the app as it did before TLS: the
+tests below need no certificate, and benchmarks/proxy.py can run the proxy the same way). The limits are tested in front
 of a websocket stub, so hundreds of connections cost no Streamlit sessions; everything else in front of the real app.
 """
 

@@ -1,9 +1,9 @@
 """Public read-only mode (issue 7): the serving store is sealed, and the running app serves with the public config.
 
 Part 1 runs on the tiny fixture warehouse (tests/tiny_warehouse.py) through indicators.data.db.
-Part 2 starts `streamlit run app.py` in a subprocess (benchmarks/serve.py, with a probe that only prints what the process
-does: duckdb.connect calls, boundary-file opens, clear_cache handling, the effective config) and talks to it with the
-protocol driver in benchmarks/ws_client.py over /_stcore/stream.
+Part 2 starts `streamlit run app.py` in a subprocess (benchmarks/serve.py, with a probe that only prints what the
+process does: duckdb.connect calls, boundary-file opens, clear_cache handling, the effective config) and talks to it
+with the protocol driver in benchmarks/ws_client.py over /_stcore/stream.
 """
 
 from __future__ import annotations
@@ -292,7 +292,8 @@ def test_first_visit_to_a_deep_link_after_start(tmp_path):
     """Streamlit 1.67 serves the FIRST run of a fresh process in legacy pages/-folder mode (the class flag
     PagesManager.uses_pages_directory is only cleared by st.navigation), so the first visitor's /map ran pages/map.py
     without the frame (seen on this project: KeyError in ui.state.current()). ui.state.ensure_frame() reruns through
-    app.py; this test keeps that fixed: the very first run of a new process, on a deep link, renders inside the frame."""
+    app.py; this test keeps that fixed: the very first run of a new process, on a deep link, renders inside the
+    frame."""
     process = serve.start(PORT + 1, tmp_path / "fresh.log")
     try:
         serve.wait_healthy(f"http://127.0.0.1:{PORT + 1}", process)

@@ -2,8 +2,8 @@
 
 Checked files: every .py under indicators/, pages/, ui/ and app.py.
 
-Rule 1, SQL sinks. The first argument of `query(...)`, `<x>.query(...)` (when imported from indicators.data.db or named db),
-`<x>.execute(...)`, `<x>.executemany(...)`, `<x>.sql(...)`, and of any function in the same file that passes one of
+Rule 1, SQL sinks. The first argument of `query(...)`, `<x>.query(...)` (when imported from indicators.data.db or named
+db), `<x>.execute(...)`, `<x>.executemany(...)`, `<x>.sql(...)`, and of any function in the same file that passes one of
 its own parameters straight to such a sink (e.g. indicators/pipeline/checks.py::_rows), must be *static*:
   - a string literal, or literals joined with `+` / `+=` (e.g. `sql += " AND area_code = ?"`);
   - a local name every assignment of which (in that function) is static, or a parameter of the enclosing function

@@ -77,7 +77,7 @@ def test_local_series_cover_all_361_councils_every_year(warehouse, indicator, fi
     rows = fetch(
         warehouse,
         """SELECT period, count(*) FROM observations
-                               WHERE indicator_id = ? AND area_code IN (SELECT lad_code FROM lad_lookup) GROUP BY period""",
+           WHERE indicator_id = ? AND area_code IN (SELECT lad_code FROM lad_lookup) GROUP BY period""",
         [indicator],
     )
     counts = dict(rows)
@@ -161,7 +161,10 @@ def test_ensure_builds_when_missing_or_stale_only(tmp_path):
     extracts = tmp_path / "extracts"
     shutil.copytree(EXTRACTS_DIR, extracts)
     pointer = tmp_path / "w" / "current.json"
-    quiet = lambda _: None
+
+    def quiet(_line):
+        return None
+
     assert ensure_warehouse(pointer, extracts, log=quiet) is True
     assert ensure_warehouse(pointer, extracts, log=quiet) is False
     with (extracts / "claims.csv").open("a") as handle:

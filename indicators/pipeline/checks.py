@@ -53,17 +53,20 @@ def check_sources_documented(con) -> list[str]:
 
 
 def check_observations_catalogued(con) -> list[str]:
-    """Every observed indicator is in the catalogue, and each comes from the one source (vintage) the catalogue names."""
+    """Every observed indicator is in the catalogue, and each comes from the one source (vintage) the
+    catalogue names."""
     failures = [
         f"observations: indicator {indicator_id} is not in the catalogue"
         for (indicator_id,) in _rows(
             con,
-            "SELECT DISTINCT indicator_id FROM observations WHERE indicator_id NOT IN (SELECT indicator_id FROM catalog)",
+            "SELECT DISTINCT indicator_id FROM observations "
+            "WHERE indicator_id NOT IN (SELECT indicator_id FROM catalog)",
         )
     ]
     mixed = _rows(
         con,
-        """SELECT o.indicator_id, o.source_id, c.source_id FROM (SELECT DISTINCT indicator_id, source_id FROM observations) o
+        """SELECT o.indicator_id, o.source_id, c.source_id
+           FROM (SELECT DISTINCT indicator_id, source_id FROM observations) o
            JOIN catalog c USING (indicator_id) WHERE o.source_id <> c.source_id""",
     )
     failures += [f"observations: {i} carries source {s}, catalogue says {c}" for i, s, c in mixed]

@@ -55,9 +55,8 @@ def run_extract(
             path = out_dir / f"{name}.csv"
             frame.to_csv(path, index=False, lineterminator="\n")
             written.append(path)
-            log(
-                f"  wrote {path.relative_to(out_dir.parent.parent) if out_dir.is_relative_to(DATA_DIR.parent) else path} ({len(frame):,} rows)"
-            )
+            shown = path.relative_to(out_dir.parent.parent) if out_dir.is_relative_to(DATA_DIR.parent) else path
+            log(f"  wrote {shown} ({len(frame):,} rows)")
         if hasattr(module, "write_files"):
             for path in module.write_files(raw_dir, DATA_DIR if out_dir == EXTRACTS_DIR else out_dir.parent):
                 written.append(path)

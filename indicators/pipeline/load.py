@@ -101,9 +101,8 @@ def build_warehouse(extracts_dir: Path = EXTRACTS_DIR, pointer: Path = WAREHOUSE
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
         raise
     path = pointer.parent / version.file
-    log(
-        f"built {path} ({version.size / 1e6:.1f} MB, sha256 {version.sha256[:16]}) in {time.perf_counter() - started:.1f} s"
-    )
+    seconds = time.perf_counter() - started
+    log(f"built {path} ({version.size / 1e6:.1f} MB, sha256 {version.sha256[:16]}) in {seconds:.1f} s")
     return path
 
 

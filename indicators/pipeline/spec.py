@@ -67,7 +67,8 @@ LAD_CODE_REMAP = {"E08000039": "E08000019", "E08000038": "E08000016", "S12000046
 
 
 def project_area_code(name: str) -> str:
-    """Code for an area with no GSS code ("Not available" in ONS files): "CR_" + upper-case name, non-alphanumerics "_"."""
+    """Code for an area with no GSS code ("Not available" in ONS files):
+    "CR_" + upper-case name, non-alphanumerics "_"."""
     return "CR_" + re.sub(r"[^A-Z0-9]", "_", name.strip().upper())
 
 

@@ -1,10 +1,13 @@
 """Geography: LAD -> ITL / combined-authority lookups, the area register, Core City regions, code changes and maps.
 
 Tables (no observations):
-    lad_lookup           one row per local authority district (361, LAD 2024 codes) with ITL 2025, country and May-2025 CA
-    areas                every area the project uses (UK, UKX, countries, ITL1/2/3, LADs, combined authorities, city regions)
+    lad_lookup           one row per local authority district (361, LAD 2024 codes) with ITL 2025, country and
+                         May-2025 CA
+    areas                every area the project uses (UK, UKX, countries, ITL1/2/3, LADs, combined authorities,
+                         city regions)
     city_region_members  the city region of each of the ten Core Cities, one row per member council
-    code_changes         area-code changes the project has to bridge (old code -> new code, and which one the project keeps)
+    code_changes         area-code changes the project has to bridge (old code -> new code, and which one the
+                         project keeps)
 
 write_files() also writes simplified map boundaries to data/boundaries (lad, itl1 and city_regions GeoJSON).
 """
@@ -31,13 +34,17 @@ SOURCES = [
     Source(
         source_id="ons_lad_itl_lookup_jan2025",
         publisher="Office for National Statistics (Open Geography Portal)",
-        title="Local Authority District (December 2024) to LAU1 to ITL3 to ITL2 to ITL1 (January 2025) Lookup in the UK",
+        title=(
+            "Local Authority District (December 2024) to LAU1 to ITL3 to ITL2 to ITL1 (January 2025) Lookup in the UK"
+        ),
         release="LAD (Dec 2024) to LAU1 to ITL3 to ITL2 to ITL1 (Jan 2025) Lookup in the UK",
         release_date="2025-01",
         vintage="Jan 2025",
         raw_files=ITL_LOOKUP,
         url="https://geoportal.statistics.gov.uk/",
-        notes="Release month as named by ONS; exact day not stated in the file. LADs use 2024 codes, ITLs the 2025 codes.",
+        notes=(
+            "Release month as named by ONS; exact day not stated in the file. LADs use 2024 codes, ITLs the 2025 codes."
+        ),
     ),
     Source(
         source_id="ons_lad_cauth_lookup_may2025",
@@ -264,7 +271,10 @@ def lad25_code_changes(itl: pd.DataFrame, ca: pd.DataFrame, ca_path: Path) -> pd
                 ca_path, f"LAD25 code {rec['LAD25CD']} ({rec['LAD25NM']}) matches no LAD24 code", row=offset + 2
             )
         old = lad24[rec["LAD25NM"]]
-        note = f"LAD25 code after an April 2025 boundary change; the project keeps the LAD24 code (remap {rec['LAD25CD']}->{old})"
+        note = (
+            "LAD25 code after an April 2025 boundary change; the project keeps the LAD24 code "
+            f"(remap {rec['LAD25CD']}->{old})"
+        )
         rows.append((old, rec["LAD25CD"], rec["LAD25NM"], LAD_CHANGE_YEAR, note, old))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
@@ -279,7 +289,10 @@ def ca_code_changes(ca: pd.DataFrame, city_regions: pd.DataFrame, lad_remap: dic
         if len(successors) != 1 or successors["CAUTH25CD"].isna().any():
             raise ExtractError(path, f"{code} {name}: members do not map to one May-2025 CA", sheet=CITY_REGION_SHEET)
         new_code, new_name = successors.iloc[0]
-        note = f"replaced by the {new_name} combined authority ({new_code}); old code still used in the Jun 2024 productivity release"
+        note = (
+            f"replaced by the {new_name} combined authority ({new_code}); old code still used in the Jun 2024 "
+            "productivity release"
+        )
         rows.append((code, new_code, name, CA_CHANGE_YEAR, note, new_code))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 

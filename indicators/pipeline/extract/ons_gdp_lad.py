@@ -34,7 +34,8 @@ CODE_COL, NAME_COL = "LA code", "LA name"
 SUPPRESSED = ("[u]",)  # low-reliability marker (Northern Ireland 2023 population and per-head figures)
 CORRECTION_SHEET, CORRECTION_DATE = "Correction", "2025-10-10"
 
-# One code set so everything joins (LAD 2023/2024 codes; the 2025 Sheffield/Barnsley codes and the old Glasgow code map back).
+# One code set so everything joins (LAD 2023/2024 codes; the 2025 Sheffield/Barnsley codes and the old Glasgow code
+# map back).
 LAD_PATTERN = re.compile(r"^[ENSW]\d{8}$")
 UKX_NAME = "United Kingdom less Extra-Regio"
 
@@ -68,12 +69,12 @@ SOURCES = [
         raw_files=RAW_FILE,
         url="https://www.ons.gov.uk/economy/grossdomesticproductgdp/datasets/regionalgrossdomesticproductlocalauthorities",
         notes=(
-            "Corrected replacement workbook: its 'Correction' sheet (10 Oct 2025) records a fix to the GVA deflation and "
-            "chain-linking used for ITL3 and local-authority volume estimates (mainly mining and quarrying, also real estate "
-            "and public administration), which changed the CVM series and implied deflators (Tables 8-13); current-price data "
-            "were not affected. It also records (29 May 2025) a new GDP deflation method that revised all GDP volume "
-            "estimates. 2023 is provisional. No UK row: the 361 local authorities sum to UK less Extra-Regio, up to rounding "
-            "of each published figure to the nearest £1 million."
+            "Corrected replacement workbook: its 'Correction' sheet (10 Oct 2025) records a fix to the GVA deflation "
+            "and chain-linking used for ITL3 and local-authority volume estimates (mainly mining and quarrying, also "
+            "real estate and public administration), which changed the CVM series and implied deflators (Tables 8-13); "
+            "current-price data were not affected. It also records (29 May 2025) a new GDP deflation method that "
+            "revised all GDP volume estimates. 2023 is provisional. No UK row: the 361 local authorities sum to UK "
+            "less Extra-Regio, up to rounding of each published figure to the nearest £1 million."
         ),
     )
 ]
@@ -106,8 +107,8 @@ INDICATORS = [
         "Gross domestic product (current prices)",
         "£ million",
         "higher_is_better",
-        "Gross domestic product at current market prices: GVA(B) plus VAT and other taxes on products less subsidies on "
-        "products, in cash terms.",
+        "Gross domestic product at current market prices: GVA(B) plus VAT and other taxes on products less subsidies "
+        "on products, in cash terms.",
         SOURCE_ID,
         "calendar_year",
         f"{_WORKPLACE} {_PROVISIONAL}",
@@ -118,8 +119,8 @@ INDICATORS = [
         "Resident population",
         "persons",
         "neutral",
-        "Total resident population at mid-year (ONS, National Records of Scotland and NISRA mid-year estimates), as used "
-        "for the per-head figures in the regional accounts.",
+        "Total resident population at mid-year (ONS, National Records of Scotland and NISRA mid-year estimates), as "
+        "used for the per-head figures in the regional accounts.",
         SOURCE_ID,
         "calendar_year",
         "Northern Ireland 2023 estimates are suppressed ([u]) in this release, so the 2023 UK total of the local "
@@ -142,8 +143,8 @@ INDICATORS = [
         "GDP implied deflator",
         "index (2022=100)",
         "neutral",
-        "Whole-economy GDP implied deflator for the local authority (price level relative to its own 2022 level), derived "
-        "from current-price and chained-volume GVA.",
+        "Whole-economy GDP implied deflator for the local authority (price level relative to its own 2022 level), "
+        "derived from current-price and chained-volume GVA.",
         SOURCE_ID,
         "calendar_year",
         f"Corrected October 2025. {_PROVISIONAL}",
@@ -154,8 +155,8 @@ INDICATORS = [
         "Real GDP index (chained volume)",
         "index (2022=100)",
         "higher_is_better",
-        "Gross domestic product in chained volume measures (inflation removed) as an index of the local authority's own "
-        "2022 level; shows real growth over time, not levels between places.",
+        "Gross domestic product in chained volume measures (inflation removed) as an index of the local authority's "
+        "own 2022 level; shows real growth over time, not levels between places.",
         SOURCE_ID,
         "calendar_year",
         f"{_CVM} {_PROVISIONAL}",

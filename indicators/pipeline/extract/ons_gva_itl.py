@@ -70,10 +70,10 @@ SOURCES = [
             "regionalgrossvalueaddedbalancedperheadandincomecomponents"
         ),
         notes=(
-            "ITL 2025 codes. UK (K02000001) = UK less Extra-Regio (UKX) + Extra-Regio (TLZ: output, e.g. offshore, that "
-            "cannot be assigned to a region; GVA only, no population). ITL1 regions sum to UKX. Per-head figures and the "
-            "index exclude Extra-Regio. Current-price data were not affected by the October 2025 CVM correction. "
-            "2023 is provisional."
+            "ITL 2025 codes. UK (K02000001) = UK less Extra-Regio (UKX) + Extra-Regio (TLZ: output, e.g. offshore, "
+            "that cannot be assigned to a region; GVA only, no population). ITL1 regions sum to UKX. Per-head figures "
+            "and the index exclude Extra-Regio. Current-price data were not affected by the October 2025 CVM "
+            "correction. 2023 is provisional."
         ),
     )
 ]

@@ -124,8 +124,8 @@ SOURCES = [
         raw_files=SNI_FILE,
         url="https://www.ons.gov.uk/explore-local-statistics/",
         notes="Compiles ONS, NISRA, DfE and other series (each credited in the workbook's Data dictionary); "
-        "sheets Employment rate, Unemployment rate, GDHI per head and Level 3+ qualifications. "
-        "The Northern Ireland sheets (different periods) are not read; the Weekly pay sheet duplicates ASHE Table 8 2023.",
+        "sheets Employment rate, Unemployment rate, GDHI per head and Level 3+ qualifications. The Northern Ireland "
+        "sheets (different periods) are not read; the Weekly pay sheet duplicates ASHE Table 8 2023.",
     ),
     Source(
         source_id=SNI_GVA,
@@ -201,8 +201,8 @@ INDICATORS = [
         unit="%",
         polarity="higher_is_better",
         definition=(
-            "Percentage of residents aged 16 to 64 who are in employment (employees, self-employed and others in work), "
-            "Annual Population Survey, October 2022 to September 2023."
+            "Percentage of residents aged 16 to 64 who are in employment (employees, self-employed and others in "
+            "work), Annual Population Survey, October 2022 to September 2023."
         ),
         source_id=SNI,
         period_type="snapshot",

@@ -8,9 +8,10 @@ Reads ``ons_subregional_productivity/``:
   -> ``obs_productivity_itl_jun2024``; its ITL2/ITL3 rows use ITL 2021 codes, whose boundaries differ from the ITL 2025
   codes used everywhere else in the project, so they are not read
 - ``labourproductivitycaeer_jun2025.xlsx``: 2025 combined authorities / economic enterprise regions + UKX
-  -> ``obs_productivity_ca_jun2025`` (indicator ids suffixed ``_jun2025``: a different vintage never shares an id) Sheets have title rows and their header on Excel row 5
-(``<code>, <name>, Pounds_2004 …``); notes follow the data. Areas without a GSS code ("Not available") get the
-project code "CR_" + upper-case name with non-alphanumerics as "_".
+  -> ``obs_productivity_ca_jun2025`` (indicator ids suffixed ``_jun2025``: a different vintage never shares an id)
+
+Sheets have title rows and their header on Excel row 5 (``<code>, <name>, Pounds_2004 …``); notes follow the data.
+Areas without a GSS code ("Not available") get the project code "CR_" + upper-case name with non-alphanumerics as "_".
 
 The June 2024 LAD and city-region files share indicator ids (same release): UKX appears in both with identical
 figures, so the city-region extract keeps UKX only for the chained-volume indices that the LAD file lacks.
@@ -138,40 +139,48 @@ SOURCES = [
         source_id=SOURCE_2024,
         publisher="Office for National Statistics",
         title="Subregional productivity: labour productivity by local authority district and by city region",
-        release="Regional and subregional labour productivity, UK: 2022 (Subregional Productivity June 2024 reference tables)",
+        release=(
+            "Regional and subregional labour productivity, UK: 2022 (Subregional Productivity June 2024 reference "
+            "tables)"
+        ),
         release_date="2024-06-17",
         vintage="Jun 2024",
         raw_files=f"{LAD_FILE};{CR_FILE};{ITL_FILE}",
         url=_URL_2024,
         notes=(
-            "Three workbooks of the same release: local authority districts (A1, A3, B1, B3, hours, jobs), city regions "
-            "(the same tables plus unsmoothed A2/A4/B2/B4, not extracted, and chained-volume A5/B5, 2019=100) and ITL "
-            "regions (England and ITL1 rows of A1, A3, B1, B3, hours, jobs; ITL2/ITL3 rows use ITL 2021 codes and are not "
-            "read). GVA is the "
-            "April 2024 regional accounts vintage. LAD estimates are official statistics in development. City-region "
-            "membership is the workbook's 'Geography Lookup' (LAD 2023 codes); city regions without a GSS code use project "
-            "codes CR_<NAME>."
+            "Three workbooks of the same release: local authority districts (A1, A3, B1, B3, hours, jobs), city "
+            "regions (the same tables plus unsmoothed A2/A4/B2/B4, not extracted, and chained-volume A5/B5, 2019=100) "
+            "and ITL regions (England and ITL1 rows of A1, A3, B1, B3, hours, jobs; ITL2/ITL3 rows use ITL 2021 codes "
+            "and are not read). GVA is the April 2024 regional accounts vintage. LAD estimates are official statistics "
+            "in development. City-region membership is the workbook's 'Geography Lookup' (LAD 2023 codes); city "
+            "regions without a GSS code use project codes CR_<NAME>."
         ),
     ),
     Source(
         source_id=SOURCE_2025,
         publisher="Office for National Statistics",
         title="Subregional productivity: labour productivity by combined authority and economic enterprise region",
-        release="Regional and subregional labour productivity, UK: 2023 (Subregional Productivity June 2025 reference tables)",
+        release=(
+            "Regional and subregional labour productivity, UK: 2023 (Subregional Productivity June 2025 reference "
+            "tables)"
+        ),
         release_date="2025-06-19",
         vintage="Jun 2025",
         raw_files=CA_FILE,
         url=_URL_2025,
         notes=(
-            "2025 combined-authority boundaries (e.g. East Midlands, North East CAs; no Cardiff Capital Region); GVA is the "
-            "April 2025 regional accounts vintage, so levels differ from the June 2024 release. ONS writes 0 for "
-            "Northern Ireland 2023 jobs (footnote: not available); those cells are dropped. The LAD-level June 2025 tables "
-            "were not available to the project."
+            "2025 combined-authority boundaries (e.g. East Midlands, North East CAs; no Cardiff Capital Region); GVA "
+            "is the April 2025 regional accounts vintage, so levels differ from the June 2024 release. ONS writes 0 "
+            "for Northern Ireland 2023 jobs (footnote: not available); those cells are dropped. The LAD-level June "
+            "2025 tables were not available to the project."
         ),
     ),
 ]
 
-_SMOOTHED = "Smoothed with a weighted five-year moving average, so year-on-year changes are damped and recent years are revised."
+_SMOOTHED = (
+    "Smoothed with a weighted five-year moving average, so year-on-year changes are damped and recent years are "
+    "revised."
+)
 _CURRENT = "Current prices (not adjusted for inflation)."
 _WORKPLACE = "Workplace-based: GVA and jobs/hours are counted where the work is done."
 _IDENTITY = (
@@ -189,8 +198,8 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
             f"GVA per hour worked{extra}",
             "£ per hour",
             "higher_is_better",
-            "Gross value added (balanced) at current prices divided by total hours worked by people whose job is in the "
-            "area: ONS's headline measure of labour productivity.",
+            "Gross value added (balanced) at current prices divided by total hours worked by people whose job is in "
+            "the area: ONS's headline measure of labour productivity.",
             source_id,
             "calendar_year",
             f"{_CURRENT} {_SMOOTHED} {_WORKPLACE} {_IDENTITY}",
@@ -201,7 +210,8 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
             f"GVA per hour worked index{extra}",
             "index (UK less Extra-Regio=100)",
             "higher_is_better",
-            "GVA per hour worked relative to the UK less Extra-Regio figure for the same year (UK less Extra-Regio = 100).",
+            "GVA per hour worked relative to the UK less Extra-Regio figure for the same year (UK less Extra-Regio = "
+            "100).",
             source_id,
             "calendar_year",
             f"{_CURRENT} {_SMOOTHED}",
@@ -224,7 +234,8 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
             f"GVA per filled job index{extra}",
             "index (UK less Extra-Regio=100)",
             "higher_is_better",
-            "GVA per filled job relative to the UK less Extra-Regio figure for the same year (UK less Extra-Regio = 100).",
+            "GVA per filled job relative to the UK less Extra-Regio figure for the same year (UK less Extra-Regio = "
+            "100).",
             source_id,
             "calendar_year",
             f"{_CURRENT} {_SMOOTHED}",
@@ -250,8 +261,8 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
             f"Filled jobs{extra}",
             "filled jobs",
             "neutral",
-            "Number of filled jobs (employee jobs plus self-employment) located in the area, constrained to ITL1 totals; "
-            "the denominator of GVA per filled job.",
+            "Number of filled jobs (employee jobs plus self-employment) located in the area, constrained to ITL1 "
+            "totals; the denominator of GVA per filled job.",
             source_id,
             "calendar_year",
             f"Unsmoothed. {_WORKPLACE} Counts jobs, not people (one person can hold two jobs). {_IDENTITY}",
@@ -262,8 +273,9 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
             f"Real GVA per hour worked index{extra}",
             f"index ({cvm_base})",
             "higher_is_better",
-            f"GVA per hour worked in chained volume measures (inflation removed), as an index of the area's own level in "
-            f"the base year ({cvm_base}): real productivity growth over time, not a comparison of levels between areas.",
+            f"GVA per hour worked in chained volume measures (inflation removed), as an index of the area's own level "
+            f"in the base year ({cvm_base}): real productivity growth over time, not a comparison of levels between "
+            f"areas.",
             source_id,
             "calendar_year",
             "Unsmoothed, so it can be volatile for small areas. Published for city regions/"
@@ -275,8 +287,8 @@ def _indicators(suffix: str, source_id: str, vintage: str, cvm_base: str) -> lis
             f"Real GVA per filled job index{extra}",
             f"index ({cvm_base})",
             "higher_is_better",
-            f"GVA per filled job in chained volume measures (inflation removed), as an index of the area's own level in "
-            f"the base year ({cvm_base}).",
+            f"GVA per filled job in chained volume measures (inflation removed), as an index of the area's own level "
+            f"in the base year ({cvm_base}).",
             source_id,
             "calendar_year",
             "Unsmoothed. Published for city regions/combined authorities and UKX only."
@@ -400,7 +412,8 @@ def read_lookup(raw_dir: Path) -> pd.DataFrame:
 
 
 def extract(raw_dir: Path) -> dict[str, pd.DataFrame]:
-    """LAD, city-region and regional productivity (June 2024), CA productivity (June 2025) and the city-region lookup."""
+    """LAD, city-region and regional productivity (June 2024), CA productivity (June 2025) and the city-region
+    lookup."""
     lad = read_file(raw_dir, LAD_FILE, CURRENT_2024, SOURCE_2024)
     cr = read_file(raw_dir, CR_FILE, CURRENT_2024 + CVM_2024, SOURCE_2024)
     shared_ids = {t.indicator_id for t in CURRENT_2024}

@@ -137,7 +137,9 @@ SOURCES = [
         source_id=CRPSF_SOURCE,
         publisher="Office for National Statistics",
         title="Country and regional public sector finances, UK: financial year ending 2025",
-        release="Country and Regional Public Sector Finances: financial year ending 2025 (revenue and supplementary tables)",
+        release=(
+            "Country and Regional Public Sector Finances: financial year ending 2025 (revenue and supplementary tables)"
+        ),
         release_date="2026-05-26",
         vintage="FYE 2025 (May 2026)",
         raw_files=f"{CRPSF_SUPP};{CRPSF_REV}",
@@ -205,8 +207,10 @@ SOURCES = [
         release_date="2023-06-21",
         vintage="Q4 2022-23",
         raw_files=CT_FILE,
-        notes="Table 5 (billing authority by quarter, £ thousand) summed to financial years; Table 4 used to reconcile. "
-        "Byte-identical copy from GitHub FemShow/ct-receipts at commit 79657f1.",
+        notes=(
+            "Table 5 (billing authority by quarter, £ thousand) summed to financial years; Table 4 used to "
+            "reconcile. Byte-identical copy from GitHub FemShow/ct-receipts at commit 79657f1."
+        ),
     ),
 ]
 
@@ -341,9 +345,18 @@ def is_sub_function(item: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------- indicators
 
-_RS = "ONS allocates revenue on a 'who pays' basis (residence for income tax, consumption for VAT, workforce for corporation tax); regional figures are estimates and ONS warns against ranking on small differences."
-_ES = "Expenditure is allocated on a 'who benefits' basis; non-identifiable spending (defence, debt interest, overseas aid) is apportioned by population and accounting adjustments are included."
-_ITL1 = "Available for the UK, England, the nations and the 9 English regions (ITL1) only; no local-authority figures exist."
+_RS = (
+    "ONS allocates revenue on a 'who pays' basis (residence for income tax, consumption for VAT, workforce for "
+    "corporation tax); regional figures are estimates and ONS warns against ranking on small differences."
+)
+_ES = (
+    "Expenditure is allocated on a 'who benefits' basis; non-identifiable spending (defence, debt interest, overseas "
+    "aid) is apportioned by population and accounting adjustments are included."
+)
+_ITL1 = (
+    "Available for the UK, England, the nations and the 9 English regions (ITL1) only; no local-authority figures "
+    "exist."
+)
 
 
 def _crpsf(indicator_id, name, unit, polarity, definition, caveats=""):
@@ -561,9 +574,9 @@ INDICATORS = [
         "the GLA and parishes, so this is not the council's own income. England only. Abolished authorities keep their "
         "own codes: districts abolished in April 2019-2021 (Dorset, Suffolk, Taunton Deane/West Somerset, "
         "Buckinghamshire, Northamptonshire, Bournemouth/Poole/Christchurch) stop when their successors' series start; "
-        "the Cumbria, North Yorkshire and Somerset districts abolished on 1 April 2023 run to 2022-23 and their successors (E06000063-E06000066) have no "
-        "data in this release. Summed quarters can differ from DLUHC's annual column by rounding (£1-2 thousand) and, "
-        "for Arun 2020-21, by £212 thousand after a revised quarter.",
+        "the Cumbria, North Yorkshire and Somerset districts abolished on 1 April 2023 run to 2022-23 and their "
+        "successors (E06000063-E06000066) have no data in this release. Summed quarters can differ from DLUHC's annual "
+        "column by rounding (£1-2 thousand) and, for Arun 2020-21, by £212 thousand after a revised quarter.",
         TOPIC,
     ),
 ]

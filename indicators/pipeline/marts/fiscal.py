@@ -497,7 +497,8 @@ def region_shares(
     """Every key's shares for one region's councils in one year, and per key the period used and the fallbacks.
 
     Args: the region's councils; their population shares; the key inputs; the financial year; availability().
-    Returns: ({key: (shares, fell-back mask)}, [(key, key period, ';'-joined councils that took their population share)]).
+    Returns: ({key: (shares, fell-back mask)},
+        [(key, key period, ';'-joined councils that took their population share)]).
     """
     shares = {"population": (pop_share, np.zeros(len(lad_codes), dtype=bool))}
     notes = []
@@ -778,10 +779,12 @@ def check_north_sea(con) -> list[str]:
         con,
         """
         SELECT t.period, t.area_code, coalesce(h.held, 0) AS held, t.value - x.value AS official
-        FROM observations t JOIN observations x ON x.area_code = t.area_code AND x.period = t.period AND x.indicator_id = ?
+        FROM observations t
+        JOIN observations x ON x.area_code = t.area_code AND x.period = t.period AND x.indicator_id = ?
         LEFT JOIN (SELECT period, region_code, sum(value_gbp_m) AS held FROM fiscal_held GROUP BY ALL) h
                ON h.period = t.period AND h.region_code = t.area_code
-        WHERE t.indicator_id = ? AND list_contains(?, t.area_code) AND abs(coalesce(h.held, 0) - (t.value - x.value)) >= ?""",
+        WHERE t.indicator_id = ? AND list_contains(?, t.area_code)
+          AND abs(coalesce(h.held, 0) - (t.value - x.value)) >= ?""",
         [REVENUE_EXCL_NORTH_SEA, REVENUE_TOTAL, list(REGIONS), TOLERANCE_GBP_M],
         lambda p, r, h, o: f"fiscal: {r} {p} North Sea items £{h:,.1f}m, CRPSF total less excl. North Sea £{o:,.1f}m",
     )
