@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from indicators.domain.definition import BASIS_KEYS, DEFAULT, GEOGRAPHY_KEYS, Definition
 from indicators.domain.measure_spec import MEASURES
 from indicators.pipeline.versions import WarehouseUnavailable
 
@@ -94,14 +95,10 @@ def _claims(args) -> int:
     else:
         for row in results:
             counts = row["holds_on_k_of_n"]
-            extra = (
-                ""
-                if counts is None
-                else (
-                    f"; holds on {counts['k']} of {counts['n']}, range {format_value(row['range']['min'], row['unit'])} to "
-                    f"{format_value(row['range']['max'], row['unit'])} ({counts['period']})"
-                )
-            )
+            extra = ""
+            if counts is not None:
+                low, high = (format_value(row["range"][end], row["unit"]) for end in ("min", "max"))
+                extra = f"; holds on {counts['k']} of {counts['n']}, range {low} to {high} ({counts['period']})"
             rate = (
                 "" if row["fx"] is None else f"; £1 = €{row['fx']['eur_per_gbp']:.4f} (ECB {row['fx']['year']} average)"
             )
@@ -132,7 +129,8 @@ def _reconcile(args) -> int:
                 f"tolerance ±{row.tolerance_pct:g}%; {status})"
             )
         print(
-            f"{len(shown):,} of {len(table):,} published figures differ from their derivation by more than {args.above}%"
+            f"{len(shown):,} of {len(table):,} published figures differ from their derivation by more than "
+            f"{args.above}%"
         )
     return 0
 
@@ -161,7 +159,7 @@ def _briefing(args) -> int:
     if fmt not in briefing.FORMATS:
         raise ValueError(f"--out must end in .pptx or .pdf, not {out.name!r}")
     sections = [s.strip() for s in args.sections.split(",") if s.strip()] if args.sections else briefing.SECTIONS
-    definition = {"geography": args.geography, "basis": args.basis, "benchmark": args.benchmark, "year": args.year}
+    definition = Definition(args.area, args.geography, args.basis, args.benchmark, args.year)
     data = briefing.build_pack(args.area, sections, fmt, definition)
     out.write_bytes(data)
     print(f"wrote {out} ({len(data):,} bytes)")
@@ -200,9 +198,9 @@ def parser() -> argparse.ArgumentParser:
 
     gap = commands.add_parser("gap", help="an area's productivity gap on a stated definition")
     gap.add_argument("--area", required=True, help="ONS area code: local authority, city region or ITL1")
-    gap.add_argument("--basis", choices=["head", "job", "hour"], default="hour")
-    gap.add_argument("--geography", choices=["council", "city-region"], default="council")
-    gap.add_argument("--benchmark", default="uk", help=BENCHMARK_HELP)
+    gap.add_argument("--basis", choices=BASIS_KEYS, default=DEFAULT.basis)
+    gap.add_argument("--geography", choices=GEOGRAPHY_KEYS, default=DEFAULT.geography)
+    gap.add_argument("--benchmark", default=DEFAULT.benchmark, help=BENCHMARK_HELP)
     gap.add_argument("--year", type=_year, help="data year (default: latest with data)")
     gap.add_argument("--json", action="store_true")
     gap.set_defaults(run=_gap)
@@ -213,9 +211,9 @@ def parser() -> argparse.ArgumentParser:
     briefing.add_argument(
         "--sections", help="comma-separated: headline,productivity,tax_spend,peers,claims,case_studies"
     )
-    briefing.add_argument("--basis", choices=["head", "job", "hour"], default="hour")
-    briefing.add_argument("--geography", choices=["council", "city-region"], default="council")
-    briefing.add_argument("--benchmark", default="uk", help=BENCHMARK_HELP)
+    briefing.add_argument("--basis", choices=BASIS_KEYS, default=DEFAULT.basis)
+    briefing.add_argument("--geography", choices=GEOGRAPHY_KEYS, default=DEFAULT.geography)
+    briefing.add_argument("--benchmark", default=DEFAULT.benchmark, help=BENCHMARK_HELP)
     briefing.add_argument("--year", type=_year, help="data year (default: latest with data)")
     briefing.set_defaults(run=_briefing)
 

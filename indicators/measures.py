@@ -12,6 +12,7 @@ period are memoised per database (a bounded set); callers must not mutate them.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
@@ -22,6 +23,7 @@ from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for, source_line
 from indicators.domain import formatting
+from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.domain.measure_spec import BASIS_MEASURE, MEASURES, Measure, start_year
 
 LEVELS = {"lad": "Local authorities", "city_region": "Core City regions", "itl1": "ITL1 regions and nations"}
@@ -41,23 +43,6 @@ def check_level(level: str) -> str:
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; valid: {', '.join(LEVELS)}")
     return level
-
-
-# ---------------------------------------------------------------- periods
-
-
-def pick_period(periods: list[str], year: int | str | None) -> str:
-    """The period to show for a requested year: that year's period if there is one, else the latest that starts on or
-    before it, else the earliest; None asks for the latest."""
-    if not periods:
-        raise ValueError("no periods with data")
-    ordered = sorted(periods, key=start_year)
-    if year is None:
-        return ordered[-1]
-    if str(year) in ordered:
-        return str(year)
-    earlier = [p for p in ordered if start_year(p) <= int(str(year)[:4])]
-    return earlier[-1] if earlier else ordered[0]
 
 
 def lad_codes() -> list[str]:
@@ -95,7 +80,7 @@ def values(measure_id: str, year: int | str | None = None, level: str = "lad") -
     found = years(measure_id, level)
     if not found:
         raise ValueError(f"{measure(measure_id).name} has no figures for {LEVELS[level].lower()}")
-    frame = aggregates.level_values(measure_id, level, pick_period(found, year))
+    frame = aggregates.level_values(measure_id, level, period_for(found, year))
     return frame[VALUE_COLUMNS]
 
 
@@ -181,7 +166,7 @@ def pair(x_measure: str, y_measure: str, year: int | str | None = None, level: s
     return out[["area_code", "area_name", "x", "y", "x_period", "y_period", "is_core_city"]]
 
 
-def measures() -> pd.DataFrame:
+def measure_table() -> pd.DataFrame:
     """The registry as a table: id, name, unit, polarity, kind, levels, years, indicator_ids, definition."""
     rows = []
     for m in REGISTRY.values():
@@ -333,8 +318,8 @@ def better(gap: float, polarity: str) -> bool | None:
 def comparison(
     measure_id: str,
     area_code: str,
-    geography_key: str = "council",
-    benchmark: str = "uk",
+    geography_key: str = DEFAULT.geography,
+    benchmark: str = DEFAULT.benchmark,
     year: int | str | None = None,
 ) -> dict:
     """One measure for an area against a benchmark: value, benchmark value, gap and its trend.
@@ -374,7 +359,7 @@ def comparison(
         }
     )
     trend["gap_pct"] = (trend["value"] / trend["benchmark_value"] - 1) * 100
-    period = pick_period(trend["period"].tolist(), year)
+    period = period_for(trend["period"].tolist(), year)
     area_row = aggregates.row(measure_id, code, period)
     bench_row = aggregates.row(measure_id, bench_code, period)
     row = {"value": area_row["value"], "benchmark_value": bench_row["value"]}
@@ -413,7 +398,7 @@ def comparison(
 def _not_available(m: Measure, code: str, name: str, bench_name: str, year: int | str | None) -> dict:
     """comparison() of a measure with no figure for the statistical neighbours: the area's own figure, the benchmark's
     not available (and no gap, trend or verdict)."""
-    period = pick_period(aggregates.periods(m.id, code), year)
+    period = period_for(aggregates.periods(m.id, code), year)
     area_row = aggregates.row(m.id, code, period)
     reason = "statistical neighbours are aggregated for GVA per hour, per filled job and per head only"
     return {
@@ -439,17 +424,43 @@ def _not_available(m: Measure, code: str, name: str, bench_name: str, year: int 
     }
 
 
-@per_database
-def profile(
-    area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council"
-) -> pd.DataFrame:
-    """Every measure available for the area against the benchmark, one row each (see comparison()).
+def _old_arguments(*order: str):
+    """Transitional: lets a caller not yet passing a Definition keep a function's old positional arguments (`order`,
+    Definition field names) or keywords (area_code, geography_key, basis_key, benchmark, year). Delete once pages/
+    city_profile.py, pages/overview.py, tests/test_pages_explore.py and tests/test_neighbours.py pass a Definition."""
+    keywords = {"area_code": "area", "geography_key": "geography", "basis_key": "basis"}
+
+    def wrap(function):
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            if args and isinstance(args[0], Definition):
+                return function(*args, **kwargs)
+            fields = dict(zip(order, args))
+            for old in ("area_code", "geography_key", "basis_key", "benchmark", "year"):
+                if old in kwargs:
+                    fields[keywords.get(old, old)] = kwargs.pop(old)
+            return function(Definition(**fields), *args[len(order) :], **kwargs)
+
+        return call
+
+    return wrap
+
+
+@_old_arguments("area", "benchmark", "year", "geography")
+def profile(d: Definition) -> pd.DataFrame:
+    """Every measure available for the definition's area against its benchmark in its year, one row each (see
+    comparison()); memoised, shared: don't mutate.
 
     Measures with no figure for the area (e.g. LA-only indicators on a city region) are left out.
     The 'trend' column holds each measure's yearly gap table (for sparklines).
     Raises:
         ValueError when statistical neighbours are asked of anything but a council (the reason, for the page).
     """
+    return _profile(d.area, d.geography, d.benchmark, d.year)
+
+
+@per_database
+def _profile(area_code: str, geography_key: str, benchmark: str, year: int | None) -> pd.DataFrame:
     if benchmark == "neighbours":
         productivity.benchmark_area(benchmark, geography_key, productivity.resolve_area(area_code, geography_key)[0])
     rows = []
@@ -461,14 +472,17 @@ def profile(
     return pd.DataFrame(rows)
 
 
-@per_database(max_entries=128)
-def profile_view(
-    area_code: str, benchmark: str = "uk", year: int | str | None = None, geography_key: str = "council"
-) -> dict:
+@_old_arguments("area", "benchmark", "year", "geography")
+def profile_view(d: Definition) -> dict:
     """City profile for one definition as the page shows it, computed once per process for every visitor (shared:
     don't mutate): 'table' (profile()), 'strengths' (strengths_and_weaknesses()) and 'shown' (the table with each
     measure's trend as a list, its verdict in words and its values, benchmark and share as a briefing prints them)."""
-    table = profile(area_code, benchmark, year, geography_key)
+    return _profile_view(d.area, d.geography, d.benchmark, d.year)
+
+
+@per_database(max_entries=128)
+def _profile_view(area_code: str, geography_key: str, benchmark: str, year: int | None) -> dict:
+    table = _profile(area_code, geography_key, benchmark, year)
     if table.empty:
         return {"table": table, "strengths": {"strengths": [], "weaknesses": []}, "shown": table}
     shown = table.assign(
@@ -526,10 +540,8 @@ def sentence(
     change = abs(gap_now) - abs(gap_then)
     if abs(change) < 0.5:
         return text + f"; the gap is about the same as in {since}."
-    return (
-        text
-        + f"; the gap {'widened' if change > 0 else 'narrowed'} {abs(change):.0f} point{'s' if round(abs(change)) != 1 else ''} since {since}."
-    )
+    points = f"{abs(change):.0f} point{'s' if round(abs(change)) != 1 else ''}"
+    return text + f"; the gap {'widened' if change > 0 else 'narrowed'} {points} since {since}."
 
 
 def _the(benchmark_name: str) -> str:
@@ -544,17 +556,22 @@ def _the(benchmark_name: str) -> str:
     )
 
 
+@_old_arguments("area", "geography", "benchmark", "year")
+def sentences(d: Definition, since: int | None = None, measure_ids: tuple[str, ...] = HEADLINE) -> list[str]:
+    """Generated sentences for the definition's area on its headline measures against its benchmark in its year,
+    with the change since `since` (default: seven years before the year shown, or the earliest year with data)."""
+    return _sentences(d.area, d.geography, d.benchmark, d.year, since, tuple(measure_ids))
+
+
 @per_database
-def sentences(
+def _sentences(
     area_code: str,
-    geography_key: str = "council",
-    benchmark: str = "uk",
-    year: int | str | None = None,
-    since: int | None = None,
-    measure_ids: tuple[str, ...] = HEADLINE,
+    geography_key: str,
+    benchmark: str,
+    year: int | None,
+    since: int | None,
+    measure_ids: tuple[str, ...],
 ) -> list[str]:
-    """Generated sentences for an area's headline measures against a benchmark, with the change since `since`
-    (default: seven years before the year shown, or the earliest year with data)."""
     out = []
     for measure_id in measure_ids:
         try:
@@ -589,14 +606,13 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
     """An area's productivity gap on every definition: 3 bases × 2 geographies × 3 standard benchmarks (statistical
     neighbours, which exist on one geography only, are the sidebar's choice, not a column here).
 
-    Each basis uses `year` if it has data then, else its latest year. Returns basis, basis_label, geography,
+    Each basis shows the year `period_for` picks for it (None: its latest). Returns basis, basis_label, geography,
     benchmark, benchmark_label, year, value, benchmark_value, gap_pct, gap_gbp_bn (£bn a year, positive = shortfall).
     Definitions that cannot be computed (e.g. a council with no city region) are left out.
     """
     rows = []
     for basis_key, chosen in productivity.BASES.items():
-        available_years = productivity.available_years(basis_key)
-        basis_year = year if year in available_years else available_years[-1]
+        basis_year = period_for(productivity.available_years(basis_key), year)
         for geography_key in geography.GEOGRAPHIES:
             for benchmark in productivity.STANDARD_BENCHMARKS:
                 label = productivity.BENCHMARKS[benchmark]
@@ -676,16 +692,20 @@ def _why_not(benchmark: str, geography_key: str, area_code: str) -> str:
     return ""
 
 
+@_old_arguments("geography", "benchmark", "basis", "year")
+def city_sentences(d: Definition = DEFAULT) -> pd.DataFrame:
+    """One generated sentence per Core City on the definition's geography, benchmark, basis and year (its area is not
+    used): city, lad_code, sentence."""
+    return _city_sentences(d.geography, d.benchmark, d.basis, d.year)
+
+
 @per_database
-def city_sentences(
-    geography_key: str = "council", benchmark: str = "uk", basis_key: str = "hour", year: int | None = None
-) -> pd.DataFrame:
-    """One generated sentence per Core City on the chosen basis: city, lad_code, sentence."""
+def _city_sentences(geography_key: str, benchmark: str, basis_key: str, year: int | None) -> pd.DataFrame:
     measure_id = BASIS_MEASURE[productivity.basis(basis_key).key]
     cities = geography.core_cities()
     rows = []
     for city, code in zip(cities["city"], cities["lad_code"]):
-        found = sentences(code, geography_key, benchmark, year, measure_ids=(measure_id,))
+        found = _sentences(code, geography_key, benchmark, year, None, (measure_id,))
         rows.append(
             {
                 "city": city,

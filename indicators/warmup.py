@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gc
 import threading
+from dataclasses import replace
+
+from indicators.domain.definition import DEFAULT, period_for
 
 _started = False
 _lock = threading.Lock()
@@ -30,21 +33,22 @@ def warm() -> None:
         lambda: geography.boundaries_url("lad"),
         lambda: measures.label_points("lad"),
     ]
+    d = DEFAULT  # the definition a new visitor starts on, on each basis in its latest year
     for basis in productivity.BASES:
-        year = productivity.available_years(basis)[-1]
+        shown = replace(d, basis=basis, year=period_for(productivity.available_years(basis), d.year))
         steps += [
-            lambda b=basis, y=year: measures.headline_productivity(b, "council", "uk", y),
-            lambda b=basis, y=year: measures.core_city_values(measures.BASIS_MEASURE[b], y, "lad"),
-            lambda b=basis, y=year: measures.core_city_points(measures.BASIS_MEASURE[b], y),
-            lambda b=basis, y=year: measures.city_sentences("council", "uk", b, y),
-            lambda b=basis, y=year: measures.gap("E08000025", b, "council", "uk", y),
-            lambda b=basis: productivity.gap_series("E08000025", b, "council", "uk"),
+            lambda s=shown: measures.headline_productivity(s.basis, s.geography, s.benchmark, s.year),
+            lambda s=shown: measures.core_city_values(measures.BASIS_MEASURE[s.basis], s.year, "lad"),
+            lambda s=shown: measures.core_city_points(measures.BASIS_MEASURE[s.basis], s.year),
+            lambda s=shown: measures.city_sentences(s),
+            lambda s=shown: measures.gap(s.area, s.basis, s.geography, s.benchmark, s.year),
+            lambda s=shown: productivity.gap_series(s.area, s.basis, s.geography, s.benchmark),
         ]
-    year = productivity.available_years("hour")[-1]
+    year = period_for(productivity.available_years(d.basis), d.year)  # the year the sidebar starts on
     steps += [
-        lambda: measures.definitions_grid("E08000025", year),
-        lambda: productivity.decomposition("E08000025", "council", "uk", year),
-        lambda: productivity.scenario("E08000025", "hour", "council", "uk", year, 2035, 10),
+        lambda: measures.definitions_grid(d.area, year),
+        lambda: productivity.decomposition(d.area, d.geography, d.benchmark, year),
+        lambda: productivity.scenario(d.area, d.basis, d.geography, d.benchmark, year, 2035, 10),
     ]
     for level in measures.LEVELS:
         steps.append(lambda lv=level: measures.available(lv))
@@ -52,7 +56,8 @@ def warm() -> None:
     for area in measures.core_city_codes("lad"):  # the ten Core Cities' profiles on every geography and benchmark
         for geography_key in geography.GEOGRAPHIES:
             for benchmark in productivity.BENCHMARKS:
-                steps.append(lambda a=area, g=geography_key, b=benchmark: measures.profile_view(a, b, None, g))
+                shown = replace(d, area=area, geography=geography_key, benchmark=benchmark, year=year)
+                steps.append(lambda s=shown: measures.profile_view(s))
 
     def explorer_default(area: str):
         return place.explorer_view(place.catalogue()["indicator_id"].iloc[0], place.COUNCIL, area, "core")

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from indicators import reference_views as views
 from indicators.data import case_studies as cases
 from indicators.domain import formatting
 from ui import render, state
@@ -17,15 +16,24 @@ st.markdown(
 )
 
 all_cities, all_areas = cases.cities_with_case_studies(), cases.policy_areas_list()
-for widget, param, allowed, label in (
-    ("case_cities", "cities", all_cities, "cities"),
-    ("case_areas", "policy", all_areas, "policy areas"),
-):
-    if widget not in st.session_state:
-        chosen, rejected = views.parse_codes(st.query_params.get(param), allowed)
-        if rejected:
-            st.info(f"Ignored the link's unknown {label}: {state.shown_list(rejected)}.", icon="ℹ️")
-        st.session_state[widget] = chosen
+state.page_list_param(
+    "cities",
+    all_cities,
+    [],
+    "case_cities",
+    limit=None,
+    trim=True,
+    notice="Ignored the link's unknown cities: {rejected}.",
+)
+state.page_list_param(
+    "policy",
+    all_areas,
+    [],
+    "case_areas",
+    limit=None,
+    trim=True,
+    notice="Ignored the link's unknown policy areas: {rejected}.",
+)
 
 left, right = st.columns(2)
 cities = left.multiselect("City", all_cities, key="case_cities", placeholder="All cities")

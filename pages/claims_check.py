@@ -16,25 +16,23 @@ st.markdown(
     "Headline figures from Core Cities UK's *Whole Place Leadership* (2016) and related publications, each tested "
     "**on the period it describes** — a 2016 publication describes the latest data then available, not today's — and "
     "on a **primary definition chosen, with its reason, before the result was computed**. A claim *holds* when the "
-    f"primary definition is within ±{claims.TOLERANCE_PCT:g}% of the claimed value. Beside each verdict: the range over "
-    "every definition tried for that period, and on how many of them the claim would hold."
+    f"primary definition is within ±{claims.TOLERANCE_PCT:g}% of the claimed value. Beside each verdict: the range "
+    "over every definition tried for that period, and on how many of them the claim would hold."
 )
 
 
-if "claims_eur" not in st.session_state:  # seeded once per session from the link's eur=, validated
-    try:
-        st.session_state["claims_eur"] = views.parse_rate(st.query_params.get("eur"))
-    except ValueError:
-        st.info(
-            f"Ignored the link's exchange rate {state.shown(st.query_params.get('eur'))}: not a number between "
-            f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. The European claims use the ECB rate.",
-            icon="ℹ️",
-        )
-        st.session_state["claims_eur"] = None
+state.page_number_param(
+    "eur",
+    international.RATE_MIN,
+    international.RATE_MAX,
+    "claims_eur",
+    notice="Ignored the link's exchange rate {raw}: not a number between {low:g} and {high:g} euros per pound. "
+    "The European claims use the ECB rate.",
+)
 rate = st.number_input(
     "Your own exchange rate, € per £ (optional, shown beside the European verdicts)",
-    min_value=views.RATE_MIN,
-    max_value=views.RATE_MAX,
+    min_value=international.RATE_MIN,
+    max_value=international.RATE_MAX,
     step=0.01,
     format="%.4f",
     key="claims_eur",
@@ -115,11 +113,7 @@ by_id = {r["claim_id"]: r for r in results}
 numeric = views.numeric_claims(results)
 ids = list(by_id)
 default = numeric[0] if numeric else ids[0]
-if "claims_pick" not in st.session_state:
-    raw = st.query_params.get("claim")
-    if raw is not None and raw not in by_id:
-        st.info(f"Ignored the link's claim={state.shown(raw)}: not a known claim, so {default} is shown.", icon="ℹ️")
-    st.session_state["claims_pick"] = raw if raw in by_id else default
+state.page_param("claim", ids, default, widget_key="claims_pick")
 claim_id = st.selectbox(
     "Claim",
     ids,

@@ -9,7 +9,7 @@ import streamlit as st
 
 from indicators import international
 from indicators import reference_views as views
-from indicators.data.provenance import source_line
+from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
 from ui import render, state
 
@@ -23,24 +23,23 @@ st.markdown(
 )
 
 options = views.peer_options()
-if "peers_select" not in st.session_state:
-    chosen, rejected = views.parse_codes(st.query_params.get("peers"), list(options))
-    if rejected:
-        st.info(
-            f"Ignored the link's unknown Eurostat metro codes {state.shown_list(rejected)}; they are not in the data.",
-            icon="ℹ️",
-        )
-    st.session_state["peers_select"] = chosen or list(international.HEADLINE_PEERS)
-if "peers_eur" not in st.session_state:  # seeded once per session from the link's eur=, validated
-    try:
-        st.session_state["peers_eur"] = views.parse_rate(st.query_params.get("eur"))
-    except ValueError:
-        st.info(
-            f"Ignored the link's exchange rate {state.shown(st.query_params.get('eur'))}: not a number between "
-            f"{views.RATE_MIN:g} and {views.RATE_MAX:g} euros per pound. The ECB rate is used.",
-            icon="ℹ️",
-        )
-        st.session_state["peers_eur"] = None
+state.page_list_param(
+    "peers",
+    list(options),
+    list(international.HEADLINE_PEERS),
+    "peers_select",
+    limit=None,
+    trim=True,
+    notice="Ignored the link's unknown Eurostat metro codes {rejected}; they are not in the data.",
+)
+state.page_number_param(
+    "eur",
+    international.RATE_MIN,
+    international.RATE_MAX,
+    "peers_eur",
+    notice="Ignored the link's exchange rate {raw}: not a number between {low:g} and {high:g} euros per pound. "
+    "The ECB rate is used.",
+)
 
 left, right = st.columns([3, 2])
 codes = left.multiselect(
@@ -53,8 +52,8 @@ codes = left.multiselect(
 )
 rate = right.number_input(
     "Override the exchange rate, € per £ (optional)",
-    min_value=views.RATE_MIN,
-    max_value=views.RATE_MAX,
+    min_value=international.RATE_MIN,
+    max_value=international.RATE_MAX,
     step=0.01,
     format="%.4f",
     key="peers_eur",
@@ -72,11 +71,7 @@ if not codes:
 
 provenance = international.provenance()
 others = [r for r in provenance["releases"] if not r.get("indicator_id")]  # Eurostat and the ECB
-source = (
-    source_line(["gdp_current", "population"])
-    + "".join(f"; {r['publisher']}, {r['title']} ({r['release']})" for r in others)
-    + ". Project's own calculation."
-)
+source = sources_text(releases_for(["gdp_current", "population"]) + others) + ". Project's own calculation."
 definition = (
     "GDP at current market prices per resident, 2021 (not productivity) · Core City regions (council-based) "
     "vs Eurostat metro regions (NUTS3-based) · project's own calculation"
@@ -209,7 +204,8 @@ def break_even_figure() -> go.Figure:
             textposition="outside",
             cliponaxis=False,
             textfont={"color": TEXT_COLOUR},
-            hovertemplate="%{y} (%{customdata})<br>level with the Core Cities at £1 = €%{x:.3f}<extra>break-even rate</extra>",
+            hovertemplate="%{y} (%{customdata})<br>level with the Core Cities at £1 = €%{x:.3f}"
+            "<extra>break-even rate</extra>",
         )
     )
     fig.add_vline(

@@ -21,6 +21,7 @@ from indicators import claims, fiscal, international
 from indicators import reference_views as views
 from indicators.data import case_studies
 from indicators.domain import formatting
+from ui import state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEADLINE = list(international.HEADLINE_PEERS)
@@ -121,17 +122,21 @@ def bar_values(spec: dict, label_part: str) -> list[float]:
 # --------------------------------------------------------------------------------------------- pure helpers
 
 
-def test_parse_rate_accepts_only_plausible_rates():
-    assert views.parse_rate(None) is None and views.parse_rate(" ") is None
-    assert views.parse_rate("1.17") == 1.17
-    for bad in ("abc", "0", "-1", "11", "nan", "inf"):
+def test_a_number_from_a_link_is_accepted_only_in_its_range():
+    low, high = international.RATE_MIN, international.RATE_MAX
+    assert state.bounded_number(None, low, high) is None and state.bounded_number(" ", low, high) is None
+    assert state.bounded_number("1.17", low, high) == 1.17 and state.bounded_number(" 10 ", low, high) == 10.0
+    for bad in ("abc", "0", "-1", "11", "nan", "inf", "1e309"):
         with pytest.raises(ValueError):
-            views.parse_rate(bad)
+            state.bounded_number(bad, low, high)
 
 
-def test_parse_codes_keeps_allowed_in_order_without_repeats():
-    assert views.parse_codes("B, A,B,zz,,", ["A", "B"]) == (["B", "A"], ["zz"])
-    assert views.parse_codes(None, ["A"]) == ([], [])
+def test_a_list_from_a_link_keeps_allowed_items_in_order_without_repeats():
+    # (kept, rejected, how many items were given); empty items are skipped
+    assert state.listed("B, A,B,zz,,", ["A", "B"], trim=True) == (["B", "A"], ["zz"], 4)
+    assert state.listed("B, A,B,zz,,", ["A", "B"]) == (["B"], [" A", "zz"], 4)  # untrimmed: ' A' is not 'A'
+    assert state.listed("2,3", [1, 2]) == ([2], ["3"], 2)  # matched as text, returned as the allowed value
+    assert state.listed(None, ["A"]) == ([], [], 0)
 
 
 def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context():
@@ -225,7 +230,7 @@ def test_peers_default_converts_at_the_ecb_rate_with_break_even_as_sensitivity()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Core Cities combined"] == formatting.gbp(home["core-cities"])
     assert metrics["Exchange rate used"] == international.rate_text(ecb) == f"£1 = {international.euro(ecb, 4)}"
-    for code, peer in expected.iterrows():  # each peer by name, its premium as a briefing prints it
+    for _, peer in expected.iterrows():  # each peer by name, its premium as a briefing prints it
         assert metrics[f"{peer['metro_name']} ({peer['country']})"] == formatting.percent(
             peer["premium_pct"], signed=True
         )
@@ -322,8 +327,9 @@ def test_every_claim_is_listed_in_full_with_its_verdict_in_words(expected_claims
         else:
             line = (
                 f"Verdict: **{claims.VERDICT_SHORT[result['verdict_code']]}** · claimed {claimed} for "
-                f"{result['period_described']} · recomputed {claims.format_value(result['primary_value'], result['unit'])}"
-                f" for {result['primary_period']} · range over the definitions tried "
+                f"{result['period_described']} · recomputed "
+                f"{claims.format_value(result['primary_value'], result['unit'])} for {result['primary_period']} · "
+                "range over the definitions tried "
                 f"{claims.range_text(result['range'], result['unit'])}"
             )
             assert line in blocks, line

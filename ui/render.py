@@ -18,8 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import labels
+from indicators import labels, measures, productivity
+from indicators.data import catalog
 from indicators.data.memo import per_database
+from indicators.domain.definition import period_for
 from indicators.exports import figures
 from indicators.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
 
@@ -99,8 +101,6 @@ def current_view() -> str:
 @per_database
 def _source_rows() -> tuple[dict, ...]:
     """The warehouse's provenance rows (publisher, title, release, licence); memoised, never mutate."""
-    from indicators.data import catalog
-
     frame = catalog.sources()
     return tuple(frame[["publisher", "title", "release", "licence"]].to_dict("records"))
 
@@ -531,10 +531,7 @@ def decomposition_section(
     area_code: str, geography_key: str, benchmark: str, year: int, *, name: str, benchmark_label: str, key: str
 ) -> None:
     """The GVA-per-head gap split into productivity, hours and jobs, as a waterfall (log points add up exactly)."""
-    from indicators import measures, productivity  # local: keeps ui.render importable without the warehouse
-
-    hour_years = productivity.available_years("hour")
-    decomposition_year = year if year in hour_years else hour_years[-1]
+    decomposition_year = period_for(productivity.available_years("hour"), year)  # the factors are per hour worked
     try:
         parts = productivity.decomposition(area_code, geography_key, benchmark, decomposition_year)
     except (ValueError, KeyError, IndexError) as problem:

@@ -1,40 +1,29 @@
-"""The shared definition controls, kept in the URL so a link reproduces the view.
+"""The shared definition controls, kept in the URL so a link reproduces the view, and the one parser of URL values.
 
-Every value read from the query string is checked against an allow-list; anything else falls back to the
-default with a visible notice.
+Every value read from the query string is checked (against an allow-list, or a range for a number); anything else
+falls back to the default with a visible notice naming the parameter. The sidebar starts from
+`indicators.domain.definition.DEFAULT` and returns a `Definition`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
 
 import streamlit as st
 
 from indicators import productivity
 from indicators.data import geography
 from indicators.data.memo import per_database
+from indicators.domain.definition import DEFAULT, Definition, period_for
 
 NOTICES_KEY = "_url_notices"
 PENDING_AREA_KEY = "_pending_area"
 
 
-@dataclass(frozen=True)
-class Definition:
-    """The user's current choice of definitions (shared by every page)."""
-
-    geography: str
-    basis: str
-    benchmark: str
-    year: int
-    area: str
-
-    @property
-    def label(self) -> str:
-        """E.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio) · 2022'."""
-        return (
-            f"{productivity.BASES[self.basis].label} · {self.geography.replace('-', ' ')} areas · "
-            f"vs {benchmark_label(self.benchmark)} · {self.year}"
-        )
+def definition_label(d: Definition) -> str:
+    """The definition as the pages caption it, e.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio)
+    · 2022'."""
+    return d.label(productivity.BASES[d.basis].label, benchmark_label(d.benchmark))
 
 
 @per_database
@@ -77,6 +66,12 @@ def _notice(message: str) -> None:
     st.session_state.setdefault(NOTICES_KEY, []).append(message)
 
 
+# ------------------------------------------------------------------------------------------------ the URL parser
+# One value from an allow-list (url_value, page_param), a list from an allow-list (page_list_param) and a number in
+# a range (page_number_param); each falls back to its default with a notice naming the parameter. The pure parts
+# (listed, bounded_number) take the raw text, so they are tested without a session.
+
+
 def url_value(param: str, allowed, default):
     """A query-string value if it is allowed, else the default (with a notice naming the parameter)."""
     raw = st.query_params.get(param)
@@ -89,10 +84,92 @@ def url_value(param: str, allowed, default):
     return default
 
 
+def listed(raw: str | None, allowed, *, trim: bool = False) -> tuple[list, list[str], int]:
+    """Comma-separated items from a link: (the allowed ones in the order given, without repeats; the rejected ones;
+    how many items were given). Empty items are skipped; `trim` also strips spaces around each item."""
+    items = [i.strip() if trim else i for i in (raw or "").split(",")]
+    items = [i for i in items if i]
+    by_text = {str(a): a for a in allowed}
+    kept = list(dict.fromkeys(by_text[i] for i in items if i in by_text))
+    return kept, [i for i in items if i not in by_text], len(items)
+
+
+def bounded_number(raw: str | None, low: float, high: float) -> float | None:
+    """A number from a link: None for no value ('' or None); else a finite number from `low` to `high`.
+
+    Raises ValueError for anything else."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        number = float(str(raw).strip())
+    except ValueError:
+        raise ValueError(f"{str(raw)[:20]!r} is not a number") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"{number:g} is not between {low:g} and {high:g}")
+    return number
+
+
 def _seed(widget_key: str, param: str, allowed, default) -> None:
     """On a session's first run, seed a widget from the URL (validated)."""
     if widget_key not in st.session_state:
         st.session_state[widget_key] = url_value(param, allowed, default)
+
+
+def page_param(param: str, allowed, default, widget_key: str | None = None):
+    """A page-specific URL value (validated), also seeding the page widget with `widget_key` if given."""
+    if widget_key:
+        _seed(widget_key, param, allowed, default)
+        show_notices()  # the frame has already shown its notices on this run: show the page's own now
+        return st.session_state[widget_key]
+    value = url_value(param, allowed, default)
+    show_notices()
+    return value
+
+
+LIST_NOTICE = "Ignored part of the link's {param}: only known codes (at most {limit}) are used."
+
+
+def page_list_param(
+    param: str,
+    allowed,
+    default: list,
+    widget_key: str,
+    limit: int | None = 10,
+    *,
+    trim: bool = False,
+    notice: str = LIST_NOTICE,
+) -> list:
+    """A comma-separated page URL value seeding a multiselect widget `widget_key` on first run: the allowed items
+    (see `listed`), at most `limit` (None: no limit), else `default`. Unknown items, or more than `limit`, give
+    `notice`, formatted with {param}, {limit} and {rejected} (the rejected items, shown safely)."""
+    if widget_key not in st.session_state:
+        raw = st.query_params.get(param)
+        chosen = list(default)
+        if raw is not None:
+            kept, rejected, given = listed(raw, allowed, trim=trim)
+            if rejected or (limit is not None and given > limit):
+                _notice(notice.format(param=param, limit=limit, rejected=shown_list(rejected)))
+            chosen = kept[:limit] or list(default)
+        st.session_state[widget_key] = chosen
+        show_notices()
+    return st.session_state[widget_key]
+
+
+NUMBER_NOTICE = "Ignored the link's {param}={raw}: not a number between {low:g} and {high:g}, so none is used."
+
+
+def page_number_param(param: str, low: float, high: float, widget_key: str, *, notice: str = NUMBER_NOTICE):
+    """A number from the page URL (see `bounded_number`) seeding a number input `widget_key` on first run; None when
+    the link has none, or (with `notice`, formatted with {param}, {raw}, {low} and {high}) when it is not valid."""
+    if widget_key not in st.session_state:
+        raw = st.query_params.get(param)
+        try:
+            st.session_state[widget_key] = bounded_number(raw, low, high)
+        except ValueError:
+            _notice(notice.format(param=param, raw=shown(raw), low=low, high=high))
+            st.session_state[widget_key] = None
+        show_notices()
+    return st.session_state[widget_key]
 
 
 CONTROLS = ("area", "geography", "basis", "benchmark", "year")
@@ -120,10 +197,10 @@ def sidebar_controls(page: str | None = None) -> Definition:
     bases = list(productivity.BASES)
     benchmarks = benchmark_options()
     areas = area_options()
-    _seed("geography", "geo", geographies, "council")
-    _seed("basis", "basis", bases, "hour")
-    _seed("benchmark", "bench", list(benchmarks), "uk")
-    _seed("area", "area", list(areas), "E08000025")
+    _seed("geography", "geo", geographies, DEFAULT.geography)
+    _seed("basis", "basis", bases, DEFAULT.basis)
+    _seed("benchmark", "bench", list(benchmarks), DEFAULT.benchmark)
+    _seed("area", "area", list(areas), DEFAULT.area)
     pending = st.session_state.pop(PENDING_AREA_KEY, None)
     if pending in areas:  # set by open_profile() on the previous run (a widget's value can't change once drawn)
         st.session_state["area"] = pending
@@ -155,13 +232,14 @@ def sidebar_controls(page: str | None = None) -> Definition:
         if "benchmark" in drawn:
             st.selectbox("Benchmark", list(benchmarks), format_func=benchmarks.get, key="benchmark")
         years = productivity.available_years(st.session_state["basis"])  # read once the basis widget has checked it
-        _seed("year", "year", years, years[-1])
-        if st.session_state["year"] not in years:
+        _seed("year", "year", years, period_for(years, DEFAULT.year))
+        wanted = st.session_state["year"]
+        if wanted not in years:  # the basis changed (or a forged value): the year shown by the one rule
+            st.session_state["year"] = period_for(years, wanted if type(wanted) is int else None)
             _notice(
-                f"{shown(st.session_state['year'])} has no {productivity.BASES[st.session_state['basis']].label} "
-                f"data; showing {years[-1]}."
+                f"{shown(wanted)} has no {productivity.BASES[st.session_state['basis']].label} data; "
+                f"showing {st.session_state['year']}."
             )
-            st.session_state["year"] = years[-1]
         if "year" in drawn:
             st.selectbox("Year", years[::-1], key="year")
         unused = [CONTROL_LABELS[key] for key in CONTROLS if key not in drawn]
@@ -180,7 +258,7 @@ def sidebar_controls(page: str | None = None) -> Definition:
                 f"{areas.get(area, area)} is in no combined authority or city region, so council figures are shown.",
                 icon="ℹ️",
             )
-    definition = Definition(effective_geography(area, geo), basis, benchmark, int(year), area)
+    definition = Definition(area, effective_geography(area, geo), basis, benchmark, year)
     st.query_params.update({"geo": geo, "basis": basis, "bench": benchmark, "year": str(year), "area": area})
     return definition
 
@@ -208,39 +286,7 @@ def current() -> Definition:
     """The definition chosen in the frame (pages call this; the frame must have run sidebar_controls)."""
     ensure_frame()
     s = st.session_state
-    return Definition(
-        effective_geography(s["area"], s["geography"]), s["basis"], s["benchmark"], int(s["year"]), s["area"]
-    )
-
-
-def page_param(param: str, allowed, default, widget_key: str | None = None):
-    """A page-specific URL value (validated), also seeding the page widget with `widget_key` if given."""
-    if widget_key:
-        _seed(widget_key, param, allowed, default)
-        show_notices()  # the frame has already shown its notices on this run: show the page's own now
-        return st.session_state[widget_key]
-    value = url_value(param, allowed, default)
-    show_notices()
-    return value
-
-
-def page_list_param(param: str, allowed, default: list, widget_key: str, limit: int = 10) -> list:
-    """A comma-separated page URL value (each item validated; unknown ones dropped with a notice), seeding a
-    multiselect widget `widget_key` on first run; at most `limit` items."""
-    if widget_key not in st.session_state:
-        raw = st.query_params.get(param)
-        chosen = list(default)
-        if raw is not None:
-            allowed_set = {str(a): a for a in allowed}
-            items = [i for i in raw.split(",") if i]
-            chosen = [allowed_set[i] for i in items if i in allowed_set][:limit]
-            if len(chosen) != len(items):
-                _notice(f"Ignored part of the link's {param}: only known codes (at most {limit}) are used.")
-            if not chosen:
-                chosen = list(default)
-        st.session_state[widget_key] = chosen
-        show_notices()
-    return st.session_state[widget_key]
+    return Definition(s["area"], effective_geography(s["area"], s["geography"]), s["basis"], s["benchmark"], s["year"])
 
 
 def open_profile(area_code: str) -> None:

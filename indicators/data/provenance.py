@@ -1,4 +1,5 @@
-"""Which official releases stand behind a set of indicators (for "how was this calculated?")."""
+"""Which official releases stand behind a set of indicators (for "how was this calculated?"), and the one way a
+source line names them."""
 
 from __future__ import annotations
 
@@ -15,17 +16,21 @@ def releases_for(indicator_ids: list[str]) -> list[dict]:
 def _releases(indicator_ids: tuple[str, ...]) -> list[dict]:
     frame = query(
         """SELECT c.indicator_id, c.name, c.unit, s.publisher, s.title, s.release, s.release_date, s.vintage
-           FROM catalog c JOIN sources s USING (source_id) WHERE list_contains(?, c.indicator_id) ORDER BY c.indicator_id""",
+           FROM catalog c JOIN sources s USING (source_id)
+           WHERE list_contains(?, c.indicator_id) ORDER BY c.indicator_id""",
         [list(indicator_ids)],
     )
     return frame.to_dict("records")
 
 
+def sources_text(releases: list[dict]) -> str:
+    """'Source: <publisher>, <title> (<release>); …' naming each release once, in the order given ('' for none).
+
+    `releases`: rows with publisher, title and release (provenance or sources table rows)."""
+    named = dict.fromkeys(f"{row['publisher']}, {row['title']} ({row['release']})" for row in releases)
+    return "Source: " + "; ".join(named) if named else ""
+
+
 def source_line(indicator_ids: list[str]) -> str:
-    """A chart source line: 'Source: ONS, <title> (<release>); …'."""
-    seen = []
-    for row in releases_for(indicator_ids):
-        text = f"{row['publisher']}, {row['title']} ({row['release']})"
-        if text not in seen:
-            seen.append(text)
-    return "Source: " + "; ".join(seen) if seen else ""
+    """A chart source line for indicators: 'Source: ONS, <title> (<release>); …'."""
+    return sources_text(releases_for(indicator_ids))

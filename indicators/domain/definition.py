@@ -22,10 +22,13 @@ Period = TypeVar("Period", int, str)
 
 def period_for(periods: Sequence[Period], wanted: int | str | None) -> Period:
     """The period shown for a wanted year: that year's period if it has data, else the latest period starting on or
-    before it, else the earliest; None asks for the latest. Works on years (2022) and periods ('2023-24')."""
+    before it, else the earliest; None asks for the latest. Works on years (2022) and periods ('2023-24'); periods
+    starting in the same year are ordered by their text ('2022' before '2022-23'), whatever the order given.
+
+    Raises ValueError when there are no periods, or when `wanted` names no year and no period."""
     if not periods:
         raise ValueError("no periods with data")
-    ordered = sorted(periods, key=lambda p: start_year(str(p)))
+    ordered = sorted(periods, key=lambda p: (start_year(str(p)), str(p)))
     if wanted is None:
         return ordered[-1]
     for period in ordered:

@@ -1,12 +1,13 @@
-"""Briefing packs: a PowerPoint (native, editable charts) or PDF for any council, built only from `indicators` functions.
+"""Briefing packs: a PowerPoint (native, editable charts) or PDF for any council, built only from `indicators`
+functions.
 
 `pack_content` gathers the slides (title, headline sentence, chart data, table, map image, footer, speaker notes) once;
 `render_pptx` and `render_pdf` draw the same content, so both formats carry the same numbers and text. Output is
 deterministic: no clock time is written anywhere (document dates are the data vintage's release date and zip entries
 carry a fixed date), so the same inputs give the same bytes. No Streamlit import here.
 
-A section whose function is missing or fails (e.g. tax and spend while indicators.fiscal is unavailable) becomes a
-note slide saying why; the rest of the pack is still produced.
+A section that cannot be drawn for the area, or whose computation fails, becomes a note slide saying why; the rest
+of the pack is still produced.
 """
 
 from __future__ import annotations
@@ -16,20 +17,22 @@ import os
 import re
 import shutil
 import zipfile
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import plotly.graph_objects as go
 
-from indicators import productivity
+from indicators import claims, fiscal, international, place, productivity
 from indicators.data import aggregates, db, geography
 from indicators.data import case_studies as case_study_list
 from indicators.data.db import query
 from indicators.data.paths import WAREHOUSE_HOME
-from indicators.data.provenance import releases_for
+from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
+from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.exports import figures
 
 SECTIONS = ("headline", "productivity", "scorecard", "sectors", "tax_spend", "peers", "claims", "case_studies")
@@ -48,6 +51,7 @@ FORMATS = ("pptx", "pdf")
 MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pdf": "application/pdf"}
 AUTHOR = "Core Cities indicators"
 FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+DEFINITION_KEYS = ("geography", "basis", "benchmark", "year")  # what a pack's definition dict may set
 CLAIM_ROWS_PER_SLIDE = 6
 
 Progress = Callable[[float, str], None]
@@ -119,7 +123,7 @@ class Slide:
 class Pack:
     area_code: str
     area_name: str
-    definition: dict
+    definition: Definition
     vintage_date: str  # latest release date among the sources used (YYYY-MM-DD): the only date in the files
     slides: list[Slide]
 
@@ -127,21 +131,19 @@ class Pack:
 # ------------------------------------------------------------------------------------------------ small helpers
 
 
-def check_definition(definition: dict | None, area_code: str | None = None) -> dict:
-    """Geography, basis, benchmark and year (None = latest) with defaults filled in, and the area the pack is for
-    (key 'area': a benchmark such as the statistical neighbours depends on it); unknown keys or values raise."""
-    out = {"geography": "council", "basis": "hour", "benchmark": "uk", "year": None}
-    unknown = set(definition or {}) - set(out)
-    if unknown:
-        raise ValueError(f"unknown definition keys {sorted(unknown)}; valid: {', '.join(out)}")
-    out.update({k: v for k, v in (definition or {}).items() if v is not None})
-    productivity.basis(out["basis"])
-    productivity.check_geography(out["geography"])
-    productivity.benchmark_area(out["benchmark"], out["geography"], area_code)
-    out["area"] = area_code
-    if out["year"] is not None:
-        out["year"] = int(out["year"])
-    return out
+def check_definition(definition: Definition | dict | None, area_code: str | None = None) -> Definition:
+    """The pack's definition for the area it is for (a benchmark such as the statistical neighbours depends on it):
+    a Definition, or a dict of any of geography, basis, benchmark and year (None = latest) over DEFAULT's; unknown
+    keys or values raise ValueError."""
+    if not isinstance(definition, Definition):
+        given = {k: v for k, v in (definition or {}).items() if v is not None}
+        unknown = set(given) - set(DEFINITION_KEYS)
+        if unknown:
+            raise ValueError(f"unknown definition keys {sorted(unknown)}; valid: {', '.join(DEFINITION_KEYS)}")
+        definition = replace(DEFAULT, **given)
+    d = definition if area_code is None else replace(definition, area=area_code)
+    productivity.benchmark_area(d.benchmark, d.geography, d.area)
+    return d
 
 
 def check_sections(sections) -> tuple[str, ...]:
@@ -161,14 +163,8 @@ def check_format(fmt: str) -> str:
 def footer_for(releases: list[dict], *results) -> str:
     """'Source: <publisher>, <title> (<release>); … · Vintage: <vintage>; …' from provenance rows, then how any derived
     figure among `results` (GapResults or dicts with method and coverage_note) was obtained."""
-    sources, vintages = [], []
-    for row in releases:
-        text = f"{row['publisher']}, {row['title']} ({row['release']})"
-        if text not in sources:
-            sources.append(text)
-        if row.get("vintage") and row["vintage"] not in vintages:
-            vintages.append(str(row["vintage"]))
-    line = "Source: " + "; ".join(sources) if sources else "Source: project calculation"
+    line = sources_text(releases) or "Source: project calculation"
+    vintages = list(dict.fromkeys(str(row["vintage"]) for row in releases if row.get("vintage")))
     line = f"{line} · Vintage: {'; '.join(vintages)}" if vintages else line
     derived = list(dict.fromkeys(note for r in results for note in derivation_notes(r)))
     return f"{line} · {'; '.join(derived)}" if derived else line
@@ -210,25 +206,22 @@ def _bn(value: float) -> str:
     return f"£{value / 1e9:,.2f}bn"
 
 
-def _year_for(basis_key: str, wanted: int | None) -> int:
-    """The wanted year if the basis has data for it, else the latest earlier year, else the latest."""
-    years = productivity.available_years(basis_key)
-    if wanted is None or wanted in years:
-        return wanted or years[-1]
-    earlier = [y for y in years if y <= wanted]
-    return earlier[-1] if earlier else years[-1]
+def _basis_year(basis_key: str, wanted: int | None) -> int:
+    """The year shown on a basis for a wanted year (None: the latest), by the one rule (definition.period_for)."""
+    return period_for(productivity.available_years(basis_key), wanted)
 
 
-def definition_label(d: dict, year: int) -> str:
-    """E.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio) · 2022' (as on the dashboard)."""
-    bench = productivity.benchmark_area(d["benchmark"], d["geography"], d.get("area"))[1]
-    return f"{productivity.BASES[d['basis']].label} · {d['geography'].replace('-', ' ')} areas · vs {bench} · {year}"
+def definition_label(d: Definition) -> str:
+    """E.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio) · 2022' (as on the dashboard), in the year
+    the pack shows on the definition's basis."""
+    bench = productivity.benchmark_area(d.benchmark, d.geography, d.area)[1]
+    return replace(d, year=_basis_year(d.basis, d.year)).label(productivity.BASES[d.basis].label, bench)
 
 
-def definition_notes(d: dict, year: int, result=None) -> str:
+def definition_notes(d: Definition, year: int, result=None) -> str:
     """The definition in words, with how the area's and the benchmark's figures were obtained when `result` is given."""
-    chosen = productivity.BASES[d["basis"]]
-    bench_name = productivity.benchmark_area(d["benchmark"], d["geography"], d.get("area"))[1]
+    chosen = productivity.BASES[d.basis]
+    bench_name = productivity.benchmark_area(d.benchmark, d.geography, d.area)[1]
     how = ""
     if result is not None:
         how = (
@@ -237,7 +230,7 @@ def definition_notes(d: dict, year: int, result=None) -> str:
         )
     return (
         f"Definition: {chosen.label} ({chosen.unit}) = {chosen.formula}. Geography: "
-        f"{geography.GEOGRAPHIES[d['geography']]}. Benchmark: {bench_name}. Year: {year}.{how} Gap % = (value ÷ "
+        f"{geography.GEOGRAPHIES[d.geography]}. Benchmark: {bench_name}. Year: {year}.{how} Gap % = (value ÷ "
         f"benchmark − 1) × 100; £ gap a year = (benchmark − value) × the area's {chosen.denominator_label}."
     )
 
@@ -261,47 +254,43 @@ def case_studies(area_code: str) -> list[dict]:
 
 def claims_rows() -> list[dict]:
     """The claims check results: each claim tested on the period it describes (memoised per warehouse)."""
-    from indicators.claims import claims_check
-
-    return claims_check()
+    return claims.claims_check()
 
 
 def fiscal_rows() -> list[dict]:
     """Tax and spend estimates for every area on the default keys (read from the warehouse's fiscal mart)."""
-    from indicators import fiscal
-
     return fiscal.fiscal_cli_rows()
 
 
 # ------------------------------------------------------------------------------------------------ sections
 
 
-def _title_slide(area_code: str, name: str, d: dict, year: int, map_png: bytes | None, sections) -> Slide:
+def _title_slide(area_code: str, name: str, d: Definition, year: int, map_png: bytes | None, sections) -> Slide:
     lads = aggregates.members(area_code) or [area_code]
     return Slide(
         section="title",
         title=f"Briefing: {name} ({area_code})",
         headline=f"{name}: productivity, tax and spend, European peers and the Core Cities' claims, on one stated "
-        f"definition: {definition_label(d, year)}.",
-        footer=footer_for(releases_for(list(productivity.BASES[d["basis"]].indicator_ids))),
+        f"definition: {definition_label(d)}.",
+        footer=footer_for(releases_for(list(productivity.BASES[d.basis].indicator_ids))),
         notes="Every number in this pack is computed from official releases by the Core Cities indicators project; "
         "each slide's footer names the release and vintage. " + definition_notes(d, year),
         image=map_png,
         bullets=[
             f"Area: {name} ({area_code}); {len(lads)} local authorit{'y' if len(lads) == 1 else 'ies'}",
-            f"Definition: {definition_label(d, year)}",
+            f"Definition: {definition_label(d)}",
             "Sections: " + ", ".join(SECTION_TITLES[s] for s in sections),
         ],
     )
 
 
-def _headline(area_code: str, d: dict) -> list[Slide]:
+def _headline(area_code: str, d: Definition) -> list[Slide]:
     rows, releases = [], []
     for key, chosen in productivity.BASES.items():
-        result = productivity.gap(area_code, key, d["geography"], d["benchmark"], _year_for(key, d["year"]))
+        result = productivity.gap(area_code, key, d.geography, d.benchmark, _basis_year(key, d.year))
         rows.append((chosen, result))
         releases += result.provenance["releases"]
-    main = next(r for c, r in rows if c.key == d["basis"])
+    main = next(r for c, r in rows if c.key == d.basis)
     chart = Chart(
         "column",
         [f"{c.label} ({r.year})" for c, r in rows],
@@ -311,7 +300,7 @@ def _headline(area_code: str, d: dict) -> list[Slide]:
         label_format="{:+.1f}%",
     )
     headline = (
-        f"{main.area_name} is {_pct(main.gap_pct)} {main.benchmark_name} on {productivity.BASES[d['basis']].label} "
+        f"{main.area_name} is {_pct(main.gap_pct)} {main.benchmark_name} on {productivity.BASES[d.basis].label} "
         f"({main.year})"
         + (
             f": a gap of {_bn(main.gap_gbp)} a year."
@@ -343,12 +332,12 @@ def _headline(area_code: str, d: dict) -> list[Slide]:
     ]
 
 
-def _productivity(area_code: str, d: dict) -> list[Slide]:
-    chosen = productivity.BASES[d["basis"]]
-    year = _year_for(d["basis"], d["year"])
-    result = productivity.gap(area_code, d["basis"], d["geography"], d["benchmark"], year)
+def _productivity(area_code: str, d: Definition) -> list[Slide]:
+    chosen = productivity.BASES[d.basis]
+    year = _basis_year(d.basis, d.year)
+    result = productivity.gap(area_code, d.basis, d.geography, d.benchmark, year)
     footer = footer_for(result.provenance["releases"], result)
-    series = productivity.gap_series(area_code, d["basis"], d["geography"], d["benchmark"])
+    series = productivity.gap_series(area_code, d.basis, d.geography, d.benchmark)
     first, last = series.iloc[0], series.iloc[-1]
     change = last["gap_pct"] - first["gap_pct"]
     slides = [
@@ -375,22 +364,23 @@ def _productivity(area_code: str, d: dict) -> list[Slide]:
             ),
         )
     ]
-    dec = productivity.decomposition(area_code, d["geography"], d["benchmark"], _year_for("hour", d["year"]))
+    dec_year = _basis_year("hour", d.year)  # the factors are per hour worked
+    dec = productivity.decomposition(area_code, d.geography, d.benchmark, dec_year)
     factors = dec[dec["component"] != "GVA per head (total)"]
     biggest = factors.loc[factors["log_points"].abs().idxmax()]
     total = dec[dec["component"] == "GVA per head (total)"].iloc[0]
-    dec_year = _year_for("hour", d["year"])
     slides.append(
         Slide(
             "productivity",
             f"Why GVA per head differs: productivity, hours and jobs ({dec_year})",
-            f"{result.area_name}'s GVA per head is {total['log_points']:+.1f} log points against {result.benchmark_name}; "
-            f"the largest part is {biggest['component'].lower()} ({biggest['log_points']:+.1f} points).",
+            f"{result.area_name}'s GVA per head is {total['log_points']:+.1f} log points against "
+            f"{result.benchmark_name}; the largest part is {biggest['component'].lower()} "
+            f"({biggest['log_points']:+.1f} points).",
             footer_for(releases_for(["gva_per_hour", "hours_worked", "filled_jobs", "population"])),
-            "GVA per head = GVA per hour worked × hours per filled job × filled jobs per resident. Each factor is compared "
-            "with the benchmark in log points (100 × ln(area ÷ benchmark)), so the three factors add up exactly to the total. "
-            "Jobs per resident above the benchmark usually means commuting into the area. "
-            f"Geography: {geography.GEOGRAPHIES[d['geography']]}; benchmark {result.benchmark_name}; year {dec_year}.",
+            "GVA per head = GVA per hour worked × hours per filled job × filled jobs per resident. Each factor is "
+            "compared with the benchmark in log points (100 × ln(area ÷ benchmark)), so the three factors add up "
+            "exactly to the total. Jobs per resident above the benchmark usually means commuting into the area. "
+            f"Geography: {geography.GEOGRAPHIES[d.geography]}; benchmark {result.benchmark_name}; year {dec_year}.",
             chart=Chart(
                 "bar",
                 dec["component"].tolist(),
@@ -401,15 +391,15 @@ def _productivity(area_code: str, d: dict) -> list[Slide]:
             ),
         )
     )
-    if d["benchmark"] == "neighbours":  # each city has its own neighbours: the ten together have none
+    if d.benchmark == "neighbours":  # each city has its own neighbours: the ten together have none
         return slides
-    cc = productivity.core_cities_gap(d["basis"], d["geography"], d["benchmark"], year)
+    cc = productivity.core_cities_gap(d.basis, d.geography, d.benchmark, year)
     slides.append(
         Slide(
             "productivity",
             f"The ten Core Cities on {chosen.label} ({cc['year']})",
-            f"Together the Core Cities are {_pct(cc['gap_pct'])} {cc['benchmark_name']}: a net gap of {_bn(cc['gap_gbp'])} a "
-            f"year, or {_bn(cc['sum_of_shortfalls_gbp'])} counting only the cities below it.",
+            f"Together the Core Cities are {_pct(cc['gap_pct'])} {cc['benchmark_name']}: a net gap of "
+            f"{_bn(cc['gap_gbp'])} a year, or {_bn(cc['sum_of_shortfalls_gbp'])} counting only the cities below it.",
             footer_for(cc["provenance"]["releases"], {"area_name": "Core Cities", **cc}),
             f"Net gap: {cc['net_gap_gbp_note']}. Sum of shortfalls: "
             f"{cc['sum_of_shortfalls_note']}. " + definition_notes(d, cc["year"]),
@@ -426,10 +416,8 @@ def _productivity(area_code: str, d: dict) -> list[Slide]:
     return slides
 
 
-def _tax_spend(area_code: str, d: dict) -> list[Slide]:
-    from indicators import fiscal  # written separately: a failure here becomes a note slide
-
-    code = area_code if d["geography"] == "council" else geography.city_region_of(area_code)
+def _tax_spend(area_code: str, d: Definition) -> list[Slide]:
+    code = area_code if d.geography == "council" else geography.city_region_of(area_code)
     rows = {r["area_code"]: r for r in fiscal_rows()}
     if code not in rows:
         raise ValueError(f"no tax and spend estimate for {code}")
@@ -469,17 +457,18 @@ def _tax_spend(area_code: str, d: dict) -> list[Slide]:
             + ([f"Rests on {row['coverage']}"] if row.get("coverage") else []),
         )
     ]
-    place = fiscal.total_place(code)
-    functions = place["functions"]
+    spending = fiscal.total_place(code)
+    functions = spending["functions"]
     top = max(functions, key=lambda f: f["value_gbp_m"])
     slides.append(
         Slide(
             "tax_spend",
-            f"Identifiable public spending in {place['area_name']} by function, {place['cra_year']} (estimate)",
-            f"Estimate: £{place['identifiable_total_gbp_bn']:,.1f}bn of identifiable public spending in {place['area_name']} "
-            f"in {place['cra_year']}, the largest part on {re.sub(r'^[0-9.]+ ', '', top['cofog_function']).lower()}.",
+            f"Identifiable public spending in {spending['area_name']} by function, {spending['cra_year']} (estimate)",
+            f"Estimate: £{spending['identifiable_total_gbp_bn']:,.1f}bn of identifiable public spending in "
+            f"{spending['area_name']} in {spending['cra_year']}, the largest part on "
+            f"{re.sub(r'^[0-9.]+ ', '', top['cofog_function']).lower()}.",
             footer_for(releases_for(["rev_total", "exp_total"]) + source_releases(_cra_sources())),
-            method["total_place"] + f" Edition: {place['edition']}. " + method["caveats"],
+            method["total_place"] + f" Edition: {spending['edition']}. " + method["caveats"],
             chart=Chart(
                 "bar",
                 [f["cofog_function"] for f in functions],
@@ -497,9 +486,7 @@ def _cra_sources() -> list[str]:
     return query("SELECT DISTINCT source_id FROM cra_identifiable_spending ORDER BY source_id")["source_id"].tolist()
 
 
-def _peers(area_code: str, d: dict) -> list[Slide]:
-    from indicators import international
-
+def _peers(area_code: str, d: Definition) -> list[Slide]:
     peers = international.peer_comparison()  # at the ECB annual average for the data year
     rate = international.ecb_rate(international.PEER_YEAR)
     home = float(peers["core_cities_gdp_per_head_gbp"].iloc[0])
@@ -524,8 +511,8 @@ def _peers(area_code: str, d: dict) -> list[Slide]:
         Slide(
             "peers",
             f"European peers: GDP per resident, {international.PEER_YEAR}",
-            f"At the ECB's {rate['year']} average rate (£1 = €{rate['eur_per_gbp']:.4f}), {top['metro_name']}'s GDP per "
-            f"resident is {_pct(top['premium_pct'])} the Core Cities' city regions combined. GDP per resident, not "
+            f"At the ECB's {rate['year']} average rate (£1 = €{rate['eur_per_gbp']:.4f}), {top['metro_name']}'s GDP "
+            f"per resident is {_pct(top['premium_pct'])} the Core Cities' city regions combined. GDP per resident, not "
             "productivity.",
             footer_for(international.provenance()["releases"]),
             international.provenance()["formula"]
@@ -545,16 +532,12 @@ def _peers(area_code: str, d: dict) -> list[Slide]:
     ]
 
 
-def _claims(area_code: str, d: dict) -> list[Slide]:
-    from indicators.claims import TOLERANCE_PCT, method
-
+def _claims(area_code: str, d: Definition) -> list[Slide]:
     results = claims_rows()
-    count = lambda *codes: sum(1 for r in results if r["verdict_code"] in codes)
-    held, missed = count("holds"), count("not_reproduced")
-    later, untestable = (
-        count("holds_other_period", "not_reproduced_other_period"),
-        count("untestable", "not_recomputable"),
-    )
+    verdicts = Counter(r["verdict_code"] for r in results)
+    held, missed = verdicts["holds"], verdicts["not_reproduced"]
+    later = verdicts["holds_other_period"] + verdicts["not_reproduced_other_period"]
+    untestable = verdicts["untestable"] + verdicts["not_recomputable"]
     header = ["Claim", "Claimed", "Primary definition, period described", "Verdict"]
     table = [
         [
@@ -574,11 +557,11 @@ def _claims(area_code: str, d: dict) -> list[Slide]:
     footer = footer_for(sources + releases_for(["gva_current", "population", "gva_per_hour", "hours_worked"]))
     headline = (
         f"Of {len(results)} published claims, tested on the periods they describe: {held} hold within "
-        f"±{TOLERANCE_PCT:g}% on their primary definition, {missed} {'is' if missed == 1 else 'are'} not "
+        f"±{claims.TOLERANCE_PCT:g}% on their primary definition, {missed} {'is' if missed == 1 else 'are'} not "
         f"reproduced, {later} can only be tested on later data and {untestable} cannot be tested with the "
         "official data held here."
     )
-    notes = method()["method"] + " The third column is the primary definition's value, in the claim's unit."
+    notes = claims.method()["method"] + " The third column is the primary definition's value, in the claim's unit."
     slides = []
     for start in range(0, len(table), CLAIM_ROWS_PER_SLIDE):
         part = start // CLAIM_ROWS_PER_SLIDE + 1
@@ -595,7 +578,7 @@ def _claims(area_code: str, d: dict) -> list[Slide]:
     return slides
 
 
-def _case_studies(area_code: str, d: dict) -> list[Slide]:
+def _case_studies(area_code: str, d: Definition) -> list[Slide]:
     cases = case_studies(area_code)
     name = geography.area_names().get(area_code, area_code)
     if not cases:
@@ -622,9 +605,7 @@ def _case_studies(area_code: str, d: dict) -> list[Slide]:
     ]
 
 
-def _scorecard(area_code: str, d: dict) -> list[Slide]:
-    from indicators import place
-
+def _scorecard(area_code: str, d: Definition) -> list[Slide]:
     name = geography.area_names().get(area_code, area_code)
     if area_code not in geography.lad_code_set():
         return [_note("scorecard", f"The whole-place scorecard is drawn for councils; {name} is not one.")]
@@ -641,9 +622,9 @@ def _scorecard(area_code: str, d: dict) -> list[Slide]:
         Slide(
             "scorecard",
             f"{name}: whole-place scorecard",
-            f"Of {len(card)} ONS subnational indicators published for {name}, {counts.get('better', 0)} are significantly "
-            f"better than the national figure, {counts.get('worse', 0)} significantly worse and {counts.get('similar', 0)} "
-            f"similar; {counts.get('not tested', 0)} have no confidence limits to test.",
+            f"Of {len(card)} ONS subnational indicators published for {name}, {counts.get('better', 0)} are "
+            f"significantly better than the national figure, {counts.get('worse', 0)} significantly worse and "
+            f"{counts.get('similar', 0)} similar; {counts.get('not tested', 0)} have no confidence limits to test.",
             footer_for(source_releases(["ons_subnational_indicators_mar2024"])),
             "Significance as in Fingertips: significantly better or worse when the area's 95% confidence interval lies "
             "wholly on one side of the national figure (UK, Great Britain, England and Wales or the nation, whichever "
@@ -658,9 +639,7 @@ def _scorecard(area_code: str, d: dict) -> list[Slide]:
     ]
 
 
-def _sectors(area_code: str, d: dict) -> list[Slide]:
-    from indicators import place
-
+def _sectors(area_code: str, d: Definition) -> list[Slide]:
     name = geography.area_names().get(area_code, area_code)
     if area_code not in geography.lad_code_set():
         return [_note("sectors", f"GVA by industry is published for councils; {name} is not one.")]
@@ -671,9 +650,9 @@ def _sectors(area_code: str, d: dict) -> list[Slide]:
         Slide(
             "sectors",
             f"{name}: sector mix, {years[-1]}",
-            f"{top['industry_name']} is {name}'s most over-represented industry: {formatting.percent(top['share_last'])} of "
-            f"its GVA against {formatting.percent(top['uk_share_last'])} for the UK (location quotient "
-            f"{formatting.number(top['lq_last'], 2)}).",
+            f"{top['industry_name']} is {name}'s most over-represented industry: "
+            f"{formatting.percent(top['share_last'])} of its GVA against {formatting.percent(top['uk_share_last'])} "
+            f"for the UK (location quotient {formatting.number(top['lq_last'], 2)}).",
             footer_for(source_releases(["ons_gva_lad_industry_apr2025"])),
             "Shares of gross value added (current prices) by SIC 2007 section; the UK is the sum of every council "
             f"({place.uk_coverage(years[-1])}). Location quotient = area share ÷ UK share.",
@@ -718,7 +697,7 @@ BUILDERS = {
 
 
 def pack_content(
-    area_code: str, sections=SECTIONS, definition: dict | None = None, progress: Progress | None = None
+    area_code: str, sections=SECTIONS, definition: Definition | dict | None = None, progress: Progress | None = None
 ) -> Pack:
     """Every slide's text, numbers and images for an area (ONS code of a council or Core City region)."""
     report = progress or (lambda fraction, message: None)
@@ -726,7 +705,7 @@ def pack_content(
     d = check_definition(definition, area_code)
     lads = geography.member_lads(area_code)
     name = geography.area_names().get(area_code, area_code)
-    year = _year_for(d["basis"], d["year"])
+    year = _basis_year(d.basis, d.year)
     report(0.02, "Drawing the map")
     context = []
     try:
@@ -754,7 +733,7 @@ def build_pack(
     area_code: str,
     sections=SECTIONS,
     fmt: str = "pptx",
-    definition: dict | None = None,
+    definition: Definition | dict | None = None,
     progress: Progress | None = None,
 ) -> bytes:
     """A briefing pack for an area as PPTX (native editable charts) or PDF bytes.
@@ -763,7 +742,8 @@ def build_pack(
         area_code: ONS code of a local authority (any of the 361) or a Core City region.
         sections: any of SECTIONS, in the order wanted.
         fmt: 'pptx' or 'pdf'.
-        definition: {'geography', 'basis', 'benchmark', 'year'} as on the dashboard (defaults: council, hour, uk, latest).
+        definition: a Definition, or a dict of any of DEFINITION_KEYS (see check_definition; default DEFAULT: the
+            dashboard's first view, in the latest year).
         progress: optional callback progress(fraction 0–1, message) for a progress bar.
     Returns:
         the file's bytes; the same inputs give the same bytes.
@@ -780,18 +760,18 @@ def build_pack(
 PACKS_DIR = WAREHOUSE_HOME / "packs"  # prepared packs, one folder per data version (beside the builds they come from)
 
 
-def prepared_pack_path(area_code: str, fmt: str, definition: dict | None = None) -> Path | None:
+def prepared_pack_path(area_code: str, fmt: str, definition: Definition | dict | None = None) -> Path | None:
     """Where `prepare_packs` keeps the pack of every section for an area, format and definition (its year resolved),
     under the served data's version; None for a fixture database."""
     version = db.data_version()
     if version is None:
         return None
     d = check_definition(definition, area_code)
-    name = f"{area_code}-{d['geography']}-{d['basis']}-{d['benchmark']}-{_year_for(d['basis'], d['year'])}"
+    name = f"{area_code}-{d.geography}-{d.basis}-{d.benchmark}-{_basis_year(d.basis, d.year)}"
     return PACKS_DIR / version / f"{re.sub(r'[^A-Za-z0-9-]', '_', name)}.{check_format(fmt)}"
 
 
-def prepared_pack(area_code: str, sections, fmt: str, definition: dict | None = None) -> bytes | None:
+def prepared_pack(area_code: str, sections, fmt: str, definition: Definition | dict | None = None) -> bytes | None:
     """The pack prepared at build time for exactly this request (every section), or None: then build_pack."""
     if check_sections(sections) != SECTIONS:
         return None
@@ -799,7 +779,9 @@ def prepared_pack(area_code: str, sections, fmt: str, definition: dict | None = 
     return path.read_bytes() if path is not None and path.is_file() else None
 
 
-def prepare_packs(area_codes: list[str], formats=FORMATS, definition: dict | None = None, log=print) -> list[Path]:
+def prepare_packs(
+    area_codes: list[str], formats=FORMATS, definition: Definition | dict | None = None, log=print
+) -> list[Path]:
     """Build and keep the pack of every section for each area and format on `definition` (default: the dashboard's
     default definition), under the served data's version; packs kept for other versions are removed. Each file is
     written to a temporary name and renamed, so a reader never sees half a pack."""
@@ -840,7 +822,7 @@ def render_pptx(pack: Pack) -> bytes:
     props = prs.core_properties
     props.title = f"Briefing: {pack.area_name} ({pack.area_code})"
     props.author = props.last_modified_by = AUTHOR
-    props.subject = definition_label(pack.definition, _year_for(pack.definition["basis"], pack.definition["year"]))
+    props.subject = definition_label(pack.definition)
     props.created = props.modified = props.last_printed = stamp
     props.revision = 1
     for slide in pack.slides:
@@ -983,7 +965,8 @@ def _pptx_table(shapes, rows: list[list[str]], left, top, width, height):
 
 
 def normalise_zip(data: bytes, stamp: datetime) -> bytes:
-    """Rewrite an OOXML zip with fixed entry dates, and fixed dates inside embedded workbooks (byte-identical output)."""
+    """Rewrite an OOXML zip with fixed entry dates, and fixed dates inside embedded workbooks (byte-identical
+    output)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
