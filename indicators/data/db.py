@@ -1,8 +1,8 @@
 """The one path into SQL: a read-only, hardened DuckDB connection per process and `query(sql, params)`.
 
-Which warehouse a process serves is chosen once (indicators/pipeline/load.py, `serving_warehouse`): the build the pointer
-names, verified by its SHA-256 when it is opened; built at most once per set of inputs when missing or stale; the
-last good build when a rebuild fails or the current file is corrupt, with a notice for visitors (`serving_notice`).
+Which warehouse a process serves is chosen once (indicators/pipeline/load.py, `serving_warehouse`): the build the
+pointer names, verified by its SHA-256 when it is opened; built at most once per set of inputs when missing or stale;
+the last good build when a rebuild fails or the current file is corrupt, with a notice for visitors (`serving_notice`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from indicators.data.paths import EXTRACTS_DIR, WAREHOUSE_POINTER
 from indicators.pipeline import versions
 from indicators.pipeline.versions import WarehouseUnavailable
-from indicators.data.paths import EXTRACTS_DIR, WAREHOUSE_POINTER
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,7 +109,9 @@ def _serving_path() -> Path:
     stamp = _inputs_stamp()
     if _unavailable is not None and _unavailable[0] == stamp:
         raise _unavailable[1]
-    from indicators.pipeline.load import serving_warehouse  # local import: the build pulls in pandas and the marts
+    # imported here, on the first query only: the build pulls in pandas and the marts, which the health check
+    # (`python -m indicators check`, health() below) never needs
+    from indicators.pipeline.load import serving_warehouse
 
     try:
         _serving = serving_warehouse(WAREHOUSE_POINTER, EXTRACTS_DIR, _failed_builds, log=_log)
@@ -202,7 +204,8 @@ def health(pointer: Path = WAREHOUSE_POINTER, extracts_dir: Path | None = EXTRAC
         observations = con.execute("SELECT count(*) FROM observations").fetchone()[0]
         cities = con.execute("SELECT count(*) FROM core_cities").fetchone()[0]
         known = con.execute(
-            "SELECT period, value FROM observations WHERE area_code = ? AND indicator_id = ? ORDER BY period DESC LIMIT 1",
+            "SELECT period, value FROM observations WHERE area_code = ? AND indicator_id = ? "
+            "ORDER BY period DESC LIMIT 1",
             [CHECK_AREA, CHECK_INDICATOR],
         ).fetchone()
         releases, latest_release = con.execute("SELECT count(*), max(release_date) FROM sources").fetchone()
