@@ -16,7 +16,11 @@ from streamlit.testing.v1 import AppTest
 from indicators import measures, productivity
 from indicators.data import case_studies, geography
 from indicators.domain import formatting
+from indicators.domain.definition import Definition
 from indicators.exports import figures
+from indicators.views import indicator_explorer as explorer_view
+from indicators.views import map as map_view
+from indicators.views import overview as overview_view
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -331,3 +335,35 @@ def test_a_council_outside_any_city_region_is_shown_as_a_council_with_a_notice()
     result = productivity.gap("E06000052", "hour", "council", "uk", 2022)
     assert metrics(at)[f"{result.area_name}, 2022"] == formatting.gbp(result.value)
     assert not at.warning
+
+
+@pytest.mark.parametrize(
+    "page, params, built",
+    [
+        (
+            "pages/overview.py",
+            {"area": "E08000003", "year": "2022"},
+            lambda: overview_view.uk_map(Definition(area="E08000003", year=2022)).figure(),
+        ),
+        (
+            "pages/map.py",
+            {"level": "lad", "measure": "employment_rate", "year": "2022"},
+            lambda: map_view.measure_map("employment_rate", 2022, "lad").chart.figure(),
+        ),
+        (
+            "pages/indicator_explorer.py",
+            {"area": "E08000025", "indicator": "healthy_life_expectancy_female"},
+            lambda: explorer_view.explorer(
+                "healthy_life_expectancy_female", "council", "E08000025", "core"
+            ).map.figure(),
+        ),
+    ],
+)
+def test_the_three_maps_are_the_one_uk_map(page, params, built):
+    """Overview, Map and Indicator explorer draw what charts.uk_map returns for the same inputs (one colour rule,
+    one hover format), and their image export gets the figure's own title and source."""
+    at = run(page, **params)
+    fig = built()
+    shown = spec(at, 0)
+    assert shown["data"] == json.loads(fig.to_json())["data"]
+    assert shown["layout"]["meta"] == fig.layout.meta and fig.layout.meta["source"].startswith("Source:")

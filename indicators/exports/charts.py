@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.domain import formatting
+from indicators.domain.place import SIGNIFICANCE, TOTAL_UNITS, Benchmark
 from indicators.exports import figures
 from indicators.exports.figures import HALO, HIGHLIGHT, MUTED, PALETTE, ColourRange
-from indicators.place import SIGNIFICANCE, TOTAL_UNITS, Benchmark
 
 DIVERGING = "RdBu"  # blue = better, red = worse once polarity is applied
 BENCHMARK_DASH = {
