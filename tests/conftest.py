@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 
 from indicators.data.paths import RAW_DIR, REFERENCE_DIR
@@ -18,13 +20,21 @@ def reference_dir():
     return REFERENCE_DIR
 
 
-@pytest.fixture()
-def tiny(tmp_path):
-    """Point every indicators query at the hand-checkable four-council warehouse (tests/tiny_warehouse.py)."""
-    from indicators.data import db
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory):
+    """The four-council warehouse, built once per run (its mart step takes about 5 s; over 100 tests use it)."""
     from tests import tiny_warehouse
 
-    path = tiny_warehouse.build(tmp_path / "tiny.duckdb")
+    return tiny_warehouse.build(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
+
+
+@pytest.fixture()
+def tiny(tmp_path, tiny_built):
+    """Point every indicators query at the hand-checkable four-council warehouse (tests/tiny_warehouse.py): a copy of
+    its one build for each test, so no test sees another's changes."""
+    from indicators.data import db
+
+    path = shutil.copyfile(tiny_built, tmp_path / "tiny.duckdb")
     with db.using(path):
         yield path
     db.close_all()
