@@ -12,142 +12,62 @@ area exceeds the taxes raised there), which is how the Core Cities' "£53bn" cla
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 
 import pandas as pd
 
 from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.domain import formatting
+from indicators.domain.definition import period_for
+from indicators.domain.fiscal import (
+    CLAIM_GAP,
+    CLAIM_TOTAL_PLACE,
+    CORE_CITY_REGIONS,
+    CORE_COUNCILS,
+    CRPSF_POPULATION,
+    EXPENDITURE_TOTAL,
+    GROUPS,
+    KEY_OPTIONS,
+    KEYS,
+    OFFICIAL_AREAS,
+    REVENUE_GROUPS,
+    REVENUE_TOTAL,
+    SHARED_MARK,
+    SIGN_CONVENTION,
+    check_options,
+    check_year,
+    choices,
+    claimed_text,
+    combinations,
+    coverage,
+    estimate_row,
+    function_keys,
+    held_rows,
+    in_bn,
+    keyed_spending,
+    keys_text,
+    notes_lines,
+    official_rows,
+    possessive,
+    spending_basis_text,
+    spending_note,
+    total_place_frame,
+    with_range,
+)
+from indicators.domain.fiscal import DEFAULT_OPTIONS as DEFAULT_OPTIONS
+from indicators.domain.fiscal import EXPENDITURE_GROUPS as EXPENDITURE_GROUPS
+from indicators.domain.fiscal import GEOGRAPHY_LABELS as GEOGRAPHY_LABELS
+from indicators.domain.fiscal import GROUP_LABELS as GROUP_LABELS
+from indicators.domain.fiscal import KEY_LABELS as KEY_LABELS
+from indicators.domain.fiscal import REGIONS as REGIONS
+from indicators.domain.fiscal import area_spending_caveat as area_spending_caveat
+from indicators.domain.fiscal import axis_room as axis_room
+from indicators.domain.fiscal import balance_sentence as balance_sentence
+from indicators.domain.fiscal import function_label as function_label
+from indicators.domain.fiscal import group_title as group_title
+from indicators.domain.fiscal import range_text as range_text
 from indicators.pipeline.extract import mhclg_revenue_outturn as revenue_outturn
-from indicators.pipeline.marts import fiscal as mart
-
-# ------------------------------------------------------------------------------------------- options and groups
-
-GROUPS = mart.GROUPS  # group -> Group(item, CRPSF indicators, keys (default first), why)
-KEY_OPTIONS: dict[str, tuple[str, ...]] = mart.KEY_OPTIONS  # switchable groups -> valid keys, default first
-DEFAULT_OPTIONS = {group: keys[0] for group, keys in KEY_OPTIONS.items()}
-KEYS = mart.KEYS  # key -> what it means
-REVENUE_GROUPS, EXPENDITURE_GROUPS = tuple(mart.REVENUE), tuple(mart.EXPENDITURE)
-KEY_LABELS = {  # every apportionment key in plain English, for widgets, tables and sentences ("shared by …")
-    "population": "population",
-    "hmrc_income_tax": "residents' income tax (HMRC)",
-    "workplace_jobs": "jobs at workplaces",
-    "gdhi": "household income (GDHI)",
-    "gva": "economic output (GVA)",
-    "receipts": "council tax collected",
-    "rs_education": "councils' education spending (England)",
-    "rs_social_care": "councils' social care spending (England)",
-    "rs_culture": "councils' cultural spending (England)",
-    "rs_housing": "councils' housing spending (England)",
-    "held": "kept at region/nation level (not shared)",
-}
-GROUP_LABELS = {  # every group of taxes and spending function in plain English (lower case where a sentence allows)
-    "income_tax": "income tax",
-    "nics": "National Insurance contributions",
-    "consumption": "VAT and duties",
-    "business": "business taxes",
-    "council_tax": "council tax",
-    "north_sea": "North Sea oil and gas revenue",
-    "other_revenue": "other taxes and receipts",
-    "general_public_services": "general public services",
-    "defence": "defence",
-    "public_order_and_safety": "public order and safety",
-    "economic_affairs": "economic affairs and transport",
-    "environment_protection": "environmental protection",
-    "housing": "housing and community amenities",
-    "health": "health",
-    "recreation_and_culture": "recreation and culture",
-    "education": "education",
-    "social_protection": "social protection",
-    "other_spending": "other spending (accounting adjustments)",
-}
-GEOGRAPHY_LABELS = {"council": "council area", "city-region": "city region"}
-AREA_TYPE_LABELS = {
-    "lad": "council",
-    "city_region": "city region",
-    "core_cities_total": "Core Cities total",
-    "region": "region (official)",
-    "country": "country (official)",
-    "north_sea_held": "North Sea revenue kept at region/nation level",
-}
-REVENUE_TOTAL, EXPENDITURE_TOTAL, CRPSF_POPULATION = "rev_total", "exp_total", "crpsf_population"
-REGIONS = mart.REGIONS
-OFFICIAL_AREAS = ("K02000001", "E92000001", *REGIONS)
-CORE_COUNCILS, CORE_CITY_REGIONS = mart.CORE_COUNCILS, mart.CORE_CITY_REGIONS
-CLAIM_GAP, CLAIM_TOTAL_PLACE = "cc_tax_spend_gap", "tp_birmingham_total"
-FY_PATTERN = re.compile(r"(\d{4})-(\d{2})")
-SHARED_MARK = "shared by population"  # marks spending per resident that is the region's figure
-SIGN_CONVENTION = "net balance = expenditure − revenue; positive = spending exceeds taxes (deficit)"
-
-
-def check_options(**chosen: str) -> dict[str, str]:
-    """The full set of key options (defaults filled in); unknown groups or keys raise ValueError naming the valid ones."""
-    for group, key in chosen.items():
-        if group not in KEY_OPTIONS:
-            raise ValueError(f"unknown option {group!r}; valid: {', '.join(KEY_OPTIONS)}")
-        if key not in KEY_OPTIONS[group]:
-            raise ValueError(f"unknown key {key!r} for {group}; valid: {', '.join(KEY_OPTIONS[group])}")
-    return {**DEFAULT_OPTIONS, **chosen}
-
-
-def check_year(year: str) -> str:
-    """A financial year label 'YYYY-YY' (e.g. '2024-25')."""
-    match = FY_PATTERN.fullmatch(str(year))
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"financial year must look like '2024-25', not {year!r}")
-    return str(year)
-
-
-def pick_period(available: list[str], wanted: str) -> str | None:
-    """The available period nearest `wanted` by start year (ties go to the earlier); None if nothing is available."""
-    return mart.nearest_period(available, mart.start_year(wanted))
-
-
-def choices(options: dict[str, str]) -> list[str]:
-    """'item|key' for every group: the chosen key of each switchable group, population for the fixed ones.
-
-    Args: a full set of options (check_options()).
-    Returns: one 'item|key' string per group, in GROUPS order (the filter the mart tables are read with).
-    """
-    return [f"{g.item}|{options.get(name, g.keys[0])}" for name, g in GROUPS.items()]
-
-
-def keyed_spending(options: dict[str, str]) -> dict[str, str]:
-    """Spending groups shared by something other than population under these options (group -> key)."""
-    return {g: options[g] for g in EXPENDITURE_GROUPS if options.get(g, "population") != "population"}
-
-
-def spending_note(options: dict[str, str]) -> str:
-    """Plain-English note on whether councils' spending per head can differ within a region under these options."""
-    keyed = keyed_spending(options)
-    if not keyed:
-        return (
-            "Spending is shared by population for every function under these keys, so every council's "
-            "spending per head equals its region's (CRPSF); only taxes differ between councils of a region."
-        )
-    listed = ", ".join(f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}" for g, k in keyed.items())
-    return (
-        f"Spending per head differs between councils of a region only through {listed}; every other function "
-        "is shared by population."
-    )
-
-
-def group_title(group: str) -> str:
-    """A group's plain-English name with a capital first letter, for a widget label: 'Income tax', 'VAT and duties'."""
-    label = GROUP_LABELS[group]
-    return label[:1].upper() + label[1:]
-
-
-def keys_text(options: dict[str, str]) -> str:
-    """The keys in use in words: 'default keys', or 'default keys except education by councils' education spending'."""
-    changed = [
-        f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}"
-        for g, k in options.items()
-        if g in DEFAULT_OPTIONS and k != DEFAULT_OPTIONS[g]
-    ]  # the default North Sea key ('held') is never 'by'-ed
-    return "default keys" + (" except " + "; ".join(changed) if changed else "")
-
 
 # ------------------------------------------------------------------------------------------ warehouse reads
 
@@ -219,8 +139,8 @@ def held_north_sea(year: str) -> pd.DataFrame:
 def load_regional(year: str) -> pd.DataFrame:
     """CRPSF figures (£m; population) for the UK, England and the 12 ITL1 regions in one financial year."""
     return query(
-        "SELECT area_code, area_name, indicator_id, value FROM observations WHERE period = ? AND list_contains(?, area_code) "
-        "AND list_contains(?, indicator_id)",
+        "SELECT area_code, area_name, indicator_id, value FROM observations "
+        "WHERE period = ? AND list_contains(?, area_code) AND list_contains(?, indicator_id)",
         [year, list(OFFICIAL_AREAS), [REVENUE_TOTAL, EXPENDITURE_TOTAL, "rev_income_tax", CRPSF_POPULATION]],
     )
 
@@ -250,166 +170,30 @@ def claim(claim_id: str) -> dict:
     return frame.iloc[0].to_dict() if not frame.empty else {}
 
 
-# ------------------------------------------------------------------------------------------------ shaping
-
-
-def notes_lines(notes: pd.DataFrame, options: dict[str, str], names: dict[str, str] | None = None) -> list[str]:
-    """Plain-English notes on the data periods and population fallbacks of the keys in use.
-
-    Args: key_notes() rows; a full set of options; region code -> name (codes are shown where a name is missing).
-    Returns: one line per substituted population year, per key in use with fallbacks, and per key's periods used.
-    """
-    names = names or {}
-    used = {"population"} | set(options.values()) - {"held"}
-    lines = []
-    pop = notes[notes["key"] == "population"]
-    for region, period in zip(pop["region_code"], pop["population_period"]):
-        lines.append(
-            f"Population base, {names.get(region, region)}: CRPSF's population shared to councils by "
-            f"mid-year estimates for {period}"
-        )
-    for key, part in notes[notes["key"].isin(sorted(used - {"population"}))].groupby("key"):
-        label = KEY_LABELS.get(key, key)
-        for row in part.to_dict("records"):
-            region = names.get(row["region_code"], row["region_code"])
-            missing = [c for c in str(row["fallback_lads"] or "").split(";") if c]
-            if missing and (row["key_period"] is None or pd.isna(row["key_period"])):
-                lines.append(f"{label}: no data for {region}; all its {len(missing)} councils shared by population")
-            elif missing:
-                lines.append(
-                    f"{label}: {len(missing)} council(s) in {region} have no data for {row['key_period']} "
-                    f"and take their population share: {', '.join(missing)}"
-                )
-        periods = sorted({p for p in part["key_period"] if isinstance(p, str)})
-        lines.append(f"{label}: data period(s) used {', '.join(periods)}")
-    return lines
-
-
-def coverage(members_present: int, members_expected: int, missing: str = "") -> str:
-    """'10 of 10 councils' (and which are missing, if any)."""
-    text = f"{members_present} of {members_expected} council{'s' if members_expected != 1 else ''}"
-    return text + (f" (missing: {missing.replace(';', ', ')})" if members_present < members_expected else "")
-
-
-def _row(code, name, area_type, year, totals: dict, options, estimate=True) -> dict:
-    pop = totals.get("population") or 0
-    per_head = (lambda v: round(v * 1e6 / pop, 0)) if pop else (lambda v: None)
-    row = {
-        "area_code": code,
-        "area_name": name,
-        "area_type": area_type,
-        "year": year,
-        "estimate": estimate,
-        "revenue_gbp": round(totals["revenue"] * 1e6),
-        "income_tax_gbp": round(totals["rev_income_tax"] * 1e6),
-        "expenditure_gbp": round(totals["expenditure"] * 1e6),
-        "net_balance_gbp": round(totals["net_balance"] * 1e6),
-        "revenue_gbp_bn": round(totals["revenue"] / 1e3, 3),
-        "expenditure_gbp_bn": round(totals["expenditure"] / 1e3, 3),
-        "net_balance_gbp_bn": round(totals["net_balance"] / 1e3, 3),
-        "population": round(pop) if pop else None,
-        "revenue_per_head_gbp": per_head(totals["revenue"]),
-        "expenditure_per_head_gbp": per_head(totals["expenditure"]),
-        "net_balance_per_head_gbp": per_head(totals["net_balance"]),
-        "sign_convention": SIGN_CONVENTION,
-        "key_options": dict(options) if estimate else "official CRPSF figures",
-    }
-    if "members_expected" in totals:
-        row["members"] = int(totals["members_present"])
-        row["members_expected"] = int(totals["members_expected"])
-        row["coverage"] = coverage(row["members"], row["members_expected"], totals.get("members_missing") or "")
-    return row
-
-
-def official_rows(regional: pd.DataFrame, year: str) -> list[dict]:
-    """UK, England and ITL1 rows straight from CRPSF (not estimates)."""
-    table = regional.pivot_table(
-        index=["area_code", "area_name"], columns="indicator_id", values="value", aggfunc="first"
-    )
-    rows = []
-    for (code, name), row in table.iterrows():
-        totals = {
-            "revenue": row[REVENUE_TOTAL],
-            "rev_income_tax": row["rev_income_tax"],
-            "expenditure": row[EXPENDITURE_TOTAL],
-            "net_balance": row[EXPENDITURE_TOTAL] - row[REVENUE_TOTAL],
-            "population": row.get(CRPSF_POPULATION),
-        }
-        area_type = "region" if code in REGIONS else "country"
-        rows.append(_row(code, name, area_type, year, totals, None, estimate=False))
-    order = {c: i for i, c in enumerate(OFFICIAL_AREAS)}
-    return sorted(rows, key=lambda r: order.get(r["area_code"], 99))
-
-
-def held_rows(held: pd.DataFrame, names: dict[str, str], year: str, options: dict[str, str]) -> list[dict]:
-    """One unallocated line per region with North Sea revenue held at region/nation level (option north_sea=held)."""
-    if options.get("north_sea") != "held" or held.empty:
-        return []
-    rows = []
-    for region, part in held.groupby("region_code"):
-        total = float(part["value_gbp_m"].sum())
-        if total == 0:
-            continue  # no North Sea revenue allocated to this region
-        totals = {
-            "revenue": total,
-            "rev_income_tax": 0.0,
-            "expenditure": 0.0,
-            "net_balance": -total,
-            "population": None,
-        }
-        row = _row(
-            f"NORTH_SEA_{region}",
-            f"{names.get(region, region)}: North Sea oil and gas revenue held at "
-            "region/nation level (not in any council)",
-            "north_sea_held",
-            year,
-            totals,
-            options,
-        )
-        row["items_gbp"] = {item: round(v * 1e6) for item, v in zip(part["item"], part["value_gbp_m"])}
-        rows.append(row)
-    return rows
-
-
-def _in_bn(result: dict) -> dict:
-    """A ranges() entry with £m converted to £bn."""
-    return {
-        "min_gbp_bn": result["min_gbp_m"] / 1e3,
-        "min_options": result["min_options"],
-        "max_gbp_bn": result["max_gbp_m"] / 1e3,
-        "max_options": result["max_options"],
-        "combinations": result["combinations"],
-    }
-
-
 # ------------------------------------------------------------------------------------------------ outputs
 
 
-def fiscal_rows(year: str | None = None, area_codes: list[str] | None = None, **options: str) -> list[dict]:
-    """Rows for councils, Core City regions and the two Core Cities totals (or just `area_codes`), then each held
-    North Sea line and the official regions/UK. Aggregates carry their members and a sensitivity range over every key
-    combination."""
-    options = check_options(**options)
+def balance_rows(
+    year: str | None = None, area_codes: list[str] | None = None, options: Mapping[str, str] | None = None
+) -> list[dict]:
+    """The one path to the estimates: taxes raised, public spending and net balance (£, £bn and per resident) of
+    every council, Core City region and the two Core Cities totals (or just `area_codes`), then each North Sea line
+    held at region/nation level and the official regions and UK, for a financial year (None: the latest) under one
+    set of key options (defaults filled in). Aggregates carry their members and the range over every key combination
+    (sensitivity_net_balance_gbp). The CLI, the page, the briefing, the claims check and the Overview all read it,
+    the Core Cities' headline through core_cities_gap."""
+    options = check_options(**(options or {}))
     year = resolve_year(year)
     frame = estimates(year, options, area_codes)
     spread = ranges(year, frame.index[frame["area_type"] != "lad"].tolist())
     rows = []
     for record in frame.reset_index().to_dict("records"):
         code = record["area_code"]
-        out = _row(code, record["area_name"], record["area_type"], year, record, options)
+        out = estimate_row(code, record["area_name"], record["area_type"], year, record, options)
         if record["area_type"] == "lad":
             for field in ("members", "members_expected", "coverage"):
                 out.pop(field)
-        if code in spread:
-            result = spread[code]
-            out["sensitivity_net_balance_gbp"] = {
-                "min": round(result["min_gbp_m"] * 1e6),
-                "min_options": result["min_options"],
-                "max": round(result["max_gbp_m"] * 1e6),
-                "max_options": result["max_options"],
-                "combinations": result["combinations"],
-            }
-        rows.append(out)
+        rows.append(with_range(out, spread.get(code)))
     order = {"lad": 0, "city_region": 1, "core_cities_total": 2}
     rows.sort(key=lambda r: (order.get(r["area_type"], 3), r["area_code"]))
     regional = load_regional(year)
@@ -418,9 +202,8 @@ def fiscal_rows(year: str | None = None, area_codes: list[str] | None = None, **
 
 
 def fiscal_cli_rows(year: str | None = None, **options: str) -> list[dict]:
-    """One dict per council, Core City region, the two Core Cities totals, each held North Sea line and the official
-    regions/UK (for --json)."""
-    return fiscal_rows(year, None, **options)
+    """balance_rows for every area under keyword options (the name the CLI and the briefing still call)."""
+    return balance_rows(year, None, options)
 
 
 def notes(year: str, options: dict[str, str]) -> list[str]:
@@ -446,33 +229,21 @@ def north_sea_note(year: str, options: dict[str, str]) -> str:
 
 @per_database
 def core_cities_gap(year: str | None = None, **options: str) -> dict:
-    """The Core Cities' estimated net fiscal balance (councils and city regions) beside the £53bn claim, with ranges."""
+    """The Core Cities' estimated net fiscal balance (the ten councils and the ten city regions together, from
+    balance_rows) beside the £53bn claim, with the range over every key combination and the notes on the keys."""
     options = check_options(**options)
-    year = resolve_year(year)
-    frame = estimates(year, options, [CORE_COUNCILS, CORE_CITY_REGIONS])
-    spread = ranges(year, [CORE_COUNCILS, CORE_CITY_REGIONS])
-    out = {
+    rows = {r["area_code"]: r for r in balance_rows(year, [CORE_COUNCILS, CORE_CITY_REGIONS], options)}
+    year = rows[CORE_COUNCILS]["year"]
+    return {
         "year": year,
         "key_options": options,
         "claim": claim(CLAIM_GAP),
         "sign_convention": method()["sign_convention"],
+        "councils": in_bn(rows[CORE_COUNCILS]),
+        "city_regions": in_bn(rows[CORE_CITY_REGIONS]),
+        "spending_note": spending_note(options),
+        "notes": notes(year, options),
     }
-    for label, code in (("councils", CORE_COUNCILS), ("city_regions", CORE_CITY_REGIONS)):
-        row = frame.loc[code]
-        out[label] = {
-            "net_balance_gbp_bn": row["net_balance"] / 1e3,
-            "revenue_gbp_bn": row["revenue"] / 1e3,
-            "rev_income_tax_gbp_bn": row["rev_income_tax"] / 1e3,
-            "expenditure_gbp_bn": row["expenditure"] / 1e3,
-            "population": float(row["population"]),
-            "members": int(row["members_present"]),
-            "members_expected": int(row["members_expected"]),
-            "coverage": coverage(int(row["members_present"]), int(row["members_expected"]), row["members_missing"]),
-            "sensitivity": _in_bn(spread[code]),
-        }
-    out["spending_note"] = spending_note(options)
-    out["notes"] = notes(year, options)
-    return out
 
 
 # ------------------------------------------------------------------------------------------ the chosen area
@@ -481,7 +252,8 @@ def core_cities_gap(year: str | None = None, **options: str) -> dict:
 def fiscal_area(area_code: str, geography_key: str) -> str:
     """The code the fiscal mart holds for a council on a geography: the council itself, or the city region it sits in.
 
-    Raises ValueError, in words a reader can act on, when the geography is unknown or the council sits in no city region.
+    Raises ValueError, in words a reader can act on, when the geography is unknown or the council sits in no city
+    region.
     """
     from indicators.data import geography
 
@@ -532,22 +304,6 @@ def keyed_spending_for(
         for group, key in keyed.items()
         if any(lad not in fallbacks.get((key, regions.get(lad)), {lad}) for lad in lad_codes)
     }
-
-
-def spending_basis_text(keyed: dict[str, str]) -> str:
-    """How an area's spending was shared out, in words, from keyed_spending_for()."""
-    if not keyed:
-        return "its region's per resident: every function shared by population"
-    return (
-        "estimated partly from councils' own data — "
-        + ", ".join(f"{GROUP_LABELS[g]} by {KEY_LABELS[k]}" for g, k in keyed.items())
-        + " — and otherwise by population"
-    )
-
-
-def possessive(name: str) -> str:
-    """'Scotland's', 'West Midlands\''."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def area_estimate(area_code: str, geography_key: str, year: str | None = None, **options: str) -> dict:
@@ -631,32 +387,6 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
     return out
 
 
-def balance_sentence(estimate: dict) -> str:
-    """One sentence a briefing can quote, from area_estimate(): 'Estimate: public spending in Glasgow City exceeded
-    the taxes raised there by £3.9bn in 2024-25 (£6,179 per resident).'"""
-    balance, name = estimate["net_balance_gbp_m"], estimate["name"]
-    verb = "exceeded the taxes raised there" if balance >= 0 else "fell short of the taxes raised there"
-    return (
-        f"Estimate: public spending in {name} {verb} by {formatting.gbp_millions(abs(balance))} in {estimate['year']} "
-        f"({formatting.gbp(abs(estimate['net_balance_per_head_gbp']))} per resident)."
-    )
-
-
-def area_spending_caveat(estimate: dict) -> str:
-    """Beside an area's per-resident figures (area_estimate()): why its spending per resident is, or is close to
-    being, its region's."""
-    region, figure = estimate.get("region_name"), estimate.get("region_expenditure_per_head_gbp")
-    official = f"{possessive(region)} official figure: {formatting.gbp(figure)}, ONS CRPSF" if region else ""
-    if estimate["spending_shared_by_population"]:
-        return (
-            "Spending per resident is the region's: every spending function is shared out from the region by "
-            "population, so every place in the region shows the same spending per resident"
-            + (f" ({official})" if official else "")
-            + ". Only the taxes raised differ between places in a region."
-        )
-    return f"Spending per resident is {estimate['spending_basis']}" + (f"; {official}" if official else "") + "."
-
-
 def shared_spending(year: str, options: dict[str, str], places: dict[str, str]) -> dict:
     """Which places' spending per resident is their region's because it is shared out by population, and the
     sentence that says so beside per-resident figures.
@@ -697,18 +427,6 @@ def shared_spending(year: str, options: dict[str, str], places: dict[str, str]) 
 # ----------------------------------------------------------------------------------------------- Total Place
 
 
-def total_place_frame(cra: pd.DataFrame, shares: pd.Series, region_of: pd.Series, lad_codes: list[str]) -> pd.DataFrame:
-    """Identifiable spending (£m) by COFOG function in a set of LAs: each region's CRA figure × the LAs' shares."""
-    by_function = cra.groupby(["region_code", "cofog_function"], as_index=False)["value_gbp_m"].sum()
-    rows = []
-    for lad in lad_codes:
-        part = by_function[by_function["region_code"] == region_of[lad]]
-        rows.append(part.assign(value_gbp_m=part["value_gbp_m"] * shares[lad]))
-    frame = pd.concat(rows).groupby("cofog_function", as_index=False)["value_gbp_m"].sum()
-    frame["order"] = frame["cofog_function"].str.extract(r"^(\d+)")[0].astype(float)
-    return frame.sort_values("order").drop(columns="order").reset_index(drop=True)
-
-
 def population_shares(year: str, lad_codes: list[str]) -> pd.DataFrame:
     """Councils' shares of their region's population in the fiscal population base for a year (lad_code index)."""
     return query(
@@ -730,13 +448,14 @@ def area_name(area_code: str) -> str:
 
 def total_place(area_code: str, year: str | None = None) -> dict:
     """Public spending in one place by function: HMT CRA identifiable spending by COFOG function, apportioned by
-    population from the region, for `year` (or the nearest year with CRA data), beside CRPSF total spending."""
+    population from the region, for `year` (else the latest year with CRA data before it, else the earliest:
+    definition.period_for), beside CRPSF total spending for the same rule's year."""
     from indicators.data import geography
 
     lad_codes = geography.member_lads(area_code)
     cra_years = query("SELECT DISTINCT period FROM cra_identifiable_spending ORDER BY period")["period"].tolist()
     wanted = check_year(year) if year else cra_years[-1]
-    used = pick_period(cra_years, wanted)
+    used = period_for(cra_years, wanted)
     cra = query(
         "SELECT edition, region_code, cofog_function, CAST(value_gbp_m AS DOUBLE) AS value_gbp_m "
         "FROM cra_identifiable_spending WHERE period = ?",
@@ -752,7 +471,7 @@ def total_place(area_code: str, year: str | None = None) -> dict:
             f"HM Treasury CRA in the warehouse holds no identifiable spending for {', '.join(regions)} in {used}"
         )
     functions = total_place_frame(cra, shares["share"], shares["itl1_code"], lad_codes)
-    crpsf_year = pick_period(fiscal_years(), wanted)
+    crpsf_year = period_for(fiscal_years(), wanted)
     population_keys = check_options(**{g: "population" for g, keys in KEY_OPTIONS.items() if "population" in keys})
     crpsf_total = float(estimates(crpsf_year, population_keys, lad_codes)["expenditure"].sum())
     out = {
@@ -772,7 +491,8 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     }
     if used != wanted:
         out["year_note"] = (
-            f"HM Treasury CRA covers {cra_years[0]} to {cra_years[-1]}; {used} is the year nearest to {wanted}."
+            f"HM Treasury CRA covers {cra_years[0]} to {cra_years[-1]}; {used} is shown for {wanted} (the latest "
+            "year on or before it, else the earliest)."
         )
     return out
 
@@ -802,8 +522,9 @@ def total_place_view(area_code: str, geography_key: str, year: str | None = None
     """The Total Place view for the chosen area (council, or its city region), or Birmingham's with the reason.
 
     Birmingham's council is shown beside its Total Place count (total_place_comparison); any other area with CRA data
-    gets total_place() for `year` (the nearest CRA and CRPSF years) and a note on whether a Total Place count exists
-    for it. Where none can be computed, Birmingham's comparison is returned with follows_area False and the reason.
+    gets total_place() for `year` (the CRA and CRPSF years period_for picks) and a note on whether a Total Place
+    count exists for it. Where none can be computed, Birmingham's comparison is returned with follows_area False and
+    the reason.
 
     Returns total_place()'s dict plus follows_area, requested_name, fallback_reason (or None), claim (the count set
     against it, {} if none), explanation (how the figures were made and what they leave out) and claim_note (or None).
@@ -863,222 +584,7 @@ def total_place_view(area_code: str, geography_key: str, year: str | None = None
     return place
 
 
-# ----------------------------------------------------------------------------------- tables as a briefing reads them
-
-
-def range_text(low: float | None, high: float | None, show) -> str:
-    """A range printed with `show` (formatting.gbp_bn, gbp_millions or gbp): '£20.1–40.2bn', '£523m–1.2bn' or
-    '£2,651–8,009' when both ends are zero or more, else '−£1.2bn to £3.4bn'; 'not available' (with the reason)
-    without a range."""
-    if low is None or high is None:
-        return formatting.not_available("no range for this area")
-    low_text, high_text = show(low), show(high)
-    if low >= 0 and high >= 0:
-        unit = next((u for u in ("bn", "m") if low_text.endswith(u) and high_text.endswith(u)), "")
-        return f"{low_text.removesuffix(unit) if unit else low_text}–{high_text.removeprefix('£')}"
-    return f"{low_text} to {high_text}"
-
-
-def key_rows(options: dict[str, str]) -> pd.DataFrame:
-    """Every group of taxes and spending function with the key in use, whether it is the default, the alternatives
-    and why, in plain English (one row each)."""
-    options = check_options(**options)
-    rows = []
-    for entry in function_keys():
-        used = options.get(entry["group"], entry["default"])
-        rows.append(
-            {
-                "Taxes or spending": "taxes" if entry["side"] == "revenue" else "spending",
-                "Group": GROUP_LABELS[entry["group"]],
-                "Shared out by": KEY_LABELS[used],
-                "Default?": "yes" if used == entry["default"] else "no",
-                "Alternatives": ", ".join(KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
-                "Why": entry["why"].replace("CRPSF exp_total", "CRPSF total spending"),
-            }
-        )  # no raw ids on screen
-    return pd.DataFrame(rows)
-
-
-def key_table_markdown(options: dict[str, str]) -> str:
-    """key_rows() as a Markdown table (drawn as text: no data-grid component for the browser to load)."""
-    table = key_rows(options)
-    header = "| " + " | ".join(table.columns) + " |\n|" + "---|" * len(table.columns)
-    return "\n".join([header, *("| " + " | ".join(map(str, row)) + " |" for row in table.itertuples(index=False))])
-
-
-def place_names(table: pd.DataFrame) -> dict[str, str]:
-    """The Core Cities' places in the Tax and spend table (reference_views.tax_spend_view()["table"]), code -> name:
-    the city for a council ('Leeds'), the city region's own name for a city region ('West Yorkshire')."""
-    places = table[(table["basis"] == "estimate") & table["area_type"].isin(["lad", "city_region"])]
-    return {
-        code: (city if kind == "lad" else name)
-        for code, city, name, kind in zip(places["area_code"], places["city"], places["area_name"], places["area_type"])
-    }
-
-
-def per_resident_frame(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataFrame:
-    """The per-resident chart's rows: estimates for the places and their total, then the official regions and UK.
-
-    Args: the Tax and spend table (reference_views.tax_spend_view()["table"]); shared_spending()["shared"].
-    Returns: label, area_code, basis ('estimate' or 'official CRPSF'), revenue_, expenditure_ and
-        net_balance_per_head_gbp, spending_mark (SHARED_MARK, 'partly by councils' own data', 'sum of the places'
-        or 'official'), in the table's order; rows without residents (North Sea revenue kept) are left out.
-    """
-    rows = table[table["population"].notna() & table["basis"].isin(["estimate", "official CRPSF"])]
-    out = []
-    for r in rows.to_dict("records"):
-        estimate = r["basis"] == "estimate"
-        if not estimate:
-            label, mark = f"{r['area_name']} (official)", "official"
-        else:
-            place = (
-                f"{r['city']}: {r['area_name']}"
-                if r["area_type"] == "city_region" and r.get("city")
-                else r.get("city")
-                if r["area_type"] == "lad" and r.get("city")
-                else r["area_name"]
-            )
-            label = f"{place} (estimate)"
-            mark = (
-                "sum of the places"
-                if r["area_code"] not in shared
-                else (SHARED_MARK if shared[r["area_code"]] else "partly by councils' own data")
-            )
-        out.append(
-            {
-                "label": label,
-                "area_code": r["area_code"],
-                "basis": r["basis"],
-                "revenue_per_head_gbp": r["revenue_per_head_gbp"],
-                "expenditure_per_head_gbp": r["expenditure_per_head_gbp"],
-                "net_balance_per_head_gbp": r["net_balance_per_head_gbp"],
-                "spending_mark": mark,
-            }
-        )
-    return pd.DataFrame(out)
-
-
-def per_resident_table(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataFrame:
-    """The Tax and spend table as a briefing prints it: plain-English headers, £ in briefing style, 'not available'
-    with the reason where a figure has none, and which spending figures are the region's (shared by population)."""
-    no_residents = formatting.not_available("revenue kept at region/nation level has no residents")
-    rows = []
-    for r in table.to_dict("records"):
-        estimate, held = r["basis"] == "estimate", r["area_type"] == "north_sea_held"
-        per_head = (lambda v: no_residents) if held else (lambda v: formatting.gbp(v))
-        if held:
-            spending = "no spending (a revenue line)"
-        elif not estimate:
-            spending = "official CRPSF figure"
-        elif r["area_code"] in shared:
-            spending = f"the region's ({SHARED_MARK})" if shared[r["area_code"]] else "partly by councils' own data"
-        else:
-            spending = "sum of the places above"
-        options = r.get("key_options")
-        rows.append(
-            {
-                "Area": r["area_name"],
-                "Core City": r.get("city") or "—",
-                "Area code": r["area_code"],
-                "Area type": AREA_TYPE_LABELS.get(r["area_type"], r["area_type"]),
-                "Figures are": {"estimate": "estimate", "official CRPSF": "official (ONS CRPSF)"}.get(
-                    r["basis"], "official, not in any council"
-                ),
-                "Financial year": r["year"],
-                "Residents": no_residents if held else formatting.number(r["population"]),
-                "Taxes raised": formatting.gbp_millions(r["revenue_gbp"] / 1e6),
-                "Public spending": formatting.gbp_millions(r["expenditure_gbp"] / 1e6),
-                "Spending − taxes": formatting.gbp_millions(r["net_balance_gbp"] / 1e6),
-                "Taxes per resident": per_head(r["revenue_per_head_gbp"]),
-                "Spending per resident": per_head(r["expenditure_per_head_gbp"]),
-                "Spending per resident is": spending,
-                "Spending − taxes per resident": no_residents
-                if held
-                else formatting.gbp(r["net_balance_per_head_gbp"]),
-                "Keys": keys_text(options) if isinstance(options, dict) else "official figures (no keys)",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def gap_rows(gap: dict) -> pd.DataFrame:
-    """The Core Cities gap chart's data as a briefing prints it (from reference_views.tax_spend_view()["gap"])."""
-    rows = [
-        {
-            "Figure": f"Estimate {gap['year']} (chosen keys)",
-            "Spending − taxes": formatting.gbp_bn(gap["estimate_gbp_bn"]),
-            "Range over all keys": range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
-            "Key combinations": formatting.number(gap["combinations"]),
-            "Rests on": gap.get("coverage") or "—",
-            "Basis": "estimate",
-        }
-    ]
-    if gap.get("claimed_gbp_bn") is not None:
-        rows.append(
-            {
-                "Figure": "As claimed",
-                "Spending − taxes": claimed_text(gap["claimed_gbp_bn"]),
-                "Range over all keys": formatting.not_available("the claim gives no range"),
-                "Key combinations": formatting.not_available("method not stated"),
-                "Rests on": "—",
-                "Basis": "claim, method not stated",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def axis_room(values, share: float = 0.15) -> list[float]:
-    """An axis range from zero (or the lowest value) to the highest value, with `share` of the span added beyond the
-    ends that hold bars, so labels printed outside the bars fit inside the chart."""
-    values = [float(v) for v in values if v is not None and not pd.isna(v)]
-    low, high = min([0.0, *values]), max([0.0, *values])
-    span = (high - low) or 1.0
-    return [low - share * span if low < 0 else 0.0, high + share * span if high > 0 else 0.0]
-
-
-def claimed_text(value_bn: float) -> str:
-    """A claimed £bn figure as stated: '£53bn' (whole), '£7.5bn'."""
-    return formatting.gbp_bn(value_bn, 0 if float(value_bn).is_integer() else 1)
-
-
-def function_label(cofog_function: str) -> str:
-    """A COFOG function without its number: '10. Social protection' -> 'Social protection'."""
-    return re.sub(r"^[0-9.]+\s*", "", str(cofog_function))
-
-
-def total_place_rows(place: dict) -> pd.DataFrame:
-    """The Total Place chart's data as a briefing prints it: function, identifiable spending, how it was shared."""
-    return pd.DataFrame(
-        [
-            {
-                "Function": function_label(f["cofog_function"]),
-                "Identifiable spending (estimate)": formatting.gbp_millions(f["value_gbp_m"]),
-                "Financial year": place["cra_year"],
-                "Shared out from the region by": "population",
-            }
-            for f in place["functions"]
-        ]
-    )
-
-
 # ------------------------------------------------------------------------------------------------------ method
-
-
-def function_keys() -> list[dict]:
-    """Every revenue and spending group with its items, valid keys (default first) and the reason for them."""
-    return [
-        {
-            "group": name,
-            "side": "revenue" if name in mart.REVENUE else "spending",
-            "item": g.item,
-            "crpsf_items": list(g.indicators) or "the rest of the CRPSF total",
-            "keys": list(g.keys),
-            "default": g.keys[0],
-            "switchable": len(g.keys) > 1,
-            "why": g.why,
-        }
-        for name, g in GROUPS.items()
-    ]
 
 
 @per_database
@@ -1086,12 +592,12 @@ def method() -> dict:
     """Assumptions and formulas behind every output, for the app's 'how was this calculated?' panel."""
     return {
         "label": "Estimate",
-        "summary": "No official figures exist below region level. Each ITL1 region's official revenue and spending (ONS "
-        "country and regional public sector finances, CRPSF) is shared out to its local authorities with a stated key "
-        "for each group of taxes and each spending function; council estimates plus North Sea revenue held at "
-        "region/nation level add back exactly (to £1m) to the official regional figures.",
-        "sign_convention": "Net fiscal balance = expenditure − revenue (CRPSF convention): positive means spending in the "
-        "area exceeds the taxes raised there (a deficit); negative means a surplus.",
+        "summary": "No official figures exist below region level. Each ITL1 region's official revenue and spending "
+        "(ONS country and regional public sector finances, CRPSF) is shared out to its local authorities with a "
+        "stated key for each group of taxes and each spending function; council estimates plus North Sea revenue "
+        "held at region/nation level add back exactly (to £1m) to the official regional figures.",
+        "sign_convention": "Net fiscal balance = expenditure − revenue (CRPSF convention): positive means spending in "
+        "the area exceeds the taxes raised there (a deficit); negative means a surplus.",
         "formula": "LA estimate of group g = regional CRPSF group g (£m) × LA share of g's key within the region. "
         "Shares sum to 1 in every region. LAs with no key data take their population share and the others split the "
         "remainder in proportion to the key. Computed once when the warehouse is built (fiscal mart).",
@@ -1113,9 +619,9 @@ def method() -> dict:
         "year Y for population, GVA and filled jobs; the same financial year for council tax receipts (2010-11 to "
         "2022-23) and Revenue Outturn (2010-11 to 2014-15, 2017-18); HMRC income tax (2023-24) and GDHI (one year) "
         "shares are used for every year. Every substitution is listed in the notes.",
-        "aggregates": "City regions and the Core Cities totals are sums of member councils' estimates, and say how many "
-        "members they rest on; per-head values divide by the same members' share of the CRPSF population. Regions, "
-        "England and the UK are CRPSF's own figures (per head using CRPSF's population).",
+        "aggregates": "City regions and the Core Cities totals are sums of member councils' estimates, and say how "
+        "many members they rest on; per-head values divide by the same members' share of the CRPSF population. "
+        "Regions, England and the UK are CRPSF's own figures (per head using CRPSF's population).",
         "north_sea": "North Sea oil and gas revenue — CRPSF's four items petroleum revenue tax, offshore corporation "
         "tax, North Sea royalties and licence fees, and the energy profits levy, which CRPSF counts with them (its "
         "'excluding North Sea' total leaves all four out, and it gives a geographic and a population version of each) "
@@ -1124,7 +630,7 @@ def method() -> dict:
         "and is in no council's revenue; the North Sea option shares it to councils by population or by economic "
         "output (GVA) instead.",
         "sensitivity": "The range is the lowest and highest net balance over every combination of key options "
-        f"({mart.combinations():,} combinations, North Sea and spending keys included). Net balance is a sum over "
+        f"({combinations():,} combinations, North Sea and spending keys included). Net balance is a sum over "
         "groups, so its extremes are the sums of each group's extremes (computed at build time).",
         "total_place": "Total Place view: HM Treasury CRA identifiable spending by COFOG function for the region, "
         "shared by population; identifiable spending excludes defence, debt interest and other non-identifiable items.",

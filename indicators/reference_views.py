@@ -1,7 +1,8 @@
-"""Small, tested shaping and arithmetic for the European peers, Claims check, Tax and spend and Data pages.
+"""Small, tested shaping and arithmetic for the European peers, Claims check and Data and methods pages (Tax and
+spend's is indicators.views.tax_and_spend).
 
 The pages do no arithmetic themselves: every number they show comes from here or from the modules this calls
-(international, claims, fiscal, catalog, observations).
+(international, claims, catalog, observations).
 """
 
 from __future__ import annotations
@@ -10,24 +11,12 @@ import math
 
 import pandas as pd
 
-from indicators import claims, fiscal, international
+from indicators import claims, international
 from indicators.data import catalog
 from indicators.data.memo import per_database
 from indicators.data.observations import observations
-from indicators.data.provenance import releases_for
 
 RATE_MIN, RATE_MAX = international.RATE_MIN, international.RATE_MAX  # a stated € per £ outside this is refused
-FISCAL_INDICATORS = [
-    "rev_total",
-    "exp_total",
-    "crpsf_population",
-    "population",
-    "income_tax",
-    "filled_jobs",
-    "gdhi_per_head",
-    "gva_current",
-    "council_tax_receipts",
-]
 
 
 # ----------------------------------------------------------------------------------------------- URL parsing
@@ -284,181 +273,6 @@ def claim_summary(results: list[dict]) -> dict[str, int]:
 def claim_summary_text(results: list[dict]) -> str:
     """One line: '**2** hold on the period they describe · **4** not reproduced … ' (codes with no claims left out)."""
     return " · ".join(f"**{count}** {SUMMARY_LABELS[code]}" for code, count in claim_summary(results).items() if count)
-
-
-# ---------------------------------------------------------------------------------------------- Tax and spend
-
-FISCAL_LEVELS = {"council": "CORE_CITIES_COUNCILS", "city-region": "CORE_CITIES_CITY_REGIONS"}
-
-
-def tax_spend_page(area_code: str, geography_key: str, year: str, options_items: tuple[tuple[str, str], ...]) -> dict:
-    """Everything the Tax and spend page draws for one area, year, geography and set of keys (`options_items`: the
-    keys as sorted (group, key) pairs), each part computed once per process for every visitor who asks for it.
-
-    Returns tax_spend_view()'s table, gap and keys, plus caveat (fiscal.shared_spending for the Core Cities shown),
-    estimate (fiscal.area_estimate) and total_place (fiscal.total_place_view).
-    """
-    return {
-        **_core_cities_tax_spend(geography_key, year, options_items),
-        **_area_tax_spend(area_code, geography_key, year, options_items),
-    }
-
-
-@per_database(max_entries=64)
-def _core_cities_tax_spend(geography_key: str, year: str, options_items: tuple) -> dict:
-    options = dict(options_items)
-    view = tax_spend_view(year, geography_key, options)
-    return {**view, "caveat": fiscal.shared_spending(year, options, fiscal.place_names(view["table"]))}
-
-
-@per_database(max_entries=128)
-def _area_tax_spend(area_code: str, geography_key: str, year: str, options_items: tuple) -> dict:
-    return {
-        "estimate": fiscal.area_estimate(area_code, geography_key, year, **dict(options_items)),
-        "total_place": fiscal.total_place_view(area_code, geography_key, year),
-    }
-
-
-def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]) -> dict:
-    """Everything the Tax and spend page shows for one year, geography and set of keys, read from the fiscal mart.
-
-    Returns {"table": DataFrame, "gap": dict, "keys": DataFrame}. The table holds the ten Core Cities (councils or city
-    regions, with a 'city' column), their total, then the official CRPSF UK, England and ITL1 rows and any North Sea
-    revenue held at region/nation level, with 'basis' = 'estimate', 'official CRPSF' or 'held at region/nation level'
-    (columns as fiscal.fiscal_cli_rows). The gap dict: year, estimate_gbp_bn (net balance = spending − taxes),
-    min_gbp_bn / max_gbp_bn (range over every key combination), below_gbp_bn / above_gbp_bn (distances from the
-    estimate to the range ends, for error bars), combinations, min_options, max_options, revenue_gbp_bn,
-    expenditure_gbp_bn, population, members, members_expected, coverage, claimed_gbp_bn and claim (the £53bn claim),
-    spending_note, north_sea_note, notes, sign_convention. keys: key_table(options).
-    """
-    if geography_key not in FISCAL_LEVELS:
-        raise ValueError(f"unknown geography {geography_key!r}; valid: {', '.join(FISCAL_LEVELS)}")
-    options = fiscal.check_options(**options)
-    from indicators.data import geography
-
-    cities = geography.core_cities()
-    column = "lad_code" if geography_key == "council" else "city_region_code"
-    city_of = dict(zip(cities[column], cities["city"]))
-    rows = pd.DataFrame(fiscal.fiscal_rows(year, [*city_of, FISCAL_LEVELS[geography_key]], **options))
-    chosen = rows[rows["area_code"].isin(list(city_of))].copy()
-    chosen["city"] = chosen["area_code"].map(city_of)
-    total = rows[rows["area_code"] == FISCAL_LEVELS[geography_key]].assign(city="Core Cities")
-    official = rows[rows["area_type"].isin(["region", "country"])].assign(city="")
-    held = rows[rows["area_type"] == "north_sea_held"].assign(city="")
-    table = pd.concat([chosen.sort_values("city"), total, official, held], ignore_index=True)
-    table["basis"] = [
-        "held at region/nation level" if t == "north_sea_held" else "estimate" if e else "official CRPSF"
-        for t, e in zip(table["area_type"], table["estimate"])
-    ]
-    table["key_options"] = table["key_options"].astype(str)
-    row = total.iloc[0]
-    sensitivity = row["sensitivity_net_balance_gbp"]
-    table = table.drop(columns=[c for c in ("sensitivity_net_balance_gbp", "items_gbp") if c in table])
-    stated = fiscal.claim(fiscal.CLAIM_GAP)
-    estimate = row["net_balance_gbp_bn"]
-    gap = {
-        "year": row["year"],
-        "estimate_gbp_bn": estimate,
-        "min_gbp_bn": sensitivity["min"] / 1e9,
-        "max_gbp_bn": sensitivity["max"] / 1e9,
-        "below_gbp_bn": estimate - sensitivity["min"] / 1e9,
-        "above_gbp_bn": sensitivity["max"] / 1e9 - estimate,
-        "combinations": sensitivity["combinations"],
-        "min_options": sensitivity["min_options"],
-        "max_options": sensitivity["max_options"],
-        "revenue_gbp_bn": row["revenue_gbp_bn"],
-        "expenditure_gbp_bn": row["expenditure_gbp_bn"],
-        "population": row["population"],
-        "members": int(row["members"]),
-        "members_expected": int(row["members_expected"]),
-        "coverage": row["coverage"],
-        "claim": stated,
-        "claimed_gbp_bn": float(stated["value"]) if stated.get("value") is not None else None,
-        "spending_note": fiscal.spending_note(options),
-        "north_sea_note": fiscal.north_sea_note(row["year"], options),
-        "notes": fiscal.notes(row["year"], options),
-        "sign_convention": fiscal.method()["sign_convention"],
-    }
-    return {"table": table, "gap": gap, "keys": key_table(options)}
-
-
-def key_table(options: dict[str, str]) -> pd.DataFrame:
-    """Every revenue group and spending function with the key in use, the alternatives and the reason (one row each)."""
-    options = fiscal.check_options(**options)
-    rows = []
-    for entry in fiscal.function_keys():
-        used = options.get(entry["group"], entry["default"])
-        rows.append(
-            {
-                "side": entry["side"],
-                "group": entry["group"].replace("_", " "),
-                "key_used": fiscal.KEY_LABELS[used],
-                "default": "yes" if used == entry["default"] else "no",
-                "alternatives": ", ".join(fiscal.KEY_LABELS[k] for k in entry["keys"] if k != used) or "none (fixed)",
-                "why": entry["why"],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def key_table_markdown(table: pd.DataFrame) -> str:
-    """key_table() as a Markdown table (drawn as text: no data-grid component for the browser to load)."""
-    header = "| Taxes or spending | Group | Key used | Default? | Alternatives | Why |\n|---|---|---|---|---|---|"
-    lines = [
-        f"| {r['side']} | {r['group']} | {r['key_used']} | {r['default']} | {r['alternatives']} | {r['why']} |"
-        for r in table.to_dict("records")
-    ]
-    return "\n".join([header, *lines])
-
-
-def gap_table(gap: dict) -> pd.DataFrame:
-    """The gap chart's data as a table: the estimate with its range, and the claim (from tax_spend_view()["gap"])."""
-    rows = [
-        {
-            "figure": f"Estimate {gap['year']} (chosen keys)",
-            "net_balance_gbp_bn": gap["estimate_gbp_bn"],
-            "range_min_gbp_bn": gap["min_gbp_bn"],
-            "range_max_gbp_bn": gap["max_gbp_bn"],
-            "combinations": gap["combinations"],
-            "members": gap.get("coverage"),
-            "basis": "estimate",
-        }
-    ]
-    if gap.get("claimed_gbp_bn") is not None:
-        rows.append(
-            {
-                "figure": "As claimed (c.2016)",
-                "net_balance_gbp_bn": gap["claimed_gbp_bn"],
-                "range_min_gbp_bn": None,
-                "range_max_gbp_bn": None,
-                "combinations": None,
-                "members": None,
-                "basis": "claim, method not stated",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def total_place_table(place: dict) -> pd.DataFrame:
-    """Total Place view: spending by COFOG function (£m and £bn) from fiscal.total_place_comparison()."""
-    frame = pd.DataFrame(place["functions"])
-    frame["value_gbp_bn"] = frame["value_gbp_m"] / 1e3
-    return frame
-
-
-@per_database
-def fiscal_provenance() -> dict:
-    """Formula, assumptions and releases behind the tax-and-spend estimates (for 'How was this calculated?')."""
-    method = fiscal.method()
-    return {
-        "formula": method["formula"],
-        "method": " ".join([method["summary"], method["population"], method["aggregates"]]),
-        "assumptions": " ".join(
-            [method["sign_convention"], method["expenditure"], method["years"], method["north_sea"]]
-        ),
-        "limits": method["caveats"] + " " + method["sensitivity"],
-        "releases": releases_for(FISCAL_INDICATORS) + fiscal.key_releases(),
-    }
 
 
 # ---------------------------------------------------------------------------------------------- Data and methods

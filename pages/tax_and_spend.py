@@ -1,21 +1,19 @@
 """Tax and spend: ESTIMATED revenue, expenditure and net fiscal balance of the chosen area and of the Core Cities,
 apportioned from ONS CRPSF, and the Total Place view of the chosen area."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from indicators import fiscal
-from indicators import reference_views as views
-from indicators.data.provenance import source_line
 from indicators.domain import formatting
+from indicators.views import tax_and_spend as views
 from ui import render, state
 
 st.title("Tax and spend (estimates)")
 st.warning(
-    "**Every council and city-region figure on this page is an estimate.** No official source publishes taxes raised or "
-    "public spending below region level; these figures share each region's official ONS figures out to councils with a "
-    "stated key for each group of taxes and each spending function, which you can change below. Regions, England and "
-    "the UK are official figures.",
+    "**Every council and city-region figure on this page is an estimate.** No official source publishes taxes raised "
+    "or public spending below region level; these figures share each region's official ONS figures out to councils "
+    "with a stated key for each group of taxes and each spending function, which you can change below. Regions, "
+    "England and the UK are official figures.",
     icon="⚠️",
 )
 
@@ -34,31 +32,26 @@ year = state.page_param("fy", years, years[-1], widget_key="fiscal_year")
 with st.expander("Apportionment options (how each region's official figure is shared out)", expanded=True):
     year = st.selectbox("Financial year", years[::-1], key="fiscal_year")
     options = {}
-    for side, groups in (
-        ("Taxes", fiscal.REVENUE_GROUPS),
-        ("Spending, function by function", fiscal.EXPENDITURE_GROUPS),
-    ):
-        switchable = [g for g in groups if g in fiscal.KEY_OPTIONS]
+    for side, choices in views.key_choices():
         st.markdown(f"**{side}**")
         cols = st.columns(3)
-        for i, group in enumerate(switchable):
-            keys = fiscal.KEY_OPTIONS[group]
-            state.page_param(f"k_{group}", list(keys), keys[0], widget_key=f"fiscal_{group}")
-            options[group] = cols[i % 3].selectbox(
-                f"{fiscal.group_title(group)} shared by",
-                list(keys),
-                key=f"fiscal_{group}",
+        for i, choice in enumerate(choices):
+            state.page_param(
+                f"k_{choice.group}", list(choice.keys), choice.keys[0], widget_key=f"fiscal_{choice.group}"
+            )
+            options[choice.group] = cols[i % 3].selectbox(
+                choice.label,
+                list(choice.keys),
+                key=f"fiscal_{choice.group}",
                 format_func=fiscal.KEY_LABELS.get,
-                help="; ".join(f"{fiscal.KEY_LABELS[k]}: {method['keys'][k]}" for k in keys),
+                help=choice.help,
             )
 state.show_notices()
 render.sync_param("fy", year)
 for group, key in options.items():
     render.sync_param(f"k_{group}", key)
 options_items = tuple(sorted(options.items()))
-level = "ten councils" if geography_key == "council" else "ten city regions"
-label = f"Estimate · {level} · {year} · {fiscal.keys_text(options)}"
-source = source_line(views.FISCAL_INDICATORS) + ". Apportionment below region level is the project's own estimate."
+level, label, source = views.level_text(geography_key), views.chart_label(geography_key, year, options), views.source()
 
 with st.spinner("Reading the estimates…"):
     view = views.tax_spend_page(d.area, geography_key, year, options_items)
@@ -81,7 +74,7 @@ with panel:
             + f") · "
             f"{estimate['keys_text']} (change them below). {method['sign_convention']}"
         )
-        combinations = formatting.number(estimate["combinations"]) if estimate["combinations"] else "all"
+        combinations = views.combinations_text(estimate)
         cols = st.columns([1, 1, 1, 1.3])
         cols[0].metric(
             "Taxes raised",
@@ -155,59 +148,14 @@ if claimed is not None:
     )
 
 
-def gap_figure() -> go.Figure:
-    fig = go.Figure()
-    fig.add_bar(
-        x=[f"Estimate {gap['year']}"],
-        y=[gap["estimate_gbp_bn"]],
-        name="Estimate (chosen keys)",
-        marker_color=render.PALETTE[0],
-        error_y={
-            "type": "data",
-            "symmetric": False,
-            "array": [gap["above_gbp_bn"]],
-            "arrayminus": [gap["below_gbp_bn"]],
-            "color": "#333",
-        },
-        customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])],
-        cliponaxis=False,
-        hovertemplate="%{x}: %{customdata}<extra>estimate</extra>",
-    )
-    # the label sits above the range's whisker, outside the bar, so it never sits on the bar or the error bar
-    fig.add_annotation(
-        x=f"Estimate {gap['year']}",
-        y=gap["max_gbp_bn"],
-        yanchor="bottom",
-        showarrow=False,
-        text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
-        f"{fiscal.range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})",
-    )
-    if claimed is not None:
-        fig.add_bar(
-            x=["As claimed (c.2016)"],
-            y=[claimed],
-            name="As claimed",
-            marker_color=render.HIGHLIGHT,
-            marker_pattern_shape="/",
-            text=[f"{fiscal.claimed_text(claimed)} (claimed)"],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[fiscal.claimed_text(claimed)],
-            hovertemplate="%{x}: %{customdata}<extra>claim</extra>",
-        )
-    fig.update_yaxes(**formatting.axis("£"), ticksuffix="bn")
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
-    return fig
-
-
 depends = (year, geography_key, options_items)  # everything the Core Cities charts are drawn from
 render.chart(
-    gap_figure,
+    lambda: views.gap_figure(gap),
     cache=depends,
     title="Core Cities: estimated spending minus taxes (£bn a year)",
     subtitle=label,
     source=source,
-    table=lambda: fiscal.gap_rows(gap),
+    table=lambda: views.gap_table(gap),
     key="fiscal-gap",
     y_title="£bn a year (positive = spending exceeds taxes)",
 )
@@ -217,72 +165,19 @@ st.header("Per resident, beside the official regional figures")
 st.info(caveat["text"], icon="ℹ️")
 
 
-def per_resident_figure() -> go.Figure:
-    frame = fiscal.per_resident_frame(table, caveat["shared"])
-    hover = formatting.hover("£ per resident")
-    fig = go.Figure()
-    fig.add_bar(
-        y=frame["label"],
-        x=frame["revenue_per_head_gbp"],
-        orientation="h",
-        name="Taxes raised",
-        marker_color=render.PALETTE[0],
-        offsetgroup="taxes",
-        customdata=frame["area_code"],
-        text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>",
-    )
-    spending_series = (
-        (fiscal.SHARED_MARK, f"Spending: region's, {fiscal.SHARED_MARK}", "/"),
-        ("partly by councils' own data", "Spending: partly councils' own data", ""),
-        ("sum of the places", "Spending: the places together", ""),
-        ("official", "Spending: official (ONS CRPSF)", ""),
-    )
-    for mark, name, pattern in spending_series:
-        part = frame[frame["spending_mark"] == mark]
-        if part.empty:
-            continue
-        fig.add_bar(
-            y=part["label"],
-            x=part["expenditure_per_head_gbp"],
-            orientation="h",
-            name=name,
-            marker={
-                "color": render.PALETTE[4],
-                "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35},
-            },
-            offsetgroup="spending",
-            customdata=part["area_code"],
-            text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>",
-        )
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
-    fig.update_xaxes(
-        title_text="£ per resident a year",
-        **formatting.axis("£ per resident"),
-        range=fiscal.axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5),
-    )
-    fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
-    return fig
-
-
 render.chart(
-    per_resident_figure,
+    lambda: views.per_resident_figure(table, caveat["shared"]),
     cache=depends,
     title=f"Taxes raised and public spending per resident, {gap['year']} (£)",
     subtitle=label,
     source=source,
-    table=lambda: fiscal.per_resident_table(table, caveat["shared"]),
+    table=lambda: views.per_resident_table(table, caveat["shared"]),
     key="fiscal-per-head",
     note=caveat["text"],
 )
 
 st.markdown("**The key for each group of taxes and each spending function**")
-st.markdown(fiscal.key_table_markdown(options))
+st.markdown(views.key_table_markdown(options))
 
 with st.expander("Notes on the population base, data years, fallbacks and North Sea revenue"):
     st.markdown("\n".join(f"- {note}" for note in gap["notes"]))
@@ -325,36 +220,13 @@ if place.get("claim_note"):
     st.markdown(place["claim_note"])
 
 
-def total_place_figure() -> go.Figure:
-    functions = fiscal.total_place_rows(place)
-    fig = go.Figure(
-        go.Bar(
-            y=functions["Function"],
-            x=[f["value_gbp_m"] for f in place["functions"]],
-            orientation="h",
-            marker_color=render.PALETTE[4],
-            text=functions["Identifiable spending (estimate)"],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(
-        title_text="£ million (estimate)",
-        **formatting.axis("£ million"),
-        range=fiscal.axis_room([f["value_gbp_m"] for f in place["functions"]], 0.3),
-    )
-    return fig
-
-
 render.chart(
-    total_place_figure,
+    lambda: views.total_place_figure(place),
     cache=(d.area, geography_key, year),
     title=f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} (estimate)",
     subtitle=f"HM Treasury CRA ({place['edition']}) regional identifiable spending shared by population · estimate",
     source="Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
-    table=lambda: fiscal.total_place_rows(place),
+    table=lambda: views.total_place_rows(place),
     key="fiscal-total-place",
     note="Shared out from the region by population, so per resident every function is the region's figure.",
 )
@@ -365,6 +237,6 @@ st.markdown(f"**Formula.** {method['formula']}")
 st.markdown(f"**Population.** {method['population']}")
 st.markdown(f"**North Sea.** {method['north_sea']}")
 st.markdown(f"**Sign convention.** {method['sign_convention']}")
-st.markdown("**Keys.**\n" + "\n".join(f"- *{fiscal.KEY_LABELS[k]}*: {v}" for k, v in method["keys"].items()))
+st.markdown(views.method_keys_markdown())
 st.markdown(f"**Caveats.** {method['caveats']}")
 render.how_calculated(views.fiscal_provenance(), key="fiscal-how")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from indicators import fiscal
-from indicators import reference_views as views
 from indicators.data import db
+from indicators.views import tax_and_spend as views
 from tests import fiscal_fixture as fx
 from tests.fiscal_fixture import YEAR, A, C
 
@@ -27,7 +27,7 @@ def fixture_db(tmp_path):
 
 
 def rows_by_code(**options):
-    return {r["area_code"]: r for r in fiscal.fiscal_cli_rows(YEAR, **options)}
+    return {r["area_code"]: r for r in fiscal.balance_rows(YEAR, options=options)}
 
 
 # --------------------------------------------------------------------------------------------- pure shaping
@@ -145,7 +145,7 @@ def test_notes_on_the_fixture(fixture_db):
 
 def test_unknown_year_and_the_latest(fixture_db):
     with pytest.raises(ValueError, match="available: 2022-23 to 2024-25"):
-        fiscal.fiscal_cli_rows("2030-31")
+        fiscal.balance_rows("2030-31")
     assert fiscal.fiscal_years() == [YEAR, "2024-25"]
     assert fiscal.core_cities_gap()["year"] == "2024-25"
 
@@ -181,11 +181,11 @@ def test_tax_spend_view_on_fixture(fixture_db, monkeypatch):
     assert gap["north_sea_note"].startswith("North Sea oil and gas revenue is held")
     assert set(table["basis"]) == {"estimate", "official CRPSF", "held at region/nation level"}
     assert table.loc[table["basis"] == "estimate", "city"].tolist() == ["Alpha", "Gamma", "Core Cities"]
-    keys = view["keys"].set_index("group")
-    assert keys.loc["education", "key_used"] == "councils' education spending (England)"
-    assert keys.loc["education", "default"] == "no"
-    assert views.key_table_markdown(view["keys"]).count("\n") == len(fiscal.GROUPS) + 1
-    assert keys.loc["health", "alternatives"] == "none (fixed)"
+    keys = views.key_rows({"education": "rs_education"}).set_index("Group")
+    assert keys.loc["education", "Shared out by"] == "councils' education spending (England)"
+    assert keys.loc["education", "Default?"] == "no"
+    assert views.key_table_markdown({"education": "rs_education"}).count("\n") == len(fiscal.GROUPS) + 1
+    assert keys.loc["health", "Alternatives"] == "none (fixed)"
     with pytest.raises(ValueError, match="unknown geography"):
         views.tax_spend_view(YEAR, "ward", {})
 
@@ -321,17 +321,27 @@ def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
         ),
     )
     view = views.tax_spend_view(YEAR, "council", {})
-    shared = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, fiscal.place_names(view["table"]))
-    assert fiscal.place_names(view["table"]) == {A: "Alpha", C: "Gamma"}
-    table = fiscal.per_resident_table(view["table"], shared["shared"]).set_index("Area code")
+    shared = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, views.place_names(view["table"]))
+    assert views.place_names(view["table"]) == {A: "Alpha", C: "Gamma"}
+    table = views.per_resident_table(view["table"], shared["shared"]).set_index("Area code")
     assert table.loc[A, "Taxes per resident"] == "£732,500" and table.loc[A, "Spending − taxes"] == "\u2212£47m"
     assert table.loc[A, "Spending per resident is"] == "the region's (shared by population)"
     assert table.loc["TLD", "Spending per resident is"] == "official CRPSF figure"
     assert table.loc["NORTH_SEA_TLD", "Residents"].startswith("not available (")
-    frame = fiscal.per_resident_frame(view["table"], shared["shared"]).set_index("area_code")
+    frame = views.per_resident_frame(view["table"], shared["shared"]).set_index("area_code")
     assert frame.loc[A, "label"] == "Alpha (estimate)" and frame.loc[A, "spending_mark"] == fiscal.SHARED_MARK
     assert "NORTH_SEA_TLD" not in frame.index
-    for frame_ in (table.reset_index(), fiscal.gap_rows(view["gap"]), fiscal.key_rows({})):
+    for frame_ in (table.reset_index(), views.gap_table(view["gap"]), views.key_rows({})):
         text = frame_.to_string()
         assert "None" not in text and "nan" not in text.split() and "_gbp" not in text
     assert fiscal.function_label("10. Social protection") == "Social protection"
+
+
+def test_the_cli_name_is_the_single_path(fixture_db):
+    assert fiscal.fiscal_cli_rows(YEAR, education="rs_education") == fiscal.balance_rows(
+        YEAR, options={"education": "rs_education"}
+    )
+    headline = fiscal.core_cities_gap(YEAR)["councils"]
+    total = next(r for r in fiscal.balance_rows(YEAR) if r["area_code"] == fiscal.CORE_COUNCILS)
+    assert headline["net_balance_gbp_bn"] == total["net_balance_gbp"] / 1e9
+    assert headline["sensitivity"]["max_gbp_bn"] == total["sensitivity_net_balance_gbp"]["max"] / 1e9

@@ -3,8 +3,8 @@ taxes, spending and balance, in total and per resident, with the range over keys
 the Total Place view follows the area, the page says beside the per-resident figures why spending per head is the
 region's, every key is shown and switchable from the URL in plain English, and nothing raw reaches the screen.
 
-Expected figures come from indicators.fiscal, formatted with indicators.domain.formatting as a briefing prints them; none is
-typed in.
+Expected figures come from indicators.fiscal, formatted with indicators.domain.formatting as a briefing prints them;
+none is typed in.
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def test_birminghams_total_place_count_beside_it_and_its_city_region_explained()
 
 def test_caveat_beside_the_per_resident_figures_and_the_shared_bars_marked():
     at = run_page(open_tables=True, geo="council", fy=YEAR)
-    rows = {r["area_code"]: r for r in fiscal.fiscal_rows(YEAR)}
+    rows = {r["area_code"]: r for r in fiscal.balance_rows(YEAR)}
     cities = geography.core_cities()
     caveat = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, dict(zip(cities["lad_code"], cities["city"])))
     assert caveat["text"] in infos(at)

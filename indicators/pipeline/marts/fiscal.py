@@ -3,7 +3,8 @@
 No official source publishes public revenue or spending below region (ITL1) level. ONS country and regional public
 sector finances (CRPSF) give revenue by item and expenditure by COFOG function for each region; this mart shares each
 regional group out to the region's local authorities (LAs) under every valid key, for every financial year, so the app
-only picks one key per group and adds up (indicators.fiscal reads these tables).
+only picks one key per group and adds up (indicators.fiscal reads these tables). The groups, their keys and the
+regions are declared in indicators.domain.fiscal, which the app shares.
 
 Tables
   fiscal_population      period x LA: the year's one population base. CRPSF's own population of the region for that
@@ -24,175 +25,26 @@ Sign convention (CRPSF's): net balance = expenditure - revenue; positive = spend
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from indicators.pipeline.extract import public_finances as pf
-
-# ------------------------------------------------------------------------------------------------ groups and keys
-
-
-@dataclass(frozen=True)
-class Group:
-    """One revenue or spending group: the CRPSF items it holds, its valid keys (default first) and why."""
-
-    item: str  # column name in the tables: 'rev_…' or 'exp_…'
-    indicators: tuple[str, ...]  # CRPSF indicator ids (empty for the 'other' remainders)
-    keys: tuple[str, ...]
-    why: str
-
-
-NORTH_SEA_ITEMS = tuple(pf.revenue_id(f"{item} - Geographic") for item in pf.NORTH_SEA_ITEMS)
-BUSINESS_ITEMS = (
-    "rev_corporation_tax",
-    "rev_business_rates_paid_by_market_sector_bodies",
-    "rev_business_rates_paid_by_private_sector_non_profit_institutions",
-    "rev_northern_ireland_regional_non_domestic_rates",
-    "rev_northern_ireland_district_non_domestic_rates",
-    "rev_bank_levy",
-    "rev_bank_of_england_tax_levy",
-    "rev_apprenticeship_levy",
-    "rev_vehicle_excise_duties_paid_by_businesses",
-    "rev_climate_change_levy",
-    "rev_digital_services_tax",
+from indicators.domain.fiscal import (
+    CORE_CITY_REGIONS,
+    CORE_COUNCILS,
+    CRPSF_POPULATION,
+    EXPENDITURE,
+    EXPENDITURE_TOTAL,
+    GROUPS,
+    KEY_OPTIONS,
+    REGIONS,
+    REVENUE,
+    REVENUE_EXCL_NORTH_SEA,
+    REVENUE_TOTAL,
+    combinations,
 )
-CONSUMPTION_ITEMS = (
-    "rev_value_added_tax",
-    "rev_fuel_duties",
-    "rev_tobacco_duties",
-    "rev_alcohol_duties",
-    "rev_betting_gaming_and_gambling_duty",
-    "rev_insurance_premium_tax",
-    "rev_air_passenger_duty",
-    "rev_soft_drinks_industry_levy",
-    "rev_vehicle_excise_duties_paid_by_households",
-    "rev_custom_duties",
-)
-REVENUE: dict[str, Group] = {
-    "income_tax": Group(
-        "rev_income_tax",
-        ("rev_income_tax",),
-        ("hmrc_income_tax", "population"),
-        "HMRC publishes residents' income tax by council (one year).",
-    ),
-    "nics": Group(
-        "rev_social_contributions",
-        ("rev_social_contributions",),
-        ("hmrc_income_tax", "workplace_jobs", "population"),
-        "NICs follow earnings; residents' income tax and workplace jobs are the nearest local proxies.",
-    ),
-    "consumption": Group(
-        "rev_consumption",
-        CONSUMPTION_ITEMS,
-        ("population", "gdhi"),
-        "VAT and duties follow spending; household income is the alternative.",
-    ),
-    "business": Group(
-        "rev_business",
-        BUSINESS_ITEMS,
-        ("gva", "population"),
-        "Onshore business taxes follow output (GVA); population is the alternative.",
-    ),
-    "council_tax": Group(
-        "rev_council_tax",
-        ("rev_council_tax",),
-        ("receipts", "population"),
-        "Council tax collected by each billing authority is published for England.",
-    ),
-    "north_sea": Group(
-        "rev_north_sea",
-        NORTH_SEA_ITEMS,
-        ("held", "population", "gva"),
-        "Offshore oil and gas revenue (ONS: allocated to regions by the location of fields) is not "
-        "raised by any council's residents or businesses, so by default it is held at region/nation "
-        "level and not shared to councils.",
-    ),
-    "other_revenue": Group(
-        "rev_other",
-        (),
-        ("population",),
-        "Every other CRPSF revenue item (capital gains tax, stamp duties, TV licence fees, "
-        "interest and dividends, rent …): no local source, shared by population.",
-    ),
-}
-EXPENDITURE: dict[str, Group] = {
-    "general_public_services": Group(
-        "exp_general_public_services",
-        ("exp_general_public_services",),
-        ("population",),
-        "Mostly debt interest and central services that HM Treasury itself treats as "
-        "non-identifiable and apportions by population.",
-    ),
-    "defence": Group(
-        "exp_defence", ("exp_defence",), ("population",), "Non-identifiable: CRPSF apportions it by population."
-    ),
-    "public_order_and_safety": Group(
-        "exp_public_order_and_safety",
-        ("exp_public_order_and_safety",),
-        ("population",),
-        "Police, fire, courts and prisons report by force, fire authority or nation, not by council, in these sources.",
-    ),
-    "economic_affairs": Group(
-        "exp_economic_affairs",
-        ("exp_economic_affairs",),
-        ("population", "gva"),
-        "Transport, business support, science and employment programmes; output (GVA) is the alternative.",
-    ),
-    "environment_protection": Group(
-        "exp_environment_protection",
-        ("exp_environment_protection",),
-        ("population",),
-        "Mostly waste; council waste spending is split between councils and joint waste "
-        "authorities in the metropolitan areas, so no council key is fair.",
-    ),
-    "housing": Group(
-        "exp_housing_and_community_amenities",
-        ("exp_housing_and_community_amenities",),
-        ("population", "rs_housing"),
-        "Councils' general-fund housing spending (homelessness, housing advice) is a proxy for housing "
-        "need (England only).",
-    ),
-    "health": Group(
-        "exp_health",
-        ("exp_health",),
-        ("population",),
-        "NHS spending by area is not among the sources; councils' public health is a small part.",
-    ),
-    "recreation_and_culture": Group(
-        "exp_recreation_culture_and_religion",
-        ("exp_recreation_culture_and_religion",),
-        ("population", "rs_culture"),
-        "Councils' cultural services (libraries, museums, leisure) are the local part (England only).",
-    ),
-    "education": Group(
-        "exp_education",
-        ("exp_education",),
-        ("population", "rs_education"),
-        "Councils' education spending covers maintained schools (England only); academies are funded "
-        "directly, so the key understates councils with many academies, more so in later years.",
-    ),
-    "social_protection": Group(
-        "exp_social_protection",
-        ("exp_social_protection",),
-        ("population", "rs_social_care"),
-        "Councils' adult and children's social care spending is a proxy for need (England "
-        "only); most social protection is pensions and benefits paid by DWP, which it does "
-        "not measure.",
-    ),
-    "other_spending": Group(
-        "exp_other",
-        (),
-        ("population",),
-        "EU transactions and accounting adjustments (CRPSF exp_total less the ten functions): shared by population.",
-    ),
-}
-GROUPS: dict[str, Group] = {**REVENUE, **EXPENDITURE}
-KEY_OPTIONS: dict[str, tuple[str, ...]] = {name: g.keys for name, g in GROUPS.items() if len(g.keys) > 1}
-DEFAULT_OPTIONS = {name: g.keys[0] for name, g in GROUPS.items()}
+from indicators.pipeline.marts import create_tables
 
+DEFAULT_OPTIONS = {name: g.keys[0] for name, g in GROUPS.items()}  # every group's default key, fixed ones too
 RS_SERVICES = {  # key -> RS services summed (social care is one column in 2010-11, two from 2011-12)
     "rs_education": ("education",),
     "rs_social_care": ("social_care", "children_social_care", "adult_social_care"),
@@ -206,32 +58,6 @@ OBS_KEYS = {
     "receipts": "council_tax_receipts",
     "gdhi": "gdhi_per_head",
 }
-_RS = (
-    "councils' net current expenditure on {} (MHCLG Revenue Outturn Summary, England only; 2010-11 to 2014-15 and "
-    "2017-18, the nearest year used); a shire county's spending is shared to its districts by population, and "
-    "councils whose county has since been reorganised take their population share"
-)
-KEYS = {
-    "population": "resident population: CRPSF's population of the region for the financial year, shared to councils "
-    "by ONS mid-year estimates (calendar year Y for FY Y-(Y+1), else the nearest year published)",
-    "hmrc_income_tax": "income tax liabilities of residents (HMRC Survey of Personal Incomes, 2023-24 only: its "
-    "within-region shares are used for every year)",
-    "workplace_jobs": "filled jobs at workplaces (ONS subregional productivity), calendar year Y or the nearest",
-    "gdhi": "gross disposable household income = GDHI per head × population (ONS, one year only: its within-region "
-    "shares are used for every year)",
-    "gva": "gross value added at current prices (ONS GDP by local authority), calendar year Y or the nearest",
-    "receipts": "council tax collected by each billing authority (DLUHC, England only; 2010-11 to 2022-23, the nearest "
-    "year used)",
-    "rs_education": _RS.format("education services"),
-    "rs_social_care": _RS.format("adult and children's social care"),
-    "rs_culture": _RS.format("cultural and related services"),
-    "rs_housing": _RS.format("general-fund housing services"),
-    "held": "not shared to councils: held as an unallocated line of its region or nation",
-}
-REGIONS = ("TLC", "TLD", "TLE", "TLF", "TLG", "TLH", "TLI", "TLJ", "TLK", "TLL", "TLM", "TLN")
-REVENUE_TOTAL, REVENUE_EXCL_NORTH_SEA, EXPENDITURE_TOTAL = "rev_total", "rev_total_excl_north_sea", "exp_total"
-CRPSF_POPULATION = "crpsf_population"
-CORE_COUNCILS, CORE_CITY_REGIONS = "CORE_CITIES_COUNCILS", "CORE_CITIES_CITY_REGIONS"
 TOLERANCE_GBP_M = 1.0  # the add-back must hold to £1m
 
 TABLES = {
@@ -359,11 +185,6 @@ def extremes(signed: pd.DataFrame) -> pd.DataFrame:
     high = signed.loc[signed.groupby(keys, sort=False)["signed"].idxmax()]
     out = low[keys + ["key", "signed"]].rename(columns={"key": "min_key", "signed": "min_value"})
     return out.merge(high[keys + ["key", "signed"]].rename(columns={"key": "max_key", "signed": "max_value"}), on=keys)
-
-
-def combinations() -> int:
-    """How many combinations of keys there are (the product of each switchable group's number of keys)."""
-    return math.prod(len(keys) for keys in KEY_OPTIONS.values())
 
 
 # ------------------------------------------------------------------------------------------------ reading inputs
@@ -700,13 +521,6 @@ def ranges(items: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------ build and checks
 
 
-def _create(con, name: str, frame: pd.DataFrame) -> None:
-    con.execute(f'DROP TABLE IF EXISTS "{name}"')
-    con.register("incoming_mart", frame)
-    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming_mart')
-    con.unregister("incoming_mart")
-
-
 def build(con) -> None:
     """Create the fiscal tables from lad_lookup, observations, rs_service_expenditure and the membership tables."""
     data = read_inputs(con)
@@ -716,8 +530,7 @@ def build(con) -> None:
     frames["fiscal_items"] = items
     frames["fiscal_areas"] = areas
     frames["fiscal_ranges"] = ranges(items)
-    for name in TABLES:
-        _create(con, name, frames[name])
+    create_tables(con, {name: frames[name] for name in TABLES})
 
 
 def _failures(con, sql: str, params, message) -> list[str]:
