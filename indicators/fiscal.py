@@ -33,6 +33,7 @@ from indicators.domain.fiscal import (
     OFFICIAL_AREAS,
     REVENUE_GROUPS,
     REVENUE_TOTAL,
+    RS_SOURCE_PREFIX,
     SHARED_MARK,
     SIGN_CONVENTION,
     check_options,
@@ -67,7 +68,6 @@ from indicators.domain.fiscal import balance_sentence as balance_sentence
 from indicators.domain.fiscal import function_label as function_label
 from indicators.domain.fiscal import group_title as group_title
 from indicators.domain.fiscal import range_text as range_text
-from indicators.pipeline.extract import mhclg_revenue_outturn as revenue_outturn
 
 # ------------------------------------------------------------------------------------------ warehouse reads
 
@@ -158,9 +158,9 @@ def key_notes(year: str) -> pd.DataFrame:
 def key_releases() -> list[dict]:
     """The releases behind the councils' spending keys that are tables, not catalogue indicators (MHCLG RS)."""
     frame = query(
-        "SELECT publisher, title, release, release_date, vintage FROM sources WHERE list_contains(?, source_id) "
+        "SELECT publisher, title, release, release_date, vintage FROM sources WHERE starts_with(source_id, ?) "
         "ORDER BY source_id",
-        [[s.source_id for s in revenue_outturn.SOURCES]],
+        [RS_SOURCE_PREFIX],
     )
     return frame.to_dict("records")
 

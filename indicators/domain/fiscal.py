@@ -216,6 +216,7 @@ KEYS = {
 REGIONS = ("TLC", "TLD", "TLE", "TLF", "TLG", "TLH", "TLI", "TLJ", "TLK", "TLL", "TLM", "TLN")
 REVENUE_TOTAL, REVENUE_EXCL_NORTH_SEA, EXPENDITURE_TOTAL = "rev_total", "rev_total_excl_north_sea", "exp_total"
 CRPSF_POPULATION = "crpsf_population"
+RS_SOURCE_PREFIX = "mhclg_rs_"  # the source ids of the MHCLG Revenue Outturn releases behind the councils' keys
 REVENUE_GROUPS, EXPENDITURE_GROUPS = tuple(REVENUE), tuple(EXPENDITURE)
 OFFICIAL_AREAS = ("K02000001", "E92000001", *REGIONS)  # CRPSF's own figures: the UK, England and the ITL1 regions
 KEY_LABELS = {  # every apportionment key in plain English, for widgets, tables and sentences ("shared by …")
