@@ -12,9 +12,9 @@ import math
 import pandas as pd
 
 from indicators import claims, international
-from indicators.data import catalog
 from indicators.data.memo import per_database
-from indicators.data.observations import observations
+from indicators.views.data_and_methods import full_observations as full_observations
+from indicators.views.data_and_methods import indicator_ids as indicator_ids
 
 RATE_MIN, RATE_MAX = international.RATE_MIN, international.RATE_MAX  # a stated € per £ outside this is refused
 
@@ -273,20 +273,3 @@ def claim_summary(results: list[dict]) -> dict[str, int]:
 def claim_summary_text(results: list[dict]) -> str:
     """One line: '**2** hold on the period they describe · **4** not reproduced … ' (codes with no claims left out)."""
     return " · ".join(f"**{count}** {SUMMARY_LABELS[code]}" for code, count in claim_summary(results).items() if count)
-
-
-# ---------------------------------------------------------------------------------------------- Data and methods
-
-
-def indicator_ids() -> list[str]:
-    """Every catalogue id (the allow-list for full downloads)."""
-    return catalog.catalog()["indicator_id"].tolist()
-
-
-@per_database(max_entries=16)
-def full_observations(indicator_id: str) -> pd.DataFrame:
-    """Every observation of one catalogue indicator (all areas and periods; shared: don't mutate). Unknown ids raise
-    ValueError (and are not kept)."""
-    if indicator_id not in indicator_ids():
-        raise ValueError(f"unknown indicator {indicator_id[:40]!r}: choose one from the catalogue")
-    return observations([indicator_id])
