@@ -1,13 +1,11 @@
-"""Small, tested shaping and arithmetic for the European peers, Claims check and Data and methods pages (Tax and
-spend's is indicators.views.tax_and_spend).
+"""Small, tested shaping and arithmetic for the European peers and Claims check pages (Tax and spend's and Data and
+methods' are in indicators.views).
 
 The pages do no arithmetic themselves: every number they show comes from here or from the modules this calls
-(international, claims, catalog, observations).
+(international, claims).
 """
 
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 
@@ -17,42 +15,6 @@ from indicators.views.data_and_methods import full_observations as full_observat
 from indicators.views.data_and_methods import indicator_ids as indicator_ids
 
 RATE_MIN, RATE_MAX = international.RATE_MIN, international.RATE_MAX  # a stated € per £ outside this is refused
-
-
-# ----------------------------------------------------------------------------------------------- URL parsing
-
-
-def parse_rate(text: str | None) -> float | None:
-    """A stated exchange rate (€ per £) from a URL or input: '' or None -> None; else a number in [0.1, 10].
-
-    Raises ValueError (with the reason) for anything else.
-    """
-    if text is None or str(text).strip() == "":
-        return None
-    try:
-        rate = float(str(text).strip())
-    except ValueError:
-        raise ValueError(f"the exchange rate {str(text)[:20]!r} is not a number") from None
-    if not math.isfinite(rate) or not RATE_MIN <= rate <= RATE_MAX:
-        raise ValueError(
-            f"the exchange rate must be between {RATE_MIN:g} and {RATE_MAX:g} euros per pound, not {text!r}"
-        )
-    return rate
-
-
-def parse_codes(text: str | None, allowed: list[str]) -> tuple[list[str], list[str]]:
-    """Comma-separated codes from a URL split into (allowed codes in the order given, without repeats; rejected)."""
-    valid, rejected = [], []
-    for part in (text or "").split(","):
-        code = part.strip()
-        if not code:
-            continue
-        if code in allowed:
-            if code not in valid:
-                valid.append(code)
-        else:
-            rejected.append(code[:20])
-    return valid, rejected
 
 
 # ------------------------------------------------------------------------------------------- European peers
