@@ -3,7 +3,8 @@
 No official source publishes public revenue or spending below region (ITL1) level. The build's fiscal mart
 (indicators/pipeline/marts/fiscal.py) shares each region's official ONS CRPSF revenue and spending out to its councils
 under every valid key, once. Here a set of key options picks one key per group and the mart's rows are added up; no
-apportionment happens per request.
+apportionment happens per request. balance_rows is the one path to the estimates; the groups, keys and the arithmetic
+of a row are in indicators.domain.fiscal, and what the page draws is in indicators.views.tax_and_spend.
 
 Sign convention (CRPSF's own): net fiscal balance = expenditure − revenue; positive = a deficit (spending in the
 area exceeds the taxes raised there), which is how the Core Cities' "£53bn" claim is framed.

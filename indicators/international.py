@@ -26,6 +26,8 @@ from indicators.domain.international import (
     euro,
     premium_pct,
     rate_text,
+    to_eur,
+    to_gbp,
     whole,
 )
 from indicators.domain.international import LIMITS as LIMITS
@@ -172,7 +174,7 @@ def peer_comparison(
     chosen["eur_per_gbp"] = rate["eur_per_gbp"]
     chosen["rate_basis"] = rate["basis"]
     chosen["rate_label"] = rate["label"]
-    chosen["gdp_per_head_gbp"] = chosen["gdp_per_head_eur"] / rate["eur_per_gbp"]
+    chosen["gdp_per_head_gbp"] = [to_gbp(v, rate["eur_per_gbp"]) for v in chosen["gdp_per_head_eur"]]
     chosen["premium_pct"] = [premium_pct(v, value, rate["eur_per_gbp"]) for v in chosen["gdp_per_head_eur"]]
     chosen["break_even_eur_per_gbp"] = [break_even_rate(v, value) for v in chosen["gdp_per_head_eur"]]
     return chosen
@@ -232,7 +234,7 @@ def peer_chart_table(bars: pd.DataFrame, eur_per_gbp: float) -> pd.DataFrame:
     """
     combined = float(bars.loc[bars["group"] == "Core Cities combined", "gdp_per_head_gbp"].iloc[0])
     euros = [
-        e if e is not None and not pd.isna(e) else g * eur_per_gbp
+        e if e is not None and not pd.isna(e) else to_eur(g, eur_per_gbp)
         for g, e in zip(bars["gdp_per_head_gbp"], bars["gdp_per_head_eur"])
     ]
     return pd.DataFrame(

@@ -17,6 +17,10 @@ def test_premium_and_break_even():
     assert i.premium_pct(60_000, 40_000, i.break_even_rate(60_000, 40_000, 10.0)) == pytest.approx(10.0)
 
 
+def test_conversion():
+    assert i.to_gbp(60_000, 1.2) == pytest.approx(50_000) and i.to_eur(50_000, 1.2) == pytest.approx(60_000)
+
+
 def test_check_rate():
     assert i.check_rate(1.25) == 1.25 and i.check_rate(2) == 2.0
     for bad in (0.05, 11, math.nan, math.inf, True, "1.2", None):

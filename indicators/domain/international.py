@@ -58,6 +58,16 @@ def check_rate(eur_per_gbp: object) -> float:
     return float(eur_per_gbp)
 
 
+def to_gbp(value_eur: float, eur_per_gbp: float) -> float:
+    """Euros in pounds at a € per £ rate."""
+    return value_eur / eur_per_gbp
+
+
+def to_eur(value_gbp: float, eur_per_gbp: float) -> float:
+    """Pounds in euros at a € per £ rate."""
+    return value_gbp * eur_per_gbp
+
+
 def premium_pct(peer_eur: float, home_gbp: float, eur_per_gbp: float) -> float:
     """How far (%) a peer's GDP per head in € is above a home figure in £ converted at `eur_per_gbp`."""
     return (peer_eur / (home_gbp * eur_per_gbp) - 1) * 100
