@@ -45,6 +45,8 @@ from indicators.domain.claims import VERDICT_LABELS as VERDICT_LABELS
 from indicators.domain.claims import difference_text as difference_text
 from indicators.domain.claims import signed as signed
 from indicators.domain.claims import verdict_text as verdict_text
+from indicators.domain.international import PEER_YEAR, RATE_DECIMALS, bar_range, check_rate, rate_text, wrap_label
+from indicators.domain.productivity import BASES
 
 
 def claims() -> pd.DataFrame:
@@ -134,7 +136,7 @@ def _productivity_gap(claim: dict) -> list[dict]:
     year = int(claim["period_described"])
     rows = []
     for basis_key in ("hour", "job", "head"):
-        label = productivity.BASES[basis_key].label
+        label = BASES[basis_key].label
         for geography_key in CORE_AREAS:
             result = productivity.core_cities_gap(basis_key, geography_key, "uk", year)
             stem = f"{label}, {GEOGRAPHY_LABELS[geography_key]} vs the UK, {result['year']}"
@@ -245,7 +247,7 @@ def _stated_rate_rows(metro_code: str, claimed: float, eur_per_gbp: float) -> li
             f"{home}/stated-rate",
             f"Your stated rate, for comparison (an override, not counted): GDP per "
             f"resident {peer['year']}, {peer['metro_name']} vs {GEOGRAPHY_LABELS[home]} combined, at "
-            f"{international.rate_text(eur_per_gbp, None)}; % above",
+            f"{rate_text(eur_per_gbp, None)}; % above",
             peer["year"],
             peer["premium_pct"],
             context=True,
@@ -309,7 +311,7 @@ def _fx(claim_id: str, alternatives: list[dict]) -> dict | None:
     rate."""
     if claim_id not in PEER_CODES:
         return None
-    rate = international.ecb_rate(international.PEER_YEAR)
+    rate = international.ecb_rate(PEER_YEAR)
     primary = next(a for a in alternatives if a["definition_id"] == "city-region/ecb")
     return {
         "eur_per_gbp": rate["eur_per_gbp"],
@@ -338,7 +340,7 @@ def claims_check(eur_per_gbp: float | None = None) -> list[dict]:
     """
     if eur_per_gbp is None:
         return _claims_at_ecb_rate()
-    return _claims_with_stated_rate(round(international.check_rate(eur_per_gbp), international.RATE_DECIMALS))
+    return _claims_with_stated_rate(round(check_rate(eur_per_gbp), RATE_DECIMALS))
 
 
 @per_database(max_entries=32)
@@ -486,7 +488,7 @@ def briefing_table(results: list[dict]) -> pd.DataFrame:
                 "Primary definition": shown["primary_definition"],
                 "Why that definition": r["primary_reason"] or "",
                 "Why that period": r["period_reason"] or "",
-                "Exchange rate used": international.rate_text(fx["eur_per_gbp"]) if fx else "",
+                "Exchange rate used": rate_text(fx["eur_per_gbp"]) if fx else "",
                 "Source": shown["source"],
                 "Claim ID": r["claim_id"],
                 "Unit": unit_words(r["unit"]),
@@ -547,7 +549,7 @@ def comparison(result: dict) -> pd.DataFrame:
                 "difference": difference,
                 "counted": yes_no.get(alternative.get("counted"), ""),
                 "holds": yes_no.get(alternative.get("holds"), ""),
-                "exchange_rate": international.rate_text(
+                "exchange_rate": rate_text(
                     alternative["eur_per_gbp"], None if alternative.get("rate_basis") == "stated" else 4
                 )
                 if alternative.get("eur_per_gbp")
@@ -590,7 +592,7 @@ def comparison_chart(result: dict) -> dict:
     unit = result["unit"]
     bars = pd.DataFrame(
         {
-            "label": [international.wrap_label(f"{f} ({p})", 20) for f, p in zip(frame["figure"], frame["period"])],
+            "label": [wrap_label(f"{f} ({p})", 20) for f, p in zip(frame["figure"], frame["period"])],
             "figure": frame["figure"],
             "value": frame["value"].astype(float),
             "text": frame["printed"],
@@ -600,7 +602,7 @@ def comparison_chart(result: dict) -> dict:
             ],
         }
     )
-    x_range = international.bar_range(bars["value"].tolist())
+    x_range = bar_range(bars["value"].tolist())
     ticks, places = nice_ticks(*x_range)
     return {
         "bars": bars,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import claims, international
+from indicators import international
 from indicators.data.memo import per_database
+from indicators.domain.claims import VERDICT_LABELS, difference_pct
+from indicators.domain.international import HEADLINE_PEERS, PEER_YEAR, RATE_DECIMALS
+from indicators.domain.international import RATE_MAX as RATE_MAX
+from indicators.domain.international import RATE_MIN as RATE_MIN
 from indicators.views.data_and_methods import full_observations as full_observations
 from indicators.views.data_and_methods import indicator_ids as indicator_ids
-
-RATE_MIN, RATE_MAX = international.RATE_MIN, international.RATE_MAX  # a stated € per £ outside this is refused
-
 
 # ------------------------------------------------------------------------------------------- European peers
 
@@ -27,7 +28,7 @@ def peer_options() -> dict[str, str]:
         code: f"{name} ({country}, {code})"
         for code, name, country in zip(frame["metro_code"], frame["metro_name"], frame["country"])
     }
-    return {code: labels[code] for code in international.HEADLINE_PEERS if code in labels} | labels
+    return {code: labels[code] for code in HEADLINE_PEERS if code in labels} | labels
 
 
 def peer_rate(eur_per_gbp: float | None) -> dict:
@@ -36,7 +37,7 @@ def peer_rate(eur_per_gbp: float | None) -> dict:
     Keys as international.exchange_rate (eur_per_gbp, basis 'ecb' | 'stated', label, source, ecb), plus
     chart_label: the short wording for chart titles.
     """
-    rate = international.exchange_rate(eur_per_gbp, international.PEER_YEAR)
+    rate = international.exchange_rate(eur_per_gbp, PEER_YEAR)
     if rate["basis"] == "ecb":
         chart_label = f"peers at the ECB {rate['year']} average, £1 = €{rate['eur_per_gbp']:.4f}"
     else:
@@ -54,9 +55,7 @@ def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.Da
     premium_pct (peers: % above the Core Cities combined), break_even_eur_per_gbp (peers: the rate at which the
     peer equals the Core Cities combined), population.
     """
-    return _peer_bars(
-        tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, international.RATE_DECIMALS)
-    )
+    return _peer_bars(tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, RATE_DECIMALS))
 
 
 @per_database(max_entries=64)
@@ -196,7 +195,7 @@ def claim_comparison(result: dict) -> pd.DataFrame:
                 "definition": alternative["definition"],
                 "period": alternative["period"],
                 "value": value,
-                "difference_pct": claims.difference_pct(value, claimed),
+                "difference_pct": difference_pct(value, claimed),
                 "counted": alternative.get("counted"),
                 "holds": alternative.get("holds"),
             }
@@ -225,8 +224,8 @@ SUMMARY_LABELS = {  # verdict code -> how a count of claims reads ('2 hold', '1 
 
 
 def claim_summary(results: list[dict]) -> dict[str, int]:
-    """How many claims fall under each verdict code (in claims.VERDICT_LABELS order, zeros included)."""
-    counts = {code: 0 for code in claims.VERDICT_LABELS}
+    """How many claims fall under each verdict code (in VERDICT_LABELS order, zeros included)."""
+    counts = {code: 0 for code in VERDICT_LABELS}
     for r in results:
         counts[r["verdict_code"]] += 1
     return counts

@@ -60,7 +60,8 @@ def test_spine_puts_the_benchmark_at_the_centre_and_better_to_the_right():
 def test_distance_is_the_weighted_root_mean_square_of_standardised_differences():
     frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [10.0, 10.0, 30.0, 30.0]}, index=["P", "Q", "R", "S"])
     got = similarity.distances(frame, "P", {"a": 1.0, "b": 3.0})
-    # population sd: a -> sqrt(1.25); b -> 10. z-differences from P: Q (1/sqrt1.25, 0), R (2/sqrt1.25, 2), S (3/sqrt1.25, 2)
+    # population sd: a -> sqrt(1.25); b -> 10.
+    # z-differences from P: Q (1/sqrt1.25, 0), R (2/sqrt1.25, 2), S (3/sqrt1.25, 2)
     expected_q = math.sqrt((1 * (1 / 1.25) + 3 * 0) / 4)
     expected_r = math.sqrt((1 * (4 / 1.25) + 3 * 4) / 4)
     assert got["Q"] == pytest.approx(expected_q)

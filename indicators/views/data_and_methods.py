@@ -7,11 +7,14 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import claims, fiscal, international, place, productivity
+from indicators import fiscal, place
 from indicators.data import aggregates, catalog
 from indicators.data.memo import per_database
 from indicators.data.observations import observations
 from indicators.domain import formatting, similarity
+from indicators.domain.claims import TOLERANCE_PCT
+from indicators.domain.international import LIMITS
+from indicators.domain.productivity import BASES
 
 INTRO = (
     "Every figure in the dashboard comes from the official releases listed here, read by the project's own extraction "
@@ -195,11 +198,11 @@ def methods() -> list[str]:
         "**Productivity bases.** ONS's published figure wherever one exists; otherwise an aggregate (a city region, "
         "the Core Cities, the UK excluding London) is total GVA of its members divided by their total denominator, "
         "within one release.",
-        "\n".join(f"- **{b.label}** ({b.unit}): {b.formula}" for b in productivity.BASES.values()),
+        "\n".join(f"- **{b.label}** ({b.unit}): {b.formula}" for b in BASES.values()),
         f"**Tax and spend ({method['label'].lower()}s).** {method['summary']} {method['formula']} "
         f"{method['sign_convention']} {method['population']} {method['north_sea']} {method['expenditure']} "
         f"{method['years']} {method['aggregates']} Caveats: {method['caveats']}",
-        f"**European comparison.** {international.LIMITS}",
+        f"**European comparison.** {LIMITS}",
         f"**Statistical neighbours.** {similarity.METHOD} Characteristics and weights: "
         + "; ".join(f"{words} ({weight:g})" for words, weight in similarity.VARIABLES.values())
         + ".",
@@ -210,7 +213,7 @@ def methods() -> list[str]:
         "Core Cities and statistical neighbours, which ONS does not publish, are the median of their councils.",
         "**Claims check.** Each claim is tested on the period it describes (the latest data available when it was "
         "made) against a primary definition chosen, with its reason, before the result was known; it holds if "
-        f"that figure is within ±{claims.TOLERANCE_PCT:g}% of the claim. The range over every other definition "
+        f"that figure is within ±{TOLERANCE_PCT:g}% of the claim. The range over every other definition "
         "for that period, and on how many of them it would hold, are shown beside it; later data are context "
         "only. European claims are converted at the European Central Bank's annual average rate for the data "
         "year.",

@@ -1,7 +1,7 @@
 """Statistical neighbours mart: every council's characteristics and its nearest councils, computed once at build time.
 
-The method is indicators.domain.similarity (standardised, weighted distance over the characteristics two councils share);
-this module only gathers the characteristics from the loaded extracts and stores its answer.
+The method is indicators.domain.similarity (standardised, weighted distance over the characteristics two councils
+share); this module only gathers the characteristics from the loaded extracts and stores its answer.
 
 Tables:
 - neighbour_characteristics: one row per council (all of lad_lookup): log_population, log_density (population ÷
