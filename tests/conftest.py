@@ -21,6 +21,16 @@ def reference_dir():
 
 
 @pytest.fixture(scope="session")
+def real_build(tmp_path_factory):
+    """One build of the committed extracts for the whole run (about 16 s): the published .duckdb file, its pointer
+    beside it. Read it or copy it; never change it (the build and last-good-data tests share it)."""
+    from indicators.data.paths import EXTRACTS_DIR
+    from indicators.pipeline.load import build_warehouse
+
+    return build_warehouse(EXTRACTS_DIR, tmp_path_factory.mktemp("real") / "current.json", log=lambda _: None)
+
+
+@pytest.fixture(scope="session")
 def tiny_built(tmp_path_factory):
     """The four-council warehouse, built once per run (its mart step takes about 5 s; over 100 tests use it)."""
     from tests import tiny_warehouse
@@ -38,3 +48,12 @@ def tiny(tmp_path, tiny_built):
     with db.using(path):
         yield path
     db.close_all()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark `slow` every test that uses a fixture its module names in SLOW_FIXTURES (one that takes more than ~10 s):
+    marking only the first user would leave the next one to pay for the fixture in a `-m "not slow"` run."""
+    for item in items:
+        slow_fixtures = getattr(getattr(item, "module", None), "SLOW_FIXTURES", ())
+        if set(slow_fixtures) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -215,6 +215,9 @@ def _tree(root: Path) -> set[str]:
     return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
 
 
+SLOW_FIXTURES = {"image_tree"}  # the warehouse built in a copy of the image's files (~20 s), then served
+
+
 @pytest.fixture(scope="module")
 def image_tree(tmp_path_factory, files):
     """/srv/app as the image has it, warehouse built as `docker build` builds it; returns (root, env, the files the

@@ -25,6 +25,9 @@ SECTIONS = [code for code, is_section in gi.INDUSTRIES.values() if is_section]
 ROUNDING_TOLERANCE = len(SECTIONS) * 0.5 + 0.5
 
 
+SLOW_FIXTURES = {"out", "workbook_table3"}  # reading the official workbooks: ~15 s, and ~10 s with openpyxl
+
+
 @pytest.fixture(scope="module")
 def out(raw_dir):
     return gi.extract(raw_dir)

@@ -22,6 +22,9 @@ CORE_CITIES_ENGLAND = [
 CORE_CITIES_UK = CORE_CITIES_ENGLAND + ["W06000015", "S12000049"]
 
 
+SLOW_FIXTURES = {"frames"}  # reading the official workbooks takes ~40 s
+
+
 @pytest.fixture(scope="module")
 def frames(raw_dir):
     out = pf.extract(raw_dir)

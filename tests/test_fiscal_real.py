@@ -34,6 +34,7 @@ def official(year: str) -> pd.DataFrame:
     return fiscal.load_regional(year).pivot_table(index="area_code", columns="indicator_id", values="value")
 
 
+@pytest.mark.slow
 def test_add_back_every_region_year_and_key_option(real):
     years, region_of = real
     assert len(years) >= 26 and years[0] == "1999-00" and years[-1] == LATEST

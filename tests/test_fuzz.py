@@ -41,6 +41,7 @@ from ui import state
 
 SEED = 20260522
 PORTS = (8640, 8641)
+pytestmark = pytest.mark.slow  # two app processes and over 1,000 sessions: about 2 minutes
 QUERY_CASES = int(os.environ.get("FUZZ_CASES", "640"))
 WORKERS_PER_SERVER = 2
 

@@ -35,6 +35,7 @@ from indicators.pipeline import load, marts, versions
 from indicators.pipeline.load import build_warehouse, serving_warehouse
 from indicators.pipeline.versions import WarehouseUnavailable
 
+SLOW_FIXTURES = {"real_build", "app_with"}  # a full build of the committed extracts; the app served from a build
 OLDER = "2026-01-01T00:00:00+00:00"
 STRAY_QUOTE = r"claims\.csv, row 3, column claim: stray quote"
 
@@ -43,9 +44,9 @@ STRAY_QUOTE = r"claims\.csv, row 3, column claim: stray quote"
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory) -> Path:
+def good(real_build) -> Path:
     """One real build from the committed extracts (the published file; its pointer is beside it)."""
-    return build_warehouse(EXTRACTS_DIR, tmp_path_factory.mktemp("good") / "current.json", log=lambda _: None)
+    return real_build
 
 
 def install(good: Path, pointer: Path, built_at: str | None = None) -> versions.Version:

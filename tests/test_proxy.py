@@ -169,6 +169,7 @@ def test_csp_allows_every_inline_script_of_the_served_page(stack):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_pages_render_in_chromium_under_the_csp(stack):
     """Chromium through the proxy: the frame and a chart render and no CSP violation is reported."""
     import shutil

@@ -12,6 +12,7 @@ from indicators.pipeline import versions
 from indicators.pipeline.checks import run_checks
 from indicators.pipeline.load import BuildError, build_warehouse, ensure_warehouse
 
+SLOW_FIXTURES = {"real_build"}  # a full build of the committed extracts (conftest.py)
 CORE_LADS = [
     "E08000025",
     "E06000023",
@@ -27,9 +28,9 @@ CORE_LADS = [
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
+def warehouse(real_build):
     """One build from the committed extracts (the path of the published .duckdb file; the pointer beside it)."""
-    return build_warehouse(EXTRACTS_DIR, tmp_path_factory.mktemp("wh") / "current.json", log=lambda _: None)
+    return real_build
 
 
 def fetch(path, sql, params=()):
@@ -157,6 +158,7 @@ def test_duplicate_keys_fail_the_build(tmp_path):
     assert not (tmp_path / "w").exists()
 
 
+@pytest.mark.slow
 def test_ensure_builds_when_missing_or_stale_only(tmp_path):
     extracts = tmp_path / "extracts"
     shutil.copytree(EXTRACTS_DIR, extracts)
