@@ -16,6 +16,7 @@ from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for
 from indicators.domain import formatting
+from indicators.domain.areas import CORE_CITY_REGIONS, CORE_COUNCILS
 from indicators.domain.international import HEADLINE_PEERS as HEADLINE_PEERS
 from indicators.domain.international import (
     HOME_CODES,
@@ -119,10 +120,10 @@ def city_regions_gdp_per_head(year: int = PEER_YEAR) -> pd.DataFrame:
         for city, code, name in zip(cities["city"], cities["city_region_code"], cities["city_region_name"])
     ]
     areas += [
-        ("Core Cities", aggregates.CORE_CITY_REGIONS, HOMES["city-region"]),
-        ("Core Cities", aggregates.CORE_COUNCILS, HOMES["council"]),
+        ("Core Cities", CORE_CITY_REGIONS, HOMES["city-region"]),
+        ("Core Cities", CORE_COUNCILS, HOMES["council"]),
     ]
-    codes = {aggregates.CORE_CITY_REGIONS: HOME_CODES["city-region"], aggregates.CORE_COUNCILS: HOME_CODES["council"]}
+    codes = {CORE_CITY_REGIONS: HOME_CODES["city-region"], CORE_COUNCILS: HOME_CODES["council"]}
     rows = []
     for city, code, name in areas:
         row = aggregates.row("gdp_per_head", code, str(year))

@@ -29,6 +29,7 @@ import pytest
 from indicators import measures, productivity
 from indicators.data import aggregates, db
 from indicators.domain import similarity
+from indicators.domain.neighbours import neighbours_code
 from indicators.pipeline.marts import aggregates as aggregates_mart
 from indicators.pipeline.marts import neighbours as mart
 
@@ -348,7 +349,7 @@ def test_birmingham_per_hour_against_its_statistical_neighbours():
     result = productivity.gap(BIRMINGHAM, "hour", "council", "neighbours")
     assert result.benchmark_name == "Statistical neighbours of Birmingham (15 councils)"
     assert "of 15" in result.benchmark_method
-    members = aggregates.members(aggregates.neighbours_code(BIRMINGHAM))
+    members = aggregates.members(neighbours_code(BIRMINGHAM))
     assert len(members) == 15 and BIRMINGHAM not in members
     figures = [aggregates.row("gva_per_hour", code, str(result.year)) for code in members]
     expected = sum(f["numerator"] for f in figures) / sum(f["denominator"] for f in figures)
