@@ -10,6 +10,7 @@ import pandas as pd
 from indicators import measures, place
 from indicators.data import case_studies, geography
 from indicators.domain import formatting
+from indicators.domain.definition import Definition
 from indicators.exports import charts
 from indicators.views import Chart, Tile
 
@@ -43,7 +44,7 @@ class Profile:
     weaknesses: list[str] | None = None
 
 
-def profile(d, benchmark_label: str) -> Profile:
+def profile(d: Definition, benchmark_label: str) -> Profile:
     """Every measure for `d.area` against `d.benchmark` in `d.year` on `d.geography`."""
     try:
         view = measures.profile_view(d.area, d.benchmark, d.year, d.geography)

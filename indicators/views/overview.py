@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from indicators import fiscal, measures, productivity
 from indicators.data import geography
 from indicators.domain import formatting
+from indicators.domain.definition import Definition
 from indicators.exports import charts, figures
 from indicators.views import Chart, Tile
 
@@ -27,7 +28,7 @@ class Headline:
     provenance: dict | None = None
 
 
-def headline(d) -> Headline:
+def headline(d: Definition) -> Headline:
     """The Core Cities' productivity gap and sum of shortfalls on the definition `d`, beside the claimed gap."""
     try:
         found = measures.headline_productivity(d.basis, d.geography, d.benchmark, d.year)
@@ -60,7 +61,7 @@ def headline(d) -> Headline:
     )
 
 
-def uk_map(d) -> Chart:
+def uk_map(d: Definition) -> Chart:
     """The basis's measure for every local authority, the Core Cities outlined and named, the chosen area in black."""
     measure_id = measures.BASIS_MEASURE[d.basis]
     values = measures.marked_values(measure_id, d.year, "lad")
@@ -101,7 +102,7 @@ def uk_map(d) -> Chart:
     )
 
 
-def tax_spend(d) -> tuple[Tile, list[str]]:
+def tax_spend(d: Definition) -> tuple[Tile, list[str]]:
     """The tax-spend gap tile on the definition's geography and the captions under it (range, what was claimed)."""
     found = fiscal.core_cities_gap()
     part = found["councils" if d.geography == "council" else "city_regions"]
@@ -120,7 +121,7 @@ def tax_spend(d) -> tuple[Tile, list[str]]:
     return tile, notes
 
 
-def city_lines(d, benchmark_label: str) -> tuple[str, str]:
+def city_lines(d: Definition, benchmark_label: str) -> tuple[str, str]:
     """(caption, markdown list): one sentence per Core City, the chosen area's in bold (first, when it is not one)."""
     caption = (
         f"{productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from indicators import measures, productivity
 from indicators.domain import formatting
+from indicators.domain.definition import Definition
 from indicators.exports import charts
 from indicators.views import Chart, Tile
 
@@ -33,7 +34,7 @@ class Gap:
     default_target: int
 
 
-def gap(d) -> Gap:
+def gap(d: Definition) -> Gap:
     """The gap of `d.area` on the definition `d`. Raises ValueError when it cannot be computed."""
     result = measures.gap(d.area, d.basis, d.geography, d.benchmark, d.year)
     chosen = productivity.BASES[d.basis]
@@ -71,7 +72,7 @@ def gap(d) -> Gap:
     )
 
 
-def definitions_grid(d) -> Chart | None:
+def definitions_grid(d: Definition) -> Chart | None:
     """The gap (%) on 3 bases × 2 geographies × 3 benchmarks; None when the area has none."""
     grid = measures.definitions_grid(d.area, d.year)
     if grid.empty:
@@ -99,7 +100,7 @@ class Scenario:
     assumptions: str = ""
 
 
-def scenario(d, target: int, window: int) -> Scenario:
+def scenario(d: Definition, target: int, window: int) -> Scenario:
     """The gap closed by `target` against the trend of the last `window` years."""
     try:
         plan = productivity.scenario(d.area, d.basis, d.geography, d.benchmark, d.year, target, window)
@@ -124,7 +125,7 @@ def scenario(d, target: int, window: int) -> Scenario:
     )
 
 
-def history(d, found: Gap, definition_label: str) -> tuple[Chart, Chart]:
+def history(d: Definition, found: Gap, definition_label: str) -> tuple[Chart, Chart]:
     """The area's value and the benchmark's over the years, and the gap (%) each year (`found`: gap(d))."""
     chosen = productivity.BASES[d.basis]
     series = productivity.gap_series(d.area, d.basis, d.geography, d.benchmark)
