@@ -328,6 +328,7 @@ def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
     assert table.loc[A, "Spending per resident is"] == "the region's (shared by population)"
     assert table.loc["TLD", "Spending per resident is"] == "official CRPSF figure"
     assert table.loc["NORTH_SEA_TLD", "Residents"].startswith("not available (")
+    assert table.loc[A, "Keys"] == "default keys" and table.loc["TLD", "Keys"] == "official figures (no keys)"
     frame = views.per_resident_frame(view["table"], shared["shared"]).set_index("area_code")
     assert frame.loc[A, "label"] == "Alpha (estimate)" and frame.loc[A, "spending_mark"] == fiscal.SHARED_MARK
     assert "NORTH_SEA_TLD" not in frame.index

@@ -141,13 +141,8 @@ def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]
 
     Returns {"table": DataFrame, "gap": dict}. The table holds the ten Core Cities (councils or city regions, with a
     'city' column), their total, then the official CRPSF UK, England and ITL1 rows and any North Sea revenue held at
-    region/nation level, with 'basis' = 'estimate', 'official CRPSF' or 'held at region/nation level' (columns as
-    fiscal.balance_rows). The gap dict (from fiscal.core_cities_gap, the headline everywhere): year, estimate_gbp_bn
-    (net balance = spending − taxes), min_gbp_bn / max_gbp_bn (range over every key combination), below_gbp_bn /
-    above_gbp_bn (distances from the estimate to the range ends, for error bars), combinations, min_options,
-    max_options, revenue_gbp_bn, expenditure_gbp_bn, population, members, members_expected, coverage,
-    claimed_gbp_bn and claim (the £53bn claim), spending_note, north_sea_note, notes, sign_convention.
-    """
+    region/nation level, with 'basis' = 'estimate', 'official CRPSF' or 'held at region/nation level' and 'keys'
+    (the keys in words; columns as fiscal.balance_rows). The gap dict is headline()'s."""
     if geography_key not in FISCAL_LEVELS:
         raise ValueError(f"unknown geography {geography_key!r}; valid: {', '.join(FISCAL_LEVELS)}")
     options = check_options(**options)
@@ -165,14 +160,24 @@ def tax_spend_view(year: str | None, geography_key: str, options: dict[str, str]
         "held at region/nation level" if t == "north_sea_held" else "estimate" if e else "official CRPSF"
         for t, e in zip(table["area_type"], table["estimate"])
     ]
+    table["keys"] = [
+        keys_text(o) if isinstance(o, dict) else "official figures (no keys)" for o in table["key_options"]
+    ]
     table["key_options"] = table["key_options"].astype(str)
     table = table.drop(columns=[c for c in ("sensitivity_net_balance_gbp", "items_gbp") if c in table])
     return {"table": table, "gap": headline(str(total["year"].iloc[0]), geography_key, options)}
 
 
 def headline(year: str, geography_key: str, options: dict[str, str]) -> dict:
-    """The Core Cities' estimated spending − taxes on a geography (fiscal.core_cities_gap) as the gap chart and its
-    metrics show it: the estimate, its range and the distances to the range's ends, and the claim beside it."""
+    """The Core Cities' estimated spending − taxes on a geography (fiscal.core_cities_gap, the headline everywhere) as
+    the gap chart and its metrics show it.
+
+    Returns year, estimate_gbp_bn (net balance = spending − taxes), min_gbp_bn / max_gbp_bn (range over every key
+    combination), below_gbp_bn / above_gbp_bn (distances from the estimate to the range ends, for error bars),
+    combinations, min_options, max_options, revenue_gbp_bn, expenditure_gbp_bn, population, members,
+    members_expected, coverage, claimed_gbp_bn and claim (the £53bn claim), spending_note, north_sea_note, notes,
+    sign_convention.
+    """
     found = fiscal.core_cities_gap(year, **options)
     part = found["councils" if geography_key == "council" else "city_regions"]
     spread, estimate, stated = part["sensitivity"], part["net_balance_gbp_bn"], found["claim"]
@@ -314,7 +319,6 @@ def per_resident_table(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataF
             spending = f"the region's ({SHARED_MARK})" if shared[r["area_code"]] else "partly by councils' own data"
         else:
             spending = "sum of the places above"
-        options = r.get("key_options")
         rows.append(
             {
                 "Area": r["area_name"],
@@ -335,7 +339,7 @@ def per_resident_table(table: pd.DataFrame, shared: dict[str, bool]) -> pd.DataF
                 "Spending − taxes per resident": no_residents
                 if held
                 else formatting.gbp(r["net_balance_per_head_gbp"]),
-                "Keys": keys_text(options) if isinstance(options, dict) else "official figures (no keys)",
+                "Keys": r["keys"],
             }
         )
     return pd.DataFrame(rows)
