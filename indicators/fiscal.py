@@ -17,9 +17,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from indicators.data import geography
 from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.domain import formatting
+from indicators.domain.claims import TOTAL_PLACE_AREAS
 from indicators.domain.definition import period_for
 from indicators.domain.fiscal import (
     CLAIM_GAP,
@@ -256,8 +258,6 @@ def fiscal_area(area_code: str, geography_key: str) -> str:
     Raises ValueError, in words a reader can act on, when the geography is unknown or the council sits in no city
     region.
     """
-    from indicators.data import geography
-
     if geography_key == "council":
         return area_code
     if geography_key != "city-region":
@@ -340,8 +340,6 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
     row = frame.iloc[0]
     spread = ranges(year, [code]).get(code)
     population = float(row["population"])
-    from indicators.data import geography
-
     lads = geography.member_lads(code)
     regions = sorted(set(region_of(lads, year)))
     official = {r["area_code"]: r for r in official_rows(load_regional(year), year)}
@@ -396,8 +394,6 @@ def shared_spending(year: str, options: dict[str, str], places: dict[str, str]) 
     Returns: {"shared": {code: True when every spending function reaches it by population}, "groups": [(region name,
         [names])] for regions holding two or more such places, "text": the caveat in words (always stated)}.
     """
-    from indicators.data import geography
-
     regional = load_regional(year)
     names = dict(zip(regional["area_code"], regional["area_name"]))
     members = {code: geography.member_lads(code) for code in places}
@@ -442,8 +438,6 @@ def area_name(area_code: str) -> str:
     frame = query("SELECT area_name FROM fiscal_areas WHERE area_code = ? LIMIT 1", [area_code])
     if not frame.empty:
         return str(frame["area_name"].iloc[0])
-    from indicators.data import geography
-
     return geography.area_names().get(area_code, area_code)
 
 
@@ -451,8 +445,6 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     """Public spending in one place by function: HMT CRA identifiable spending by COFOG function, apportioned by
     population from the region, for `year` (else the latest year with CRA data before it, else the earliest:
     definition.period_for), beside CRPSF total spending for the same rule's year."""
-    from indicators.data import geography
-
     lad_codes = geography.member_lads(area_code)
     cra_years = query("SELECT DISTINCT period FROM cra_identifiable_spending ORDER BY period")["period"].tolist()
     wanted = check_year(year) if year else cra_years[-1]
@@ -530,8 +522,6 @@ def total_place_view(area_code: str, geography_key: str, year: str | None = None
     Returns total_place()'s dict plus follows_area, requested_name, fallback_reason (or None), claim (the count set
     against it, {} if none), explanation (how the figures were made and what they leave out) and claim_note (or None).
     """
-    from indicators.claims import TOTAL_PLACE_AREAS  # imported here: claims imports this module
-
     birmingham = TOTAL_PLACE_AREAS[CLAIM_TOTAL_PLACE][0]
     requested = area_name(area_code)
     try:

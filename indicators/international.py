@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.data import geography
+from indicators.data import aggregates, geography
 from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for
@@ -112,8 +112,6 @@ def city_regions_gdp_per_head(year: int = PEER_YEAR) -> pd.DataFrame:
     regions combined) and 'core-cities-councils' (the ten councils combined). Columns: city, area_code, area_name,
     gdp_gbp, population, gdp_per_head_gbp, method, coverage_note.
     """
-    from indicators.data import aggregates
-
     cities = geography.core_cities()
     areas = [
         (city, code, name)

@@ -293,9 +293,7 @@ def test_shared_spending_names_the_places_with_the_regions_figure(fixture_db):
 
 
 def test_total_place_follows_the_area_or_says_why(fixture_db, monkeypatch):
-    from indicators import claims
-
-    monkeypatch.setattr(claims, "TOTAL_PLACE_AREAS", {fiscal.CLAIM_TOTAL_PLACE: [A]})  # Alpha plays Birmingham
+    monkeypatch.setattr(fiscal, "TOTAL_PLACE_AREAS", {fiscal.CLAIM_TOTAL_PLACE: [A]})  # Alpha plays Birmingham
     beta = fiscal.total_place_view("E08000002", "council", YEAR)  # Beta: TLD, population share 600 / 800
     assert beta["follows_area"] and beta["fallback_reason"] is None and beta["claim"] == {}
     assert beta["cra_year"] == YEAR and beta["identifiable_total_gbp_m"] == pytest.approx(200 * 0.75)
