@@ -39,12 +39,12 @@ from indicators.domain.fiscal import (
     RS_SOURCE_PREFIX,
     SHARED_MARK,
     SIGN_CONVENTION,
+    area_totals,
     check_options,
     check_year,
     choices,
     claimed_text,
     combinations,
-    coverage,
     estimate_row,
     function_keys,
     held_rows,
@@ -68,6 +68,7 @@ from indicators.domain.fiscal import REGIONS as REGIONS
 from indicators.domain.fiscal import area_spending_caveat as area_spending_caveat
 from indicators.domain.fiscal import axis_room as axis_room
 from indicators.domain.fiscal import balance_sentence as balance_sentence
+from indicators.domain.fiscal import coverage as coverage
 from indicators.domain.fiscal import function_label as function_label
 from indicators.domain.fiscal import group_title as group_title
 from indicators.domain.fiscal import range_text as range_text
@@ -339,7 +340,6 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
         return {"available": False, "area_code": area_code, "name": name, "fiscal_code": code, "reason": reason}
     row = frame.iloc[0]
     spread = ranges(year, [code]).get(code)
-    population = float(row["population"])
     lads = geography.member_lads(code)
     regions = sorted(set(region_of(lads, year)))
     official = {r["area_code"]: r for r in official_rows(load_regional(year), year)}
@@ -352,26 +352,7 @@ def area_estimate(area_code: str, geography_key: str, year: str | None = None, *
         "name": str(row["area_name"]),
         "area_type": str(row["area_type"]),
         "year": year,
-        "population": population,
-        "revenue_gbp_m": float(row["revenue"]),
-        "expenditure_gbp_m": float(row["expenditure"]),
-        "net_balance_gbp_m": float(row["net_balance"]),
-        "revenue_gbp_bn": row["revenue"] / 1e3,
-        "expenditure_gbp_bn": row["expenditure"] / 1e3,
-        "net_balance_gbp_bn": row["net_balance"] / 1e3,
-        "revenue_per_head_gbp": row["revenue"] * 1e6 / population,
-        "expenditure_per_head_gbp": row["expenditure"] * 1e6 / population,
-        "net_balance_per_head_gbp": row["net_balance"] * 1e6 / population,
-        "min_gbp_m": None if spread is None else spread["min_gbp_m"],
-        "max_gbp_m": None if spread is None else spread["max_gbp_m"],
-        "min_gbp_bn": None if spread is None else spread["min_gbp_m"] / 1e3,
-        "max_gbp_bn": None if spread is None else spread["max_gbp_m"] / 1e3,
-        "min_per_head_gbp": None if spread is None else spread["min_gbp_m"] * 1e6 / population,
-        "max_per_head_gbp": None if spread is None else spread["max_gbp_m"] * 1e6 / population,
-        "combinations": None if spread is None else spread["combinations"],
-        "coverage": None
-        if row["area_type"] == "lad"
-        else coverage(int(row["members_present"]), int(row["members_expected"]), row["members_missing"] or ""),
+        **area_totals(row, spread),
         "region_code": region["area_code"] if region else None,
         "region_name": region["area_name"] if region else None,
         "region_revenue_per_head_gbp": region["revenue_per_head_gbp"] if region else None,

@@ -125,3 +125,16 @@ def test_wording():
         "council tax collected: 1 council(s) in TLK have no data for 2022-23 and take their population share: E2",
         "council tax collected: data period(s) used 2022-23",
     ]
+
+
+def test_area_totals_by_hand():
+    # a council: £m 150 taxes, 100 spending, −50 net; 200 residents; range −80 to 12.5 over 4 combinations
+    row = {"revenue": 150.0, "expenditure": 100.0, "net_balance": -50.0, "population": 200.0, "area_type": "lad"}
+    spread = {"min_gbp_m": -80.0, "max_gbp_m": 12.5, "combinations": 4}
+    found = f.area_totals(row, spread)
+    assert found["revenue_gbp_bn"] == 0.15 and found["net_balance_per_head_gbp"] == pytest.approx(-250_000)
+    assert found["min_per_head_gbp"] == pytest.approx(-400_000) and found["max_gbp_bn"] == pytest.approx(0.0125)
+    assert found["combinations"] == 4 and found["coverage"] is None
+    region = {**row, "area_type": "city_region", "members_present": 2, "members_expected": 2, "members_missing": None}
+    without = f.area_totals(region, None)
+    assert without["coverage"] == "2 of 2 councils" and without["min_gbp_m"] is None and without["combinations"] is None

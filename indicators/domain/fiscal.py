@@ -422,6 +422,35 @@ def in_bn(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def area_totals(row: Mapping[str, Any], spread: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One area's estimate as its panel shows it, unrounded: taxes, spending and net balance in £m, £bn and £ per
+    resident, the range over every key combination in the same three forms, and coverage for an aggregate.
+
+    Args: the area's sums in £m (revenue, expenditure, net_balance), population, area_type and, for aggregates,
+        members_present, members_expected and members_missing; its range in £m (min_gbp_m, max_gbp_m,
+        combinations) or None (then the range's figures are None).
+    """
+    population = float(row["population"])
+    out: dict[str, Any] = {"population": population}
+    for name in ("revenue", "expenditure", "net_balance"):
+        value = float(row[name])
+        out.update(
+            {f"{name}_gbp_m": value, f"{name}_gbp_bn": value / 1e3, f"{name}_per_head_gbp": value * 1e6 / population}
+        )
+    for end in ("min", "max"):
+        value_m = None if spread is None else float(spread[f"{end}_gbp_m"])
+        out[f"{end}_gbp_m"] = value_m
+        out[f"{end}_gbp_bn"] = None if value_m is None else value_m / 1e3
+        out[f"{end}_per_head_gbp"] = None if value_m is None else value_m * 1e6 / population
+    out["combinations"] = None if spread is None else spread["combinations"]
+    out["coverage"] = (
+        None
+        if row["area_type"] == "lad"
+        else coverage(int(row["members_present"]), int(row["members_expected"]), row["members_missing"] or "")
+    )
+    return out
+
+
 def official_rows(regional: pd.DataFrame, year: str) -> list[dict[str, Any]]:
     """UK, England and ITL1 rows straight from CRPSF (not estimates), in OFFICIAL_AREAS order.
 
