@@ -25,8 +25,10 @@ from indicators.domain.place import (
     TOTAL_UNITS,
     Benchmark,
     covers,
-    missing,
+    is_missing,
     nation_of,
+    quartiles,
+    sector_change,
     significance,
     spine_positions,
 )
@@ -164,7 +166,7 @@ def national_benchmark(indicator_id: str, area_code: str) -> Benchmark | None:
     nation = nation_of(area_code)
     for code in (*NATIONAL_CODES, nation):
         found = figure(indicator_id, code) if code else None
-        if found and not missing(found["value"]):
+        if found and not is_missing(found["value"]):
             if code != nation and not covers(code, nation):
                 continue
             return Benchmark("national", found["area_name"], found["value"], "published")
@@ -181,12 +183,12 @@ def benchmarks(indicator_id: str, area_code: str) -> list[Benchmark]:
     nation = nation_of(area_code)
     if nation and (not national or national.label != NATION_NAMES.get(nation)):
         published = figure(indicator_id, nation)
-        if published and not missing(published["value"]):
+        if published and not is_missing(published["value"]):
             found.append(Benchmark("nation", published["area_name"], published["value"], "published"))
     if area_code in regions().index:
         region_code = regions().at[area_code, "region_code"]
         published = figure(indicator_id, region_code) if region_code.startswith("E12") else None
-        if published and not missing(published["value"]):
+        if published and not is_missing(published["value"]):
             found.append(Benchmark("region", published["area_name"], published["value"], "published"))
     found.append(council_median(indicator_id, "core-cities", "Core Cities", core_city_areas(COUNCIL)))
     if area_code in geography.lad_code_set():
@@ -274,19 +276,13 @@ def council_spread(indicator_id: str) -> dict:
     """The councils' figures of one indicator for the scorecard: by_area (area -> value, ci_lower, ci_upper, marker,
     rank) and their count, median, min, max and quartiles (shared: don't mutate)."""
     councils = values(indicator_id, COUNCIL)
-    known = councils["value"].dropna()
     columns = ["value", "ci_lower", "ci_upper", "marker", "rank"]
-    stats = (
-        dict(zip(("min", "q1", "median", "q3", "max"), known.quantile([0, 0.25, 0.5, 0.75, 1]).tolist()))
-        if len(known)
-        else dict.fromkeys(("min", "q1", "median", "q3", "max"))
-    )
     return {
         "by_area": {
             code: dict(zip(columns, row)) for code, *row in councils[["area_code", *columns]].itertuples(index=False)
         },
-        "count": int(len(known)),
-        **stats,
+        "count": int(councils["value"].notna().sum()),
+        **quartiles(councils["value"]),
     }
 
 
@@ -365,23 +361,7 @@ def sector_mix(area_code: str, first_year: int | None = None, last_year: int | N
         raise ValueError(f"no GVA by industry for {area_code!r}; it is published for councils")
     first = frame[frame["year"] == first_year].set_index("industry_code")
     last = frame[frame["year"] == last_year].set_index("industry_code")
-    out = pd.DataFrame(
-        {
-            "industry_name": last["industry_name"],
-            "gva_first": first["gva"],
-            "gva_last": last["gva"],
-            "marker_last": last["marker"],
-            "share_first": first["share"],
-            "share_last": last["share"],
-            "uk_share_first": first["uk_share"],
-            "uk_share_last": last["uk_share"],
-        }
-    )
-    out["lq_first"] = out["share_first"] / out["uk_share_first"]
-    out["lq_last"] = out["share_last"] / out["uk_share_last"]
-    out["change_pp"] = out["share_last"] - out["share_first"]
-    out["uk_coverage"] = [f"sum of {n} of {e} councils" for n, e in zip(last["councils"], last["expected"])]
-    return out.reset_index()
+    return sector_change(first, last)
 
 
 def uk_coverage(year: int) -> str:
@@ -407,7 +387,7 @@ def level_comparator(indicator_id: str) -> Benchmark | None:
     """The widest published figure for an indicator (UK, Great Britain, England and Wales, then a nation)."""
     for code in (*NATIONAL_CODES, *NATION_NAMES):
         found = figure(indicator_id, code)
-        if found and not missing(found["value"]):
+        if found and not is_missing(found["value"]):
             return Benchmark("national", found["area_name"], found["value"], "published")
     return None
 
@@ -452,7 +432,7 @@ def explorer_view(indicator_id: str, level: str, area_code: str, compare: str) -
     missing = [
         f"{name} ({marker or 'no figure'})"
         for name, value, marker in zip(charted["area_name"], charted["value"], charted["marker"])
-        if missing(value)
+        if is_missing(value)
     ]
     shown_benchmarks = benchmarks(indicator_id, area_code) if council else ([comparator] if comparator else [])
     return {
@@ -474,12 +454,12 @@ def _own_figure(table: pd.DataFrame, area_code: str, entry: dict) -> dict:
     unit = entry["unit"]
     own["value_text"] = (
         formatting.value(own["value"], unit)
-        if not missing(own["value"])
+        if not is_missing(own["value"])
         else formatting.not_available(own["marker"] or "no figure")
     )
     own["limits_text"] = (
         f"95% confidence limits: {formatting.value(own['ci_lower'], unit)} to {formatting.value(own['ci_upper'], unit)}"
-        if not missing(own["ci_lower"])
+        if not is_missing(own["ci_lower"])
         else "ONS gives no confidence limits for this figure."
     )
     return own
@@ -495,7 +475,7 @@ def scorecard_table(area_code: str) -> pd.DataFrame:
     for r in card.to_dict("records"):
         limits = (
             ""
-            if missing(r["ci_lower"])
+            if is_missing(r["ci_lower"])
             else f" ({formatting.value(r['ci_lower'], r['unit'])} to {formatting.value(r['ci_upper'], r['unit'])})"
         )
         rows.append(
@@ -504,13 +484,13 @@ def scorecard_table(area_code: str) -> pd.DataFrame:
                 "indicator": r["name"],
                 "period": r["period"],
                 "value_text": (formatting.value(r["value"], r["unit"]) + limits)
-                if not missing(r["value"])
+                if not is_missing(r["value"])
                 else formatting.not_available(r["marker"] or "no figure"),
                 "benchmark": r["benchmark_name"] or "none published",
                 "benchmark_text": formatting.value(r["benchmark_value"], r["unit"]),
                 "verdict": SIGNIFICANCE[r["significance"]][0],
                 "core_cities_text": formatting.value(r["core_cities_median"], r["unit"]),
-                "rank_text": "" if missing(r["rank"]) else f"{int(r['rank'])} of {r['councils']}",
+                "rank_text": "" if is_missing(r["rank"]) else f"{int(r['rank'])} of {r['councils']}",
                 "indicator_id": r["indicator_id"],
                 "unit": r["unit"],
                 "value": r["value"],
@@ -540,7 +520,7 @@ def sector_table(area_code: str) -> pd.DataFrame:
             "industry": mix["industry_name"],
             f"GVA {last}": [
                 formatting.gbp_millions(v)
-                if not missing(v)
+                if not is_missing(v)
                 else formatting.not_available(f"suppressed by ONS as confidential, {marker}")
                 for v, marker in zip(mix["gva_last"], mix["marker_last"])
             ],

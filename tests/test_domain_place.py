@@ -30,7 +30,7 @@ def test_significance(limits, benchmark, polarity, verdict):
 
 
 def test_missing_nations_and_groups():
-    assert p.missing(None) and p.missing(math.nan) and p.missing(pd.NA) and not p.missing(0.0)
+    assert p.is_missing(None) and p.is_missing(math.nan) and p.is_missing(pd.NA) and not p.is_missing(0.0)
     assert p.nation_of("E08000025") == "E92000001" and p.nation_of("S12000049") == "S92000003"
     assert p.nation_of("K02000001") is None
     assert p.covers("K02000001", "N92000002") and not p.covers("K03000001", "N92000002")
@@ -57,3 +57,38 @@ def test_spine_positions():
     flipped = p.spine_positions({**row, "polarity": "lower_is_better"})  # better to the right: lower values right
     assert flipped["x_value"] == pytest.approx(0.25)
     assert set(p.spine_positions({**row, "benchmark_value": None}).values()) == {None}
+
+
+def test_quartiles():
+    # 1, 2, 3, 4, 5 (None and NaN left out): linear interpolation gives the ranks themselves
+    assert p.quartiles([3.0, None, 1.0, 5.0, math.nan, 2.0, 4.0]) == {
+        "min": 1.0,
+        "q1": 2.0,
+        "median": 3.0,
+        "q3": 4.0,
+        "max": 5.0,
+    }
+    assert p.quartiles([10.0, 20.0])["q1"] == pytest.approx(12.5)
+    assert set(p.quartiles([None]).values()) == {None}
+
+
+def test_sector_change():
+    def year(share, uk_share, gva):
+        return pd.DataFrame(
+            {
+                "industry_name": ["Manufacturing"],
+                "gva": [gva],
+                "marker": [None],
+                "share": [share],
+                "uk_share": [uk_share],
+                "councils": [360],
+                "expected": [361],
+            },
+            index=pd.Index(["C"], name="industry_code"),
+        )
+
+    # 12 % against the UK's 8 % is a location quotient of 1.5; from 10 % to 12 % is +2 points
+    found = p.sector_change(year(10.0, 10.0, 100.0), year(12.0, 8.0, 130.0)).iloc[0]
+    assert found["industry_code"] == "C" and found["gva_last"] == 130.0
+    assert found["lq_first"] == pytest.approx(1.0) and found["lq_last"] == pytest.approx(1.5)
+    assert found["change_pp"] == pytest.approx(2.0) and found["uk_coverage"] == "sum of 360 of 361 councils"

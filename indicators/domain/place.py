@@ -9,7 +9,7 @@ benchmark at 0.5 and better to the right.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,7 @@ class Benchmark:
     method: str  # in words: "published by ONS" or "median of 10 of 10 Core City councils"
 
 
-def missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     """True for no figure: None, NaN or pandas' NA."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
@@ -80,7 +80,7 @@ def significance(
     when it contains it, 'not tested' without limits or without a benchmark."""
     if value is None or ci_lower is None or ci_upper is None or benchmark is None:
         return "not tested"
-    if any(missing(v) for v in (value, ci_lower, ci_upper, benchmark)):
+    if any(is_missing(v) for v in (value, ci_lower, ci_upper, benchmark)):
         return "not tested"
     if ci_lower > benchmark:
         direction = "higher"
@@ -111,11 +111,48 @@ def spine_positions(row: Mapping[str, Any]) -> dict[str, float | None]:
     Returns: x_<name> for each of SPINE_NAMES (None where the figure, the benchmark or the councils' range is missing).
     """
     centre = row["benchmark_value"]
-    if any(missing(row[n]) for n in ("councils_min", "councils_max")) or missing(centre):
+    if any(is_missing(row[n]) for n in ("councils_min", "councils_max")) or is_missing(centre):
         return {f"x_{n}": None for n in SPINE_NAMES}
     sign = -1.0 if row["polarity"] == "lower_is_better" else 1.0
     half = max(abs(row["councils_max"] - centre), abs(centre - row["councils_min"])) or 1.0
-    return {f"x_{n}": None if missing(row[n]) else 0.5 + sign * (row[n] - centre) / (2 * half) for n in SPINE_NAMES}
+    return {f"x_{n}": None if is_missing(row[n]) else 0.5 + sign * (row[n] - centre) / (2 * half) for n in SPINE_NAMES}
+
+
+def quartiles(values: Iterable[float | None]) -> dict[str, float | None]:
+    """min, q1, median, q3 and max of the figures given (missing ones left out; all None when none is left), with
+    pandas' linear interpolation between ranks."""
+    known = pd.Series([v for v in values if not is_missing(v)], dtype=float)
+    names = ("min", "q1", "median", "q3", "max")
+    if known.empty:
+        return dict.fromkeys(names)
+    return dict(zip(names, known.quantile([0, 0.25, 0.5, 0.75, 1]).tolist()))
+
+
+def sector_change(first: pd.DataFrame, last: pd.DataFrame) -> pd.DataFrame:
+    """A council's GVA by section in two years against the UK: location quotients and the change in share.
+
+    Args: each year's rows indexed by industry_code: industry_name, gva (£m), marker, share and uk_share (% of total
+        GVA), councils and expected (how many councils the UK's sum rests on, of how many).
+    Returns: industry_code, industry_name, gva_first, gva_last, marker_last, share_first, share_last, uk_share_first,
+        uk_share_last, lq_first and lq_last (share ÷ UK share), change_pp (share points, last − first), uk_coverage.
+    """
+    out = pd.DataFrame(
+        {
+            "industry_name": last["industry_name"],
+            "gva_first": first["gva"],
+            "gva_last": last["gva"],
+            "marker_last": last["marker"],
+            "share_first": first["share"],
+            "share_last": last["share"],
+            "uk_share_first": first["uk_share"],
+            "uk_share_last": last["uk_share"],
+        }
+    )
+    out["lq_first"] = out["share_first"] / out["uk_share_first"]
+    out["lq_last"] = out["share_last"] / out["uk_share_last"]
+    out["change_pp"] = out["share_last"] - out["share_first"]
+    out["uk_coverage"] = [f"sum of {n} of {e} councils" for n, e in zip(last["councils"], last["expected"])]
+    return out.reset_index()
 
 
 def boundary_level(level: str) -> str | None:
