@@ -113,9 +113,9 @@ def test_overview_headline_tiles_map_and_sentences():
     assert len(set(arr(labels["textposition"]))) > 1 and "#fff" in labels["textfont"]["shadow"]  # with a halo
     assert figure["layout"]["geo"]["fitbounds"] == "locations"  # the whole UK, Shetland included
     text = markdown(at)
-    for sentence in measures.city_sentences("council", "uk", "hour", year)["sentence"]:
+    for sentence in measures.city_sentences(Definition(year=year))["sentence"]:
         assert sentence in text
-    assert f"**{measures.city_sentences('council', 'uk', 'hour', year)['sentence'][0]}**" in text  # Birmingham, chosen
+    assert f"**{measures.city_sentences(Definition(year=year))['sentence'][0]}**" in text  # Birmingham, chosen
 
 
 def test_profile_manchester_per_head_council_uk():
@@ -130,7 +130,7 @@ def test_profile_manchester_per_head_council_uk():
     assert formatting.value(result.value, "£ per resident") in table["value_text"].tolist()
     assert not table.isin(["None", "nan"]).any().any()
     text = markdown(at)
-    for sentence in measures.sentences("E08000003", "council", "uk", 2022):
+    for sentence in measures.sentences(Definition("E08000003", "council", "head", "uk", 2022)):
         assert sentence in text
     waterfall = spec(at, 0)["data"][0]
     parts = productivity.decomposition("E08000003", "council", "uk", 2022)
@@ -310,7 +310,7 @@ def test_overview_names_the_method_of_the_headline_and_map():
 def test_profile_table_carries_method_and_coverage_columns():
     at = run("pages/city_profile.py", area="E08000025", basis="head", geo="council", bench="uk", year="2023")
     table = next(df.value for df in at.dataframe if "area_method" in df.value.columns)
-    expected = measures.profile("E08000025", "uk", 2023, "council").set_index("name")
+    expected = measures.profile(Definition("E08000025", "council", "head", "uk", 2023)).set_index("name")
     shown = table.set_index("name")
     assert shown.loc["GDP per head", "coverage_note"] == expected.loc["GDP per head", "coverage_note"]
     assert "derived from 350 of 361 councils" in shown.loc["GDP per head", "coverage_note"]

@@ -22,12 +22,11 @@ from indicators import labels, measures, productivity
 from indicators.data import catalog
 from indicators.data.memo import per_database
 from indicators.domain.definition import period_for
-from indicators.exports import figures
+from indicators.exports import charts, figures
 from indicators.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
-DIVERGING = "RdBu"  # blue = better, red = worse once polarity is applied
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Costly exports (chart images, briefing packs) take seconds of CPU and a browser or matplotlib each: at most
 # EXPORTS_AT_ONCE are drawn at a time in the process, one session may draw one every EXPORT_COOLDOWN_S seconds, and
@@ -541,28 +540,23 @@ def decomposition_section(
     if benchmark == "neighbours":  # name whose neighbours they are
         benchmark_label = productivity.benchmark_area(benchmark, geography_key, area_code)[1]
 
+    title = f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs"
+    subtitle = (
+        f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
+        f"{decomposition_year}"
+    )
+    source = measures.source("gva_per_hour", "gva_per_head")
+
     def waterfall() -> go.Figure:
         components, steps = measures.waterfall_steps(area_code, geography_key, benchmark, decomposition_year)
-        return go.Figure(
-            go.Waterfall(
-                x=components,
-                y=steps,
-                measure=["relative"] * (len(steps) - 1) + ["total"],
-                text=[f"{v:+.1f}" for v in steps],
-                textposition="outside",
-                increasing={"marker": {"color": PALETTE[0]}},
-                decreasing={"marker": {"color": PALETTE[5]}},
-                totals={"marker": {"color": PALETTE[7]}},
-            )
-        )
+        return charts.decomposition_waterfall(components, steps, captions=charts.Captions(title, subtitle, source))
 
     chart(
         waterfall,
         cache=(area_code, geography_key, benchmark, decomposition_year),
-        title=f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs",
-        subtitle=f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
-        f"{decomposition_year}",
-        source=measures.source("gva_per_hour", "gva_per_head"),
+        title=title,
+        subtitle=subtitle,
+        source=source,
         key=key,
         y_title="log points",
         table=parts,

@@ -47,7 +47,7 @@ class Profile:
 def profile(d: Definition, benchmark_label: str) -> Profile:
     """Every measure for `d.area` against `d.benchmark` in `d.year` on `d.geography`."""
     try:
-        view = measures.profile_view(d.area, d.benchmark, d.year, d.geography)
+        view = measures.profile_view(d)
     except ValueError as problem:
         return Profile(problem=f"This profile can't be shown: {problem}")
     table = view["table"]
@@ -72,7 +72,7 @@ def profile(d: Definition, benchmark_label: str) -> Profile:
     return Profile(
         shown=view["shown"],
         tiles=tiles,
-        sentences=measures.sentences(d.area, d.geography, d.benchmark, d.year),
+        sentences=measures.sentences(d),
         strengths=[f"- ▲ {_item(item)}" for item in found["strengths"]] or ["- ▲ none on this definition"],
         weaknesses=[f"- ▼ {_item(item)}" for item in found["weaknesses"]] or ["- ▼ none on this definition"],
     )

@@ -127,13 +127,11 @@ def city_lines(d: Definition, benchmark_label: str) -> tuple[str, str]:
         f"{productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "
         f"{benchmark_label}; change since seven years earlier."
     )
-    lines = measures.city_sentences(d.geography, d.benchmark, d.basis, d.year)
+    lines = measures.city_sentences(d)
     chosen = (
         []
         if d.area in set(lines["lad_code"])
-        else measures.sentences(
-            d.area, d.geography, d.benchmark, d.year, measure_ids=(measures.BASIS_MEASURE[d.basis],)
-        )[:1]
+        else measures.sentences(d, measure_ids=(measures.BASIS_MEASURE[d.basis],))[:1]
     )
     text = "\n".join(
         [f"- **{sentence}** (the area chosen in the sidebar)" for sentence in chosen]
