@@ -26,7 +26,7 @@ import pytest
 
 from tests import browser_support as bs
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 try:
     from playwright.sync_api import sync_playwright

@@ -317,6 +317,7 @@ def test_profile_table_carries_method_and_coverage_columns():
     assert shown.loc["GVA per head", "area_method"] == "as published for TLG31 (made of the same councils)"
 
 
+@pytest.mark.slow
 def test_map_image_export_from_the_overview_works():
     """'Prepare PNG and SVG images' on a map once broke the page (the boundary file is referenced by URL)."""
     at = run("pages/overview.py")
