@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
+from indicators.data.versions import WarehouseUnavailable
 from indicators.domain.definition import BASIS_KEYS, DEFAULT, GEOGRAPHY_KEYS, Definition
 from indicators.domain.measure_spec import MEASURES
-from indicators.pipeline.versions import WarehouseUnavailable
 
 
 class _Parser(argparse.ArgumentParser):

@@ -31,9 +31,9 @@ from benchmarks import serve
 from benchmarks.ws_client import Session
 from indicators.data import db
 from indicators.data.paths import EXTRACTS_DIR, REPO_ROOT, warehouse_pointer
+from indicators.data.versions import WarehouseUnavailable
 from indicators.pipeline import load, marts, versions
 from indicators.pipeline.load import build_warehouse, serving_warehouse
-from indicators.pipeline.versions import WarehouseUnavailable
 
 SLOW_FIXTURES = {"real_build", "app_with"}  # a full build of the committed extracts; the app served from a build
 OLDER = "2026-01-01T00:00:00+00:00"

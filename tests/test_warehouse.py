@@ -1,14 +1,16 @@
 """The build: committed extracts -> checked warehouse, atomically; spot figures against the official files."""
 
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from indicators.data import db
+from indicators.data import db, paths, versions
 from indicators.data.paths import EXTRACTS_DIR
-from indicators.pipeline import versions
 from indicators.pipeline.checks import run_checks
 from indicators.pipeline.load import BuildError, build_warehouse, ensure_warehouse
 
@@ -260,3 +262,40 @@ def test_spot_birmingham_income_tax_2023_24(raw_dir, warehouse):
     table = pd.read_csv(raw_dir / "hmrc_spi_la_2023_24" / "hmrc_table_3_14_income_tax_by_LA_2023_24.csv")
     official = table.loc[table["lad_code"] == "E08000025", "total_tax_gbp"].iloc[0]
     assert value(warehouse, "E08000025", "income_tax", "2023-24") * 1e6 == pytest.approx(official, abs=0.5)
+
+
+def test_fingerprint_covers_all_the_code_a_build_runs(tmp_path):
+    """A warehouse is stale when the code that shaped it changes: every module of `indicators` the pipeline imports is
+    hashed, except paths and versions (where the build is written, not what it holds); and an edit to a pipeline or
+    domain file changes the fingerprint."""
+    probe = (
+        "import importlib, pkgutil, sys, indicators.pipeline as p\n"
+        "for m in pkgutil.walk_packages(p.__path__, 'indicators.pipeline.'): importlib.import_module(m.name)\n"
+        "print('\\n'.join(sys.modules[n].__file__ for n in sys.modules if n.startswith('indicators.')))"
+    )
+    used = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    exempt = {Path(paths.__file__).resolve(), Path(versions.__file__).resolve()}
+    hashed = [d.resolve() for d in versions.BUILD_CODE_DIRS]
+    unhashed = [
+        f
+        for f in map(Path, used)
+        if f.resolve() not in exempt
+        and not f.name == "__init__.py"
+        and not any(f.resolve().is_relative_to(d) for d in hashed)
+    ]
+    assert len(used) > 20 and unhashed == []
+    assert all(d.is_dir() and any(d.rglob("*.py")) for d in hashed)  # a renamed folder would hash nothing
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    (extracts / "a.csv").write_text("x\n1\n")
+    before = versions.fingerprint(extracts)
+    code = tmp_path / "domain"
+    shutil.copytree(versions.BUILD_CODE_DIRS[1], code)
+    original = versions.BUILD_CODE_DIRS
+    try:
+        versions.BUILD_CODE_DIRS = (original[0], code)
+        assert versions.fingerprint(extracts) == before
+        (code / "definition.py").write_text((code / "definition.py").read_text() + "\n# edited\n")
+        assert versions.fingerprint(extracts) != before
+    finally:
+        versions.BUILD_CODE_DIRS = original

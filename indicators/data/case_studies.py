@@ -1,4 +1,5 @@
-"""Whole Place Leadership case studies (Core Cities UK, 2016): quoted facts with attribution, not official statistics."""
+"""Whole Place Leadership case studies (Core Cities UK, 2016): quoted facts with attribution, not official
+statistics."""
 
 from __future__ import annotations
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from indicators.data import versions
 from indicators.data.paths import EXTRACTS_DIR, WAREHOUSE_POINTER
-from indicators.pipeline import versions
-from indicators.pipeline.versions import WarehouseUnavailable
+from indicators.data.versions import WarehouseUnavailable
 
 if TYPE_CHECKING:
     import pandas as pd

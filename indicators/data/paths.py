@@ -17,7 +17,7 @@ def warehouse_pointer(setting: str | os.PathLike) -> Path:
 
 
 # The warehouse: a small pointer file (JSON) naming the current checked build and the previous one, each with its
-# SHA-256; the builds themselves are <content hash>.duckdb files in the pointer's folder (indicators/pipeline/versions.py).
+# SHA-256; the builds themselves are <content hash>.duckdb files in the pointer's folder (indicators/data/versions.py).
 # CORE_CITIES_WAREHOUSE is the pointer's path; `python -m indicators build` writes there and the app reads there.
 WAREHOUSE_POINTER = warehouse_pointer(os.environ.get("CORE_CITIES_WAREHOUSE", DATA_DIR / "warehouses" / "current.json"))
 WAREHOUSE_HOME = WAREHOUSE_POINTER.parent

@@ -1,4 +1,5 @@
-"""Load: committed tidy extracts -> a checked, versioned warehouse, switched in atomically (build/versions.py).
+"""Load: committed tidy extracts -> a checked, versioned warehouse, switched in atomically
+(indicators/data/versions.py).
 
 The catalogue and provenance tables come from the extract modules' declarations, so a fresh clone
 builds the warehouse from what is in the repository alone. The extracts are read strictly and checked for
@@ -18,13 +19,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from indicators.data import versions
 from indicators.data.paths import EXTRACTS_DIR, WAREHOUSE_POINTER
+from indicators.data.versions import Version, WarehouseUnavailable, fingerprint
 from indicators.pipeline import extract as extract_package
-from indicators.pipeline import marts, versions
+from indicators.pipeline import marts
 from indicators.pipeline.checks import run_checks
 from indicators.pipeline.inputs import load_extracts
 from indicators.pipeline.spec import OBSERVATION_KEY, BuildError, Indicator, Source
-from indicators.pipeline.versions import Version, WarehouseUnavailable, fingerprint
 
 __all__ = [
     "BuildError",

@@ -25,7 +25,9 @@ from pathlib import Path
 
 from indicators.data.paths import EXTRACTS_DIR, REPO_ROOT
 
-BUILD_CODE_DIR = REPO_ROOT / "indicators" / "build"
+# The code a build's contents depend on: the pipeline and the domain rules its marts apply (a test checks that the
+# pipeline imports nothing else of `indicators` but paths and this module, which decide where, not what, it writes).
+BUILD_CODE_DIRS = (REPO_ROOT / "indicators" / "pipeline", REPO_ROOT / "indicators" / "domain")
 VERSION_NAME = re.compile(r"[0-9a-f]{16}\.duckdb")
 TEMP_NAME = re.compile(r"\.build-(\d+)-\d+\.tmp(\.wal)?")
 
@@ -37,7 +39,7 @@ class WarehouseUnavailable(RuntimeError):
 def fingerprint(extracts_dir: Path = EXTRACTS_DIR) -> str:
     """Hash of the extracts and the build code: a warehouse built from another fingerprint is stale."""
     digest = hashlib.sha256()
-    files = sorted(Path(extracts_dir).glob("*.csv")) + sorted(BUILD_CODE_DIR.rglob("*.py"))
+    files = sorted(Path(extracts_dir).glob("*.csv")) + [p for d in BUILD_CODE_DIRS for p in sorted(d.rglob("*.py"))]
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
