@@ -6,6 +6,7 @@ Expected numbers come from the `indicators` functions themselves, never typed in
 from __future__ import annotations
 
 import io
+import json
 import math
 import shutil
 import subprocess
@@ -18,15 +19,18 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from indicators import claims, international, measures, productivity
+from indicators import claims, international, measures, place, productivity
 from indicators.data import geography, memo
 from indicators.data.db import query
 from indicators.data.provenance import releases_for
-from indicators.exports import briefing, figures
+from indicators.domain.definition import DEFAULT, period_for
+from indicators.exports import briefing, charts, figures
 
 ROOT = Path(__file__).resolve().parents[1]
 AREA = "E08000003"  # Manchester
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SLOW_FIXTURES = {"pack"}  # the whole pack for Manchester: its users are marked slow (conftest)
+CAPTIONS = charts.Captions("title", "subtitle", "source")
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
@@ -127,13 +131,13 @@ def test_scorecard_slide_counts_and_lists_significant_results_first(prs, pack):
 
 
 def test_sector_slide_chart_is_the_sector_mix(prs, pack):
-    from indicators import place
-
     ((slide, content),) = _slides(prs, pack, "sectors")
     mix = place.sector_mix(AREA)
     chart = _chart(slide)
-    _close(_values(chart, 0), mix["share_last"].round(1).tolist())
-    _close(_values(chart, 1), mix["uk_share_last"].round(1).tolist())
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    assert list(chart.plots[0].categories) == mix["industry_name"].tolist()  # in SIC order from the top, as on the page
+    _close(_values(chart, 0), mix["share_last"].tolist())
+    _close(_values(chart, 1), mix["uk_share_last"].tolist())
     top = mix.loc[mix["lq_last"].idxmax(), "industry_name"]
     assert content.headline.startswith(f"{top} is")
 
@@ -147,14 +151,87 @@ def test_productivity_charts_match_indicators(prs, pack):
     _close(_values(chart, 0), series["value"].tolist())
     _close(_values(chart, 1), series["benchmark_value"].tolist())
 
-    chart = _chart(dec)
-    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
-    _close(_values(chart), productivity.decomposition(AREA, "council", "uk")["log_points"].tolist())
+    assert not any(shape.has_chart for shape in dec.shapes), "a waterfall has no native chart: it is a picture"
+    (picture,) = [shape for shape in dec.shapes if shape.name == "Chart"]
+    assert picture.shape_type == 13 and picture.image.blob.startswith(PNG_MAGIC)  # MSO_SHAPE_TYPE.PICTURE
 
     chart = _chart(cities)
     expected = productivity.core_cities_gap("hour", "council", "uk")["cities"]
     assert list(chart.plots[0].categories) == [c["city"] for c in expected]
     _close(_values(chart), [c["gap_pct"] for c in expected])
+
+
+def _data(fig: go.Figure) -> list[dict]:
+    return json.loads(fig.to_json())["data"]
+
+
+def test_figures_are_the_charts_the_pages_draw(pack, pptx_bytes):
+    """The productivity, decomposition and sector slides draw the figure charts.py gives the pages for the same
+    inputs (the captions differ: a slide's title and footer)."""
+    d = pack.definition
+    result = productivity.gap(AREA, d.basis, d.geography, d.benchmark)
+    slides = [s for s in pack.slides if s.section == "productivity"]
+    trend, decomposition = slides[0].chart, slides[1].chart
+    page = charts.level_and_benchmark(
+        productivity.gap_series(AREA, d.basis, d.geography, d.benchmark),
+        area_name=result.area_name,
+        benchmark_name=result.benchmark_name,
+        unit=productivity.BASES[d.basis].unit,
+        captions=CAPTIONS,
+    )
+    assert _data(trend) == _data(page)
+    year = period_for(productivity.available_years("hour"), d.year)  # the factors are per hour worked
+    page = charts.decomposition_waterfall(
+        *measures.waterfall_steps(AREA, d.geography, d.benchmark, year), captions=CAPTIONS
+    )
+    assert _data(decomposition) == _data(page)
+    ((sectors,),) = [[s.chart for s in pack.slides if s.section == "sectors"]]
+    name = geography.area_names()[AREA]
+    page = charts.sector_bars(
+        place.sector_mix(AREA), area_name=name, last_year=place.gva_years()[-1], captions=CAPTIONS
+    )
+    assert _data(sectors) == _data(page)
+    assert trend.layout.meta["title"] == slides[0].title  # the figure carries the slide's captions
+    assert briefing.render_pptx(pack) == pptx_bytes  # the picture of the waterfall too: the same pack, the same bytes
+
+
+def test_native_chart_from_a_figure_carries_its_categories_and_values():
+    bars = go.Figure(
+        [
+            go.Bar(x=[1.5, 2.5], y=["a", "b<br>c"], orientation="h", name="Area"),
+            go.Bar(x=[3.0, 4.0], y=["a", "b<br>c"], orientation="h", name="UK"),
+        ]
+    )
+    bars.update_xaxes(title_text="% of GVA")
+    chart = briefing.native_chart(bars, "0.0")
+    # Plotly draws the first bar at the bottom; the native bar chart lists from the top
+    assert (chart.kind, chart.categories, chart.series) == (
+        "bar",
+        ["b c", "a"],
+        [("Area", [2.5, 1.5]), ("UK", [4.0, 3.0])],
+    )
+    assert (chart.value_title, chart.category_title, chart.number_format) == ("% of GVA", "", "0.0")
+    bars.update_yaxes(autorange="reversed")
+    assert briefing.native_chart(bars).categories == ["a", "b c"]
+
+    lines = go.Figure([go.Scatter(x=[2021, 2022], y=[30.0, 31.5], name="Leeds", mode="lines+markers")])
+    lines.update_layout(xaxis_title="Year", yaxis_title="£ per hour")
+    chart = briefing.native_chart(lines, "#,##0.00")
+    assert (chart.kind, chart.categories, chart.series) == ("line", ["2021", "2022"], [("Leeds", [30.0, 31.5])])
+    assert (chart.value_title, chart.category_title) == ("£ per hour", "Year")
+
+    waterfall = charts.decomposition_waterfall(["Productivity", "Total"], [-3.0, -3.0], captions=CAPTIONS)
+    assert briefing.native_chart(waterfall) is None
+    assert briefing.native_chart(go.Figure(go.Scatter(x=[1, 2], y=[3, 4], mode="markers"))) is None
+
+    slides = [briefing.Slide("test", "Bars", "", "Source: test", "", chart=bars, number_format="0.0")]
+    slides.append(briefing.Slide("test", "Waterfall", "", "Source: test", "", chart=waterfall))
+    prs = Presentation(io.BytesIO(briefing.render_pptx(briefing.Pack("E0", "Test", DEFAULT, "2024-01-01", slides))))
+    native = _chart(prs.slides[0])
+    assert list(native.plots[0].categories) == ["a", "b c"]
+    assert _values(native, 0) == [1.5, 2.5] and _values(native, 1) == [3.0, 4.0]
+    assert native.plots[0].data_labels.number_format == "0.0"
+    assert [shape.shape_type for shape in prs.slides[1].shapes if shape.name == "Chart"] == [13]  # a picture
 
 
 def test_tax_spend_chart_matches_fiscal(prs, pack):

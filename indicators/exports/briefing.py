@@ -1,8 +1,9 @@
 """Briefing packs: a PowerPoint (native, editable charts) or PDF for any council, built only from `indicators`
 functions.
 
-`pack_content` gathers the slides (title, headline sentence, chart data, table, map image, footer, speaker notes) once;
-`render_pptx` and `render_pdf` draw the same content, so both formats carry the same numbers and text. Output is
+`pack_content` gathers the slides (title, headline sentence, chart, table, map image, footer, speaker notes) once;
+`render_pptx` and `render_pdf` draw the same content, so both formats carry the same numbers and text. A chart the
+pages also draw is the page's own figure (indicators.exports.charts); the others are `Chart` data. Output is
 deterministic: no clock time is written anywhere (document dates are the data vintage's release date and zip entries
 carry a fixed date), so the same inputs give the same bytes. No Streamlit import here.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from indicators import claims, fiscal, international, place, productivity
+from indicators import claims, fiscal, international, measures, place, productivity
 from indicators.data import aggregates, db, geography
 from indicators.data import case_studies as case_study_list
 from indicators.data.db import query
@@ -33,7 +34,7 @@ from indicators.data.paths import WAREHOUSE_HOME
 from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
 from indicators.domain.definition import DEFAULT, Definition, period_for
-from indicators.exports import figures
+from indicators.exports import charts, figures
 
 SECTIONS = ("headline", "productivity", "scorecard", "sectors", "tax_spend", "peers", "claims", "case_studies")
 SECTION_TITLES = {
@@ -62,7 +63,8 @@ Progress = Callable[[float, str], None]
 
 @dataclass
 class Chart:
-    """Data for one native chart: kind 'column' | 'bar' (horizontal) | 'line'; one list of values per series."""
+    """Data for one native chart: kind 'column' | 'bar' (horizontal, first category at the top) | 'line'; one list
+    of values per series."""
 
     kind: str
     categories: list
@@ -73,7 +75,7 @@ class Chart:
     label_format: str = "{:,.1f}"
 
     def to_plotly(self) -> go.Figure:
-        """The same chart as a Plotly figure (used for the PDF and for PNG/SVG exports)."""
+        """The same chart as a Plotly figure (drawn in the PDF)."""
         fig = go.Figure()
         for index, (name, values) in enumerate(self.series):
             labels = [self.label_format.format(v) for v in values]
@@ -97,6 +99,8 @@ class Chart:
             else:
                 fig.add_bar(x=self.categories, y=values, name=name, text=labels, marker_color=figures.PALETTE[index])
         axes = ("yaxis", "xaxis") if self.kind == "bar" else ("xaxis", "yaxis")
+        if self.kind == "bar":
+            fig.update_yaxes(autorange="reversed")  # the first category at the top
         fig.update_layout(
             **{axes[0]: {"title": {"text": self.category_title}}, axes[1]: {"title": {"text": self.value_title}}},
             barmode="group",
@@ -106,14 +110,19 @@ class Chart:
 
 @dataclass
 class Slide:
-    """One slide (or PDF page): section key, title, generated headline sentence and what to draw."""
+    """One slide (or PDF page): section key, title, generated headline sentence and what to draw.
+
+    `chart` is `Chart` data, or a figure from indicators.exports.charts (the one the page draws), which the PowerPoint
+    turns into a native chart in `number_format` where it can (native_chart) and a picture where it cannot.
+    """
 
     section: str
     title: str
     headline: str
     footer: str
     notes: str
-    chart: Chart | None = None
+    chart: Chart | go.Figure | None = None
+    number_format: str = "#,##0.0"
     table: list[list[str]] | None = None  # first row is the header
     image: bytes | None = None  # PNG
     bullets: list[str] = field(default_factory=list)
@@ -340,54 +349,50 @@ def _productivity(area_code: str, d: Definition) -> list[Slide]:
     series = productivity.gap_series(area_code, d.basis, d.geography, d.benchmark)
     first, last = series.iloc[0], series.iloc[-1]
     change = last["gap_pct"] - first["gap_pct"]
+    title = f"{chosen.label}: {result.area_name} and {result.benchmark_name}, {int(first['year'])}–{int(last['year'])}"
     slides = [
         Slide(
             "productivity",
-            f"{chosen.label}: {result.area_name} and {result.benchmark_name}, {int(first['year'])}–{int(last['year'])}",
+            title,
             f"{result.area_name} was {_pct(last['gap_pct'])} {result.benchmark_name} in {int(last['year'])}, "
             f"{'up' if change >= 0 else 'down'} {abs(change):.1f} percentage points on {int(first['year'])} "
             f"({first['gap_pct']:+.1f}%).",
             footer,
             definition_notes(d, year, result)
             + " Each year is computed within the same release (no mixing of vintages).",
-            chart=Chart(
-                "line",
-                [str(int(y)) for y in series["year"]],
-                [
-                    (result.area_name, series["value"].tolist()),
-                    (result.benchmark_name, series["benchmark_value"].tolist()),
-                ],
-                value_title=chosen.unit,
-                category_title="Year",
-                number_format="#,##0.00",
-                label_format="{:,.2f}",
+            chart=charts.level_and_benchmark(
+                series,
+                area_name=result.area_name,
+                benchmark_name=result.benchmark_name,
+                unit=chosen.unit,
+                captions=charts.Captions(title, definition_label(d), footer),
             ),
+            number_format="#,##0.00",
         )
     ]
     dec_year = _basis_year("hour", d.year)  # the factors are per hour worked
-    dec = productivity.decomposition(area_code, d.geography, d.benchmark, dec_year)
-    factors = dec[dec["component"] != "GVA per head (total)"]
-    biggest = factors.loc[factors["log_points"].abs().idxmax()]
-    total = dec[dec["component"] == "GVA per head (total)"].iloc[0]
+    components, steps = measures.waterfall_steps(area_code, d.geography, d.benchmark, dec_year)
+    biggest = max(range(len(steps) - 1), key=lambda i: abs(steps[i]))  # the factors come before the total
+    title = f"Why GVA per head differs: productivity, hours and jobs ({dec_year})"
+    dec_footer = footer_for(releases_for(["gva_per_hour", "hours_worked", "filled_jobs", "population"]))
     slides.append(
         Slide(
             "productivity",
-            f"Why GVA per head differs: productivity, hours and jobs ({dec_year})",
-            f"{result.area_name}'s GVA per head is {total['log_points']:+.1f} log points against "
-            f"{result.benchmark_name}; the largest part is {biggest['component'].lower()} "
-            f"({biggest['log_points']:+.1f} points).",
-            footer_for(releases_for(["gva_per_hour", "hours_worked", "filled_jobs", "population"])),
+            title,
+            f"{result.area_name}'s GVA per head is {steps[-1]:+.1f} log points against "
+            f"{result.benchmark_name}; the largest part is {components[biggest].lower()} "
+            f"({steps[biggest]:+.1f} points).",
+            dec_footer,
             "GVA per head = GVA per hour worked × hours per filled job × filled jobs per resident. Each factor is "
             "compared with the benchmark in log points (100 × ln(area ÷ benchmark)), so the three factors add up "
             "exactly to the total. Jobs per resident above the benchmark usually means commuting into the area. "
             f"Geography: {geography.GEOGRAPHIES[d.geography]}; benchmark {result.benchmark_name}; year {dec_year}.",
-            chart=Chart(
-                "bar",
-                dec["component"].tolist(),
-                [("Log points vs benchmark", dec["log_points"].tolist())],
-                value_title="log points (100 × ln(area ÷ benchmark))",
-                number_format="+0.0;-0.0;0.0",
-                label_format="{:+.1f}",
+            chart=charts.decomposition_waterfall(
+                components,
+                steps,
+                captions=charts.Captions(
+                    title, "log points (100 × ln(area ÷ benchmark); they add up exactly)", dec_footer
+                ),
             ),
         )
     )
@@ -646,27 +651,26 @@ def _sectors(area_code: str, d: Definition) -> list[Slide]:
     mix = place.sector_mix(area_code)
     years = place.gva_years()
     top = mix.loc[mix["lq_last"].idxmax()]
+    title = f"{name}: sector mix, {years[-1]}"
+    footer = footer_for(source_releases(["ons_gva_lad_industry_apr2025"]))
+    coverage = place.uk_coverage(years[-1])
     return [
         Slide(
             "sectors",
-            f"{name}: sector mix, {years[-1]}",
+            title,
             f"{top['industry_name']} is {name}'s most over-represented industry: "
             f"{formatting.percent(top['share_last'])} of its GVA against {formatting.percent(top['uk_share_last'])} "
             f"for the UK (location quotient {formatting.number(top['lq_last'], 2)}).",
-            footer_for(source_releases(["ons_gva_lad_industry_apr2025"])),
+            footer,
             "Shares of gross value added (current prices) by SIC 2007 section; the UK is the sum of every council "
-            f"({place.uk_coverage(years[-1])}). Location quotient = area share ÷ UK share.",
-            chart=Chart(
-                "bar",
-                mix["industry_name"].tolist(),
-                [
-                    (f"{name}, {years[-1]}", mix["share_last"].round(1).tolist()),
-                    (f"UK, {years[-1]}", mix["uk_share_last"].round(1).tolist()),
-                ],
-                value_title="% of GVA",
-                number_format="0.0",
-                label_format="{:.1f}%",
+            f"({coverage}). Location quotient = area share ÷ UK share.",
+            chart=charts.sector_bars(
+                mix,
+                area_name=name,
+                last_year=years[-1],
+                captions=charts.Captions(title, f"% of gross value added (current prices); UK = {coverage}", footer),
             ),
+            number_format="0.0",
         )
     ]
 
@@ -869,7 +873,12 @@ def _pptx_slide(prs, slide: Slide) -> None:
         )
     if slide.chart is not None:
         width = Inches(8.4) if slide.bullets else Inches(12.3)
-        _pptx_chart(shapes, slide.chart, Inches(0.5), body_top, width, body_height)
+        native = slide.chart if isinstance(slide.chart, Chart) else native_chart(slide.chart, slide.number_format)
+        if native is not None:
+            _pptx_chart(shapes, native, Inches(0.5), body_top, width, body_height)
+        else:
+            picture = chart_png(slide.chart, int(width / Inches(1) * 100), int(body_height / Inches(1) * 100))
+            shapes.add_picture(io.BytesIO(picture), Inches(0.5), body_top, width, body_height).name = "Chart"
         right_left = Inches(9.1)
     if slide.table is not None:
         _pptx_table(shapes, slide.table, Inches(0.5), body_top, Inches(12.3), body_height)
@@ -890,6 +899,58 @@ def _pptx_slide(prs, slide: Slide) -> None:
         colour="555555",
     ).name = "Footer"
     page.notes_slide.notes_text_frame.text = slide.notes
+
+
+def native_chart(fig: go.Figure, number_format: str = "#,##0.0") -> Chart | None:
+    """A figure's bar or line traces as `Chart` data for a native, editable PowerPoint chart: one series per trace
+    (its name and values) over the category axis, horizontal when the bars are, axis titles from the figure.
+
+    None when the figure has no native equivalent: a trace other than bars or lines (a waterfall, heatmap, box, map or
+    markers on numeric axes), bars mixed with lines, or traces over different categories; the slide then shows a
+    picture of the figure (chart_png).
+    """
+    kinds = {trace.type for trace in fig.data}
+    lines = kinds == {"scatter"} and all("lines" in (trace.mode or "lines") for trace in fig.data)
+    if kinds != {"bar"} and not lines:
+        return None
+    horizontal = kinds == {"bar"} and any(trace.orientation == "h" for trace in fig.data)
+    categories = [figures._items(trace.y if horizontal else trace.x) for trace in fig.data]
+    if any(these != categories[0] for these in categories):
+        return None
+    series = [
+        (figures._text(trace.name), [float(v) for v in figures._items(trace.x if horizontal else trace.y)])
+        for trace in fig.data
+    ]
+    value_axis, category_axis = (
+        (fig.layout.xaxis, fig.layout.yaxis) if horizontal else (fig.layout.yaxis, fig.layout.xaxis)
+    )
+    labels = [_category(value) for value in categories[0]]
+    if horizontal and category_axis.autorange != "reversed":  # Plotly's first bar is at the bottom, Chart's at the top
+        labels, series = labels[::-1], [(name, values[::-1]) for name, values in series]
+    return Chart(
+        "line" if lines else ("bar" if horizontal else "column"),
+        labels,
+        series,
+        value_title=figures._text(value_axis.title.text),
+        category_title=figures._text(category_axis.title.text),
+        number_format=number_format,
+    )
+
+
+def _category(value) -> str:
+    """A category as a slide writes it: one line, whole numbers (years) without a decimal point."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return figures._text(value).replace("\n", " ")
+
+
+def chart_png(fig: go.Figure, width_px: int, height_px: int) -> bytes:
+    """A picture of the figure's plot (no captions: the slide carries them), drawn by matplotlib so that the same
+    figure gives the same bytes and no browser is needed."""
+    page = figures.new_figure(width_px, height_px)
+    left = 0.3 if _horizontal(fig) else 0.08
+    _draw_chart(page.add_axes((left, 0.15, 0.97 - left, 0.8)), fig)
+    return figures.save(page, "png")
 
 
 def _pptx_chart(shapes, chart: Chart, left, top, width, height):
@@ -1019,6 +1080,30 @@ def render_pdf(pack: Pack) -> bytes:
     return buffer.getvalue()
 
 
+def _plotly(chart: Chart | go.Figure) -> go.Figure:
+    return chart.to_plotly() if isinstance(chart, Chart) else chart
+
+
+def _horizontal(chart: Chart | go.Figure) -> bool:
+    """True for horizontal bars (their category labels need a wide left margin)."""
+    return any(trace.type == "bar" and trace.orientation == "h" for trace in _plotly(chart).data)
+
+
+def _draw_chart(ax, chart: Chart | go.Figure) -> None:
+    """A chart's traces on matplotlib axes (figures' browser-free renderer), horizontal bars in Plotly's order: the
+    first category at the bottom unless the axis is reversed."""
+    fig = _plotly(chart)
+    spec = figures._plain(fig.to_dict())
+    figures._draw_xy(ax, spec["data"], spec["layout"])
+    if _horizontal(fig):
+        low, high = sorted(ax.get_ylim())
+        ax.set_ylim((high, low) if fig.layout.yaxis.autorange == "reversed" else (low, high))
+    elif all(isinstance(x, int) for trace in spec["data"] for x in trace.get("x") or []):  # years: no 2007.5
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
@@ -1046,15 +1131,13 @@ def _pdf_page(slide: Slide, number: int, total: int):
     right = 0.035
     if slide.chart is not None:
         width = 0.58 if slide.bullets or slide.image is not None else 0.9
-        ax = page.add_axes(
-            (
-                0.09 if slide.chart.kind != "bar" else 0.26,
-                0.26,
-                width - (0.05 if slide.chart.kind != "bar" else 0.22),
-                0.5,
-            )
-        )
-        figures._draw_xy(ax, slide.chart.to_plotly().to_dict()["data"], slide.chart.to_plotly().to_dict()["layout"])
+        horizontal = _horizontal(slide.chart)
+        ax = page.add_axes((0.26 if horizontal else 0.09, 0.22, width - (0.22 if horizontal else 0.05), 0.54))
+        _draw_chart(ax, slide.chart)
+        if horizontal and len(ax.get_yticks()) > 12:  # many bars: smaller labels, so that neighbours keep apart
+            ax.tick_params(axis="y", labelsize=6.5)
+            for label in ax.texts:
+                label.set_fontsize(6)
         right = 0.68
     if slide.table is not None:
         ax = page.add_axes((0.035, 0.2, 0.93, 0.6))
