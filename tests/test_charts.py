@@ -193,3 +193,102 @@ def test_the_image_export_reads_the_captions_the_figure_carries(monkeypatch):
     assert drawn[-1].layout.meta["footer"] == f"{CAPTIONS.source} · 1 December 2026"
     figures.render(every_chart()["gap bars"], "png", engine="matplotlib", title="Given", source="Named", date="d")
     assert drawn[-1].layout.meta["title"] == "Given" and drawn[-1].layout.meta["footer"] == "Named · d"  # as asked
+
+
+# ------------------------------------------------------------------------------- European peers and Claims check
+
+PEER_BARS = pd.DataFrame(
+    {
+        "area_code": ["E47000001", "core-cities", "DE003M"],
+        "area_name": ["Manchester: Greater Manchester", "Core Cities combined", "München (DE)"],
+        "group": ["Core City region", "Core Cities combined", "European peer"],
+        "gdp_per_head_gbp": [30000.0, 32000.0, 60000.0],
+    }
+)
+BREAK_EVEN = pd.DataFrame(
+    {
+        "metro_code": ["DE003M", "FR001MC"],
+        "metro_name": ["München", "Paris"],
+        "country": ["DE", "FR"],
+        "break_even_eur_per_gbp": [2.1, 1.6],
+    }
+)
+
+
+def outside_dark_labels(trace) -> bool:
+    return trace.textposition == "outside" and trace.cliponaxis is False and trace.textfont.color == charts.DARK_TEXT
+
+
+def test_gdp_per_resident_bars_colour_and_hatch_each_group_and_mark_the_chosen_region():
+    fig = charts.gdp_per_resident_bars(PEER_BARS, marked="E47000001", captions=CAPTIONS)
+    assert fig.layout.meta == {"title": CAPTIONS.title, "subtitle": CAPTIONS.subtitle, "source": CAPTIONS.source}
+    assert [t.name for t in fig.data] == ["Core City region", "Core Cities combined", "European peer"]
+    assert [(t.marker.color, t.marker.pattern.shape) for t in fig.data] == [
+        (figures.PALETTE[0], ""),
+        (figures.PALETTE[2], "x"),
+        (figures.PALETTE[1], "/"),
+    ]
+    assert list(fig.data[0].y) == ["<b>▶ Manchester: Greater<br>Manchester</b>"]  # wrapped for a phone, in bold
+    assert list(fig.data[2].y) == ["München (DE)"]
+    assert [list(t.text) for t in fig.data] == [["£30,000"], ["£32,000"], ["£60,000"]]
+    assert all(outside_dark_labels(t) and "GDP per resident: £%{x:,.0f}" in t.hovertemplate for t in fig.data)
+    axis = fig.layout.xaxis
+    assert axis.title.text == "£ per resident" and axis.tickprefix == "£"
+    assert list(axis.range) == pytest.approx([0.0, 60000 * 1.35])  # room for the labels outside the longest bar
+    assert fig.layout.yaxis.autorange == "reversed"
+    unmarked = charts.gdp_per_resident_bars(PEER_BARS.iloc[:2], marked=None, captions=CAPTIONS)
+    assert [t.name for t in unmarked.data] == ["Core City region", "Core Cities combined"]  # no peers: no trace
+    assert not [y for t in unmarked.data for y in t.y if "▶" in y]
+
+
+def test_break_even_bars_label_each_peer_in_euros_beside_the_ecb_rate():
+    fig = charts.break_even_bars(BREAK_EVEN, ecb_eur_per_gbp=1.1633, stated_eur_per_gbp=None, captions=CAPTIONS)
+    assert fig.layout.meta["title"] == CAPTIONS.title and fig.layout.meta["source"] == CAPTIONS.source
+    (bars,) = fig.data
+    assert bars.marker.color == figures.PALETTE[1] and bars.marker.pattern.shape is None  # one series: no hatching
+    assert list(bars.y) == ["München (DE)", "Paris (FR)"] and list(bars.text) == ["€2.10", "€1.60"]
+    assert outside_dark_labels(bars)
+    (ecb,) = fig.layout.shapes
+    assert (ecb.x0, ecb.line.dash, ecb.line.color) == (1.1633, "dash", figures.PALETTE[7])
+    assert [a.text for a in fig.layout.annotations] == ["ECB 2021 average, £1 = €1.1633"]
+    axis = fig.layout.xaxis
+    assert axis.title.text == "Break-even rate, € per £" and axis.tickprefix == "€"
+    assert list(axis.range) == pytest.approx([0.0, 2.1 * 1.35])
+
+
+def test_break_even_bars_draw_a_stated_rate_as_a_second_line_kept_in_view():
+    fig = charts.break_even_bars(BREAK_EVEN, ecb_eur_per_gbp=1.1633, stated_eur_per_gbp=2.5, captions=CAPTIONS)
+    ecb, stated = fig.layout.shapes
+    assert (stated.x0, stated.line.dash, stated.line.color) == (2.5, "dot", figures.HIGHLIGHT)
+    assert [a.text for a in fig.layout.annotations] == ["ECB 2021 average, £1 = €1.1633", "your rate, £1 = €2.5"]
+    assert list(fig.layout.xaxis.range) == pytest.approx([0.0, 2.5 * 1.35])
+
+
+def test_claim_bars_hatch_the_claim_cross_the_primary_definition_and_dot_the_context():
+    figure = ["As claimed", "Primary definition", "Definition 1", "Context"]
+    drawn = {
+        "bars": pd.DataFrame(
+            {
+                "label": [f"{f} (2014)" for f in figure],
+                "figure": figure,
+                "value": [66.0, 40.0, -11.0, 30.0],
+                "text": ["£66.0bn", "£40.0bn", "−£11.0bn", "£30.0bn"],
+                "hover": ["a", "b", "c", "d"],
+            }
+        ),
+        "x_range": [-30.0, 90.0],
+        "tickvals": [-20.0, 0.0, 50.0],
+        "ticktext": ["−£20bn", "£0bn", "£50bn"],
+        "axis_title": "£bn a year",
+    }
+    fig = charts.claim_bars(drawn, captions=CAPTIONS)
+    assert fig.layout.meta["subtitle"] == CAPTIONS.subtitle
+    (bars,) = fig.data
+    assert list(bars.marker.color) == [figures.HIGHLIGHT, figures.PALETTE[2], figures.PALETTE[0], figures.MUTED]
+    assert list(bars.marker.pattern.shape) == ["/", "x", "", "."]
+    assert list(bars.text) == ["£66.0bn", "£40.0bn", "−£11.0bn", "£30.0bn"] and outside_dark_labels(bars)
+    assert list(bars.customdata) == ["a", "b", "c", "d"] and bars.hovertemplate == "%{customdata}<extra></extra>"
+    axis = fig.layout.xaxis
+    assert axis.title.text == "£bn a year" and list(axis.range) == [-30.0, 90.0]
+    assert list(axis.ticktext) == ["−£20bn", "£0bn", "£50bn"] and axis.zeroline is True
+    assert fig.layout.height == 380  # at least 380 px, 40 a bar beyond that

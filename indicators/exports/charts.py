@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.domain import formatting
+from indicators.domain.international import PEER_YEAR, bar_range, euro, rate_text
 from indicators.domain.place import SIGNIFICANCE, TOTAL_UNITS, Benchmark
 from indicators.exports import figures
 from indicators.exports.figures import HALO, HIGHLIGHT, MUTED, PALETTE, ColourRange
@@ -642,4 +643,153 @@ def sector_bars(mix: pd.DataFrame, *, area_name: str, last_year: int, captions: 
         bargap=0.25,
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
+    return captioned(fig, captions)
+
+
+# ------------------------------------------------------------------------------------------------ European peers
+
+PEER_STYLE = {  # group -> colour and hatching, as reference_views.peer_bars names the groups
+    "Core City region": (PALETTE[0], ""),
+    "Core Cities combined": (PALETTE[2], "x"),
+    "European peer": (PALETTE[1], "/"),
+}
+PEER_UNIT = "£ per resident"
+
+
+def gdp_per_resident_bars(bars: pd.DataFrame, *, marked: str | None, captions: Captions) -> go.Figure:
+    """GDP per resident in £ of each Core City region, the ten combined and the European peers, as horizontal bars
+    labelled outside their ends, one colour and hatching per group (PEER_STYLE); the region `marked` (the sidebar's
+    area's) in bold with ▶.
+
+    Args:
+        bars: area_code, area_name, group, gdp_per_head_gbp, as reference_views.peer_bars gives them.
+    """
+    fig = go.Figure()
+    for group, (colour, pattern) in PEER_STYLE.items():
+        part = bars[bars["group"] == group]
+        if part.empty:
+            continue
+        labels = [wrapped(n, 22) for n in part["area_name"]]
+        fig.add_bar(
+            y=[f"<b>▶ {label}</b>" if c == marked else label for c, label in zip(part["area_code"], labels)],
+            x=part["gdp_per_head_gbp"],
+            orientation="h",
+            name=group,
+            marker_color=colour,
+            marker_pattern_shape=pattern,
+            text=[formatting.gbp(v) for v in part["gdp_per_head_gbp"]],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"color": DARK_TEXT},
+            customdata=part["area_code"],
+            hovertemplate="%{y} (%{customdata})<br>GDP per resident: "
+            + formatting.hover("£")
+            + "<extra>"
+            + group
+            + "</extra>",
+        )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(
+        title_text=PEER_UNIT, range=bar_range(bars["gdp_per_head_gbp"].tolist()), **formatting.axis(PEER_UNIT)
+    )
+    fig.update_layout(legend={"orientation": "h", "y": -0.12}, height=max(420, 40 * len(bars) + 160))
+    return captioned(fig, captions)
+
+
+def break_even_bars(
+    table: pd.DataFrame, *, ecb_eur_per_gbp: float, stated_eur_per_gbp: float | None, captions: Captions
+) -> go.Figure:
+    """Each peer's break-even rate (the € per £ at which it equals the Core Cities combined) as one series of bars
+    labelled in €, with the ECB's average as a dashed line and a stated rate, if any, as a dotted one.
+
+    Args:
+        table: metro_code, metro_name, country, break_even_eur_per_gbp, as reference_views.break_even_table gives.
+    """
+    fig = go.Figure(
+        go.Bar(
+            y=[wrapped(f"{n} ({c})", 22) for n, c in zip(table["metro_name"], table["country"])],
+            x=table["break_even_eur_per_gbp"],
+            orientation="h",
+            marker_color=PALETTE[1],
+            customdata=table["metro_code"],  # one series: no hatching
+            text=[euro(v, 2) for v in table["break_even_eur_per_gbp"]],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"color": DARK_TEXT},
+            hovertemplate="%{y} (%{customdata})<br>level with the Core Cities at £1 = €%{x:.3f}"
+            "<extra>break-even rate</extra>",
+        )
+    )
+    fig.add_vline(
+        x=ecb_eur_per_gbp,
+        line_dash="dash",
+        line_color=PALETTE[7],
+        layer="below",
+        annotation_text=f"ECB {PEER_YEAR} average, {rate_text(ecb_eur_per_gbp)}",
+        annotation_position="top",
+    )
+    if stated_eur_per_gbp is not None:
+        fig.add_vline(
+            x=stated_eur_per_gbp,
+            line_dash="dot",
+            line_color=HIGHLIGHT,
+            layer="below",
+            annotation_text=f"your rate, {rate_text(stated_eur_per_gbp, None)}",
+            annotation_position="bottom",
+        )
+    rates = [ecb_eur_per_gbp] if stated_eur_per_gbp is None else [ecb_eur_per_gbp, stated_eur_per_gbp]
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(
+        title_text="Break-even rate, € per £",
+        range=bar_range([*table["break_even_eur_per_gbp"], *rates]),  # the rate lines stay in view
+        tickprefix="€",
+        tickformat=",.1f",
+    )
+    fig.update_layout(height=max(380, 40 * len(table) + 220))
+    return captioned(fig, captions)
+
+
+# ------------------------------------------------------------------------------------------------ Claims check
+
+CLAIM_STYLE = {  # figure -> colour and hatching; the definitions other than the primary one: PALETTE[0], plain
+    "As claimed": (HIGHLIGHT, "/"),
+    "Primary definition": (PALETTE[2], "x"),
+    "Context": (MUTED, "."),
+}
+
+
+def claim_bars(drawn: dict, *, captions: Captions) -> go.Figure:
+    """The claimed value beside every definition tried, as horizontal bars labelled outside their ends as a briefing
+    prints them: the claim hatched, the primary definition crossed, context dotted (CLAIM_STYLE).
+
+    Args:
+        drawn: as claims.comparison_chart gives it (bars: label, figure, value, text, hover; x_range, tickvals,
+            ticktext, axis_title).
+    """
+    bars = drawn["bars"]
+    styles = [CLAIM_STYLE.get(f, (PALETTE[0], "")) for f in bars["figure"]]
+    fig = go.Figure(
+        go.Bar(
+            y=bars["label"],
+            x=bars["value"],
+            orientation="h",
+            customdata=bars["hover"],
+            marker_color=[colour for colour, _ in styles],
+            marker_pattern_shape=[pattern for _, pattern in styles],
+            text=bars["text"],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"color": DARK_TEXT},
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(
+        title_text=drawn["axis_title"],
+        range=drawn["x_range"],
+        tickvals=drawn["tickvals"],
+        ticktext=drawn["ticktext"],
+        zeroline=True,
+    )
+    fig.update_layout(height=max(380, 40 * len(bars) + 200))
     return captioned(fig, captions)
