@@ -21,6 +21,9 @@ from indicators import claims, fiscal, international
 from indicators import reference_views as views
 from indicators.data import case_studies
 from indicators.domain import formatting
+from indicators.views import case_studies as case_view
+from indicators.views import claims_check as claims_view
+from indicators.views import european_peers as peers_view
 from ui import state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -208,6 +211,63 @@ def test_full_observations_only_for_catalogue_ids():
         views.full_observations("gva_current'; DROP TABLE observations; --")
     frame = views.full_observations("gva_current")
     assert set(frame["indicator_id"]) == {"gva_current"}
+
+
+def test_peers_view_labels_a_stated_rate_as_an_override():
+    munich = international.peer_comparison(["DE003M"], 1.25).iloc[0]
+    region = international.chosen_area("E08000003")["region_code"]
+    stated = peers_view.peers(["DE003M"], 1.25, "E08000003")
+    assert stated.rate.value == "£1 = €1.25 (your override)" and "your stated rate" in stated.override
+    assert [(t.label, t.value) for t in stated.premiums] == [
+        (f"{munich['metro_name']} ({munich['country']})", formatting.percent(munich["premium_pct"], signed=True))
+    ]
+    assert "at your stated rate (override)" in stated.premiums_heading
+    assert stated.bars.captions.source.endswith("Exchange rate: your stated override.")
+    assert stated.bars.cache == stated.break_even.cache == (("DE003M",), 1.25, region)
+    ecb = peers_view.peers(["DE003M"], None, "E08000003")
+    assert ecb.override is None and not ecb.bars.captions.source.endswith("override.")
+    assert "at the ECB 2021 average" in ecb.premiums_heading and "(your override)" not in ecb.rate.value
+
+
+def test_claims_view_details_a_claim_with_its_chart_and_an_untestable_one_without(expected_claims):
+    checked = claims_view.check(None)
+    assert list(checked.choices) == [r["claim_id"] for r in expected_claims]
+    assert checked.default == views.numeric_claims(expected_claims)[0]
+    untestable = [r for r in expected_claims if r["verdict_code"] == "untestable"]
+    assert len(checked.cards) == len(expected_claims) - len(untestable)
+    assert all(f"**{r['claim']}**" in checked.untested for r in untestable)
+    drawn = claims_view.detail(checked, checked.default, None)
+    result = next(r for r in expected_claims if r["claim_id"] == checked.default)
+    assert drawn.chart.captions.title == f"Claimed vs recomputed: {result['claim']}"
+    assert drawn.chart.unit == claims.unit_words(result["unit"]) and drawn.chart.cache == (checked.default, None)
+    assert drawn.definitions.count("\n") == len(claims.comparison(result)) - 1 and drawn.no_chart is None
+    unrecomputed = next(r for r in expected_claims if r["primary_value"] is None)
+    plain = claims_view.detail(checked, unrecomputed["claim_id"], None)
+    assert plain.chart is None and plain.definitions is None and "can't test this claim" in plain.no_chart
+    assert [t.label for t in plain.tiles] == [
+        "As claimed",
+        "Primary definition",
+        "Holds on",
+        "Range over those definitions",
+    ]
+
+
+def test_case_studies_view_counts_names_the_filters_and_lists_each_figure():
+    leeds = case_studies.case_studies(["Leeds"])
+    shown = case_view.matching(["Leeds"], [])
+    assert shown.heading == f"{len(leeds)} case studies" and shown.showing == "Showing Leeds; all policy areas."
+    assert [c.project for c in shown.cards] == leeds["project"].tolist() and shown.none_found is None
+    for card, row in zip(shown.cards, leeds.to_dict("records")):
+        figures = case_studies.featured_figures(row["featured_figures"])
+        assert card.where == f"Leeds · {row['policy_area']}"
+        assert card.figures.count("\n- ") == len(figures) or (not figures and "gives no figures" in card.figures)
+    pairs = case_studies.case_studies().groupby(["city", "policy_area"]).size()
+    city, area = pairs[pairs == 1].index[0]
+    assert case_view.matching([city], [area]).heading == "1 case study"
+    missing = next(a for a in case_studies.policy_areas_list() if (city, a) not in pairs.index)
+    none = case_view.matching([city], [missing])
+    assert none.heading == "0 case studies" and none.cards == [] and "No case study matches" in none.none_found
+    assert shown.source.startswith("Source: ") and shown.download.title == "Case studies of place-based working"
 
 
 # ------------------------------------------------------------------------------------------- European peers
