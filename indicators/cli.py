@@ -139,7 +139,7 @@ def _fiscal(args) -> int:
     from indicators import fiscal
 
     options = {group: getattr(args, group) for group in fiscal.KEY_OPTIONS if getattr(args, group)}
-    rows = fiscal.fiscal_cli_rows(args.year, **options)
+    rows = fiscal.balance_rows(args.year, options=options)
     if args.json:
         print_json(rows)
     else:

@@ -205,11 +205,6 @@ def balance_rows(
     return rows + held_rows(held_north_sea(year), names, year, options) + official_rows(regional, year)
 
 
-def fiscal_cli_rows(year: str | None = None, **options: str) -> list[dict]:
-    """balance_rows for every area under keyword options (the name the CLI and the briefing still call)."""
-    return balance_rows(year, None, options)
-
-
 def notes(year: str, options: dict[str, str]) -> list[str]:
     """Notes on the population base, key periods, fallbacks and North Sea treatment for a year and set of options."""
     north_sea = north_sea_note(year, options)

@@ -237,7 +237,7 @@ def test_native_chart_from_a_figure_carries_its_categories_and_values():
 def test_tax_spend_chart_matches_fiscal(prs, pack):
     from indicators import fiscal
 
-    row = next(r for r in fiscal.fiscal_cli_rows() if r["area_code"] == AREA)
+    row = next(r for r in fiscal.balance_rows() if r["area_code"] == AREA)
     slide, _ = _slides(prs, pack, "tax_spend")[0]
     _close(_values(_chart(slide)), [row["revenue_gbp_bn"], row["expenditure_gbp_bn"], row["net_balance_gbp_bn"]])
     assert "Estimate" in _shape_text(slide, "Headline")
@@ -292,7 +292,7 @@ def test_title_slide_has_map_and_fixed_dates(prs, pack):
     assert pack.vintage_date.startswith(latest[:7])
 
 
-def test_progress_reports_rise_to_one(progress_log):
+def test_progress_reports_rise_to_one(progress_log, pack):  # pack fills the log
     fractions = [f for f, _ in progress_log]
     assert fractions == sorted(fractions) and len(fractions) >= len(briefing.SECTIONS)
     seen = []
@@ -317,14 +317,14 @@ def test_missing_section_becomes_a_note_slide(monkeypatch):
     from indicators import fiscal
 
     def broken(*args, **kwargs):
-        raise AttributeError("fiscal_cli_rows is not available")
+        raise AttributeError("balance_rows is not available")
 
-    monkeypatch.setattr(fiscal, "fiscal_cli_rows", broken)
+    monkeypatch.setattr(fiscal, "balance_rows", broken)
     memo.clear()
     prs = Presentation(io.BytesIO(briefing.build_pack(AREA, ("tax_spend", "case_studies"), "pptx")))
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[1] == "Tax and spend: not included"
-    assert "fiscal_cli_rows is not available" in prs.slides[1].notes_slide.notes_text_frame.text
+    assert "balance_rows is not available" in prs.slides[1].notes_slide.notes_text_frame.text
     assert titles[2].startswith("Manchester: Whole Place Leadership")
     monkeypatch.undo()
     memo.clear()

@@ -336,10 +336,7 @@ def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
     assert fiscal.function_label("10. Social protection") == "Social protection"
 
 
-def test_the_cli_name_is_the_single_path(fixture_db):
-    assert fiscal.fiscal_cli_rows(YEAR, education="rs_education") == fiscal.balance_rows(
-        YEAR, options={"education": "rs_education"}
-    )
+def test_the_headline_reads_the_single_path(fixture_db):
     headline = fiscal.core_cities_gap(YEAR)["councils"]
     total = next(r for r in fiscal.balance_rows(YEAR) if r["area_code"] == fiscal.CORE_COUNCILS)
     assert headline["net_balance_gbp_bn"] == total["net_balance_gbp"] / 1e9

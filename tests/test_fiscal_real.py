@@ -59,7 +59,7 @@ def test_add_back_every_region_year_and_key_option(real):
 def test_one_population_base_per_year(real):
     years, region_of = real
     for year in (years[0], "2016-17", LATEST):
-        rows = {r["area_code"]: r for r in fiscal.fiscal_cli_rows(year)}
+        rows = {r["area_code"]: r for r in fiscal.balance_rows(year)}
         councils = pd.Series({c: r["population"] for c, r in rows.items() if r["area_type"] == "lad"})
         by_region = councils.groupby(councils.index.map(region_of)).sum()
         for region in fiscal.REGIONS:
@@ -71,7 +71,7 @@ def test_one_population_base_per_year(real):
 
 
 def test_north_east_councils_spend_the_regions_per_head_on_default_keys(real):
-    rows = fiscal.fiscal_cli_rows(LATEST)
+    rows = fiscal.balance_rows(LATEST)
     region = next(r for r in rows if r["area_code"] == "TLC")
     assert region["expenditure_per_head_gbp"] == 19071  # CRPSF Table S6, 2024-25
     north_east = [
@@ -84,7 +84,7 @@ def test_north_east_councils_spend_the_regions_per_head_on_default_keys(real):
     assert {r["expenditure_per_head_gbp"] for r in north_east} == {19071}
     keyed = [
         r
-        for r in fiscal.fiscal_cli_rows(LATEST, social_protection="rs_social_care")
+        for r in fiscal.balance_rows(LATEST, options={"social_protection": "rs_social_care"})
         if r["area_code"] in {x["area_code"] for x in north_east}
     ]
     assert len({r["expenditure_per_head_gbp"] for r in keyed}) > 1  # a non-population key: per head differs
@@ -98,10 +98,10 @@ def test_north_sea_held_by_default_and_in_the_range(real):
         "AND x.indicator_id = 'rev_total_excl_north_sea'",
         [LATEST],
     )["v"].iloc[0]
-    rows = {r["area_code"]: r for r in fiscal.fiscal_cli_rows(LATEST)}
+    rows = {r["area_code"]: r for r in fiscal.balance_rows(LATEST)}
     assert rows["NORTH_SEA_TLM"]["revenue_gbp"] == round(north_sea * 1e6) and north_sea > 3000
     assert "rev_energy_profits_levy" in rows["NORTH_SEA_TLM"]["items_gbp"]
-    by_gva = {r["area_code"]: r for r in fiscal.fiscal_cli_rows(LATEST, north_sea="gva")}
+    by_gva = {r["area_code"]: r for r in fiscal.balance_rows(LATEST, options={"north_sea": "gva"})}
     glasgow_share = by_gva["S12000049"]["revenue_gbp"] - rows["S12000049"]["revenue_gbp"]
     assert 0 < glasgow_share < north_sea * 1e6  # by GVA Glasgow would take part of it; held, none
     assert "NORTH_SEA_TLM" not in by_gva
@@ -129,7 +129,7 @@ def test_sensitivity_covers_every_option(real, year):
 
 
 def test_coverage_of_every_aggregate(real):
-    rows = [r for r in fiscal.fiscal_cli_rows(LATEST) if r["area_type"] in ("city_region", "core_cities_total")]
+    rows = [r for r in fiscal.balance_rows(LATEST) if r["area_type"] in ("city_region", "core_cities_total")]
     assert len(rows) == 12
     assert all(r["members"] == r["members_expected"] and r["coverage"].startswith(f"{r['members']} of ") for r in rows)
     by_code = {r["area_code"]: r for r in rows}
@@ -139,7 +139,7 @@ def test_coverage_of_every_aggregate(real):
 
 
 def test_regions_and_uk_are_official_and_core_cities_present(real):
-    rows = {r["area_code"]: r for r in fiscal.fiscal_cli_rows(LATEST)}
+    rows = {r["area_code"]: r for r in fiscal.balance_rows(LATEST)}
     assert {"E08000025", "S12000049", "CR_GLASGOW_CITY_REGION", fiscal.CORE_COUNCILS, fiscal.CORE_CITY_REGIONS} <= set(
         rows
     )

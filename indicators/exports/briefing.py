@@ -268,7 +268,7 @@ def claims_rows() -> list[dict]:
 
 def fiscal_rows() -> list[dict]:
     """Tax and spend estimates for every area on the default keys (read from the warehouse's fiscal mart)."""
-    return fiscal.fiscal_cli_rows()
+    return fiscal.balance_rows()
 
 
 # ------------------------------------------------------------------------------------------------ sections
@@ -1090,18 +1090,10 @@ def _horizontal(chart: Chart | go.Figure) -> bool:
 
 
 def _draw_chart(ax, chart: Chart | go.Figure) -> None:
-    """A chart's traces on matplotlib axes (figures' browser-free renderer), horizontal bars in Plotly's order: the
-    first category at the bottom unless the axis is reversed."""
+    """A chart's traces on matplotlib axes (figures' browser-free renderer)."""
     fig = _plotly(chart)
     spec = figures._plain(fig.to_dict())
     figures._draw_xy(ax, spec["data"], spec["layout"])
-    if _horizontal(fig):
-        low, high = sorted(ax.get_ylim())
-        ax.set_ylim((high, low) if fig.layout.yaxis.autorange == "reversed" else (low, high))
-    elif all(isinstance(x, int) for trace in spec["data"] for x in trace.get("x") or []):  # years: no 2007.5
-        from matplotlib.ticker import MaxNLocator
-
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _wrap(text: str, width: int) -> str:

@@ -377,8 +377,12 @@ def _draw_xy(ax, traces: list[dict], layout: dict) -> None:
         ticks(range(len(categories)), [_text(c) for c in categories], fontsize=9)
         if not horizontal and len(categories) > 6:
             ax.tick_params(axis="x", labelrotation=30)
-        if horizontal:
-            ax.invert_yaxis()
+        if horizontal and (layout.get("yaxis") or {}).get("autorange") == "reversed":
+            ax.invert_yaxis()  # as Plotly: the first category at the bottom unless the axis is reversed
+    elif categories and not horizontal and all(isinstance(c, int) for c in categories):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years on the x axis: no 2007.5
     ax.set_xlabel(_title_of(layout.get("xaxis") or {}))
     ax.set_ylabel(_title_of(layout.get("yaxis") or {}))
     (ax.axvline if horizontal else ax.axhline)(0, color="#333", linewidth=0.6)
