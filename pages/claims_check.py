@@ -74,7 +74,7 @@ st.header("One claim in detail")
 state.page_param("claim", list(checked.choices), checked.default, widget_key="claims_pick")
 claim_id = st.selectbox("Claim", list(checked.choices), key="claims_pick", format_func=checked.choices.get)
 render.sync_param("claim", claim_id)
-shown = view.detail(checked, claim_id, rate)
+shown = view.detail(checked, claim_id)
 
 st.markdown(shown.heading)
 for col, tile in zip([*st.columns(2), *st.columns(2)], shown.tiles):

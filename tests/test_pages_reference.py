@@ -236,13 +236,13 @@ def test_claims_view_details_a_claim_with_its_chart_and_an_untestable_one_withou
     untestable = [r for r in expected_claims if r["verdict_code"] == "untestable"]
     assert len(checked.cards) == len(expected_claims) - len(untestable)
     assert all(f"**{r['claim']}**" in checked.untested for r in untestable)
-    drawn = claims_view.detail(checked, checked.default, None)
+    drawn = claims_view.detail(checked, checked.default)
     result = next(r for r in expected_claims if r["claim_id"] == checked.default)
     assert drawn.chart.captions.title == f"Claimed vs recomputed: {result['claim']}"
     assert drawn.chart.unit == claims.unit_words(result["unit"]) and drawn.chart.cache == (checked.default, None)
     assert drawn.definitions.count("\n") == len(claims.comparison(result)) - 1 and drawn.no_chart is None
     unrecomputed = next(r for r in expected_claims if r["primary_value"] is None)
-    plain = claims_view.detail(checked, unrecomputed["claim_id"], None)
+    plain = claims_view.detail(checked, unrecomputed["claim_id"])
     assert plain.chart is None and plain.definitions is None and "can't test this claim" in plain.no_chart
     assert [t.label for t in plain.tiles] == [
         "As claimed",

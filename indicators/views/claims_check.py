@@ -49,6 +49,7 @@ class Card:
 class Check:
     """Every claim recomputed (at the ECB rate, with a stated rate beside the European verdicts) and in words."""
 
+    eur_per_gbp: float | None  # the stated rate, if any
     results: list[dict]
     summary: str  # how many claims fall under each verdict
     cards: list[Card]  # the claims the data can test
@@ -81,6 +82,7 @@ def check(eur_per_gbp: float | None) -> Check:
     untested = [r for r in listed if not r["tested"]]
     numeric = reference_views.numeric_claims(results)
     return Check(
+        eur_per_gbp=eur_per_gbp,
         results=results,
         summary=reference_views.claim_summary_text(results),
         cards=[
@@ -105,8 +107,8 @@ def check(eur_per_gbp: float | None) -> Check:
     )
 
 
-def detail(checked: Check, claim_id: str, eur_per_gbp: float | None) -> Detail:
-    """The claim `claim_id` of `checked` (recomputed with `eur_per_gbp`) in detail."""
+def detail(checked: Check, claim_id: str) -> Detail:
+    """The claim `claim_id` of `checked` in detail."""
     result = next(r for r in checked.results if r["claim_id"] == claim_id)
     (shown,) = claims.overview([result])
     unit = claims.unit_words(result["unit"])
@@ -143,7 +145,7 @@ def detail(checked: Check, claim_id: str, eur_per_gbp: float | None) -> Detail:
             f"**Primary definition{'' if primary is None else ': ' + primary}.** {result['primary_reason']}",
         ],
         exchange_rate=_exchange_rate(result["fx"]) if result["fx"] else None,
-        chart=_chart(result, eur_per_gbp) if numeric else None,
+        chart=_chart(result, checked.eur_per_gbp) if numeric else None,
         definitions=_definitions(result) if numeric else None,
         no_chart=None if numeric else "The official data held here can't test this claim (see the reason above).",
     )
