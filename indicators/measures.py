@@ -12,7 +12,6 @@ period are memoised per database (a bounded set); callers must not mutate them.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import pandas as pd
@@ -424,29 +423,6 @@ def _not_available(m: Measure, code: str, name: str, bench_name: str, year: int 
     }
 
 
-def _old_arguments(*order: str):
-    """Transitional: lets a caller not yet passing a Definition keep a function's old positional arguments (`order`,
-    Definition field names) or keywords (area_code, geography_key, basis_key, benchmark, year). Delete once pages/
-    city_profile.py, pages/overview.py, tests/test_pages_explore.py and tests/test_neighbours.py pass a Definition."""
-    keywords = {"area_code": "area", "geography_key": "geography", "basis_key": "basis"}
-
-    def wrap(function):
-        @functools.wraps(function)
-        def call(*args, **kwargs):
-            if args and isinstance(args[0], Definition):
-                return function(*args, **kwargs)
-            fields = dict(zip(order, args))
-            for old in ("area_code", "geography_key", "basis_key", "benchmark", "year"):
-                if old in kwargs:
-                    fields[keywords.get(old, old)] = kwargs.pop(old)
-            return function(Definition(**fields), *args[len(order) :], **kwargs)
-
-        return call
-
-    return wrap
-
-
-@_old_arguments("area", "benchmark", "year", "geography")
 def profile(d: Definition) -> pd.DataFrame:
     """Every measure available for the definition's area against its benchmark in its year, one row each (see
     comparison()); memoised, shared: don't mutate.
@@ -472,7 +448,6 @@ def _profile(area_code: str, geography_key: str, benchmark: str, year: int | Non
     return pd.DataFrame(rows)
 
 
-@_old_arguments("area", "benchmark", "year", "geography")
 def profile_view(d: Definition) -> dict:
     """City profile for one definition as the page shows it, computed once per process for every visitor (shared:
     don't mutate): 'table' (profile()), 'strengths' (strengths_and_weaknesses()) and 'shown' (the table with each
@@ -556,7 +531,6 @@ def _the(benchmark_name: str) -> str:
     )
 
 
-@_old_arguments("area", "geography", "benchmark", "year")
 def sentences(d: Definition, since: int | None = None, measure_ids: tuple[str, ...] = HEADLINE) -> list[str]:
     """Generated sentences for the definition's area on its headline measures against its benchmark in its year,
     with the change since `since` (default: seven years before the year shown, or the earliest year with data)."""
@@ -692,7 +666,6 @@ def _why_not(benchmark: str, geography_key: str, area_code: str) -> str:
     return ""
 
 
-@_old_arguments("geography", "benchmark", "basis", "year")
 def city_sentences(d: Definition = DEFAULT) -> pd.DataFrame:
     """One generated sentence per Core City on the definition's geography, benchmark, basis and year (its area is not
     used): city, lad_code, sentence."""

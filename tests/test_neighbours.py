@@ -29,6 +29,7 @@ import pytest
 from indicators import measures, productivity
 from indicators.data import aggregates, db
 from indicators.domain import similarity
+from indicators.domain.definition import Definition
 from indicators.domain.neighbours import neighbours_code
 from indicators.pipeline.marts import aggregates as aggregates_mart
 from indicators.pipeline.marts import neighbours as mart
@@ -325,12 +326,12 @@ def test_a_measure_with_no_neighbours_figure_says_not_available(fixture_db):
     found = measures.comparison("population", A, "council", "neighbours", 2022)
     assert found["value"] == 1_000_000 and math.isnan(found["benchmark_value"]) and found["gap_pct"] is None
     assert found["gap_text"].startswith("not available")
-    view = measures.profile_view(A, "neighbours", 2022, "council")
+    view = measures.profile_view(Definition(A, "council", benchmark="neighbours", year=2022))
     shown = view["shown"].set_index("measure")
     assert shown.loc["population", "verdict"] == "not available"
     assert shown.loc["gva_per_hour", "verdict"] == "worse"  # 20 against 37.5
     with pytest.raises(ValueError, match="choose the council geography"):
-        measures.profile_view(A, "neighbours", 2022, "city-region")
+        measures.profile_view(Definition(A, "city-region", benchmark="neighbours", year=2022))
 
 
 # ------------------------------------------------------------------------------------------------ the real warehouse
