@@ -69,7 +69,7 @@ def _extract(args) -> int:
 
 
 def _gap(args) -> int:
-    from indicators import productivity
+    from indicators.analysis import productivity
 
     result = productivity.gap(args.area, args.basis, args.geography, args.benchmark, args.year)
     if args.json:
@@ -87,7 +87,7 @@ def _gap(args) -> int:
 
 
 def _claims(args) -> int:
-    from indicators.claims import claims_check, format_value
+    from indicators.analysis.claims import claims_check, format_value
 
     results = claims_check(eur_per_gbp=args.eur_per_gbp)
     if args.json:
@@ -136,7 +136,7 @@ def _reconcile(args) -> int:
 
 
 def _fiscal(args) -> int:
-    from indicators import fiscal
+    from indicators.analysis import fiscal
 
     options = {group: getattr(args, group) for group in fiscal.KEY_OPTIONS if getattr(args, group)}
     rows = fiscal.balance_rows(args.year, options=options)
@@ -167,7 +167,7 @@ def _briefing(args) -> int:
 
 
 def _prepare_packs(args) -> int:
-    from indicators import measures
+    from indicators.analysis import measures
     from indicators.exports import briefing
 
     briefing.prepare_packs(measures.core_city_codes("lad"), args.formats.split(","))
@@ -245,7 +245,7 @@ def parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--json", action="store_true")
     reconcile.set_defaults(run=_reconcile)
 
-    from indicators.fiscal import KEY_OPTIONS
+    from indicators.analysis.fiscal import KEY_OPTIONS
 
     fiscal = commands.add_parser("fiscal", help="estimated taxes, spending and net fiscal balance by area")
     fiscal.add_argument("--year", help="financial year, e.g. 2024-25 (default: latest)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import international
+from indicators.analysis import international
 from indicators.data.memo import per_database
 from indicators.domain.claims import VERDICT_LABELS, difference_pct
 from indicators.domain.international import HEADLINE_PEERS, PEER_YEAR, RATE_DECIMALS

@@ -21,7 +21,7 @@ done = threading.Event()
 
 def warm() -> None:
     """Compute the default views' memoised results (errors are ignored: a page reports its own)."""
-    from indicators import fiscal, measures, place, productivity
+    from indicators.analysis import fiscal, measures, place, productivity
     from indicators.data import aggregates, catalog, geography
 
     steps = [lambda m=measure_id: aggregates.table(m) for measure_id in measures.REGISTRY]  # every measure's rows

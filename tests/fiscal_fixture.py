@@ -1,4 +1,5 @@
-"""A five-council warehouse for the fiscal mart and indicators.fiscal, with numbers small enough to work by hand.
+"""A five-council warehouse for the fiscal mart and indicators.analysis.fiscal, with numbers small enough to work by
+hand.
 
 Regions and councils (mid-year population 2021 = 2022):
   TLD  A E08000001 (core) 100   B E08000002 300                      CRPSF population 800 (so A 200, B 600)

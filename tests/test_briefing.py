@@ -19,7 +19,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from indicators import claims, international, measures, place, productivity
+from indicators.analysis import claims, international, measures, place, productivity
 from indicators.data import geography, memo
 from indicators.data.db import query
 from indicators.data.provenance import releases_for
@@ -116,7 +116,7 @@ def test_headline_chart_is_native_with_the_gap_on_each_basis(prs, pack):
 
 
 def test_scorecard_slide_counts_and_lists_significant_results_first(prs, pack):
-    from indicators import place
+    from indicators.analysis import place
 
     ((slide, content),) = _slides(prs, pack, "scorecard")
     counts = place.significance_counts(AREA)
@@ -235,7 +235,7 @@ def test_native_chart_from_a_figure_carries_its_categories_and_values():
 
 
 def test_tax_spend_chart_matches_fiscal(prs, pack):
-    from indicators import fiscal
+    from indicators.analysis import fiscal
 
     row = next(r for r in fiscal.balance_rows() if r["area_code"] == AREA)
     slide, _ = _slides(prs, pack, "tax_spend")[0]
@@ -314,7 +314,7 @@ def test_same_inputs_give_identical_bytes():
 
 
 def test_missing_section_becomes_a_note_slide(monkeypatch):
-    from indicators import fiscal
+    from indicators.analysis import fiscal
 
     def broken(*args, **kwargs):
         raise AttributeError("balance_rows is not available")

@@ -368,7 +368,7 @@ def test_keyboard_focus_is_clearly_visible(open_page):
 
 
 def test_deep_link_reproduces_the_view(open_page, app_url):
-    from indicators import measures, productivity
+    from indicators.analysis import measures, productivity
     from indicators.data import geography
     from indicators.domain import formatting
     from ui import state
@@ -414,7 +414,7 @@ def test_deep_link_reproduces_the_view(open_page, app_url):
 
 
 def test_invalid_deep_link_falls_back_with_a_notice(open_page):
-    from indicators import productivity
+    from indicators.analysis import productivity
     from ui import state
 
     page = open_page("/productivity_gap?basis=xyz&year=1066")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators import claims, fiscal, international, productivity
+from indicators.analysis import claims, fiscal, international, productivity
 from indicators.data.db import query
 from indicators.data.paths import EXTRACTS_DIR
 from indicators.pipeline.extract import reference

@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from indicators import productivity
+from indicators.analysis import productivity
 from indicators.data.paths import EXTRACTS_DIR
 
 

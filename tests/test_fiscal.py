@@ -1,4 +1,4 @@
-"""indicators.fiscal on the five-council fixture warehouse (tests/fiscal_fixture.py, fiscal mart built), with
+"""indicators.analysis.fiscal on the five-council fixture warehouse (tests/fiscal_fixture.py, fiscal mart built), with
 hand-worked numbers: it reads the mart and adds up the chosen keys; nothing is apportioned per request.
 
 Default keys for Alpha (TLD; population share 0.25): income tax 100 × 0.75 (HMRC), NICs 50 × 0.75 (HMRC), VAT 40 × 0.25,
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import fiscal
+from indicators.analysis import fiscal
 from indicators.data import db
 from indicators.views import tax_and_spend as views
 from tests import fiscal_fixture as fx

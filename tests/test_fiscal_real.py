@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators import fiscal
+from indicators.analysis import fiscal
 from indicators.data.db import query
 
 LATEST = "2024-25"

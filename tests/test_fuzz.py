@@ -33,8 +33,8 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session
-from indicators import claims, fiscal, measures, place, productivity
 from indicators import reference_views as views
+from indicators.analysis import claims, fiscal, measures, place, productivity
 from indicators.data import case_studies, db, geography
 from indicators.data.paths import WAREHOUSE_PATH as WAREHOUSE
 from ui import state

@@ -1,4 +1,4 @@
-"""indicators.labels: plain-English headers, tables rounded as displayed, the metadata a download opens with.
+"""indicators.exports.labels: plain-English headers, tables rounded as displayed, the metadata a download opens with.
 
 Expectations are worked out by hand from four-row tables built here; none is read from the warehouse.
 """
@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import labels
 from indicators.domain.formatting import MINUS
+from indicators.exports import labels
 
 # Every column name that reached a chart table, a page's download or a lazy table when each page was run (collected
 # from the pages on 1 December 2026). None may reach a reader as snake_case.
@@ -233,7 +233,10 @@ SOURCES = [
 
 def test_licences_are_those_of_the_releases_a_source_line_names():
     ogl = f"Open Government Licence v3.0 ({labels.OGL_URL})"
-    line = "Source: Office for National Statistics, Subregional productivity (Subregional productivity in the UK: June 2024)"
+    line = (
+        "Source: Office for National Statistics, Subregional productivity "
+        "(Subregional productivity in the UK: June 2024)"
+    )
     assert labels.licences(line, SOURCES) == ogl
     assert (
         labels.licences("Source: HM Treasury, Country and Regional Analysis; ONS mid-year population.", SOURCES) == ogl

@@ -29,10 +29,10 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session
-from indicators.data import db
+from indicators.data import db, versions
 from indicators.data.paths import EXTRACTS_DIR, REPO_ROOT, warehouse_pointer
 from indicators.data.versions import WarehouseUnavailable
-from indicators.pipeline import load, marts, versions
+from indicators.pipeline import load, marts
 from indicators.pipeline.load import build_warehouse, serving_warehouse
 
 SLOW_FIXTURES = {"real_build", "app_with"}  # a full build of the committed extracts; the app served from a build

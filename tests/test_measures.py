@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from indicators import measures, productivity
+from indicators.analysis import measures, productivity
 from indicators.domain.definition import Definition
 
 ALPHA, BETA, GAMMA, LONDONIA = "E08000001", "E08000002", "E06000001", "E09000001"

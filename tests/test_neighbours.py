@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from indicators import measures, productivity
+from indicators.analysis import measures, productivity
 from indicators.data import aggregates, db
 from indicators.domain import similarity
 from indicators.domain.definition import Definition

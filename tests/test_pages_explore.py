@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from indicators import measures, productivity
+from indicators.analysis import measures, productivity
 from indicators.data import case_studies, geography
 from indicators.domain import formatting
 from indicators.domain.definition import Definition

@@ -17,8 +17,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import claims, fiscal, international
 from indicators import reference_views as views
+from indicators.analysis import claims, fiscal, international
 from indicators.data import case_studies
 from indicators.domain import formatting
 from indicators.views import case_studies as case_view

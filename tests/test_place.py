@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import place
+from indicators.analysis import place
 from indicators.domain import similarity
 
 

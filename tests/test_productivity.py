@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import productivity
+from indicators.analysis import productivity
 
 ALPHA, GAMMA = "E08000001", "E06000001"
 

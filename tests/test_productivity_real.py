@@ -4,7 +4,7 @@ official workbooks (skipped without ../shared); coverage and reconciliation rule
 import pandas as pd
 import pytest
 
-from indicators import productivity
+from indicators.analysis import productivity
 from indicators.data import aggregates
 
 LAD_BOOK = "ons_subregional_productivity/labourproductivitylocalauthorities_jun2024.xls"
@@ -136,7 +136,7 @@ def test_figures_come_from_the_marts_not_per_request_aggregation():
     import ast
     import inspect
 
-    from indicators import measures
+    from indicators.analysis import measures
 
     for module in (productivity, measures):
         tree = ast.parse(inspect.getsource(module))

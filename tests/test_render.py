@@ -13,10 +13,9 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import labels
 from indicators.data import catalog, memo, provenance
 from indicators.domain import formatting
-from indicators.exports import figures
+from indicators.exports import figures, labels
 from ui import render
 
 
@@ -78,9 +77,9 @@ def test_memoised_functions_keep_a_bounded_number_of_results():
 
 def test_every_memo_is_bounded():
     """Each memoised function in the app keeps at most its declared number of results (none unbounded)."""
-    import indicators.claims  # noqa: F401  (import every module that memoises)
-    import indicators.fiscal  # noqa: F401
-    import indicators.measures  # noqa: F401
+    import indicators.analysis.claims  # noqa: F401  (import every module that memoises)
+    import indicators.analysis.fiscal  # noqa: F401
+    import indicators.analysis.measures  # noqa: F401
     import ui.state  # noqa: F401
 
     assert memo._MEMOISED and all(0 < f.max_entries <= memo.MAX_ENTRIES for f in memo._MEMOISED)

@@ -18,12 +18,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import labels, measures, productivity
+from indicators.analysis import measures, productivity
 from indicators.data import catalog
 from indicators.data.memo import per_database
 from indicators.domain.definition import period_for
-from indicators.exports import charts, figures
-from indicators.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
+from indicators.exports import charts, figures, labels
+from indicators.exports.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
@@ -216,7 +216,7 @@ def downloads(
         meta: a `Meta` (render.Meta), or the same fields as keywords (a keyword given overrides the Meta's field).
             Unit and period default to the table's own; the licence is read from the sources the `source` line names.
         units: {column: warehouse unit} for columns whose unit the name does not say, or one unit for the value
-            columns (see indicators.labels.for_download); defaults to meta.unit.
+            columns (see indicators.exports.labels.for_download); defaults to meta.unit.
     Files are generated only when clicked (deferred), so reruns don't pay for writing every table as XLSX."""
     meta = download_meta(
         name,

@@ -11,7 +11,7 @@ import math
 
 import streamlit as st
 
-from indicators import productivity
+from indicators.analysis import productivity
 from indicators.data import geography
 from indicators.data.memo import per_database
 from indicators.domain.definition import DEFAULT, Definition, period_for

@@ -1,7 +1,7 @@
 """What each measure is and how its figure is formed from the observations (pure data; no database, no Streamlit).
 
 The build (`indicators.pipeline.marts.aggregates`) reads these specifications to compute every area's figure once;
-the app (`indicators.measures`) reads them for names, units and polarity.
+the app (`indicators.analysis.measures`) reads them for names, units and polarity.
 
 A measure is one of three kinds:
 - ``sum``: a total (population, GVA, jobs …); an aggregate is the sum over its members.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from indicators import claims, fiscal, international, measures, place, productivity
+from indicators.analysis import claims, fiscal, international, measures, place, productivity
 from indicators.data import aggregates, db, geography
 from indicators.data import case_studies as case_study_list
 from indicators.data.db import query

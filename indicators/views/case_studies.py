@@ -9,7 +9,7 @@ import pandas as pd
 
 from indicators.data import case_studies
 from indicators.domain import formatting
-from indicators.labels import Meta
+from indicators.exports.labels import Meta
 
 
 def intro() -> str:

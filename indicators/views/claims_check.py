@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import claims, reference_views
+from indicators import reference_views
+from indicators.analysis import claims
 from indicators.domain import formatting
 from indicators.domain.claims import TOLERANCE_PCT
 from indicators.domain.international import RATE_MAX as RATE_MAX
 from indicators.domain.international import RATE_MIN as RATE_MIN
 from indicators.domain.international import rate_text
 from indicators.exports import charts
-from indicators.labels import Meta
+from indicators.exports.labels import Meta
 from indicators.views import Chart, Tile
 
 INTRO = (

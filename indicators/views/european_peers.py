@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import international, reference_views
+from indicators import reference_views
+from indicators.analysis import international
 from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
 from indicators.domain.international import HEADLINE_PEERS as HEADLINE_PEERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import fiscal, measures, productivity
+from indicators.analysis import fiscal, measures, productivity
 from indicators.data import geography
 from indicators.domain import formatting
 from indicators.domain.definition import Definition

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import measures, productivity
+from indicators.analysis import measures, productivity
 from indicators.domain import formatting
 from indicators.domain.definition import Definition
 from indicators.exports import charts

@@ -75,8 +75,8 @@ METHOD_COLUMNS = ["period_described", "period_reason", "primary_definition", "pr
 # ------------------------------------------------------------------------------------------- claim methods
 # For each claim: the period it describes (a publication describes the latest data available when it was written) and
 # the primary definition its verdict rests on, chosen on the reasons given, before the verdicts were computed. The
-# definition ids are those indicators.claims generates; an empty primary_definition means the data held here cannot
-# test the claim, and primary_reason says why.
+# definition ids are those indicators.analysis.claims generates; an empty primary_definition means the data held
+# here cannot test the claim, and primary_reason says why.
 
 _WPL_DATE = (
     "Whole Place Leadership was published in the second half of 2016 (its foreword speaks of 'post Brexit "

@@ -3,7 +3,7 @@
 No official source publishes public revenue or spending below region (ITL1) level. ONS country and regional public
 sector finances (CRPSF) give revenue by item and expenditure by COFOG function for each region; this mart shares each
 regional group out to the region's local authorities (LAs) under every valid key, for every financial year, so the app
-only picks one key per group and adds up (indicators.fiscal reads these tables). The groups, their keys and the
+only picks one key per group and adds up (indicators.analysis.fiscal reads these tables). The groups, their keys and the
 regions are declared in indicators.domain.fiscal, which the app shares.
 
 Tables

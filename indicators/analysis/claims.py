@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import fiscal, international, productivity
+from indicators.analysis import fiscal, international, productivity
 from indicators.data import aggregates
 from indicators.data.db import query
 from indicators.data.memo import per_database

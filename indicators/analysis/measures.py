@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from indicators import productivity
+from indicators.analysis import productivity
 from indicators.data import aggregates, geography
 from indicators.data.db import query
 from indicators.data.memo import per_database
