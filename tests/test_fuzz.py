@@ -33,10 +33,12 @@ import pytest
 
 from benchmarks import serve
 from benchmarks.ws_client import Session
-from indicators import reference_views as views
 from indicators.analysis import claims, fiscal, measures, place, productivity
 from indicators.data import case_studies, db, geography
 from indicators.data.paths import WAREHOUSE_PATH as WAREHOUSE
+from indicators.domain.international import RATE_MAX, RATE_MIN
+from indicators.views import data_and_methods as methods_view
+from indicators.views import european_peers as peers_view
 from ui import state
 
 SEED = 20260522
@@ -263,11 +265,11 @@ class Allowed:
         self.windows = ["3", "5", "7", "10", "15"]
         self.fiscal_years = fiscal.fiscal_years()
         self.keys = {f"k_{g}": list(k) for g, k in fiscal.KEY_OPTIONS.items()}
-        self.peers = list(views.peer_options())
+        self.peers = list(peers_view.options())
         self.claims = claims.claims()["claim_id"].tolist()
         self.cities = case_studies.cities_with_case_studies()
         self.policies = case_studies.policy_areas_list()
-        self.indicators = views.indicator_ids()
+        self.indicators = methods_view.indicator_ids()
         self.explorer = {
             "theme": place.themes(),
             "indicator": place.catalogue()["indicator_id"].tolist(),
@@ -334,7 +336,7 @@ def _rate_invalid(raw: str) -> bool:
         rate = float(raw.strip())
     except ValueError:
         return True
-    return not (math.isfinite(rate) and views.RATE_MIN <= rate <= views.RATE_MAX)
+    return not (math.isfinite(rate) and RATE_MIN <= rate <= RATE_MAX)
 
 
 def invalid(allowed: Allowed, page: str, param: str, raw: str, d: dict, got: dict) -> bool | None:
@@ -585,7 +587,7 @@ HOSTILE_WIDGET = {
     "double_array_value": [[1e308], [], [float("nan")], [-1.0], [2051.0, 1.0]],
     "double_value": [float("nan"), 1e308, float("-inf"), -1.0],
 }
-EDGE_NUMBERS = [views.RATE_MIN, views.RATE_MAX, 0.0999, 10.0001]
+EDGE_NUMBERS = [RATE_MIN, RATE_MAX, 0.0999, 10.0001]
 SKIP_WIDGETS = {"pack-build"}  # the briefing-pack button builds a PowerPoint: covered by tests/test_briefing.py
 SIDEBAR = {"area", "geography", "basis", "benchmark", "year"}
 # a wrong protobuf type (e.g. a string for a multiselect) makes Streamlit's own deserializer raise a TypeError before

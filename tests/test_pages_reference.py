@@ -17,12 +17,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import reference_views as views
 from indicators.analysis import claims, fiscal, international
 from indicators.data import case_studies
 from indicators.domain import formatting
 from indicators.views import case_studies as case_view
 from indicators.views import claims_check as claims_view
+from indicators.views import data_and_methods as methods_view
 from indicators.views import european_peers as peers_view
 from ui import state
 
@@ -158,34 +158,21 @@ def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context
         "primary_definition_id": "p",
         **claims.assess(20.0, "percent", alternatives, "p", "2014"),
     }
-    frame = views.claim_comparison(result)
-    assert frame["label"].tolist() == ["As claimed", "Definition 1", "Primary definition", "Context", "Definition 2"]
-    assert frame["value"].tolist()[:4] == [20.0, 25.0, 21.0, 19.0]
-    assert frame["difference_pct"].tolist()[:3] == pytest.approx([0.0, 25.0, 5.0])  # 25 / 20 - 1 = 25%
-    assert frame["counted"].tolist()[1:] == [True, True, False, False]
-    assert frame["holds"].tolist()[1:4] == [False, True, True]
-    assert frame["rate"].tolist()[2] == 2.0
-    assert views.numeric_claims([{"claim_id": "n", **result}, {"claim_id": "e", "primary_value": None}]) == ["n"]
-    table = views.claims_table(
-        [{"claim_id": "n", "unit": "percent", "period_reason": "r", "primary_reason": "w", "fx": None, **result}]
-    )
-    row = table.iloc[0]
-    assert row["holds_on"] == "1 of 2" and (row["range_min"], row["range_max"]) == (21.0, 25.0)
-    assert row["primary_value"] == 21.0 and row["verdict_code"] == "holds"
+    assert claims_view.numeric_claims([{"claim_id": "n", **result}, {"claim_id": "e", "primary_value": None}]) == ["n"]
     codes = [{"verdict_code": c} for c in ("holds", "untestable", "holds")]
-    assert views.claim_summary(codes)["holds"] == 2 and views.claim_summary(codes)["not_reproduced"] == 0
-    assert views.claim_summary_text(codes) == (
+    assert claims_view.claim_summary(codes)["holds"] == 2 and claims_view.claim_summary(codes)["not_reproduced"] == 0
+    assert claims_view.claim_summary_text(codes) == (
         "**2** hold on the period they describe · **1** cannot be tested with the data held here"
     )
 
 
 def test_peer_bars_convert_at_the_ecb_rate_unless_overridden():
     ecb = international.ecb_rate(2021)["eur_per_gbp"]
-    default = views.peer_bars(["DE003M"])
+    default = peers_view.peer_bars(["DE003M"])
     peer = default[default["group"] == "European peer"].iloc[0]
     assert peer["gdp_per_head_gbp"] == pytest.approx(peer["gdp_per_head_eur"] / ecb)
     assert peer["rate_basis"] == "ecb" and peer["eur_per_gbp"] == ecb
-    with_rate = views.peer_bars(["DE003M"], 2.0)
+    with_rate = peers_view.peer_bars(["DE003M"], 2.0)
     peer = with_rate[with_rate["group"] == "European peer"].iloc[0]
     assert peer["gdp_per_head_gbp"] == pytest.approx(peer["gdp_per_head_eur"] / 2.0) and peer["rate_basis"] == "stated"
     assert with_rate["group"].value_counts().to_dict() == {
@@ -193,8 +180,8 @@ def test_peer_bars_convert_at_the_ecb_rate_unless_overridden():
         "Core Cities combined": 1,
         "European peer": 1,
     }
-    assert views.peer_rate(None)["chart_label"].startswith("peers at the ECB 2021 average")
-    assert "override" in views.peer_rate(2.0)["chart_label"]
+    assert peers_view.peer_rate(None)["chart_label"].startswith("peers at the ECB 2021 average")
+    assert "override" in peers_view.peer_rate(2.0)["chart_label"]
 
 
 def test_case_studies_filters_and_rejects_unknown_values():
@@ -208,8 +195,8 @@ def test_case_studies_filters_and_rejects_unknown_values():
 
 def test_full_observations_only_for_catalogue_ids():
     with pytest.raises(ValueError):
-        views.full_observations("gva_current'; DROP TABLE observations; --")
-    frame = views.full_observations("gva_current")
+        methods_view.full_observations("gva_current'; DROP TABLE observations; --")
+    frame = methods_view.full_observations("gva_current")
     assert set(frame["indicator_id"]) == {"gva_current"}
 
 
@@ -232,7 +219,7 @@ def test_peers_view_labels_a_stated_rate_as_an_override():
 def test_claims_view_details_a_claim_with_its_chart_and_an_untestable_one_without(expected_claims):
     checked = claims_view.check(None)
     assert list(checked.choices) == [r["claim_id"] for r in expected_claims]
-    assert checked.default == views.numeric_claims(expected_claims)[0]
+    assert checked.default == claims_view.numeric_claims(expected_claims)[0]
     untestable = [r for r in expected_claims if r["verdict_code"] == "untestable"]
     assert len(checked.cards) == len(expected_claims) - len(untestable)
     assert all(f"**{r['claim']}**" in checked.untested for r in untestable)
@@ -316,7 +303,7 @@ def test_peers_charts_are_labelled_in_briefing_style_outside_the_bars():
     # never four figures to a row: the peers' metrics sit two to a row, so no name is cut off on a laptop
     assert min(column.weight for column in at.columns) >= 0.4
     # the charts' table alternatives: plain-English headers, every cell filled, values rounded as printed
-    bars = views.peer_bars(HEADLINE)
+    bars = peers_view.peer_bars(HEADLINE)
     for table in (
         international.peer_chart_table(bars, international.ecb_rate(2021)["eur_per_gbp"]),
         international.break_even_chart_table(HEADLINE),
@@ -444,7 +431,7 @@ def test_claims_detail_matches_claims_check(expected_claims):
     # an invalid claim id falls back to the first numeric claim, with a notice (same process: cache hit)
     at = run_page("pages/claims_check.py", claim="made-up")
     assert "made-up" in infos(at)
-    assert at.selectbox(key="claims_pick").value == views.numeric_claims(expected_claims)[0]
+    assert at.selectbox(key="claims_pick").value == claims_view.numeric_claims(expected_claims)[0]
 
 
 def test_claims_european_detail_shows_the_ecb_rate_and_a_stated_rate_beside_it():
@@ -518,8 +505,8 @@ def test_case_studies_filtered_by_city_from_the_url():
 def test_data_and_methods_catalogue_and_full_download():
     at = run_page("pages/data_and_methods.py", indicator="gva_current")
     catalogue = at.dataframe[0].value
-    assert catalogue["indicator_id"].tolist() == views.indicator_ids()
-    full = views.full_observations("gva_current")
+    assert catalogue["indicator_id"].tolist() == methods_view.indicator_ids()
+    full = methods_view.full_observations("gva_current")
     assert any(c.value.startswith(f"{formatting.number(len(full))} observations") for c in at.caption)
     for table in at.dataframe:  # every table on the page has plain-English headers and shows no "None"
         headers = dataframe_headers(table)

@@ -227,7 +227,7 @@ def peer_chart_table(bars: pd.DataFrame, eur_per_gbp: float) -> pd.DataFrame:
     combined, values rounded as printed, no empty cells.
 
     Args:
-        bars: rows as reference_views.peer_bars() gives them (area_code, area_name, group, gdp_per_head_gbp,
+        bars: rows as views.european_peers.peer_bars() gives them (area_code, area_name, group, gdp_per_head_gbp,
             gdp_per_head_eur for the peers, population).
         eur_per_gbp: the rate the chart converts at.
     """

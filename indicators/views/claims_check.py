@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import reference_views
 from indicators.analysis import claims
 from indicators.domain import formatting
-from indicators.domain.claims import TOLERANCE_PCT
+from indicators.domain.claims import TOLERANCE_PCT, VERDICT_LABELS
 from indicators.domain.international import RATE_MAX as RATE_MAX
 from indicators.domain.international import RATE_MIN as RATE_MIN
 from indicators.domain.international import rate_text
@@ -81,11 +80,11 @@ def check(eur_per_gbp: float | None) -> Check:
     results = claims.claims_check(eur_per_gbp)
     listed = claims.overview(results)
     untested = [r for r in listed if not r["tested"]]
-    numeric = reference_views.numeric_claims(results)
+    numeric = numeric_claims(results)
     return Check(
         eur_per_gbp=eur_per_gbp,
         results=results,
-        summary=reference_views.claim_summary_text(results),
+        summary=claim_summary_text(results),
         cards=[
             Card(
                 claim=f"**{r['claim']}**",
@@ -195,3 +194,31 @@ def _definitions(result: dict) -> str:
         f"- **{f} ({p}):** {d} — {v}"
         for f, p, d, v in zip(frame["figure"], frame["period"], frame["definition"], frame["printed"])
     )
+
+
+def numeric_claims(results: list[dict]) -> list[str]:
+    """Claim ids with a recomputed primary value (these get a claimed-vs-definitions chart)."""
+    return [r["claim_id"] for r in results if r.get("primary_value") is not None]
+
+
+SUMMARY_LABELS = {  # verdict code -> how a count of claims reads ('2 hold', '1 not reproduced', …)
+    "holds": "hold on the period they describe",
+    "not_reproduced": "not reproduced on the period they describe",
+    "holds_other_period": "would hold only on later data (their period is not in the data)",
+    "not_reproduced_other_period": "not reproduced on later data (their period is not in the data)",
+    "not_recomputable": "not recomputable",
+    "untestable": "cannot be tested with the data held here",
+}
+
+
+def claim_summary(results: list[dict]) -> dict[str, int]:
+    """How many claims fall under each verdict code (in VERDICT_LABELS order, zeros included)."""
+    counts = {code: 0 for code in VERDICT_LABELS}
+    for r in results:
+        counts[r["verdict_code"]] += 1
+    return counts
+
+
+def claim_summary_text(results: list[dict]) -> str:
+    """One line: '**2** hold on the period they describe · **4** not reproduced … ' (codes with no claims left out)."""
+    return " · ".join(f"**{count}** {SUMMARY_LABELS[code]}" for code, count in claim_summary(results).items() if count)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import reference_views
+import pandas as pd
+
 from indicators.analysis import international
+from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
 from indicators.domain.international import HEADLINE_PEERS as HEADLINE_PEERS
 from indicators.domain.international import LIMITS as LIMITS
-from indicators.domain.international import PEER_YEAR, euro, rate_text
+from indicators.domain.international import PEER_YEAR, RATE_DECIMALS, euro, rate_text
 from indicators.domain.international import RATE_MAX as RATE_MAX
 from indicators.domain.international import RATE_MIN as RATE_MIN
 from indicators.exports import charts
@@ -26,11 +28,6 @@ BREAK_EVEN_DEFINITION = (
     f"Peer GDP per resident (€) ÷ Core Cities' city regions combined GDP per resident (£), {PEER_YEAR}; "
     "a peer is ahead whenever £1 buys fewer euros than its bar"
 )
-
-
-def options() -> dict[str, str]:
-    """Every Eurostat metro region the page offers: code -> 'Name (country, code)', the headline peers first."""
-    return reference_views.peer_options()
 
 
 @dataclass(frozen=True)
@@ -51,9 +48,9 @@ class Peers:
 def peers(metro_codes: list[str], eur_per_gbp: float | None, area_code: str) -> Peers:
     """The comparison of the Core Cities with `metro_codes`, converted at the ECB rate or the stated `eur_per_gbp`,
     with the Core City region of `area_code` marked. Raises ValueError when the comparison can't be made."""
-    used = reference_views.peer_rate(eur_per_gbp)
-    bars = reference_views.peer_bars(metro_codes, eur_per_gbp)
-    break_even = reference_views.break_even_table(metro_codes)
+    used = peer_rate(eur_per_gbp)
+    bars = peer_bars(metro_codes, eur_per_gbp)
+    break_even = break_even_table(metro_codes)
     stated = used["basis"] == "stated"
     ecb = used["ecb"]["eur_per_gbp"]
     combined = float(bars.loc[bars["group"] == "Core Cities combined", "gdp_per_head_gbp"].iloc[0])
@@ -125,3 +122,108 @@ def peers(metro_codes: list[str], eur_per_gbp: float | None, area_code: str) -> 
         ),
         provenance=provenance,
     )
+
+
+# ------------------------------------------------------------------------------------ the tables behind the charts
+
+
+def options() -> dict[str, str]:
+    """Every Eurostat metro region the page offers: code -> 'Name (country, code)', the headline peers first."""
+    frame = international.metros()
+    labels = {
+        code: f"{name} ({country}, {code})"
+        for code, name, country in zip(frame["metro_code"], frame["metro_name"], frame["country"])
+    }
+    return {code: labels[code] for code in HEADLINE_PEERS if code in labels} | labels
+
+
+def peer_rate(eur_per_gbp: float | None) -> dict:
+    """The rate the peers page converts at: the ECB's 2021 annual average, or the user's stated override.
+
+    Keys as international.exchange_rate (eur_per_gbp, basis 'ecb' | 'stated', label, source, ecb), plus
+    chart_label: the short wording for chart titles.
+    """
+    rate = international.exchange_rate(eur_per_gbp, PEER_YEAR)
+    if rate["basis"] == "ecb":
+        chart_label = f"peers at the ECB {rate['year']} average, £1 = €{rate['eur_per_gbp']:.4f}"
+    else:
+        chart_label = f"peers at your stated rate, £1 = €{rate['eur_per_gbp']:g} (override)"
+    return {**rate, "chart_label": chart_label}
+
+
+def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.DataFrame:
+    """GDP per resident 2021 of each Core City region, the ten combined and the chosen peers, one row each (computed
+    once per process for each choice of peers and rate, the rate to the four decimals the page shows; shared).
+
+    Peers are converted at the ECB's 2021 annual average (or at `eur_per_gbp`, a stated override).
+    Columns: area_code, area_name, group ('Core City region', 'Core Cities combined', 'European peer'),
+    gdp_per_head_gbp, gdp_per_head_eur (Eurostat, peers only), eur_per_gbp and rate_basis (peers: the rate used),
+    premium_pct (peers: % above the Core Cities combined), break_even_eur_per_gbp (peers: the rate at which the
+    peer equals the Core Cities combined), population.
+    """
+    return _peer_bars(tuple(metro_codes), None if eur_per_gbp is None else round(eur_per_gbp, RATE_DECIMALS))
+
+
+@per_database(max_entries=64)
+def _peer_bars(metro_codes: tuple[str, ...], eur_per_gbp: float | None) -> pd.DataFrame:
+    home = international.city_regions_gdp_per_head()
+    home = home[home["area_code"] != international.HOME_CODES["council"]]
+    peers = international.peer_comparison(list(metro_codes), eur_per_gbp)
+    rows = [
+        {
+            "area_code": r["area_code"],
+            "area_name": r["area_name"] if r["area_code"] == "core-cities" else f"{r['city']}: {r['area_name']}",
+            "group": "Core Cities combined" if r["area_code"] == "core-cities" else "Core City region",
+            "gdp_per_head_gbp": r["gdp_per_head_gbp"],
+            "gdp_per_head_eur": None,
+            "eur_per_gbp": None,
+            "rate_basis": None,
+            "premium_pct": None,
+            "break_even_eur_per_gbp": None,
+            "population": r["population"],
+        }
+        for r in home.to_dict("records")
+    ]
+    for r in peers.to_dict("records"):
+        rows.append(
+            {
+                "area_code": r["metro_code"],
+                "area_name": f"{r['metro_name']} ({r['country']})",
+                "group": "European peer",
+                "gdp_per_head_gbp": r["gdp_per_head_gbp"],
+                "gdp_per_head_eur": r["gdp_per_head_eur"],
+                "eur_per_gbp": r["eur_per_gbp"],
+                "rate_basis": r["rate_basis"],
+                "premium_pct": r["premium_pct"],
+                "break_even_eur_per_gbp": r["break_even_eur_per_gbp"],
+                "population": r["population"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def break_even_table(metro_codes: list[str]) -> pd.DataFrame:
+    """The sensitivity: for each chosen peer, its € per head, the Core Cities' £ per head, the break-even € per £
+    and the ECB 2021 average beside it (the peer is ahead whenever £1 buys fewer euros than the break-even rate;
+    shared: don't mutate)."""
+    return _break_even_table(tuple(metro_codes))
+
+
+@per_database(max_entries=64)
+def _break_even_table(metro_codes: tuple[str, ...]) -> pd.DataFrame:
+    frame = international.peer_comparison(list(metro_codes), None)
+    frame = frame.rename(columns={"eur_per_gbp": "ecb_eur_per_gbp"})
+    return frame[
+        [
+            "metro_code",
+            "metro_name",
+            "country",
+            "gdp_per_head_eur",
+            "core_cities_gdp_per_head_gbp",
+            "break_even_eur_per_gbp",
+            "ecb_eur_per_gbp",
+        ]
+    ].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------- Claims check
