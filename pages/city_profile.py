@@ -3,8 +3,6 @@ decomposition and the city's case studies."""
 
 import streamlit as st
 
-from indicators.domain import similarity
-from indicators.exports import briefing
 from indicators.views import city_profile as view
 from ui import render, state
 
@@ -132,9 +130,9 @@ else:
         + "."
     )
     with st.expander("How the neighbours are found"):
-        st.markdown(render.markdown_escape(similarity.METHOD))
+        st.markdown(render.markdown_escape(view.NEIGHBOURS_METHOD))
         st.dataframe(
-            similarity.method_table(),
+            view.neighbours_method_table(),
             hide_index=True,
             column_config={"characteristic": "Characteristic", "weight": "Weight"},
         )
@@ -165,19 +163,19 @@ st.caption(
 )
 sections = st.multiselect(
     "Sections",
-    list(briefing.SECTIONS),
-    default=list(briefing.SECTIONS),
-    format_func=briefing.SECTION_TITLES.get,
+    list(view.PACK_SECTIONS),
+    default=list(view.PACK_SECTIONS),
+    format_func=view.PACK_SECTION_TITLES.get,
     key="pack-sections",
 )
-fmt = st.radio("Format", list(briefing.FORMATS), format_func=str.upper, horizontal=True, key="pack-format")
+fmt = st.radio("Format", list(view.PACK_FORMATS), format_func=str.upper, horizontal=True, key="pack-format")
 if st.button("Prepare briefing pack", key="pack-build", disabled=not sections):
     bar = st.progress(0.0, text="Starting")
-    definition = {"geography": d.geography, "basis": d.basis, "benchmark": d.benchmark, "year": d.year}
+    definition = view.pack_definition(d)
     try:
-        data = briefing.prepared_pack(d.area, sections, fmt, definition) or render.prepared_export(
+        data = view.prepared_pack(d.area, sections, fmt, definition) or render.prepared_export(
             ("pack", d.area, tuple(sections), fmt, tuple(definition.items())),
-            lambda: briefing.build_pack(
+            lambda: view.build_pack(
                 d.area, tuple(sections), fmt, definition, progress=lambda f, m: bar.progress(f, text=m)
             ),
         )
@@ -190,8 +188,8 @@ if st.button("Prepare briefing pack", key="pack-build", disabled=not sections):
         st.download_button(
             f"Download briefing pack ({fmt.upper()})",
             data,
-            briefing.filename(d.area, fmt),
-            briefing.MIME[fmt],
+            view.pack_filename(d.area, fmt),
+            view.PACK_MIME[fmt],
             key="pack-download",
         )
 render.how_calculated(view.provenance(), "profile-how")

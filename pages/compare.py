@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from indicators import measures
 from indicators.views import compare as view
 from ui import render, state
 
 d = state.current()
 st.title("Compare areas")
-OPTIONS = measures.available("lad")
+OPTIONS = view.measure_options()
 AREAS = state.area_options()
-PRESETS = {**measures.PEER_PRESETS, "custom": "Custom selection"}
-BASIS_MEASURE = measures.BASIS_MEASURE[d.basis]
+PRESETS = view.PRESETS
+BASIS_MEASURE = view.basis_measure(d.basis)
 if d.geography == "city-region":
     st.caption(
         "Compare ranks council areas against every UK council, so the sidebar's city-region geography does not "
@@ -26,7 +25,7 @@ state.page_param("measure", list(OPTIONS), BASIS_MEASURE, widget_key="cmp_measur
 state.page_param(
     "xmeasure",
     list(OPTIONS),
-    measures.SCATTER_PARTNER.get(st.session_state["cmp_measure"], "gva_per_head"),
+    view.scatter_partner(st.session_state["cmp_measure"]),
     widget_key="cmp_xmeasure",
 )
 state.page_param("preset", list(PRESETS), "core", widget_key="cmp_preset")
@@ -40,14 +39,14 @@ preset = c3.selectbox(
     help=f"Built around the area chosen in the sidebar ({AREAS.get(d.area, d.area)}).",
 )
 try:
-    preset_areas = measures.peers(d.area, preset) if preset != "custom" else []
+    preset_areas = view.peers(d.area, preset)
 except ValueError as problem:
     st.warning(str(problem))
-    preset_areas = measures.peers(d.area, "core")
+    preset_areas = view.peers(d.area, "core")
 if st.session_state.get("_cmp_last_preset") not in (None, preset) and preset != "custom":
     st.session_state["cmp_areas"] = preset_areas  # a new preset replaces the selection
 st.session_state["_cmp_last_preset"] = preset
-state.page_list_param("areas", list(AREAS), preset_areas or measures.peers(d.area, "core"), "cmp_areas")
+state.page_list_param("areas", list(AREAS), preset_areas or view.peers(d.area, "core"), "cmp_areas")
 areas = st.multiselect(
     "Areas (up to 10)",
     list(AREAS),

@@ -2,9 +2,6 @@
 
 import streamlit as st
 
-from indicators import place
-from indicators.data import aggregates, catalog
-from indicators.domain import formatting
 from indicators.views import data_and_methods as views
 from ui import render, state
 
@@ -13,7 +10,7 @@ st.title("Data and methods")
 st.markdown(views.INTRO)
 
 st.header("Indicator catalogue")
-indicators = catalog.catalog()
+indicators = views.catalogue()
 st.caption(views.catalogue_caption(indicators))
 names = views.indicator_names()
 st.dataframe(
@@ -25,9 +22,7 @@ st.dataframe(
     column_config={
         "indicator_id": st.column_config.TextColumn("Indicator ID"),
         "name": st.column_config.TextColumn("Name", width="medium"),
-        "unit": st.column_config.SelectboxColumn(
-            "Unit", options=views.units(indicators), format_func=formatting.unit_label
-        ),
+        "unit": st.column_config.SelectboxColumn("Unit", options=views.units(indicators), format_func=views.unit_label),
         "polarity": st.column_config.SelectboxColumn(
             "Polarity", options=list(views.POLARITY), format_func=views.POLARITY.get
         ),
@@ -61,7 +56,7 @@ st.caption(views.workbook_caption())
 render.lazy_table(
     "Table: every whole-place indicator",
     "place-catalogue",
-    place.catalogue_table,
+    views.place_catalogue,
     "whole-place-indicators",
     title="Whole-place indicators",
     source="ONS, Subnational indicators explorer, ninth release (21 March 2024)",
@@ -76,7 +71,7 @@ st.dataframe(
 )
 
 st.header("Official releases read (provenance)")
-releases = catalog.sources()
+releases = views.releases()
 st.dataframe(
     releases,
     hide_index=True,
@@ -137,7 +132,7 @@ if observations_table.open:  # built only once opened: thousands of rows cost ev
             "value": st.column_config.NumberColumn(
                 f"Value ({unit})", format="localized", step=10 ** -shown["decimals"]
             ),
-            "unit": st.column_config.SelectboxColumn("Unit", options=shown["units"], format_func=formatting.unit_label),
+            "unit": st.column_config.SelectboxColumn("Unit", options=shown["units"], format_func=views.unit_label),
             "source_id": st.column_config.TextColumn("Source ID"),
         },
     )
@@ -162,8 +157,8 @@ st.caption(
     "cause: a boundary that splits councils (its published population differs from its councils'), or published "
     "hours or jobs that include some not allocated to councils (Northern Ireland)."
 )
-summary = aggregates.reconciliation_summary()
-coverage = aggregates.coverage_summary()
+summary = views.reconciliation_summary()
+coverage = views.coverage_summary()
 measures = st.column_config.SelectboxColumn(
     "Measure", options=views.measure_options(names), format_func=lambda m: views.measure_name(names, m)
 )
@@ -191,7 +186,7 @@ st.dataframe(
 render.lazy_table(
     "Table: every published figure beside its derivation",
     "reconciliation",
-    views.plain(aggregates.reconciliation),
+    views.reconciliation_table,
     "reconciliation",
 )
 st.header("Coverage: figures resting on fewer members than they name")
@@ -215,7 +210,7 @@ st.dataframe(
         "periods": st.column_config.TextColumn("Periods affected", width="large"),
     },
 )
-render.lazy_table("Table: every figure with partial coverage", "coverage", views.plain(aggregates.coverage), "coverage")
+render.lazy_table("Table: every figure with partial coverage", "coverage", views.coverage_table, "coverage")
 
 st.header("Methods")
 for paragraph in views.methods():

@@ -3,9 +3,6 @@ its confidence limits, benchmarks and the areas significantly better or worse.""
 
 import streamlit as st
 
-from indicators import place
-from indicators.data import geography
-from indicators.domain import similarity
 from indicators.views import indicator_explorer as view
 from ui import render, state
 
@@ -23,42 +20,39 @@ state.page_param("theme", THEMES, THEMES[0], widget_key="exp_theme")
 if st.session_state["exp_theme"] not in THEMES:  # a widget state no option offers (a forged message)
     st.session_state["exp_theme"] = THEMES[0]
 state.page_param(
-    "indicator", list(ALL), next(iter(place.indicators_in(st.session_state["exp_theme"]))), widget_key="exp_indicator"
+    "indicator", list(ALL), next(iter(view.indicators_in(st.session_state["exp_theme"]))), widget_key="exp_indicator"
 )
 if st.session_state["exp_indicator"] not in ALL:
-    st.session_state["exp_indicator"] = next(iter(place.indicators_in(st.session_state["exp_theme"])))
+    st.session_state["exp_indicator"] = next(iter(view.indicators_in(st.session_state["exp_theme"])))
 if arriving:  # an indicator from the link sets its theme
     st.session_state["exp_theme"] = THEME_OF[st.session_state["exp_indicator"]]
 
 left, middle = st.columns([1, 2])
 theme = left.selectbox("Theme", THEMES, key="exp_theme")
-in_theme = place.indicators_in(theme)
+in_theme = view.indicators_in(theme)
 if st.session_state["exp_indicator"] not in in_theme:
     st.session_state["exp_indicator"] = next(iter(in_theme))
 indicator_id = middle.selectbox(
     "Indicator (type to search)", list(in_theme), format_func=in_theme.get, key="exp_indicator"
 )
-entry = place.indicator(indicator_id)
-levels = list(entry["levels"])
-state.page_param(
-    "level", list(place.LEVELS), place.COUNCIL if place.COUNCIL in levels else levels[0], widget_key="exp_level"
-)
+levels = view.levels(indicator_id)
+state.page_param("level", list(view.LEVELS), view.default_level(levels), widget_key="exp_level")
 if st.session_state["exp_level"] not in levels:
-    st.session_state["exp_level"] = place.COUNCIL if place.COUNCIL in levels else levels[0]
+    st.session_state["exp_level"] = view.default_level(levels)
 c1, c2 = st.columns([1, 2])
 level = c1.selectbox(
-    "Areas", levels, format_func=place.LEVELS.get, key="exp_level", help="The levels ONS publishes this indicator for."
+    "Areas", levels, format_func=view.LEVELS.get, key="exp_level", help="The levels ONS publishes this indicator for."
 )
-state.page_param("set", list(place.COMPARE_SETS), "core", widget_key="exp_set")
-if st.session_state["exp_set"] not in place.COMPARE_SETS:
+state.page_param("set", list(view.COMPARE_SETS), "core", widget_key="exp_set")
+if st.session_state["exp_set"] not in view.COMPARE_SETS:
     st.session_state["exp_set"] = "core"
 compare = c2.radio(
     "Chart",
-    list(place.COMPARE_SETS),
-    format_func=place.COMPARE_SETS.get,
+    list(view.COMPARE_SETS),
+    format_func=view.COMPARE_SETS.get,
     key="exp_set",
     horizontal=True,
-    help=f"Built around the area chosen in the sidebar ({geography.area_names().get(d.area, d.area)}).",
+    help=f"Built around the area chosen in the sidebar ({view.area_name(d.area)}).",
 )
 for param, value in (("theme", theme), ("indicator", indicator_id), ("level", level), ("set", compare)):
     render.sync_param(param, value)
@@ -95,4 +89,4 @@ with st.expander("About this indicator: source, caveats and benchmarks"):
         or "No benchmark is published for this indicator."
     )
     if shown.tiles:
-        st.caption(similarity.METHOD)
+        st.caption(view.NEIGHBOURS_METHOD)

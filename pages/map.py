@@ -3,7 +3,6 @@ profile."""
 
 import streamlit as st
 
-from indicators import measures
 from indicators.views import map as view
 from ui import render, state
 
@@ -11,12 +10,12 @@ d = state.current()
 st.title("Map")
 
 left, right = st.columns([1, 2])
-level = state.page_param("level", list(measures.LEVELS), "lad", widget_key="map_level")
-level = left.radio("Areas", list(measures.LEVELS), format_func=measures.LEVELS.get, key="map_level", horizontal=False)
-options = measures.available(level)
+level = state.page_param("level", list(view.LEVELS), "lad", widget_key="map_level")
+level = left.radio("Areas", list(view.LEVELS), format_func=view.LEVELS.get, key="map_level", horizontal=False)
+options = view.measure_options(level)
 state.page_param("measure", list(options), "gva_per_hour", widget_key="map_measure")
 if st.session_state["map_measure"] not in options:
-    known = measures.available("lad").get(st.session_state["map_measure"])  # None for a value no option offers
+    known = view.local_authority_measure(st.session_state["map_measure"])
     st.info(
         f"{known} is published for local authorities only; showing GVA per hour worked."
         if known
@@ -42,4 +41,4 @@ if target:
 elif notice:
     st.info(notice)
 
-render.how_calculated(measures.provenance(measure_id), "map-how")
+render.how_calculated(view.provenance(measure_id), "map-how")

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import measures, place
+from indicators.analysis import measures, place
 from indicators.data import case_studies, geography
-from indicators.domain import formatting
+from indicators.domain import formatting, similarity
 from indicators.domain.definition import Definition
-from indicators.exports import charts
+from indicators.exports import briefing, charts
 from indicators.views import Chart, Tile
 
 SECTOR_SOURCE = (
@@ -19,6 +19,28 @@ SECTOR_SOURCE = (
     "Table 3."
 )
 SPINE_HIDDEN = ["indicator_id", "unit", "value", "ci_lower", "ci_upper", "benchmark_value", "significance"]
+
+
+NEIGHBOURS_METHOD = similarity.METHOD  # how the statistical neighbours are found, in words
+
+# The briefing pack's controls and builders, passed through from indicators.exports.briefing
+PACK_SECTIONS = briefing.SECTIONS
+PACK_SECTION_TITLES = briefing.SECTION_TITLES
+PACK_FORMATS = briefing.FORMATS
+PACK_MIME = briefing.MIME
+prepared_pack = briefing.prepared_pack  # the pack prepared at build time for this request, or None
+build_pack = briefing.build_pack
+pack_filename = briefing.filename
+
+
+def pack_definition(d: Definition) -> dict:
+    """The definition a briefing pack is built on (the sidebar's geography, basis, benchmark and year)."""
+    return {"geography": d.geography, "basis": d.basis, "benchmark": d.benchmark, "year": d.year}
+
+
+def neighbours_method_table() -> pd.DataFrame:
+    """The characteristics the neighbours are matched on and their weights."""
+    return similarity.method_table()
 
 
 def area_name(area_code: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import measures
+from indicators.analysis import measures
 from indicators.domain import formatting
 from indicators.exports import charts, figures
 from indicators.views import Chart
@@ -21,6 +21,30 @@ RANKING_COLUMNS = [
     "method",
     "coverage_note",
 ]
+
+
+PRESETS = {**measures.PEER_PRESETS, "custom": "Custom selection"}  # the peer groups, then a hand-made pick
+
+
+def measure_options() -> dict[str, str]:
+    """The measures published for local authorities, id -> name."""
+    return measures.available("lad")
+
+
+def basis_measure(basis: str) -> str:
+    """The measure of the sidebar's basis (e.g. 'gva_per_hour' for per hour worked)."""
+    return measures.BASIS_MEASURE[basis]
+
+
+def scatter_partner(measure_id: str) -> str:
+    """The measure the scatter sets against `measure_id` unless the visitor picks another."""
+    return measures.SCATTER_PARTNER.get(measure_id, "gva_per_head")
+
+
+def peers(area_code: str, preset: str) -> list[str]:
+    """The areas of a peer group built around `area_code` (empty for a custom pick); ValueError for an unknown
+    preset."""
+    return measures.peers(area_code, preset) if preset != "custom" else []
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from indicators import fiscal, place
+from indicators.analysis import fiscal, place
 from indicators.data import aggregates, catalog
 from indicators.data.memo import per_database
 from indicators.data.observations import observations
@@ -96,6 +96,26 @@ def plain(table_function: Callable[[], pd.DataFrame]) -> Callable[[], pd.DataFra
 # ------------------------------------------------------------------------------------------------ catalogue
 
 
+def catalogue() -> pd.DataFrame:
+    """The indicator catalogue: one row per indicator, with its definition, unit, polarity, source and licence."""
+    return catalog.catalog()
+
+
+def releases() -> pd.DataFrame:
+    """The official releases read (provenance): one row per release."""
+    return catalog.sources()
+
+
+def unit_label(unit: str) -> str:
+    """A unit as the tables show it."""
+    return formatting.unit_label(unit)
+
+
+def place_catalogue() -> pd.DataFrame:
+    """Every whole-place indicator of the ONS Subnational indicators release (the table behind its download)."""
+    return place.catalogue_table()
+
+
 def catalogue_caption(indicators: pd.DataFrame) -> str:
     """'57 indicators: definition, unit, …' under the catalogue."""
     return f"{len(indicators)} indicators: definition, unit, polarity, source release, vintage, caveats and licence."
@@ -177,6 +197,20 @@ def download(indicator_id: str) -> dict:
 
 
 # ------------------------------------------------------------------------------------ reconciliation, methods
+
+
+def reconciliation_summary() -> pd.DataFrame:
+    """Published figures beside their derivation, one row per measure and level."""
+    return aggregates.reconciliation_summary()
+
+
+def coverage_summary() -> pd.DataFrame:
+    """Figures resting on fewer members than they name, one row per measure and level."""
+    return aggregates.coverage_summary()
+
+
+reconciliation_table = plain(aggregates.reconciliation)  # every published figure beside its derivation
+coverage_table = plain(aggregates.coverage)  # every figure with partial coverage
 
 
 def measure_options(names: dict[str, str]) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import place
+from indicators.analysis import place
 from indicators.data import geography
-from indicators.domain import formatting
+from indicators.domain import formatting, similarity
 from indicators.exports import charts, figures
 from indicators.views import Chart, Tile
 
@@ -55,6 +55,31 @@ def choices() -> tuple[dict[str, str], dict[str, str], list[str]]:
         dict(zip(catalogue["indicator_id"], catalogue["theme"])),
         place.themes(),
     )
+
+
+LEVELS = place.LEVELS  # every level ONS publishes at, id -> name
+COMPARE_SETS = place.COMPARE_SETS  # what the ranked chart compares, id -> name
+NEIGHBOURS_METHOD = similarity.METHOD  # how the statistical neighbours are found, in words
+
+
+def indicators_in(theme: str) -> dict[str, str]:
+    """The theme's indicators, id -> name, in the catalogue's order."""
+    return place.indicators_in(theme)
+
+
+def levels(indicator_id: str) -> list[str]:
+    """The levels the indicator is published for."""
+    return list(place.indicator(indicator_id)["levels"])
+
+
+def default_level(published: list[str]) -> str:
+    """Councils where the indicator is published for them, else its first level."""
+    return place.COUNCIL if place.COUNCIL in published else published[0]
+
+
+def area_name(area_code: str) -> str:
+    """An area's name (its code when unknown)."""
+    return geography.area_names().get(area_code, area_code)
 
 
 def explorer(indicator_id: str, level: str, area_code: str, compare: str) -> Explorer:

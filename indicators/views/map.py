@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import measures
+from indicators.analysis import measures
 from indicators.data import geography
 from indicators.exports import charts, figures
 from indicators.views import Chart
 
 RANKING_COLUMNS = ["rank", "area_code", "area_name", "is_core_city", "period", "value", "method", "coverage_note"]
+
+
+LEVELS = measures.LEVELS  # the levels a map can show, id -> name
+
+
+def measure_options(level: str) -> dict[str, str]:
+    """The measures with figures at `level`, id -> name."""
+    return measures.available(level)
+
+
+def local_authority_measure(measure_id: str) -> str | None:
+    """The name of a measure published for local authorities only (None for a value no option offers)."""
+    return measures.available("lad").get(measure_id)
+
+
+def provenance(measure_id: str) -> dict:
+    """How the measure is calculated, for the page's closing panel."""
+    return measures.provenance(measure_id)
 
 
 @dataclass(frozen=True)
