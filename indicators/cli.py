@@ -9,6 +9,7 @@ import sys
 from indicators.data.versions import WarehouseUnavailable
 from indicators.domain.definition import BASIS_KEYS, DEFAULT, GEOGRAPHY_KEYS, Definition
 from indicators.domain.measure_spec import MEASURES
+from indicators.domain.productivity import BASES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,7 +78,7 @@ def _gap(args) -> int:
     else:
         shortfall = "shortfall" if result.gap_gbp >= 0 else "surplus"
         print(
-            f"{result.area_name} ({result.area_code}), {productivity.BASES[result.basis].label} {result.year}: "
+            f"{result.area_name} ({result.area_code}), {BASES[result.basis].label} {result.year}: "
             f"{result.value:,.2f} vs {result.benchmark_name} {result.benchmark_value:,.2f} "
             f"({result.gap_pct:+.1f}%; £{abs(result.gap_gbp) / 1e9:,.2f}bn a year {shortfall})\n"
             f"  {result.area_name}: {result.method}; {result.benchmark_name}: {result.benchmark_method}"

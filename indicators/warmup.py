@@ -13,6 +13,9 @@ import threading
 from dataclasses import replace
 
 from indicators.domain.definition import DEFAULT, period_for
+from indicators.domain.measure_spec import BASIS_MEASURE
+from indicators.domain.place import COUNCIL
+from indicators.domain.productivity import BASES, BENCHMARKS
 
 _started = False
 _lock = threading.Lock()
@@ -34,12 +37,12 @@ def warm() -> None:
         lambda: measures.label_points("lad"),
     ]
     d = DEFAULT  # the definition a new visitor starts on, on each basis in its latest year
-    for basis in productivity.BASES:
+    for basis in BASES:
         shown = replace(d, basis=basis, year=period_for(productivity.available_years(basis), d.year))
         steps += [
             lambda s=shown: measures.headline_productivity(s.basis, s.geography, s.benchmark, s.year),
-            lambda s=shown: measures.core_city_values(measures.BASIS_MEASURE[s.basis], s.year, "lad"),
-            lambda s=shown: measures.core_city_points(measures.BASIS_MEASURE[s.basis], s.year),
+            lambda s=shown: measures.core_city_values(BASIS_MEASURE[s.basis], s.year, "lad"),
+            lambda s=shown: measures.core_city_points(BASIS_MEASURE[s.basis], s.year),
             lambda s=shown: measures.city_sentences(s),
             lambda s=shown: measures.gap(s.area, s.basis, s.geography, s.benchmark, s.year),
             lambda s=shown: productivity.gap_series(s.area, s.basis, s.geography, s.benchmark),
@@ -55,12 +58,12 @@ def warm() -> None:
         steps.append(lambda lv=level: measures.ranking("gva_per_hour", year, lv))
     for area in measures.core_city_codes("lad"):  # the ten Core Cities' profiles on every geography and benchmark
         for geography_key in geography.GEOGRAPHIES:
-            for benchmark in productivity.BENCHMARKS:
+            for benchmark in BENCHMARKS:
                 shown = replace(d, area=area, geography=geography_key, benchmark=benchmark, year=year)
                 steps.append(lambda s=shown: measures.profile_view(s))
 
     def explorer_default(area: str):
-        return place.explorer_view(place.catalogue()["indicator_id"].iloc[0], place.COUNCIL, area, "core")
+        return place.explorer_view(place.catalogue()["indicator_id"].iloc[0], COUNCIL, area, "core")
 
     for area in measures.core_city_codes("lad"):  # the ten Core Cities' whole-place views
         steps += [

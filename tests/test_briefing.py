@@ -24,6 +24,7 @@ from indicators.data import geography, memo
 from indicators.data.db import query
 from indicators.data.provenance import releases_for
 from indicators.domain.definition import DEFAULT, period_for
+from indicators.domain.productivity import BASES
 from indicators.exports import briefing, charts, figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +110,7 @@ def test_headline_chart_is_native_with_the_gap_on_each_basis(prs, pack):
     slide, content = _slides(prs, pack, "headline")[0]
     chart = _chart(slide)
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
-    expected = [productivity.gap(AREA, key, "council", "uk").gap_pct for key in productivity.BASES]
+    expected = [productivity.gap(AREA, key, "council", "uk").gap_pct for key in BASES]
     _close(_values(chart), expected)
     main = productivity.gap(AREA, "hour", "council", "uk")
     assert f"{abs(main.gap_pct):.1f}%" in _shape_text(slide, "Headline")
@@ -176,7 +177,7 @@ def test_figures_are_the_charts_the_pages_draw(pack, pptx_bytes):
         productivity.gap_series(AREA, d.basis, d.geography, d.benchmark),
         area_name=result.area_name,
         benchmark_name=result.benchmark_name,
-        unit=productivity.BASES[d.basis].unit,
+        unit=BASES[d.basis].unit,
         captions=CAPTIONS,
     )
     assert _data(trend) == _data(page)
@@ -280,7 +281,7 @@ def test_every_slide_has_footer_with_source_and_vintage_and_notes(prs, pack):
         assert f"{row['publisher']}, {row['title']} ({row['release']})" in footer
         assert str(row["vintage"]) in footer
     assert "Definition: GVA per hour worked" in slide.notes_slide.notes_text_frame.text
-    assert productivity.BASES["hour"].formula in slide.notes_slide.notes_text_frame.text
+    assert BASES["hour"].formula in slide.notes_slide.notes_text_frame.text
 
 
 def test_title_slide_has_map_and_fixed_dates(prs, pack):

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from indicators.domain.productivity import BASES
 from tests import browser_support as bs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -368,7 +369,7 @@ def test_keyboard_focus_is_clearly_visible(open_page):
 
 
 def test_deep_link_reproduces_the_view(open_page, app_url):
-    from indicators.analysis import measures, productivity
+    from indicators.analysis import measures
     from indicators.data import geography
     from indicators.domain import formatting
     from ui import state
@@ -379,7 +380,7 @@ def test_deep_link_reproduces_the_view(open_page, app_url):
     # the sidebar shows the link's choices
     assert _sidebar_select(page, "Area") == state.area_options()[DEEP["area"]]
     assert _radio(page, geography.GEOGRAPHIES[DEEP["geo"]]).is_checked()
-    assert _radio(page, productivity.BASES[DEEP["basis"]].label).is_checked()
+    assert _radio(page, BASES[DEEP["basis"]].label).is_checked()
     assert _sidebar_select(page, "Benchmark") == state.benchmark_label(DEEP["bench"])
     assert _sidebar_select(page, "Year") == DEEP["year"]
     # the page follows them: its title, definition label and headline value
@@ -391,24 +392,22 @@ def test_deep_link_reproduces_the_view(open_page, app_url):
     )
     assert state.definition_label(definition) in _definition_caption(page)
     expected = measures.gap(DEEP["area"], DEEP["basis"], DEEP["geo"], DEEP["bench"], int(DEEP["year"]))
-    assert formatting.headline(expected["value"], productivity.BASES[DEEP["basis"]].unit) in _key_values(page)
+    assert formatting.headline(expected["value"], BASES[DEEP["basis"]].unit) in _key_values(page)
     # the URL keeps the parameters after the run
     assert {k: _query(page).get(k) for k in DEEP} == DEEP
 
     # changing a control updates the URL ...
     # (the radio <input> is visually hidden under its label, as for a person: click the label)
-    page.get_by_test_id("stSidebar").get_by_test_id("stRadioOption").get_by_text(
-        productivity.BASES["job"].label, exact=True
-    ).click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stRadioOption").get_by_text(BASES["job"].label, exact=True).click()
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("basis") == ["job"])
     bs.wait_for_run(page)
     assert {k: _query(page).get(k) for k in DEEP} == {**DEEP, "basis": "job"}
     changed_caption, changed_values = _definition_caption(page), _key_values(page)
-    assert productivity.BASES["job"].label in changed_caption
+    assert BASES["job"].label in changed_caption
     # ... and the copied URL reproduces the view in a fresh session
     copy = open_page(page.url.removeprefix(app_url))
     _no_errors(copy)
-    assert _radio(copy, productivity.BASES["job"].label).is_checked()
+    assert _radio(copy, BASES["job"].label).is_checked()
     assert _definition_caption(copy) == changed_caption
     assert _key_values(copy) == changed_values
 
@@ -423,7 +422,7 @@ def test_invalid_deep_link_falls_back_with_a_notice(open_page):
     alerts = " ".join(page.get_by_test_id("stAlert").all_inner_texts())
     assert "basis='xyz'" in alerts and "year='1066'" in alerts, alerts
     latest = productivity.available_years("hour")[-1]
-    assert _radio(page, productivity.BASES["hour"].label).is_checked()
+    assert _radio(page, BASES["hour"].label).is_checked()
     assert _sidebar_select(page, "Year") == str(latest)
     assert state.definition_label(state.Definition(year=latest)) in _definition_caption(page)  # the default
     assert _query(page)["basis"] == "hour" and _query(page)["year"] == str(latest)

@@ -9,70 +9,95 @@ import pytest
 from indicators.analysis import claims, fiscal, international, productivity
 from indicators.data.db import query
 from indicators.data.paths import EXTRACTS_DIR
+from indicators.domain.claims import (
+    PEER_CODES,
+    VERDICT_LABELS,
+    assess,
+    claimed_text,
+    definition,
+    difference_pct,
+    difference_text,
+    format_value,
+    holds_on_text,
+    nice_ticks,
+    range_text,
+    signed,
+    unit_words,
+    within,
+)
+from indicators.domain.international import (
+    bar_range,
+    break_even_rate,
+    check_rate,
+    euro,
+    premium_pct,
+    rate_text,
+    wrap_label,
+)
 from indicators.pipeline.extract import reference
 
-d = claims.definition
+d = definition
 
 
 # --------------------------------------------------------------------------------------- hand-made inputs
 
 
 def test_within_counts_the_boundary_and_difference_needs_both_values():
-    assert claims.within(55, 50) and claims.within(45, 50) and claims.within(-45, -50)
-    assert not claims.within(55.01, 50) and not claims.within(44.99, 50)
-    assert claims.difference_pct(60, 50) == pytest.approx(20.0)
-    assert claims.difference_pct(None, 50) is None and claims.difference_pct(5, 0) is None
+    assert within(55, 50) and within(45, 50) and within(-45, -50)
+    assert not within(55.01, 50) and not within(44.99, 50)
+    assert difference_pct(60, 50) == pytest.approx(20.0)
+    assert difference_pct(None, 50) is None and difference_pct(5, 0) is None
 
 
 def test_format_value_prints_as_a_briefing_does():
     # by hand: −53.04 rounds to 53.0 with a true minus (U+2212) before the pound sign; 53 keeps its ".0" in £bn
-    assert claims.format_value(-53.04, "GBP bn") == "\u2212£53.0bn"
-    assert claims.format_value(-26.86, "GBP bn per year") == "−£26.9bn"
-    assert claims.format_value(53, "GBP bn per year (spending exceeds taxes)") == "£53.0bn"
-    assert claims.format_value(1234.56, "GBP bn") == "£1,234.6bn"  # grouped thousands
-    assert claims.format_value(24.06, "percent") == "24.1%"
-    assert claims.format_value(13.85, "percent") == "13.9%"  # halves round up, as printed statistics do
-    assert claims.format_value(-6.88, "percent (more than)") == "−6.9%"
-    assert claims.format_value(19.0486, "million people") == "19.05 million"
-    assert claims.format_value(-0.04, "GBP bn") == "£0.0bn"  # rounds to zero: no sign
+    assert format_value(-53.04, "GBP bn") == "\u2212£53.0bn"
+    assert format_value(-26.86, "GBP bn per year") == "−£26.9bn"
+    assert format_value(53, "GBP bn per year (spending exceeds taxes)") == "£53.0bn"
+    assert format_value(1234.56, "GBP bn") == "£1,234.6bn"  # grouped thousands
+    assert format_value(24.06, "percent") == "24.1%"
+    assert format_value(13.85, "percent") == "13.9%"  # halves round up, as printed statistics do
+    assert format_value(-6.88, "percent (more than)") == "−6.9%"
+    assert format_value(19.0486, "million people") == "19.05 million"
+    assert format_value(-0.04, "GBP bn") == "£0.0bn"  # rounds to zero: no sign
     for missing in (None, float("nan")):
-        assert claims.format_value(missing, "percent") == "not available"
-    assert "-" not in claims.format_value(-1.5, "GBP bn")  # never a hyphen for a minus
+        assert format_value(missing, "percent") == "not available"
+    assert "-" not in format_value(-1.5, "GBP bn")  # never a hyphen for a minus
 
 
 def test_claims_read_in_words():
-    assert claims.claimed_text(30, "percent (more than)") == "more than 30.0%"
-    assert claims.claimed_text(66, "GBP bn per year") == "£66.0bn"
-    assert claims.unit_words("GBP bn per year (spending exceeds taxes)") == "£bn a year (spending exceeds taxes)"
-    assert claims.unit_words("percent") == "%" and claims.unit_words("GBP bn") == "£bn"
-    assert claims.range_text({"min": -11.04, "max": 90.33}, "GBP bn per year") == "−£11.0bn to £90.3bn"
-    assert claims.range_text({"min": 7.61, "max": 7.61}, "GBP bn") == "£7.6bn"
-    assert claims.range_text(None, "GBP bn") == "" and claims.holds_on_text({"k": 0, "n": 12}) == "0 of 12"
-    assert claims.signed(-2.34) == "−2.3" and claims.signed(2.36) == "+2.4"
+    assert claimed_text(30, "percent (more than)") == "more than 30.0%"
+    assert claimed_text(66, "GBP bn per year") == "£66.0bn"
+    assert unit_words("GBP bn per year (spending exceeds taxes)") == "£bn a year (spending exceeds taxes)"
+    assert unit_words("percent") == "%" and unit_words("GBP bn") == "£bn"
+    assert range_text({"min": -11.04, "max": 90.33}, "GBP bn per year") == "−£11.0bn to £90.3bn"
+    assert range_text({"min": 7.61, "max": 7.61}, "GBP bn") == "£7.6bn"
+    assert range_text(None, "GBP bn") == "" and holds_on_text({"k": 0, "n": 12}) == "0 of 12"
+    assert signed(-2.34) == "−2.3" and signed(2.36) == "+2.4"
     # percentage-point differences for claims in per cent; per cent of the claim otherwise
-    assert claims.difference_text(21.0, 25.0, "percent").startswith("−4.0 percentage points from the claimed 25.0%")
-    assert claims.difference_text(70, 66, "GBP bn").startswith("+6.1% against the claim")
+    assert difference_text(21.0, 25.0, "percent").startswith("−4.0 percentage points from the claimed 25.0%")
+    assert difference_text(70, 66, "GBP bn").startswith("+6.1% against the claim")
 
 
 def test_nice_ticks_and_bar_range():
-    assert claims.nice_ticks(0, 31.25) == ([0, 10, 20, 30], 0)
-    assert claims.nice_ticks(-36, 116) == ([0, 50, 100], 0)
-    assert claims.nice_ticks(0, 2.5) == ([0, 0.5, 1.0, 1.5, 2.0, 2.5], 1)
-    assert claims.nice_ticks(0, 1.2) == ([0, 0.25, 0.5, 0.75, 1.0], 2)
+    assert nice_ticks(0, 31.25) == ([0, 10, 20, 30], 0)
+    assert nice_ticks(-36, 116) == ([0, 50, 100], 0)
+    assert nice_ticks(0, 2.5) == ([0, 0.5, 1.0, 1.5, 2.0, 2.5], 1)
+    assert nice_ticks(0, 1.2) == ([0, 0.25, 0.5, 0.75, 1.0], 2)
     # room beyond the longest bar on each side that has bars, 0 always included
-    assert international.bar_range([20, 80], 0.25) == [0.0, 100.0]
-    assert international.bar_range([-20, 80], 0.25) == pytest.approx([-20 - 100 * 0.25 * 1.3, 105.0])
-    assert international.bar_range([-4, -2], 0.25) == pytest.approx([-4 - 4 * 0.25 * 1.3, 0.0])
-    assert international.bar_range([]) == [0.0, 1.0]
-    assert international.wrap_label("Core Cities city regions (combined)") == "Core Cities city<br>regions (combined)"
-    assert international.wrap_label("Barcelona (ES)") == "Barcelona (ES)"
+    assert bar_range([20, 80], 0.25) == [0.0, 100.0]
+    assert bar_range([-20, 80], 0.25) == pytest.approx([-20 - 100 * 0.25 * 1.3, 105.0])
+    assert bar_range([-4, -2], 0.25) == pytest.approx([-4 - 4 * 0.25 * 1.3, 0.0])
+    assert bar_range([]) == [0.0, 1.0]
+    assert wrap_label("Core Cities city regions (combined)") == "Core Cities city<br>regions (combined)"
+    assert wrap_label("Barcelona (ES)") == "Barcelona (ES)"
 
 
 def test_euros_and_rates_print_as_quoted():
-    assert international.euro(62_536.4) == "€62,536" and international.euro(1.16334, 4) == "€1.1633"
-    assert international.rate_text(1.163349) == "£1 = €1.1633"
-    assert international.rate_text(2.5578, 3) == "£1 = €2.558"
-    assert international.rate_text(1.25, None) == "£1 = €1.25" and international.rate_text(2.0, None) == "£1 = €2"
+    assert euro(62_536.4) == "€62,536" and euro(1.16334, 4) == "€1.1633"
+    assert rate_text(1.163349) == "£1 = €1.1633"
+    assert rate_text(2.5578, 3) == "£1 = €2.558"
+    assert rate_text(1.25, None) == "£1 = €1.25" and rate_text(2.0, None) == "£1 = €2"
 
 
 def test_comparison_in_words_for_a_hand_made_claim():
@@ -89,7 +114,7 @@ def test_comparison_in_words_for_a_hand_made_claim():
         "unit": "percent",
         "period_described": "2014",
         "primary_definition_id": "p",
-        **claims.assess(20.0, "percent", alternatives, "p", "2014"),
+        **assess(20.0, "percent", alternatives, "p", "2014"),
     }
     frame = claims.comparison(result)
     assert frame["figure"].tolist() == ["As claimed", "Definition 1", "Primary definition", "Context", "Definition 2"]
@@ -129,7 +154,7 @@ def alternatives() -> list[dict]:
 
 
 def test_verdict_on_the_primary_definition_for_the_period_described():
-    out = claims.assess(66, "GBP bn per year", alternatives(), "a", "2014")
+    out = assess(66, "GBP bn per year", alternatives(), "a", "2014")
     assert out["verdict_code"] == "holds"  # 70 is +6.1 % from 66
     assert out["primary_value"] == 70 and out["primary_period"] == "2014"
     assert out["difference_pct"] == pytest.approx((70 / 66 - 1) * 100)
@@ -143,42 +168,42 @@ def test_verdict_on_the_primary_definition_for_the_period_described():
 
 
 def test_primary_decides_even_when_another_definition_holds():
-    out = claims.assess(66, "GBP bn per year", alternatives(), "c", "2014")
+    out = assess(66, "GBP bn per year", alternatives(), "c", "2014")
     assert out["verdict_code"] == "not_reproduced"  # 80 is +21.2 %; 'a' holds but is not the primary
     assert out["holds_on_k_of_n"]["k"] == 1 and out["verdict"].startswith("Not reproduced")
 
 
 def test_primary_on_another_period_says_the_claims_period_is_not_testable():
     rows = [d("cr", "city regions", "2021", 77.7), d("co", "councils", "2021", 37.2)]
-    out = claims.assess(80.7, "percent", rows, "cr", "2014")
+    out = assess(80.7, "percent", rows, "cr", "2014")
     assert out["verdict_code"] == "holds_other_period"
     assert out["verdict"].startswith("Not testable on 2014")
     assert "−3.0 percentage points from the claimed 80.7%" in out["verdict"]
     assert "±8.1 points" in out["verdict"]  # 10 % of 80.7
     assert out["holds_on_k_of_n"] == {"k": 1, "n": 2, "period": "2021"}
-    out = claims.assess(26.7, "percent", [d("cr", "city regions", "2021", -6.9)], "cr", "2014")
+    out = assess(26.7, "percent", [d("cr", "city regions", "2021", -6.9)], "cr", "2014")
     assert out["verdict_code"] == "not_reproduced_other_period"
     assert "holds on 0 of 1 definition tried for 2021" in out["verdict"]
 
 
 def test_untestable_missing_and_valueless_primaries():
-    out = claims.assess(30, "percent", [], None, "c.2016", "Cannot be tested: no data.")
+    out = assess(30, "percent", [], None, "c.2016", "Cannot be tested: no data.")
     assert out["verdict_code"] == "untestable" and out["verdict"] == "Cannot be tested: no data."
     assert out["range"] is None and out["holds_on_k_of_n"] is None and out["primary_value"] is None
     with pytest.raises(ValueError, match=r"primary definition 'zz' is not among the definitions tried \(a, b"):
-        claims.assess(66, "GBP bn", alternatives(), "zz", "2014")
-    out = claims.assess(66, "GBP bn", alternatives(), "none", "2014")
+        assess(66, "GBP bn", alternatives(), "zz", "2014")
+    out = assess(66, "GBP bn", alternatives(), "none", "2014")
     assert out["verdict_code"] == "not_recomputable"
 
 
 def test_premium_and_break_even_by_hand():
     # €60,000 a head against £30,000 at €1.25 per £: 60,000 ÷ 37,500 − 1 = 60 %
-    assert international.premium_pct(60_000, 30_000, 1.25) == pytest.approx(60.0)
-    assert international.break_even_rate(60_000, 30_000, 60) == pytest.approx(1.25)
-    assert international.break_even_rate(60_000, 30_000) == pytest.approx(2.0)
+    assert premium_pct(60_000, 30_000, 1.25) == pytest.approx(60.0)
+    assert break_even_rate(60_000, 30_000, 60) == pytest.approx(1.25)
+    assert break_even_rate(60_000, 30_000) == pytest.approx(2.0)
     for bad in (0.05, 11, float("nan"), True, "1.2"):
         with pytest.raises(ValueError, match="eur_per_gbp"):
-            international.check_rate(bad)
+            check_rate(bad)
 
 
 # ---------------------------------------------------------------------------------------- the warehouse
@@ -199,7 +224,7 @@ def test_every_claim_has_its_declared_period_and_primary(checked):
             assert result["verdict_code"] == "untestable" and result["verdict"] == method["primary_reason"]
             assert result["alternatives"] == []
         else:
-            assert result["verdict_code"] in claims.VERDICT_LABELS and result["primary_value"] is not None
+            assert result["verdict_code"] in VERDICT_LABELS and result["primary_value"] is not None
             assert result["recomputed"] == result["primary_value"]
 
 
@@ -244,7 +269,7 @@ def test_european_claims_convert_at_the_ecb_rate_for_the_data_year(checked):
     ecb = float(fx.loc[("GBP", 2021), "eur_per_currency"])
     metros = query("SELECT metro_code, gdp_eur, population FROM eurostat_metros").set_index("metro_code")
     home = international.home_gdp_per_head("city-region", 2021)
-    for claim_id, code in claims.PEER_CODES.items():
+    for claim_id, code in PEER_CODES.items():
         result = checked[claim_id]
         assert result["fx"]["eur_per_gbp"] == pytest.approx(ecb) and result["fx"]["year"] == 2021
         assert "European Central Bank" in result["fx"]["source"]
@@ -254,13 +279,13 @@ def test_european_claims_convert_at_the_ecb_rate_for_the_data_year(checked):
         assert result["verdict_code"].endswith("other_period") and result["verdict"].startswith("Not testable on 2014")
         # the break-even sensitivity: at that rate the claimed premium holds exactly
         rate = result["fx"]["break_even_eur_per_gbp"]
-        assert international.premium_pct(peer_eur, home, rate) == pytest.approx(result["claimed"])
+        assert premium_pct(peer_eur, home, rate) == pytest.approx(result["claimed"])
         assert "not productivity" in result["fx"]["measure_note"]
 
 
 def test_a_stated_rate_is_shown_beside_the_ecb_verdict_never_instead(checked):
     stated = {r["claim_id"]: r for r in claims.claims_check(1.5)}
-    for claim_id in claims.PEER_CODES:
+    for claim_id in PEER_CODES:
         assert stated[claim_id]["verdict"] == checked[claim_id]["verdict"]
         extra = [a for a in stated[claim_id]["alternatives"] if a["definition_id"].endswith("/stated-rate")]
         assert len(extra) == 2 and all(a["context"] and not a["counted"] and a["eur_per_gbp"] == 1.5 for a in extra)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from indicators.data import aggregates
 from indicators.domain import areas, neighbours
+from indicators.domain.neighbours import NEIGHBOUR_MEASURES
 from indicators.pipeline.marts import aggregates as mart
 
 
@@ -16,4 +17,4 @@ def test_neighbours_code():
 def test_the_mart_and_the_reader_share_the_codes():
     for name in ("UK", "UK_EX_LONDON", "UK_WHOLE", "CORE_COUNCILS", "CORE_CITY_REGIONS"):
         assert getattr(mart, name) == getattr(aggregates, name) == getattr(areas, name)
-    assert mart.NEIGHBOUR_MEASURES == aggregates.NEIGHBOUR_MEASURES == neighbours.NEIGHBOUR_MEASURES
+    assert mart.NEIGHBOUR_MEASURES == NEIGHBOUR_MEASURES == neighbours.NEIGHBOUR_MEASURES

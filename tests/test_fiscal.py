@@ -13,6 +13,28 @@ import pytest
 
 from indicators.analysis import fiscal
 from indicators.data import db
+from indicators.domain.fiscal import (
+    CLAIM_TOTAL_PLACE,
+    CORE_COUNCILS,
+    DEFAULT_OPTIONS,
+    GROUP_LABELS,
+    GROUPS,
+    KEY_LABELS,
+    KEY_OPTIONS,
+    SHARED_MARK,
+    area_spending_caveat,
+    axis_room,
+    balance_sentence,
+    check_options,
+    check_year,
+    choices,
+    coverage,
+    function_label,
+    group_title,
+    keys_text,
+    range_text,
+    spending_note,
+)
 from indicators.views import tax_and_spend as views
 from tests import fiscal_fixture as fx
 from tests.fiscal_fixture import YEAR, A, C
@@ -34,32 +56,32 @@ def rows_by_code(**options):
 
 
 def test_choices_pick_one_key_per_group():
-    chosen = fiscal.choices(fiscal.check_options(education="rs_education", north_sea="gva"))
-    assert len(chosen) == len(fiscal.GROUPS)
+    chosen = choices(check_options(education="rs_education", north_sea="gva"))
+    assert len(chosen) == len(GROUPS)
     assert "exp_education|rs_education" in chosen and "rev_north_sea|gva" in chosen
     assert "exp_health|population" in chosen and "rev_income_tax|hmrc_income_tax" in chosen
 
 
 def test_spending_note_says_when_every_council_spends_the_regions_per_head():
-    assert "equals its region's" in fiscal.spending_note(fiscal.check_options())
-    note = fiscal.spending_note(fiscal.check_options(social_protection="rs_social_care"))
+    assert "equals its region's" in spending_note(check_options())
+    note = spending_note(check_options(social_protection="rs_social_care"))
     assert "only through social protection by councils' social care spending (England)" in note
 
 
 def test_coverage_text():
-    assert fiscal.coverage(10, 10) == "10 of 10 councils"
-    assert fiscal.coverage(9, 10, "E1;E2") == "9 of 10 councils (missing: E1, E2)"
+    assert coverage(10, 10) == "10 of 10 councils"
+    assert coverage(9, 10, "E1;E2") == "9 of 10 councils (missing: E1, E2)"
 
 
 def test_bad_options_name_the_valid_ones():
     with pytest.raises(ValueError, match="valid: hmrc_income_tax, workplace_jobs, population"):
-        fiscal.check_options(nics="earnings")
+        check_options(nics="earnings")
     with pytest.raises(ValueError, match="valid: held, population, gva"):
-        fiscal.check_options(north_sea="scotland")
+        check_options(north_sea="scotland")
     with pytest.raises(ValueError, match="unknown option 'vat'; valid: income_tax, nics"):
-        fiscal.check_options(vat="population")
+        check_options(vat="population")
     with pytest.raises(ValueError, match="2024-25"):
-        fiscal.check_year("2024/25")
+        check_year("2024/25")
 
 
 # ---------------------------------------------------------------------------------------- on the fixture
@@ -73,11 +95,11 @@ def test_default_rows_by_hand(fixture_db):
     assert alpha["population"] == 200 and alpha["net_balance_per_head_gbp"] == -232_500
     # every function shared by population: the council spends exactly its region's per head
     assert alpha["expenditure_per_head_gbp"] == rows["TLD"]["expenditure_per_head_gbp"] == 500_000
-    assert alpha["key_options"] == fiscal.DEFAULT_OPTIONS and alpha["estimate"] is True and "members" not in alpha
+    assert alpha["key_options"] == DEFAULT_OPTIONS and alpha["estimate"] is True and "members" not in alpha
     assert rows[C]["revenue_gbp"] == 30_250_000 and rows[C]["expenditure_gbp"] == 75_000_000
     # Alpha CR is the whole of TLD: its revenue is TLD's less the North Sea revenue held at region level
     assert rows["E47000001"]["revenue_gbp"] == 224_000_000 and rows["E47000001"]["coverage"] == "2 of 2 councils"
-    total = rows[fiscal.CORE_COUNCILS]
+    total = rows[CORE_COUNCILS]
     assert total["net_balance_gbp"] == -1_750_000 and total["members"] == total["members_expected"] == 2
     assert rows["TLK"]["estimate"] is False and rows["TLK"]["net_balance_gbp"] == 146_000_000
 
@@ -119,7 +141,7 @@ def test_core_cities_gap_by_hand(fixture_db, options, net_m):
     sensitivity = result["councils"]["sensitivity"]
     assert sensitivity["min_gbp_bn"] <= result["councils"]["net_balance_gbp_bn"] <= sensitivity["max_gbp_bn"]
     assert sensitivity["combinations"] == 4608
-    assert result["key_options"] == fiscal.check_options(**options)
+    assert result["key_options"] == check_options(**options)
 
 
 def test_non_population_spending_key_breaks_equal_per_head(fixture_db):
@@ -132,7 +154,7 @@ def test_non_population_spending_key_breaks_equal_per_head(fixture_db):
 
 def test_notes_on_the_fixture(fixture_db):
     result = fiscal.core_cities_gap(YEAR)
-    assert result["notes"][0] == fiscal.spending_note(fiscal.DEFAULT_OPTIONS)
+    assert result["notes"][0] == spending_note(DEFAULT_OPTIONS)
     assert "North Sea" in result["notes"][1] and "TLD £8m" in result["notes"][1]
     assert any(
         line.startswith("council tax collected: 1 council(s) in TLK") and "E07000001" in line
@@ -184,7 +206,7 @@ def test_tax_spend_view_on_fixture(fixture_db, monkeypatch):
     keys = views.key_rows({"education": "rs_education"}).set_index("Group")
     assert keys.loc["education", "Shared out by"] == "councils' education spending (England)"
     assert keys.loc["education", "Default?"] == "no"
-    assert views.key_table_markdown({"education": "rs_education"}).count("\n") == len(fiscal.GROUPS) + 1
+    assert views.key_table_markdown({"education": "rs_education"}).count("\n") == len(GROUPS) + 1
     assert keys.loc["health", "Alternatives"] == "none (fixed)"
     with pytest.raises(ValueError, match="unknown geography"):
         views.tax_spend_view(YEAR, "ward", {})
@@ -194,24 +216,24 @@ def test_method_text_labels_estimates_and_covers_every_group():
     text = fiscal.method()
     assert text["label"] == "Estimate"
     assert "expenditure − revenue" in text["sign_convention"]
-    assert set(text["options"]) == set(fiscal.KEY_OPTIONS)
-    assert {f["group"] for f in text["functions"]} == set(fiscal.GROUPS)
+    assert set(text["options"]) == set(KEY_OPTIONS)
+    assert {f["group"] for f in text["functions"]} == set(GROUPS)
     assert "energy profits levy" in text["north_sea"] and "4,608 combinations" in text["sensitivity"]
-    assert set(fiscal.KEY_LABELS) >= {k for keys in fiscal.KEY_OPTIONS.values() for k in keys}
+    assert set(KEY_LABELS) >= {k for keys in KEY_OPTIONS.values() for k in keys}
 
 
 # ---------------------------------------------------------------------------------- labels and the chosen area
 
 
 def test_every_key_and_group_has_a_plain_english_label():
-    assert set(fiscal.KEY_LABELS) >= {k for g in fiscal.GROUPS.values() for k in g.keys}
-    assert set(fiscal.GROUP_LABELS) == set(fiscal.GROUPS)
-    for text in [*fiscal.KEY_LABELS.values(), *fiscal.GROUP_LABELS.values()]:
+    assert set(KEY_LABELS) >= {k for g in GROUPS.values() for k in g.keys}
+    assert set(GROUP_LABELS) == set(GROUPS)
+    for text in [*KEY_LABELS.values(), *GROUP_LABELS.values()]:
         assert "_" not in text and text.strip() == text
-    assert fiscal.group_title("nics") == "National Insurance contributions"
-    assert fiscal.group_title("income_tax") == "Income tax"
-    assert fiscal.keys_text(fiscal.DEFAULT_OPTIONS) == "default keys"
-    assert fiscal.keys_text(fiscal.check_options(education="rs_education")) == (
+    assert group_title("nics") == "National Insurance contributions"
+    assert group_title("income_tax") == "Income tax"
+    assert keys_text(DEFAULT_OPTIONS) == "default keys"
+    assert keys_text(check_options(education="rs_education")) == (
         "default keys except education by councils' education spending (England)"
     )
 
@@ -219,19 +241,19 @@ def test_every_key_and_group_has_a_plain_english_label():
 def test_range_text_as_a_briefing_prints_it():
     from indicators.domain import formatting
 
-    assert fiscal.range_text(21.34, 41.76, formatting.gbp_bn) == "£21.3–41.8bn"
-    assert fiscal.range_text(1692.6, 5114.0, formatting.gbp_millions) == "£1.7–5.1bn"
-    assert fiscal.range_text(3.2, 24.4, formatting.gbp_millions) == "£3–24m"
-    assert fiscal.range_text(523.0, 1200.0, formatting.gbp_millions) == "£523m–1.2bn"
-    assert fiscal.range_text(2650.8, 8009.2, formatting.gbp) == "£2,651–8,009"
-    assert fiscal.range_text(-15_900.0, 1700.0, formatting.gbp_millions) == "\u2212£15.9bn to £1.7bn"
-    assert fiscal.range_text(None, 3.0, formatting.gbp) == "not available (no range for this area)"
+    assert range_text(21.34, 41.76, formatting.gbp_bn) == "£21.3–41.8bn"
+    assert range_text(1692.6, 5114.0, formatting.gbp_millions) == "£1.7–5.1bn"
+    assert range_text(3.2, 24.4, formatting.gbp_millions) == "£3–24m"
+    assert range_text(523.0, 1200.0, formatting.gbp_millions) == "£523m–1.2bn"
+    assert range_text(2650.8, 8009.2, formatting.gbp) == "£2,651–8,009"
+    assert range_text(-15_900.0, 1700.0, formatting.gbp_millions) == "\u2212£15.9bn to £1.7bn"
+    assert range_text(None, 3.0, formatting.gbp) == "not available (no range for this area)"
 
 
 def test_axis_room_leaves_space_beyond_the_bars():
-    assert fiscal.axis_room([10, 20]) == pytest.approx([0, 23])
-    assert fiscal.axis_room([-10, 30]) == pytest.approx([-16, 36])
-    assert fiscal.axis_room([]) == pytest.approx([0, 0])
+    assert axis_room([10, 20]) == pytest.approx([0, 23])
+    assert axis_room([-10, 30]) == pytest.approx([-16, 36])
+    assert axis_room([]) == pytest.approx([0, 0])
 
 
 def test_area_estimate_of_a_council_by_hand(fixture_db):
@@ -251,12 +273,12 @@ def test_area_estimate_of_a_council_by_hand(fixture_db):
     # every function shared by population: the council spends exactly its region's official figure per head
     assert alpha["region_code"] == "TLD" and alpha["region_expenditure_per_head_gbp"] == 400e6 / 800
     assert alpha["spending_shared_by_population"] and alpha["spending_keyed"] == {}
-    assert fiscal.balance_sentence(alpha) == (
+    assert balance_sentence(alpha) == (
         "Estimate: public spending in Alpha fell short of the taxes raised "
         "there by £47m in 2022-23 (£232,500 per resident)."
     )
-    assert "every place in the region shows the same spending per resident" in fiscal.area_spending_caveat(alpha)
-    assert "TLD's official figure: £500,000" in fiscal.area_spending_caveat(alpha)
+    assert "every place in the region shows the same spending per resident" in area_spending_caveat(alpha)
+    assert "TLD's official figure: £500,000" in area_spending_caveat(alpha)
 
 
 def test_area_estimate_of_a_city_region_and_with_keyed_spending(fixture_db):
@@ -268,7 +290,7 @@ def test_area_estimate_of_a_city_region_and_with_keyed_spending(fixture_db):
     assert keyed["expenditure_gbp_m"] == pytest.approx(100 + 55)  # social protection 100 × 0.8 instead of × 0.25
     assert keyed["spending_keyed"] == {"social_protection": "rs_social_care"}
     assert not keyed["spending_shared_by_population"]
-    assert "councils' social care spending (England)" in fiscal.area_spending_caveat(keyed)
+    assert "councils' social care spending (England)" in area_spending_caveat(keyed)
     # no council has housing data in the fixture: every council takes its population share, so still the region's
     housing = fiscal.area_estimate(A, "council", YEAR, housing="rs_housing")
     assert housing["spending_shared_by_population"] and housing["expenditure_gbp_m"] == pytest.approx(100)
@@ -281,19 +303,19 @@ def test_area_estimate_says_why_there_is_none(fixture_db):
 
 def test_shared_spending_names_the_places_with_the_regions_figure(fixture_db):
     places = {A: "Alpha", "E08000002": "Beta", C: "Gamma"}
-    shared = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, places)
+    shared = fiscal.shared_spending(YEAR, DEFAULT_OPTIONS, places)
     assert shared["shared"] == {A: True, "E08000002": True, C: True}
     assert shared["groups"] == [("TLD", ["Alpha", "Beta"])]  # Gamma is alone in TLK
     assert "Alpha and Beta (TLD)" in shared["text"] and "shared out from each region by population" in shared["text"]
     rows = rows_by_code()
     assert rows[A]["expenditure_per_head_gbp"] == rows["E08000002"]["expenditure_per_head_gbp"]  # what it says
-    keyed = fiscal.shared_spending(YEAR, fiscal.check_options(social_protection="rs_social_care"), places)
+    keyed = fiscal.shared_spending(YEAR, check_options(social_protection="rs_social_care"), places)
     assert keyed["shared"] == {A: False, "E08000002": False, C: False} and keyed["groups"] == []
-    assert keyed["text"] == fiscal.spending_note(fiscal.check_options(social_protection="rs_social_care"))
+    assert keyed["text"] == spending_note(check_options(social_protection="rs_social_care"))
 
 
 def test_total_place_follows_the_area_or_says_why(fixture_db, monkeypatch):
-    monkeypatch.setattr(fiscal, "TOTAL_PLACE_AREAS", {fiscal.CLAIM_TOTAL_PLACE: [A]})  # Alpha plays Birmingham
+    monkeypatch.setattr(fiscal, "TOTAL_PLACE_AREAS", {CLAIM_TOTAL_PLACE: [A]})  # Alpha plays Birmingham
     beta = fiscal.total_place_view("E08000002", "council", YEAR)  # Beta: TLD, population share 600 / 800
     assert beta["follows_area"] and beta["fallback_reason"] is None and beta["claim"] == {}
     assert beta["cra_year"] == YEAR and beta["identifiable_total_gbp_m"] == pytest.approx(200 * 0.75)
@@ -319,7 +341,7 @@ def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
         ),
     )
     view = views.tax_spend_view(YEAR, "council", {})
-    shared = fiscal.shared_spending(YEAR, fiscal.DEFAULT_OPTIONS, views.place_names(view["table"]))
+    shared = fiscal.shared_spending(YEAR, DEFAULT_OPTIONS, views.place_names(view["table"]))
     assert views.place_names(view["table"]) == {A: "Alpha", C: "Gamma"}
     table = views.per_resident_table(view["table"], shared["shared"]).set_index("Area code")
     assert table.loc[A, "Taxes per resident"] == "£732,500" and table.loc[A, "Spending − taxes"] == "\u2212£47m"
@@ -328,16 +350,16 @@ def test_tables_as_a_briefing_reads_them(fixture_db, monkeypatch):
     assert table.loc["NORTH_SEA_TLD", "Residents"].startswith("not available (")
     assert table.loc[A, "Keys"] == "default keys" and table.loc["TLD", "Keys"] == "official figures (no keys)"
     frame = views.per_resident_frame(view["table"], shared["shared"]).set_index("area_code")
-    assert frame.loc[A, "label"] == "Alpha (estimate)" and frame.loc[A, "spending_mark"] == fiscal.SHARED_MARK
+    assert frame.loc[A, "label"] == "Alpha (estimate)" and frame.loc[A, "spending_mark"] == SHARED_MARK
     assert "NORTH_SEA_TLD" not in frame.index
     for frame_ in (table.reset_index(), views.gap_table(view["gap"]), views.key_rows({})):
         text = frame_.to_string()
         assert "None" not in text and "nan" not in text.split() and "_gbp" not in text
-    assert fiscal.function_label("10. Social protection") == "Social protection"
+    assert function_label("10. Social protection") == "Social protection"
 
 
 def test_the_headline_reads_the_single_path(fixture_db):
     headline = fiscal.core_cities_gap(YEAR)["councils"]
-    total = next(r for r in fiscal.balance_rows(YEAR) if r["area_code"] == fiscal.CORE_COUNCILS)
+    total = next(r for r in fiscal.balance_rows(YEAR) if r["area_code"] == CORE_COUNCILS)
     assert headline["net_balance_gbp_bn"] == total["net_balance_gbp"] / 1e9
     assert headline["sensitivity"]["max_gbp_bn"] == total["sensitivity_net_balance_gbp"]["max"] / 1e9

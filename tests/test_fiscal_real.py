@@ -9,6 +9,7 @@ import pytest
 
 from indicators.analysis import fiscal
 from indicators.data.db import query
+from indicators.domain.fiscal import CORE_CITY_REGIONS, CORE_COUNCILS, KEY_OPTIONS, REGIONS, check_options
 
 LATEST = "2024-25"
 
@@ -27,7 +28,7 @@ def real():
 
 
 # the defaults, then each alternative key in turn (every key of every group is used at least once)
-ALTERNATIVES = [{}] + [{g: k} for g, keys in fiscal.KEY_OPTIONS.items() for k in keys[1:]]
+ALTERNATIVES = [{}] + [{g: k} for g, keys in KEY_OPTIONS.items() for k in keys[1:]]
 
 
 def official(year: str) -> pd.DataFrame:
@@ -42,12 +43,12 @@ def test_add_back_every_region_year_and_key_option(real):
         crpsf = official(year)
         held = fiscal.held_north_sea(year).groupby("region_code")["value_gbp_m"].sum()
         for chosen in ALTERNATIVES:
-            options = fiscal.check_options(**chosen)
+            options = check_options(**chosen)
             frame = fiscal.estimates(year, options)
             councils = frame[frame["area_type"] == "lad"]
             assert len(councils) == 361 and councils[["revenue", "expenditure"]].notna().all().all(), (year, chosen)
             sums = councils.groupby(councils.index.map(region_of))[["revenue", "expenditure", "rev_income_tax"]].sum()
-            assert sorted(sums.index) == sorted(fiscal.REGIONS)
+            assert sorted(sums.index) == sorted(REGIONS)
             if options["north_sea"] == "held":
                 sums["revenue"] += held.reindex(sums.index).fillna(0)
             for region, row in sums.iterrows():
@@ -62,7 +63,7 @@ def test_one_population_base_per_year(real):
         rows = {r["area_code"]: r for r in fiscal.balance_rows(year)}
         councils = pd.Series({c: r["population"] for c, r in rows.items() if r["area_type"] == "lad"})
         by_region = councils.groupby(councils.index.map(region_of)).sum()
-        for region in fiscal.REGIONS:
+        for region in REGIONS:
             assert abs(by_region[region] - rows[region]["population"]) <= 6, (year, region)  # rounding of each council
     # Northern Ireland's councils have no mid-2023 estimate in the release: their base uses mid-2022, recorded
     notes = fiscal.key_notes(LATEST).set_index(["key", "region_code"])
@@ -133,19 +134,17 @@ def test_coverage_of_every_aggregate(real):
     assert len(rows) == 12
     assert all(r["members"] == r["members_expected"] and r["coverage"].startswith(f"{r['members']} of ") for r in rows)
     by_code = {r["area_code"]: r for r in rows}
-    assert by_code[fiscal.CORE_COUNCILS]["members"] == 10
+    assert by_code[CORE_COUNCILS]["members"] == 10
     gap = fiscal.core_cities_gap("2014-15")
     assert gap["councils"]["coverage"] == "10 of 10 councils" and gap["city_regions"]["members"] > 10
 
 
 def test_regions_and_uk_are_official_and_core_cities_present(real):
     rows = {r["area_code"]: r for r in fiscal.balance_rows(LATEST)}
-    assert {"E08000025", "S12000049", "CR_GLASGOW_CITY_REGION", fiscal.CORE_COUNCILS, fiscal.CORE_CITY_REGIONS} <= set(
-        rows
-    )
-    regions = sum(rows[r]["revenue_gbp"] for r in fiscal.REGIONS)
-    assert abs(regions - rows["K02000001"]["revenue_gbp"]) <= 1e6 * len(fiscal.REGIONS)
-    total = rows[fiscal.CORE_COUNCILS]
+    assert {"E08000025", "S12000049", "CR_GLASGOW_CITY_REGION", CORE_COUNCILS, CORE_CITY_REGIONS} <= set(rows)
+    regions = sum(rows[r]["revenue_gbp"] for r in REGIONS)
+    assert abs(regions - rows["K02000001"]["revenue_gbp"]) <= 1e6 * len(REGIONS)
+    total = rows[CORE_COUNCILS]
     rng = total["sensitivity_net_balance_gbp"]
     assert rng["min"] <= total["net_balance_gbp"] <= rng["max"]
 

@@ -36,7 +36,10 @@ from benchmarks.ws_client import Session
 from indicators.analysis import claims, fiscal, measures, place, productivity
 from indicators.data import case_studies, db, geography
 from indicators.data.paths import WAREHOUSE_PATH as WAREHOUSE
+from indicators.domain.fiscal import KEY_OPTIONS
 from indicators.domain.international import RATE_MAX, RATE_MIN
+from indicators.domain.place import COMPARE_SETS, LEVELS
+from indicators.domain.productivity import BASES
 from indicators.views import data_and_methods as methods_view
 from indicators.views import european_peers as peers_view
 from ui import state
@@ -54,7 +57,7 @@ PAGES = {
     "compare": ["measure", "xmeasure", "preset", "areas"],
     "city_profile": [],
     "productivity_gap": ["target", "window"],
-    "tax_and_spend": ["fy", *(f"k_{g}" for g in fiscal.KEY_OPTIONS)],
+    "tax_and_spend": ["fy", *(f"k_{g}" for g in KEY_OPTIONS)],
     "european_peers": ["peers", "eur"],
     "claims_check": ["eur", "claim"],
     "case_studies": ["cities", "policy"],
@@ -77,7 +80,7 @@ PAGE_WIDGET = {
     ("productivity_gap", "target"): "gap_target",
     ("productivity_gap", "window"): "gap_window",
     ("tax_and_spend", "fy"): "fiscal_year",
-    **{("tax_and_spend", f"k_{g}"): f"fiscal_{g}" for g in fiscal.KEY_OPTIONS},
+    **{("tax_and_spend", f"k_{g}"): f"fiscal_{g}" for g in KEY_OPTIONS},
     ("european_peers", "peers"): "peers_select",
     ("european_peers", "eur"): "peers_eur",
     ("claims_check", "eur"): "claims_eur",
@@ -103,7 +106,7 @@ NOTICE = {  # how each parameter's notice names it (regex on the notice text)
             "claim",
             "theme",
             "set",
-            *(f"k_{g}" for g in fiscal.KEY_OPTIONS),
+            *(f"k_{g}" for g in KEY_OPTIONS),
         ]
     },
     "areas": r"link's areas",
@@ -254,17 +257,17 @@ class Allowed:
     def __init__(self):
         self.frame = {
             "geo": list(geography.GEOGRAPHIES),
-            "basis": list(productivity.BASES),
+            "basis": list(BASES),
             "bench": list(state.benchmark_options()),
             "area": list(state.area_options()),
         }
-        self.years = {b: [str(y) for y in productivity.available_years(b)] for b in productivity.BASES}
+        self.years = {b: [str(y) for y in productivity.available_years(b)] for b in BASES}
         self.levels = list(measures.LEVELS)
         self.measures = {level: list(measures.available(level)) for level in measures.LEVELS}
         self.presets = [*measures.PEER_PRESETS, "custom"]
         self.windows = ["3", "5", "7", "10", "15"]
         self.fiscal_years = fiscal.fiscal_years()
-        self.keys = {f"k_{g}": list(k) for g, k in fiscal.KEY_OPTIONS.items()}
+        self.keys = {f"k_{g}": list(k) for g, k in KEY_OPTIONS.items()}
         self.peers = list(peers_view.options())
         self.claims = claims.claims()["claim_id"].tolist()
         self.cities = case_studies.cities_with_case_studies()
@@ -273,8 +276,8 @@ class Allowed:
         self.explorer = {
             "theme": place.themes(),
             "indicator": place.catalogue()["indicator_id"].tolist(),
-            "level": list(place.LEVELS),
-            "set": list(place.COMPARE_SETS),
+            "level": list(LEVELS),
+            "set": list(COMPARE_SETS),
         }  # the explorer's own values
         self._gap_years: dict[tuple, int | None] = {}
 

@@ -6,6 +6,8 @@ import pytest
 
 from indicators.analysis import measures, productivity
 from indicators.domain.definition import Definition
+from indicators.domain.measure_spec import BASIS_MEASURE, start_year
+from indicators.domain.productivity import BASES, BENCHMARKS
 
 ALPHA, BETA, GAMMA, LONDONIA = "E08000001", "E08000002", "E06000001", "E09000001"
 
@@ -79,7 +81,7 @@ def test_rates_are_never_aggregated(tiny):
 
 
 def test_productivity_bases_match_the_productivity_module(tiny):
-    for basis, measure_id in measures.BASIS_MEASURE.items():
+    for basis, measure_id in BASIS_MEASURE.items():
         result = productivity.gap(ALPHA, basis, "city-region", "uk", 2022)
         assert as_dict(measures.values(measure_id, 2022, "city_region"))["E47000001"] == pytest.approx(result.value)
 
@@ -181,8 +183,8 @@ def test_definitions_matrix_places_each_gap_in_its_cell(tiny):
     matrix = measures.definitions_matrix(ALPHA, 2022)
     assert matrix.shape == (3, 6)
     expected = productivity.gap(ALPHA, "job", "city-region", "uk-ex-london", 2022).gap_pct
-    label = productivity.BENCHMARKS["uk-ex-london"]
-    assert matrix.loc[productivity.BASES["job"].label, ("city-region", label)] == pytest.approx(expected)
+    label = BENCHMARKS["uk-ex-london"]
+    assert matrix.loc[BASES["job"].label, ("city-region", label)] == pytest.approx(expected)
 
 
 def test_marked_values_flag_exactly_the_core_cities(tiny):
@@ -208,7 +210,7 @@ def test_core_city_values_and_waterfall_steps(tiny):
 
 
 def test_helpers(tiny):
-    assert measures.start_year("2023-24") == 2023 and measures.start_year("Oct 2022-Sep 2023") == 2022
+    assert start_year("2023-24") == 2023 and start_year("Oct 2022-Sep 2023") == 2022
     assert measures.city_name(ALPHA) == "Alpha" and measures.city_name("E47000001") == "Alpha city region"
     assert measures.city_region_lad("E47000009") == GAMMA and measures.city_region_lad("TLD") is None
     assert measures.better(-5.0, "lower_is_better") is True and measures.better(0.1, "higher_is_better") is None

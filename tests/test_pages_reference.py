@@ -20,6 +20,16 @@ from streamlit.testing.v1 import AppTest
 from indicators.analysis import claims, fiscal, international
 from indicators.data import case_studies
 from indicators.domain import formatting
+from indicators.domain.claims import (
+    VERDICT_SHORT,
+    assess,
+    claimed_text,
+    definition,
+    format_value,
+    range_text,
+    unit_words,
+)
+from indicators.domain.international import HEADLINE_PEERS, RATE_MAX, RATE_MIN, euro, rate_text
 from indicators.views import case_studies as case_view
 from indicators.views import claims_check as claims_view
 from indicators.views import data_and_methods as methods_view
@@ -27,7 +37,7 @@ from indicators.views import european_peers as peers_view
 from ui import state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-HEADLINE = list(international.HEADLINE_PEERS)
+HEADLINE = list(HEADLINE_PEERS)
 
 
 @pytest.fixture(autouse=True)
@@ -126,7 +136,7 @@ def bar_values(spec: dict, label_part: str) -> list[float]:
 
 
 def test_a_number_from_a_link_is_accepted_only_in_its_range():
-    low, high = international.RATE_MIN, international.RATE_MAX
+    low, high = RATE_MIN, RATE_MAX
     assert state.bounded_number(None, low, high) is None and state.bounded_number(" ", low, high) is None
     assert state.bounded_number("1.17", low, high) == 1.17 and state.bounded_number(" 10 ", low, high) == 10.0
     for bad in ("abc", "0", "-1", "11", "nan", "inf", "1e309"):
@@ -143,7 +153,7 @@ def test_a_list_from_a_link_keeps_allowed_items_in_order_without_repeats():
 
 
 def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context():
-    d = claims.definition
+    d = definition
     alternatives = [
         d("a", "a", "2014", 25.0),
         d("p", "p", "2014", 21.0, rate=2.0),
@@ -156,7 +166,7 @@ def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context
         "claimed": 20.0,
         "period_described": "2014",
         "primary_definition_id": "p",
-        **claims.assess(20.0, "percent", alternatives, "p", "2014"),
+        **assess(20.0, "percent", alternatives, "p", "2014"),
     }
     assert claims_view.numeric_claims([{"claim_id": "n", **result}, {"claim_id": "e", "primary_value": None}]) == ["n"]
     codes = [{"verdict_code": c} for c in ("holds", "untestable", "holds")]
@@ -226,7 +236,7 @@ def test_claims_view_details_a_claim_with_its_chart_and_an_untestable_one_withou
     drawn = claims_view.detail(checked, checked.default)
     result = next(r for r in expected_claims if r["claim_id"] == checked.default)
     assert drawn.chart.captions.title == f"Claimed vs recomputed: {result['claim']}"
-    assert drawn.chart.unit == claims.unit_words(result["unit"]) and drawn.chart.cache == (checked.default, None)
+    assert drawn.chart.unit == unit_words(result["unit"]) and drawn.chart.cache == (checked.default, None)
     assert drawn.definitions.count("\n") == len(claims.comparison(result)) - 1 and drawn.no_chart is None
     unrecomputed = next(r for r in expected_claims if r["primary_value"] is None)
     plain = claims_view.detail(checked, unrecomputed["claim_id"])
@@ -266,9 +276,7 @@ def test_peers_default_converts_at_the_ecb_rate_with_break_even_as_sensitivity()
     ecb = international.ecb_rate(2021)["eur_per_gbp"]
     expected = international.peer_comparison(HEADLINE).set_index("metro_code")
     converted, break_even = chart_specs(at)
-    assert f"GDP per resident 2021, £ (peers at the ECB 2021 average, {international.rate_text(ecb)})" in chart_titles(
-        at
-    )
+    assert f"GDP per resident 2021, £ (peers at the ECB 2021 average, {rate_text(ecb)})" in chart_titles(at)
     assert "Sensitivity: break-even exchange rate for each peer (€ per £)" in chart_titles(at)
     assert bar_values(converted, "München")[0] == pytest.approx(expected.at["DE003M", "gdp_per_head_eur"] / ecb)
     assert bar_values(break_even, "München")[0] == pytest.approx(expected.at["DE003M", "break_even_eur_per_gbp"])
@@ -276,7 +284,7 @@ def test_peers_default_converts_at_the_ecb_rate_with_break_even_as_sensitivity()
     home = international.city_regions_gdp_per_head().set_index("area_code")["gdp_per_head_gbp"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Core Cities combined"] == formatting.gbp(home["core-cities"])
-    assert metrics["Exchange rate used"] == international.rate_text(ecb) == f"£1 = {international.euro(ecb, 4)}"
+    assert metrics["Exchange rate used"] == rate_text(ecb) == f"£1 = {euro(ecb, 4)}"
     for _, peer in expected.iterrows():  # each peer by name, its premium as a briefing prints it
         assert metrics[f"{peer['metro_name']} ({peer['country']})"] == formatting.percent(
             peer["premium_pct"], signed=True
@@ -298,7 +306,7 @@ def test_peers_charts_are_labelled_in_briefing_style_outside_the_bars():
     assert all("£" in trace["hovertemplate"] for trace in converted["data"])
     (trace,) = break_even["data"]
     outside_labels(trace)
-    assert trace["text"] == [international.euro(v, 2) for v in values(trace["x"])]
+    assert trace["text"] == [euro(v, 2) for v in values(trace["x"])]
     assert break_even["layout"]["xaxis"]["tickprefix"] == "€"
     # never four figures to a row: the peers' metrics sit two to a row, so no name is cut off on a laptop
     assert min(column.weight for column in at.columns) >= 0.4
@@ -367,17 +375,17 @@ def test_every_claim_is_listed_in_full_with_its_verdict_in_words(expected_claims
     blocks = [m.value for m in at.markdown]
     text = page_text(at)
     for result in expected_claims:
-        claimed = claims.claimed_text(result["claimed"], result["unit"])
+        claimed = claimed_text(result["claimed"], result["unit"])
         assert result["claim"] in text and result["verdict"] in text, result["claim_id"]  # full text, never cut off
         if result["verdict_code"] == "untestable":
             assert any(result["claim"] in b and claimed in b and result["verdict"] in b for b in blocks)
         else:
             line = (
-                f"Verdict: **{claims.VERDICT_SHORT[result['verdict_code']]}** · claimed {claimed} for "
+                f"Verdict: **{VERDICT_SHORT[result['verdict_code']]}** · claimed {claimed} for "
                 f"{result['period_described']} · recomputed "
-                f"{claims.format_value(result['primary_value'], result['unit'])} for {result['primary_period']} · "
+                f"{format_value(result['primary_value'], result['unit'])} for {result['primary_period']} · "
                 "range over the definitions tried "
-                f"{claims.range_text(result['range'], result['unit'])}"
+                f"{range_text(result['range'], result['unit'])}"
             )
             assert line in blocks, line
     assert_readable(at)
@@ -390,10 +398,10 @@ def test_claims_table_shows_full_text_in_plain_english(expected_claims):
     assert list(table.proto.column_order) == claims.TABLE_SHOWN
     assert shown["Claim"].tolist() == [r["claim"] for r in expected_claims]
     assert shown["Verdict in full"].tolist() == [r["verdict"] for r in expected_claims]
-    assert shown["Verdict"].tolist() == [claims.VERDICT_SHORT[r["verdict_code"]] for r in expected_claims]
-    assert shown["Claimed"].tolist() == [claims.claimed_text(r["claimed"], r["unit"]) for r in expected_claims]
+    assert shown["Verdict"].tolist() == [VERDICT_SHORT[r["verdict_code"]] for r in expected_claims]
+    assert shown["Claimed"].tolist() == [claimed_text(r["claimed"], r["unit"]) for r in expected_claims]
     assert shown["Recomputed (primary definition)"].tolist() == [
-        "" if r["verdict_code"] == "untestable" else claims.format_value(r["primary_value"], r["unit"])
+        "" if r["verdict_code"] == "untestable" else format_value(r["primary_value"], r["unit"])
         for r in expected_claims
     ]
     # wrapped, wide columns: Streamlit wraps cell text when rows are taller than 4rem (64 px)
@@ -409,10 +417,10 @@ def test_claims_detail_matches_claims_check(expected_claims):
     at = run_page("pages/claims_check.py", claim="cc_productivity_gap")
     gap = next(r for r in expected_claims if r["claim_id"] == "cc_productivity_gap")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["As claimed"] == claims.format_value(gap["claimed"], gap["unit"])
-    assert metrics["Primary definition (2014)"] == claims.format_value(gap["primary_value"], gap["unit"])
+    assert metrics["As claimed"] == format_value(gap["claimed"], gap["unit"])
+    assert metrics["Primary definition (2014)"] == format_value(gap["primary_value"], gap["unit"])
     assert metrics["Holds on"] == f"{gap['holds_on_k_of_n']['k']} of {gap['holds_on_k_of_n']['n']}"
-    low, high = (claims.format_value(gap["range"][k], gap["unit"]) for k in ("min", "max"))
+    low, high = (format_value(gap["range"][k], gap["unit"]) for k in ("min", "max"))
     assert metrics["Range over those definitions"] == f"{low} to {high}"
     assert any(gap["verdict"] in m.value for m in at.markdown)
     assert any("Period the claim describes: 2014" in m.value for m in at.markdown)
@@ -420,7 +428,7 @@ def test_claims_detail_matches_claims_check(expected_claims):
     (trace,) = chart["data"]
     assert values(trace["x"]) == pytest.approx([gap["claimed"]] + [a["value"] for a in gap["alternatives"]])
     # labels as a briefing prints them (a true minus: −£11.0bn), dark, outside the bars; £ on the axis ticks
-    assert trace["text"] == [claims.format_value(v, gap["unit"]) for v in values(trace["x"])]
+    assert trace["text"] == [format_value(v, gap["unit"]) for v in values(trace["x"])]
     outside_labels(trace)
     axis = chart["layout"]["xaxis"]
     assert axis["range"][0] < min(values(trace["x"])) and axis["range"][1] > max(values(trace["x"]))
@@ -439,8 +447,8 @@ def test_claims_european_detail_shows_the_ecb_rate_and_a_stated_rate_beside_it()
     assert at.number_input(key="claims_eur").value == 1.5
     munich = next(r for r in claims.claims_check(1.5) if r["claim_id"] == "intl_munich")
     text = infos(at)
-    assert international.rate_text(munich["fx"]["eur_per_gbp"]) in text and "European Central Bank" in text
-    assert international.rate_text(munich["fx"]["break_even_eur_per_gbp"], 3) in text and "not productivity" in text
+    assert rate_text(munich["fx"]["eur_per_gbp"]) in text and "European Central Bank" in text
+    assert rate_text(munich["fx"]["break_even_eur_per_gbp"], 3) in text and "not productivity" in text
     assert "£1 = €1.5" in text
     assert any(munich["verdict"] in m.value for m in at.markdown)
     stated = [a["value"] for a in munich["alternatives"] if a["definition_id"].endswith("/stated-rate")]

@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from indicators.analysis import place
 from indicators.domain import similarity
+from indicators.domain.place import SIGNIFICANCE, significance, spine_positions
 
 
 @pytest.mark.parametrize(
@@ -26,14 +26,14 @@ from indicators.domain import similarity
     ],
 )
 def test_significance_follows_the_interval_and_the_polarity(value, lower, upper, benchmark, polarity, expected):
-    assert place.significance(value, lower, upper, benchmark, polarity) == expected
+    assert significance(value, lower, upper, benchmark, polarity) == expected
 
 
 def test_every_verdict_has_words_and_a_shape_not_just_a_colour():
-    shapes = {shape for _, shape, _ in place.SIGNIFICANCE.values()}
+    shapes = {shape for _, shape, _ in SIGNIFICANCE.values()}
     assert {"triangle-up", "triangle-down", "circle", "circle-open"} <= shapes
-    assert place.SIGNIFICANCE["better"][1] != place.SIGNIFICANCE["worse"][1]
-    assert all(words for words, _, _ in place.SIGNIFICANCE.values())
+    assert SIGNIFICANCE["better"][1] != SIGNIFICANCE["worse"][1]
+    assert all(words for words, _, _ in SIGNIFICANCE.values())
 
 
 def test_spine_puts_the_benchmark_at_the_centre_and_better_to_the_right():
@@ -47,12 +47,12 @@ def test_spine_puts_the_benchmark_at_the_centre_and_better_to_the_right():
         "councils_max": 70.0,
         "councils_q3": 55.0,
     }
-    x = place.spine_positions(row)
+    x = spine_positions(row)
     # half-width = max(70 - 50, 50 - 30) = 20: value 60 -> 0.5 + 10/40 = 0.75; min 30 -> 0; max 70 -> 1
     assert x["x_value"] == pytest.approx(0.75)
     assert x["x_councils_min"] == pytest.approx(0.0) and x["x_councils_max"] == pytest.approx(1.0)
     assert x["x_core_cities_median"] == pytest.approx(0.25)
-    flipped = place.spine_positions({**row, "polarity": "lower_is_better"})
+    flipped = spine_positions({**row, "polarity": "lower_is_better"})
     assert flipped["x_value"] == pytest.approx(0.25)  # lower is better: a high value sits left of centre
     assert flipped["x_councils_max"] == pytest.approx(0.0)
 

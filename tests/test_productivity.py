@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.analysis import productivity
+from indicators.domain.productivity import decompose, trend_to_close
 
 ALPHA, GAMMA = "E08000001", "E06000001"
 
@@ -109,7 +110,7 @@ def test_the_trend_is_fitted_over_every_year_of_the_window():
     # a narrowing gap with a bad last year: endpoints alone (0.80 → 0.84) would say +2.5 % a year
     ratios = pd.Series([0.80, 0.84, 0.88, 0.92, 0.84], index=[2018, 2019, 2020, 2021, 2022])
     slope = np.polyfit([-2, -1, 0, 1, 2], np.log(ratios.to_numpy()), 1)[0]
-    outlook = productivity.trend_to_close(ratios)
+    outlook = trend_to_close(ratios)
     assert outlook["annual_change_pct"] == pytest.approx((math.exp(slope) - 1) * 100)
     years = math.log(1 / 0.84) / slope
     assert outlook["years_to_close"] == pytest.approx(years)
@@ -122,11 +123,11 @@ def test_the_trend_is_fitted_over_every_year_of_the_window():
 
 def test_trend_that_diverges_never_closes():
     widening = pd.Series([0.9, 0.85, 0.8], index=[2020, 2021, 2022])
-    assert productivity.trend_to_close(widening)["years_to_close"] is None
-    assert productivity.trend_to_close(widening)["verdict"] == (
+    assert trend_to_close(widening)["years_to_close"] is None
+    assert trend_to_close(widening)["verdict"] == (
         "At the 2020–2022 trend the gap does not close: relative to the benchmark the value fell by 5.7% a year."
     )
-    assert productivity.trend_to_close(pd.Series([0.9, 1.1], index=[2021, 2022]))["years_to_close"] == 0.0
+    assert trend_to_close(pd.Series([0.9, 1.1], index=[2021, 2022]))["years_to_close"] == 0.0
 
 
 def test_decomposition_worked_example(tiny):
@@ -151,7 +152,7 @@ positive = st.floats(min_value=1e-3, max_value=1e9, allow_nan=False, allow_infin
 def test_decomposition_identity_holds_exactly(g1, h1, j1, p1, g2, h2, j2, p2):
     area = {"gva_gbp": g1, "hours": h1, "jobs": j1, "population": p1}
     benchmark = {"gva_gbp": g2, "hours": h2, "jobs": j2, "population": p2}
-    parts = productivity.decompose(area, benchmark).set_index("component")
+    parts = decompose(area, benchmark).set_index("component")
     factors = parts.drop(index="GVA per head (total)")
     assert factors["log_points"].sum() == pytest.approx(
         parts.loc["GVA per head (total)", "log_points"], rel=1e-9, abs=1e-9

@@ -6,6 +6,7 @@ import pytest
 
 from indicators.analysis import productivity
 from indicators.data import aggregates
+from indicators.domain.productivity import BASES
 
 LAD_BOOK = "ons_subregional_productivity/labourproductivitylocalauthorities_jun2024.xls"
 CR_BOOK = "ons_subregional_productivity/labourproductivitycityregions_jun2024.xls"
@@ -99,7 +100,7 @@ def test_later_vintage_is_noted_never_mixed():
 def test_core_cities_net_gap_is_the_sum_of_the_city_gaps():
     """Exact up to ONS's rounding of published per-head figures to £1 (published GVA ÷ population ≠ the rounded
     figure × population by a few pounds a head), hence 1 in 10,000."""
-    for basis in productivity.BASES:
+    for basis in BASES:
         for geography in ("council", "city-region"):
             together = productivity.core_cities_gap(basis, geography, "uk")
             assert together["gap_gbp"] == pytest.approx(sum(c["gap_gbp"] for c in together["cities"]), rel=1e-4)

@@ -15,6 +15,7 @@ from indicators.analysis import productivity
 from indicators.data import geography
 from indicators.data.memo import per_database
 from indicators.domain.definition import DEFAULT, Definition, period_for
+from indicators.domain.productivity import BASES, BENCHMARKS
 
 NOTICES_KEY = "_url_notices"
 PENDING_AREA_KEY = "_pending_area"
@@ -23,14 +24,14 @@ PENDING_AREA_KEY = "_pending_area"
 def definition_label(d: Definition) -> str:
     """The definition as the pages caption it, e.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio)
     · 2022'."""
-    return d.label(productivity.BASES[d.basis].label, benchmark_label(d.benchmark))
+    return d.label(BASES[d.basis].label, benchmark_label(d.benchmark))
 
 
 @per_database
 def benchmark_options() -> dict[str, str]:
     """Benchmark keys and labels: the three standard ones, the chosen council's statistical neighbours (council
     geography only: elsewhere the pages say why not), then each Core City as a peer."""
-    options = dict(productivity.BENCHMARKS)
+    options = dict(BENCHMARKS)
     for city, code in zip(geography.core_cities()["city"], geography.core_cities()["lad_code"]):
         options[code] = f"Peer: {city}"
     return options
@@ -194,7 +195,7 @@ def sidebar_controls(page: str | None = None) -> Definition:
     """Render the shared controls the page `page` (its title) reads in the sidebar and return the current definition;
     keeps the URL in step. Controls a page does not read are not drawn (their values are kept for the next page)."""
     geographies = list(geography.GEOGRAPHIES)
-    bases = list(productivity.BASES)
+    bases = list(BASES)
     benchmarks = benchmark_options()
     areas = area_options()
     _seed("geography", "geo", geographies, DEFAULT.geography)
@@ -228,7 +229,7 @@ def sidebar_controls(page: str | None = None) -> Definition:
                 help="Council area, or the city region the council sits in.",
             )
         if "basis" in drawn:
-            st.radio("Basis", bases, format_func=lambda b: productivity.BASES[b].label, key="basis")
+            st.radio("Basis", bases, format_func=lambda b: BASES[b].label, key="basis")
         if "benchmark" in drawn:
             st.selectbox("Benchmark", list(benchmarks), format_func=benchmarks.get, key="benchmark")
         years = productivity.available_years(st.session_state["basis"])  # read once the basis widget has checked it
@@ -237,7 +238,7 @@ def sidebar_controls(page: str | None = None) -> Definition:
         if wanted not in years:  # the basis changed (or a forged value): the year shown by the one rule
             st.session_state["year"] = period_for(years, wanted if type(wanted) is int else None)
             _notice(
-                f"{shown(wanted)} has no {productivity.BASES[st.session_state['basis']].label} data; "
+                f"{shown(wanted)} has no {BASES[st.session_state['basis']].label} data; "
                 f"showing {st.session_state['year']}."
             )
         if "year" in drawn:

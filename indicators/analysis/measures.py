@@ -22,8 +22,11 @@ from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for, source_line
 from indicators.domain import formatting
+from indicators.domain.areas import UK, UK_WHOLE
 from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.domain.measure_spec import BASIS_MEASURE, MEASURES, Measure, start_year
+from indicators.domain.neighbours import NEIGHBOUR_MEASURES
+from indicators.domain.productivity import BASES, BENCHMARKS, STANDARD_BENCHMARKS, basis
 
 LEVELS = {"lad": "Local authorities", "city_region": "Core City regions", "itl1": "ITL1 regions and nations"}
 # The measures offered in selectors (the June 2025 combined-authority vintage is read only beside June 2024 figures).
@@ -293,12 +296,8 @@ def benchmark_code(
     figure only for the whole UK (rates such as median pay), else productivity.benchmark_area (statistical neighbours
     are those of `area_code`, the area measured)."""
     code, name = productivity.benchmark_area(benchmark, geography_key, area_code)
-    if (
-        code == aggregates.UK
-        and not aggregates.periods(measure_id, code)
-        and aggregates.periods(measure_id, aggregates.UK_WHOLE)
-    ):
-        return aggregates.UK_WHOLE, "the UK"
+    if code == UK and not aggregates.periods(measure_id, code) and aggregates.periods(measure_id, UK_WHOLE):
+        return UK_WHOLE, "the UK"
     return code, name
 
 
@@ -340,7 +339,7 @@ def comparison(
     own = aggregates.periods(measure_id, code)
     if not own:
         raise ValueError(f"no {m.name} figure for {name}")
-    if benchmark == "neighbours" and measure_id not in aggregates.NEIGHBOUR_MEASURES:
+    if benchmark == "neighbours" and measure_id not in NEIGHBOUR_MEASURES:
         return _not_available(m, code, name, bench_name, year)
     bench_periods = set(aggregates.periods(measure_id, bench_code))
     shared = [p for p in own if p in bench_periods]
@@ -585,11 +584,11 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
     Definitions that cannot be computed (e.g. a council with no city region) are left out.
     """
     rows = []
-    for basis_key, chosen in productivity.BASES.items():
+    for basis_key, chosen in BASES.items():
         basis_year = period_for(productivity.available_years(basis_key), year)
         for geography_key in geography.GEOGRAPHIES:
-            for benchmark in productivity.STANDARD_BENCHMARKS:
-                label = productivity.BENCHMARKS[benchmark]
+            for benchmark in STANDARD_BENCHMARKS:
+                label = BENCHMARKS[benchmark]
                 try:
                     result = productivity.gap(area_code, basis_key, geography_key, benchmark, basis_year)
                 except ValueError:
@@ -674,7 +673,7 @@ def city_sentences(d: Definition = DEFAULT) -> pd.DataFrame:
 
 @per_database
 def _city_sentences(geography_key: str, benchmark: str, basis_key: str, year: int | None) -> pd.DataFrame:
-    measure_id = BASIS_MEASURE[productivity.basis(basis_key).key]
+    measure_id = BASIS_MEASURE[basis(basis_key).key]
     cities = geography.core_cities()
     rows = []
     for city, code in zip(cities["city"], cities["lad_code"]):

@@ -33,7 +33,11 @@ from indicators.data.db import query
 from indicators.data.paths import WAREHOUSE_HOME
 from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
+from indicators.domain.claims import TOLERANCE_PCT
 from indicators.domain.definition import DEFAULT, Definition, period_for
+from indicators.domain.fiscal import GROUP_LABELS, KEY_LABELS, spending_note
+from indicators.domain.international import LIMITS, PEER_YEAR
+from indicators.domain.productivity import BASES
 from indicators.exports import charts, figures
 
 SECTIONS = ("headline", "productivity", "scorecard", "sectors", "tax_spend", "peers", "claims", "case_studies")
@@ -224,12 +228,12 @@ def definition_label(d: Definition) -> str:
     """E.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio) · 2022' (as on the dashboard), in the year
     the pack shows on the definition's basis."""
     bench = productivity.benchmark_area(d.benchmark, d.geography, d.area)[1]
-    return replace(d, year=_basis_year(d.basis, d.year)).label(productivity.BASES[d.basis].label, bench)
+    return replace(d, year=_basis_year(d.basis, d.year)).label(BASES[d.basis].label, bench)
 
 
 def definition_notes(d: Definition, year: int, result=None) -> str:
     """The definition in words, with how the area's and the benchmark's figures were obtained when `result` is given."""
-    chosen = productivity.BASES[d.basis]
+    chosen = BASES[d.basis]
     bench_name = productivity.benchmark_area(d.benchmark, d.geography, d.area)[1]
     how = ""
     if result is not None:
@@ -281,7 +285,7 @@ def _title_slide(area_code: str, name: str, d: Definition, year: int, map_png: b
         title=f"Briefing: {name} ({area_code})",
         headline=f"{name}: productivity, tax and spend, European peers and the Core Cities' claims, on one stated "
         f"definition: {definition_label(d)}.",
-        footer=footer_for(releases_for(list(productivity.BASES[d.basis].indicator_ids))),
+        footer=footer_for(releases_for(list(BASES[d.basis].indicator_ids))),
         notes="Every number in this pack is computed from official releases by the Core Cities indicators project; "
         "each slide's footer names the release and vintage. " + definition_notes(d, year),
         image=map_png,
@@ -295,7 +299,7 @@ def _title_slide(area_code: str, name: str, d: Definition, year: int, map_png: b
 
 def _headline(area_code: str, d: Definition) -> list[Slide]:
     rows, releases = [], []
-    for key, chosen in productivity.BASES.items():
+    for key, chosen in BASES.items():
         result = productivity.gap(area_code, key, d.geography, d.benchmark, _basis_year(key, d.year))
         rows.append((chosen, result))
         releases += result.provenance["releases"]
@@ -309,7 +313,7 @@ def _headline(area_code: str, d: Definition) -> list[Slide]:
         label_format="{:+.1f}%",
     )
     headline = (
-        f"{main.area_name} is {_pct(main.gap_pct)} {main.benchmark_name} on {productivity.BASES[d.basis].label} "
+        f"{main.area_name} is {_pct(main.gap_pct)} {main.benchmark_name} on {BASES[d.basis].label} "
         f"({main.year})"
         + (
             f": a gap of {_bn(main.gap_gbp)} a year."
@@ -342,7 +346,7 @@ def _headline(area_code: str, d: Definition) -> list[Slide]:
 
 
 def _productivity(area_code: str, d: Definition) -> list[Slide]:
-    chosen = productivity.BASES[d.basis]
+    chosen = BASES[d.basis]
     year = _basis_year(d.basis, d.year)
     result = productivity.gap(area_code, d.basis, d.geography, d.benchmark, year)
     footer = footer_for(result.provenance["releases"], result)
@@ -444,8 +448,8 @@ def _tax_spend(area_code: str, d: Definition) -> list[Slide]:
             f"(£{abs(row['net_balance_per_head_gbp']):,.0f} per resident).",
             footer,
             f"{method['summary']} {method['sign_convention']} {method['population']} Keys used: "
-            + "; ".join(f"{fiscal.GROUP_LABELS[g]}: {fiscal.KEY_LABELS[k]}" for g, k in row["key_options"].items())
-            + f". {fiscal.spending_note(row['key_options'])} {method['north_sea']} {method['caveats']}",
+            + "; ".join(f"{GROUP_LABELS[g]}: {KEY_LABELS[k]}" for g, k in row["key_options"].items())
+            + f". {spending_note(row['key_options'])} {method['north_sea']} {method['caveats']}",
             chart=Chart(
                 "column",
                 ["Revenue (taxes raised)", "Expenditure", "Net balance (spending − revenue)"],
@@ -493,12 +497,12 @@ def _cra_sources() -> list[str]:
 
 def _peers(area_code: str, d: Definition) -> list[Slide]:
     peers = international.peer_comparison()  # at the ECB annual average for the data year
-    rate = international.ecb_rate(international.PEER_YEAR)
+    rate = international.ecb_rate(PEER_YEAR)
     home = float(peers["core_cities_gdp_per_head_gbp"].iloc[0])
     top = peers.loc[peers["premium_pct"].idxmax()]
     regions = international.city_regions_gdp_per_head().set_index("area_code")
     bullets = [
-        f"Core Cities city regions combined: £{home:,.0f} GDP per resident ({international.PEER_YEAR})",
+        f"Core Cities city regions combined: £{home:,.0f} GDP per resident ({PEER_YEAR})",
         f"Exchange rate: ECB {rate['year']} annual average, £1 = €{rate['eur_per_gbp']:.4f} "
         f"(mean of {rate['days']} daily reference rates)",
     ]
@@ -515,14 +519,14 @@ def _peers(area_code: str, d: Definition) -> list[Slide]:
     return [
         Slide(
             "peers",
-            f"European peers: GDP per resident, {international.PEER_YEAR}",
+            f"European peers: GDP per resident, {PEER_YEAR}",
             f"At the ECB's {rate['year']} average rate (£1 = €{rate['eur_per_gbp']:.4f}), {top['metro_name']}'s GDP "
             f"per resident is {_pct(top['premium_pct'])} the Core Cities' city regions combined. GDP per resident, not "
             "productivity.",
             footer_for(international.provenance()["releases"]),
             international.provenance()["formula"]
             + ". The chart is the sensitivity: the € per £ at which each peer would "
-            "equal the Core Cities; at any weaker pound the peer is further ahead. " + international.LIMITS,
+            "equal the Core Cities; at any weaker pound the peer is further ahead. " + LIMITS,
             chart=Chart(
                 "column",
                 peers["metro_name"].tolist(),
@@ -562,7 +566,7 @@ def _claims(area_code: str, d: Definition) -> list[Slide]:
     footer = footer_for(sources + releases_for(["gva_current", "population", "gva_per_hour", "hours_worked"]))
     headline = (
         f"Of {len(results)} published claims, tested on the periods they describe: {held} hold within "
-        f"±{claims.TOLERANCE_PCT:g}% on their primary definition, {missed} {'is' if missed == 1 else 'are'} not "
+        f"±{TOLERANCE_PCT:g}% on their primary definition, {missed} {'is' if missed == 1 else 'are'} not "
         f"reproduced, {later} can only be tested on later data and {untestable} cannot be tested with the "
         "official data held here."
     )

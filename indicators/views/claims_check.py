@@ -9,7 +9,7 @@ import pandas as pd
 
 from indicators.analysis import claims
 from indicators.domain import formatting
-from indicators.domain.claims import TOLERANCE_PCT, VERDICT_LABELS
+from indicators.domain.claims import TOLERANCE_PCT, VERDICT_LABELS, claimed_text, unit_words
 from indicators.domain.international import RATE_MAX as RATE_MAX
 from indicators.domain.international import RATE_MIN as RATE_MIN
 from indicators.domain.international import rate_text
@@ -101,7 +101,7 @@ def check(eur_per_gbp: float | None) -> Check:
         )
         or None,
         table=claims.briefing_table(results),
-        choices={r["claim_id"]: f"{r['claim']} ({claims.claimed_text(r['claimed'], r['unit'])})" for r in results},
+        choices={r["claim_id"]: f"{r['claim']} ({claimed_text(r['claimed'], r['unit'])})" for r in results},
         default=numeric[0] if numeric else results[0]["claim_id"],
         how_calculated={key: claims.method()[key] for key in ("method", "limits")},
     )
@@ -111,7 +111,7 @@ def detail(checked: Check, claim_id: str) -> Detail:
     """The claim `claim_id` of `checked` in detail."""
     result = next(r for r in checked.results if r["claim_id"] == claim_id)
     (shown,) = claims.overview([result])
-    unit = claims.unit_words(result["unit"])
+    unit = unit_words(result["unit"])
     primary = result["primary_definition"]
     numeric = result["primary_value"] is not None
     return Detail(
@@ -167,7 +167,7 @@ def _exchange_rate(fx: dict) -> str:
 
 
 def _chart(result: dict, eur_per_gbp: float | None) -> Chart:
-    unit = claims.unit_words(result["unit"])
+    unit = unit_words(result["unit"])
     captions = charts.Captions(
         title=f"Claimed vs recomputed: {result['claim']}",
         subtitle=f"{unit} · period described: {result['period_described']} · hatched: the claim; crossed: the primary "

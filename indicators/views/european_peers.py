@@ -13,8 +13,8 @@ from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
 from indicators.domain.international import HEADLINE_PEERS as HEADLINE_PEERS
+from indicators.domain.international import HOME_CODES, PEER_YEAR, RATE_DECIMALS, euro, rate_text
 from indicators.domain.international import LIMITS as LIMITS
-from indicators.domain.international import PEER_YEAR, RATE_DECIMALS, euro, rate_text
 from indicators.domain.international import RATE_MAX as RATE_MAX
 from indicators.domain.international import RATE_MIN as RATE_MIN
 from indicators.exports import charts
@@ -167,7 +167,7 @@ def peer_bars(metro_codes: list[str], eur_per_gbp: float | None = None) -> pd.Da
 @per_database(max_entries=64)
 def _peer_bars(metro_codes: tuple[str, ...], eur_per_gbp: float | None) -> pd.DataFrame:
     home = international.city_regions_gdp_per_head()
-    home = home[home["area_code"] != international.HOME_CODES["council"]]
+    home = home[home["area_code"] != HOME_CODES["council"]]
     peers = international.peer_comparison(list(metro_codes), eur_per_gbp)
     rows = [
         {

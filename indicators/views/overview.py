@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.analysis import fiscal, measures, productivity
+from indicators.analysis import fiscal, measures
 from indicators.data import geography
 from indicators.domain import formatting
 from indicators.domain.definition import Definition
+from indicators.domain.measure_spec import BASIS_MEASURE
+from indicators.domain.productivity import BASES
 from indicators.exports import charts, figures
 from indicators.views import Chart, Tile
 
@@ -37,7 +39,7 @@ def headline(d: Definition) -> Headline:
     claim = measures.claimed("cc_productivity_gap")
     claimed = (
         f"As claimed: {formatting.gbp_bn(claim['value'])} a year ({claim['publication']}). "
-        f"Here: {productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas vs "
+        f"Here: {BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas vs "
         f"{found['benchmark_name']}; positive = below the benchmark."
         if claim
         else None
@@ -63,7 +65,7 @@ def headline(d: Definition) -> Headline:
 
 def uk_map(d: Definition) -> Chart:
     """The basis's measure for every local authority, the Core Cities outlined and named, the chosen area in black."""
-    measure_id = measures.BASIS_MEASURE[d.basis]
+    measure_id = BASIS_MEASURE[d.basis]
     values = measures.marked_values(measure_id, d.year, "lad")
     m = measures.measure(measure_id)
     scale = figures.colour_range(values["value"], values["area_name"])
@@ -124,14 +126,12 @@ def tax_spend(d: Definition) -> tuple[Tile, list[str]]:
 def city_lines(d: Definition, benchmark_label: str) -> tuple[str, str]:
     """(caption, markdown list): one sentence per Core City, the chosen area's in bold (first, when it is not one)."""
     caption = (
-        f"{productivity.BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "
+        f"{BASES[d.basis].label}, {d.geography.replace('-', ' ')} areas, against "
         f"{benchmark_label}; change since seven years earlier."
     )
     lines = measures.city_sentences(d)
     chosen = (
-        []
-        if d.area in set(lines["lad_code"])
-        else measures.sentences(d, measure_ids=(measures.BASIS_MEASURE[d.basis],))[:1]
+        [] if d.area in set(lines["lad_code"]) else measures.sentences(d, measure_ids=(BASIS_MEASURE[d.basis],))[:1]
     )
     text = "\n".join(
         [f"- **{sentence}** (the area chosen in the sidebar)" for sentence in chosen]

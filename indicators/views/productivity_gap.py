@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from indicators.analysis import measures, productivity
 from indicators.domain import formatting
 from indicators.domain.definition import Definition
+from indicators.domain.measure_spec import BASIS_MEASURE
+from indicators.domain.productivity import BASES
 from indicators.exports import charts
 from indicators.views import Chart, Tile
 
@@ -37,7 +39,7 @@ class Gap:
 def gap(d: Definition) -> Gap:
     """The gap of `d.area` on the definition `d`. Raises ValueError when it cannot be computed."""
     result = measures.gap(d.area, d.basis, d.geography, d.benchmark, d.year)
-    chosen = productivity.BASES[d.basis]
+    chosen = BASES[d.basis]
     name = measures.city_name(d.area)
     targets = list(range(result["year"] + 1, SCENARIO_LAST_YEAR + 1))
     return Gap(
@@ -127,9 +129,9 @@ def scenario(d: Definition, target: int, window: int) -> Scenario:
 
 def history(d: Definition, found: Gap, definition_label: str) -> tuple[Chart, Chart]:
     """The area's value and the benchmark's over the years, and the gap (%) each year (`found`: gap(d))."""
-    chosen = productivity.BASES[d.basis]
+    chosen = BASES[d.basis]
     series = productivity.gap_series(d.area, d.basis, d.geography, d.benchmark)
-    source = measures.source(measures.BASIS_MEASURE[d.basis])
+    source = measures.source(BASIS_MEASURE[d.basis])
     depends = (d.area, d.basis, d.geography, d.benchmark)
     levels = charts.Captions(
         title=f"{chosen.label}: {found.area_name} and {found.benchmark_name}",
