@@ -292,3 +292,92 @@ def test_claim_bars_hatch_the_claim_cross_the_primary_definition_and_dot_the_con
     assert axis.title.text == "£bn a year" and list(axis.range) == [-30.0, 90.0]
     assert list(axis.ticktext) == ["−£20bn", "£0bn", "£50bn"] and axis.zeroline is True
     assert fig.layout.height == 380  # at least 380 px, 40 a bar beyond that
+
+
+# ------------------------------------------------------------------------------------------------- Tax and spend
+
+GAP = {
+    "year": "2024-25",
+    "estimate_gbp_bn": 30.0,
+    "min_gbp_bn": 20.0,
+    "max_gbp_bn": 40.0,
+    "below_gbp_bn": 10.0,
+    "above_gbp_bn": 10.0,
+    "claimed_gbp_bn": 53.0,
+}
+PER_RESIDENT = pd.DataFrame(
+    {
+        "label": ["Leeds (estimate)", "Core Cities (estimate)", "United Kingdom (official)"],
+        "area_code": ["E08000035", "CC", "K02000001"],
+        "revenue_per_head_gbp": [9000.0, 10000.0, 14000.0],
+        "expenditure_per_head_gbp": [16000.0, 17000.0, 18000.0],
+        "spending_mark": ["shared by population", "sum of the places", "official"],
+    }
+)
+FUNCTIONS = pd.DataFrame({"function": ["Health", "Education"], "value_gbp_m": [2500.0, 1200.0]})
+
+
+def tax_spend_charts() -> dict[str, go.Figure]:
+    return {
+        "gap": charts.tax_spend_gap_bars(GAP, captions=CAPTIONS),
+        "per resident": charts.tax_spend_per_resident_bars(PER_RESIDENT, captions=CAPTIONS),
+        "total place": charts.total_place_bars(FUNCTIONS, captions=CAPTIONS),
+    }
+
+
+@pytest.mark.parametrize("name", ["gap", "per resident", "total place"])
+def test_tax_spend_charts_carry_their_title_definition_and_source(name):
+    fig = tax_spend_charts()[name]
+    assert fig.layout.meta == {"title": CAPTIONS.title, "subtitle": CAPTIONS.subtitle, "source": CAPTIONS.source}
+    assert not fig.layout.title.text
+
+
+def test_tax_spend_charts_name_their_units():
+    shown = tax_spend_charts()
+    assert (shown["gap"].layout.yaxis.tickprefix, shown["gap"].layout.yaxis.ticksuffix) == ("£", "bn")
+    assert shown["per resident"].layout.xaxis.title.text == "£ per resident a year"
+    assert shown["per resident"].layout.xaxis.tickprefix == "£"
+    assert shown["total place"].layout.xaxis.title.text == "£ million (estimate)"
+    assert (shown["total place"].layout.xaxis.tickprefix, shown["total place"].layout.xaxis.ticksuffix) == ("£", "m")
+
+
+def test_tax_spend_gap_bars_show_the_estimate_with_its_range_beside_the_hatched_claim():
+    estimate, claim = tax_spend_charts()["gap"].data
+    assert (list(estimate.x), list(estimate.y), estimate.marker.color) == (
+        ["Estimate 2024-25"],
+        [30.0],
+        figures.PALETTE[0],
+    )
+    assert (list(estimate.error_y.array), list(estimate.error_y.arrayminus)) == ([10.0], [10.0])
+    label = tax_spend_charts()["gap"].layout.annotations[0]
+    assert (label.y, label.text) == (40.0, "£30.0bn (range £20.0–40.0bn)")
+    assert (list(claim.x), list(claim.y)) == (["As claimed (c.2016)"], [53.0])
+    assert (claim.marker.color, claim.marker.pattern.shape) == (figures.HIGHLIGHT, "/")
+    without = charts.tax_spend_gap_bars({**GAP, "claimed_gbp_bn": None}, captions=CAPTIONS)
+    assert [t.name for t in without.data] == ["Estimate (chosen keys)"]
+
+
+def test_tax_spend_per_resident_bars_pair_taxes_and_spending_patterned_by_how_spending_was_shared():
+    fig = tax_spend_charts()["per resident"]
+    taxes, *spending = fig.data
+    assert (taxes.name, taxes.marker.color, list(taxes.x)) == (
+        "Taxes raised",
+        figures.PALETTE[0],
+        [9000.0, 10000.0, 14000.0],
+    )
+    assert list(taxes.text) == ["£9,000", "£10,000", "£14,000"]
+    assert [(t.name, t.marker.pattern.shape, list(t.y)) for t in spending] == [
+        ("Spending: region's, shared by population", "/", ["Leeds (estimate)"]),
+        ("Spending: the places together", "", ["Core Cities (estimate)"]),
+        ("Spending: official (ONS CRPSF)", "", ["United Kingdom (official)"]),
+    ]
+    assert {t.marker.color for t in spending} == {figures.PALETTE[4]}
+    assert list(fig.layout.yaxis.categoryarray) == PER_RESIDENT["label"].tolist()
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.barmode == "group"
+
+
+def test_total_place_bars_one_bar_per_function_in_order_labelled_in_millions():
+    bars = tax_spend_charts()["total place"].data[0]
+    assert (list(bars.y), list(bars.x)) == (["Health", "Education"], [2500.0, 1200.0])
+    assert list(bars.text) == [formatting.gbp_millions(2500.0), formatting.gbp_millions(1200.0)]
+    assert bars.marker.color == figures.PALETTE[4] and bars.orientation == "h"

@@ -3,8 +3,8 @@ taxes, spending and balance, in total and per resident, with the range over keys
 the Total Place view follows the area, the page says beside the per-resident figures why spending per head is the
 region's, every key is shown and switchable from the URL in plain English, and nothing raw reaches the screen.
 
-Expected figures come from indicators.fiscal, formatted with indicators.domain.formatting as a briefing prints them;
-none is typed in.
+Expected figures come from indicators.analysis.fiscal, formatted with indicators.domain.formatting as a briefing
+prints them; none is typed in.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators import fiscal
+from indicators.analysis import fiscal
 from indicators.data import geography
 from indicators.data.db import query
 from indicators.domain import formatting
@@ -308,3 +308,23 @@ def test_an_unknown_key_in_the_link_falls_back_with_a_notice():
     at = run_page(fy=YEAR, k_education="astrology")
     assert "k_education" in infos(at)
     assert at.selectbox(key="fiscal_education").value == "population"
+
+
+# ------------------------------------------------------------------------------------------------------ charts
+
+
+def test_each_chart_carries_the_title_definition_and_source_written_beside_it():
+    """The three charts are indicators.exports.charts figures: the captions they carry (for the image export) are
+    the title, definition and source the page writes around them, the units in the title or the definition."""
+    from ui.render import markdown_escape
+
+    at = run_page(area=LEEDS, geo="council", fy=YEAR)
+    units = {"fiscal-gap": "(£bn a year)", "fiscal-per-head": "(£)", "fiscal-total-place": "£ million"}
+    for key, unit in units.items():
+        meta = chart(at, key)["layout"]["meta"]
+        assert unit in meta["title"] + meta["subtitle"]
+        assert f"**{markdown_escape(meta['title'])}**" in [m.value for m in at.markdown]
+        assert markdown_escape(meta["subtitle"]) in [c.value for c in at.caption]
+        assert meta["source"] in captions(at) and meta["source"].startswith("Source")
+    assert chart(at, "fiscal-gap")["layout"]["meta"]["subtitle"].startswith(f"Estimate · ten councils · {YEAR} · ")
+    assert "estimate" in chart(at, "fiscal-total-place")["layout"]["meta"]["subtitle"]

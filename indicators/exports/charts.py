@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.domain import formatting
+from indicators.domain.fiscal import SHARED_MARK, axis_room, claimed_text, range_text
 from indicators.domain.international import PEER_YEAR, bar_range, euro, rate_text
 from indicators.domain.place import SIGNIFICANCE, TOTAL_UNITS, Benchmark
 from indicators.exports import figures
@@ -792,4 +793,142 @@ def claim_bars(drawn: dict, *, captions: Captions) -> go.Figure:
         zeroline=True,
     )
     fig.update_layout(height=max(380, 40 * len(bars) + 200))
+    return captioned(fig, captions)
+
+
+# ------------------------------------------------------------------------------------------------ Tax and spend
+
+SPENDING_SERIES = (  # spending_mark -> legend name and bar pattern ('/' marks the region's own figure)
+    (SHARED_MARK, f"Spending: region's, {SHARED_MARK}", "/"),
+    ("partly by councils' own data", "Spending: partly councils' own data", ""),
+    ("sum of the places", "Spending: the places together", ""),
+    ("official", "Spending: official (ONS CRPSF)", ""),
+)
+
+
+def tax_spend_gap_bars(gap: dict, *, captions: Captions) -> go.Figure:
+    """The Core Cities' estimated spending − taxes (£bn) with its range over every key combination as error bars,
+    labelled above the whisker, beside the claimed figure (hatched), if any.
+
+    Args:
+        gap: year, estimate_gbp_bn, min_gbp_bn, max_gbp_bn, below_gbp_bn and above_gbp_bn (from the estimate to the
+            range's ends) and claimed_gbp_bn (None without a claim), as views.tax_and_spend.headline gives.
+    """
+    fig = go.Figure()
+    estimate = f"Estimate {gap['year']}"
+    fig.add_bar(
+        x=[estimate],
+        y=[gap["estimate_gbp_bn"]],
+        name="Estimate (chosen keys)",
+        marker_color=PALETTE[0],
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [gap["above_gbp_bn"]],
+            "arrayminus": [gap["below_gbp_bn"]],
+            "color": "#333",
+        },
+        customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])],
+        cliponaxis=False,
+        hovertemplate="%{x}: %{customdata}<extra>estimate</extra>",
+    )
+    # the label sits above the range's whisker, outside the bar, so it never sits on the bar or the error bar
+    fig.add_annotation(
+        x=estimate,
+        y=gap["max_gbp_bn"],
+        yanchor="bottom",
+        showarrow=False,
+        text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
+        f"{range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})",
+    )
+    claimed = gap["claimed_gbp_bn"]
+    if claimed is not None:
+        fig.add_bar(
+            x=["As claimed (c.2016)"],
+            y=[claimed],
+            name="As claimed",
+            marker_color=HIGHLIGHT,
+            marker_pattern_shape="/",
+            text=[f"{claimed_text(claimed)} (claimed)"],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[claimed_text(claimed)],
+            hovertemplate="%{x}: %{customdata}<extra>claim</extra>",
+        )
+    fig.update_yaxes(**formatting.axis("£"), ticksuffix="bn")
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
+    return captioned(fig, captions)
+
+
+def tax_spend_per_resident_bars(frame: pd.DataFrame, *, captions: Captions) -> go.Figure:
+    """Taxes raised and public spending per resident (£ a year), one pair of horizontal bars per row of `frame` in
+    its order; the spending bars in one series per spending_mark (SPENDING_SERIES), the region's own figure hatched.
+
+    Args:
+        frame: label, area_code, revenue_per_head_gbp, expenditure_per_head_gbp, spending_mark, as
+            views.tax_and_spend.per_resident_frame gives.
+    """
+    hover = formatting.hover("£ per resident")
+    fig = go.Figure()
+    fig.add_bar(
+        y=frame["label"],
+        x=frame["revenue_per_head_gbp"],
+        orientation="h",
+        name="Taxes raised",
+        marker_color=PALETTE[0],
+        offsetgroup="taxes",
+        customdata=frame["area_code"],
+        text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>",
+    )
+    for mark, name, pattern in SPENDING_SERIES:
+        part = frame[frame["spending_mark"] == mark]
+        if part.empty:
+            continue
+        fig.add_bar(
+            y=part["label"],
+            x=part["expenditure_per_head_gbp"],
+            orientation="h",
+            name=name,
+            marker={
+                "color": PALETTE[4],
+                "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35},
+            },
+            offsetgroup="spending",
+            customdata=part["area_code"],
+            text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>",
+        )
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
+    fig.update_xaxes(
+        title_text="£ per resident a year",
+        **formatting.axis("£ per resident"),
+        range=axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5),
+    )
+    fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
+    return captioned(fig, captions)
+
+
+def total_place_bars(functions: pd.DataFrame, *, captions: Captions) -> go.Figure:
+    """Identifiable public spending in a place by function (£ million, estimate), one horizontal bar per row of
+    `functions` (function, value_gbp_m) in its order, top to bottom."""
+    values = functions["value_gbp_m"].tolist()
+    fig = go.Figure(
+        go.Bar(
+            y=functions["function"],
+            x=values,
+            orientation="h",
+            marker_color=PALETTE[4],
+            text=[formatting.gbp_millions(v) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="£ million (estimate)", **formatting.axis("£ million"), range=axis_room(values, 0.3))
     return captioned(fig, captions)

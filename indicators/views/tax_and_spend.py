@@ -1,5 +1,5 @@
 """Tax and spend: what the page draws for the chosen area, the Core Cities and the Total Place view, read from the
-fiscal mart through indicators.fiscal (every figure below region level is an ESTIMATE).
+fiscal mart through indicators.analysis.fiscal (every figure below region level is an ESTIMATE).
 
 Each part is computed once per process for every visitor who asks for the same year, geography and keys; the page
 reads its controls, calls tax_spend_page and draws the tables, figures and sentences returned here.
@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from indicators import fiscal
+from indicators.analysis import fiscal
 from indicators.data import geography
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for, source_line
@@ -21,13 +20,15 @@ from indicators.domain.areas import CORE_CITY_REGIONS, CORE_COUNCILS
 from indicators.domain.fiscal import (
     AREA_TYPE_LABELS,
     EXPENDITURE_GROUPS,
+    GEOGRAPHY_LABELS,
     GROUP_LABELS,
     KEY_LABELS,
     KEY_OPTIONS,
     KEYS,
     REVENUE_GROUPS,
     SHARED_MARK,
-    axis_room,
+    area_spending_caveat,
+    balance_sentence,
     check_options,
     claimed_text,
     function_keys,
@@ -36,7 +37,9 @@ from indicators.domain.fiscal import (
     keys_text,
     range_text,
 )
-from indicators.exports.figures import HIGHLIGHT, PALETTE
+from indicators.exports import charts
+from indicators.exports.charts import Captions
+from indicators.views import Chart, Tile
 
 FISCAL_INDICATORS = [
     "rev_total",
@@ -103,9 +106,252 @@ def combinations_text(estimate: dict) -> str:
     return formatting.number(estimate["combinations"]) if estimate["combinations"] else "all"
 
 
-def method_keys_markdown() -> str:
-    """Every key and what it means, as a Markdown list for the method section."""
-    return "**Keys.**\n" + "\n".join(f"- *{KEY_LABELS[k]}*: {v}" for k, v in KEYS.items())
+def years() -> list[str]:
+    """The financial years with estimates, oldest first (empty without public sector finance data)."""
+    return fiscal.fiscal_years()
+
+
+def key_label(key: str) -> str | None:
+    """A key's name as the options show it ('population', 'jobs' ...)."""
+    return KEY_LABELS.get(key)
+
+
+def geography_label(geography_key: str) -> str:
+    """'council area' or 'city region'."""
+    return GEOGRAPHY_LABELS[geography_key]
+
+
+def sign_convention() -> str:
+    """Which way round spending − taxes is read (the method's own sentence)."""
+    return fiscal.method()["sign_convention"]
+
+
+def method_paragraphs() -> list[str]:
+    """The method section as Markdown paragraphs: summary, formula, population, North Sea, sign convention, every
+    key and what it means, caveats."""
+    method = fiscal.method()
+    return [
+        f"**{method['label']}.** {method['summary']}",
+        f"**Formula.** {method['formula']}",
+        f"**Population.** {method['population']}",
+        f"**North Sea.** {method['north_sea']}",
+        f"**Sign convention.** {method['sign_convention']}",
+        "**Keys.**\n" + "\n".join(f"- *{KEY_LABELS[k]}*: {v}" for k, v in KEYS.items()),
+        f"**Caveats.** {method['caveats']}",
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ what is shown
+
+
+@dataclass(frozen=True)
+class AreaPanel:
+    """The chosen area's estimate as the page shows it: a heading, then either why there is none (`missing`) or a
+    caption, two rows of four tiles (totals, then per resident), a sentence to quote and the spending caveat."""
+
+    heading: str
+    missing: str | None = None
+    caption: str = ""
+    totals: tuple[Tile, ...] = ()
+    per_resident: tuple[Tile, ...] = ()
+    sentence: str = ""
+    caveat: str = ""
+
+
+def area_panel(estimate: dict, geography_key: str) -> AreaPanel:
+    """The chosen area's panel from fiscal.area_estimate() (`estimate`) on the geography."""
+    where = geography_label(geography_key)
+    if not estimate["available"]:
+        return AreaPanel(
+            heading=f"{estimate['name']}: estimated taxes and spending",
+            missing=f"No tax and spend estimate for {estimate['name']} on the {where} geography. {estimate['reason']}.",
+        )
+    signs = sign_convention()
+    combinations = combinations_text(estimate)
+    caveat = area_spending_caveat(estimate)
+    return AreaPanel(
+        heading=f"{estimate['name']}: estimated taxes and spending, {estimate['year']}",
+        caption=f"Estimate for the area chosen in the sidebar ({estimate['fiscal_code']}, {where}"
+        + (f", resting on {estimate['coverage']}" if estimate["coverage"] else "")
+        + f") · {estimate['keys_text']} (change them below). {signs}",
+        totals=(
+            Tile(
+                "Taxes raised",
+                formatting.gbp_millions(estimate["revenue_gbp_m"]),
+                help="Every group of taxes shared out from the region's official figure by its key.",
+            ),
+            Tile(
+                "Public spending",
+                formatting.gbp_millions(estimate["expenditure_gbp_m"]),
+                help="Total managed expenditure shared out from the region's official figure, function by "
+                "function. " + caveat,
+            ),
+            Tile("Spending − taxes", formatting.gbp_millions(estimate["net_balance_gbp_m"]), help=signs),
+            Tile(
+                "Range over all keys",
+                range_text(estimate["min_gbp_m"], estimate["max_gbp_m"], formatting.gbp_millions),
+                help=f"Lowest and highest spending − taxes over all {combinations} combinations of "
+                "apportionment keys, North Sea and spending keys included.",
+            ),
+        ),
+        per_resident=(
+            Tile("Taxes per resident", formatting.gbp(estimate["revenue_per_head_gbp"])),
+            Tile("Spending per resident", formatting.gbp(estimate["expenditure_per_head_gbp"]), help=caveat),
+            Tile(
+                "Net per resident",
+                formatting.gbp(estimate["net_balance_per_head_gbp"]),
+                help="Spending − taxes per resident. " + signs,
+            ),
+            Tile(
+                "Range per resident",
+                range_text(estimate["min_per_head_gbp"], estimate["max_per_head_gbp"], formatting.gbp),
+                help=f"Lowest and highest spending − taxes per resident over all {combinations} combinations "
+                "of apportionment keys.",
+            ),
+        ),
+        sentence=balance_sentence(estimate),
+        caveat=caveat,
+    )
+
+
+@dataclass(frozen=True)
+class CoreCitiesPanel:
+    """The Core Cities' headline as the page shows it: heading, caption, four tiles, the notes under them and what
+    was claimed (Markdown, None without a claim)."""
+
+    heading: str
+    caption: str
+    tiles: tuple[Tile, ...]
+    notes: str
+    claimed: str | None
+
+
+def core_cities_panel(gap: dict, geography_key: str, label: str) -> CoreCitiesPanel:
+    """The Core Cities' panel from headline() (`gap`); `label` is the charts' subtitle (chart_label), the estimate's
+    tooltip."""
+    claimed = gap["claimed_gbp_bn"]
+    return CoreCitiesPanel(
+        heading=f"The Core Cities' estimated net fiscal balance, {gap['year']}",
+        caption=gap["sign_convention"]
+        + " Geography follows the sidebar: "
+        + level_text(geography_key)
+        + f", resting on {gap['coverage']}.",
+        tiles=(
+            Tile("Estimated spending − taxes", formatting.gbp_bn(gap["estimate_gbp_bn"]), help=label),
+            Tile(
+                "Range across all keys",
+                range_text(gap["min_gbp_bn"], gap["max_gbp_bn"], formatting.gbp_bn),
+                help=f"Minimum and maximum over all {formatting.number(gap['combinations'])} combinations of "
+                "apportionment keys, North Sea and spending keys included.",
+            ),
+            Tile("Estimated taxes raised", formatting.gbp_bn(gap["revenue_gbp_bn"])),
+            Tile("Estimated public spending", formatting.gbp_bn(gap["expenditure_gbp_bn"])),
+        ),
+        notes=" ".join(note for note in (gap["spending_note"], gap["north_sea_note"]) if note),
+        claimed=None
+        if claimed is None
+        else f"**As claimed:** {claimed_text(claimed)} a year ({gap['claim'].get('publication', '')}, "
+        f"{gap['claim'].get('period_as_stated', '')}, method not stated).",
+    )
+
+
+@dataclass(frozen=True)
+class TotalPlacePanel:
+    """The Total Place view as the page shows it: heading, why another area is shown (None otherwise), the tiles
+    (the claimed count first, when there is one), the caption, the explanation and the note on the claim."""
+
+    heading: str
+    fallback: str | None
+    tiles: tuple[Tile, ...]
+    caption: str
+    explanation: str
+    claim_note: str | None
+
+
+def total_place_panel(place: dict) -> TotalPlacePanel:
+    """The Total Place panel from fiscal.total_place_view() (`place`)."""
+    stated = place.get("claim") or {}
+    claimed = (
+        (
+            Tile(
+                f"Total Place count ({stated.get('period_as_stated', '')})",
+                claimed_text(float(stated["value"])),
+                help=stated.get("publication"),
+            ),
+        )
+        if stated
+        else ()
+    )
+    return TotalPlacePanel(
+        heading=f"Total Place view: {place['area_name']}",
+        fallback=place["fallback_reason"] or None,
+        tiles=claimed
+        + (
+            Tile(
+                "Identifiable spending (CRA)",
+                formatting.gbp_millions(place["identifiable_total_gbp_m"]),
+                help=f"HM Treasury CRA identifiable spending, {place['cra_year']}, shared out from the "
+                "region by population (estimate).",
+            ),
+            Tile(
+                "Total spending (CRPSF)",
+                formatting.gbp_millions(place["crpsf_total_expenditure_gbp_m"]),
+                help=f"ONS CRPSF total managed expenditure, {place['crpsf_year']}, shared out from the "
+                "region by population (estimate).",
+            ),
+        ),
+        caption=f"Estimates: identifiable spending {place['cra_year']} (HM Treasury CRA), total managed expenditure "
+        f"{place['crpsf_year']} (ONS CRPSF), both shared out from the region by population."
+        + (f" {place['year_note']}" if place.get("year_note") else ""),
+        explanation=place["explanation"],
+        claim_note=place.get("claim_note") or None,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ charts
+
+GAP_Y_TITLE = "£bn a year (positive = spending exceeds taxes)"
+
+
+def gap_chart(gap: dict, label: str, depends: tuple) -> Chart:
+    """The Core Cities' estimate with its range, beside the claim; `label` is chart_label(), `depends` everything
+    the figure is drawn from (year, geography, keys)."""
+    captions = Captions("Core Cities: estimated spending minus taxes (£bn a year)", label, source())
+    return Chart(
+        lambda: charts.tax_spend_gap_bars(gap, captions=captions), captions, cache=depends, table=lambda: gap_table(gap)
+    )
+
+
+def per_resident_chart(view: dict, label: str, depends: tuple) -> Chart:
+    """Taxes and spending per resident of the places beside the official regions (tax_spend_page()'s `view`), with
+    the caveat on shared spending as its note."""
+    table, caveat = view["table"], view["caveat"]
+    captions = Captions(f"Taxes raised and public spending per resident, {view['gap']['year']} (£)", label, source())
+    return Chart(
+        lambda: charts.tax_spend_per_resident_bars(per_resident_frame(table, caveat["shared"]), captions=captions),
+        captions,
+        cache=depends,
+        table=lambda: per_resident_table(table, caveat["shared"]),
+        note=caveat["text"],
+    )
+
+
+def total_place_chart(place: dict, depends: tuple) -> Chart:
+    """Identifiable spending in the place by function (fiscal.total_place_view()); `depends`: area, geography,
+    year."""
+    captions = Captions(
+        f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} (estimate)",
+        f"£ million · HM Treasury CRA ({place['edition']}) regional identifiable spending shared by population · "
+        "estimate",
+        "Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
+    )
+    return Chart(
+        lambda: charts.total_place_bars(total_place_functions(place), captions=captions),
+        captions,
+        cache=depends,
+        table=lambda: total_place_rows(place),
+        note="Shared out from the region by population, so per resident every function is the region's figure.",
+    )
 
 
 def tax_spend_page(area_code: str, geography_key: str, year: str, options_items: tuple[tuple[str, str], ...]) -> dict:
@@ -371,6 +617,16 @@ def gap_table(gap: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def total_place_functions(place: dict) -> pd.DataFrame:
+    """The Total Place chart's bars: function (in words), value_gbp_m, in COFOG order (fiscal.total_place_view)."""
+    return pd.DataFrame(
+        {
+            "function": [function_label(f["cofog_function"]) for f in place["functions"]],
+            "value_gbp_m": [f["value_gbp_m"] for f in place["functions"]],
+        }
+    )
+
+
 def total_place_rows(place: dict) -> pd.DataFrame:
     """The Total Place chart's data as a briefing prints it: function, identifiable spending, how it was shared."""
     return pd.DataFrame(
@@ -384,132 +640,3 @@ def total_place_rows(place: dict) -> pd.DataFrame:
             for f in place["functions"]
         ]
     )
-
-
-# ------------------------------------------------------------------------------------------------ figures
-
-
-def gap_figure(gap: dict) -> go.Figure:
-    """The Core Cities' estimate with its range over every key combination as error bars, beside the claim."""
-    fig = go.Figure()
-    estimate = f"Estimate {gap['year']}"
-    fig.add_bar(
-        x=[estimate],
-        y=[gap["estimate_gbp_bn"]],
-        name="Estimate (chosen keys)",
-        marker_color=PALETTE[0],
-        error_y={
-            "type": "data",
-            "symmetric": False,
-            "array": [gap["above_gbp_bn"]],
-            "arrayminus": [gap["below_gbp_bn"]],
-            "color": "#333",
-        },
-        customdata=[formatting.gbp_bn(gap["estimate_gbp_bn"])],
-        cliponaxis=False,
-        hovertemplate="%{x}: %{customdata}<extra>estimate</extra>",
-    )
-    # the label sits above the range's whisker, outside the bar, so it never sits on the bar or the error bar
-    fig.add_annotation(
-        x=estimate,
-        y=gap["max_gbp_bn"],
-        yanchor="bottom",
-        showarrow=False,
-        text=f"{formatting.gbp_bn(gap['estimate_gbp_bn'])} (range "
-        f"{range_text(gap['min_gbp_bn'], gap['max_gbp_bn'], formatting.gbp_bn)})",
-    )
-    claimed = gap["claimed_gbp_bn"]
-    if claimed is not None:
-        fig.add_bar(
-            x=["As claimed (c.2016)"],
-            y=[claimed],
-            name="As claimed",
-            marker_color=HIGHLIGHT,
-            marker_pattern_shape="/",
-            text=[f"{claimed_text(claimed)} (claimed)"],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[claimed_text(claimed)],
-            hovertemplate="%{x}: %{customdata}<extra>claim</extra>",
-        )
-    fig.update_yaxes(**formatting.axis("£"), ticksuffix="bn")
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
-    return fig
-
-
-SPENDING_SERIES = (  # spending_mark -> legend name and bar pattern ('/' marks the region's own figure)
-    (SHARED_MARK, f"Spending: region's, {SHARED_MARK}", "/"),
-    ("partly by councils' own data", "Spending: partly councils' own data", ""),
-    ("sum of the places", "Spending: the places together", ""),
-    ("official", "Spending: official (ONS CRPSF)", ""),
-)
-
-
-def per_resident_figure(table: pd.DataFrame, shared: dict[str, bool]) -> go.Figure:
-    """Taxes raised and public spending per resident of every place, their total and the official regions and UK,
-    the spending bars patterned by how they were shared out (per_resident_frame)."""
-    frame = per_resident_frame(table, shared)
-    hover = formatting.hover("£ per resident")
-    fig = go.Figure()
-    fig.add_bar(
-        y=frame["label"],
-        x=frame["revenue_per_head_gbp"],
-        orientation="h",
-        name="Taxes raised",
-        marker_color=PALETTE[0],
-        offsetgroup="taxes",
-        customdata=frame["area_code"],
-        text=[formatting.gbp(v) for v in frame["revenue_per_head_gbp"]],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{y} (%{customdata}): " + hover + "<extra>taxes raised</extra>",
-    )
-    for mark, name, pattern in SPENDING_SERIES:
-        part = frame[frame["spending_mark"] == mark]
-        if part.empty:
-            continue
-        fig.add_bar(
-            y=part["label"],
-            x=part["expenditure_per_head_gbp"],
-            orientation="h",
-            name=name,
-            marker={
-                "color": PALETTE[4],
-                "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.35},
-            },
-            offsetgroup="spending",
-            customdata=part["area_code"],
-            text=[formatting.gbp(v) for v in part["expenditure_per_head_gbp"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y} (%{customdata}): " + hover + f"<extra>{mark}</extra>",
-        )
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame["label"].tolist())
-    fig.update_xaxes(
-        title_text="£ per resident a year",
-        **formatting.axis("£ per resident"),
-        range=axis_room([*frame["revenue_per_head_gbp"], *frame["expenditure_per_head_gbp"]], 0.5),
-    )
-    fig.update_layout(height=1200, barmode="group", legend={"orientation": "h", "y": -0.06})
-    return fig
-
-
-def total_place_figure(place: dict) -> go.Figure:
-    """Identifiable public spending in the place by function, in COFOG order (from fiscal.total_place_view)."""
-    functions = total_place_rows(place)
-    values = [f["value_gbp_m"] for f in place["functions"]]
-    fig = go.Figure(
-        go.Bar(
-            y=functions["Function"],
-            x=values,
-            orientation="h",
-            marker_color=PALETTE[4],
-            text=functions["Identifiable spending (estimate)"],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: " + formatting.hover("£ million") + "<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="£ million (estimate)", **formatting.axis("£ million"), range=axis_room(values, 0.3))
-    return fig
