@@ -3,7 +3,7 @@ neighbours. Expected figures come from `indicators` functions or the warehouse, 
 
 import pytest
 
-from indicators import place
+from indicators.analysis import place
 from indicators.data import geography
 from indicators.domain import formatting
 from tests.test_pages_explore import frame, markdown, metrics, run, spec  # noqa: F401  (frame: autouse fixture)
