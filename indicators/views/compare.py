@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from indicators.analysis import measures
 from indicators.domain import formatting
+from indicators.domain.measure_spec import BASIS_MEASURE
 from indicators.exports import charts, figures
 from indicators.views import Chart
 
@@ -33,7 +34,7 @@ def measure_options() -> dict[str, str]:
 
 def basis_measure(basis: str) -> str:
     """The measure of the sidebar's basis (e.g. 'gva_per_hour' for per hour worked)."""
-    return measures.BASIS_MEASURE[basis]
+    return BASIS_MEASURE[basis]
 
 
 def scatter_partner(measure_id: str) -> str:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from indicators.analysis import place
 from indicators.data import geography
 from indicators.domain import formatting, similarity
+from indicators.domain.place import COMPARE_SETS as COMPARE_SETS  # what the ranked chart compares, id -> name
+from indicators.domain.place import COUNCIL
+from indicators.domain.place import LEVELS as LEVELS  # every level ONS publishes at, id -> name
 from indicators.exports import charts, figures
 from indicators.views import Chart, Tile
 
@@ -57,8 +60,6 @@ def choices() -> tuple[dict[str, str], dict[str, str], list[str]]:
     )
 
 
-LEVELS = place.LEVELS  # every level ONS publishes at, id -> name
-COMPARE_SETS = place.COMPARE_SETS  # what the ranked chart compares, id -> name
 NEIGHBOURS_METHOD = similarity.METHOD  # how the statistical neighbours are found, in words
 
 
@@ -74,7 +75,7 @@ def levels(indicator_id: str) -> list[str]:
 
 def default_level(published: list[str]) -> str:
     """Councils where the indicator is published for them, else its first level."""
-    return place.COUNCIL if place.COUNCIL in published else published[0]
+    return COUNCIL if COUNCIL in published else published[0]
 
 
 def area_name(area_code: str) -> str:
@@ -119,13 +120,13 @@ def explorer(indicator_id: str, level: str, area_code: str, compare: str) -> Exp
         tiles=tiles,
         verdict=verdict,
         no_row=f"{area_name} has no row in this indicator's table."
-        if not view["council"] and level == place.COUNCIL
+        if not view["council"] and level == COUNCIL
         else None,
         map=_map(view, entry, level, boundary, area_code, source) if boundary else None,
         no_map=None
         if boundary
         else f"No map at this level: the dashboard carries boundaries for councils and ITL1 regions only; the chart "
-        f"and table show every {place.LEVELS[level].lower().rstrip('s')}.",
+        f"and table show every {LEVELS[level].lower().rstrip('s')}.",
         ranked=Chart(
             lambda: charts.ranked_with_limits(
                 view["charted"],
@@ -152,7 +153,7 @@ def _map(view: dict, entry: dict, level: str, boundary: str, area_code: str, sou
     values = view["table"][["area_code", "area_name", "value"]]
     scale = figures.colour_range(values["value"], values["area_name"])
     captions = charts.Captions(
-        title=f"{entry['name']}: {place.LEVELS[level].lower()}",
+        title=f"{entry['name']}: {LEVELS[level].lower()}",
         subtitle=f"{formatting.unit_label(unit)} · {entry['period']} · Core Cities outlined in orange, the chosen area "
         "in black",
         source=source,
