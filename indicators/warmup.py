@@ -44,7 +44,7 @@ def warm() -> None:
             lambda s=shown: measures.core_city_values(BASIS_MEASURE[s.basis], s.year, "lad"),
             lambda s=shown: measures.core_city_points(BASIS_MEASURE[s.basis], s.year),
             lambda s=shown: measures.city_sentences(s),
-            lambda s=shown: measures.gap(s.area, s.basis, s.geography, s.benchmark, s.year),
+            lambda s=shown: productivity.gap(s.area, s.basis, s.geography, s.benchmark, s.year),
             lambda s=shown: productivity.gap_series(s.area, s.basis, s.geography, s.benchmark),
         ]
     year = period_for(productivity.available_years(d.basis), d.year)  # the year the sidebar starts on

@@ -311,7 +311,7 @@ class Allowed:
         key = (d["area"], d["basis"], d["geo"], d["bench"], int(d["year"]))
         if key not in self._gap_years:
             try:
-                self._gap_years[key] = measures.gap(*key)["year"]
+                self._gap_years[key] = productivity.gap(*key).year
             except ValueError:
                 self._gap_years[key] = None
         return self._gap_years[key]

@@ -22,7 +22,7 @@ from indicators.data.db import query
 from indicators.data.memo import per_database
 from indicators.domain import formatting
 from indicators.domain.claims import TOTAL_PLACE_AREAS
-from indicators.domain.definition import period_for
+from indicators.domain.definition import DEFAULT, period_for
 from indicators.domain.fiscal import (
     CLAIM_GAP,
     CLAIM_TOTAL_PLACE,
@@ -466,7 +466,7 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     return out
 
 
-def total_place_comparison(area_code: str = "E08000025", claim_id: str = CLAIM_TOTAL_PLACE) -> dict:
+def total_place_comparison(area_code: str = DEFAULT.area, claim_id: str = CLAIM_TOTAL_PLACE) -> dict:
     """Birmingham's Total Place '£7.5bn' (2008-09) beside the nearest figures computed here, with the gap explained."""
     stated = claim(claim_id)
     year = str(stated.get("period_as_stated") or "2008-09")

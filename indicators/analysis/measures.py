@@ -632,13 +632,6 @@ def definitions_matrix(area_code: str, year: int | None = None) -> pd.DataFrame:
 
 
 @per_database
-def gap(area_code: str, basis_key: str, geography_key: str, benchmark: str, year: int | None) -> dict:
-    """productivity.gap as a dict, with the £ gap also in £bn (gap_gbp_bn); memoised."""
-    result = productivity.gap(area_code, basis_key, geography_key, benchmark, year).to_dict()
-    return {**result, "gap_gbp_bn": result["gap_gbp"] / 1e9}
-
-
-@per_database
 def headline_productivity(basis_key: str, geography_key: str, benchmark: str, year: int | None) -> dict:
     """productivity.core_cities_gap with £bn figures added (memoised: the overview reads it on every rerun)."""
     result = productivity.core_cities_gap(basis_key, geography_key, benchmark, year)

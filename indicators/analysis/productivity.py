@@ -17,6 +17,7 @@ from indicators.data import aggregates, geography
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for
 from indicators.domain import areas
+from indicators.domain.definition import DEFAULT
 from indicators.domain.measure_spec import LATER_VINTAGE, MEASURES
 from indicators.domain.neighbours import NEIGHBOURS_GEOGRAPHY, neighbours_code
 from indicators.domain.productivity import BASES as BASES
@@ -183,9 +184,9 @@ class GapResult:
 @per_database
 def gap(
     area_code: str,
-    basis_key: str = "hour",
-    geography_key: str = "council",
-    benchmark: str = "uk",
+    basis_key: str = DEFAULT.basis,
+    geography_key: str = DEFAULT.geography,
+    benchmark: str = DEFAULT.benchmark,
     year: int | None = None,
 ) -> GapResult:
     """An area's value on a basis against a benchmark in a year (None: the latest year both have), with the £ gap a
@@ -243,7 +244,10 @@ def _coverage(found: dict, name: str) -> str:
 
 
 def gap_table(
-    basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None
+    basis_key: str = DEFAULT.basis,
+    geography_key: str = DEFAULT.geography,
+    benchmark: str = DEFAULT.benchmark,
+    year: int | None = None,
 ) -> pd.DataFrame:
     """The gap for each of the ten Core Cities on one definition."""
     rows = [
@@ -256,7 +260,10 @@ def gap_table(
 
 @per_database
 def core_cities_gap(
-    basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk", year: int | None = None
+    basis_key: str = DEFAULT.basis,
+    geography_key: str = DEFAULT.geography,
+    benchmark: str = DEFAULT.benchmark,
+    year: int | None = None,
 ) -> dict:
     """The Core Cities together: the net gap (combined figure vs benchmark) and the sum of shortfalls of the cities
     below it. The combined figure is Σ GVA ÷ Σ denominator over the ten councils or city regions (their published
@@ -311,7 +318,10 @@ def _gap_of(code: str, chosen: Basis, geography_key: str, benchmark: str, year: 
 
 @per_database
 def gap_series(
-    area_code: str, basis_key: str = "hour", geography_key: str = "council", benchmark: str = "uk"
+    area_code: str,
+    basis_key: str = DEFAULT.basis,
+    geography_key: str = DEFAULT.geography,
+    benchmark: str = DEFAULT.benchmark,
 ) -> pd.DataFrame:
     """The area's value, the benchmark and the gap for every year both have a figure."""
     chosen = basis(basis_key)
@@ -363,7 +373,7 @@ def decomposition_inputs(area_code: str, year: int) -> dict:
 
 @per_database
 def decomposition(
-    area_code: str, geography_key: str = "council", benchmark: str = "uk", year: int | None = None
+    area_code: str, geography_key: str = DEFAULT.geography, benchmark: str = DEFAULT.benchmark, year: int | None = None
 ) -> pd.DataFrame:
     """GVA per head = GVA per hour × hours per job × jobs per resident, split against a benchmark (log points)."""
     year = year or available_years("hour")[-1]
@@ -375,9 +385,9 @@ def decomposition(
 @per_database
 def scenario(
     area_code: str,
-    basis_key: str = "hour",
-    geography_key: str = "council",
-    benchmark: str = "uk",
+    basis_key: str = DEFAULT.basis,
+    geography_key: str = DEFAULT.geography,
+    benchmark: str = DEFAULT.benchmark,
     year: int | None = None,
     target_year: int = 2035,
     trend_window: int = 10,

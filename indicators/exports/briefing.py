@@ -270,11 +270,6 @@ def claims_rows() -> list[dict]:
     return claims.claims_check()
 
 
-def fiscal_rows() -> list[dict]:
-    """Tax and spend estimates for every area on the default keys (read from the warehouse's fiscal mart)."""
-    return fiscal.balance_rows()
-
-
 # ------------------------------------------------------------------------------------------------ sections
 
 
@@ -427,7 +422,7 @@ def _productivity(area_code: str, d: Definition) -> list[Slide]:
 
 def _tax_spend(area_code: str, d: Definition) -> list[Slide]:
     code = area_code if d.geography == "council" else geography.city_region_of(area_code)
-    rows = {r["area_code"]: r for r in fiscal_rows()}
+    rows = {r["area_code"]: r for r in fiscal.balance_rows()}
     if code not in rows:
         raise ValueError(f"no tax and spend estimate for {code}")
     row = rows[code]

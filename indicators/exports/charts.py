@@ -649,7 +649,7 @@ def sector_bars(mix: pd.DataFrame, *, area_name: str, last_year: int, captions: 
 
 # ------------------------------------------------------------------------------------------------ European peers
 
-PEER_STYLE = {  # group -> colour and hatching, as reference_views.peer_bars names the groups
+PEER_STYLE = {  # group -> colour and hatching, as views.european_peers.peer_bars names the groups
     "Core City region": (PALETTE[0], ""),
     "Core Cities combined": (PALETTE[2], "x"),
     "European peer": (PALETTE[1], "/"),
@@ -663,7 +663,7 @@ def gdp_per_resident_bars(bars: pd.DataFrame, *, marked: str | None, captions: C
     area's) in bold with ▶.
 
     Args:
-        bars: area_code, area_name, group, gdp_per_head_gbp, as reference_views.peer_bars gives them.
+        bars: area_code, area_name, group, gdp_per_head_gbp, as views.european_peers.peer_bars gives them.
     """
     fig = go.Figure()
     for group, (colour, pattern) in PEER_STYLE.items():
@@ -704,7 +704,7 @@ def break_even_bars(
     labelled in €, with the ECB's average as a dashed line and a stated rate, if any, as a dotted one.
 
     Args:
-        table: metro_code, metro_name, country, break_even_eur_per_gbp, as reference_views.break_even_table gives.
+        table: metro_code, metro_name, country, break_even_eur_per_gbp, as views.european_peers.break_even_table gives.
     """
     fig = go.Figure(
         go.Bar(

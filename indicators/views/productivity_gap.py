@@ -38,7 +38,7 @@ class Gap:
 
 def gap(d: Definition) -> Gap:
     """The gap of `d.area` on the definition `d`. Raises ValueError when it cannot be computed."""
-    result = measures.gap(d.area, d.basis, d.geography, d.benchmark, d.year)
+    result = productivity.gap(d.area, d.basis, d.geography, d.benchmark, d.year).to_dict()
     chosen = BASES[d.basis]
     name = measures.city_name(d.area)
     targets = list(range(result["year"] + 1, SCENARIO_LAST_YEAR + 1))
@@ -58,8 +58,8 @@ def gap(d: Definition) -> Gap:
                 polarity="higher_is_better",
             ),
             Tile(
-                "Shortfall, £ a year" if result["gap_gbp_bn"] >= 0 else "Surplus, £ a year",
-                formatting.gbp_bn(abs(result["gap_gbp_bn"])),
+                "Shortfall, £ a year" if result["gap_gbp"] >= 0 else "Surplus, £ a year",
+                formatting.gbp_bn(abs(result["gap_gbp"]) / 1e9),
                 help="(benchmark − value) × the area's hours, jobs or residents: what closing the gap would add a "
                 "year.",
             ),
