@@ -16,19 +16,9 @@ import pytest
 from indicators.pipeline.extract import ons_gdp_lad, ons_gva_itl, ons_productivity
 from indicators.pipeline.extracts import validate_extract
 from indicators.pipeline.spec import ExtractError, project_area_code
+from tests.test_extract_labour_international_reference import CORE_CITIES as CITY_CODES
 
-CORE_CITIES = {
-    "E08000025",
-    "E06000023",
-    "W06000015",
-    "S12000049",
-    "E08000035",
-    "E08000012",
-    "E08000003",
-    "E08000021",
-    "E06000018",
-    "E08000019",
-}
+CORE_CITIES = set(CITY_CODES.values())
 LA_YEARS = [str(y) for y in range(1998, 2024)]
 
 

@@ -10,19 +10,9 @@ from shapely.geometry import shape
 from indicators.data.paths import EXTRACTS_DIR as EXTRACTS
 from indicators.pipeline.extract import geography
 from indicators.pipeline.spec import ExtractError
+from tests.test_extract_labour_international_reference import CORE_CITIES
 
-CORE_CITY_CODES = {
-    "E08000025",
-    "E06000023",
-    "W06000015",
-    "S12000049",
-    "E08000035",
-    "E08000012",
-    "E08000003",
-    "E08000021",
-    "E06000018",
-    "E08000019",
-}
+CORE_CITY_CODES = set(CORE_CITIES.values())
 
 
 @pytest.fixture(scope="module")

@@ -13,20 +13,10 @@ from indicators.data import db, paths, versions
 from indicators.data.paths import EXTRACTS_DIR
 from indicators.pipeline.checks import run_checks
 from indicators.pipeline.load import BuildError, build_warehouse, ensure_warehouse
+from tests.test_extract_labour_international_reference import CORE_CITIES
 
 SLOW_FIXTURES = {"real_build"}  # a full build of the committed extracts (conftest.py)
-CORE_LADS = [
-    "E08000025",
-    "E06000023",
-    "W06000015",
-    "S12000049",
-    "E08000035",
-    "E08000012",
-    "E08000003",
-    "E08000021",
-    "E06000018",
-    "E08000019",
-]
+CORE_LADS = list(CORE_CITIES.values())
 
 
 @pytest.fixture(scope="module")
