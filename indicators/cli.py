@@ -72,7 +72,7 @@ def _extract(args) -> int:
 def _gap(args) -> int:
     from indicators.analysis import productivity
 
-    result = productivity.gap(args.area, args.basis, args.geography, args.benchmark, args.year)
+    result = productivity.gap(Definition(args.area, args.geography, args.basis, args.benchmark, args.year))
     if args.json:
         print_json(result.to_dict())
     else:

@@ -12,7 +12,7 @@ import gc
 import threading
 from dataclasses import replace
 
-from indicators.domain.definition import DEFAULT, period_for
+from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.domain.measure_spec import BASIS_MEASURE
 from indicators.domain.place import COUNCIL
 from indicators.domain.productivity import BASES, BENCHMARKS
@@ -44,14 +44,14 @@ def warm() -> None:
             lambda s=shown: measures.core_city_values(BASIS_MEASURE[s.basis], s.year, "lad"),
             lambda s=shown: measures.core_city_points(BASIS_MEASURE[s.basis], s.year),
             lambda s=shown: measures.city_sentences(s),
-            lambda s=shown: productivity.gap(s.area, s.basis, s.geography, s.benchmark, s.year),
-            lambda s=shown: productivity.gap_series(s.area, s.basis, s.geography, s.benchmark),
+            lambda s=shown: productivity.gap(s),
+            lambda s=shown: productivity.gap_series(s),
         ]
     year = period_for(productivity.available_years(d.basis), d.year)  # the year the sidebar starts on
     steps += [
         lambda: measures.definitions_grid(d.area, year),
-        lambda: productivity.decomposition(d.area, d.geography, d.benchmark, year),
-        lambda: productivity.scenario(d.area, d.basis, d.geography, d.benchmark, year, 2035, 10),
+        lambda: productivity.decomposition(Definition(d.area, d.geography, benchmark=d.benchmark, year=year)),
+        lambda: productivity.scenario(Definition(d.area, d.geography, d.basis, d.benchmark, year), 2035, 10),
     ]
     for level in measures.LEVELS:
         steps.append(lambda lv=level: measures.available(lv))

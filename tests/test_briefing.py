@@ -23,7 +23,7 @@ from indicators.analysis import claims, international, measures, place, producti
 from indicators.data import geography, memo
 from indicators.data.db import query
 from indicators.data.provenance import releases_for
-from indicators.domain.definition import DEFAULT, period_for
+from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.domain.productivity import BASES
 from indicators.exports import briefing, charts, figures
 
@@ -110,9 +110,9 @@ def test_headline_chart_is_native_with_the_gap_on_each_basis(prs, pack):
     slide, content = _slides(prs, pack, "headline")[0]
     chart = _chart(slide)
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
-    expected = [productivity.gap(AREA, key, "council", "uk").gap_pct for key in BASES]
+    expected = [productivity.gap(Definition(AREA, "council", key, "uk")).gap_pct for key in BASES]
     _close(_values(chart), expected)
-    main = productivity.gap(AREA, "hour", "council", "uk")
+    main = productivity.gap(Definition(AREA, "council", "hour", "uk"))
     assert f"{abs(main.gap_pct):.1f}%" in _shape_text(slide, "Headline")
 
 
@@ -145,7 +145,7 @@ def test_sector_slide_chart_is_the_sector_mix(prs, pack):
 
 def test_productivity_charts_match_indicators(prs, pack):
     (trend, _), (dec, _), (cities, _) = _slides(prs, pack, "productivity")
-    series = productivity.gap_series(AREA, "hour", "council", "uk")
+    series = productivity.gap_series(Definition(AREA, "council", "hour", "uk"))
     chart = _chart(trend)
     assert chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
     assert list(chart.plots[0].categories) == [str(y) for y in series["year"]]
@@ -170,11 +170,11 @@ def test_figures_are_the_charts_the_pages_draw(pack, pptx_bytes):
     """The productivity, decomposition and sector slides draw the figure charts.py gives the pages for the same
     inputs (the captions differ: a slide's title and footer)."""
     d = pack.definition
-    result = productivity.gap(AREA, d.basis, d.geography, d.benchmark)
+    result = productivity.gap(Definition(AREA, d.geography, d.basis, d.benchmark))
     slides = [s for s in pack.slides if s.section == "productivity"]
     trend, decomposition = slides[0].chart, slides[1].chart
     page = charts.level_and_benchmark(
-        productivity.gap_series(AREA, d.basis, d.geography, d.benchmark),
+        productivity.gap_series(Definition(AREA, d.geography, d.basis, d.benchmark)),
         area_name=result.area_name,
         benchmark_name=result.benchmark_name,
         unit=BASES[d.basis].unit,
@@ -310,7 +310,7 @@ def test_same_inputs_give_identical_bytes():
     assert pdf == briefing.build_pack(AREA, sections, "pdf", definition)
     # the definition reaches the numbers: city-region per-job gap against the UK excluding London
     prs = Presentation(io.BytesIO(first))
-    expected = productivity.gap(AREA, "job", "city-region", "uk-ex-london").gap_pct
+    expected = productivity.gap(Definition(AREA, "city-region", "job", "uk-ex-london")).gap_pct
     assert math.isclose(_values(_chart(prs.slides[1]))[1], expected, rel_tol=1e-9)
 
 

@@ -391,7 +391,7 @@ def test_deep_link_reproduces_the_view(open_page, app_url):
         == f"Productivity gap: {measures.city_name(DEEP['area'])}"
     )
     assert state.definition_label(definition) in _definition_caption(page)
-    expected = productivity.gap(DEEP["area"], DEEP["basis"], DEEP["geo"], DEEP["bench"], int(DEEP["year"])).to_dict()
+    expected = productivity.gap(definition).to_dict()
     assert formatting.headline(expected["value"], BASES[DEEP["basis"]].unit) in _key_values(page)
     # the URL keeps the parameters after the run
     assert {k: _query(page).get(k) for k in DEEP} == DEEP

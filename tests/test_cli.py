@@ -9,6 +9,7 @@ import pytest
 
 from indicators.analysis import productivity
 from indicators.data.paths import EXTRACTS_DIR
+from indicators.domain.definition import Definition
 
 
 def run(*args):
@@ -32,7 +33,7 @@ def test_gap_json_matches_the_function():
     )
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
-    expected = productivity.gap("E08000025", "hour", "council", "uk", 2022)
+    expected = productivity.gap(Definition("E08000025", "council", "hour", "uk", 2022))
     for key in ("value", "benchmark_value", "gap_pct", "gap_gbp"):
         assert payload[key] == pytest.approx(getattr(expected, key))
     assert payload["gap_pct"] < 0  # Birmingham is below the UK per hour

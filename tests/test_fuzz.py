@@ -36,6 +36,7 @@ from benchmarks.ws_client import Session
 from indicators.analysis import claims, fiscal, measures, place, productivity
 from indicators.data import case_studies, db, geography
 from indicators.data.paths import WAREHOUSE_PATH as WAREHOUSE
+from indicators.domain.definition import Definition
 from indicators.domain.fiscal import KEY_OPTIONS
 from indicators.domain.international import RATE_MAX, RATE_MIN
 from indicators.domain.place import COMPARE_SETS, LEVELS
@@ -311,7 +312,7 @@ class Allowed:
         key = (d["area"], d["basis"], d["geo"], d["bench"], int(d["year"]))
         if key not in self._gap_years:
             try:
-                self._gap_years[key] = productivity.gap(*key).year
+                self._gap_years[key] = productivity.gap(Definition(key[0], key[2], key[1], key[3], key[4])).year
             except ValueError:
                 self._gap_years[key] = None
         return self._gap_years[key]

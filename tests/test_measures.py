@@ -82,7 +82,7 @@ def test_rates_are_never_aggregated(tiny):
 
 def test_productivity_bases_match_the_productivity_module(tiny):
     for basis, measure_id in BASIS_MEASURE.items():
-        result = productivity.gap(ALPHA, basis, "city-region", "uk", 2022)
+        result = productivity.gap(Definition(ALPHA, "city-region", basis, "uk", 2022))
         assert as_dict(measures.values(measure_id, 2022, "city_region"))["E47000001"] == pytest.approx(result.value)
 
 
@@ -173,7 +173,7 @@ def test_definitions_grid_matches_productivity_gap(tiny):
     grid = measures.definitions_grid(ALPHA, 2022)
     assert len(grid) == 3 * 2 * 3
     row = grid[(grid["basis"] == "hour") & (grid["geography"] == "council") & (grid["benchmark"] == "uk")].iloc[0]
-    expected = productivity.gap(ALPHA, "hour", "council", "uk", 2022)
+    expected = productivity.gap(Definition(ALPHA, "council", "hour", "uk", 2022))
     assert row["gap_pct"] == pytest.approx(expected.gap_pct) and row["gap_gbp_bn"] == pytest.approx(
         expected.gap_gbp / 1e9
     )
@@ -182,7 +182,7 @@ def test_definitions_grid_matches_productivity_gap(tiny):
 def test_definitions_matrix_places_each_gap_in_its_cell(tiny):
     matrix = measures.definitions_matrix(ALPHA, 2022)
     assert matrix.shape == (3, 6)
-    expected = productivity.gap(ALPHA, "job", "city-region", "uk-ex-london", 2022).gap_pct
+    expected = productivity.gap(Definition(ALPHA, "city-region", "job", "uk-ex-london", 2022)).gap_pct
     label = BENCHMARKS["uk-ex-london"]
     assert matrix.loc[BASES["job"].label, ("city-region", label)] == pytest.approx(expected)
 
@@ -203,7 +203,7 @@ def test_core_city_values_and_waterfall_steps(tiny):
         == marked.loc[marked["core_city"], "area_code"].tolist()
     )
     components, steps = measures.waterfall_steps(ALPHA, "council", "uk", 2022)
-    parts = productivity.decomposition(ALPHA, "council", "uk", 2022)
+    parts = productivity.decomposition(Definition(ALPHA, "council", benchmark="uk", year=2022))
     assert components[-1] == "GVA per head gap" and len(components) == len(steps) == len(parts)
     assert sum(steps[:-1]) == pytest.approx(steps[-1])  # the factors' log points add up to the total bar
     assert steps[-1] == pytest.approx(parts.loc[parts["component"] == "GVA per head (total)", "log_points"].iloc[0])

@@ -310,16 +310,16 @@ def fixture_db(tmp_path, two_neighbours):
 
 
 def test_gap_against_the_neighbours_of_a_fixture_council(fixture_db):
-    result = productivity.gap(A, "hour", "council", "neighbours", 2022)
+    result = productivity.gap(Definition(A, "council", "hour", "neighbours", 2022))
     assert (result.value, result.benchmark_value) == (20, pytest.approx(37.5))
     assert result.benchmark_name == "Statistical neighbours of Aton (2 councils)"
     assert result.benchmark_method == "derived from 2 of 2 councils"
     with pytest.raises(ValueError, match="choose the council geography"):
-        productivity.gap(A, "hour", "city-region", "neighbours", 2022)
+        productivity.gap(Definition(A, "city-region", "hour", "neighbours", 2022))
     with pytest.raises(
         ValueError, match="Statistical neighbours are defined for councils: Aton city region is not a council"
     ):
-        productivity.gap("E47000001", "hour", "council", "neighbours", 2022)
+        productivity.gap(Definition("E47000001", "council", "hour", "neighbours", 2022))
 
 
 def test_a_measure_with_no_neighbours_figure_says_not_available(fixture_db):
@@ -347,7 +347,7 @@ def test_every_council_has_fifteen_neighbours_in_the_real_warehouse():
 
 
 def test_birmingham_per_hour_against_its_statistical_neighbours():
-    result = productivity.gap(BIRMINGHAM, "hour", "council", "neighbours")
+    result = productivity.gap(Definition(BIRMINGHAM, "council", "hour", "neighbours"))
     assert result.benchmark_name == "Statistical neighbours of Birmingham (15 councils)"
     assert "of 15" in result.benchmark_method
     members = aggregates.members(neighbours_code(BIRMINGHAM))
@@ -361,7 +361,7 @@ def test_statistical_neighbours_on_the_city_region_geography_are_refused_with_a_
     with pytest.raises(
         ValueError, match="Statistical neighbours are defined for councils: choose the council geography"
     ):
-        productivity.gap(BIRMINGHAM, "hour", "city-region", "neighbours")
+        productivity.gap(Definition(BIRMINGHAM, "city-region", "hour", "neighbours"))
     with pytest.raises(
         ValueError, match="Statistical neighbours are defined for councils, one at a time, not for the Core"
     ):

@@ -120,7 +120,7 @@ def test_overview_headline_tiles_map_and_sentences():
 
 def test_profile_manchester_per_head_council_uk():
     at = run("pages/city_profile.py", area="E08000003", basis="head", geo="council", bench="uk", year="2022")
-    result = productivity.gap("E08000003", "head", "council", "uk", 2022)
+    result = productivity.gap(Definition("E08000003", "council", "head", "uk", 2022))
     shown = {m.label: (m.value, m.proto.delta) for m in at.metric}
     assert shown["GVA per head (2022)"] == (
         formatting.gbp(result.value),
@@ -133,7 +133,7 @@ def test_profile_manchester_per_head_council_uk():
     for sentence in measures.sentences(Definition("E08000003", "council", "head", "uk", 2022)):
         assert sentence in text
     waterfall = spec(at, 0)["data"][0]
-    parts = productivity.decomposition("E08000003", "council", "uk", 2022)
+    parts = productivity.decomposition(Definition("E08000003", "council", benchmark="uk", year=2022))
     assert waterfall["type"] == "waterfall"
     assert arr(waterfall["y"]) == pytest.approx(parts["log_points"].tolist())
     projects = set(case_studies.case_studies(["Manchester"])["project"])
@@ -149,7 +149,7 @@ def test_productivity_gap_leeds_per_hour_city_region_uk_ex_london():
         bench="uk-ex-london",
         year="2022",
     )
-    result = productivity.gap("E08000035", "hour", "city-region", "uk-ex-london", 2022)
+    result = productivity.gap(Definition("E08000035", "city-region", "hour", "uk-ex-london", 2022))
     shown = metrics(at)
     assert shown["Leeds, 2022"] == formatting.gbp(result.value)  # £ per hour: pence kept below £100
     assert shown["Shortfall, £ a year"] == formatting.gbp_bn(result.gap_gbp / 1e9)
@@ -157,7 +157,7 @@ def test_productivity_gap_leeds_per_hour_city_region_uk_ex_london():
     grid = measures.definitions_grid("E08000035", 2022)
     assert heatmap["type"] == "heatmap"
     assert sorted(arr(heatmap["z"])) == pytest.approx(sorted(grid["gap_pct"]))
-    plan = productivity.scenario("E08000035", "hour", "city-region", "uk-ex-london", 2022, 2035, 10)
+    plan = productivity.scenario(Definition("E08000035", "city-region", "hour", "uk-ex-london", 2022), 2035, 10)
     assert shown["Extra growth to close by 2035"] == f"{plan['growth_premium_pct_points']:.1f} points a year"
     assert plan["verdict"] in markdown(at) and plan["verdict"].endswith(".")
 
@@ -245,7 +245,7 @@ def test_deep_link_reproduces_the_definition():
     at = run("pages/productivity_gap.py", **params)
     for key, value in params.items():
         assert at.query_params[key] == value
-    result = productivity.gap("E08000021", "job", "city-region", "core-cities", 2019)
+    result = productivity.gap(Definition("E08000021", "city-region", "job", "core-cities", 2019))
     assert metrics(at)["Newcastle, 2019"] == formatting.gbp(result.value)
 
 
@@ -288,7 +288,7 @@ def test_figures_say_how_they_were_obtained():
     """Published first, on screen: the gap page's tooltips say which figure is ONS's own, a derived city region says
     from how many councils, and a later release is named beside it, never mixed in."""
     at = run("pages/productivity_gap.py", area="E06000018", basis="hour", geo="city-region", bench="uk", year="2022")
-    result = productivity.gap("E06000018", "hour", "city-region", "uk", 2022)
+    result = productivity.gap(Definition("E06000018", "city-region", "hour", "uk", 2022))
     helps = {m.label: m.proto.help for m in at.metric}
     assert helps["Nottingham, 2022"] == f"GVA per hour worked (£ per hour), {result.area_name}: {result.method}."
     assert helps[result.benchmark_name] == f"{result.benchmark_name}: {result.benchmark_method}."
@@ -333,7 +333,7 @@ def test_a_council_outside_any_city_region_is_shown_as_a_council_with_a_notice()
     """Cornwall is in no combined authority: asking for its city region shows the council, and says so."""
     at = run("pages/productivity_gap.py", area="E06000052", geo="city-region", basis="hour", year="2022")
     assert any("in no combined authority or city region, so council figures are shown" in i.value for i in at.info)
-    result = productivity.gap("E06000052", "hour", "council", "uk", 2022)
+    result = productivity.gap(Definition("E06000052", "council", "hour", "uk", 2022))
     assert metrics(at)[f"{result.area_name}, 2022"] == formatting.gbp(result.value)
     assert not at.warning
 

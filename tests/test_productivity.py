@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.analysis import productivity
+from indicators.domain.definition import Definition
 from indicators.domain.productivity import decompose, trend_to_close
 
 ALPHA, GAMMA = "E08000001", "E06000001"
@@ -52,7 +53,7 @@ DENOMINATORS = {
 def test_gap_every_basis_and_benchmark(tiny, basis, geography, benchmark):
     value, benchmark_value = EXPECTED[(basis, geography, benchmark)]
     denominator = DENOMINATORS[(basis, geography)]
-    result = productivity.gap(ALPHA, basis, geography, benchmark, 2022)
+    result = productivity.gap(Definition(ALPHA, geography, basis, benchmark, 2022))
     assert result.value == pytest.approx(value)
     assert result.benchmark_value == pytest.approx(benchmark_value)
     assert result.denominator == pytest.approx(denominator)
@@ -65,10 +66,10 @@ def test_gap_every_basis_and_benchmark(tiny, basis, geography, benchmark):
 
 def test_gap_signs_and_worked_example(tiny):
     """Alpha per hour vs UK: 30 against 42.22 is 28.9% below, a £6,355.56 a year shortfall over 520 hours."""
-    result = productivity.gap(ALPHA, "hour", "council", "uk", 2022)
+    result = productivity.gap(Definition(ALPHA, "council", "hour", "uk", 2022))
     assert result.gap_pct == pytest.approx(-28.947368, abs=1e-6)
     assert result.gap_gbp == pytest.approx(6_355.555556, abs=1e-6)
-    above = productivity.gap(GAMMA, "job", "council", "uk-ex-london", 2022)
+    above = productivity.gap(Definition(GAMMA, "council", "job", "uk-ex-london", 2022))
     assert above.gap_pct == pytest.approx(20.0) and above.gap_gbp == pytest.approx(-1_000_000.0)
 
 
@@ -84,20 +85,20 @@ def test_core_cities_net_versus_sum_of_shortfalls(tiny):
 
 def test_bad_definitions_name_the_valid_choices(tiny):
     with pytest.raises(ValueError, match="valid: head, job, hour"):
-        productivity.gap(ALPHA, "per-widget")
+        productivity.gap(Definition(ALPHA, basis="per-widget"))
     with pytest.raises(ValueError, match="valid: council, city-region"):
-        productivity.gap(ALPHA, "hour", "county")
+        productivity.gap(Definition(ALPHA, "county", "hour"))
     with pytest.raises(ValueError, match="unknown benchmark"):
-        productivity.gap(ALPHA, "hour", "council", "atlantis")
+        productivity.gap(Definition(ALPHA, "council", "hour", "atlantis"))
     with pytest.raises(ValueError, match="periods available: 2021 to 2022"):
-        productivity.gap(ALPHA, "hour", "council", "uk", 1990)
+        productivity.gap(Definition(ALPHA, "council", "hour", "uk", 1990))
 
 
 def test_series_and_trend_to_close(tiny):
-    series = productivity.gap_series(ALPHA, "hour", "council", "uk").set_index("year")
+    series = productivity.gap_series(Definition(ALPHA, "council", "hour", "uk")).set_index("year")
     assert series.loc[2021, "value"] == pytest.approx(25.0)
     assert series.loc[2021, "benchmark_value"] == pytest.approx(96_200 / 2_340)
-    outlook = productivity.scenario(ALPHA, "hour", "council", "uk", 2022, target_year=2035, trend_window=1)
+    outlook = productivity.scenario(Definition(ALPHA, "council", "hour", "uk", 2022), target_year=2035, trend_window=1)
     ratio_2021, ratio_2022 = 25 / (96_200 / 2_340), 30 / (98_800 / 2_340)
     change = ratio_2022 / ratio_2021 - 1
     assert outlook["annual_change_pct"] == pytest.approx(change * 100)
@@ -131,7 +132,7 @@ def test_trend_that_diverges_never_closes():
 
 
 def test_decomposition_worked_example(tiny):
-    parts = productivity.decomposition(ALPHA, "council", "uk", 2022).set_index("component")
+    parts = productivity.decomposition(Definition(ALPHA, "council", benchmark="uk", year=2022)).set_index("component")
     assert parts.loc["GVA per hour worked", "value"] == pytest.approx(30.0)
     assert parts.loc["Hours per filled job", "value"] == pytest.approx(520 / 200)
     assert parts.loc["Filled jobs per resident", "benchmark_value"] == pytest.approx(700 / 1_350_000)

@@ -6,6 +6,7 @@ import pytest
 
 from indicators.analysis import productivity
 from indicators.data import aggregates
+from indicators.domain.definition import Definition
 from indicators.domain.productivity import BASES
 
 LAD_BOOK = "ons_subregional_productivity/labourproductivitylocalauthorities_jun2024.xls"
@@ -24,14 +25,18 @@ def test_birmingham_per_hour_gap_uses_the_published_uk_figure(raw_dir):
     shortfall of (39.7 − 34.2) × its hours a year."""
     per_hour = sheet(raw_dir, LAD_BOOK, "A3", "LAD_Code")["Pounds_2022"]
     hours = sheet(raw_dir, LAD_BOOK, "Productivity Hours", "LAD_Code")["Hours_2022"]
-    result = productivity.gap("E08000025", "hour", "council", "uk", 2022)
+    result = productivity.gap(Definition("E08000025", "council", "hour", "uk", 2022))
     assert (result.value, result.benchmark_value) == (per_hour["E08000025"], per_hour["UKX"]) == (34.2, 39.7)
     assert result.gap_pct == pytest.approx((34.2 / 39.7 - 1) * 100) == pytest.approx(-13.854, abs=1e-3)
     assert result.gap_gbp == pytest.approx((39.7 - 34.2) * hours["E08000025"] * 52)
     assert result.gap_gbp / 1e9 == pytest.approx(5.006, abs=1e-3)
     assert (result.method, result.benchmark_method, result.coverage_note) == ("as published", "as published", "")
     per_job = sheet(raw_dir, LAD_BOOK, "B3", "LAD_Code")["Pounds_2022"]
-    assert productivity.gap("E08000025", "job", "council", "uk", 2022).benchmark_value == per_job["UKX"] == 61729.3
+    assert (
+        productivity.gap(Definition("E08000025", "council", "job", "uk", 2022)).benchmark_value
+        == per_job["UKX"]
+        == 61729.3
+    )
 
 
 @pytest.mark.parametrize(
@@ -50,14 +55,14 @@ def test_city_regions_are_the_ons_city_region_figures(raw_dir, council, region, 
     by_name = published.reset_index().set_index("City_Region")["Pounds_2022"]
     expected = by_name["Glasgow City Region"] if region.startswith("CR_") else published.loc[region, "Pounds_2022"]
     basis = "hour" if table == "A3" else "job"
-    result = productivity.gap(council, basis, "city-region", "uk", 2022)
+    result = productivity.gap(Definition(council, "city-region", basis, "uk", 2022))
     assert result.area_code == region and result.value == expected and result.method == "as published"
 
 
 def test_gm_and_west_yorkshire_match_the_issue_figures():
-    assert productivity.gap("E08000003", "hour", "city-region", "uk", 2022).value == 36.6
-    assert productivity.gap("E08000003", "job", "city-region", "uk", 2022).value == 56998.3
-    assert productivity.gap("E08000035", "job", "city-region", "uk", 2022).value == 54165.8
+    assert productivity.gap(Definition("E08000003", "city-region", "hour", "uk", 2022)).value == 36.6
+    assert productivity.gap(Definition("E08000003", "city-region", "job", "uk", 2022)).value == 56998.3
+    assert productivity.gap(Definition("E08000035", "city-region", "job", "uk", 2022)).value == 54165.8
 
 
 def test_regions_and_england_are_the_ons_regional_figures(raw_dir):
@@ -71,28 +76,28 @@ def test_per_head_uk_benchmark_2023_is_published_not_a_partial_sum(raw_dir):
     """Northern Ireland's councils have no 2023 population: the UK figure is ONS's £35,661, not a sum over 350 of
     361."""
     published = sheet(raw_dir, GVA_ITL_BOOK, "Table 2", "ITL code", header=1)
-    uk = productivity.gap("E08000025", "head", "council", "uk", 2023)
+    uk = productivity.gap(Definition("E08000025", "council", "head", "uk", 2023))
     assert uk.benchmark_value == published.loc["UKX", "2023"] == 35661 and uk.benchmark_method == "as published"
-    region = productivity.gap("TLN", "head", "council", "uk", 2023)  # the region answers on the year asked
+    region = productivity.gap(Definition("TLN", "council", "head", "uk", 2023))  # the region answers on the year asked
     assert region.value == published.loc["TLN", "2023"] and region.year == 2023
 
 
 def test_northern_ireland_councils_answer_with_their_latest_year(raw_dir):
     """Belfast's 2023 GVA per head is unpublished ([u]): 'latest' falls back to Belfast's own latest year, 2022."""
     published = sheet(raw_dir, GVA_ITL_BOOK, "Table 2", "ITL code", header=1)
-    belfast = productivity.gap("N09000003", "head", "council", "uk", None)
+    belfast = productivity.gap(Definition("N09000003", "council", "head", "uk", None))
     assert belfast.year == 2022 and belfast.value == published.loc["TLN06", "2022"]
     assert belfast.method == "as published for TLN06 (made of the same councils)"
     with pytest.raises(ValueError, match="Belfast .N09000003. in 2023; periods available: 1998 to 2022"):
-        productivity.gap("N09000003", "head", "council", "uk", 2023)
+        productivity.gap(Definition("N09000003", "council", "head", "uk", 2023))
     for basis in ("hour", "job"):
-        assert productivity.gap("N09000003", basis, "council", "uk", None).year == 2022
+        assert productivity.gap(Definition("N09000003", "council", basis, "uk", None)).year == 2022
 
 
 def test_later_vintage_is_noted_never_mixed():
     """ONS publishes the East Midlands CA only in the June 2025 release: the June 2024 figure is derived from its 17
     councils, and the gap says the later figure exists without using it."""
-    result = productivity.gap("E06000018", "hour", "city-region", "uk", 2022)
+    result = productivity.gap(Definition("E06000018", "city-region", "hour", "uk", 2022))
     assert result.area_code == "E47000013" and result.method == "derived from 17 of 17 councils"
     assert "June 2025: 35.16 for 2022" in result.coverage_note and result.benchmark_value == 39.7
 

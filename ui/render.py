@@ -21,7 +21,7 @@ import streamlit as st
 from indicators.analysis import measures, productivity
 from indicators.data import catalog
 from indicators.data.memo import per_database
-from indicators.domain.definition import period_for
+from indicators.domain.definition import Definition, period_for
 from indicators.exports import charts, figures, labels
 from indicators.exports.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
 
@@ -532,7 +532,9 @@ def decomposition_section(
     """The GVA-per-head gap split into productivity, hours and jobs, as a waterfall (log points add up exactly)."""
     decomposition_year = period_for(productivity.available_years("hour"), year)  # the factors are per hour worked
     try:
-        parts = productivity.decomposition(area_code, geography_key, benchmark, decomposition_year)
+        parts = productivity.decomposition(
+            Definition(area_code, geography_key, benchmark=benchmark, year=decomposition_year)
+        )
     except (ValueError, KeyError, IndexError) as problem:
         st.info(f"No decomposition for this area: {problem}")
         return

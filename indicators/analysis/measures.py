@@ -590,7 +590,7 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
             for benchmark in STANDARD_BENCHMARKS:
                 label = BENCHMARKS[benchmark]
                 try:
-                    result = productivity.gap(area_code, basis_key, geography_key, benchmark, basis_year)
+                    result = productivity.gap(Definition(area_code, geography_key, basis_key, benchmark, basis_year))
                 except ValueError:
                     continue
                 rows.append(
@@ -614,7 +614,7 @@ def definitions_grid(area_code: str, year: int | None = None) -> pd.DataFrame:
 @per_database
 def waterfall_steps(area_code: str, geography_key: str, benchmark: str, year: int) -> tuple[list[str], list[float]]:
     """productivity.decomposition as waterfall bars: the factors' log points, then the total gap as the last bar."""
-    parts = productivity.decomposition(area_code, geography_key, benchmark, year)
+    parts = productivity.decomposition(Definition(area_code, geography_key, benchmark=benchmark, year=year))
     is_total = parts["component"] == "GVA per head (total)"
     return (
         [*parts.loc[~is_total, "component"], "GVA per head gap"],

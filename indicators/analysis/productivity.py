@@ -17,7 +17,7 @@ from indicators.data import aggregates, geography
 from indicators.data.memo import per_database
 from indicators.data.provenance import releases_for
 from indicators.domain import areas
-from indicators.domain.definition import DEFAULT
+from indicators.domain.definition import DEFAULT, Definition
 from indicators.domain.measure_spec import LATER_VINTAGE, MEASURES
 from indicators.domain.neighbours import NEIGHBOURS_GEOGRAPHY, neighbours_code
 from indicators.domain.productivity import BASES as BASES
@@ -181,16 +181,14 @@ class GapResult:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+def gap(d: Definition) -> GapResult:
+    """The definition's area on its basis against its benchmark in its year (None: the latest year both have), with
+    the £ gap a year and provenance; memoised. Raises ValueError naming the years available when there is no figure."""
+    return _gap(d.area, d.basis, d.geography, d.benchmark, d.year)
+
+
 @per_database
-def gap(
-    area_code: str,
-    basis_key: str = DEFAULT.basis,
-    geography_key: str = DEFAULT.geography,
-    benchmark: str = DEFAULT.benchmark,
-    year: int | None = None,
-) -> GapResult:
-    """An area's value on a basis against a benchmark in a year (None: the latest year both have), with the £ gap a
-    year and provenance. Raises ValueError naming the years available when there is no figure."""
+def _gap(area_code: str, basis_key: str, geography_key: str, benchmark: str, year: int | None) -> GapResult:
     chosen = basis(basis_key)
     code, name = resolve_area(area_code, geography_key)
     bench_code, bench_name = benchmark_area(benchmark, geography_key, code)
@@ -251,7 +249,7 @@ def gap_table(
 ) -> pd.DataFrame:
     """The gap for each of the ten Core Cities on one definition."""
     rows = [
-        gap(code, basis_key, geography_key, benchmark, year).to_dict() for code in geography.core_cities()["lad_code"]
+        _gap(code, basis_key, geography_key, benchmark, year).to_dict() for code in geography.core_cities()["lad_code"]
     ]
     frame = pd.DataFrame(rows).drop(columns="provenance")
     frame.insert(0, "city", geography.core_cities()["city"].tolist())
@@ -316,14 +314,14 @@ def _gap_of(code: str, chosen: Basis, geography_key: str, benchmark: str, year: 
     }
 
 
+def gap_series(d: Definition) -> pd.DataFrame:
+    """The area's value, the benchmark and the gap for every year both have a figure (the definition's year is not
+    used); memoised, shared: don't mutate."""
+    return _gap_series(d.area, d.basis, d.geography, d.benchmark)
+
+
 @per_database
-def gap_series(
-    area_code: str,
-    basis_key: str = DEFAULT.basis,
-    geography_key: str = DEFAULT.geography,
-    benchmark: str = DEFAULT.benchmark,
-) -> pd.DataFrame:
-    """The area's value, the benchmark and the gap for every year both have a figure."""
+def _gap_series(area_code: str, basis_key: str, geography_key: str, benchmark: str) -> pd.DataFrame:
     chosen = basis(basis_key)
     code, _ = resolve_area(area_code, geography_key)
     bench_code, _ = benchmark_area(benchmark, geography_key, code)
@@ -371,30 +369,38 @@ def decomposition_inputs(area_code: str, year: int) -> dict:
     }
 
 
+def decomposition(d: Definition) -> pd.DataFrame:
+    """GVA per head = GVA per hour × hours per job × jobs per resident for the definition's area, split against its
+    benchmark in its year (log points; the basis is not used); memoised, shared: don't mutate."""
+    return _decomposition(d.area, d.geography, d.benchmark, d.year)
+
+
 @per_database
-def decomposition(
-    area_code: str, geography_key: str = DEFAULT.geography, benchmark: str = DEFAULT.benchmark, year: int | None = None
-) -> pd.DataFrame:
-    """GVA per head = GVA per hour × hours per job × jobs per resident, split against a benchmark (log points)."""
+def _decomposition(area_code: str, geography_key: str, benchmark: str, year: int | None) -> pd.DataFrame:
     year = year or available_years("hour")[-1]
     code, _ = resolve_area(area_code, geography_key)
     bench_code, _ = benchmark_area(benchmark, geography_key, code)
     return decompose(decomposition_inputs(code, year), decomposition_inputs(bench_code, year))
 
 
+def scenario(d: Definition, target_year: int = 2035, trend_window: int = 10) -> dict:
+    """What closing the definition's gap would mean: £bn a year added, the growth premium needed by the target year,
+    years at trend; memoised."""
+    return _scenario(d.area, d.basis, d.geography, d.benchmark, d.year, target_year, trend_window)
+
+
 @per_database
-def scenario(
+def _scenario(
     area_code: str,
-    basis_key: str = DEFAULT.basis,
-    geography_key: str = DEFAULT.geography,
-    benchmark: str = DEFAULT.benchmark,
-    year: int | None = None,
-    target_year: int = 2035,
-    trend_window: int = 10,
+    basis_key: str,
+    geography_key: str,
+    benchmark: str,
+    year: int | None,
+    target_year: int,
+    trend_window: int,
 ) -> dict:
-    """What closing the gap would mean: £bn a year added, growth premium needed by the target year, years at trend."""
-    result = gap(area_code, basis_key, geography_key, benchmark, year)
-    series = gap_series(area_code, basis_key, geography_key, benchmark).set_index("year")
+    result = _gap(area_code, basis_key, geography_key, benchmark, year)
+    series = _gap_series(area_code, basis_key, geography_key, benchmark).set_index("year")
     window = series.loc[result.year - trend_window : result.year, "ratio"]
     if len(window) < 2:
         raise ValueError(f"trend window {trend_window} needs at least two years of data before {result.year}")

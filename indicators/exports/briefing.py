@@ -295,7 +295,7 @@ def _title_slide(area_code: str, name: str, d: Definition, year: int, map_png: b
 def _headline(area_code: str, d: Definition) -> list[Slide]:
     rows, releases = [], []
     for key, chosen in BASES.items():
-        result = productivity.gap(area_code, key, d.geography, d.benchmark, _basis_year(key, d.year))
+        result = productivity.gap(Definition(area_code, d.geography, key, d.benchmark, _basis_year(key, d.year)))
         rows.append((chosen, result))
         releases += result.provenance["releases"]
     main = next(r for c, r in rows if c.key == d.basis)
@@ -343,9 +343,9 @@ def _headline(area_code: str, d: Definition) -> list[Slide]:
 def _productivity(area_code: str, d: Definition) -> list[Slide]:
     chosen = BASES[d.basis]
     year = _basis_year(d.basis, d.year)
-    result = productivity.gap(area_code, d.basis, d.geography, d.benchmark, year)
+    result = productivity.gap(Definition(area_code, d.geography, d.basis, d.benchmark, year))
     footer = footer_for(result.provenance["releases"], result)
-    series = productivity.gap_series(area_code, d.basis, d.geography, d.benchmark)
+    series = productivity.gap_series(Definition(area_code, d.geography, d.basis, d.benchmark))
     first, last = series.iloc[0], series.iloc[-1]
     change = last["gap_pct"] - first["gap_pct"]
     title = f"{chosen.label}: {result.area_name} and {result.benchmark_name}, {int(first['year'])}–{int(last['year'])}"

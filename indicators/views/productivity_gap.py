@@ -38,7 +38,7 @@ class Gap:
 
 def gap(d: Definition) -> Gap:
     """The gap of `d.area` on the definition `d`. Raises ValueError when it cannot be computed."""
-    result = productivity.gap(d.area, d.basis, d.geography, d.benchmark, d.year).to_dict()
+    result = productivity.gap(d).to_dict()
     chosen = BASES[d.basis]
     name = measures.city_name(d.area)
     targets = list(range(result["year"] + 1, SCENARIO_LAST_YEAR + 1))
@@ -105,7 +105,7 @@ class Scenario:
 def scenario(d: Definition, target: int, window: int) -> Scenario:
     """The gap closed by `target` against the trend of the last `window` years."""
     try:
-        plan = productivity.scenario(d.area, d.basis, d.geography, d.benchmark, d.year, target, window)
+        plan = productivity.scenario(d, target, window)
     except ValueError as problem:
         return Scenario(problem=str(problem))
     return Scenario(
@@ -130,7 +130,7 @@ def scenario(d: Definition, target: int, window: int) -> Scenario:
 def history(d: Definition, found: Gap, definition_label: str) -> tuple[Chart, Chart]:
     """The area's value and the benchmark's over the years, and the gap (%) each year (`found`: gap(d))."""
     chosen = BASES[d.basis]
-    series = productivity.gap_series(d.area, d.basis, d.geography, d.benchmark)
+    series = productivity.gap_series(d)
     source = measures.source(BASIS_MEASURE[d.basis])
     depends = (d.area, d.basis, d.geography, d.benchmark)
     levels = charts.Captions(
