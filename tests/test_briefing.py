@@ -24,8 +24,10 @@ from indicators.data import geography, memo
 from indicators.data.db import query
 from indicators.data.provenance import releases_for
 from indicators.domain.definition import DEFAULT, Definition, period_for
+from indicators.domain.international import HEADLINE_PEERS
 from indicators.domain.productivity import BASES
 from indicators.exports import briefing, charts, figures
+from indicators.views import european_peers
 
 ROOT = Path(__file__).resolve().parents[1]
 AREA = "E08000003"  # Manchester
@@ -167,8 +169,8 @@ def _data(fig: go.Figure) -> list[dict]:
 
 
 def test_figures_are_the_charts_the_pages_draw(pack, pptx_bytes):
-    """The productivity, decomposition and sector slides draw the figure charts.py gives the pages for the same
-    inputs (the captions differ: a slide's title and footer)."""
+    """The productivity, decomposition, sector and European peers slides draw the figure charts.py gives the pages
+    for the same inputs (the captions differ: a slide's title and footer)."""
     d = pack.definition
     result = productivity.gap(Definition(AREA, d.geography, d.basis, d.benchmark))
     slides = [s for s in pack.slides if s.section == "productivity"]
@@ -192,6 +194,10 @@ def test_figures_are_the_charts_the_pages_draw(pack, pptx_bytes):
         place.sector_mix(AREA), area_name=name, last_year=place.gva_years()[-1], captions=CAPTIONS
     )
     assert _data(sectors) == _data(page)
+    ((peers,),) = [[s.chart for s in pack.slides if s.section == "peers"]]
+    page = european_peers.peers(list(HEADLINE_PEERS), None, AREA).break_even.figure()  # the page's default view
+    assert _data(peers) == _data(page)
+    assert peers.layout.shapes == page.layout.shapes  # the ECB average's line too
     assert trend.layout.meta["title"] == slides[0].title  # the figure carries the slide's captions
     assert briefing.render_pptx(pack) == pptx_bytes  # the picture of the waterfall too: the same pack, the same bytes
 
@@ -248,8 +254,10 @@ def test_peers_chart_matches_international(prs, pack):
     slide, _ = _slides(prs, pack, "peers")[0]
     peers = international.peer_comparison()
     chart = _chart(slide)
-    assert list(chart.plots[0].categories) == peers["metro_name"].tolist()
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    assert list(chart.plots[0].categories) == [f"{n} ({c})" for n, c in zip(peers["metro_name"], peers["country"])]
     _close(_values(chart), peers["break_even_eur_per_gbp"].tolist())
+    assert chart.plots[0].data_labels.number_format == "0.00"
 
 
 def test_claims_and_case_studies_are_native_tables(prs, pack, claims_results):

@@ -511,26 +511,30 @@ def _peers(area_code: str, d: Definition) -> list[Slide]:
         f"{_pct(r['premium_pct'])} the Core Cities (break-even €{r['break_even_eur_per_gbp']:.2f} per £)"
         for _, r in peers.iterrows()
     ]
+    title = f"European peers: GDP per resident, {PEER_YEAR}"
+    footer = footer_for(international.provenance()["releases"])
+    subtitle = (
+        f"€ per £ at which each peer's GDP per resident equals the Core Cities' city regions combined (ECB "
+        f"{rate['year']} average: €{rate['eur_per_gbp']:.2f})"
+    )
     return [
         Slide(
             "peers",
-            f"European peers: GDP per resident, {PEER_YEAR}",
+            title,
             f"At the ECB's {rate['year']} average rate (£1 = €{rate['eur_per_gbp']:.4f}), {top['metro_name']}'s GDP "
             f"per resident is {_pct(top['premium_pct'])} the Core Cities' city regions combined. GDP per resident, not "
             "productivity.",
-            footer_for(international.provenance()["releases"]),
+            footer,
             international.provenance()["formula"]
             + ". The chart is the sensitivity: the € per £ at which each peer would "
             "equal the Core Cities; at any weaker pound the peer is further ahead. " + LIMITS,
-            chart=Chart(
-                "column",
-                peers["metro_name"].tolist(),
-                [("Break-even € per £", peers["break_even_eur_per_gbp"].tolist())],
-                value_title=f"€ per £ at which the peer equals the Core Cities (ECB {rate['year']}: "
-                f"€{rate['eur_per_gbp']:.2f})",
-                number_format="0.00",
-                label_format="€{:.2f}",
+            chart=charts.break_even_bars(  # the European peers page's, for its default peers at the ECB rate
+                peers,
+                ecb_eur_per_gbp=rate["eur_per_gbp"],
+                stated_eur_per_gbp=None,
+                captions=charts.Captions(title, subtitle, footer),
             ),
+            number_format="0.00",
             bullets=bullets,
         )
     ]
