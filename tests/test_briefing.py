@@ -19,11 +19,12 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from indicators.analysis import claims, international, measures, place, productivity
+from indicators.analysis import claims, fiscal, international, measures, place, productivity
 from indicators.data import geography, memo
 from indicators.data.db import query
 from indicators.data.provenance import releases_for
 from indicators.domain.definition import DEFAULT, Definition, period_for
+from indicators.domain.fiscal import total_place_functions
 from indicators.domain.international import HEADLINE_PEERS
 from indicators.domain.productivity import BASES
 from indicators.exports import briefing, charts, figures
@@ -169,8 +170,8 @@ def _data(fig: go.Figure) -> list[dict]:
 
 
 def test_figures_are_the_charts_the_pages_draw(pack, pptx_bytes):
-    """The productivity, decomposition, sector and European peers slides draw the figure charts.py gives the pages
-    for the same inputs (the captions differ: a slide's title and footer)."""
+    """The productivity, decomposition, sector, European peers and spending-by-function slides draw the figure
+    charts.py gives the pages for the same inputs (the captions differ: a slide's title and footer)."""
     d = pack.definition
     result = productivity.gap(Definition(AREA, d.geography, d.basis, d.benchmark))
     slides = [s for s in pack.slides if s.section == "productivity"]
@@ -198,6 +199,9 @@ def test_figures_are_the_charts_the_pages_draw(pack, pptx_bytes):
     page = european_peers.peers(list(HEADLINE_PEERS), None, AREA).break_even.figure()  # the page's default view
     assert _data(peers) == _data(page)
     assert peers.layout.shapes == page.layout.shapes  # the ECB average's line too
+    spending = [s.chart for s in pack.slides if s.section == "tax_spend"][-1]
+    page = charts.total_place_bars(total_place_functions(fiscal.total_place(AREA)), captions=CAPTIONS)
+    assert _data(spending) == _data(page) and len(page.data[0].y) > 5
     assert trend.layout.meta["title"] == slides[0].title  # the figure carries the slide's captions
     assert briefing.render_pptx(pack) == pptx_bytes  # the picture of the waterfall too: the same pack, the same bytes
 
@@ -242,7 +246,6 @@ def test_native_chart_from_a_figure_carries_its_categories_and_values():
 
 
 def test_tax_spend_chart_matches_fiscal(prs, pack):
-    from indicators.analysis import fiscal
 
     row = next(r for r in fiscal.balance_rows() if r["area_code"] == AREA)
     slide, _ = _slides(prs, pack, "tax_spend")[0]

@@ -138,3 +138,14 @@ def test_area_totals_by_hand():
     region = {**row, "area_type": "city_region", "members_present": 2, "members_expected": 2, "members_missing": None}
     without = f.area_totals(region, None)
     assert without["coverage"] == "2 of 2 councils" and without["min_gbp_m"] is None and without["combinations"] is None
+
+
+def test_total_place_functions_names_each_function_in_words_in_order():
+    place = {
+        "functions": [
+            {"cofog_function": "10. Social protection", "value_gbp_m": 120.5},
+            {"cofog_function": "7. Health", "value_gbp_m": 80.0},
+        ]
+    }
+    frame = f.total_place_functions(place)
+    assert frame.to_dict("list") == {"function": ["Social protection", "Health"], "value_gbp_m": [120.5, 80.0]}

@@ -657,6 +657,18 @@ def function_label(cofog_function: object) -> str:
     return re.sub(r"^[0-9.]+\s*", "", str(cofog_function))
 
 
+def total_place_functions(place: Mapping[str, Any]) -> pd.DataFrame:
+    """The Total Place chart's bars from a place's spending (analysis.fiscal.total_place or total_place_view):
+    function (in words), value_gbp_m, in COFOG order."""
+    functions = place["functions"]
+    return pd.DataFrame(
+        {
+            "function": [function_label(f["cofog_function"]) for f in functions],
+            "value_gbp_m": [f["value_gbp_m"] for f in functions],
+        }
+    )
+
+
 def axis_room(values: Iterable[float | None], share: float = 0.15) -> list[float]:
     """An axis range from zero (or the lowest value) to the highest value, with `share` of the span added beyond the
     ends that hold bars, so labels printed outside the bars fit inside the chart."""

@@ -35,7 +35,7 @@ from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
 from indicators.domain.claims import TOLERANCE_PCT
 from indicators.domain.definition import DEFAULT, Definition, period_for
-from indicators.domain.fiscal import GROUP_LABELS, KEY_LABELS, spending_note
+from indicators.domain.fiscal import GROUP_LABELS, KEY_LABELS, spending_note, total_place_functions
 from indicators.domain.international import LIMITS, PEER_YEAR
 from indicators.domain.productivity import BASES
 from indicators.exports import charts, figures
@@ -473,14 +473,15 @@ def _tax_spend(area_code: str, d: Definition) -> list[Slide]:
             f"{re.sub(r'^[0-9.]+ ', '', top['cofog_function']).lower()}.",
             footer_for(releases_for(["rev_total", "exp_total"]) + source_releases(_cra_sources())),
             method["total_place"] + f" Edition: {spending['edition']}. " + method["caveats"],
-            chart=Chart(
-                "bar",
-                [f["cofog_function"] for f in functions],
-                [("£m", [f["value_gbp_m"] for f in functions])],
-                value_title="£ million (estimate)",
-                number_format="#,##0",
-                label_format="£{:,.0f}m",
+            chart=charts.total_place_bars(
+                total_place_functions(spending),
+                captions=charts.Captions(
+                    f"Identifiable public spending in {spending['area_name']} by function, {spending['cra_year']}",
+                    "£ million (estimate)",
+                    footer_for(releases_for(["rev_total", "exp_total"]) + source_releases(_cra_sources())),
+                ),
             ),
+            number_format="#,##0",
         )
     )
     return slides

@@ -389,6 +389,8 @@ def _draw_xy(ax, traces: list[dict], layout: dict) -> None:
     for shape in layout.get("shapes", []) or []:
         if shape.get("type") == "line" and shape.get("y0") == shape.get("y1") and not horizontal:
             ax.axhline(shape["y0"], color="#555", linestyle="--", linewidth=0.8)
+        elif shape.get("type") == "line" and shape.get("x0") == shape.get("x1") and horizontal:
+            ax.axvline(shape["x0"], color="#555", linestyle="--", linewidth=0.8)  # e.g. the ECB rate on break-even bars
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x" if horizontal else "y", color="#ddd", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -473,8 +475,10 @@ def _plain(value):
             array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
             return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
         return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if hasattr(value, "tolist"):  # a NumPy array of objects (e.g. text labels from a pandas Series)
+        return value.tolist()
     return value
 
 

@@ -36,6 +36,7 @@ from indicators.domain.fiscal import (
     group_title,
     keys_text,
     range_text,
+    total_place_functions,
 )
 from indicators.exports import charts
 from indicators.exports.charts import Captions
@@ -615,16 +616,6 @@ def gap_table(gap: dict) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def total_place_functions(place: dict) -> pd.DataFrame:
-    """The Total Place chart's bars: function (in words), value_gbp_m, in COFOG order (fiscal.total_place_view)."""
-    return pd.DataFrame(
-        {
-            "function": [function_label(f["cofog_function"]) for f in place["functions"]],
-            "value_gbp_m": [f["value_gbp_m"] for f in place["functions"]],
-        }
-    )
 
 
 def total_place_rows(place: dict) -> pd.DataFrame:
