@@ -381,3 +381,98 @@ def test_total_place_bars_one_bar_per_function_in_order_labelled_in_millions():
     assert (list(bars.y), list(bars.x)) == (["Health", "Education"], [2500.0, 1200.0])
     assert list(bars.text) == [formatting.gbp_millions(2500.0), formatting.gbp_millions(1200.0)]
     assert bars.marker.color == figures.PALETTE[4] and bars.orientation == "h"
+
+
+CLAIM_DRAWN = {
+    "bars": pd.DataFrame(
+        {
+            "label": ["As claimed (2014)", "Primary definition (2014)"],
+            "figure": ["As claimed", "Primary definition"],
+            "value": [66.0, 40.0],
+            "text": ["£66.0bn", "£40.0bn"],
+            "hover": ["a", "b"],
+        }
+    ),
+    "x_range": [0.0, 90.0],
+    "tickvals": [0.0, 50.0],
+    "ticktext": ["£0bn", "£50bn"],
+    "axis_title": "£bn a year",
+}
+
+
+SCORECARD = pd.DataFrame(
+    {
+        "theme": ["Health", "Health"],
+        "name": ["Healthy life expectancy, female", "Life satisfaction"],
+        "period": ["2020-22", "2022-23"],
+        "unit": ["years", "score"],
+        "value": [60.1, 7.3],
+        "benchmark_name": ["England", "UK"],
+        "benchmark_value": [63.6, 7.45],
+        "core_cities_median": [59.0, 7.2],
+        "significance": ["worse", "similar"],
+        "x_value": [0.3, 0.45],
+        "x_core_cities_median": [0.25, 0.4],
+        "x_councils_min": [0.0, 0.05],
+        "x_councils_max": [1.0, 0.95],
+        "x_councils_q1": [0.35, 0.3],
+        "x_councils_q3": [0.65, 0.7],
+    }
+)
+
+
+def all_charts() -> dict[str, go.Figure]:
+    """Every chart function of charts.py, once each (the pages', peers', claims' and tax and spend's)."""
+    return {
+        **every_chart(),
+        "spine": charts.spine(SCORECARD, area_name="Aa", captions=CAPTIONS),
+        "peers": charts.gdp_per_resident_bars(PEER_BARS, marked="E47000001", captions=CAPTIONS),
+        "break even": charts.break_even_bars(
+            BREAK_EVEN, ecb_eur_per_gbp=1.1633, stated_eur_per_gbp=2.5, captions=CAPTIONS
+        ),
+        "claim": charts.claim_bars(CLAIM_DRAWN, captions=CAPTIONS),
+        **tax_spend_charts(),
+    }
+
+
+def test_every_chart_function_is_exercised():
+    """A chart added to charts.py joins these tests: every public function returning a figure is called above."""
+    import inspect
+
+    made = {
+        name
+        for name, function in inspect.getmembers(charts, inspect.isfunction)
+        if function.__module__ == charts.__name__
+        and not name.startswith("_")
+        and inspect.signature(function).return_annotation in (go.Figure, "go.Figure")
+    }
+    assert len(made) >= 18
+    called = {
+        "uk_map", "ranking_bars", "area_lines", "scatter_pair", "distribution_strip", "definitions_heatmap",
+        "level_and_benchmark", "gap_bars", "decomposition_waterfall", "ranked_with_limits", "sector_bars",
+        "gdp_per_resident_bars", "break_even_bars", "claim_bars", "tax_spend_gap_bars",
+        "tax_spend_per_resident_bars", "total_place_bars", "spine",
+    }  # fmt: skip
+    assert made - {"captioned"} == called and len(all_charts()) == len(called)
+
+
+@pytest.mark.parametrize("name", list(all_charts()))
+def test_every_chart_exports_without_a_browser(name):
+    """The browser-free image export (PNG, matplotlib) draws every chart with its captions baked in."""
+    image, engine = figures.render(all_charts()[name], "png", engine="matplotlib", date="1 December 2026")
+    assert engine == "matplotlib" and image.startswith(b"\x89PNG") and len(image) > 5_000
+
+
+def test_the_heatmap_is_drawn_cell_by_cell_without_a_browser():
+    """Each cell of the definitions heatmap coloured on its diverging scale, with its gap written in it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    spec = figures._plain(every_chart()["heatmap"].to_dict())
+    figures._draw_xy(ax, spec["data"], spec["layout"])
+    assert len(ax.patches) == 2 and [t.get_text() for t in ax.texts] == ["−1.0%", "+2.0%"]
+    below, above = (p.get_facecolor() for p in ax.patches)
+    assert below[0] > below[2] and above[2] > above[0]  # red below the benchmark, blue above (RdBu about zero)

@@ -292,8 +292,47 @@ def _matplotlib(fig: go.Figure, fmt: str, width: int, height: int, scale: float)
     return save(figure, fmt, scale)
 
 
+def _draw_heatmap(ax, trace: dict, layout: dict) -> None:
+    """A heatmap's cells coloured on its colour scale (symmetric about zmid when set), each with its text; the first
+    row at the bottom, as Plotly draws it, unless the y axis is reversed."""
+    from matplotlib.colors import to_rgb
+    from matplotlib.patches import Rectangle
+
+    z = [[math.nan if v is None else float(v) for v in row] for row in trace.get("z") or []]
+    values = [v for row in z for v in row if not math.isnan(v)]
+    if not values:
+        return
+    low, high = min(values), max(values)
+    if trace.get("zmid") is not None:
+        reach = max(abs(low - trace["zmid"]), abs(high - trace["zmid"])) or 1.0
+        low, high = trace["zmid"] - reach, trace["zmid"] + reach
+    texts = trace.get("text")
+    for i, row in enumerate(z):
+        for j, value in enumerate(row):
+            if math.isnan(value):
+                continue
+            colour = _scale_colour(value, low, high, trace.get("colorscale"))
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, color=colour))
+            dark = sum(c * w for c, w in zip(to_rgb(colour), (0.299, 0.587, 0.114), strict=True)) < 0.5
+            label = _text(texts[i][j]) if texts else f"{value:g}"
+            ax.text(j, i, label, ha="center", va="center", fontsize=9, color="white" if dark else "#111")
+    xs = trace.get("x") or list(range(len(z[0])))
+    ys = trace.get("y") or list(range(len(z)))
+    ax.set_xticks(range(len(xs)), [_text(x) for x in xs], fontsize=9)
+    ax.set_yticks(range(len(ys)), [_text(y) for y in ys], fontsize=9)
+    ax.set_xlim(-0.5, len(xs) - 0.5)
+    reversed_axis = (layout.get("yaxis") or {}).get("autorange") == "reversed"
+    ax.set_ylim((len(ys) - 0.5, -0.5) if reversed_axis else (-0.5, len(ys) - 0.5))
+    ax.spines[["top", "right"]].set_visible(False)
+
+
 def _draw_xy(ax, traces: list[dict], layout: dict) -> None:
-    """Bar, waterfall and scatter traces on one pair of axes (categorical or numeric x)."""
+    """Bar, waterfall and scatter traces on one pair of axes (categorical or numeric x); a heatmap on its own."""
+    heatmaps = [t for t in traces if t.get("type") == "heatmap"]
+    if heatmaps and len(heatmaps) == len(traces):
+        for trace in heatmaps:
+            _draw_heatmap(ax, trace, layout)
+        return
     categories: list = []
     horizontal = any(t.get("type") == "bar" and t.get("orientation") == "h" for t in traces)
     for trace in traces:
@@ -350,6 +389,9 @@ def _draw_xy(ax, traces: list[dict], layout: dict) -> None:
         elif kind == "scatter":
             xs = [position.get(x, x) for x in trace.get("x", []) or []]
             ys = trace.get("y", []) or []
+            if all(x is None for x in xs) or all(y is None for y in ys):
+                continue  # a legend-only entry (a figure names a reference line this way): nothing to draw
+            xs, ys = [math.nan if x is None else x for x in xs], [math.nan if y is None else y for y in ys]
             mode = trace.get("mode") or "lines+markers"
             line = trace.get("line") or {}
             style = {
@@ -418,11 +460,19 @@ def _rings(geometry: dict) -> list[list]:
     return []
 
 
+def _rgb(colour: str):
+    """A Plotly colour for matplotlib: 'rgb(103,0,31)' and 'rgba(…)' as fractions; names and hex as they are."""
+    if isinstance(colour, str) and colour.startswith("rgb"):
+        parts = [float(p) for p in colour[colour.index("(") + 1 : colour.index(")")].split(",")]
+        return tuple(p / 255 for p in parts[:3]) + tuple(parts[3:4])
+    return colour
+
+
 def _scale_colour(value: float, low: float, high: float, colorscale) -> str:
     from matplotlib.colors import LinearSegmentedColormap, to_hex
 
     if isinstance(colorscale, (list, tuple)) and colorscale and isinstance(colorscale[0], (list, tuple)):
-        cmap = LinearSegmentedColormap.from_list("plotly", [(float(s), c) for s, c in colorscale])
+        cmap = LinearSegmentedColormap.from_list("plotly", [(float(s), _rgb(c)) for s, c in colorscale])
     else:
         import matplotlib
 
@@ -473,7 +523,8 @@ def _plain(value):
             import numpy as np
 
             array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+            shape = [int(n) for n in str(value.get("shape", len(array))).split(",")]  # Plotly writes "rows, columns"
+            return array.reshape(shape).tolist()
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
