@@ -23,6 +23,7 @@ from indicators.analysis import claims, fiscal, international, measures, place, 
 from indicators.data import geography, memo
 from indicators.data.db import query
 from indicators.data.provenance import releases_for
+from indicators.domain.claims import format_value
 from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.domain.fiscal import total_place_functions
 from indicators.domain.international import HEADLINE_PEERS
@@ -270,8 +271,12 @@ def test_claims_and_case_studies_are_native_tables(prs, pack, claims_results):
         table = next(shape.table for shape in slide.shapes if shape.has_table)
         rows += [[table.cell(r, c).text for c in range(4)] for r in range(1, len(table.rows))]
     assert [r[0] for r in rows] == [c["claim"] for c in published] == [c["claim"] for c in checked]
-    assert [r[1] for r in rows] == [f"{c['value']:g} {c['unit']}" for c in published]
-    assert [r[2] for r in rows] == ["—" if c["recomputed"] is None else f"{c['recomputed']:,.2f}" for c in checked]
+    assert [r[1] for r in rows] == [format_value(c["value"], c["unit"]) for c in published]
+    assert [r[2] for r in rows] == [
+        "—" if c["recomputed"] is None else format_value(c["recomputed"], c["unit"]) for c in checked
+    ]
+    shown = " ".join(r[1] + " " + r[2] for r in rows)  # as a briefing prints them: £ and %, true minus signs
+    assert "£53.0bn" in shown and "percent" not in shown and "GBP" not in shown and "-" not in shown
     assert [r[3] for r in rows] == [c["verdict"] for c in checked]
     slide, _ = _slides(prs, pack, "case_studies")[0]
     table = next(shape.table for shape in slide.shapes if shape.has_table)
@@ -586,3 +591,20 @@ def test_packs_prepared_at_build_time_are_served_for_exactly_their_request(tmp_p
     assert briefing.prepared_pack("E08000003", briefing.SECTIONS, "pdf", page_request) is None
     assert briefing.prepared_pack("E08000003", briefing.SECTIONS, "pptx", {**page_request, "basis": "head"}) is None
     assert briefing.prepared_pack("E08000025", briefing.SECTIONS, "pptx", page_request) is None
+
+
+def test_pdf_tables_stay_above_the_notes(pack):
+    """Every table page of the PDF keeps its table inside its box: no row runs into the notes and sources."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    tables = [(n, s) for n, s in enumerate(pack.slides, 1) if s.table is not None]
+    assert len(tables) >= 4
+    for number, slide in tables:
+        page = briefing._pdf_page(slide, number, len(pack.slides))
+        canvas = FigureCanvasAgg(page)
+        canvas.draw()
+        (box,) = [ax for ax in page.axes if ax.tables]
+        drawn = box.tables[0]
+        assert drawn.get_window_extent(canvas.get_renderer()).y0 >= box.get_window_extent().y0 - 1, slide.title
+        columns = {column for _, column in drawn.get_celld()}
+        assert len(columns) == len(slide.table[0]), slide.title  # every column drawn

@@ -33,7 +33,7 @@ from indicators.data.db import query
 from indicators.data.paths import WAREHOUSE_HOME
 from indicators.data.provenance import releases_for, sources_text
 from indicators.domain import formatting
-from indicators.domain.claims import TOLERANCE_PCT
+from indicators.domain.claims import TOLERANCE_PCT, format_value
 from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.domain.fiscal import GROUP_LABELS, KEY_LABELS, spending_note, total_place_functions
 from indicators.domain.international import LIMITS, PEER_YEAR
@@ -58,6 +58,8 @@ AUTHOR = "Core Cities indicators"
 FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 DEFINITION_KEYS = ("geography", "basis", "benchmark", "year")  # what a pack's definition dict may set
 CLAIM_ROWS_PER_SLIDE = 6
+# PDF table column widths (share of the page) by number of columns: case studies 3, claims 4, the scorecard 5
+TABLE_WIDTHS = {3: [0.4, 0.25, 0.35], 4: [0.34, 0.14, 0.14, 0.38], 5: [0.36, 0.12, 0.2, 0.16, 0.16]}
 
 Progress = Callable[[float, str], None]
 
@@ -551,8 +553,8 @@ def _claims(area_code: str, d: Definition) -> list[Slide]:
     table = [
         [
             r["claim"],
-            f"{r['claimed']:g} {r['unit']}",
-            "—" if r["recomputed"] is None else f"{r['recomputed']:,.2f}",
+            format_value(r["claimed"], r["unit"]),
+            "—" if r["recomputed"] is None else format_value(r["recomputed"], r["unit"]),
             r["verdict"],
         ]
         for r in results
@@ -1139,15 +1141,17 @@ def _pdf_page(slide: Slide, number: int, total: int):
         ax = page.add_axes((0.035, 0.2, 0.93, 0.6))
         ax.set_axis_off()
         header, body = slide.table[0], slide.table[1:]
-        widths = [0.34, 0.14, 0.14, 0.38] if len(header) == 4 else [0.4, 0.25, 0.35]
+        widths = TABLE_WIDTHS.get(len(header)) or [1 / len(header)] * len(header)
         chars = [int(w * 160) for w in widths]
-        cells = [[_wrap(v, n) for v, n in zip(row, chars)] for row in body]
-        table = ax.table(cellText=cells, colLabels=header, colWidths=widths, loc="upper left", cellLoc="left")
+        cells = [[_wrap(v, n) for v, n in zip(row, chars, strict=True)] for row in body]
+        heading = [_wrap(v, n) for v, n in zip(header, chars, strict=True)]
+        table = ax.table(cellText=cells, colLabels=heading, colWidths=widths, loc="upper left", cellLoc="left")
         table.auto_set_font_size(False)
         table.set_fontsize(8)
+        lines = [max(t.count("\n") + 1 for t in row) for row in [heading, *cells]]
+        per_line = min(0.045, (0.96 - 0.02 * len(lines)) / sum(lines))  # the table within its box (less its padding)
         for (r, _), cell in table.get_celld().items():
-            lines = max((len(t.split("\n")) for t in (cells[r - 1] if r else header)), default=1)
-            cell.set_height(0.045 * lines + 0.02)
+            cell.set_height(per_line * lines[r] + 0.02)
             if r == 0:
                 cell.set_text_props(fontweight="bold")
                 cell.set_facecolor("#E8EEF3")
