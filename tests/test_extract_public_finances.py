@@ -285,7 +285,8 @@ def test_hmrc_bad_value(tmp_path):
         pf.extract_hmrc(tmp_path)
 
 
-def test_council_tax_bad_value(tmp_path):
+def _council_tax_workbook(tmp_path: Path, body: list[list]) -> None:
+    """A DLUHC council tax receipts workbook (sheet Table_5: title, four blank rows, the quarters' header, `body`)."""
     folder = tmp_path / "dluhc_council_tax_receipts"
     folder.mkdir()
     header = [
@@ -299,45 +300,31 @@ def test_council_tax_bad_value(tmp_path):
         "October to December 2010 (Q3)",
         "January to March 2011 (Q4)",
     ]
-    rows = (
-        [["Table 5"] + [None] * 8]
-        + [[None] * 9] * 4
-        + [
-            header,
+    rows = [["Table 5"] + [None] * 8] + [[None] * 9] * 4 + [header] + body
+    pd.DataFrame(rows).to_excel(folder / Path(pf.CT_FILE).name, sheet_name="Table_5", header=False, index=False)
+
+
+def test_council_tax_bad_value(tmp_path):
+    _council_tax_workbook(
+        tmp_path,
+        [
             ["E4601", "E08000025", "Birmingham", "MD", "WM", 1, 2, 3, 4],
             ["E0435", "E07000007", "Wycombe", "SD", "SE", "[z]", "[z]", "[z]", "[z]"],
             ["E4602", "E08000026", "Coventry", "MD", "WM", 1, "oops", 3, 4],
-        ]
+        ],
     )
-    pd.DataFrame(rows).to_excel(folder / Path(pf.CT_FILE).name, sheet_name="Table_5", header=False, index=False)
     with pytest.raises(ExtractError, match=r"sheet 'Table_5', row 9: expected a number, found 'oops'"):
         pf.extract_council_tax(tmp_path)
 
 
 def test_council_tax_sums_quarters(tmp_path):
-    folder = tmp_path / "dluhc_council_tax_receipts"
-    folder.mkdir()
-    header = [
-        "E-code",
-        "ONS Code",
-        "Local authority",
-        "Class",
-        "Region",
-        "April to June 2010 (Q1)",
-        "July to September 2010 (Q2)",
-        "October to December 2010 (Q3)",
-        "January to March 2011 (Q4)",
-    ]
-    rows = (
-        [["Table 5"] + [None] * 8]
-        + [[None] * 9] * 4
-        + [
-            header,
+    _council_tax_workbook(
+        tmp_path,
+        [
             ["NE", "E12000001", "North East England", "Eng", "NE", 10, 20, 30, 40.5],
             ["E0435", "E07000007", "Wycombe  ", "SD", "SE", "[z]", "[z]", "[z]", "[z]"],
-        ]
+        ],
     )
-    pd.DataFrame(rows).to_excel(folder / Path(pf.CT_FILE).name, sheet_name="Table_5", header=False, index=False)
     out = pf.extract_council_tax(tmp_path)
     assert out.to_dict("records") == [
         {
