@@ -6,6 +6,7 @@ import pandas as pd
 
 from indicators.data.db import query
 from indicators.data.memo import per_database
+from indicators.data.versions import version_hash
 
 
 @per_database
@@ -35,3 +36,19 @@ def warehouse_summary() -> dict:
                   (SELECT built_at FROM build_info) AS built_at"""
     )
     return row.iloc[0].to_dict()
+
+
+@per_database
+def data_version() -> str:
+    """The served build's data version, "<build date>.<first 12 hex of the extracts' SHA-256>" (build_info)."""
+    version = query("SELECT data_version FROM build_info")["data_version"].iloc[0]
+    if version_hash(version) is None:
+        raise ValueError(
+            f"build_info.data_version {version!r} is not a data version (rebuild: python -m indicators build)"
+        )
+    return str(version)
+
+
+def extracts_hash() -> str:
+    """The 12 hex digits of the served data version: the extracts it was built from."""
+    return str(version_hash(data_version()))

@@ -14,6 +14,7 @@ not by a stamp inside it. Only the current build and the previous good one are k
 from __future__ import annotations
 
 import contextlib
+import datetime
 import fcntl
 import hashlib
 import json
@@ -30,6 +31,8 @@ from indicators.data.paths import EXTRACTS_DIR, REPO_ROOT
 BUILD_CODE_DIRS = (REPO_ROOT / "indicators" / "pipeline", REPO_ROOT / "indicators" / "domain")
 VERSION_NAME = re.compile(r"[0-9a-f]{16}\.duckdb")
 TEMP_NAME = re.compile(r"\.build-(\d+)-\d+\.tmp(\.wal)?")
+# A data version: the build date (UTC), a dot, the first 12 hex of the extracts' SHA-256 (2026-12-02.1a2b3c4d5e6f).
+DATA_VERSION = re.compile(r"(\d{4}-\d{2}-\d{2})\.([0-9a-f]{12})")
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -44,6 +47,33 @@ def fingerprint(extracts_dir: Path = EXTRACTS_DIR) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def extracts_sha256(extracts_dir: Path = EXTRACTS_DIR) -> str:
+    """SHA-256 of the committed extracts alone (each CSV's name and bytes, in name order): what the figures are."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(extracts_dir).glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def data_version(built_at: str, extracts_digest: str) -> str:
+    """The data version a build publishes: "<build date YYYY-MM-DD>.<first 12 hex of the extracts' SHA-256>"."""
+    return f"{built_at[:10]}.{extracts_digest[:12]}"
+
+
+def version_hash(version: object) -> str | None:
+    """The extracts-hash part of a well-formed data version (a real date, a dot, 12 lower-case hex digits); None
+    for anything else (a visitor's URL may hold any text)."""
+    match = DATA_VERSION.fullmatch(version) if isinstance(version, str) else None
+    if match is None:
+        return None
+    try:
+        datetime.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+    return match.group(2)
 
 
 def sha256_of(path: Path) -> str:

@@ -72,6 +72,7 @@ def build_warehouse(extracts_dir: Path = EXTRACTS_DIR, pointer: Path = WAREHOUSE
     if not csv_paths:
         raise BuildError(f"{extracts_dir}: no extracts found")
     inputs = fingerprint(extracts_dir)  # before reading: if the extracts change meanwhile, the next start rebuilds
+    extracts_digest = versions.extracts_sha256(extracts_dir)
     sources, indicators, keys = declarations()
     tables, observations = load_extracts(csv_paths, keys, log=log)
     pointer.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +94,11 @@ def build_warehouse(extracts_dir: Path = EXTRACTS_DIR, pointer: Path = WAREHOUSE
         if failures:
             raise BuildError("warehouse checks failed:\n  " + "\n  ".join(failures))
         built_at = datetime.now(UTC).isoformat(timespec="seconds")
-        con.execute("CREATE TABLE build_info AS SELECT ? AS fingerprint, ? AS built_at", [inputs, built_at])
+        con.execute(
+            "CREATE TABLE build_info AS "
+            "SELECT ? AS fingerprint, ? AS built_at, ? AS extracts_sha256, ? AS data_version",
+            [inputs, built_at, extracts_digest, versions.data_version(built_at, extracts_digest)],
+        )
         con.execute("CHECKPOINT")
         con.close()
         version = versions.publish(pointer, tmp_path, inputs, built_at, releases=len(sources))
