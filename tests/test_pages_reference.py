@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.analysis import claims, fiscal, international
 from indicators.data import case_studies
-from indicators.domain import formatting
+from indicators.domain import formatting, params
 from indicators.domain.claims import (
     VERDICT_SHORT,
     assess,
@@ -34,7 +34,6 @@ from indicators.views import case_studies as case_view
 from indicators.views import claims_check as claims_view
 from indicators.views import data_and_methods as methods_view
 from indicators.views import european_peers as peers_view
-from ui import state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEADLINE = list(HEADLINE_PEERS)
@@ -137,19 +136,19 @@ def bar_values(spec: dict, label_part: str) -> list[float]:
 
 def test_a_number_from_a_link_is_accepted_only_in_its_range():
     low, high = RATE_MIN, RATE_MAX
-    assert state.bounded_number(None, low, high) is None and state.bounded_number(" ", low, high) is None
-    assert state.bounded_number("1.17", low, high) == 1.17 and state.bounded_number(" 10 ", low, high) == 10.0
+    assert params.bounded_number(None, low, high) is None and params.bounded_number(" ", low, high) is None
+    assert params.bounded_number("1.17", low, high) == 1.17 and params.bounded_number(" 10 ", low, high) == 10.0
     for bad in ("abc", "0", "-1", "11", "nan", "inf", "1e309"):
         with pytest.raises(ValueError):
-            state.bounded_number(bad, low, high)
+            params.bounded_number(bad, low, high)
 
 
 def test_a_list_from_a_link_keeps_allowed_items_in_order_without_repeats():
     # (kept, rejected, how many items were given); empty items are skipped
-    assert state.listed("B, A,B,zz,,", ["A", "B"], trim=True) == (["B", "A"], ["zz"], 4)
-    assert state.listed("B, A,B,zz,,", ["A", "B"]) == (["B"], [" A", "zz"], 4)  # untrimmed: ' A' is not 'A'
-    assert state.listed("2,3", [1, 2]) == ([2], ["3"], 2)  # matched as text, returned as the allowed value
-    assert state.listed(None, ["A"]) == ([], [], 0)
+    assert params.listed("B, A,B,zz,,", ["A", "B"], trim=True) == (["B", "A"], ["zz"], 4)
+    assert params.listed("B, A,B,zz,,", ["A", "B"]) == (["B"], [" A", "zz"], 4)  # untrimmed: ' A' is not 'A'
+    assert params.listed("2,3", [1, 2]) == ([2], ["3"], 2)  # matched as text, returned as the allowed value
+    assert params.listed(None, ["A"]) == ([], [], 0)
 
 
 def test_claim_comparison_puts_the_claim_first_and_marks_the_primary_and_context():

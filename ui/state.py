@@ -7,14 +7,13 @@ falls back to the default with a visible notice naming the parameter. The sideba
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from indicators.analysis import productivity
 from indicators.data import geography
 from indicators.data.memo import per_database
 from indicators.domain.definition import DEFAULT, Definition, period_for
+from indicators.domain.params import bounded_number, chosen, listed
 from indicators.domain.productivity import BASES, BENCHMARKS
 
 NOTICES_KEY = "_url_notices"
@@ -70,44 +69,16 @@ def _notice(message: str) -> None:
 # ------------------------------------------------------------------------------------------------ the URL parser
 # One value from an allow-list (url_value, page_param), a list from an allow-list (page_list_param) and a number in
 # a range (page_number_param); each falls back to its default with a notice naming the parameter. The pure parts
-# (listed, bounded_number) take the raw text, so they are tested without a session.
+# (indicators.domain.params: chosen, listed, bounded_number) take the raw text and are shared with the embeds.
 
 
 def url_value(param: str, allowed, default):
     """A query-string value if it is allowed, else the default (with a notice naming the parameter)."""
     raw = st.query_params.get(param)
-    if raw is None:
-        return default
-    for option in allowed:
-        if str(option) == raw:
-            return option
-    _notice(f"Ignored the link's {param}={shown(raw)}: not a valid choice, so the default is shown.")
-    return default
-
-
-def listed(raw: str | None, allowed, *, trim: bool = False) -> tuple[list, list[str], int]:
-    """Comma-separated items from a link: (the allowed ones in the order given, without repeats; the rejected ones;
-    how many items were given). Empty items are skipped; `trim` also strips spaces around each item."""
-    items = [i.strip() if trim else i for i in (raw or "").split(",")]
-    items = [i for i in items if i]
-    by_text = {str(a): a for a in allowed}
-    kept = list(dict.fromkeys(by_text[i] for i in items if i in by_text))
-    return kept, [i for i in items if i not in by_text], len(items)
-
-
-def bounded_number(raw: str | None, low: float, high: float) -> float | None:
-    """A number from a link: None for no value ('' or None); else a finite number from `low` to `high`.
-
-    Raises ValueError for anything else."""
-    if raw is None or str(raw).strip() == "":
-        return None
-    try:
-        number = float(str(raw).strip())
-    except ValueError:
-        raise ValueError(f"{str(raw)[:20]!r} is not a number") from None
-    if not math.isfinite(number) or not low <= number <= high:
-        raise ValueError(f"{number:g} is not between {low:g} and {high:g}")
-    return number
+    value, refused = chosen(raw, allowed, default)
+    if refused:
+        _notice(f"Ignored the link's {param}={shown(raw)}: not a valid choice, so the default is shown.")
+    return value
 
 
 def _seed(widget_key: str, param: str, allowed, default) -> None:
