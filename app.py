@@ -78,6 +78,7 @@ def build_pages() -> dict[str, list]:
                 icon=":material/dataset:",
                 url_path="data_and_methods",
             ),
+            st.Page("pages/revisions.py", title="Revisions", icon=":material/history:", url_path="revisions"),
         ],
     }
 

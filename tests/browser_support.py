@@ -39,6 +39,7 @@ PAGES = [
     "claims_check",
     "case_studies",
     "data_and_methods",
+    "revisions",
 ]
 
 # WCAG 2.2 A/AA rules (axe-core tags), plus best-practice rules that matter to a screen-reader user and are run and

@@ -42,6 +42,7 @@ def test_every_page_is_checked():
         "map",
         "overview",
         "productivity_gap",
+        "revisions",
         "tax_and_spend",
     ]
 

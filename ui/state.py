@@ -159,6 +159,7 @@ PAGE_CONTROLS = {
     "Claims check": (),
     "Case studies": (),
     "Data and methods": (),
+    "Revisions": (),
 }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from indicators.data import aggregates, geography
 from indicators.data import revisions as readers
 from indicators.data.memo import per_database
+from indicators.data.provenance import sources_text
 from indicators.domain import formatting
 from indicators.domain import revisions as rules
 from indicators.domain.areas import UK
@@ -145,6 +146,7 @@ def pairs() -> pd.DataFrame:
                 "compared": found.compared,
                 "revised": found.revised,
                 "largest_change_pct": found.largest_pct,
+                "largest_figure": _largest_figure(table),
                 "tolerance": _tolerance_text(chosen),
                 "note": chosen.note,
                 "old_source": chosen.old_source,
@@ -152,6 +154,23 @@ def pairs() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _largest_figure(table: pd.DataFrame) -> str:
+    """Which figure moved most (of those revised): 'Scottish Island Councils, Hours worked per week (total), 2022'."""
+    revised = table[table["revised"] & table["change_pct"].notna()]
+    if revised.empty:
+        return ""
+    top = revised.loc[revised["change_pct"].abs().idxmax()]
+    return f"{top['area_name']}, {top['measure']}, {top['period']}"
+
+
+def source_text(pair_id: str) -> str:
+    """The source line naming both releases of a pair (as provenance.sources_text names releases)."""
+    chosen = check_pair(pair_id)
+    found = readers.releases()
+    wanted = (chosen.old_source, chosen.new_source)
+    return sources_text([row for source in wanted for row in found[found["source_id"] == source].to_dict("records")])
 
 
 def _tolerance_text(chosen: rules.VintagePair) -> str:
@@ -171,6 +190,7 @@ HEADLINE_COLUMNS = [
     "city",
     "area_code",
     "area_name",
+    "level",
     "measure",
     "period",
     "unit",
@@ -252,6 +272,7 @@ def _headline(chosen: rules.VintagePair, spec: rules.HeadlineSpec) -> pd.DataFra
             "city": city,
             "area_code": code,
             "area_name": names.get(code, code),
+            "level": spec.level if code != UK else "uk",
             "measure": measure_name(spec.old_id),
             "period": period,
             "unit": unit,
