@@ -17,6 +17,7 @@ st.dataframe(
     summary.shown,
     hide_index=True,
     width="stretch",
+    height=summary.height,
     key="revisions-summary",
     placeholder="",
     column_config={
@@ -36,8 +37,10 @@ for number, headline in enumerate(view.headlines()):
         headline.table.shown,
         hide_index=True,
         width="stretch",
+        height=headline.table.height,
         key=f"revisions-headline-{number}",
         placeholder="",
+        column_config={"Core City": st.column_config.TextColumn(pinned=True)},
     )
     render.downloads(
         headline.table.download,
@@ -58,5 +61,12 @@ except ValueError as problem:
     st.warning(str(problem))
     st.stop()
 st.caption(view.figures_caption(pair_id, listed))
-st.dataframe(listed.shown, hide_index=True, width="stretch", key="revisions-figures", placeholder="")
+st.dataframe(
+    listed.shown,
+    hide_index=True,
+    width="stretch",
+    key="revisions-figures",
+    placeholder="",
+    column_config={"Area": st.column_config.TextColumn(pinned=True)},
+)
 render.downloads(listed.download, f"revisions-{pair_id}", "revisions-figures", meta=listed.meta)

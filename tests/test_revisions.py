@@ -319,3 +319,26 @@ def test_the_revisions_page_inside_the_frame():
     assert len(at.dataframe[3].value) == len(
         revisions.revisions("productivity-2024-2025", measure="GVA per hour worked")
     )
+
+
+def test_the_view_formats_each_figure_as_the_page_shows_it(small):
+    listed = view.figures("productivity-2024-2025", revised_only=False)
+    first = listed.shown.iloc[0]  # largest revision first: the UK's GVA per hour, +1.27 / 39.7 = +3.2 %
+    assert (first["Area"], first["Then"], first["Now"], first["Change (%)"], first["Change"]) == (
+        "UK less Extra-Regio",
+        "£39.70",
+        "£40.97",
+        "+3.2%",
+        "+£1.27",
+    )
+    assert listed.shown["Revised"].tolist() == ["yes", "within rounding", "yes"]  # +0.117 % then +0.1 %
+    assert listed.download["old_value"].tolist() == [39.7, 34.2, 1000.0]  # downloads keep the numbers
+    assert view.figures("productivity-2024-2025", "Filled jobs").shown[["Then", "Now"]].values.tolist() == [
+        ["1,000", "1,001"]
+    ]
+    assert view.sentences() == [
+        "**ONS subregional productivity, Jun 2024 → Jun 2025**: 2 of 3 figures revised beyond rounding; the largest "
+        "+3.2% (UK less Extra-Regio, GVA per hour worked, 2022).",
+        "**HM Treasury, CRA 2016 → CRA 2020**: 1 of 1 figures revised beyond rounding; the largest +2.5% (North East, "
+        "7. Health: 7. Health, 2015-16).",
+    ]

@@ -32,6 +32,7 @@ class Table:
     shown: pd.DataFrame
     download: pd.DataFrame
     meta: Meta
+    height: int | str = "auto"  # pixels for a short table shown whole (st.dataframe's), else "auto"
 
 
 @dataclass(frozen=True)
@@ -83,24 +84,27 @@ def summary() -> Table:
         "and period; revised = the newer value lies outside the rounding range of the older published figure.",
         source="The releases named in each row (see Data and methods). Project's own comparison.",
     )
-    return Table(shown, pairs.drop(columns=["old_source", "new_source"]), meta)
+    return Table(shown, pairs.drop(columns=["old_source", "new_source"]), meta, whole_height(len(shown)))
 
 
 def sentences() -> list[str]:
-    """One sentence per pair with figures in common: 'ONS subregional productivity, Jun 2024 → Jun 2025: 1,738 of
-    2,520 figures revised beyond rounding; the largest +26.7% (…)'."""
+    """One sentence per pair with figures in common ('ONS subregional productivity, Jun 2024 → Jun 2025: 1,738 of
+    2,520 figures revised beyond rounding; the largest +26.7% (…)'), then one for the pairs with none, with why."""
     pairs = revisions.pairs()
     out = []
+    empty: dict[str, list[str]] = {}
     for row in pairs.to_dict("records"):
-        head = f"**{row['older_release']} → {row['newer_release'].split(', ')[-1]}**"
+        name = f"{row['older_release']} → {row['newer_release'].split(', ')[-1]}"
         if not row["compared"]:
-            out.append(f"{head}: no figure held in both. {row['note']}".strip())
+            empty.setdefault(row["note"], []).append(name)
             continue
         largest = f"; the largest {_pct(row['largest_change_pct'])} ({row['largest_figure']})" if row["revised"] else ""
         out.append(
-            f"{head}: {formatting.number(row['revised'])} of {formatting.number(row['compared'])} figures revised "
+            f"**{name}**: {formatting.number(row['revised'])} of {formatting.number(row['compared'])} figures revised "
             f"beyond rounding{largest}."
         )
+    for note, names in empty.items():
+        out.append(f"**{'; '.join(names)}**: no figure held in both. {note}".strip())
     return out
 
 
@@ -117,14 +121,14 @@ def headlines() -> list[Headline]:
         shown = pd.DataFrame(
             {
                 "Core City": rows["city"],
-                "Area": rows["area_name"],
-                f"Then ({first['old_release'].split(', ')[-1]})": [shown_value(v, unit) for v in rows["old_value"]],
-                f"Now ({new_name})": [shown_value(v, unit) for v in rows["new_value"]],
+                "Then": [shown_value(v, unit) for v in rows["old_value"]],
+                "Now": [shown_value(v, unit) for v in rows["new_value"]],
                 "Change": [shown_value(v, unit, signed=True) for v in rows["change"]],
                 "Change (%)": [_pct(v) for v in rows["change_pct"]],
                 "Gap to the UK then": [_gap(v) for v in rows["old_gap_pct"]],
                 "Gap to the UK now": [_gap(v) for v in rows["new_gap_pct"]],
                 "Gap moved": [_points(v) for v in rows["gap_change_points"]],
+                "Area": rows["area_name"],
                 "How obtained then": rows["old_method"],
                 "How obtained now": rows["new_method"],
             }
@@ -132,8 +136,9 @@ def headlines() -> list[Headline]:
         heading = f"{first['measure']}, {first['period']}: {old_name} → {new_name}"
         caption = (
             f"The ten Core Cities' {level} and the {first['benchmark_name']} ({formatting.unit_label(unit)}), "
-            f"{first['period']} — the latest year both releases hold. Each gap is against the UK in the same "
-            "release: (value ÷ UK − 1) × 100; a city with no figure in one release shows 'not available'."
+            f"{first['period']} — the latest year both releases hold. Then: {first['old_release']}; now: "
+            f"{first['new_release']}. Each gap is against the UK in the same release: (value ÷ UK − 1) × 100; a city "
+            "with no figure in one release shows 'not available'."
         )
         meta = Meta(
             title=f"Revisions: {heading}",
@@ -142,8 +147,14 @@ def headlines() -> list[Headline]:
             period=str(first["period"]),
             source=revisions.source_text(str(pair_id)),
         )
-        out.append(Headline(heading, caption, Table(shown, rows.reset_index(drop=True), meta)))
+        table = Table(shown, rows.reset_index(drop=True), meta, whole_height(len(shown)))
+        out.append(Headline(heading, caption, table))
     return out
+
+
+def whole_height(rows: int) -> int:
+    """The height (pixels) at which st.dataframe shows a header and `rows` rows of 35 pixels without scrolling."""
+    return (rows + 1) * 35 + 3
 
 
 def _gap(value: float | None) -> str:
@@ -183,15 +194,15 @@ def figures(pair_id: str, measure: str = ALL_MEASURES, revised_only: bool = True
     shown = pd.DataFrame(
         {
             "Area": table["area_name"],
-            "ONS area code": table["area_code"],
             "Measure": table["measure"],
             "Period": table["period"],
             "Then": [shown_value(v, u) for v, u in zip(table["old_value"], table["unit"])],
             "Now": [shown_value(v, u) for v, u in zip(table["new_value"], table["unit"])],
-            "Change": [shown_value(v, u, signed=True) for v, u in zip(table["change"], table["unit"])],
             "Change (%)": [_pct(v) for v in table["change_pct"]],
+            "Change": [shown_value(v, u, signed=True) for v, u in zip(table["change"], table["unit"])],
             "Revised": ["yes" if r else "within rounding" for r in table["revised"]],
             "Unit": [formatting.unit_label(u) for u in table["unit"]],
+            "ONS area code": table["area_code"],
         }
     )
     options = pair_options()
