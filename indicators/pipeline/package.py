@@ -556,9 +556,10 @@ class _Builder:
         columns = ", ".join(_quoted(f.name) for f in present)
         order = ", ".join(_quoted(c) for c in table.primary_key if c in {f.name for f in present}) or columns
         where = "WHERE source_id = ?" if source_id is not None else ""
+        source = _quoted(table.name)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE staged AS SELECT row_number() OVER (ORDER BY {order}) AS row_number, "
-            f"{columns} FROM w.{_quoted(table.name)} {where}",
+            f"{columns} FROM w.{source} {where}",
             [source_id] if source_id is not None else [],
         )
         return self.con.execute("SELECT count(*) FROM staged").fetchone()[0]
@@ -623,8 +624,9 @@ class _Builder:
         )
         csv, parquet = self.folder / "csv" / f"{resource}.csv", self.folder / "parquet" / f"{resource}.parquet"
         rows = f"SELECT {columns} FROM staged ORDER BY row_number"
-        self.con.execute(f"COPY ({rows}) TO {_literal(csv)} (FORMAT csv, HEADER true)")
-        self.con.execute(f"COPY ({rows}) TO {_literal(parquet)} (FORMAT parquet, COMPRESSION zstd)")
+        csv_file, parquet_file = _literal(csv), _literal(parquet)
+        self.con.execute(f"COPY ({rows}) TO {csv_file} (FORMAT csv, HEADER true)")
+        self.con.execute(f"COPY ({rows}) TO {parquet_file} (FORMAT parquet, COMPRESSION zstd)")
         if "source_id" in {f["name"] for f in schema["fields"]}:
             for (ids,) in self.con.execute(
                 "SELECT DISTINCT source_id FROM staged WHERE source_id IS NOT NULL"
@@ -728,7 +730,8 @@ def build_package(out: Path | None = None, warehouse: Path | None = None, log=pr
     (folder / "parquet").mkdir()
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH {_literal(warehouse)} AS w (READ_ONLY)")
+        attached = _literal(warehouse)
+        con.execute(f"ATTACH {attached} AS w (READ_ONLY)")
         builder = _Builder(con, folder, log)
         for needed in ("build_info", "sources"):
             if needed not in builder.columns:
