@@ -289,6 +289,12 @@ def test_note_for_real_chart_sources():
     assert revisions.note_for_source(source_line(["gva_per_hour_jun2025"])).startswith(
         "Revised since ONS subregional productivity, Jun 2024: "
     )
+    # a release revised twice: the note names the revision with the most figures in common (359 of 371, not 1 of 1)
+    pairs = revisions.pairs().set_index("pair_id")
+    assert pairs.loc["productivity-2023-2024", "compared"] > pairs.loc["productivity-2023-2025", "compared"]
+    assert revisions.note_for_source(source_line(["gva_per_hour_jun2023"])).startswith(
+        "Since revised in ONS subregional productivity, Jun 2024: "
+    )
     assert revisions.note_for_source(source_line(["gdp_current"])) is None
     assert revisions.note_for_source(source_line(["median_annual_pay_workplace"])) is None
 

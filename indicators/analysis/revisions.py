@@ -304,8 +304,8 @@ def _headline(chosen: rules.VintagePair, spec: rules.HeadlineSpec) -> pd.DataFra
 @per_database
 def _notes() -> tuple[tuple[str, str], ...]:
     """(release text, note) for every release held in a pair with revised figures, in the order they are tried: a
-    release since revised (by the newest release revising it first), then a release revising an older one (the
-    newest older release first)."""
+    release since revised before a release revising an older one; within each, the pair with the most figures in
+    common first, then the newest other release."""
     found = readers.releases()
     release_of = dict(zip(found["source_id"], found["release"]))
     date_of = dict(zip(found["source_id"], found["release_date"].astype(str)))
@@ -324,14 +324,27 @@ def _notes() -> tuple[tuple[str, str], ...]:
         newer = release_label(chosen.new_source, chosen.family)
         older = release_label(chosen.old_source, chosen.family)
         candidates.append(
-            (0, date_of[chosen.new_source], release_of[chosen.old_source], rules.note_text(newer, False, *numbers))
+            (
+                0,
+                result.compared,
+                date_of[chosen.new_source],
+                release_of[chosen.old_source],
+                rules.note_text(newer, False, *numbers),
+            )
         )
         candidates.append(
-            (1, date_of[chosen.old_source], release_of[chosen.new_source], rules.note_text(older, True, *numbers))
+            (
+                1,
+                result.compared,
+                date_of[chosen.old_source],
+                release_of[chosen.new_source],
+                rules.note_text(older, True, *numbers),
+            )
         )
-    candidates.sort(key=lambda c: c[1], reverse=True)  # newest other release first (ISO dates sort as text)
-    candidates.sort(key=lambda c: c[0])  # stable: since-revised notes before revising ones
-    return tuple((release, note) for _, _, release, note in candidates)
+    candidates.sort(key=lambda c: c[2], reverse=True)  # newest other release first (ISO dates sort as text) ...
+    candidates.sort(key=lambda c: c[1], reverse=True)  # ... after the pair with the most figures in common ...
+    candidates.sort(key=lambda c: c[0])  # ... and since-revised notes before revising ones (stable sorts)
+    return tuple((release, note) for _, _, _, release, note in candidates)
 
 
 @per_database(max_entries=512)
