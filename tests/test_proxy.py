@@ -13,16 +13,20 @@ from __future__ import annotations
 import asyncio
 import gzip
 import http.server
+import json
+import os
 import re
 import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -305,6 +309,90 @@ class WebsocketStub:
     def __exit__(self, *exc):
         self.loop.call_soon_threadsafe(self.stopping.set)
         self.thread.join(10)
+
+
+# ---- the open data package at /data/ (no app behind it: nginx serves the files itself)
+
+(PACKAGE_PORT,) = _free_ports(1)
+PACKAGE_ALIAS = "alias /srv/core-cities/package/;"
+
+
+@pytest.fixture(scope="module")
+def package_proxy(tmp_path_factory):
+    """deploy/nginx.conf with its package folder pointed at a small stand-in package (the one line changed here),
+    in front of no upstream at all."""
+    folder = tmp_path_factory.mktemp("package")
+    # nginx's workers drop root, and pytest's temporary folders are private: the package goes where they can read it
+    readable = tempfile.TemporaryDirectory(prefix="package-", dir="/tmp")
+    os.chmod(readable.name, 0o755)
+    package = Path(readable.name) / "package"
+    (package / "csv").mkdir(parents=True)
+    (package / "parquet").mkdir()
+    descriptor = {"name": "stand-in", "resources": [{"name": f"table-{i}", "path": f"csv/t{i}.csv"} for i in range(60)]}
+    (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    (package / "csv" / "t0.csv").write_text("area_code,value\n" + "".join(f"E0800{i:04d},{i}.5\n" for i in range(200)))
+    (package / "parquet" / "t0.parquet").write_bytes(b"PAR1" + bytes(2000) + b"PAR1")
+    conf = NGINX_CONF.read_text()
+    assert conf.count(PACKAGE_ALIAS) == 1
+    copy = folder / "nginx.conf"
+    copy.write_text(conf.replace(PACKAGE_ALIAS, f"alias {package}/;"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(proxy, "NGINX_CONF", copy)
+        nginx = proxy.start(folder / "nginx", PACKAGE_PORT, STUB_PORT)
+    try:
+        yield package
+    finally:
+        proxy.stop(nginx)
+        readable.cleanup()
+
+
+def package_get(path: str, method: str = "GET", headers: dict | None = None):
+    request = urllib.request.Request(f"http://127.0.0.1:{PACKAGE_PORT}{path}", method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/data/datapackage.json", "application/json; charset=utf-8"),
+        ("/data/csv/t0.csv", "text/csv; charset=utf-8"),
+        ("/data/parquet/t0.parquet", "application/vnd.apache.parquet"),
+    ],
+)
+def test_package_files_are_served_read_only_with_cache_headers_and_gzip(package_proxy, path, content_type):
+    status, headers, body = package_get(path)
+    assert status == 200 and headers["Content-Type"] == content_type
+    assert body == (package_proxy / path.removeprefix("/data/")).read_bytes()
+    assert headers["Cache-Control"] == "public, max-age=3600"
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Set-Cookie" not in headers  # no affinity cookie: files need no replica
+    status, headers, zipped = package_get(path, headers={"Accept-Encoding": "gzip"})
+    if content_type.startswith(("application/json", "text/csv")):
+        assert headers.get("Content-Encoding") == "gzip" and gzip.decompress(zipped) == body
+    else:
+        assert headers.get("Content-Encoding") is None and zipped == body
+    status, headers, body = package_get(path, method="HEAD")
+    assert status == 200 and body == b""
+
+
+def test_package_refuses_writes_listings_and_escapes(package_proxy):
+    for method in ("POST", "PUT", "DELETE"):
+        assert package_get("/data/datapackage.json", method=method)[0] == 403, method
+    status, headers, _ = package_get("/data/")
+    assert status == 403 and "frame-ancestors 'none'" in headers["Content-Security-Policy"]  # nginx's own page
+    assert headers["X-Frame-Options"] == "DENY" and "Cache-Control" not in headers
+    assert package_get("/data/csv/")[0] == 403
+    assert package_get("/data/missing.csv")[0] == 404
+    (package_proxy.parent / "beside.txt").write_text("not part of the package")
+    for escape in ("/data/../beside.txt", "/data/..%2fbeside.txt", "/data//../beside.txt"):
+        status, _, body = package_get(escape)
+        assert status != 200 and b"not part of the package" not in body, escape
 
 
 @pytest.fixture(scope="module")
