@@ -9,7 +9,7 @@ from streamlit import runtime
 from indicators import warmup
 from indicators.data import db
 from indicators.data.catalog import warehouse_summary
-from ui import state
+from ui import render, state
 
 # The favicon is a file in the repository, served by this app: a Material icon name or an emoji would make the browser
 # fetch it from a third-party font host on every visit (fails offline, tells that host who visits).
@@ -79,6 +79,7 @@ def build_pages() -> dict[str, list]:
                 url_path="data_and_methods",
             ),
             st.Page("pages/revisions.py", title="Revisions", icon=":material/history:", url_path="revisions"),
+            st.Page("pages/embed.py", title="Embedded chart", url_path=render.EMBED_PATH, visibility="hidden"),
         ],
     }
 
@@ -87,7 +88,8 @@ def build_pages() -> dict[str, list]:
 # Not shared between sessions: st.navigation marks the chosen Page object runnable for one run only.
 if "app_pages" not in st.session_state:
     st.session_state["app_pages"] = build_pages()
-navigation = st.navigation(st.session_state["app_pages"])
+embedding = render.is_embed()  # a chart on its own, framed by another site: no navigation, controls or footer
+navigation = st.navigation(st.session_state["app_pages"], position="hidden" if embedding else "sidebar")
 with st.spinner("Loading the indicator warehouse (the first start builds it from data/extracts)…"):
     try:
         summary = warehouse_summary()
@@ -97,9 +99,13 @@ with st.spinner("Loading the indicator warehouse (the first start builds it from
 notice = db.serving_notice()  # serving the last good data: say so above every page
 if notice:
     st.warning(plain(notice), icon="⚠️")
+if embedding:
+    navigation.run()
+    st.stop()
 state.sidebar_controls(navigation.title)
 state.show_notices()
 navigation.run()  # a definition that can't be shown is stopped where it is chosen; any other error is a bug
+render.cite_page(navigation.title)
 
 st.divider()
 st.caption(

@@ -150,6 +150,38 @@ def _fiscal(args) -> int:
     return 0
 
 
+def _chart(args) -> int:
+    """One chart's data, rebuilt from link parameters exactly as the dashboard's "Data JSON" button gives it."""
+    from indicators.views import embed as embeds
+
+    query = {name: value for name, value in (_pair(p) for p in args.param)}
+    for name in embeds.DEFINITION_PARAMS:
+        value = getattr(args, name)
+        if value is not None:
+            query[name] = str(value)
+    try:
+        built = embeds.build(args.chart_id, query, args.base_url)
+    except embeds.NoChart as problem:
+        known = f" Charts: {', '.join(sorted(embeds.CHARTS))}." if args.chart_id not in embeds.CHARTS else ""
+        raise ValueError(f"{problem}{known}") from None
+    if built.refused:
+        print(
+            f"warning: ignored {', '.join(built.refused)} (not valid choices; the defaults are used)", file=sys.stderr
+        )
+    if args.json:
+        print_json(embeds.document(built))
+    else:
+        sys.stdout.write(embeds.csv_bytes(built).decode("utf-8-sig"))
+    return 0
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise ValueError(f"--param {text!r}: write it as name=value, e.g. measure=gva_per_head")
+    return name, value
+
+
 def _briefing(args) -> int:
     from pathlib import Path
 
@@ -205,6 +237,22 @@ def parser() -> argparse.ArgumentParser:
     gap.add_argument("--year", type=_year, help="data year (default: latest with data)")
     gap.add_argument("--json", action="store_true")
     gap.set_defaults(run=_gap)
+
+    chart = commands.add_parser(
+        "chart", help="one chart's data (CSV, or JSON with its metadata) as the dashboard's Data buttons give it"
+    )
+    chart.add_argument("chart_id", metavar="CHART", help="a chart id, e.g. gap-series (a wrong one lists them all)")
+    chart.add_argument("--area", help="ONS code of a local authority (the sidebar's Area)")
+    chart.add_argument("--geo", choices=GEOGRAPHY_KEYS, help="geography")
+    chart.add_argument("--basis", choices=BASIS_KEYS)
+    chart.add_argument("--bench", help=BENCHMARK_HELP)
+    chart.add_argument("--year", type=_year, help="data year (default: latest with data)")
+    chart.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="a page parameter, e.g. measure=gva_per_head"
+    )
+    chart.add_argument("--base-url", default="", help="the dashboard's address, for the view URL (e.g. https://…)")
+    chart.add_argument("--json", action="store_true")
+    chart.set_defaults(run=_chart)
 
     briefing = commands.add_parser("briefing", help="a briefing pack (PowerPoint or PDF) for an area")
     briefing.add_argument("--area", required=True, help="ONS code of a local authority or Core City region")

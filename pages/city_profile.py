@@ -99,9 +99,10 @@ render.downloads(
 )
 
 st.header("Where the GVA-per-head gap comes from")
-render.decomposition_section(
-    d.area, d.geography, d.benchmark, d.year, name=name, benchmark_label=bench_label, key="profile-waterfall"
-)
+try:
+    render.chart(**view.waterfall(d).args(), key="profile-waterfall")
+except ValueError as problem:
+    st.info(str(problem))
 
 whole = view.whole_place(d.area)
 council_name = whole.council_name

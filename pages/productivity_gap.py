@@ -30,15 +30,10 @@ if grid:
     render.chart(**grid.args(), key="gap-grid")
 
 st.header("Where the GVA-per-head gap comes from")
-render.decomposition_section(
-    d.area,
-    d.geography,
-    d.benchmark,
-    d.year,
-    name=name,
-    benchmark_label=state.benchmark_label(d.benchmark),
-    key="gap-waterfall",
-)
+try:
+    render.chart(**view.waterfall(d).args(), key="gap-waterfall")
+except ValueError as problem:
+    st.info(str(problem))
 
 st.header("What if the gap closed?")
 left, right = st.columns(2)

@@ -77,7 +77,7 @@ if cities.claimed:
     st.markdown(cities.claimed)
 
 depends = (year, geography_key, options_items)  # everything the Core Cities charts are drawn from
-render.chart(**views.gap_chart(view["gap"], label, depends).args(), key="fiscal-gap", y_title=views.GAP_Y_TITLE)
+render.chart(**views.gap_chart(view["gap"], label, depends).args(), key="fiscal-gap")
 
 # ------------------------------------------------------------------------------------------------ per resident
 st.header("Per resident, beside the official regional figures")

@@ -20,8 +20,8 @@ ALLOWED = {
     "analysis": {"data", "domain"},
     "exports": {"analysis", "data", "domain"},
     "views": {"exports", "analysis", "data", "domain"},
-    "entry": {"pipeline", "data", "domain", "analysis", "exports", "entry"},
-    "ui": {"exports", "analysis", "data", "domain"},
+    "entry": {"pipeline", "data", "domain", "analysis", "views", "exports", "entry"},
+    "ui": {"views", "exports", "analysis", "data", "domain"},
     "pages": {"views", "ui"},
     "app": {"ui", "data", "entry"},
 }

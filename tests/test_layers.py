@@ -37,6 +37,7 @@ def test_every_page_is_checked():
         "claims_check",
         "compare",
         "data_and_methods",
+        "embed",
         "european_peers",
         "indicator_explorer",
         "map",

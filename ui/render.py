@@ -13,17 +13,18 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators.analysis import measures, productivity
 from indicators.data import catalog
 from indicators.data.memo import per_database
-from indicators.domain.definition import Definition, period_for
-from indicators.exports import charts, figures, labels
+from indicators.exports import figures, labels, reuse
 from indicators.exports.labels import Meta  # noqa: F401  (pages: render.Meta(title=…, definition=…, …))
+from indicators.exports.reuse import EMBED_PATH
+from indicators.views import embed as embeds
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE, HIGHLIGHT, MUTED = figures.PALETTE, figures.HIGHLIGHT, figures.MUTED  # one palette for screen and exports
@@ -329,6 +330,7 @@ def chart(
     words.caption(f"{note} {source}" if note else source)
     with images:
         image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key, depends=depends)
+        reuse_actions(key, title, source)
     # The table alternative is built only once opened: a closed one costs neither an Arrow conversion on every rerun
     # nor, on a first visit, the browser's data-grid bundle (about 1.4 MB) competing with the chart for the main thread.
     unit = unit or (units if isinstance(units, str) else "")
@@ -482,6 +484,109 @@ def image_downloads(
         )
 
 
+# ------------------------------------------------------------------------------------------------ reuse
+
+
+def site_root() -> str:
+    """The dashboard's own address (scheme and host) as the visitor's browser reached it; '' outside a session."""
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def is_embed() -> bool:
+    """Whether the address is the chart-only route (/embed)."""
+    return urlsplit(st.context.url or "").path.rstrip("/").endswith(f"/{EMBED_PATH}")
+
+
+def link_query() -> dict[str, str]:
+    """The view's query parameters now (read here: a deferred download runs outside the session)."""
+    return {name: st.query_params.get(name) for name in st.query_params if name != "embed"}
+
+
+def reuse_actions(key: str, title: str, source: str) -> None:
+    """Beside a chart's images: its data as CSV and as JSON with its metadata (rebuilt from the link, as
+    `python -m indicators chart` gives it), and the code to embed it and to cite it. Files are made on click."""
+    if key not in embeds.CHARTS:
+        return
+    query, base = link_query(), site_root()
+
+    def built() -> embeds.Built:
+        return embeds.build(key, query, base)
+
+    name = slug(title)
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Data CSV",
+        lambda: embeds.csv_bytes(built()),
+        f"{name}-data.csv",
+        "text/csv",
+        key=f"{key}-data-csv",
+        on_click="ignore",
+        help="The chart's own data, opening with its title, definition, source, licence and data version.",
+    )
+    row.download_button(
+        "Data JSON",
+        lambda: reuse.json_bytes(embeds.document(built())),
+        f"{name}.json",
+        "application/json",
+        key=f"{key}-data-json",
+        on_click="ignore",
+        help="The chart's data with its metadata (definition, unit, period, sources and their releases, licence, "
+        "data version, the URL of this view), as `python -m indicators chart --json` prints it.",
+    )
+    drawer = row.popover("Embed or cite", key=f"{key}-reuse", on_change="rerun", help="Iframe code and a citation.")
+    if not drawer.open:  # built only once opened: a closed drawer costs a rerun nothing
+        return
+    with drawer:
+        version = catalog.data_version()
+        st.markdown("**Embed this chart** in your own page (it stays on this data version):")
+        st.code(reuse.iframe_code(reuse.embed_url(base, key, version, query), title), language="html", wrap_lines=True)
+        citation(title, source, version)
+
+
+def citation(title: str, source: str, version: str | None = None) -> None:
+    """How to cite the view: plain text and BibTeX, naming the data version, the URL of the view and today."""
+    version = version or catalog.data_version()
+    url, accessed = current_view(), date.today()
+    st.markdown("**Cite** (plain text, then BibTeX):")
+    st.code(reuse.citation_text(title, source, version, url, accessed), language=None, wrap_lines=True)
+    st.code(reuse.citation_bibtex(title, source, version, url, accessed), language="latex", wrap_lines=True)
+
+
+def cite_page(title: str) -> None:
+    """A "Cite this page" panel for the page `title` (the frame puts one under every page), built once opened."""
+    section = st.expander("Cite this page", key="cite-page", on_change="rerun")
+    if section.open:
+        with section:
+            citation(f"{title}, {reuse.DASHBOARD}", "")
+
+
+def embedded_chart(shown: embeds.Embedded) -> None:
+    """The chart-only view (/embed): the chart under its title and definition, with its source line, the data
+    version and a link back to the full view; or the notice saying why the link can't be shown, with links to what
+    can (never a traceback)."""
+    links = " · ".join(f"[{markdown_escape(text, label=True)}]({url})" for text, url in shown.links)
+    if shown.built is None:
+        st.warning(shown.notice or "", icon="ℹ️")
+        st.markdown(links)
+        return
+    built, drawn = shown.built, shown.built.chart
+    st.markdown(f"**{markdown_escape(built.meta.title)}**")
+    if built.meta.definition:
+        st.caption(markdown_escape(built.meta.definition))
+    depends = (built.chart_id, *drawn.cache)
+    fig = styled_figure(drawn.figure, built.meta.title, built.meta.definition, drawn.y_title, depends)
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        key=f"embed-{built.chart_id}",
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "topojsonURL": figures.BASE_MAP_URL},
+    )
+    note = f"{drawn.note} " if drawn.note else ""
+    st.caption(markdown_escape(f"{note}{built.meta.source}"))
+    st.caption(f"Data version {markdown_escape(built.data_version)} · {links}")
+
+
 # ------------------------------------------------------------------------------------------------ panels
 
 
@@ -523,43 +628,4 @@ def release_line(release: dict) -> str:
     return (
         f"- {what}{unit}: {release.get('publisher', '')}, *{release.get('release', '')}*, "
         f"released {release.get('release_date', '')}"
-    )
-
-
-def decomposition_section(
-    area_code: str, geography_key: str, benchmark: str, year: int, *, name: str, benchmark_label: str, key: str
-) -> None:
-    """The GVA-per-head gap split into productivity, hours and jobs, as a waterfall (log points add up exactly)."""
-    decomposition_year = period_for(productivity.available_years("hour"), year)  # the factors are per hour worked
-    try:
-        parts = productivity.decomposition(
-            Definition(area_code, geography_key, benchmark=benchmark, year=decomposition_year)
-        )
-    except (ValueError, KeyError, IndexError) as problem:
-        st.info(f"No decomposition for this area: {problem}")
-        return
-
-    if benchmark == "neighbours":  # name whose neighbours they are
-        benchmark_label = productivity.benchmark_area(benchmark, geography_key, area_code)[1]
-
-    title = f"{name}: GVA per head gap against {benchmark_label}, split into productivity, hours and jobs"
-    subtitle = (
-        f"log points (100 × ln ratio; they add up exactly) · {geography_key.replace('-', ' ')} areas · "
-        f"{decomposition_year}"
-    )
-    source = measures.source("gva_per_hour", "gva_per_head")
-
-    def waterfall() -> go.Figure:
-        components, steps = measures.waterfall_steps(area_code, geography_key, benchmark, decomposition_year)
-        return charts.decomposition_waterfall(components, steps, captions=charts.Captions(title, subtitle, source))
-
-    chart(
-        waterfall,
-        cache=(area_code, geography_key, benchmark, decomposition_year),
-        title=title,
-        subtitle=subtitle,
-        source=source,
-        key=key,
-        y_title="log points",
-        table=parts,
     )

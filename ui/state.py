@@ -10,44 +10,20 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.analysis import productivity
+from indicators.analysis.choices import (  # noqa: F401  (pages and tests read these here)
+    area_options,
+    benchmark_label,
+    benchmark_options,
+    definition_label,
+    effective_geography,
+)
 from indicators.data import geography
-from indicators.data.memo import per_database
 from indicators.domain.definition import DEFAULT, Definition, period_for
 from indicators.domain.params import bounded_number, chosen, listed
-from indicators.domain.productivity import BASES, BENCHMARKS
+from indicators.domain.productivity import BASES
 
 NOTICES_KEY = "_url_notices"
 PENDING_AREA_KEY = "_pending_area"
-
-
-def definition_label(d: Definition) -> str:
-    """The definition as the pages caption it, e.g. 'GVA per hour worked · council areas · vs UK (less Extra-Regio)
-    · 2022'."""
-    return d.label(BASES[d.basis].label, benchmark_label(d.benchmark))
-
-
-@per_database
-def benchmark_options() -> dict[str, str]:
-    """Benchmark keys and labels: the three standard ones, the chosen council's statistical neighbours (council
-    geography only: elsewhere the pages say why not), then each Core City as a peer."""
-    options = dict(BENCHMARKS)
-    for city, code in zip(geography.core_cities()["city"], geography.core_cities()["lad_code"]):
-        options[code] = f"Peer: {city}"
-    return options
-
-
-def benchmark_label(key: str) -> str:
-    return benchmark_options().get(key, key)
-
-
-@per_database
-def area_options() -> dict[str, str]:
-    """Core Cities first, then every other local authority (code -> label)."""
-    cities = geography.core_cities()
-    options = {code: f"{city} (Core City)" for city, code in zip(cities["city"], cities["lad_code"])}
-    for code, name in zip(geography.local_authorities()["lad_code"], geography.local_authorities()["lad_name"]):
-        options.setdefault(code, name)
-    return options
 
 
 def shown(raw, limit: int = 40) -> str:
@@ -236,23 +212,19 @@ def sidebar_controls(page: str | None = None) -> Definition:
     return definition
 
 
-def ensure_frame() -> None:
+def ensure_frame(*, controls: bool = True) -> None:
     """Rerun through app.py if Streamlit ran a page on its own.
 
     On a fresh server process, a deep link (e.g. /map) is served by Streamlit's legacy `pages/` folder discovery,
     which runs the page file without the frame, until some run calls st.navigation. The frame's st.navigation
     clears PagesManager.uses_pages_directory, so a page that sees it still set was run without the frame.
+    `controls=False` for a page the frame draws no controls for (the chart-only embed).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory or "geography" not in st.session_state:
+    if PagesManager.uses_pages_directory or (controls and "geography" not in st.session_state):
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-def effective_geography(area: str, chosen: str) -> str:
-    """The geography that can be shown for an area: a council outside any city region is shown as a council."""
-    return chosen if chosen != "city-region" or geography.city_region_or_none(area) else "council"
 
 
 def current() -> Definition:

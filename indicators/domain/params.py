@@ -1,5 +1,5 @@
 """Values read from a link's query string, checked: one from an allow-list, a list from an allow-list, a number in a
-range. Pure (the pages' URL parser in ui/state.py and the embeds' in indicators/views/embeds.py both use these)."""
+range. Pure (the pages' URL parser in ui/state.py and the embeds' in indicators/views/embed.py both use these)."""
 
 from __future__ import annotations
 

@@ -462,8 +462,18 @@ def licences(source: str, sources: list[dict]) -> str:
     """The licences of the releases a source line names, from the warehouse's `sources` rows (publisher, title,
     release, licence): a row is named when its release, its title or its publisher appears in the line. With none
     named, every licence in use, so a download never goes out without one."""
+    named = named_sources(source, sources)
+    found = list(dict.fromkeys(row["licence"] for row in (named or sources) if row.get("licence")))
+    words = [f"{name} ({OGL_URL})" if name == "Open Government Licence v3.0" else name for name in found]
+    if not named and words:
+        return "as each source's release states (Data and methods lists them): " + "; ".join(words)
+    return "; ".join(words)
+
+
+def named_sources(source: str, sources: list[dict]) -> list[dict]:
+    """The `sources` rows a source line names: a row is named when its release, title or publisher appears in it."""
     text = (source or "").casefold()
-    named = [
+    return [
         row
         for row in sources
         if any(
@@ -471,11 +481,6 @@ def licences(source: str, sources: list[dict]) -> str:
             for k in ("release", "title", "publisher")
         )
     ]
-    found = list(dict.fromkeys(row["licence"] for row in (named or sources) if row.get("licence")))
-    words = [f"{name} ({OGL_URL})" if name == "Open Government Licence v3.0" else name for name in found]
-    if not named and words:
-        return "as each source's release states (Data and methods lists them): " + "; ".join(words)
-    return "; ".join(words)
 
 
 def view_url(base: str | None, params: dict[str, list[str]] | None) -> str:

@@ -38,6 +38,7 @@ class Chart:
     note: str | None = None
     unit: str = ""
     period: str = ""
+    y_title: str | None = None
 
     def args(self) -> dict:
         """The keyword arguments of ui.render.chart (the page adds the key and any selection setting)."""
@@ -51,4 +52,5 @@ class Chart:
             "note": self.note,
             "unit": self.unit,
             "period": self.period,
+            "y_title": self.y_title,
         }

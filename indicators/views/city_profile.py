@@ -13,6 +13,7 @@ from indicators.domain import formatting, similarity
 from indicators.domain.definition import Definition
 from indicators.exports import briefing, charts
 from indicators.views import Chart, Tile
+from indicators.views.productivity_gap import waterfall  # noqa: F401  (the City profile draws it too)
 
 SECTOR_SOURCE = (
     "Source: ONS, Regional gross value added (balanced) by industry: local authorities by ITL1 region (April 2025), "

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.analysis import measures, productivity
+from indicators.analysis import choices, measures, productivity
 from indicators.domain import formatting
-from indicators.domain.definition import Definition
+from indicators.domain.definition import Definition, period_for
 from indicators.domain.measure_spec import BASIS_MEASURE
 from indicators.domain.productivity import BASES
 from indicators.exports import charts
@@ -158,3 +158,28 @@ def history(d: Definition, found: Gap, definition_label: str) -> tuple[Chart, Ch
         ),
         Chart(lambda: charts.gap_bars(series, captions=gaps), gaps, cache=depends, table=series),
     )
+
+
+def waterfall(d: Definition) -> Chart:
+    """The GVA-per-head gap split into productivity, hours and jobs (log points add up exactly), in the latest year
+    with per-hour data on or before `d.year`. Raises ValueError when the area has no decomposition."""
+    year = period_for(productivity.available_years("hour"), d.year)  # the factors are per hour worked
+    try:
+        parts = productivity.decomposition(Definition(d.area, d.geography, benchmark=d.benchmark, year=year))
+    except (ValueError, KeyError, IndexError) as problem:
+        raise ValueError(f"No decomposition for this area: {problem}") from None
+    if d.benchmark == "neighbours":  # name whose neighbours they are
+        against = productivity.benchmark_area(d.benchmark, d.geography, d.area)[1]
+    else:
+        against = choices.benchmark_label(d.benchmark)
+    captions = charts.Captions(
+        title=f"{area_name(d.area)}: GVA per head gap against {against}, split into productivity, hours and jobs",
+        subtitle=f"log points (100 × ln ratio; they add up exactly) · {d.geography.replace('-', ' ')} areas · {year}",
+        source=measures.source("gva_per_hour", "gva_per_head"),
+    )
+
+    def figure():
+        components, steps = measures.waterfall_steps(d.area, d.geography, d.benchmark, year)
+        return charts.decomposition_waterfall(components, steps, captions=captions)
+
+    return Chart(figure, captions, cache=(d.area, d.geography, d.benchmark, year), table=parts, y_title="log points")

@@ -319,7 +319,11 @@ def gap_chart(gap: dict, label: str, depends: tuple) -> Chart:
     the figure is drawn from (year, geography, keys)."""
     captions = Captions("Core Cities: estimated spending minus taxes (£bn a year)", label, source())
     return Chart(
-        lambda: charts.tax_spend_gap_bars(gap, captions=captions), captions, cache=depends, table=lambda: gap_table(gap)
+        lambda: charts.tax_spend_gap_bars(gap, captions=captions),
+        captions,
+        cache=depends,
+        table=lambda: gap_table(gap),
+        y_title=GAP_Y_TITLE,
     )
 
 
