@@ -348,3 +348,14 @@ def test_the_view_formats_each_figure_as_the_page_shows_it(small):
         "**HM Treasury, CRA 2016 → CRA 2020**: 1 of 1 figures revised beyond rounding; the largest +2.5% (North East, "
         "7. Health: 7. Health, 2015-16).",
     ]
+
+
+def test_a_pair_with_nothing_in_common_shows_an_empty_list_saying_so():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/revisions.py").run()
+    at.selectbox(key="rev_pair").set_value("cra-2016-2020").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="rev_measure").options == ["All measures"]
+    assert at.dataframe[3].value.empty
+    assert any(c.value.startswith("No figure to list. The warehouse keeps each financial year") for c in at.caption)

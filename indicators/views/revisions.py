@@ -224,4 +224,6 @@ def figures_caption(pair_id: str, shown: Table) -> str:
         if chosen.table == "cra"
         else "half a unit in the last decimal place the coarser release publishes"
     )
+    if shown.download.empty:
+        return f"No figure to list. {chosen.note}".strip()
     return f"{formatting.number(len(shown.download))} figures, largest revision first. Rounding allowed: {allowed}."
