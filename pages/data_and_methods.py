@@ -100,6 +100,10 @@ render.downloads(
     source="The releases listed in the table.",
 )
 
+st.header("Open data package")
+for paragraph in views.open_data_package():
+    st.markdown(paragraph)
+
 st.header("Full download of one indicator")
 ids = views.indicator_ids()
 state.page_param("indicator", ids, views.default_indicator(ids), widget_key="data_indicator")

@@ -235,3 +235,17 @@ def test_the_real_build_packages_every_declared_table_with_every_field(real_buil
     assert len(by_source) == count(real_build, "(SELECT DISTINCT source_id FROM observations)")
     assert {licence["title"][:8] for licence in descriptor["licenses"]} == {"Open Gov", "Eurostat", "ECB stat"}
     assert versions.version_hash(descriptor["version"]) == versions.extracts_sha256()[:12]
+
+
+def test_data_and_methods_links_the_package_tables_it_names_and_its_version(warehouse):
+    from indicators.data import db
+    from indicators.pipeline import package
+    from indicators.views import data_and_methods
+
+    assert set(data_and_methods.PACKAGE_TABLES) <= {t.name for t in package.TABLES if not t.by_source}
+    with db.using(warehouse):
+        text = "\n".join(data_and_methods.open_data_package())
+    db.close_all()
+    assert "data version 2026-12-02.0123456789ab" in text
+    assert "[datapackage.json](/data/datapackage.json)" in text and "[aggregates](/data/csv/aggregates.csv)" in text
+    assert "python -m indicators package" in text and "data/package/" in text

@@ -31,6 +31,18 @@ PUBLISHED_FIRST = (
     "release; a later release (e.g. the June 2025 combined-authority productivity file) is noted beside a figure, "
     "never mixed into it."
 )
+# The open data package (indicators/pipeline/package.py), served read-only by the public deployment's proxy at /data/
+PACKAGE_URL = "/data/datapackage.json"
+PACKAGE_TABLES = {  # file -> what it holds, as the package's datapackage.json names them (tests/test_package.py)
+    "catalog": "the indicator catalogue",
+    "sources": "the releases read",
+    "areas": "areas",
+    "mart_members": "which councils make up each area",
+    "aggregates": "every figure by area, measure and period",
+    "reconciliation": "derived beside published",
+    "fiscal_items": "the tax and spend estimates under each key",
+    "place_observations": "the whole-place indicators",
+}
 # How the warehouse's codes read on screen (display only: the data keep the codes, which the downloads carry too)
 POLARITY = {"higher_is_better": "higher is better", "lower_is_better": "lower is better", "neutral": "neither"}
 PERIOD_TYPES = {
@@ -251,4 +263,21 @@ def methods() -> list[str]:
         "for that period, and on how many of them it would hold, are shown beside it; later data are context "
         "only. European claims are converted at the European Central Bank's annual average rate for the data "
         "year.",
+    ]
+
+
+def open_data_package() -> list[str]:
+    """The "Open data package" section: what the package holds, its version and where it is (Markdown paragraphs)."""
+    files = ", ".join(f"[{name}](/data/csv/{name}.csv) ({what})" for name, what in PACKAGE_TABLES.items())
+    return [
+        f"The tables behind the dashboard's figures, with their metadata, as a [Frictionless Data Package]"
+        f"(https://datapackage.org): **data version {catalog.data_version()}** (the build date and the start of the "
+        "SHA-256 of the extracts it was built from). [datapackage.json](" + PACKAGE_URL + ") describes each table — "
+        "its fields, types, units, primary and foreign keys — with the licences and the official releases and their "
+        "release dates; each table is a CSV file and a Parquet file with the same rows (`/data/csv/<table>.csv`, "
+        "`/data/parquet/<table>.parquet`), the observations one file per release (`observations-<source ID>`).",
+        f"Tables include {files}. The tax and spend tables are estimates, not official statistics.",
+        "The public site serves the package at `/data/`. A local copy is built with the warehouse "
+        "(`python -m indicators build`, or on its own `python -m indicators package`) into `data/package/`; "
+        "`frictionless validate data/package/datapackage.json` checks it.",
     ]
