@@ -73,9 +73,9 @@ def test_a_source_line_cites_the_releases_it_names():
 
 def test_note_text_says_which_way_the_revision_runs():
     assert rules.note_text("X, Jun 2024", True, "40", "12", "+3.1%") == (
-        "Revised since X, Jun 2024: 12 of 40 figures changed, largest +3.1% (see Revisions)"
+        "Revised since X, Jun 2024: of the 40 figures both releases hold, 12 changed, largest +3.1% (see Revisions)"
     )
-    assert rules.note_text("X, Jun 2025", False, "40", "12", "+3.1%").startswith("Since revised in X, Jun 2025: 12 of")
+    assert rules.note_text("X, Jun 2025", False, "40", "12", "+3.1%").startswith("Since revised in X, Jun 2025: of the 40")
 
 
 def test_pairs_are_declared_once_with_distinct_ids_and_an_unknown_id_names_the_valid_ones():

@@ -137,13 +137,13 @@ def test_cra_editions_match_on_region_function_and_year(small):
 def test_note_for_source_on_the_small_warehouse(small):
     cites_2024 = f"Source: ONS, Productivity ({RELEASE_2024})"
     assert revisions.note_for_source(cites_2024) == (
-        "Since revised in ONS subregional productivity, Jun 2025: 2 of 3 figures changed, largest +3.2% (see Revisions)"
+        "Since revised in ONS subregional productivity, Jun 2025: of the 3 figures both releases hold, 2 changed, largest +3.2% (see Revisions)"
     )
     assert revisions.note_for_source(f"Source: ONS, Productivity ({RELEASE_2025})") == (
-        "Revised since ONS subregional productivity, Jun 2024: 2 of 3 figures changed, largest +3.2% (see Revisions)"
+        "Revised since ONS subregional productivity, Jun 2024: of the 3 figures both releases hold, 2 changed, largest +3.2% (see Revisions)"
     )
     assert revisions.note_for_source("Source: HM Treasury, CRA (CRA 2016 database)").startswith(
-        "Since revised in HM Treasury, CRA 2020: 1 of 1 figures changed, largest +2.5%"
+        "Since revised in HM Treasury, CRA 2020: of the 1 figures both releases hold, 1 changed, largest +2.5%"
     )
     assert revisions.note_for_source("Source: ONS, Regional GDP (April 2025)") is None
     assert revisions.note_for_source("") is None

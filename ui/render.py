@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from indicators.analysis import revisions
 from indicators.data import catalog
 from indicators.data.memo import per_database
 from indicators.exports import figures, labels, reuse
@@ -328,6 +329,7 @@ def chart(
     )
     words, images = st.columns([3, 2])
     words.caption(f"{note} {source}" if note else source)
+    revised_note(source, words)
     with images:
         image_downloads(fig, title=title, subtitle=subtitle, source=source, key=key, depends=depends)
         reuse_actions(key, title, source)
@@ -561,6 +563,13 @@ def cite_page(title: str) -> None:
             citation(f"{title}, {reuse.DASHBOARD}", "")
 
 
+def revised_note(source: str, where) -> None:
+    """ "Revised since …" under a chart whose cited release another vintage held here revises (see Revisions)."""
+    text = revisions.note_for_source(source)
+    if text:
+        where.caption(f":material/history: {markdown_escape(text)}")
+
+
 def embedded_chart(shown: embeds.Embedded) -> None:
     """The chart-only view (/embed): the chart under its title and definition, with its source line, the data
     version and a link back to the full view; or the notice saying why the link can't be shown, with links to what
@@ -584,6 +593,7 @@ def embedded_chart(shown: embeds.Embedded) -> None:
     )
     note = f"{drawn.note} " if drawn.note else ""
     st.caption(markdown_escape(f"{note}{built.meta.source}"))
+    revised_note(built.meta.source, st)
     st.caption(f"Data version {markdown_escape(built.data_version)} · {links}")
 
 

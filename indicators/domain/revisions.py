@@ -191,6 +191,7 @@ def cited(source_line: str, releases: dict[str, str]) -> list[str]:
 
 def note_text(other_release: str, cited_is_newer: bool, compared: str, revised: str, largest: str) -> str:
     """The one-line note under a chart whose release was revised (or revises another), the numbers already
-    formatted: 'Revised since <older>: 12 of 40 figures changed, largest +3.1% (see Revisions)'."""
+    formatted: 'Revised since <older>: of the 40 figures both releases hold, 12 changed, largest +3.1% (see
+    Revisions)'. Said of the figures both hold, which need not be the ones this chart draws."""
     lead = f"Revised since {other_release}" if cited_is_newer else f"Since revised in {other_release}"
-    return f"{lead}: {revised} of {compared} figures changed, largest {largest} (see Revisions)"
+    return f"{lead}: of the {compared} figures both releases hold, {revised} changed, largest {largest} (see Revisions)"
