@@ -26,6 +26,15 @@ def _build(args) -> int:
     return 0
 
 
+def _package(args) -> int:
+    from pathlib import Path
+
+    from indicators.pipeline.package import build_package
+
+    build_package(Path(args.out) if args.out else None)
+    return 0
+
+
 def _check(args) -> int:
     """Verify and query the current warehouse exactly as serving opens it (the container's health check)."""
     from indicators.data import db
@@ -222,6 +231,12 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "build", help="build a checked warehouse from the committed extracts and switch to it"
     ).set_defaults(run=_build)
+    package = commands.add_parser(
+        "package",
+        help="write the open data package (Frictionless) of the current warehouse, by default to data/package/",
+    )
+    package.add_argument("--out", help="folder to write (replaced whole once the new package has passed its checks)")
+    package.set_defaults(run=_package)
     check = commands.add_parser("check", help="verify and query the current warehouse as serving does (exit 1 if not)")
     check.add_argument("--json", action="store_true")
     check.set_defaults(run=_check)

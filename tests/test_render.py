@@ -80,6 +80,8 @@ def test_every_memo_is_bounded():
     import indicators.analysis.claims  # noqa: F401  (import every module that memoises)
     import indicators.analysis.fiscal  # noqa: F401
     import indicators.analysis.measures  # noqa: F401
+    import indicators.views.embed  # noqa: F401
+    import ui.render  # noqa: F401
     import ui.state  # noqa: F401
 
     assert memo._MEMOISED and all(0 < f.max_entries <= memo.MAX_ENTRIES for f in memo._MEMOISED)

@@ -347,7 +347,7 @@ def _notes() -> tuple[tuple[str, str], ...]:
     return tuple((release, note) for _, _, _, release, note in candidates)
 
 
-@per_database(max_entries=512)
+@per_database  # a few dozen distinct source lines
 def _note(source: str) -> str | None:
     for release, note in _notes():
         if rules.cited(source, {"release": release}):

@@ -94,6 +94,7 @@ def _ranking(ranked, m, names: dict[str, str], period, depends: tuple) -> Chart:
         cache=depends,
         table=ranked[RANKING_COLUMNS],
         note=measures.coverage_caption(ranked),
+        unit=m.unit,
     )
 
 
@@ -117,6 +118,7 @@ def _series(
         captions,
         cache=depends,
         table=history,
+        unit=m.unit,
     ), None
 
 

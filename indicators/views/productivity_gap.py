@@ -155,8 +155,9 @@ def history(d: Definition, found: Gap, definition_label: str) -> tuple[Chart, Ch
             levels,
             cache=depends,
             table=series,
+            unit=chosen.unit,
         ),
-        Chart(lambda: charts.gap_bars(series, captions=gaps), gaps, cache=depends, table=series),
+        Chart(lambda: charts.gap_bars(series, captions=gaps), gaps, cache=depends, table=series, unit=chosen.unit),
     )
 
 
