@@ -247,13 +247,23 @@ def test_break_even_bars_label_each_peer_in_euros_beside_the_ecb_rate():
     (bars,) = fig.data
     assert bars.marker.color == figures.PALETTE[1] and bars.marker.pattern.shape is None  # one series: no hatching
     assert list(bars.y) == ["München (DE)", "Paris (FR)"] and list(bars.text) == ["€2.10", "€1.60"]
-    assert outside_dark_labels(bars)
+    assert list(bars.textposition) == ["outside", "outside"] and bars.cliponaxis is False
+    assert bars.textfont.color == charts.DARK_TEXT
     (ecb,) = fig.layout.shapes
     assert (ecb.x0, ecb.line.dash, ecb.line.color) == (1.1633, "dash", figures.PALETTE[7])
     assert [a.text for a in fig.layout.annotations] == ["ECB 2021 average, £1 = €1.1633"]
     axis = fig.layout.xaxis
     assert axis.title.text == "Break-even rate, € per £" and axis.tickprefix == "€"
     assert list(axis.range) == pytest.approx([0.0, 2.1 * 1.35])
+
+
+def test_a_break_even_label_that_would_cross_a_rate_line_goes_inside_its_bar():
+    """Barcelona's €1.08 ends just left of the ECB's €1.16: outside, its label would be struck through by the line."""
+    table = BREAK_EVEN.assign(break_even_eur_per_gbp=[2.10, 1.08])
+    fig = charts.break_even_bars(table, ecb_eur_per_gbp=1.1633, stated_eur_per_gbp=None, captions=CAPTIONS)
+    assert list(fig.data[0].textposition) == ["outside", "inside"]
+    fig = charts.break_even_bars(table, ecb_eur_per_gbp=1.1633, stated_eur_per_gbp=2.2, captions=CAPTIONS)
+    assert list(fig.data[0].textposition) == ["inside", "inside"]  # €2.10 would cross the stated €2.20
 
 
 def test_break_even_bars_draw_a_stated_rate_as_a_second_line_kept_in_view():

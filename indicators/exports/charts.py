@@ -706,15 +706,21 @@ def break_even_bars(
     Args:
         table: metro_code, metro_name, country, break_even_eur_per_gbp, as views.european_peers.break_even_table gives.
     """
+    rates = [ecb_eur_per_gbp] if stated_eur_per_gbp is None else [ecb_eur_per_gbp, stated_eur_per_gbp]
+    values = list(table["break_even_eur_per_gbp"])
+    axis = bar_range([*values, *rates])
+    label_width = 0.18 * (axis[1] - axis[0])  # about the width of "€1.08" beyond a bar's end on a phone
     fig = go.Figure(
         go.Bar(
             y=[wrapped(f"{n} ({c})", 22) for n, c in zip(table["metro_name"], table["country"])],
-            x=table["break_even_eur_per_gbp"],
+            x=values,
             orientation="h",
             marker_color=PALETTE[1],
             customdata=table["metro_code"],  # one series: no hatching
-            text=[euro(v, 2) for v in table["break_even_eur_per_gbp"]],
-            textposition="outside",
+            text=[euro(v, 2) for v in values],
+            # a label that would run across a rate line goes inside its bar, where the line is hidden behind it
+            textposition=["inside" if any(v < r < v + label_width for r in rates) else "outside" for v in values],
+            insidetextanchor="end",
             cliponaxis=False,
             textfont={"color": DARK_TEXT},
             hovertemplate="%{y} (%{customdata})<br>level with the Core Cities at £1 = €%{x:.3f}"
@@ -738,11 +744,10 @@ def break_even_bars(
             annotation_text=f"your rate, {rate_text(stated_eur_per_gbp, None)}",
             annotation_position="bottom",
         )
-    rates = [ecb_eur_per_gbp] if stated_eur_per_gbp is None else [ecb_eur_per_gbp, stated_eur_per_gbp]
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(
         title_text="Break-even rate, € per £",
-        range=bar_range([*table["break_even_eur_per_gbp"], *rates]),  # the rate lines stay in view
+        range=axis,  # the rate lines stay in view
         tickprefix="€",
         tickformat=",.1f",
     )
