@@ -177,3 +177,7 @@ def test_unknown_charts_and_versions_give_notices():
     assert shown.built is None and f"v={served}" in shown.links[0][1]
     shown = embed.embedded({"chart": "nope"}, "https://cc.example")
     assert shown.built is None and "can't be shown" in shown.notice
+    shown = embed.embedded({"chart": "map-choropleth", "measure": "<b>x</b>", "v": served}, "https://cc.example")
+    assert shown.built is not None and shown.notice == (
+        "Ignored the link's measure: not a valid choice, so the default is shown."
+    )

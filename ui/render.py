@@ -580,6 +580,8 @@ def embedded_chart(shown: embeds.Embedded) -> None:
         st.markdown(links)
         return
     built, drawn = shown.built, shown.built.chart
+    if shown.notice:
+        st.info(shown.notice, icon="ℹ️")
     st.markdown(f"**{markdown_escape(built.meta.title)}**")
     if built.meta.definition:
         st.caption(markdown_escape(built.meta.definition))

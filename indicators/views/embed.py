@@ -328,8 +328,8 @@ def version_problem(asked: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Embedded:
-    """What the chart-only view shows: the chart rebuilt from the link, or a notice saying why not; and links (text,
-    address) to the full view or to what can be shown instead."""
+    """What the chart-only view shows: the chart rebuilt from the link (with a notice naming any parameter refused),
+    or a notice saying why not; and links (text, address) to the full view or to what can be shown instead."""
 
     built: Built | None
     notice: str | None
@@ -356,4 +356,9 @@ def embedded(query: Mapping[str, str], base: str) -> Embedded:
         built = build(chart_id, query, base)
     except NoChart as refused:
         return Embedded(None, f"{refused} This embed can't be shown.", home)
-    return Embedded(built, None, [(f"Open this view in the {reuse.DASHBOARD} ↗", built.meta.view or base or "/")])
+    ignored = (
+        f"Ignored the link's {', '.join(built.refused)}: not a valid choice, so the default is shown."
+        if built.refused
+        else None
+    )
+    return Embedded(built, ignored, [(f"Open this view in the {reuse.DASHBOARD} ↗", built.meta.view or base or "/")])
