@@ -65,6 +65,7 @@ def test_catalog_reads_the_data_version_and_extracts_hash_of_the_database_in_use
 
 SLOW_FIXTURES = ("real_build",)
 OGL = "Open Government Licence v3.0"
+ARROW = {"string": "string", "double": "number", "int64": "integer", "bool": "boolean"}  # Parquet type -> schema's
 
 
 @pytest.fixture()
@@ -107,6 +108,7 @@ def test_package_validates_with_frictionless_and_holds_every_row(warehouse, tmp_
     import json
 
     import frictionless
+    import pyarrow.parquet
 
     out = build(warehouse, tmp_path / "package")
     report = frictionless.validate(out / "datapackage.json")
@@ -119,7 +121,10 @@ def test_package_validates_with_frictionless_and_holds_every_row(warehouse, tmp_
     for name in ("catalog", "areas", "mart_areas", "mart_members", "aggregates", "reconciliation", "sources"):
         lines = (out / resources[name]["path"]).read_text().splitlines()
         assert len(lines) - 1 == resources[name]["rows"] == count(warehouse, name), name
-        assert resources[f"{name}-parquet"]["rows"] == resources[name]["rows"]
+        parquet = pyarrow.parquet.read_table(out / resources[name]["parquet"]["path"])
+        assert parquet.num_rows == resources[name]["rows"], name
+        declared = {f["name"]: f["type"] for f in resources[name]["schema"]["fields"]}
+        assert {f.name: ARROW[str(f.type)] for f in parquet.schema} == declared, name
     assert len(resources["catalog"]["schema"]["fields"]) == 4  # the fixture's catalogue has only 4 of the 9 columns
     observations = resources["observations-fixture_release"]["schema"]
     assert observations["primaryKey"] == ["area_code", "indicator_id", "period"]
@@ -227,10 +232,9 @@ def test_the_real_build_packages_every_declared_table_with_every_field(real_buil
     assert [n for n in notes if "left out" in n] == []
     descriptor = json.loads((out / "datapackage.json").read_text())
     names = {r["name"] for r in descriptor["resources"]}
-    for table in package.TABLES:
-        if not table.by_source:
-            assert {table.name, f"{table.name}-parquet"} <= names
-    by_source = [r for r in descriptor["resources"] if r["name"].startswith("observations-") and r["format"] == "csv"]
+    assert {t.name for t in package.TABLES if not t.by_source} <= names
+    assert all((out / r["path"]).is_file() and (out / r["parquet"]["path"]).is_file() for r in descriptor["resources"])
+    by_source = [r for r in descriptor["resources"] if r["name"].startswith("observations-")]
     assert sum(r["rows"] for r in by_source) == count(real_build, "observations")
     assert len(by_source) == count(real_build, "(SELECT DISTINCT source_id FROM observations)")
     assert {licence["title"][:8] for licence in descriptor["licenses"]} == {"Open Gov", "Eurostat", "ECB stat"}
