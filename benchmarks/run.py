@@ -47,6 +47,8 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks import proxy, serve  # noqa: E402
 from benchmarks.ws_client import Session, discover_pages, find_page  # noqa: E402
+from indicators.exports.reuse import EMBED_PATH  # noqa: E402
+from indicators.views.embed import CHARTS as EMBEDDABLE  # noqa: E402
 
 APP_PORT, PROXY_PORT, STATIC_PORT = 8619, 8089, 8088
 APP = f"http://127.0.0.1:{APP_PORT}"
@@ -171,12 +173,14 @@ async def concurrent(
 
 
 def all_pages() -> dict[str, str]:
-    """url_path -> title of every page once (the default page is reachable at "" and at its own path)."""
+    """url_path -> title of every page once (the default page is reachable at "" and at its own path), and the
+    chart-only embed route, which no navigation lists (each run there draws a chart drawn at random)."""
     found = asyncio.run(discover_pages(APP))
     pages: dict[str, str] = {}
     for path, title in found.items():
         if title not in pages.values():
             pages[path] = title
+    pages[EMBED_PATH] = "Embed (a random chart)"
     return pages
 
 
@@ -192,7 +196,7 @@ def section_cold(args) -> None:
         try:
             healthy = serve.wait_healthy(APP, process, timeout=120)
             sent_at = time.perf_counter()
-            run = asyncio.run(_first_run(page, random_query(random.Random(number))))
+            run = asyncio.run(_first_run(page, random_query(random.Random(number), page)))
             first_chart = None if run.first_chart_seconds is None else sent_at - started + run.first_chart_seconds
             report(f"cold {title}: start -> healthy / first run (ok={run.ok})", f"{ms(healthy)} / {ms(run.seconds)}")
             report(f"cold {title}: start -> first chart", ms(first_chart), "target <= 2500 ms")
@@ -200,8 +204,14 @@ def section_cold(args) -> None:
             serve.stop(process)
 
 
-def random_query(rng: random.Random) -> str:
-    """A deep link's query string with a definition drawn at random (the app validates and corrects it)."""
+def random_query(rng: random.Random, page: str = "") -> str:
+    """A deep link's query string with a definition drawn at random (the app validates and corrects it); on the
+    embed route, a chart drawn at random too."""
+    chart = f"chart={rng.choice(sorted(EMBEDDABLE))}&embed=true&" if page == EMBED_PATH else ""
+    return chart + _random_definition(rng)
+
+
+def _random_definition(rng: random.Random) -> str:
     area = rng.choice(
         [
             "E08000025",
@@ -260,12 +270,17 @@ async def random_definitions(
             cookie=f"cc_affinity={seed:032x}",
             local_address=f"127.0.{seed // 250 % 250}.{seed % 250 + 2}",
         ) as session:
-            first = await session.rerun()
+            first = await session.rerun(query=random_query(rng, page) if page == EMBED_PATH else None)
             errors += 0 if first.ok else 1
             changes = {}
             for _ in range(count):
                 if think:
                     await asyncio.sleep(rng.uniform(*think))
+                if page == EMBED_PATH:  # no controls: the definition (and the chart) is in the link
+                    run = await session.rerun(query=None if repeat else random_query(rng, page))
+                    latencies.append(run.seconds)
+                    errors += 0 if run.ok else 1
+                    continue
                 if not repeat or not changes:
                     changes = {
                         key: rng.choice(session.widgets[key]["options"])
