@@ -16,6 +16,7 @@ BROWSER_TEST_PORT=<port> pins the server port (default: a free one).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -442,4 +443,38 @@ def test_table_alternative_opens_with_the_data_and_downloads(open_page):
     download = main.get_by_role("button", name="Download CSV")
     download.wait_for(timeout=30_000)  # drawn lazily, possibly after the grid
     assert download.is_visible()
+    _no_errors(page)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 1000), (390, 844)])
+def test_chart_data_embed_and_citation_are_offered_whole(open_page, width, height):
+    """Beside a chart: its data as JSON (the chart shown, its data version) and the embed and cite drawer, whose iframe
+    code and citations wrap inside the drawer at laptop and phone widths (nothing cut off, no sideways scroll)."""
+    page = open_page("/productivity_gap?area=E08000035&geo=council&basis=hour&bench=uk", width, height)
+    _no_errors(page)
+    bs.wait_for_charts(page)
+    main = page.get_by_test_id("stMain")
+    title = "Leeds: productivity gap (%) on 3 bases × 2 geographies × 3 benchmarks"
+    assert main.get_by_text(title, exact=True).count() == 1
+    with page.expect_download() as waiting:
+        main.get_by_role("button", name="Data JSON").first.click()
+    document = json.loads(Path(waiting.value.path()).read_text(encoding="utf-8"))
+    assert document["chart"] == "gap-grid" and document["title"] == title
+    assert document["parameters"]["area"] == "E08000035" and len(document["data"]) == 18
+    main.get_by_role("button", name="Embed or cite").first.click()
+    drawer = page.get_by_test_id("stPopoverBody")
+    drawer.get_by_text("Embed this chart").wait_for(timeout=30_000)
+    blocks = drawer.get_by_test_id("stCode")
+    blocks.nth(2).wait_for(timeout=30_000)
+    texts = blocks.all_inner_texts()
+    assert len(texts) == 3, texts
+    iframe, plain, bibtex = (" ".join(t.split()) for t in texts)
+    assert iframe.startswith("<iframe src=") and "/embed?chart=gap-grid" in iframe.replace("&amp;", "&")
+    assert f"v={document['data_version']}" in iframe and plain.startswith("Core Cities indicators dashboard (")
+    assert f"Data version {document['data_version']}" in plain and bibtex.startswith("@misc{corecities-")
+    for block in blocks.locator("pre").all():
+        sizes = block.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert sizes[0] <= sizes[1] + 1, f"a code block scrolls sideways at {width}px: {sizes}"
+    box, screen = drawer.bounding_box(), page.viewport_size
+    assert box["x"] >= 0 and box["x"] + box["width"] <= screen["width"] + 1  # the drawer fits the screen
     _no_errors(page)
