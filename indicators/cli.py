@@ -21,8 +21,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _build(args) -> int:
     from indicators.pipeline.load import build_warehouse
+    from indicators.pipeline.package import build_package
 
-    build_warehouse()
+    build_package(warehouse=build_warehouse())
     return 0
 
 
@@ -229,7 +230,7 @@ def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="python -m indicators", description="Core Cities indicators")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser(
-        "build", help="build a checked warehouse from the committed extracts and switch to it"
+        "build", help="build a checked warehouse from the committed extracts, switch to it, write its data package"
     ).set_defaults(run=_build)
     package = commands.add_parser(
         "package",

@@ -304,7 +304,10 @@ def test_peers_charts_are_labelled_in_briefing_style_outside_the_bars():
     assert converted["layout"]["xaxis"]["tickprefix"] == "£" and "£" in converted["layout"]["xaxis"]["title"]["text"]
     assert all("£" in trace["hovertemplate"] for trace in converted["data"])
     (trace,) = break_even["data"]
-    outside_labels(trace)
+    ecb = break_even["layout"]["shapes"][0]["x0"]
+    # outside their bars, except Barcelona's (€1.08), which would run across the ECB line just right of it
+    assert trace["textposition"] == ["inside" if v < ecb < v + 0.5 else "outside" for v in values(trace["x"])]
+    assert trace["textposition"].count("inside") == 1 and trace["cliponaxis"] is False
     assert trace["text"] == [euro(v, 2) for v in values(trace["x"])]
     assert break_even["layout"]["xaxis"]["tickprefix"] == "€"
     # never four figures to a row: the peers' metrics sit two to a row, so no name is cut off on a laptop
