@@ -75,7 +75,8 @@ def test_note_text_says_which_way_the_revision_runs():
     assert rules.note_text("X, Jun 2024", True, "40", "12", "+3.1%") == (
         "Revised since X, Jun 2024: of the 40 figures both releases hold, 12 changed, largest +3.1% (see Revisions)"
     )
-    assert rules.note_text("X, Jun 2025", False, "40", "12", "+3.1%").startswith("Since revised in X, Jun 2025: of the 40")
+    since = rules.note_text("X, Jun 2025", False, "40", "12", "+3.1%")
+    assert since.startswith("Since revised in X, Jun 2025: of the 40")
 
 
 def test_pairs_are_declared_once_with_distinct_ids_and_an_unknown_id_names_the_valid_ones():
@@ -87,3 +88,18 @@ def test_pairs_are_declared_once_with_distinct_ids_and_an_unknown_id_names_the_v
     for declared in rules.PAIRS:
         assert declared.old_source != declared.new_source
         assert declared.table == "cra" or declared.measures, declared.pair_id
+
+
+def test_cra_pairs_run_from_the_older_edition_to_the_newer_at_the_extracts_precision():
+    cra = [p for p in rules.PAIRS if p.table == "cra"]
+    assert [(p.old_source, p.new_source) for p in cra] == [
+        ("hmt_cra_2016", "hmt_cra_2020"),
+        ("hmt_cra_2020", "hmt_cra_2025"),
+        ("hmt_cra_2016", "hmt_cra_2025"),
+    ]
+    assert {p.cra_decimals for p in cra} == {3}  # £ million to 3 places: the workbooks' £ thousand
+    assert [p.note.startswith("The two editions publish no financial year in common") for p in cra] == [
+        False,
+        True,
+        True,
+    ]

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -22,7 +23,7 @@ CORE_CITIES_ENGLAND = [
 CORE_CITIES_UK = CORE_CITIES_ENGLAND + ["W06000015", "S12000049"]
 
 
-SLOW_FIXTURES = {"frames"}  # reading the official workbooks takes ~40 s
+SLOW_FIXTURES = {"frames", "raw_cra_editions"}  # reading the official workbooks takes ~40 s
 
 
 @pytest.fixture(scope="module")
@@ -175,17 +176,79 @@ def test_cra_spot_checks(frames):
     assert round(totals[("CRA 2016", "TLC", "2014-15")]) == 24632
 
 
-def test_cra_editions_and_coverage(frames):
+def raw_cra(raw_dir, edition: str) -> tuple[list[str], dict[tuple[str, str, str], float]]:
+    """Straight from the workbook (openpyxl, not the extract's reader): its year columns, and each year's total of
+    the identifiable rows by region (labels mapped to ITL1 codes), COFOG function and year, £ thousand."""
+    file, sheet, _ = pf.CRA_FILES[edition]
+    workbook = openpyxl.load_workbook(raw_dir / file, read_only=True, data_only=True)
+    rows = workbook[sheet].iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows)]
+    years = [c for c in header if len(c) == 7 and c[4] == "-"]
+    cofog, flag = header.index("COFOG Level 0"), header.index("ID/non-ID")
+    region = header.index("ITL Region" if "ITL Region" in header else "NUTS Region")
+    totals: dict[tuple[str, str, str], float] = {}
+    for row in rows:
+        if row[flag] != "ID" or str(row[region]).strip().upper() == "OUTSIDE UK":
+            continue
+        code = pf.region_code(row[region], file)
+        for year in years:
+            key = (code, " ".join(str(row[cofog]).split()), year)
+            totals[key] = totals.get(key, 0) + row[header.index(year)]
+    workbook.close()
+    return years, totals
+
+
+@pytest.fixture(scope="module")
+def raw_cra_editions(raw_dir):
+    """The two editions that share a year, read from the raw workbooks."""
+    return {edition: raw_cra(raw_dir, edition) for edition in ("CRA 2016", "CRA 2020")}
+
+
+def test_cra_keeps_every_year_of_every_edition(frames, raw_cra_editions):
     cra = frames["cra_identifiable_spending"]
     assert list(cra.columns) == pf.CRA_COLUMNS
-    editions = cra.groupby("period")["edition"].unique()
-    assert editions.map(len).eq(1).all()  # each year from one edition
-    assert editions["2015-16"][0] == "CRA 2020"  # CRA 2016 also has 2015-16: the newer edition wins
-    assert editions["2011-12"][0] == "CRA 2016" and editions["2024-25"][0] == "CRA 2025"
-    assert len(editions) == 14
+    held = cra.groupby("edition")["period"].agg(lambda p: sorted(set(p)))
+    assert (
+        held["CRA 2016"] == raw_cra_editions["CRA 2016"][0] == ["2011-12", "2012-13", "2013-14", "2014-15", "2015-16"]
+    )
+    assert (
+        held["CRA 2020"] == raw_cra_editions["CRA 2020"][0] == ["2015-16", "2016-17", "2017-18", "2018-19", "2019-20"]
+    )
+    assert held["CRA 2025"] == ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    # 2015-16 is the one year two editions publish: held once for each
+    editions = cra.groupby("period")["edition"].agg(lambda e: sorted(set(e)))
+    assert editions["2015-16"] == ["CRA 2016", "CRA 2020"] and editions.map(len).sum() == len(editions) + 1
+    # every region x function x year of both editions as its own workbook has it (the extract rounds each HM
+    # Treasury function's total to 3 decimals of £ million, so a COFOG total is within £0.5 thousand per function)
+    for edition, (_, totals) in raw_cra_editions.items():
+        mine = cra[cra["edition"] == edition].groupby(["region_code", "cofog_function", "period"])["value_gbp_m"].sum()
+        assert set(mine.index) == set(totals), edition
+        for key, thousands in totals.items():
+            assert mine[key] == pytest.approx(thousands / 1000, abs=0.005), (edition, key)
     assert set(cra["region_code"]) == set(pf.ITL1)  # no OUTSIDE UK / NON-REGIONAL
-    assert cra.groupby("period")["region_code"].nunique().eq(12).all()
+    assert cra.groupby(["edition", "period"])["region_code"].nunique().eq(12).all()
     assert not cra.duplicated(list(pf.TABLES["cra_identifiable_spending"])).any()
+
+
+def test_cra_editions_are_on_one_basis(frames):
+    """The pairs of functions each edition uses are the same, so a shared year compares like with like."""
+    cra = frames["cra_identifiable_spending"]
+    functions = cra.groupby("edition")[["cofog_function", "hmt_function"]].apply(
+        lambda f: set(zip(f["cofog_function"], f["hmt_function"]))
+    )
+    assert functions["CRA 2016"] == functions["CRA 2020"] == functions["CRA 2025"]
+    assert len(functions["CRA 2025"]) == 15
+
+
+def test_the_newest_edition_for_each_year_is_the_greatest_name(frames):
+    """Readers take max(edition) for a year (analysis/fiscal.py): names are 'CRA <year>', newest first in CRA_FILES,
+    and that choice gives each of the 14 years from the newest edition publishing it."""
+    cra = frames["cra_identifiable_spending"]
+    assert list(pf.CRA_FILES) == sorted(pf.CRA_FILES, reverse=True)
+    assert all(len(e) == 8 and e.startswith("CRA ") and e[4:].isdigit() for e in pf.CRA_FILES)
+    newest = cra.groupby("period")["edition"].max()
+    assert len(newest) == 14
+    assert newest["2015-16"] == "CRA 2020" and newest["2014-15"] == "CRA 2016" and newest["2024-25"] == "CRA 2025"
 
 
 def test_cra_matches_crpsf_identifiable(frames, crpsf):

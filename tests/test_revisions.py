@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.analysis import revisions
+from indicators.analysis import fiscal, revisions
 from indicators.data import db
+from indicators.data import revisions as readers
 from indicators.data.paths import EXTRACTS_DIR
-from indicators.data.provenance import source_line
+from indicators.data.provenance import source_line, sources_text
 from indicators.domain import revisions as rules
 from indicators.views import revisions as view
 
@@ -137,10 +138,12 @@ def test_cra_editions_match_on_region_function_and_year(small):
 def test_note_for_source_on_the_small_warehouse(small):
     cites_2024 = f"Source: ONS, Productivity ({RELEASE_2024})"
     assert revisions.note_for_source(cites_2024) == (
-        "Since revised in ONS subregional productivity, Jun 2025: of the 3 figures both releases hold, 2 changed, largest +3.2% (see Revisions)"
+        "Since revised in ONS subregional productivity, Jun 2025: of the 3 figures both releases hold, 2 changed, "
+        "largest +3.2% (see Revisions)"
     )
     assert revisions.note_for_source(f"Source: ONS, Productivity ({RELEASE_2025})") == (
-        "Revised since ONS subregional productivity, Jun 2024: of the 3 figures both releases hold, 2 changed, largest +3.2% (see Revisions)"
+        "Revised since ONS subregional productivity, Jun 2024: of the 3 figures both releases hold, 2 changed, "
+        "largest +3.2% (see Revisions)"
     )
     assert revisions.note_for_source("Source: HM Treasury, CRA (CRA 2016 database)").startswith(
         "Since revised in HM Treasury, CRA 2020: of the 1 figures both releases hold, 1 changed, largest +2.5%"
@@ -244,15 +247,68 @@ def test_declared_rounding_is_the_coarser_precision_of_the_two_extracts(producti
             assert m.decimals == min(places(old, m.old_id), places(new, m.new_id)), (declared.pair_id, m)
 
 
-def test_cra_editions_share_no_year_in_the_extract_so_nothing_is_compared():
+CRA_KEY = ["region_code", "cofog_function", "hmt_function", "period"]
+
+
+def test_cra_pairs_reconcile_with_the_extract():
+    """Each CRA pair compares exactly the region x function x year keys both editions hold in the extract, with
+    the extract's values: 2015-16 for 2016 against 2020; no year for the pairs with 2025."""
     cra = pd.read_csv(EXTRACTS_DIR / "cra_identifiable_spending.csv", dtype={"period": str})
-    years = cra.groupby("source_id")["period"].agg(set)
     pairs = revisions.pairs().set_index("pair_id")
     for pair_id in ("cra-2016-2020", "cra-2020-2025", "cra-2016-2025"):
         declared = rules.pair(pair_id)
-        shared = years[declared.old_source] & years[declared.new_source]
-        assert pairs.loc[pair_id, "compared"] == len(shared) == 0
-        assert revisions.note_for_source(f"Source: HM Treasury, x ({declared.old_source})") is None
+        old = cra[cra["source_id"] == declared.old_source]
+        new = cra[cra["source_id"] == declared.new_source]
+        expected = old.merge(new, on=CRA_KEY, suffixes=("_old", "_new"))
+        changed = (expected["value_gbp_m_new"] - expected["value_gbp_m_old"]).abs() > rules.tolerance(3)
+        assert pairs.loc[pair_id, "compared"] == len(expected), pair_id
+        assert pairs.loc[pair_id, "revised"] == changed.sum(), pair_id
+        if expected.empty:
+            assert not set(old["period"]) & set(new["period"])
+            assert pairs.loc[pair_id, "note"].startswith("The two editions publish no financial year in common")
+    # 2016 against 2020: every figure the two editions share for 2015-16 (Northern Ireland's defence is in 2016 only)
+    table = revisions.revisions("cra-2016-2020")
+    assert set(table["period"]) == {"2015-16"} and len(table) == 12 * 15 - 1
+    # one figure read from the CSV: the North East's health spending, 2015-16, in each edition
+    health = cra[(cra["region_code"] == "TLC") & (cra["cofog_function"] == "7. Health") & (cra["period"] == "2015-16")]
+    old_value = float(health.loc[health["edition"] == "CRA 2016", "value_gbp_m"].iloc[0])
+    new_value = float(health.loc[health["edition"] == "CRA 2020", "value_gbp_m"].iloc[0])
+    found = table[(table["area_code"] == "TLC") & (table["measure"] == "7. Health: 7. Health")].iloc[0]
+    assert (found["old_value"], found["new_value"]) == (old_value, new_value)
+    assert found["change_pct"] == pytest.approx((new_value / old_value - 1) * 100)
+    assert (found["old_release"], found["new_release"]) == ("HM Treasury, CRA 2016", "HM Treasury, CRA 2020")
+    # every figure, not just one
+    shared = cra[cra["edition"] == "CRA 2016"].merge(
+        cra[cra["edition"] == "CRA 2020"], on=CRA_KEY, suffixes=("_old", "_new")
+    )
+    shared = shared.assign(measure=shared["cofog_function"] + ": " + shared["hmt_function"])
+    merged = table.merge(
+        shared.rename(columns={"region_code": "area_code"}), on=["area_code", "measure", "period"], validate="1:1"
+    )
+    assert len(merged) == len(table)
+    assert (merged["old_value"] == merged["value_gbp_m_old"]).all()
+    assert (merged["new_value"] == merged["value_gbp_m_new"]).all()
+    # the CRA 2016 a chart cites is now said to be revised by CRA 2020
+    assert revisions.note_for_source(source_line_of("hmt_cra_2016")).startswith(
+        f"Since revised in HM Treasury, CRA 2020: of the {len(table)} figures both releases hold, "
+    )
+
+
+def test_the_dashboard_draws_a_year_two_editions_publish_from_the_newer():
+    """Holding CRA 2016's 2015-16 for Revisions changes no figure: Total Place reads the newest edition of a year."""
+    cra = pd.read_csv(EXTRACTS_DIR / "cra_identifiable_spending.csv", dtype={"period": str})
+    for year, edition in (("2015-16", "CRA 2020"), ("2014-15", "CRA 2016")):
+        place = fiscal.total_place("E08000025", year)  # Birmingham, in the West Midlands (TLG)
+        share = fiscal.population_shares(year, ["E08000025"])["share"].iloc[0]
+        region = cra[(cra["edition"] == edition) & (cra["region_code"] == "TLG") & (cra["period"] == year)]
+        assert (place["cra_year"], place["edition"]) == (year, edition)
+        assert place["identifiable_total_gbp_m"] == pytest.approx(region["value_gbp_m"].sum() * share, rel=1e-12)
+
+
+def source_line_of(source_id: str) -> str:
+    """The source line a chart citing this release carries (publisher, title and release, as provenance writes it)."""
+    found = readers.releases()
+    return sources_text(found[found["source_id"] == source_id].to_dict("records"))
 
 
 def test_headline_moves_for_the_ten_core_cities(productivity_extracts):
@@ -354,8 +410,8 @@ def test_a_pair_with_nothing_in_common_shows_an_empty_list_saying_so():
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("pages/revisions.py").run()
-    at.selectbox(key="rev_pair").set_value("cra-2016-2020").run()
+    at.selectbox(key="rev_pair").set_value("cra-2020-2025").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="rev_measure").options == ["All measures"]
     assert at.dataframe[3].value.empty
-    assert any(c.value.startswith("No figure to list. The warehouse keeps each financial year") for c in at.caption)
+    assert any(c.value.startswith("No figure to list. The two editions publish no financial year") for c in at.caption)

@@ -425,10 +425,12 @@ def total_place(area_code: str, year: str | None = None) -> dict:
     cra_years = query("SELECT DISTINCT period FROM cra_identifiable_spending ORDER BY period")["period"].tolist()
     wanted = check_year(year) if year else cra_years[-1]
     used = period_for(cra_years, wanted)
-    cra = query(
+    cra = query(  # the newest edition holding the year: editions are named 'CRA <year>' (extract's CRA_FILES)
         "SELECT edition, region_code, cofog_function, CAST(value_gbp_m AS DOUBLE) AS value_gbp_m "
-        "FROM cra_identifiable_spending WHERE period = ?",
-        [used],
+        "FROM cra_identifiable_spending WHERE period = ? "
+        "AND edition = (SELECT max(edition) FROM cra_identifiable_spending WHERE period = ?) "
+        "ORDER BY region_code, cofog_function, hmt_function",  # the order sums are taken in, so totals are stable
+        [used, used],
     )
     shares = population_shares(used, lad_codes)
     missing = sorted(set(lad_codes) - set(shares.index))

@@ -33,7 +33,9 @@ TOPIC = "public finances"
 CRPSF_DIR = "ons_crpsf_fye2025"
 CRPSF_SUPP = f"{CRPSF_DIR}/crpsf_fye2025_supplementary_tables.xlsx"
 CRPSF_REV = f"{CRPSF_DIR}/crpsf_fye2025_revenue_tables.xlsx"
-CRA_FILES = {  # edition -> (file, sheet, source_id); newest first
+# edition -> (file, sheet, source_id), newest first. Editions are named 'CRA <year>' so that, as text, the newest sorts
+# last: readers take the greatest edition holding a year (analysis/fiscal.py, total_place).
+CRA_FILES = {
     "CRA 2025": ("hmt_cra/CRA_2025_database.xlsx", "CRA 2025 database", "hmt_cra_2025"),
     "CRA 2020": ("hmt_cra/CRA_2020_database.xlsx", "CRA 2020 database", "hmt_cra_2020"),
     "CRA 2016": ("hmt_cra/CRA_2016_database.xlsx", "CRA16 combined database", "hmt_cra_2016"),
@@ -159,7 +161,7 @@ SOURCES = [
         raw_files=CRA_FILES["CRA 2025"][0],
         url="https://assets.publishing.service.gov.uk/media/691b09e484a267da57d705d2/CRA_2025_Database_for_Publication.xlsx",
         notes="Release month from the workbook title ('November 2025'); the exact day is not stated in the file. "
-        "Used for 2020-21 to 2024-25.",
+        "Holds 2020-21 to 2024-25; the newest edition for all of them.",
     ),
     Source(
         source_id="hmt_cra_2020",
@@ -170,7 +172,7 @@ SOURCES = [
         vintage="CRA 2020",
         raw_files=CRA_FILES["CRA 2020"][0],
         url="https://assets.publishing.service.gov.uk/media/5fb3e8658fa8f54ab961bc74/CRA_2020_Database_for_Publication.xlsx",
-        notes="Used for 2015-16 to 2019-20 (the years CRA 2025 does not cover).",
+        notes="Holds 2015-16 to 2019-20; the newest edition for all of them (CRA 2025 starts at 2020-21).",
     ),
     Source(
         source_id="hmt_cra_2016",
@@ -181,8 +183,8 @@ SOURCES = [
         vintage="CRA 2016",
         raw_files=CRA_FILES["CRA 2016"][0],
         url="https://assets.publishing.service.gov.uk/media/5a74e13ded915d3c7d528a99/CRA_2016_Database_for_Publication.xlsx",
-        notes="Release year only: the workbook states no publication date. Used for 2011-12 to 2014-15 "
-        "(its 2015-16 is superseded by CRA 2020).",
+        notes="Release year only: the workbook states no publication date. Holds 2011-12 to 2015-16; "
+        "figures use it for 2011-12 to 2014-15 (CRA 2020 is newer for 2015-16; Revisions compares the two).",
     ),
     Source(
         source_id=HMRC_SOURCE,
@@ -864,14 +866,9 @@ def _cra_edition(raw_dir: Path, edition: str) -> pd.DataFrame:
 
 
 def extract_cra(raw_dir: Path) -> pd.DataFrame:
-    """Newest edition for its years; an older edition only for years no newer edition covers."""
-    frames, covered = [], set()
-    for edition in CRA_FILES:  # newest first
-        frame = _cra_edition(raw_dir, edition)
-        frame = frame[~frame["period"].isin(covered)]
-        covered |= set(frame["period"])
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    """Every edition with every year it publishes, so a year two editions cover is held once per edition (what the
+    Revisions view compares). Figures read the newest edition for each year (analysis/fiscal.py, total_place)."""
+    return pd.concat([_cra_edition(raw_dir, edition) for edition in CRA_FILES], ignore_index=True)
 
 
 # ----------------------------------------------------------------------------------------------------- HMRC
