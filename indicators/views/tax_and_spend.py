@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.analysis import fiscal
-from indicators.data import geography
+from indicators.data import catalog, geography
 from indicators.data.memo import per_database
-from indicators.data.provenance import releases_for, source_line
+from indicators.data.provenance import releases_for, source_line, sources_text
 from indicators.domain import formatting
 from indicators.domain.areas import CORE_CITY_REGIONS, CORE_COUNCILS
 from indicators.domain.fiscal import (
@@ -348,7 +348,7 @@ def total_place_chart(place: dict, depends: tuple) -> Chart:
         f"{place['area_name']}: identifiable public spending by function, {place['cra_year']} (estimate)",
         f"£ million · HM Treasury CRA ({place['edition']}) regional identifiable spending shared by population · "
         "estimate",
-        "Source: HM Treasury, Country and Regional Analysis; ONS mid-year population. Project's own estimate.",
+        total_place_source(place["edition"]),
     )
     return Chart(
         lambda: charts.total_place_bars(total_place_functions(place), captions=captions),
@@ -357,6 +357,13 @@ def total_place_chart(place: dict, depends: tuple) -> Chart:
         table=lambda: total_place_rows(place),
         note="Shared out from the region by population, so per resident every function is the region's figure.",
     )
+
+
+def total_place_source(editions: str) -> str:
+    """The Total Place chart's source line, naming the CRA edition(s) its figures come from (e.g. 'CRA 2020')."""
+    used = [row for row in catalog.sources().to_dict("records") if row["vintage"] in editions.split(", ")]
+    cra = sources_text(used).removeprefix("Source: ") or "HM Treasury, Country and Regional Analysis"
+    return f"Source: {cra}; ONS mid-year population. Project's own estimate."
 
 
 def tax_spend_page(area_code: str, geography_key: str, year: str, options_items: tuple[tuple[str, str], ...]) -> dict:
