@@ -63,7 +63,7 @@ def test_catalog_reads_the_data_version_and_extracts_hash_of_the_database_in_use
 
 # ---- the open data package, built from the tiny four-council warehouse (tests/tiny_warehouse.py)
 
-SLOW_FIXTURES = ("real_build",)
+SLOW_FIXTURES = ("real_build", "real_package")
 OGL = "Open Government Licence v3.0"
 ARROW = {"string": "string", "double": "number", "int64": "integer", "bool": "boolean"}  # Parquet type -> schema's
 
@@ -222,13 +222,22 @@ def test_an_undeclared_column_fails_the_build(warehouse, tmp_path):
     assert not (tmp_path / "package").exists()
 
 
-def test_the_real_build_packages_every_declared_table_with_every_field(real_build, tmp_path):
+@pytest.fixture(scope="module")
+def real_package(real_build, tmp_path_factory):
+    """The package of the full build of the committed extracts (about 5 s to write), and what the build logged."""
+    from indicators.pipeline import package
+
+    notes = []
+    out = package.build_package(tmp_path_factory.mktemp("real-package") / "package", real_build, log=notes.append)
+    return out, notes
+
+
+def test_the_real_build_packages_every_declared_table_with_every_field(real_build, real_package):
     import json
 
     from indicators.pipeline import package
 
-    notes = []
-    out = package.build_package(tmp_path / "package", warehouse=real_build, log=notes.append)
+    out, notes = real_package
     assert [n for n in notes if "left out" in n] == []
     descriptor = json.loads((out / "datapackage.json").read_text())
     names = {r["name"] for r in descriptor["resources"]}
@@ -239,6 +248,16 @@ def test_the_real_build_packages_every_declared_table_with_every_field(real_buil
     assert len(by_source) == count(real_build, "(SELECT DISTINCT source_id FROM observations)")
     assert {licence["title"][:8] for licence in descriptor["licenses"]} == {"Open Gov", "Eurostat", "ECB stat"}
     assert versions.version_hash(descriptor["version"]) == versions.extracts_sha256()[:12]
+
+
+def test_frictionless_validates_every_row_of_the_real_package(real_package):
+    """`frictionless validate` on the whole package of a fresh build: every resource, every row (about 2.5 minutes)."""
+    import frictionless
+
+    out, _ = real_package
+    report = frictionless.validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:20]
+    assert len(report.tasks) >= 30 and all(task.stats["rows"] > 0 for task in report.tasks)
 
 
 def test_data_and_methods_links_the_package_tables_it_names_and_its_version(warehouse):
