@@ -170,9 +170,12 @@ def test_embed_url_in_a_fresh_browser_and_its_notices(stack):
                 page.wait_for_selector("text=no longer serves", timeout=60_000)
                 link = page.get_by_role("link", name="Open this chart on the current data version")
                 assert f"v={version}" in link.get_attribute("href")
-                page.goto(f"{PROXIED}/embed?chart=%3Cscript%3E&embed=true")
+                page.goto(f"{PROXIED}/embed?chart=%5Bclick%5D(https://example.org)**x**&embed=true")
                 page.wait_for_selector("text=This embed can't be shown", timeout=60_000)
                 assert page.locator("[data-testid='stException']").count() == 0
+                notice = page.get_by_test_id("stAlert")
+                assert "example.org" not in notice.inner_text()  # a link-maker's text is never repeated
+                assert notice.locator("a").count() == 0 and notice.locator("strong").count() == 0
         finally:
             browser.close()
 

@@ -172,7 +172,8 @@ def test_unknown_charts_and_versions_give_notices():
     rebuilt_same_data = "1999-01-01." + served.split(".")[1]
     assert embed.version_problem(rebuilt_same_data) is None  # same extracts: the embed keeps working
     assert "no longer serves" in embed.version_problem("2001-01-01.0123456789ab")
-    assert "is not a data version" in embed.version_problem("<script>")
+    assert "is not one this dashboard writes" in embed.version_problem("<script>")
+    assert "<script>" not in embed.version_problem("<script>")
     shown = embed.embedded({"chart": "gap-series", "v": "2001-01-01.0123456789ab"}, "https://cc.example")
     assert shown.built is None and f"v={served}" in shown.links[0][1]
     shown = embed.embedded({"chart": "nope"}, "https://cc.example")

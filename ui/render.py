@@ -575,13 +575,13 @@ def embedded_chart(shown: embeds.Embedded) -> None:
     version and a link back to the full view; or the notice saying why the link can't be shown, with links to what
     can (never a traceback)."""
     links = " · ".join(f"[{markdown_escape(text, label=True)}]({url})" for text, url in shown.links)
-    if shown.built is None:
-        st.warning(shown.notice or "", icon="ℹ️")
+    if shown.built is None:  # the notice may quote the link's text: shown literally
+        st.warning(markdown_escape(shown.notice or ""), icon="ℹ️")
         st.markdown(links)
         return
     built, drawn = shown.built, shown.built.chart
     if shown.notice:
-        st.info(shown.notice, icon="ℹ️")
+        st.info(markdown_escape(shown.notice), icon="ℹ️")
     st.markdown(f"**{markdown_escape(built.meta.title)}**")
     if built.meta.definition:
         st.caption(markdown_escape(built.meta.definition))

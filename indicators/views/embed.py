@@ -316,8 +316,8 @@ def version_problem(asked: str | None) -> str | None:
         return None
     served = catalog.data_version()
     wanted = version_hash(asked)
-    if wanted is None:
-        return f"{asked[:40]!r} is not a data version (they read like {served})."
+    if wanted is None:  # the link's text is not repeated: a notice never shows what a link-maker wrote
+        return f"The data version in this link is not one this dashboard writes (they read like {served})."
     if wanted != version_hash(served):
         return (
             f"This chart was embedded from data version {asked[:40]}, which this dashboard no longer serves; it now "
@@ -352,9 +352,11 @@ def embedded(query: Mapping[str, str], base: str) -> Embedded:
                 ),
             )
         return Embedded(None, problem, home)
+    if chart_id not in CHARTS:
+        return Embedded(None, "This link names no chart of this dashboard, so this embed can't be shown.", home)
     try:
         built = build(chart_id, query, base)
-    except NoChart as refused:
+    except NoChart as refused:  # a choice with no chart: said in the page's own words
         return Embedded(None, f"{refused} This embed can't be shown.", home)
     ignored = (
         f"Ignored the link's {', '.join(built.refused)}: not a valid choice, so the default is shown."
