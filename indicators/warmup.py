@@ -24,7 +24,7 @@ done = threading.Event()
 
 def warm() -> None:
     """Compute the default views' memoised results (errors are ignored: a page reports its own)."""
-    from indicators.analysis import fiscal, measures, place, productivity
+    from indicators.analysis import fiscal, measures, place, productivity, revisions
     from indicators.data import aggregates, catalog, geography
 
     steps = [lambda m=measure_id: aggregates.table(m) for measure_id in measures.REGISTRY]  # every measure's rows
@@ -35,6 +35,9 @@ def warm() -> None:
         lambda: measures.claimed("cc_tax_spend_gap"),
         lambda: geography.boundaries_url("lad"),
         lambda: measures.label_points("lad"),
+        catalog.data_version,
+        revisions.pairs,  # the vintages compared: every chart's "revised since" note reads them
+        revisions.headline_moves,
     ]
     d = DEFAULT  # the definition a new visitor starts on, on each basis in its latest year
     for basis in BASES:
