@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.analysis import revisions
+from indicators.data.memo import per_database
 from indicators.domain import formatting
 from indicators.domain.revisions import tolerance
 from indicators.exports.labels import Meta
@@ -58,6 +59,7 @@ def _pct(value: float | None) -> str:
     return formatting.percent(None if value is None or pd.isna(value) else float(value), signed=True)
 
 
+@per_database  # formatted once per process: shared by every visitor, never mutated
 def summary() -> Table:
     """One row per pair of vintages held: releases, what is matched, how many figures compared and revised, the
     largest revision and the rounding allowed."""
@@ -87,6 +89,7 @@ def summary() -> Table:
     return Table(shown, pairs.drop(columns=["old_source", "new_source"]), meta, whole_height(len(shown)))
 
 
+@per_database  # formatted once per process: shared by every visitor, never mutated
 def sentences() -> list[str]:
     """One sentence per pair with figures in common ('ONS subregional productivity, Jun 2024 → Jun 2025: 1,738 of
     2,520 figures revised beyond rounding; the largest +26.7% (…)'), then one for the pairs with none, with why."""
@@ -108,6 +111,7 @@ def sentences() -> list[str]:
     return out
 
 
+@per_database  # formatted once per process: shared by every visitor, never mutated
 def headlines() -> list[Headline]:
     """The ten Core Cities' headline figure in each pair of vintages that lets one be computed, with the gap to the
     UK then and now."""
@@ -180,6 +184,7 @@ def measure_options(pair_id: str) -> list[str]:
     return [ALL_MEASURES, *dict.fromkeys(revisions.revisions(pair_id)["measure"])]
 
 
+@per_database  # formatted once per process: shared by every visitor, never mutated
 def figures(pair_id: str, measure: str = ALL_MEASURES, revised_only: bool = True) -> Table:
     """Every figure the pair compares (or only the revised ones; one measure or all), largest revision first.
 
