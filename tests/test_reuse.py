@@ -17,8 +17,9 @@ import pytest
 
 from indicators.data import catalog
 from indicators.exports import reuse
+from indicators.exports.charts import Captions
 from indicators.exports.labels import Meta
-from indicators.views import embed
+from indicators.views import Chart, embed
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 DAY = date(2026, 12, 2)
@@ -90,7 +91,9 @@ def test_a_source_line_naming_only_publishers_still_cites_their_releases():
 
 def test_csv_opens_with_metadata_and_the_data_version():
     table = pd.DataFrame({"year": [2022], "value": [36.14]})
-    text = reuse.csv_bytes(table, META, "2026-12-02.0123456789ab", downloaded="2 December 2026").decode("utf-8-sig")
+    chart = Chart(lambda: None, Captions(META.title, META.definition, META.source), cache=(), table=table)
+    built = embed.Built("gap-series", chart, {}, [], META, "2026-12-02.0123456789ab")
+    text = embed.csv_bytes(built, DAY).decode("utf-8-sig")
     head, body = text.split("\n\n", 1)
     assert "# Title: GVA per hour: Leeds & UK" in head.splitlines()
     assert "# Note: Data version 2026-12-02.0123456789ab" in head.splitlines()

@@ -38,6 +38,8 @@ EXPORT_WAIT_S = 5  # a press waits this long for a free slot, then says so (a sc
 EXPORT_COOLDOWN_S = 15
 EXPORTS_KEPT_BYTES = 64 * 2**20
 _export_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
+# Plotly's own camera button is removed: its PNG would lack the source; the image buttons under a chart bake it in
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "topojsonURL": figures.BASE_MAP_URL}
 WAIT_ICON = (
     ":material/hourglass_top:"  # Streamlit's own icon font: an hourglass emoji is a blank box without an emoji font
 )
@@ -99,16 +101,9 @@ def current_view() -> str:
     return labels.view_url(st.context.url, params)
 
 
-@per_database
-def _source_rows() -> tuple[dict, ...]:
-    """The warehouse's provenance rows (publisher, title, release, licence); memoised, never mutate."""
-    frame = catalog.sources()
-    return tuple(frame[["publisher", "title", "release", "licence"]].to_dict("records"))
-
-
 def licence_for(source: str) -> str:
     """The licences of the releases named in a source line, read from the warehouse's sources table."""
-    return labels.licences(source, list(_source_rows()))
+    return labels.licences(source, list(catalog.source_rows()))
 
 
 def complete(meta: Meta) -> Meta:
@@ -118,17 +113,12 @@ def complete(meta: Meta) -> Meta:
 
 def today() -> str:
     """Today as GOV.UK writes a date: 1 December 2026."""
-    now = date.today()
-    return f"{now.day} {now:%B %Y}"
+    return labels.long_date(date.today())
 
 
 def csv_bytes(table: pd.DataFrame, meta: Meta | None = None, units=None, *, downloaded: str | None = None) -> bytes:
-    """A CSV opening with the metadata lines ('# Title: …', '# Source: …', '# Licence: …'), a blank line, then the
-    table with plain-English headers and values rounded as displayed (UTF-8 with a byte-order mark, so Excel reads
-    '£' correctly)."""
-    head = labels.csv_header(meta, table, today() if downloaded is None else downloaded) if meta is not None else ""
-    body = labels.for_download(table, units).to_csv(index=False, lineterminator="\n")
-    return (head + body).encode("utf-8-sig")
+    """A table's CSV download (exports.reuse.csv_bytes), dated today unless `downloaded` is given."""
+    return reuse.csv_bytes(table, meta, units, downloaded=today() if downloaded is None else downloaded)
 
 
 def xlsx_bytes(table: pd.DataFrame, meta: Meta | None = None, units=None, *, downloaded: str | None = None) -> bytes:
@@ -319,12 +309,11 @@ def chart(
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     depends = None if cache is None else (key, *cache)
     fig = styled_figure(fig, title, subtitle, y_title, depends)
-    # Plotly's own camera button is removed: its PNG would lack the source; the image buttons below bake it in
     event = st.plotly_chart(
         fig,
         width="stretch",
         key=key,
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "topojsonURL": figures.BASE_MAP_URL},
+        config=PLOTLY_CONFIG,
         **options,
     )
     words, images = st.columns([3, 2])
@@ -591,7 +580,7 @@ def embedded_chart(shown: embeds.Embedded) -> None:
         fig,
         width="stretch",
         key=f"embed-{built.chart_id}",
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "topojsonURL": figures.BASE_MAP_URL},
+        config=PLOTLY_CONFIG,
     )
     note = f"{drawn.note} " if drawn.note else ""
     st.caption(markdown_escape(f"{note}{built.meta.source}"))

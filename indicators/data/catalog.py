@@ -26,6 +26,12 @@ def sources() -> pd.DataFrame:
 
 
 @per_database
+def source_rows() -> tuple[dict, ...]:
+    """The same rows as dicts (a source line's releases and licences are looked up in them); never mutate."""
+    return tuple(sources().to_dict("records"))
+
+
+@per_database
 def warehouse_summary() -> dict:
     """Counts that show the warehouse loaded: indicators, sources, observations, areas and when it was built
     (memoised: the frame's footer reads it on every rerun; callers must not mutate it)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -409,6 +410,11 @@ class Meta:
     licence: str = ""
     note: str = ""
     view: str = ""
+
+
+def long_date(day: date) -> str:
+    """A date as GOV.UK writes it: 2 December 2026 (the "Downloaded" and "Accessed" lines)."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def period_of(table: pd.DataFrame) -> str:

@@ -18,6 +18,7 @@ from indicators.exports.labels import (
     csv_header,
     for_download,
     header,
+    long_date,
     named_sources,
     period_of,
     unit_of,
@@ -27,11 +28,6 @@ DASHBOARD = "Core Cities indicators dashboard"
 EMBED_PATH = "embed"  # the chart-only route: the one the proxy lets other sites frame
 EMBED_HEIGHT_PX = 620
 SOURCE_FIELDS = ("source_id", "publisher", "title", "release", "release_date", "vintage", "licence", "url")
-
-
-def long_date(day: date) -> str:
-    """A date as GOV.UK writes it: 2 December 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def cited_sources(source: str, sources: list[dict]) -> list[dict]:
@@ -110,11 +106,11 @@ def json_bytes(document: dict) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def csv_bytes(table: pd.DataFrame, meta: Meta, data_version: str, units=None, *, downloaded: str = "") -> bytes:
-    """The chart's data as CSV: the metadata lines (with the data version), a blank line, then the rows with
-    plain-English headers (UTF-8 with a byte-order mark, so Excel reads '£')."""
-    note = f"Data version {data_version}" + (f". {meta.note}" if meta.note else "")
-    head = csv_header(Meta(**{**meta.__dict__, "note": note}), table, downloaded)
+def csv_bytes(table: pd.DataFrame, meta: Meta | None, units=None, *, downloaded: str = "") -> bytes:
+    """A table as CSV: the metadata lines ('# Title: …', '# Source: …'; none without `meta`), a blank line, then the
+    rows with plain-English headers and values rounded as displayed (UTF-8 with a byte-order mark, so Excel reads
+    '£'). Every CSV the dashboard gives is written here."""
+    head = csv_header(meta, table, downloaded) if meta is not None else ""
     return (head + for_download(table, units).to_csv(index=False, lineterminator="\n")).encode("utf-8-sig")
 
 

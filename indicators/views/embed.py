@@ -8,7 +8,7 @@ exactly which parameters define the chart; what it refused becomes a notice, nev
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from indicators.analysis import choices, productivity
@@ -72,7 +72,9 @@ class Link:
         area = self.one("area", choices.area_options(), DEFAULT.area) if "area" in names else DEFAULT.area
         geo = self.one("geo", GEOGRAPHY_KEYS, DEFAULT.geography) if "geo" in names else DEFAULT.geography
         basis = self.one("basis", BASIS_KEYS, DEFAULT.basis) if "basis" in names else DEFAULT.basis
-        bench = self.one("bench", choices.benchmark_options(), DEFAULT.benchmark) if "bench" in names else "uk"
+        bench = (
+            self.one("bench", choices.benchmark_options(), DEFAULT.benchmark) if "bench" in names else DEFAULT.benchmark
+        )
         years = productivity.available_years(basis)
         year = period_for(years, DEFAULT.year)
         if "year" in names:
@@ -275,14 +277,13 @@ def build(chart_id: str, query: Mapping[str, str], base_url: str = "") -> Built:
         raise
     except ValueError as problem:  # a definition the figures can't be computed on: said as the pages say it
         raise NoChart(str(problem)) from None
-    source_rows = catalog.sources().to_dict("records")
     meta = Meta(
         title=chart.captions.title,
         definition=chart.captions.subtitle,
         unit=chart.unit,
         period=chart.period,
         source=chart.captions.source,
-        licence=labels.licences(chart.captions.source, source_rows),
+        licence=labels.licences(chart.captions.source, list(catalog.source_rows())),
         note=chart.note or "",
         view=page_url(base_url, chart_id, link.used) if base_url else "",
     )
@@ -297,16 +298,16 @@ def document(built: Built, accessed: date | None = None) -> dict:
         meta=built.meta,
         parameters=built.parameters,
         data_version=built.data_version,
-        sources=catalog.sources().to_dict("records"),
+        sources=list(catalog.source_rows()),
         accessed=accessed or date.today(),
     )
 
 
 def csv_bytes(built: Built, accessed: date | None = None) -> bytes:
-    """The chart's data as CSV, opening with its metadata and the data version."""
-    return reuse.csv_bytes(
-        built.table(), built.meta, built.data_version, downloaded=reuse.long_date(accessed or date.today())
-    )
+    """The chart's data as CSV, opening with its metadata and the data version (in the note line)."""
+    note = f"Data version {built.data_version}" + (f". {built.meta.note}" if built.meta.note else "")
+    meta = replace(built.meta, note=note)
+    return reuse.csv_bytes(built.table(), meta, downloaded=labels.long_date(accessed or date.today()))
 
 
 def version_problem(asked: str | None) -> str | None:
