@@ -39,23 +39,24 @@ class WarehouseUnavailable(RuntimeError):
     """No checked warehouse can be served or checked; the message says why in one line (shown to visitors)."""
 
 
-def fingerprint(extracts_dir: Path = EXTRACTS_DIR) -> str:
-    """Hash of the extracts and the build code: a warehouse built from another fingerprint is stale."""
+def _files_digest(files: list[Path]) -> str:
+    """SHA-256 over each file's name and bytes, in the order given."""
     digest = hashlib.sha256()
-    files = sorted(Path(extracts_dir).glob("*.csv")) + [p for d in BUILD_CODE_DIRS for p in sorted(d.rglob("*.py"))]
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
+def fingerprint(extracts_dir: Path = EXTRACTS_DIR) -> str:
+    """Hash of the extracts and the build code: a warehouse built from another fingerprint is stale."""
+    code = [p for d in BUILD_CODE_DIRS for p in sorted(d.rglob("*.py"))]
+    return _files_digest(sorted(Path(extracts_dir).glob("*.csv")) + code)
+
+
 def extracts_sha256(extracts_dir: Path = EXTRACTS_DIR) -> str:
     """SHA-256 of the committed extracts alone (each CSV's name and bytes, in name order): what the figures are."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(extracts_dir).glob("*.csv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return _files_digest(sorted(Path(extracts_dir).glob("*.csv")))
 
 
 def data_version(built_at: str, extracts_digest: str) -> str:
